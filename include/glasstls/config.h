@@ -1,0 +1,187 @@
+// config.h: client and server configurations.
+//
+// A configuration is built once with its Builder, validated by build(), and is then immutable:
+// one std::shared_ptr<const ClientConfig> (or ServerConfig) can be shared by any number of
+// connections on any number of threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glasstls/error.h"
+#include "glasstls/result.h"
+#include "glasstls/types.h"
+
+namespace glasstls {
+
+namespace crypto {
+class SigningKey;
+struct CryptoProvider;
+}  // namespace crypto
+
+using Bytes = std::vector<uint8_t>;
+
+// CertificateChain is a chain of DER certificates, end-entity first.
+using CertificateChain = std::vector<Bytes>;
+
+// PrivateKey is a loaded private key (ECDSA P-256/P-384, RSA 2048-4096, Ed25519).
+class PrivateKey {
+ public:
+  // from_pem loads a key from PEM text (PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1
+  // "RSA PRIVATE KEY") or from DER PKCS#8. Fails with kBadConfig naming the reason.
+  static Result<PrivateKey> from_pem(std::string_view pem_or_der);
+  explicit PrivateKey(std::shared_ptr<const crypto::SigningKey> key) : key_(std::move(key)) {}
+  const std::shared_ptr<const crypto::SigningKey>& key() const { return key_; }
+
+ private:
+  std::shared_ptr<const crypto::SigningKey> key_;
+};
+
+// load_certificate_chain reads every CERTIFICATE block of a PEM text, in order. Fails when
+// there is none or one does not decode.
+Result<CertificateChain> load_certificate_chain(std::string_view pem);
+
+// CertificateVerifier decides whether the peer's certificate chain is trusted for `server_name`.
+// glasstls calls it after the chain arrives and before it checks CertificateVerify; the
+// signature over the handshake is always checked by glasstls itself with the leaf's key.
+class CertificateVerifier {
+ public:
+  virtual ~CertificateVerifier() = default;
+  // verify returns Ok to trust `chain` (DER, leaf first; never empty) or an Error whose alert
+  // is sent to the peer (bad_certificate, unknown_ca, certificate_expired, ...).
+  virtual Status verify(std::span<const Bytes> chain, std::string_view server_name) const = 0;
+};
+
+// pin_sha256_verifier trusts a chain whose end-entity SubjectPublicKeyInfo hashes (SHA-256) to
+// one of `pins`; anything else fails with bad_certificate. Pinning ignores names and dates.
+std::shared_ptr<const CertificateVerifier> pin_sha256_verifier(
+    std::vector<std::array<uint8_t, 32>> pins);
+
+// KeyLog receives TLS secrets in the NSS key log format, for debugging with a packet analyser.
+class KeyLog {
+ public:
+  virtual ~KeyLog() = default;
+  // log is called once per secret with its label ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ...), the
+  // ClientHello random and the secret. It may be called from any connection's thread.
+  virtual void log(std::string_view label, std::span<const uint8_t> client_random,
+                   std::span<const uint8_t> secret) = 0;
+};
+
+// key_log_file appends NSS key log lines to the file at `path` (created if missing, mode 0600).
+// Returns nullptr if it cannot be opened.
+std::shared_ptr<KeyLog> key_log_file(const std::string& path);
+// key_log_from_env is key_log_file($SSLKEYLOGFILE), or nullptr when the variable is unset.
+std::shared_ptr<KeyLog> key_log_from_env();
+// format_key_log_line renders one line of the NSS key log format (without the newline).
+std::string format_key_log_line(std::string_view label, std::span<const uint8_t> client_random,
+                                std::span<const uint8_t> secret);
+
+// default_cipher_suites: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305.
+std::vector<CipherSuite> default_cipher_suites();
+// default_groups: X25519, P-256, P-384. default_key_share_groups: X25519, P-256.
+std::vector<NamedGroup> default_groups();
+std::vector<NamedGroup> default_key_share_groups();
+// default_signature_schemes: ECDSA P-256/P-384, RSA-PSS (rsae) SHA-256/384/512, Ed25519.
+std::vector<SignatureScheme> default_signature_schemes();
+
+class ClientConfig {
+ public:
+  class Builder {
+   public:
+    Builder();
+    // cipher_suites sets the suites offered, in preference order.
+    Builder& cipher_suites(std::vector<CipherSuite> suites);
+    // groups sets the groups offered in supported_groups, in preference order.
+    Builder& groups(std::vector<NamedGroup> groups);
+    // key_share_groups sets which groups get a key share in the first ClientHello (each must be
+    // in groups()). Empty means the first of groups().
+    Builder& key_share_groups(std::vector<NamedGroup> groups);
+    Builder& signature_schemes(std::vector<SignatureScheme> schemes);
+    // alpn sets the application protocols offered, in preference order.
+    Builder& alpn(std::vector<std::string> protocols);
+    // verifier sets how the server's certificate is trusted. Without one, build() fails:
+    // glasstls never accepts a server silently.
+    Builder& verifier(std::shared_ptr<const CertificateVerifier> verifier);
+    // dangerous_accept_any_server_certificate trusts any server. Only for tests and debugging.
+    Builder& dangerous_accept_any_server_certificate();
+    Builder& key_log(std::shared_ptr<KeyLog> log);
+    // compatibility_mode turns middlebox compatibility mode (RFC 8446 appendix D.4) on or off
+    // (on by default).
+    Builder& compatibility_mode(bool on);
+    // client_certificate sets the chain and key to present if the server asks for one.
+    Builder& client_certificate(CertificateChain chain, PrivateKey key);
+    // provider replaces the crypto provider (tests). The provider must outlive the config.
+    Builder& provider(const crypto::CryptoProvider* provider);
+
+    // build validates the configuration (non-empty supported lists, known values, a verifier,
+    // ALPN names 1..255 bytes) and returns it.
+    Result<std::shared_ptr<const ClientConfig>> build() const;
+
+   private:
+    std::shared_ptr<ClientConfig> config_;
+  };
+
+  std::vector<CipherSuite> cipher_suites;
+  std::vector<NamedGroup> groups;
+  std::vector<NamedGroup> key_share_groups;
+  std::vector<SignatureScheme> signature_schemes;
+  std::vector<std::string> alpn;
+  std::shared_ptr<const CertificateVerifier> verifier;
+  bool accept_any_certificate = false;
+  std::shared_ptr<KeyLog> key_log;
+  bool compatibility_mode = true;
+  CertificateChain client_chain;
+  std::shared_ptr<const crypto::SigningKey> client_key;
+  const crypto::CryptoProvider* provider = nullptr;
+};
+
+class ServerConfig {
+ public:
+  // CertifiedKey is one certificate chain with its private key, and the host names it serves
+  // (exact names or "*.example.com"). A key with no names is the default.
+  struct CertifiedKey {
+    CertificateChain chain;
+    std::shared_ptr<const crypto::SigningKey> key;
+    std::vector<std::string> names;
+  };
+
+  class Builder {
+   public:
+    Builder();
+    Builder& cipher_suites(std::vector<CipherSuite> suites);
+    Builder& groups(std::vector<NamedGroup> groups);
+    Builder& signature_schemes(std::vector<SignatureScheme> schemes);
+    // alpn sets the protocols the server accepts, in its preference order. When set and the
+    // client offers ALPN with no overlap, the handshake fails with no_application_protocol.
+    Builder& alpn(std::vector<std::string> protocols);
+    // add_certificate adds a chain and key for `names` (empty: the default for any name).
+    Builder& add_certificate(CertificateChain chain, PrivateKey key,
+                             std::vector<std::string> names = {});
+    Builder& key_log(std::shared_ptr<KeyLog> log);
+    // provider replaces the crypto provider (tests). The provider must outlive the config.
+    Builder& provider(const crypto::CryptoProvider* provider);
+
+    // build validates the configuration: at least one certificate, each key matching its
+    // certificate's public key type, known values.
+    Result<std::shared_ptr<const ServerConfig>> build() const;
+
+   private:
+    std::shared_ptr<ServerConfig> config_;
+  };
+
+  std::vector<CipherSuite> cipher_suites;
+  std::vector<NamedGroup> groups;
+  std::vector<SignatureScheme> signature_schemes;
+  std::vector<std::string> alpn;
+  std::vector<CertifiedKey> certificates;
+  std::shared_ptr<KeyLog> key_log;
+  const crypto::CryptoProvider* provider = nullptr;
+};
+
+}  // namespace glasstls

@@ -1,0 +1,526 @@
+// tls13.cc: the TLS 1.3 client handshake (RFC 8446 section 2, figure 1).
+//
+//   ClientHello            -->
+//                          <--  ServerHello (or HelloRetryRequest, then ClientHello again)
+//                               {EncryptedExtensions}
+//                               {CertificateRequest*}
+//                               {Certificate}
+//                               {CertificateVerify}
+//                               {Finished}
+//   [ChangeCipherSpec]
+//   {Certificate*}
+//   {CertificateVerify*}
+//   {Finished}             -->
+#include <algorithm>
+#include <arpa/inet.h>
+
+#include "conn/context.h"
+#include "x509/certificate.h"
+
+namespace glasstls::conn {
+
+namespace {
+
+// is_ip_literal says whether `name` is an IPv4 or IPv6 address, which RFC 6066 section 3 forbids
+// in server_name ("Literal IPv4 and IPv6 addresses are not permitted in "HostName".").
+bool is_ip_literal(const std::string& name) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
+bool contains(const std::vector<ExtensionType>& v, ExtensionType t) {
+  return std::find(v.begin(), v.end(), t) != v.end();
+}
+
+// build_client_hello encodes a ClientHello from the configuration with the given shares and
+// cookie, records the extensions it offered, and returns the encoded message.
+Bytes build_client_hello(Context& cx, ByteView session_id,
+                         const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
+                         ByteView cookie, std::vector<ExtensionType>& offered) {
+  const ClientConfig& config = *cx.client_config;
+  msgs::ClientHello ch;
+  ch.random = cx.client_random;
+  ch.legacy_session_id = session_id;
+  ch.cipher_suites = config.cipher_suites;
+  static const uint8_t kNullCompression[1] = {0};
+  ch.legacy_compression_methods = ByteView(kNullCompression, 1);
+  offered.clear();
+  if (!cx.negotiated.server_name.empty() && !is_ip_literal(cx.negotiated.server_name)) {
+    ch.server_name = cx.negotiated.server_name;
+    offered.push_back(ExtensionType::server_name);
+  }
+  ch.supported_groups = config.groups;
+  offered.push_back(ExtensionType::supported_groups);
+  ch.signature_algorithms = config.signature_schemes;
+  offered.push_back(ExtensionType::signature_algorithms);
+  if (!config.alpn.empty()) {
+    std::vector<std::string_view> names(config.alpn.begin(), config.alpn.end());
+    ch.alpn = std::move(names);
+    offered.push_back(ExtensionType::application_layer_protocol_negotiation);
+  }
+  ch.supported_versions = std::vector<uint16_t>{0x0304};
+  offered.push_back(ExtensionType::supported_versions);
+  std::vector<msgs::KeyShareEntry> entries;
+  for (const auto& kx : shares) {
+    entries.push_back({kx->group(), kx->public_key()});
+  }
+  ch.key_shares = std::move(entries);
+  offered.push_back(ExtensionType::key_share);
+  // psk_dhe_ke: lets the server send tickets, which are handed to the caller.
+  ch.psk_key_exchange_modes = std::vector<uint8_t>{1};
+  offered.push_back(ExtensionType::psk_key_exchange_modes);
+  if (!cookie.empty()) {
+    ch.cookie = cookie;
+    offered.push_back(ExtensionType::cookie);
+  }
+  return msgs::encode(ch);
+}
+
+Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
+                                       const msgs::HandshakeMessage& m,
+                                       const msgs::ServerHello& hrr,
+                                       const SuiteInfo& suite) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+  //# If a client receives a second
+  //# HelloRetryRequest in the same connection (i.e., where the ClientHello
+  //# was itself in response to a HelloRetryRequest), it MUST abort the
+  //# handshake with an "unexpected_message" alert.
+  if (s.after_hello_retry) {
+    return unexpected_message("second HelloRetryRequest");
+  }
+  for (const auto& ext : hrr.extensions) {
+    if (ext.type != ExtensionType::supported_versions && ext.type != ExtensionType::key_share &&
+        ext.type != ExtensionType::cookie) {
+      return unsupported_extension("HelloRetryRequest carries extension " +
+                                   std::to_string(static_cast<int>(ext.type)));
+    }
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+  //# Clients MUST abort the handshake with an
+  //# "illegal_parameter" alert if the HelloRetryRequest would not result
+  //# in any change in the ClientHello.
+  if (!hrr.selected_group && !hrr.cookie) {
+    return illegal_parameter("HelloRetryRequest asks for no change");
+  }
+  std::vector<std::unique_ptr<crypto::KeyExchange>> shares;
+  if (hrr.selected_group) {
+    NamedGroup g = *hrr.selected_group;
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //# Upon receipt of this extension in a HelloRetryRequest, the client
+    //# MUST verify that (1) the selected_group field corresponds to a group
+    //# which was provided in the "supported_groups" extension in the
+    //# original ClientHello and (2) the selected_group field does not
+    //# correspond to a group which was provided in the "key_share" extension
+    //# in the original ClientHello.  If either of these checks fails, then
+    //# the client MUST abort the handshake with an "illegal_parameter"
+    //# alert.
+    const auto& groups = cx.client_config->groups;
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) {
+      return illegal_parameter("HelloRetryRequest selected a group that was not offered");
+    }
+    for (const auto& kx : s.shares) {
+      if (kx->group() == g) {
+        return illegal_parameter("HelloRetryRequest selected a group already given a key share");
+      }
+    }
+    const crypto::KxGroup* impl = cx.provider->group(g);
+    if (impl == nullptr) {
+      return internal_error("no implementation for an offered group");
+    }
+    GLASSTLS_ASSIGN(auto kx, impl->start());
+    shares.push_back(std::move(kx));
+  } else {
+    shares = std::move(s.shares);
+  }
+  cx.negotiated.hello_retry_request = true;
+  s.transcript.start(*suite.hash);
+  s.transcript.hello_retry_rollup();
+  s.transcript.add(m.encoded);
+
+  Bytes cookie = hrr.cookie ? Bytes(hrr.cookie->begin(), hrr.cookie->end()) : Bytes{};
+  std::vector<ExtensionType> offered;
+  Bytes ch2 = build_client_hello(cx, s.session_id, shares, cookie, offered);
+  s.transcript.add(ch2);
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+  //# If not offering early data, the client sends a dummy
+  //# change_cipher_spec record (see the third paragraph of Section 5)
+  //# immediately before its second flight.  This may either be before
+  //# its second ClientHello or before its encrypted handshake flight.
+  if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
+    cx.send_ccs();
+  }
+  cx.queue_handshake(ch2);
+  GLASSTLS_TRY(cx.flush_handshake());
+
+  ClientExpectServerHello next;
+  next.shares = std::move(shares);
+  next.transcript = std::move(s.transcript);
+  next.session_id = std::move(s.session_id);
+  next.after_hello_retry = true;
+  next.hello_retry_suite = hrr.cipher_suite;
+  next.cookie = std::move(cookie);
+  next.offered = std::move(offered);
+  return ClientState(std::move(next));
+}
+
+Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::server_hello) {
+    return unexpected_message("expected ServerHello, got " + std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::ServerHello sh, msgs::parse_server_hello(m.body));
+
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+  //# If the "supported_versions" extension in the ServerHello contains a
+  //# version not offered by the client or contains a version prior to
+  //# TLS 1.3, the client MUST abort the handshake with an
+  //# "illegal_parameter" alert.
+  if (!sh.selected_version) {
+    return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
+                      "server does not support TLS 1.3 (no supported_versions in ServerHello; "
+                      "TLS 1.2 is not supported yet)");
+  }
+  if (*sh.selected_version != 0x0304) {
+    return illegal_parameter("server selected a version that was not offered");
+  }
+  if (sh.legacy_version != 0x0303) {
+    return illegal_parameter("ServerHello legacy_version is not 0x0303");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+  //# A client which receives a legacy_session_id_echo field that does not match what it sent
+  //# in the ClientHello MUST abort the handshake with an "illegal_parameter" alert.
+  if (!std::equal(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end(),
+                  s.session_id.begin(), s.session_id.end())) {
+    return illegal_parameter("legacy_session_id_echo does not match the ClientHello");
+  }
+  //# A client which receives a cipher suite that was not offered MUST abort the handshake
+  //# with an "illegal_parameter" alert.
+  const auto& suites = cx.client_config->cipher_suites;
+  if (std::find(suites.begin(), suites.end(), sh.cipher_suite) == suites.end()) {
+    return illegal_parameter("server selected a cipher suite that was not offered");
+  }
+  auto suite = suite_info(*cx.provider, sh.cipher_suite);
+  if (!suite) {
+    return internal_error("offered cipher suite has no implementation");
+  }
+  if (sh.is_hello_retry_request) {
+    return handle_hello_retry(std::move(s), cx, m, sh, *suite);
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+  //# Upon receiving
+  //# the ServerHello, clients MUST check that the cipher suite supplied in
+  //# the ServerHello is the same as that in the HelloRetryRequest and
+  //# otherwise abort the handshake with an "illegal_parameter" alert.
+  if (s.after_hello_retry && sh.cipher_suite != s.hello_retry_suite) {
+    return illegal_parameter("ServerHello cipher suite differs from the HelloRetryRequest's");
+  }
+  for (const auto& ext : sh.extensions) {
+    if (ext.type != ExtensionType::supported_versions && ext.type != ExtensionType::key_share) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+      //# Upon receiving such an extension, an endpoint MUST abort the handshake
+      //# with an "unsupported_extension" alert.
+      return unsupported_extension("ServerHello carries unsolicited extension " +
+                                   std::to_string(static_cast<int>(ext.type)));
+    }
+  }
+  if (!sh.key_share) {
+    return missing_extension("ServerHello has no key_share (PSK-only modes are not offered)");
+  }
+  crypto::KeyExchange* ours = nullptr;
+  for (auto& kx : s.shares) {
+    if (kx->group() == sh.key_share->group) {
+      ours = kx.get();
+    }
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# If using (EC)DHE key establishment, servers offer exactly one
+  //# KeyShareEntry in the ServerHello.  This value MUST be in the same
+  //# group as the KeyShareEntry value offered by the client that the
+  //# server has selected for the negotiated key exchange.
+  if (ours == nullptr) {
+    return illegal_parameter("server key share is for a group the client did not share");
+  }
+  GLASSTLS_ASSIGN(Secret shared, ours->complete(sh.key_share->key_exchange));
+
+  cx.suite = *suite;
+  cx.negotiated.version = ProtocolVersion::TLSv1_3;
+  cx.negotiated.suite = sh.cipher_suite;
+  cx.negotiated.group = sh.key_share->group;
+  s.transcript.start(*suite->hash);
+  s.transcript.add(m.encoded);
+  Bytes th = s.transcript.current();
+
+  auto early = handshake::EarlySchedule::start(*suite->hash, nullptr);
+  GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared.span()));
+  GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));
+  GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
+  cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
+  cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
+  GLASSTLS_TRY(cx.install_read_secret(server_hs.span()));
+
+  return ClientState(ClientExpectEncryptedExtensions{HandshakeSecrets{
+      std::move(s.transcript), std::move(schedule), std::move(client_hs), std::move(server_hs)}});
+}
+
+Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::encrypted_extensions) {
+    return unexpected_message("expected EncryptedExtensions, got " + std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::EncryptedExtensions ee, msgs::parse_encrypted_extensions(m.body));
+  const ClientConfig& config = *cx.client_config;
+  for (const auto& ext : ee.extensions) {
+    switch (ext.type) {
+      case ExtensionType::server_name:
+        if (cx.negotiated.server_name.empty() || is_ip_literal(cx.negotiated.server_name)) {
+          return unsupported_extension("server acknowledged a server_name that was not sent");
+        }
+        break;
+      case ExtensionType::supported_groups:
+        // Informational (section 4.2.7): the client MUST NOT act on it before success.
+        break;
+      case ExtensionType::application_layer_protocol_negotiation:
+        if (config.alpn.empty()) {
+          return unsupported_extension("server selected ALPN but none was offered");
+        }
+        break;
+      default:
+        return unsupported_extension("EncryptedExtensions carries unsolicited extension " +
+                                     std::to_string(static_cast<int>(ext.type)));
+    }
+  }
+  if (ee.alpn) {
+    //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+    //# Prior to the handshake completing, the client MUST verify that the
+    //# protocol selected by the server was one of the protocols it offered ... otherwise
+    //# the client MUST abort with an "illegal_parameter" alert.
+    auto it = std::find(config.alpn.begin(), config.alpn.end(), *ee.alpn);
+    if (it == config.alpn.end()) {
+      return illegal_parameter("server selected an ALPN protocol that was not offered");
+    }
+    cx.negotiated.alpn = std::string(*ee.alpn);
+  }
+  s.hs.transcript.add(m.encoded);
+  return ClientState(ClientExpectCertificate{std::move(s.hs), std::nullopt, {}});
+}
+
+Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type == HandshakeType::certificate_request && !s.certificate_request_context) {
+    GLASSTLS_ASSIGN(msgs::CertificateRequest cr, msgs::parse_certificate_request(m.body));
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+    //# certificate_request_context: ... This field SHALL be zero length
+    //# unless used for the post-handshake authentication exchanges
+    if (!cr.certificate_request_context.empty()) {
+      return illegal_parameter("CertificateRequest in the handshake has a non-empty context");
+    }
+    s.hs.transcript.add(m.encoded);
+    s.certificate_request_context = Bytes{};
+    s.request_schemes = cr.signature_algorithms;
+    return ClientState(std::move(s));
+  }
+  if (m.type != HandshakeType::certificate) {
+    return unexpected_message("expected Certificate, got " + std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::Certificate cert, msgs::parse_certificate(m.body));
+  if (!cert.certificate_request_context.empty()) {
+    return illegal_parameter("server Certificate has a non-empty certificate_request_context");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+  //# If the server supplies an empty Certificate message, the client MUST
+  //# abort the handshake with a "decode_error" alert.
+  if (cert.entries.empty()) {
+    return decode_error("server sent an empty Certificate message");
+  }
+  std::vector<Bytes> chain;
+  for (const auto& entry : cert.entries) {
+    // The client offered no per-certificate extensions (status_request, SCT).
+    if (!entry.extensions.empty()) {
+      return unsupported_extension("certificate entry carries an unsolicited extension");
+    }
+    chain.emplace_back(entry.cert_data.begin(), entry.cert_data.end());
+  }
+  GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
+  Bytes spki(leaf.spki.begin(), leaf.spki.end());
+
+  const ClientConfig& config = *cx.client_config;
+  if (!config.accept_any_certificate) {
+    if (!config.verifier) {
+      return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                        "no certificate verifier configured");
+    }
+    GLASSTLS_TRY(config.verifier->verify(chain, cx.negotiated.server_name));
+  }
+  cx.negotiated.peer_certificates = std::move(chain);
+  s.hs.transcript.add(m.encoded);
+  return ClientState(ClientExpectCertificateVerify{std::move(s.hs), CertVerified::assertion(),
+                                                   std::move(spki),
+                                                   std::move(s.certificate_request_context),
+                                                   std::move(s.request_schemes)});
+}
+
+Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::certificate_verify) {
+    return unexpected_message("expected CertificateVerify, got " + std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+  //# If the CertificateVerify message is sent by a server, the signature
+  //# algorithm MUST be one offered in the client's "signature_algorithms"
+  //# extension unless no valid certificate chain can be produced without
+  //# unsupported algorithms
+  const auto& schemes = cx.client_config->signature_schemes;
+  if (std::find(schemes.begin(), schemes.end(), cv.scheme) == schemes.end()) {
+    return illegal_parameter("CertificateVerify uses a signature scheme that was not offered");
+  }
+  Bytes input = certificate_verify_input(true, s.hs.transcript.current());
+  //# The receiver of a CertificateVerify message MUST verify the signature
+  //# field. ... If the verification fails, the receiver MUST terminate the handshake with a
+  //# "decrypt_error" alert.
+  GLASSTLS_TRY(cx.provider->verifier->verify(cv.scheme, s.leaf_spki, input, cv.signature));
+  cx.negotiated.peer_scheme = cv.scheme;
+  s.hs.transcript.add(m.encoded);
+  return ClientState(ClientExpectFinished{std::move(s.hs), SignatureVerified::assertion(),
+                                          std::move(s.certificate_request_context),
+                                          std::move(s.request_schemes)});
+}
+
+// choose_client_scheme picks our signature scheme for a CertificateRequest.
+std::optional<SignatureScheme> choose_client_scheme(const crypto::SigningKey& key,
+                                                    const std::vector<SignatureScheme>& offered) {
+  for (SignatureScheme ours : key.schemes()) {
+    if (std::find(offered.begin(), offered.end(), ours) != offered.end()) {
+      return ours;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::finished) {
+    return unexpected_message("expected Finished, got " + std::string(name(m.type)));
+  }
+  const crypto::Hash& hash = *cx.suite.hash;
+  GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
+  GLASSTLS_ASSIGN(Secret expected, handshake::finished_verify_data(hash, s.hs.server_hs.span(),
+                                                                   s.hs.transcript.current()));
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+  //# Recipients of Finished messages MUST verify that the contents are
+  //# correct and if incorrect MUST terminate the connection with a
+  //# "decrypt_error" alert.
+  if (!expected.equals(fin.verify_data)) {
+    return decrypt_error("server Finished verify_data is wrong");
+  }
+  s.hs.transcript.add(m.encoded);
+  Bytes th = s.hs.transcript.current();
+  GLASSTLS_ASSIGN(auto app, std::move(s.hs.schedule).into_application());
+  GLASSTLS_ASSIGN(cx.client_app_secret, app.client_application_traffic(th));
+  GLASSTLS_ASSIGN(cx.server_app_secret, app.server_application_traffic(th));
+  GLASSTLS_ASSIGN(cx.exporter_master, app.exporter_master(th));
+  cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
+  cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
+  cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
+  GLASSTLS_TRY(cx.install_read_secret(cx.server_app_secret.span()));
+  cx.read_app_keys = true;
+
+  // The client's second flight, under the client handshake traffic key.
+  if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
+    cx.send_ccs();
+  }
+  GLASSTLS_TRY(cx.install_write_secret(s.hs.client_hs.span()));
+  if (s.certificate_request_context) {
+    const ClientConfig& config = *cx.client_config;
+    std::optional<SignatureScheme> scheme;
+    if (config.client_key) {
+      scheme = choose_client_scheme(*config.client_key, s.request_schemes);
+    }
+    msgs::Certificate cert;
+    cert.certificate_request_context = *s.certificate_request_context;
+    if (scheme) {
+      for (const auto& der : config.client_chain) {
+        cert.entries.push_back({der, {}});
+      }
+    }
+    Bytes cert_msg = msgs::encode(cert);
+    s.hs.transcript.add(cert_msg);
+    cx.queue_handshake(cert_msg);
+    if (scheme) {
+      Bytes input = certificate_verify_input(false, s.hs.transcript.current());
+      GLASSTLS_ASSIGN(Bytes sig, config.client_key->sign(*scheme, input));
+      Bytes cv_msg = msgs::encode(msgs::CertificateVerify{*scheme, sig});
+      s.hs.transcript.add(cv_msg);
+      cx.queue_handshake(cv_msg);
+    }
+  }
+  GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(
+                                          hash, s.hs.client_hs.span(), s.hs.transcript.current()));
+  Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
+  cx.queue_handshake(fin_msg);
+  GLASSTLS_TRY(cx.flush_handshake());
+  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span()));
+  cx.handshake_done = true;
+  return ClientState(ClientConnected{});
+}
+
+Result<ClientState> handle(ClientConnected&&, Context&, const msgs::HandshakeMessage& m) {
+  // Post-handshake messages are handled by the connection before reaching the state machine.
+  return unexpected_message("unexpected " + std::string(name(m.type)) + " after the handshake");
+}
+
+}  // namespace
+
+Result<ClientState> client_start(Context& cx) {
+  const ClientConfig& config = *cx.client_config;
+  GLASSTLS_ASSIGN(cx.client_random, cx.random(32));
+  ClientExpectServerHello s;
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+  //# In middlebox compatibility mode the client always provides a non-empty session ID
+  if (config.compatibility_mode) {
+    GLASSTLS_ASSIGN(s.session_id, cx.random(32));
+  }
+  for (NamedGroup g : config.key_share_groups) {
+    const crypto::KxGroup* impl = cx.provider->group(g);
+    if (impl == nullptr) {
+      return internal_error("no implementation for key share group " + std::string(name(g)));
+    }
+    GLASSTLS_ASSIGN(auto kx, impl->start());
+    s.shares.push_back(std::move(kx));
+  }
+  Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered);
+  s.transcript.add(ch);
+  cx.queue_handshake(ch);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+  //# legacy_record_version:  MUST be set to 0x0303 for all records
+  //# generated by a TLS 1.3 implementation other than an initial
+  //# ClientHello (i.e., one not generated after a HelloRetryRequest),
+  //# where it MAY also be 0x0301 for compatibility purposes.
+  GLASSTLS_TRY(cx.flush_handshake(0x0301));
+  return ClientState(std::move(s));
+}
+
+Result<ClientState> client_handle(ClientState&& state, Context& cx,
+                                  const msgs::HandshakeMessage& m) {
+  return std::visit(
+      [&](auto&& s) -> Result<ClientState> { return handle(std::move(s), cx, m); },
+      std::move(state));
+}
+
+const char* state_name(const ClientState& state) {
+  struct Names {
+    const char* operator()(const ClientExpectServerHello&) const { return "ExpectServerHello"; }
+    const char* operator()(const ClientExpectEncryptedExtensions&) const {
+      return "ExpectEncryptedExtensions";
+    }
+    const char* operator()(const ClientExpectCertificate&) const { return "ExpectCertificate"; }
+    const char* operator()(const ClientExpectCertificateVerify&) const {
+      return "ExpectCertificateVerify";
+    }
+    const char* operator()(const ClientExpectFinished&) const { return "ExpectFinished"; }
+    const char* operator()(const ClientConnected&) const { return "Connected"; }
+  };
+  return std::visit(Names{}, state);
+}
+
+}  // namespace glasstls::conn

@@ -1,0 +1,350 @@
+// config.cc: configuration builders, verifiers and key logs.
+#include "glasstls/config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "crypto/provider.h"
+#include "x509/certificate.h"
+
+namespace glasstls {
+
+namespace {
+
+Error bad_config(std::string reason) {
+  return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, std::move(reason));
+}
+
+template <typename T>
+Status check_nonempty_unique(const std::vector<T>& v, const char* what) {
+  if (v.empty()) {
+    return bad_config(std::string("no ") + what + " configured");
+  }
+  for (size_t i = 0; i < v.size(); i++) {
+    for (size_t j = i + 1; j < v.size(); j++) {
+      if (v[i] == v[j]) {
+        return bad_config(std::string("duplicate entry in ") + what);
+      }
+    }
+  }
+  return Ok{};
+}
+
+Status check_common(const crypto::CryptoProvider& provider, const std::vector<CipherSuite>& suites,
+                    const std::vector<NamedGroup>& groups,
+                    const std::vector<SignatureScheme>& schemes,
+                    const std::vector<std::string>& alpn) {
+  GLASSTLS_TRY(check_nonempty_unique(suites, "cipher suites"));
+  GLASSTLS_TRY(check_nonempty_unique(groups, "groups"));
+  GLASSTLS_TRY(check_nonempty_unique(schemes, "signature schemes"));
+  for (CipherSuite s : suites) {
+    bool ok = (s == CipherSuite::TLS_AES_128_GCM_SHA256 && provider.aes128gcm) ||
+              (s == CipherSuite::TLS_AES_256_GCM_SHA384 && provider.aes256gcm) ||
+              (s == CipherSuite::TLS_CHACHA20_POLY1305_SHA256 && provider.chacha20poly1305);
+    if (!ok) {
+      return bad_config("unsupported cipher suite 0x" +
+                        to_hex(Bytes{static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8),
+                                     static_cast<uint8_t>(s)}));
+    }
+  }
+  for (NamedGroup g : groups) {
+    if (provider.group(g) == nullptr) {
+      std::string_view n = name(g);
+      return bad_config("unsupported group " + (n.empty() ? std::string("(unknown)") :
+                                                            std::string(n)));
+    }
+  }
+  for (SignatureScheme s : schemes) {
+    switch (s) {
+      case SignatureScheme::ecdsa_secp256r1_sha256:
+      case SignatureScheme::ecdsa_secp384r1_sha384:
+      case SignatureScheme::rsa_pss_rsae_sha256:
+      case SignatureScheme::rsa_pss_rsae_sha384:
+      case SignatureScheme::rsa_pss_rsae_sha512:
+      case SignatureScheme::ed25519:
+        break;
+      default: {
+        std::string_view n = name(s);
+        return bad_config("unsupported signature scheme " +
+                          (n.empty() ? std::string("(unknown)") : std::string(n)) +
+                          " for TLS 1.3 handshakes");
+      }
+    }
+  }
+  for (const auto& p : alpn) {
+    //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+    //# opaque ProtocolName<1..2^8-1>;
+    if (p.empty() || p.size() > 255) {
+      return bad_config("ALPN protocol names must be 1 to 255 bytes");
+    }
+  }
+  return Ok{};
+}
+
+class PinVerifier final : public CertificateVerifier {
+ public:
+  explicit PinVerifier(std::vector<std::array<uint8_t, 32>> pins) : pins_(std::move(pins)) {}
+  Status verify(std::span<const Bytes> chain, std::string_view) const override {
+    if (chain.empty()) {
+      return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
+                        "empty certificate chain");
+    }
+    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
+    Bytes digest = crypto::openssl_provider().sha256->digest(leaf.spki);
+    for (const auto& pin : pins_) {
+      if (constant_time_equal(digest, pin)) {
+        return Ok{};
+      }
+    }
+    return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
+                      "server key does not match the pinned SHA-256 (its SPKI hash is " +
+                          to_hex(digest) + ")");
+  }
+
+ private:
+  std::vector<std::array<uint8_t, 32>> pins_;
+};
+
+class FileKeyLog final : public KeyLog {
+ public:
+  explicit FileKeyLog(int fd) : fd_(fd) {}
+  ~FileKeyLog() override { ::close(fd_); }
+  void log(std::string_view label, std::span<const uint8_t> client_random,
+           std::span<const uint8_t> secret) override {
+    std::string line = format_key_log_line(label, client_random, secret) + "\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t off = 0;
+    while (off < line.size()) {
+      ssize_t n = ::write(fd_, line.data() + off, line.size() - off);
+      if (n <= 0) {
+        return;
+      }
+      off += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+Result<PrivateKey> PrivateKey::from_pem(std::string_view pem_or_der) {
+  const crypto::CryptoProvider& p = crypto::openssl_provider();
+  ByteView bytes(reinterpret_cast<const uint8_t*>(pem_or_der.data()), pem_or_der.size());
+  GLASSTLS_ASSIGN(auto key, p.keys->load_private_key(bytes));
+  return PrivateKey(std::move(key));
+}
+
+Result<CertificateChain> load_certificate_chain(std::string_view pem) {
+  GLASSTLS_ASSIGN(std::vector<Bytes> chain, x509::certificate_chain_from_pem(pem));
+  for (const auto& der : chain) {
+    auto parsed = x509::parse_certificate(der);
+    if (!parsed.ok()) {
+      return bad_config("certificate does not parse: " + parsed.error().reason);
+    }
+  }
+  return chain;
+}
+
+std::shared_ptr<const CertificateVerifier> pin_sha256_verifier(
+    std::vector<std::array<uint8_t, 32>> pins) {
+  return std::make_shared<PinVerifier>(std::move(pins));
+}
+
+std::string format_key_log_line(std::string_view label, std::span<const uint8_t> client_random,
+                                std::span<const uint8_t> secret) {
+  std::string line(label);
+  line += ' ';
+  line += to_hex(client_random);
+  line += ' ';
+  line += to_hex(secret);
+  return line;
+}
+
+std::shared_ptr<KeyLog> key_log_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return nullptr;
+  }
+  return std::make_shared<FileKeyLog>(fd);
+}
+
+std::shared_ptr<KeyLog> key_log_from_env() {
+  const char* path = std::getenv("SSLKEYLOGFILE");
+  if (path == nullptr || *path == '\0') {
+    return nullptr;
+  }
+  return key_log_file(path);
+}
+
+std::vector<CipherSuite> default_cipher_suites() {
+  return {CipherSuite::TLS_AES_128_GCM_SHA256, CipherSuite::TLS_AES_256_GCM_SHA384,
+          CipherSuite::TLS_CHACHA20_POLY1305_SHA256};
+}
+std::vector<NamedGroup> default_groups() {
+  return {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1};
+}
+std::vector<NamedGroup> default_key_share_groups() {
+  return {NamedGroup::x25519, NamedGroup::secp256r1};
+}
+std::vector<SignatureScheme> default_signature_schemes() {
+  return {SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+          SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
+          SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::ed25519};
+}
+
+// ---- ClientConfig ----
+
+ClientConfig::Builder::Builder() : config_(std::make_shared<ClientConfig>()) {
+  config_->cipher_suites = default_cipher_suites();
+  config_->groups = default_groups();
+  config_->signature_schemes = default_signature_schemes();
+}
+ClientConfig::Builder& ClientConfig::Builder::cipher_suites(std::vector<CipherSuite> v) {
+  config_->cipher_suites = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::groups(std::vector<NamedGroup> v) {
+  config_->groups = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::key_share_groups(std::vector<NamedGroup> v) {
+  config_->key_share_groups = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::signature_schemes(std::vector<SignatureScheme> v) {
+  config_->signature_schemes = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::alpn(std::vector<std::string> v) {
+  config_->alpn = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::verifier(
+    std::shared_ptr<const CertificateVerifier> v) {
+  config_->verifier = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::dangerous_accept_any_server_certificate() {
+  config_->accept_any_certificate = true;
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::key_log(std::shared_ptr<KeyLog> log) {
+  config_->key_log = std::move(log);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::compatibility_mode(bool on) {
+  config_->compatibility_mode = on;
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::client_certificate(CertificateChain chain,
+                                                                 PrivateKey key) {
+  config_->client_chain = std::move(chain);
+  config_->client_key = key.key();
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::provider(const crypto::CryptoProvider* p) {
+  config_->provider = p;
+  return *this;
+}
+
+Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
+  auto c = std::make_shared<ClientConfig>(*config_);
+  const crypto::CryptoProvider& provider =
+      c->provider != nullptr ? *c->provider : crypto::openssl_provider();
+  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
+  if (c->key_share_groups.empty()) {
+    // The default shares (X25519 and P-256) that are enabled, or else the first group.
+    for (NamedGroup g : default_key_share_groups()) {
+      if (std::find(c->groups.begin(), c->groups.end(), g) != c->groups.end()) {
+        c->key_share_groups.push_back(g);
+      }
+    }
+    if (c->key_share_groups.empty()) {
+      c->key_share_groups.push_back(c->groups.front());
+    }
+  }
+  for (NamedGroup g : c->key_share_groups) {
+    if (std::find(c->groups.begin(), c->groups.end(), g) == c->groups.end()) {
+      return bad_config("a key share group is not among the configured groups");
+    }
+  }
+  if (!c->verifier && !c->accept_any_certificate) {
+    return bad_config(
+        "no certificate verifier: configure a verifier (for example a SHA-256 pin) or call "
+        "dangerous_accept_any_server_certificate()");
+  }
+  if (c->client_key && c->client_chain.empty()) {
+    return bad_config("client key given without a certificate chain");
+  }
+  return std::shared_ptr<const ClientConfig>(std::move(c));
+}
+
+// ---- ServerConfig ----
+
+ServerConfig::Builder::Builder() : config_(std::make_shared<ServerConfig>()) {
+  config_->cipher_suites = default_cipher_suites();
+  config_->groups = default_groups();
+  config_->signature_schemes = default_signature_schemes();
+}
+ServerConfig::Builder& ServerConfig::Builder::cipher_suites(std::vector<CipherSuite> v) {
+  config_->cipher_suites = std::move(v);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::groups(std::vector<NamedGroup> v) {
+  config_->groups = std::move(v);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::signature_schemes(std::vector<SignatureScheme> v) {
+  config_->signature_schemes = std::move(v);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::alpn(std::vector<std::string> v) {
+  config_->alpn = std::move(v);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::add_certificate(CertificateChain chain,
+                                                              PrivateKey key,
+                                                              std::vector<std::string> names) {
+  config_->certificates.push_back({std::move(chain), key.key(), std::move(names)});
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::key_log(std::shared_ptr<KeyLog> log) {
+  config_->key_log = std::move(log);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::provider(const crypto::CryptoProvider* p) {
+  config_->provider = p;
+  return *this;
+}
+
+Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const {
+  auto c = std::make_shared<ServerConfig>(*config_);
+  const crypto::CryptoProvider& provider =
+      c->provider != nullptr ? *c->provider : crypto::openssl_provider();
+  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
+  if (c->certificates.empty()) {
+    return bad_config("a server needs at least one certificate chain and key");
+  }
+  for (const auto& ck : c->certificates) {
+    if (ck.chain.empty() || !ck.key) {
+      return bad_config("a certificate entry has no chain or no key");
+    }
+    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(ck.chain.front()));
+    Bytes spki = ck.key->public_key_spki();
+    if (!std::equal(spki.begin(), spki.end(), leaf.spki.begin(), leaf.spki.end())) {
+      return bad_config("private key does not match the certificate's public key");
+    }
+  }
+  return std::shared_ptr<const ServerConfig>(std::move(c));
+}
+
+}  // namespace glasstls

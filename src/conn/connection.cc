@@ -1,0 +1,490 @@
+// connection.cc: the sans-IO connection: buffers, record dispatch, alerts, post-handshake
+// messages, and the latched error.
+#include "glasstls/connection.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "conn/context.h"
+
+namespace glasstls {
+
+using conn::ClientState;
+using conn::Context;
+using conn::ServerState;
+
+// Bound on a single handshake message (a Certificate with a long chain is the largest).
+constexpr size_t kMaxHandshakeMessage = 256 * 1024;
+
+const char* name(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::kHandshaking: return "handshaking";
+    case ConnectionState::kEstablished: return "established";
+    case ConnectionState::kClosed: return "closed";
+    case ConnectionState::kFailed: return "failed";
+  }
+  return "unknown";
+}
+
+struct Connection::Impl {
+  Context cx;
+  std::variant<ClientState, ServerState> hs;
+
+  // Received bytes not yet processed, from in_start on.
+  Bytes in;
+  size_t in_start = 0;
+  // Handshake bytes not yet forming a whole message.
+  Bytes hs_in;
+  // Received application data not yet read, from app_start on.
+  Bytes app_in;
+  size_t app_start = 0;
+  // Application data written before the handshake completed.
+  Bytes early_app_out;
+
+  std::optional<Error> error;
+  bool sent_close = false;
+  bool received_close = false;
+  uint64_t key_updates_received = 0;
+  std::vector<Bytes> tickets;
+
+  bool client() const { return cx.is_client; }
+
+  ConnectionState state() const {
+    if (error) {
+      return ConnectionState::kFailed;
+    }
+    if (!cx.handshake_done) {
+      return ConnectionState::kHandshaking;
+    }
+    if (sent_close && received_close) {
+      return ConnectionState::kClosed;
+    }
+    return ConnectionState::kEstablished;
+  }
+
+  // fail latches `e` and queues the fatal alert it names (section 6.2: "Upon transmission or
+  // receipt of a fatal alert message, both parties MUST immediately close the connection").
+  Error fail(Error e) {
+    if (error) {
+      return *error;
+    }
+    if (e.kind != ErrorKind::kAlertReceived && !sent_close) {
+      uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::fatal), static_cast<uint8_t>(e.alert)};
+      // Drop any half-built flight: only the alert goes out now.
+      cx.hs_out.clear();
+      (void)cx.record.write(ContentType::alert, ByteView(alert, 2), cx.out);
+    }
+    error = e;
+    return e;
+  }
+
+  Status process();
+  Status process_record(const record::Record& rec);
+  Status process_handshake_bytes(ByteView data);
+  Status dispatch(const msgs::HandshakeMessage& m);
+  Status post_handshake(const msgs::HandshakeMessage& m);
+  Status process_alert(ByteView data);
+  Status send_key_update(bool request);
+  Status flush_early_data();
+  Status write_app(ByteView data);
+};
+
+Status Connection::Impl::process() {
+  while (!error) {
+    std::span<uint8_t> avail(in.data() + in_start, in.size() - in_start);
+    record::Record rec;
+    auto used = cx.record.read_record(avail, rec, !cx.handshake_done);
+    if (!used.ok()) {
+      return fail(std::move(used).error());
+    }
+    if (*used == 0) {
+      break;
+    }
+    in_start += *used;
+    if (received_close) {
+      // section 6.1: data received after a closure alert is ignored.
+      continue;
+    }
+    Status s = process_record(rec);
+    if (!s.ok()) {
+      return fail(std::move(s).error());
+    }
+  }
+  // Compact the receive buffer.
+  if (in_start == in.size()) {
+    in.clear();
+    in_start = 0;
+  } else if (in_start > 16384) {
+    in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(in_start));
+    in_start = 0;
+  }
+  if (error) {
+    return *error;
+  }
+  return Ok{};
+}
+
+Status Connection::Impl::process_record(const record::Record& rec) {
+  if (!hs_in.empty() && rec.type != ContentType::handshake) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Handshake messages MUST NOT be interleaved
+    //# with other record types.
+    return unexpected_message("record of another type inside a fragmented handshake message");
+  }
+  switch (rec.type) {
+    case ContentType::change_cipher_spec: {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+      //# An implementation may receive an unencrypted record of type
+      //# change_cipher_spec consisting of the single byte value 0x01 at any
+      //# time after the first ClientHello message has been sent or received
+      //# and before the peer's Finished message has been received and MUST
+      //# simply drop it without further processing. ... An implementation which receives any
+      //# other change_cipher_spec value or which receives a protected change_cipher_spec
+      //# record MUST abort the handshake with an "unexpected_message" alert.
+      bool before_peer_finished = !cx.read_app_keys;
+      bool after_first_hello = true;
+      if (const auto* ss = std::get_if<ServerState>(&hs)) {
+        const auto* expect_ch = std::get_if<conn::ServerExpectClientHello>(ss);
+        after_first_hello = expect_ch == nullptr || expect_ch->after_hello_retry;
+      }
+      if (rec.fragment.size() != 1 || rec.fragment[0] != 0x01) {
+        return unexpected_message("change_cipher_spec record with a value other than 0x01");
+      }
+      if (!before_peer_finished || !after_first_hello) {
+        return unexpected_message("change_cipher_spec record outside the handshake");
+      }
+      return Ok{};
+    }
+    case ContentType::alert:
+      return process_alert(rec.fragment);
+    case ContentType::handshake:
+      return process_handshake_bytes(rec.fragment);
+    case ContentType::application_data:
+      if (!cx.read_app_keys) {
+        return unexpected_message("application data before the handshake completed");
+      }
+      if (app_start > 0 && app_start == app_in.size()) {
+        app_in.clear();
+        app_start = 0;
+      }
+      app_in.insert(app_in.end(), rec.fragment.begin(), rec.fragment.end());
+      return Ok{};
+    default:
+      return unexpected_message("unexpected record type");
+  }
+}
+
+Status Connection::Impl::process_handshake_bytes(ByteView data) {
+  hs_in.insert(hs_in.end(), data.begin(), data.end());
+  size_t pos = 0;
+  while (!error && hs_in.size() - pos >= 4) {
+    const uint8_t* p = hs_in.data() + pos;
+    size_t len = (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
+    if (len > kMaxHandshakeMessage) {
+      return decode_error("handshake message of " + std::to_string(len) + " bytes is too large");
+    }
+    if (hs_in.size() - pos < 4 + len) {
+      break;
+    }
+    msgs::HandshakeMessage m;
+    m.type = static_cast<HandshakeType>(p[0]);
+    m.body = ByteView(p + 4, len);
+    m.encoded = ByteView(p, 4 + len);
+    cx.read_key_changed = false;
+    GLASSTLS_TRY(dispatch(m));
+    pos += 4 + len;
+    if (cx.read_key_changed && pos != hs_in.size()) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+      //# Because the ServerHello, Finished, and KeyUpdate messages can immediately
+      //# precede a key change, implementations MUST send these messages in
+      //# alignment with a record boundary. ... If an implementation detects a violation of
+      //# these rules, it MUST terminate the connection with an "unexpected_message" alert.
+      return unexpected_message("handshake data spans a key change");
+    }
+  }
+  hs_in.erase(hs_in.begin(), hs_in.begin() + static_cast<std::ptrdiff_t>(pos));
+  return Ok{};
+}
+
+Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
+  if (cx.handshake_done) {
+    return post_handshake(m);
+  }
+  if (auto* cs = std::get_if<ClientState>(&hs)) {
+    GLASSTLS_ASSIGN(*cs, conn::client_handle(std::move(*cs), cx, m));
+  } else {
+    auto* ss = std::get_if<ServerState>(&hs);
+    GLASSTLS_ASSIGN(*ss, conn::server_handle(std::move(*ss), cx, m));
+  }
+  if (cx.handshake_done) {
+    GLASSTLS_TRY(flush_early_data());
+  }
+  return Ok{};
+}
+
+Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
+  switch (m.type) {
+    case HandshakeType::new_session_ticket: {
+      if (!client()) {
+        return unexpected_message("NewSessionTicket sent to a server");
+      }
+      GLASSTLS_ASSIGN(auto nst, msgs::parse_new_session_ticket(m.body));
+      (void)nst;
+      tickets.emplace_back(m.encoded.begin(), m.encoded.end());
+      return Ok{};
+    }
+    case HandshakeType::key_update: {
+      GLASSTLS_ASSIGN(msgs::KeyUpdate ku, msgs::parse_key_update(m.body));
+      Secret& peer_secret = client() ? cx.server_app_secret : cx.client_app_secret;
+      GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash,
+                                                                  peer_secret.span()));
+      peer_secret = std::move(next);
+      GLASSTLS_TRY(cx.install_read_secret(peer_secret.span()));
+      key_updates_received++;
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+      //# If the request_update field is set to "update_requested", then the
+      //# receiver MUST send a KeyUpdate of its own with request_update set to
+      //# "update_not_requested" prior to sending its next Application Data
+      //# record.
+      if (ku.update_requested && !sent_close) {
+        GLASSTLS_TRY(send_key_update(false));
+      }
+      return Ok{};
+    }
+    default:
+      return unexpected_message("unexpected " + std::string(name(m.type)) +
+                                " after the handshake");
+  }
+}
+
+Status Connection::Impl::process_alert(ByteView data) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+  //# struct { AlertLevel level; AlertDescription description; } Alert;
+  if (data.size() != 2) {
+    return decode_error("alert record of " + std::to_string(data.size()) + " bytes");
+  }
+  auto desc = static_cast<AlertDescription>(data[1]);
+  if (desc == AlertDescription::close_notify) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+    //# close_notify:  This alert notifies the recipient that the sender will
+    //# not send any more messages on this connection.
+    received_close = true;
+    if (!cx.handshake_done) {
+      return make_error(ErrorKind::kAlertReceived, AlertDescription::close_notify,
+                        "peer closed the connection during the handshake");
+    }
+    return Ok{};
+  }
+  if (desc == AlertDescription::user_canceled) {
+    // A closure alert; the close_notify that must follow ends the connection.
+    return Ok{};
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+  //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal and MUST be
+  //# treated as error alerts when received regardless of the AlertLevel in the message.
+  //# Unknown Alert types MUST be treated as error alerts.
+  std::string reason = "peer sent a fatal alert";
+  std::string_view n = name(desc);
+  if (!n.empty()) {
+    reason += " (" + std::string(explain(desc)) + ")";
+  }
+  return make_error(ErrorKind::kAlertReceived, desc, reason);
+}
+
+Status Connection::Impl::send_key_update(bool request) {
+  Bytes msg = msgs::encode(msgs::KeyUpdate{request});
+  GLASSTLS_TRY(cx.record.write(ContentType::handshake, msg, cx.out));
+  Secret& own = client() ? cx.client_app_secret : cx.server_app_secret;
+  GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash, own.span()));
+  own = std::move(next);
+  return cx.install_write_secret(own.span());
+}
+
+Status Connection::Impl::write_app(ByteView data) {
+  // Keep each key within its usage limit (section 5.5) by updating before it runs out.
+  size_t offset = 0;
+  while (offset < data.size() || data.empty()) {
+    if (cx.record.write_key_exhausted()) {
+      GLASSTLS_TRY(send_key_update(false));
+    }
+    size_t chunk = std::min<size_t>(data.size() - offset, 64 * record::kMaxPlaintext);
+    GLASSTLS_TRY(cx.record.write(ContentType::application_data, data.subspan(offset, chunk),
+                                 cx.out));
+    offset += chunk;
+    if (data.empty()) {
+      break;
+    }
+  }
+  return Ok{};
+}
+
+Status Connection::Impl::flush_early_data() {
+  if (early_app_out.empty()) {
+    return Ok{};
+  }
+  Bytes pending = std::move(early_app_out);
+  early_app_out.clear();
+  return write_app(pending);
+}
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config,
+                                      std::string server_name) {
+  if (!config) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "null config");
+  }
+  auto impl = std::make_unique<Impl>();
+  Context& cx = impl->cx;
+  cx.is_client = true;
+  cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
+  cx.key_log = config->key_log.get();
+  cx.client_config = std::move(config);
+  cx.negotiated.server_name = std::move(server_name);
+  auto start = conn::client_start(cx);
+  if (!start.ok()) {
+    return std::move(start).error();
+  }
+  impl->hs = std::move(start).value();
+  return Connection(std::move(impl));
+}
+
+Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config) {
+  if (!config) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "null config");
+  }
+  auto impl = std::make_unique<Impl>();
+  Context& cx = impl->cx;
+  cx.is_client = false;
+  cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
+  cx.key_log = config->key_log.get();
+  cx.server_config = std::move(config);
+  impl->hs = conn::server_start();
+  return Connection(std::move(impl));
+}
+
+Status Connection::receive(std::span<const uint8_t> data) {
+  Impl& i = *impl_;
+  if (i.error) {
+    return *i.error;
+  }
+  i.in.insert(i.in.end(), data.begin(), data.end());
+  return i.process();
+}
+
+std::span<const uint8_t> Connection::output() const {
+  const Context& cx = impl_->cx;
+  return std::span<const uint8_t>(cx.out.data() + cx.out_start, cx.out.size() - cx.out_start);
+}
+
+void Connection::consume_output(size_t n) {
+  Context& cx = impl_->cx;
+  cx.out_start += std::min(n, cx.out.size() - cx.out_start);
+  if (cx.out_start == cx.out.size()) {
+    cx.out.clear();
+    cx.out_start = 0;
+  }
+}
+
+Status Connection::write(std::span<const uint8_t> plaintext) {
+  Impl& i = *impl_;
+  if (i.error) {
+    return *i.error;
+  }
+  if (i.sent_close) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "write after close");
+  }
+  if (!i.cx.handshake_done) {
+    i.early_app_out.insert(i.early_app_out.end(), plaintext.begin(), plaintext.end());
+    return Ok{};
+  }
+  if (plaintext.empty()) {
+    return Ok{};
+  }
+  Status s = i.write_app(plaintext);
+  if (!s.ok()) {
+    return i.fail(std::move(s).error());
+  }
+  return Ok{};
+}
+
+size_t Connection::read(std::span<uint8_t> out) {
+  Impl& i = *impl_;
+  size_t n = std::min(out.size(), i.app_in.size() - i.app_start);
+  if (n > 0) {
+    std::memcpy(out.data(), i.app_in.data() + i.app_start, n);
+    i.app_start += n;
+  }
+  if (i.app_start == i.app_in.size()) {
+    i.app_in.clear();
+    i.app_start = 0;
+  }
+  return n;
+}
+
+size_t Connection::readable() const { return impl_->app_in.size() - impl_->app_start; }
+
+void Connection::close() {
+  Impl& i = *impl_;
+  if (i.sent_close || i.error) {
+    return;
+  }
+  (void)i.flush_early_data();
+  uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::warning),
+                      static_cast<uint8_t>(AlertDescription::close_notify)};
+  (void)i.cx.record.write(ContentType::alert, ByteView(alert, 2), i.cx.out);
+  i.sent_close = true;
+}
+
+Status Connection::key_update(bool request_peer_update) {
+  Impl& i = *impl_;
+  if (i.error) {
+    return *i.error;
+  }
+  if (!i.cx.handshake_done || i.sent_close) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "key_update needs an established connection");
+  }
+  Status s = i.send_key_update(request_peer_update);
+  if (!s.ok()) {
+    return i.fail(std::move(s).error());
+  }
+  return Ok{};
+}
+
+ConnectionState Connection::state() const { return impl_->state(); }
+bool Connection::peer_closed() const { return impl_->received_close; }
+const Error* Connection::error() const { return impl_->error ? &*impl_->error : nullptr; }
+ProtocolVersion Connection::version() const { return impl_->cx.negotiated.version; }
+CipherSuite Connection::cipher_suite() const { return impl_->cx.negotiated.suite; }
+NamedGroup Connection::group() const { return impl_->cx.negotiated.group; }
+SignatureScheme Connection::peer_signature_scheme() const {
+  return impl_->cx.negotiated.peer_scheme;
+}
+std::optional<std::string> Connection::alpn() const { return impl_->cx.negotiated.alpn; }
+std::string_view Connection::server_name() const { return impl_->cx.negotiated.server_name; }
+const std::vector<Bytes>& Connection::peer_certificates() const {
+  return impl_->cx.negotiated.peer_certificates;
+}
+bool Connection::hello_retry_request() const {
+  return impl_->cx.negotiated.hello_retry_request;
+}
+const std::vector<Bytes>& Connection::session_tickets() const { return impl_->tickets; }
+uint64_t Connection::key_updates_received() const { return impl_->key_updates_received; }
+
+Result<Bytes> Connection::export_keying_material(std::string_view label,
+                                                 std::span<const uint8_t> context,
+                                                 size_t length) const {
+  const Context& cx = impl_->cx;
+  if (!cx.handshake_done || cx.exporter_master.empty()) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "exporter used before the handshake completed");
+  }
+  return handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context, length);
+}
+
+}  // namespace glasstls

@@ -1,0 +1,219 @@
+// context.h: what the handshake state machines share with the connection.
+//
+// The Context owns the record layer, the output buffer and the negotiated parameters. State
+// handlers (src/client/tls13.cc, src/server/tls13.cc) receive it by reference together with
+// their own state value; everything valid only in one state lives in that state's struct.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "crypto/provider.h"
+#include "glasstls/config.h"
+#include "glasstls/types.h"
+#include "handshake/key_schedule.h"
+#include "handshake/transcript.h"
+#include "msgs/handshake.h"
+#include "record/record_layer.h"
+
+namespace glasstls::conn {
+
+// SuiteInfo is a TLS 1.3 cipher suite resolved against a provider.
+struct SuiteInfo {
+  CipherSuite suite{};
+  const crypto::Hash* hash = nullptr;
+  const crypto::Aead* aead = nullptr;
+};
+
+// suite_info resolves `suite` against `provider`; nullopt if unknown or unsupported.
+std::optional<SuiteInfo> suite_info(const crypto::CryptoProvider& provider, CipherSuite suite);
+
+// Negotiated holds what the handshake agreed.
+struct Negotiated {
+  ProtocolVersion version{};
+  CipherSuite suite{};
+  NamedGroup group{};
+  SignatureScheme peer_scheme{};
+  std::optional<std::string> alpn;
+  std::string server_name;
+  std::vector<Bytes> peer_certificates;
+  bool hello_retry_request = false;
+};
+
+// Context is the per-connection state shared by every handshake state.
+struct Context {
+  bool is_client = false;
+  const crypto::CryptoProvider* provider = nullptr;
+  std::shared_ptr<const ClientConfig> client_config;
+  std::shared_ptr<const ServerConfig> server_config;
+  KeyLog* key_log = nullptr;
+
+  record::RecordLayer record;
+  // out holds encoded records waiting to be sent, from out_start on.
+  Bytes out;
+  size_t out_start = 0;
+  // hs_out holds handshake messages queued under the current write key, not yet framed.
+  Bytes hs_out;
+
+  Negotiated negotiated;
+  SuiteInfo suite;
+  Bytes client_random;
+
+  // Application traffic secrets, set when the handshake derives them.
+  Secret client_app_secret;
+  Secret server_app_secret;
+  Secret exporter_master;
+
+  bool handshake_done = false;
+  // read_key_changed is set by a handler that switched the read key: the message that did it
+  // must end its record (RFC 8446 section 5.1).
+  bool read_key_changed = false;
+  // read_app_keys is true once the read side uses application traffic keys.
+  bool read_app_keys = false;
+  bool ccs_sent = false;
+
+  // queue_handshake adds an encoded handshake message to the current flight.
+  void queue_handshake(ByteView message) {
+    hs_out.insert(hs_out.end(), message.begin(), message.end());
+  }
+  // flush_handshake frames the queued flight into records under the current write key.
+  Status flush_handshake(uint16_t legacy_version = 0x0303);
+  // send_ccs writes the middlebox-compatibility change_cipher_spec record (always plaintext).
+  void send_ccs();
+  // install_read_secret and install_write_secret derive keys from a traffic secret with the
+  // negotiated suite and install them.
+  Status install_read_secret(ByteView traffic_secret);
+  Status install_write_secret(ByteView traffic_secret);
+  // log_secret hands a secret to the configured key log (NSS format label).
+  void log_secret(std::string_view label, ByteView secret);
+  // random fills `n` bytes from the provider.
+  Result<Bytes> random(size_t n);
+};
+
+// The middlebox-compatibility CCS record: 14 03 03 00 01 01.
+inline constexpr uint8_t kCcsRecord[6] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
+
+// certificate_verify_input builds the content signed by CertificateVerify (section 4.4.3):
+// 64 spaces, the context string, a zero byte, and the transcript hash.
+Bytes certificate_verify_input(bool server, ByteView transcript_hash);
+
+// Unsolicited-extension and similar errors used by both sides.
+inline Error unsupported_extension(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::unsupported_extension,
+                    std::move(reason));
+}
+inline Error missing_extension(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::missing_extension,
+                    std::move(reason));
+}
+inline Error handshake_failure(std::string reason) {
+  return make_error(ErrorKind::kPeerIncompatible, AlertDescription::handshake_failure,
+                    std::move(reason));
+}
+inline Error decrypt_error(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error,
+                    std::move(reason));
+}
+
+// Proof tokens: only the code that did the check can make one, and the next state requires it.
+class CertVerified {
+ public:
+  static CertVerified assertion() { return CertVerified(); }
+
+ private:
+  CertVerified() = default;
+};
+class SignatureVerified {
+ public:
+  static SignatureVerified assertion() { return SignatureVerified(); }
+
+ private:
+  SignatureVerified() = default;
+};
+
+// HandshakeSecrets is what both sides keep between ServerHello and Finished.
+struct HandshakeSecrets {
+  handshake::Transcript transcript;
+  handshake::HandshakeSchedule schedule;
+  Secret client_hs;
+  Secret server_hs;
+};
+
+// ---- Client states (src/client/tls13.cc) ----
+
+struct ClientExpectServerHello {
+  std::vector<std::unique_ptr<crypto::KeyExchange>> shares;
+  handshake::Transcript transcript;
+  Bytes session_id;
+  bool after_hello_retry = false;
+  CipherSuite hello_retry_suite{};
+  Bytes cookie;
+  std::vector<ExtensionType> offered;  // extensions sent in the ClientHello
+};
+struct ClientExpectEncryptedExtensions {
+  HandshakeSecrets hs;
+};
+struct ClientExpectCertificate {
+  HandshakeSecrets hs;
+  // Set after a CertificateRequest: the context to echo.
+  std::optional<Bytes> certificate_request_context;
+  std::vector<SignatureScheme> request_schemes;
+};
+struct ClientExpectCertificateVerify {
+  HandshakeSecrets hs;
+  CertVerified cert_verified;
+  Bytes leaf_spki;
+  std::optional<Bytes> certificate_request_context;
+  std::vector<SignatureScheme> request_schemes;
+};
+struct ClientExpectFinished {
+  HandshakeSecrets hs;
+  SignatureVerified signature_verified;
+  std::optional<Bytes> certificate_request_context;
+  std::vector<SignatureScheme> request_schemes;
+};
+// ClientConnected: the handshake is over; post-handshake messages are handled by the
+// connection.
+struct ClientConnected {};
+
+using ClientState =
+    std::variant<ClientExpectServerHello, ClientExpectEncryptedExtensions, ClientExpectCertificate,
+                 ClientExpectCertificateVerify, ClientExpectFinished, ClientConnected>;
+
+// client_start builds and queues the first ClientHello.
+Result<ClientState> client_start(Context& cx);
+// client_handle feeds one handshake message to the client state machine.
+Result<ClientState> client_handle(ClientState&& state, Context& cx,
+                                  const msgs::HandshakeMessage& m);
+const char* state_name(const ClientState& state);
+
+// ---- Server states (src/server/tls13.cc) ----
+
+struct ServerExpectClientHello {
+  bool after_hello_retry = false;
+  handshake::Transcript transcript;
+  CipherSuite suite{};
+  NamedGroup group{};
+  Bytes session_id;
+};
+struct ServerExpectFinished {
+  handshake::Transcript transcript;
+  Secret client_hs;
+  handshake::ApplicationSchedule app;
+};
+struct ServerConnected {};
+
+using ServerState = std::variant<ServerExpectClientHello, ServerExpectFinished, ServerConnected>;
+
+ServerState server_start();
+Result<ServerState> server_handle(ServerState&& state, Context& cx,
+                                  const msgs::HandshakeMessage& m);
+const char* state_name(const ServerState& state);
+
+}  // namespace glasstls::conn

@@ -1,0 +1,198 @@
+// provider.h: the narrow seam between glasstls and its cryptographic primitives.
+//
+// Everything glasstls needs from cryptography goes through these interfaces: hashes with
+// HMAC/HKDF, in-place AEADs, key exchange groups, signature verification, private keys, and
+// randomness. The only implementation over a real library is src/crypto/openssl/ (the sole
+// includer of <openssl/*>). Algorithms are fetched once when the provider is created and reused
+// by every connection; all objects here are immutable after construction and safe to share
+// across threads, except the per-use contexts (HashContext, AeadKey, KeyExchange), which belong
+// to one connection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "glasstls/types.h"
+
+namespace glasstls::crypto {
+
+enum class HashId : uint8_t { kSha256, kSha384, kSha512 };
+
+// HashContext is a running hash. One per transcript; clone() forks it (for the transcript hash
+// at a point while the handshake goes on).
+class HashContext {
+ public:
+  virtual ~HashContext() = default;
+  virtual void update(ByteView data) = 0;
+  virtual std::unique_ptr<HashContext> clone() const = 0;
+  // finish writes the digest (output_len bytes) of everything so far. The context must not be
+  // used afterwards.
+  virtual Bytes finish() = 0;
+};
+
+// Hash is a fetched hash algorithm with the HMAC and HKDF (RFC 5869) built on it.
+class Hash {
+ public:
+  virtual ~Hash() = default;
+  virtual HashId id() const = 0;
+  virtual size_t output_len() const = 0;
+  virtual std::unique_ptr<HashContext> start() const = 0;
+  virtual Bytes digest(ByteView data) const = 0;
+  // hmac returns HMAC(key, data), output_len bytes.
+  virtual Secret hmac(ByteView key, ByteView data) const = 0;
+  // hkdf_extract returns HKDF-Extract(salt, ikm), output_len bytes. An empty salt means a
+  // string of output_len zeros (RFC 5869 section 2.2).
+  virtual Secret hkdf_extract(ByteView salt, ByteView ikm) const = 0;
+  // hkdf_expand returns HKDF-Expand(prk, info, len); fails only if len > 255 * output_len.
+  virtual Result<Secret> hkdf_expand(ByteView prk, ByteView info, size_t len) const = 0;
+};
+
+// AeadKey is one direction's AEAD key, ready for many records. seal and open work in place.
+class AeadKey {
+ public:
+  virtual ~AeadKey() = default;
+  // seal encrypts `in_out` in place under `nonce` and `aad`, and writes the tag (tag_len bytes)
+  // to `tag`. Fails only on an internal error.
+  virtual Status seal(ByteView nonce, ByteView aad, std::span<uint8_t> in_out,
+                      std::span<uint8_t> tag) = 0;
+  // open decrypts `in_out` in place and checks `tag`. On a bad tag it fails with alert
+  // bad_record_mac and the contents of `in_out` are unspecified.
+  virtual Status open(ByteView nonce, ByteView aad, std::span<uint8_t> in_out, ByteView tag) = 0;
+};
+
+enum class AeadId : uint8_t { kAes128Gcm, kAes256Gcm, kChaCha20Poly1305 };
+
+class Aead {
+ public:
+  virtual ~Aead() = default;
+  virtual AeadId id() const = 0;
+  virtual size_t key_len() const = 0;
+  size_t nonce_len() const { return 12; }
+  size_t tag_len() const { return 16; }
+  // new_key makes a key context for `key` (key_len bytes).
+  virtual Result<std::unique_ptr<AeadKey>> new_key(ByteView key) const = 0;
+};
+
+// KeyExchange is one ephemeral key pair of a group.
+class KeyExchange {
+ public:
+  virtual ~KeyExchange() = default;
+  virtual NamedGroup group() const = 0;
+  // public_key is our share as it goes in a KeyShareEntry (RFC 8446 section 4.2.8.2: the raw
+  // 32 bytes for X25519, the uncompressed point 04||X||Y for the NIST curves).
+  virtual ByteView public_key() const = 0;
+  // complete derives the shared secret with the peer's share. A malformed or invalid share
+  // (wrong length, not on the curve, an all-zero X25519 result) fails with illegal_parameter.
+  virtual Result<Secret> complete(ByteView peer_public_key) = 0;
+};
+
+class KxGroup {
+ public:
+  virtual ~KxGroup() = default;
+  virtual NamedGroup group() const = 0;
+  // start generates a fresh key pair.
+  virtual Result<std::unique_ptr<KeyExchange>> start() const = 0;
+  // start_with_private makes a key pair from a known private key (raw 32 bytes for X25519, the
+  // big-endian scalar for the NIST curves). For known-answer tests only.
+  virtual Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView private_key) const = 0;
+};
+
+enum class KeyType : uint8_t { kEcdsaP256, kEcdsaP384, kRsa, kEd25519 };
+
+// SigningKey is a private key able to sign handshakes.
+class SigningKey {
+ public:
+  virtual ~SigningKey() = default;
+  virtual KeyType type() const = 0;
+  // bits is the key size (256, 384, the RSA modulus size, or 255 for Ed25519).
+  virtual size_t bits() const = 0;
+  // schemes lists the TLS 1.3 signature schemes this key can make, best first
+  // (ecdsa_secp256r1_sha256; ecdsa_secp384r1_sha384; rsa_pss_rsae_sha256/384/512; ed25519).
+  virtual std::vector<SignatureScheme> schemes() const = 0;
+  // sign signs `message` with `scheme` (which must be in schemes()); RSA-PSS uses a salt the
+  // length of the hash (RFC 8446 section 4.2.3).
+  virtual Result<Bytes> sign(SignatureScheme scheme, ByteView message) const = 0;
+  // public_key_spki is the DER SubjectPublicKeyInfo of the matching public key.
+  virtual Bytes public_key_spki() const = 0;
+  // private_key_pkcs8 is the DER PKCS#8 PrivateKeyInfo (for writing test fixtures).
+  virtual Secret private_key_pkcs8() const = 0;
+};
+
+// KeyStore loads and generates private keys.
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  // load_private_key reads a private key from PEM ("PRIVATE KEY", "EC PRIVATE KEY",
+  // "RSA PRIVATE KEY") or DER PKCS#8. Unsupported key types (RSA under 2048 or over 4096 bits,
+  // other curves) fail with a kBadConfig error naming the reason.
+  virtual Result<std::shared_ptr<const SigningKey>> load_private_key(ByteView pem_or_der) const = 0;
+  // generate makes a fresh key (RSA: `rsa_bits`, 2048 to 4096).
+  virtual Result<std::shared_ptr<const SigningKey>> generate(KeyType type,
+                                                             size_t rsa_bits = 2048) const = 0;
+};
+
+// SignatureVerifier checks handshake signatures with a peer's public key.
+class SignatureVerifier {
+ public:
+  virtual ~SignatureVerifier() = default;
+  // verify checks `signature` over `message` under `scheme` with the public key in `spki_der`
+  // (a DER SubjectPublicKeyInfo). Fails with decrypt_error when the signature is wrong, and with
+  // illegal_parameter when the scheme does not fit the key (an ECDSA scheme for an RSA key, a
+  // P-256 scheme for a P-384 key, RSA outside 2048..4096 bits).
+  virtual Status verify(SignatureScheme scheme, ByteView spki_der, ByteView message,
+                        ByteView signature) const = 0;
+};
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  // fill writes random bytes from the operating system's CSPRNG (via the provider).
+  virtual Status fill(std::span<uint8_t> out) const = 0;
+};
+
+// CryptoProvider is a plain struct of interface pointers; a test can copy one and swap a single
+// member (a fixed Random, say). Null members are unsupported algorithms.
+struct CryptoProvider {
+  const Hash* sha256 = nullptr;
+  const Hash* sha384 = nullptr;
+  const Hash* sha512 = nullptr;
+  const Aead* aes128gcm = nullptr;
+  const Aead* aes256gcm = nullptr;
+  const Aead* chacha20poly1305 = nullptr;
+  const KxGroup* x25519 = nullptr;
+  const KxGroup* secp256r1 = nullptr;
+  const KxGroup* secp384r1 = nullptr;
+  const SignatureVerifier* verifier = nullptr;
+  const KeyStore* keys = nullptr;
+  const Random* random = nullptr;
+
+  const Hash* hash(HashId id) const {
+    switch (id) {
+      case HashId::kSha256: return sha256;
+      case HashId::kSha384: return sha384;
+      case HashId::kSha512: return sha512;
+    }
+    return nullptr;
+  }
+  const KxGroup* group(NamedGroup g) const {
+    switch (g) {
+      case NamedGroup::x25519: return x25519;
+      case NamedGroup::secp256r1: return secp256r1;
+      case NamedGroup::secp384r1: return secp384r1;
+      default: return nullptr;
+    }
+  }
+};
+
+// openssl_provider is the provider over OpenSSL 3 libcrypto. It is created on first use
+// (thread-safe), fetches every algorithm once, and lives until the program exits.
+const CryptoProvider& openssl_provider();
+
+}  // namespace glasstls::crypto

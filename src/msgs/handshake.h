@@ -1,0 +1,197 @@
+// handshake.h: strict codecs for the TLS 1.3 handshake messages (RFC 8446 section 4).
+//
+// Parsed messages are views: every ByteView points into the buffer that was parsed, which must
+// outlive the message. States that keep a message copy what they need (STYLE.md section 4).
+// Encoding works from the same structs; views then point at data owned by the caller.
+//
+// Each parse function takes the message *body* (without the 4-byte handshake header), rejects
+// trailing bytes, and on failure returns an Error carrying the alert RFC 8446 names:
+// decode_error for bytes that do not decode (bad lengths, empty lists where the RFC requires
+// at least one element, odd-length u16 lists, trailing data), illegal_parameter for
+// well-formed values that break a rule (a duplicate extension, pre_shared_key not last, a
+// recognised extension in a message that may not carry it, a bad legacy field).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "glasstls/types.h"
+
+namespace glasstls::msgs {
+
+// Where an extension block sits, for the RFC 8446 section 4.2 table of which extension may
+// appear in which message.
+enum class ExtensionContext : uint8_t {
+  kClientHello,
+  kServerHello,
+  kHelloRetryRequest,
+  kEncryptedExtensions,
+  kCertificate,
+  kCertificateRequest,
+  kNewSessionTicket,
+};
+
+// extension_allowed reports whether `type` may appear in `context` per RFC 8446 section 4.2
+// (and RFC 8449, 8879 for record_size_limit and compress_certificate). TLS 1.2-only
+// extensions (ec_point_formats, session_ticket, encrypt_then_mac, extended_master_secret,
+// renegotiation_info) are allowed only in ClientHello, where they are tolerated and ignored.
+// Unrecognised types return true (the caller decides: ignored in ClientHello, unsolicited
+// elsewhere).
+bool extension_allowed(ExtensionType type, ExtensionContext context);
+
+// is_recognized reports whether `type` is an extension glasstls knows.
+bool is_recognized(ExtensionType type);
+
+// RawExtension is one extension as it appeared on the wire.
+struct RawExtension {
+  ExtensionType type;
+  ByteView body;
+};
+
+struct KeyShareEntry {
+  NamedGroup group;
+  ByteView key_exchange;
+};
+
+// ClientHello, RFC 8446 section 4.1.2, with its extensions decoded.
+struct ClientHello {
+  uint16_t legacy_version = 0x0303;
+  ByteView random;             // 32 bytes
+  ByteView legacy_session_id;  // 0..32 bytes
+  std::vector<CipherSuite> cipher_suites;
+  ByteView legacy_compression_methods;  // must contain 0 (null); in TLS 1.3 exactly {0}
+  // Every extension in wire order, including ones glasstls ignores.
+  std::vector<RawExtension> extensions;
+
+  // Decoded extensions; nullopt when absent.
+  std::optional<std::string_view> server_name;  // host_name entry of server_name (RFC 6066 s3)
+  std::optional<std::vector<NamedGroup>> supported_groups;
+  std::optional<std::vector<SignatureScheme>> signature_algorithms;
+  std::optional<std::vector<SignatureScheme>> signature_algorithms_cert;
+  std::optional<std::vector<uint16_t>> supported_versions;
+  std::optional<std::vector<KeyShareEntry>> key_shares;
+  std::optional<std::vector<uint8_t>> psk_key_exchange_modes;
+  std::optional<ByteView> cookie;
+  std::optional<std::vector<std::string_view>> alpn;  // protocol names, each 1..255 bytes
+  bool has_pre_shared_key = false;  // present (must be last); resumption is not supported yet
+  bool has_early_data = false;
+  bool has_post_handshake_auth = false;
+};
+
+// ServerHello and HelloRetryRequest share one struct; is_hello_retry_request is set when
+// random equals the special HelloRetryRequest value (RFC 8446 section 4.1.3).
+struct ServerHello {
+  uint16_t legacy_version = 0x0303;
+  ByteView random;  // 32 bytes
+  ByteView legacy_session_id_echo;
+  CipherSuite cipher_suite{};
+  uint8_t legacy_compression_method = 0;
+  std::vector<RawExtension> extensions;
+
+  bool is_hello_retry_request = false;
+  std::optional<uint16_t> selected_version;        // supported_versions
+  std::optional<KeyShareEntry> key_share;          // ServerHello: the server's share
+  std::optional<NamedGroup> selected_group;        // HelloRetryRequest: the group wanted
+  std::optional<ByteView> cookie;                  // HelloRetryRequest only
+  bool has_pre_shared_key = false;
+};
+
+// The 32-byte random value that marks a ServerHello as a HelloRetryRequest:
+// SHA-256("HelloRetryRequest").
+extern const uint8_t kHelloRetryRequestRandom[32];
+
+// EncryptedExtensions, RFC 8446 section 4.3.1.
+struct EncryptedExtensions {
+  std::vector<RawExtension> extensions;
+  std::optional<std::string_view> alpn;  // exactly one protocol when present
+  bool server_name_acknowledged = false;  // empty server_name extension
+  std::optional<std::vector<NamedGroup>> supported_groups;
+  bool has_early_data = false;
+};
+
+// CertificateRequest, RFC 8446 section 4.3.2.
+struct CertificateRequest {
+  ByteView certificate_request_context;
+  std::vector<RawExtension> extensions;
+  std::vector<SignatureScheme> signature_algorithms;  // required, non-empty
+  std::optional<std::vector<SignatureScheme>> signature_algorithms_cert;
+  std::optional<std::vector<ByteView>> certificate_authorities;  // DER distinguished names
+};
+
+struct CertificateEntry {
+  ByteView cert_data;  // DER X.509
+  std::vector<RawExtension> extensions;
+};
+
+// Certificate, RFC 8446 section 4.4.2.
+struct Certificate {
+  ByteView certificate_request_context;
+  std::vector<CertificateEntry> entries;
+};
+
+// CertificateVerify, RFC 8446 section 4.4.3.
+struct CertificateVerify {
+  SignatureScheme scheme{};
+  ByteView signature;  // non-empty
+};
+
+// Finished, RFC 8446 section 4.4.4. The body is the verify_data; its length is the hash length,
+// which the parser checks against `hash_len`.
+struct Finished {
+  ByteView verify_data;
+};
+
+// NewSessionTicket, RFC 8446 section 4.6.1.
+struct NewSessionTicket {
+  uint32_t ticket_lifetime = 0;  // at most 604800 (7 days)
+  uint32_t ticket_age_add = 0;
+  ByteView ticket_nonce;
+  ByteView ticket;  // non-empty
+  std::vector<RawExtension> extensions;
+  std::optional<uint32_t> max_early_data_size;
+};
+
+// KeyUpdate, RFC 8446 section 4.6.3.
+struct KeyUpdate {
+  bool update_requested = false;
+};
+
+// HandshakeMessage is one whole handshake message split into type and body.
+struct HandshakeMessage {
+  HandshakeType type{};
+  ByteView body;
+  ByteView encoded;  // header + body, as it goes into the transcript
+};
+
+Result<ClientHello> parse_client_hello(ByteView body);
+Result<ServerHello> parse_server_hello(ByteView body);
+Result<EncryptedExtensions> parse_encrypted_extensions(ByteView body);
+Result<CertificateRequest> parse_certificate_request(ByteView body);
+Result<Certificate> parse_certificate(ByteView body);
+Result<CertificateVerify> parse_certificate_verify(ByteView body);
+Result<Finished> parse_finished(ByteView body, size_t hash_len);
+Result<NewSessionTicket> parse_new_session_ticket(ByteView body);
+Result<KeyUpdate> parse_key_update(ByteView body);
+
+// Each encode function writes the whole message including the 4-byte handshake header.
+// Extensions are written from the decoded fields in a fixed order, followed by any entries of
+// `extra_extensions` (for tests, GREASE and tolerated extensions); the `extensions` member of
+// the struct is ignored when encoding.
+Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions = {});
+Bytes encode(const ServerHello& m);
+Bytes encode(const EncryptedExtensions& m);
+Bytes encode(const CertificateRequest& m);
+Bytes encode(const Certificate& m);
+Bytes encode(const CertificateVerify& m);
+Bytes encode(const Finished& m);
+Bytes encode(const NewSessionTicket& m);
+Bytes encode(const KeyUpdate& m);
+
+// write_handshake_header writes type and a 24-bit length.
+void write_handshake_header(ByteWriter& w, HandshakeType type, size_t body_len);
+
+}  // namespace glasstls::msgs

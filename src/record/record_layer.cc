@@ -1,0 +1,221 @@
+#include "record/record_layer.h"
+
+#include <cstring>
+#include <limits>
+
+namespace glasstls::record {
+
+void Protection::nonce(uint8_t out[12]) const {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
+  //# 1.  The 64-bit record sequence number is encoded in network byte
+  //#     order and padded to the left with zeros to iv_length.
+  //# 2.  The padded sequence number is XORed with either the static
+  //#     client_write_iv or server_write_iv (depending on the role).
+  std::memcpy(out, iv, 12);
+  for (int i = 0; i < 8; i++) {
+    out[11 - i] ^= static_cast<uint8_t>(seq >> (8 * i));
+  }
+}
+
+uint64_t key_usage_limit(crypto::AeadId id) {
+  switch (id) {
+    case crypto::AeadId::kAes128Gcm:
+    case crypto::AeadId::kAes256Gcm:
+      return uint64_t{1} << 24;
+    case crypto::AeadId::kChaCha20Poly1305:
+      return uint64_t{1} << 62;
+  }
+  return uint64_t{1} << 24;
+}
+
+bool RecordLayer::write_key_exhausted() const {
+  return write_on_ && write_.seq >= key_usage_limit(write_.aead->id());
+}
+
+namespace {
+
+Error record_overflow(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::record_overflow,
+                    std::move(reason));
+}
+
+bool known_type(uint8_t t) {
+  return t == static_cast<uint8_t>(ContentType::change_cipher_spec) ||
+         t == static_cast<uint8_t>(ContentType::alert) ||
+         t == static_cast<uint8_t>(ContentType::handshake) ||
+         t == static_cast<uint8_t>(ContentType::application_data);
+}
+
+}  // namespace
+
+Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
+                                        bool allow_plain_alert) {
+  if (buf.size() < kHeaderLen) {
+    return size_t{0};
+  }
+  const uint8_t type = buf[0];
+  const size_t len = (size_t{buf[3]} << 8) | buf[4];
+  if (!known_type(type)) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+    //# If a TLS implementation receives an unexpected record type, it MUST
+    //# terminate the connection with an "unexpected_message" alert.
+    return unexpected_message("record of unknown content type " + std::to_string(type));
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+  //# The length MUST NOT exceed 2^14 + 256 bytes.  An endpoint that receives a record that
+  //# exceeds this length MUST terminate the connection with a "record_overflow" alert.
+  if (len > kMaxCiphertext) {
+    return record_overflow("record length " + std::to_string(len) + " exceeds 2^14+256");
+  }
+  if (buf.size() < kHeaderLen + len) {
+    return size_t{0};
+  }
+  const size_t total = kHeaderLen + len;
+  std::span<uint8_t> body = buf.subspan(kHeaderLen, len);
+  const auto ctype = static_cast<ContentType>(type);
+  out.wire_len = total;
+  out.protected_record = false;
+
+  const bool plain_ok = !read_on_ || ctype == ContentType::change_cipher_spec ||
+                        (allow_plain_alert && ctype == ContentType::alert);
+  if (plain_ok) {
+    if (!read_on_ && ctype == ContentType::application_data) {
+      return unexpected_message("application data before the handshake keys are in place");
+    }
+    if (len > kMaxPlaintext) {
+      return record_overflow("plaintext record length " + std::to_string(len) + " exceeds 2^14");
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Implementations MUST NOT send zero-length fragments of Handshake
+    //# types, even if those fragments contain padding.
+    if (len == 0 && ctype != ContentType::application_data) {
+      return unexpected_message("zero-length " + std::string(name(ctype)) + " record");
+    }
+    out.type = ctype;
+    out.fragment = body;
+    return total;
+  }
+
+  if (ctype != ContentType::application_data) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+    //# opaque_type:  The outer opaque_type field of a TLSCiphertext record
+    //# is always set to the value 23 (application_data)
+    return unexpected_message("unprotected " + std::string(name(ctype)) +
+                              " record after keys were established");
+  }
+  if (len < kTagLen + 1) {
+    return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::bad_record_mac,
+                      "protected record shorter than the AEAD tag");
+  }
+  if (read_.seq == std::numeric_limits<uint64_t>::max()) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
+    //# Because the size of sequence numbers is 64-bit, they should not
+    //# wrap.  If a TLS implementation would need to wrap a sequence number,
+    //# it MUST either rekey (Section 4.6.3) or terminate the connection.
+    return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::unexpected_message,
+                      "read sequence number exhausted");
+  }
+  uint8_t nonce[12];
+  read_.nonce(nonce);
+  std::span<uint8_t> ciphertext = body.first(len - kTagLen);
+  ByteView tag = body.subspan(len - kTagLen);
+  // The additional data is the record header (section 5.2).
+  uint8_t aad[kHeaderLen];
+  std::memcpy(aad, buf.data(), kHeaderLen);
+  auto opened = read_.key->open(ByteView(nonce, 12), ByteView(aad, kHeaderLen), ciphertext, tag);
+  if (!opened.ok()) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+    //# If the decryption fails, the receiver MUST terminate the connection
+    //# with a "bad_record_mac" alert.
+    return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::bad_record_mac,
+                      "record authentication failed (sequence " + std::to_string(read_.seq) +
+                          ")");
+  }
+  read_.seq++;
+  // Strip the zero padding and take the real content type from the last non-zero byte.
+  size_t n = ciphertext.size();
+  while (n > 0 && ciphertext[n - 1] == 0) {
+    n--;
+  }
+  if (n == 0) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+    //# If a receiving implementation does not
+    //# find a non-zero octet in the cleartext, it MUST terminate the
+    //# connection with an "unexpected_message" alert.
+    return unexpected_message("protected record with no content type (all padding)");
+  }
+  const uint8_t inner = ciphertext[n - 1];
+  n--;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+  //# The length limit on TLSInnerPlaintext is 2^14 + 1 octets ... if the length of the
+  //# TLSInnerPlaintext exceeds this limit, it MUST terminate the connection with a
+  //# "record_overflow" alert.
+  if (n > kMaxPlaintext) {
+    return record_overflow("decrypted record content of " + std::to_string(n) +
+                           " bytes exceeds 2^14");
+  }
+  if (!known_type(inner) || inner == static_cast<uint8_t>(ContentType::change_cipher_spec)) {
+    return unexpected_message("protected record of content type " + std::to_string(inner));
+  }
+  const auto inner_type = static_cast<ContentType>(inner);
+  if (n == 0 && inner_type != ContentType::application_data) {
+    return unexpected_message("zero-length protected " + std::string(name(inner_type)) +
+                              " record");
+  }
+  out.type = inner_type;
+  out.fragment = ByteView(ciphertext.data(), n);
+  out.protected_record = true;
+  return total;
+}
+
+Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t legacy_version) {
+  size_t offset = 0;
+  do {
+    const size_t chunk = std::min(kMaxPlaintext, data.size() - offset);
+    const size_t start = out.size();
+    if (!write_on_) {
+      out.resize(start + kHeaderLen + chunk);
+      uint8_t* h = out.data() + start;
+      h[0] = static_cast<uint8_t>(type);
+      h[1] = static_cast<uint8_t>(legacy_version >> 8);
+      h[2] = static_cast<uint8_t>(legacy_version);
+      h[3] = static_cast<uint8_t>(chunk >> 8);
+      h[4] = static_cast<uint8_t>(chunk);
+      if (chunk > 0) {
+        std::memcpy(h + kHeaderLen, data.data() + offset, chunk);
+      }
+    } else {
+      if (write_.seq == std::numeric_limits<uint64_t>::max()) {
+        return internal_error("write sequence number exhausted");
+      }
+      const size_t inner_len = chunk + 1;
+      const size_t len = inner_len + kTagLen;
+      out.resize(start + kHeaderLen + len);
+      uint8_t* h = out.data() + start;
+      h[0] = static_cast<uint8_t>(ContentType::application_data);
+      h[1] = 0x03;
+      h[2] = 0x03;
+      h[3] = static_cast<uint8_t>(len >> 8);
+      h[4] = static_cast<uint8_t>(len);
+      uint8_t* body = h + kHeaderLen;
+      if (chunk > 0) {
+        std::memcpy(body, data.data() + offset, chunk);
+      }
+      body[chunk] = static_cast<uint8_t>(type);
+      uint8_t nonce[12];
+      write_.nonce(nonce);
+      auto sealed = write_.key->seal(ByteView(nonce, 12), ByteView(h, kHeaderLen),
+                                     std::span<uint8_t>(body, inner_len),
+                                     std::span<uint8_t>(body + inner_len, kTagLen));
+      if (!sealed.ok()) {
+        out.resize(start);
+        return std::move(sealed).error();
+      }
+      write_.seq++;
+    }
+    offset += chunk;
+  } while (offset < data.size());
+  return Ok{};
+}
+
+}  // namespace glasstls::record
