@@ -1,0 +1,161 @@
+// hash.cc: hashes, HMAC and HKDF (RFC 5869) over libcrypto.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "crypto/openssl/internal.h"
+
+namespace glasstls::crypto::openssl {
+namespace {
+
+class OsslHashContext final : public HashContext {
+ public:
+  OsslHashContext(MdCtxPtr ctx, size_t len) : ctx_(std::move(ctx)), len_(len) {}
+
+  void update(ByteView data) override {
+    if (EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1) {
+      die("EVP_DigestUpdate");
+    }
+  }
+
+  std::unique_ptr<HashContext> clone() const override {
+    MdCtxPtr copy(EVP_MD_CTX_new());
+    if (copy == nullptr || EVP_MD_CTX_copy_ex(copy.get(), ctx_.get()) != 1) {
+      die("EVP_MD_CTX_copy_ex");
+    }
+    return std::make_unique<OsslHashContext>(std::move(copy), len_);
+  }
+
+  Bytes finish() override {
+    Bytes out(len_);
+    unsigned int out_len = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &out_len) != 1 || out_len != len_) {
+      die("EVP_DigestFinal_ex");
+    }
+    return out;
+  }
+
+ private:
+  MdCtxPtr ctx_;
+  size_t len_;
+};
+
+}  // namespace
+
+std::unique_ptr<OsslHash> OsslHash::create(HashId id, const EVP_MD* md, EVP_MAC* hmac) {
+  if (md == nullptr || hmac == nullptr) {
+    return nullptr;
+  }
+  MacCtxPtr tmpl(EVP_MAC_CTX_new(hmac));
+  if (tmpl == nullptr) {
+    drain_errors();
+    return nullptr;
+  }
+  // The template gets its digest here, once, so that each HMAC only duplicates it. It is keyed
+  // with a dummy key because an HMAC context without a key cannot be duplicated.
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                       const_cast<char*>(EVP_MD_get0_name(md)), 0),
+      OSSL_PARAM_construct_end(),
+  };
+  static const uint8_t kDummyKey[1] = {0};
+  if (EVP_MAC_init(tmpl.get(), kDummyKey, sizeof(kDummyKey), params) != 1) {
+    drain_errors();
+    return nullptr;
+  }
+  return std::unique_ptr<OsslHash>(new OsslHash(id, md, std::move(tmpl)));
+}
+
+OsslHash::OsslHash(HashId id, const EVP_MD* md, MacCtxPtr hmac_template)
+    : id_(id),
+      md_(md),
+      len_(static_cast<size_t>(EVP_MD_get_size(md))),
+      hmac_template_(std::move(hmac_template)) {}
+
+std::unique_ptr<HashContext> OsslHash::start() const {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md_, nullptr) != 1) {
+    die("EVP_DigestInit_ex2");
+  }
+  return std::make_unique<OsslHashContext>(std::move(ctx), len_);
+}
+
+Bytes OsslHash::digest(ByteView data) const {
+  Bytes out(len_);
+  unsigned int out_len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &out_len, md_, nullptr) != 1 ||
+      out_len != len_) {
+    die("EVP_Digest");
+  }
+  return out;
+}
+
+MacCtxPtr OsslHash::keyed_hmac(ByteView key) const {
+  MacCtxPtr ctx(EVP_MAC_CTX_dup(hmac_template_.get()));
+  // A non-null key pointer even for an empty key: EVP_MAC_init with NULL would keep the
+  // template's dummy key. HMAC with an empty key equals HMAC with a zero-filled key.
+  if (ctx == nullptr || EVP_MAC_init(ctx.get(), nonnull(key), key.size(), nullptr) != 1) {
+    die("EVP_MAC_init");
+  }
+  return ctx;
+}
+
+Secret OsslHash::hmac(ByteView key, ByteView data) const {
+  MacCtxPtr ctx = keyed_hmac(key);
+  Secret out(len_);
+  size_t out_len = 0;
+  if (EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1 || out_len != len_) {
+    die("HMAC");
+  }
+  return out;
+}
+
+//= https://www.rfc-editor.org/rfc/rfc5869#section-2.2
+//# salt     optional salt value (a non-secret random value);
+//#          if not provided, it is set to a string of HashLen zeros.
+Secret OsslHash::hkdf_extract(ByteView salt, ByteView ikm) const {
+  if (salt.empty()) {
+    Secret zeros(len_);
+    return hmac(zeros.span(), ikm);
+  }
+  return hmac(salt, ikm);
+}
+
+//= https://www.rfc-editor.org/rfc/rfc5869#section-2.3
+//# L        length of output keying material in octets
+//#          (<= 255*HashLen)
+Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) const {
+  if (len > 255 * len_) {
+    return internal_error("HKDF-Expand of " + std::to_string(len) + " bytes exceeds 255 * " +
+                          std::to_string(len_));
+  }
+  Secret out(len);
+  if (len == 0) {
+    return out;
+  }
+  MacCtxPtr ctx = keyed_hmac(prk);
+  // T(0) is empty; T(i) = HMAC(PRK, T(i-1) | info | i).
+  Secret block(len_);
+  size_t done = 0;
+  for (unsigned counter = 1; done < len; counter++) {
+    const uint8_t c = static_cast<uint8_t>(counter);
+    size_t block_len = 0;
+    // EVP_MAC_init with a NULL key restarts the context under the key it already has.
+    if ((counter > 1 && (EVP_MAC_init(ctx.get(), nullptr, 0, nullptr) != 1 ||
+                         EVP_MAC_update(ctx.get(), block.data(), block.size()) != 1)) ||
+        EVP_MAC_update(ctx.get(), info.data(), info.size()) != 1 ||
+        EVP_MAC_update(ctx.get(), &c, 1) != 1 ||
+        EVP_MAC_final(ctx.get(), block.data(), &block_len, block.size()) != 1 ||
+        block_len != len_) {
+      die("HKDF-Expand");
+    }
+    size_t n = std::min(len_, len - done);
+    std::copy_n(block.data(), n, out.data() + done);
+    done += n;
+  }
+  return out;
+}
+
+}  // namespace glasstls::crypto::openssl

@@ -1,0 +1,111 @@
+// common.h: helpers shared by the `glasstls` subcommands: argument parsing, list parsing,
+// sockets, files, and printing negotiated parameters.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glasstls/config.h"
+#include "glasstls/connection.h"
+#include "glasstls/types.h"
+
+namespace glasstls::cli {
+
+// Args is a parsed command line: options with values (repeatable), flags and positionals.
+struct Args {
+  std::map<std::string, std::vector<std::string>> options;
+  std::set<std::string> flags;
+  std::vector<std::string> positionals;
+
+  // has reports whether the flag or option `name` (with its leading dashes) was given.
+  bool has(const std::string& name) const;
+  // value is the last value of option `name`, or nullopt.
+  std::optional<std::string> value(const std::string& name) const;
+  // values is every value of option `name`, in order.
+  std::vector<std::string> values(const std::string& name) const;
+};
+
+// OptionSpec describes the options a subcommand accepts.
+struct OptionSpec {
+  // with_value are options that take a value ("--port 443" or "--port=443").
+  std::set<std::string> with_value;
+  // flags are options without a value.
+  std::set<std::string> flags;
+};
+
+// parse_args parses argv[first..argc). On an unknown option or a missing value it returns
+// nullopt and writes the reason to `error`.
+std::optional<Args> parse_args(int argc, char** argv, int first, const OptionSpec& spec,
+                               std::string& error);
+
+// split_list splits a list separated by ':' or ',' into its non-empty items.
+std::vector<std::string> split_list(std::string_view text);
+
+// parse_suites, parse_groups and parse_sigalgs parse a ':'/','-separated list of names (IANA
+// names or OpenSSL aliases). On an unknown name they return nullopt and set `error`.
+std::optional<std::vector<CipherSuite>> parse_suites(std::string_view text, std::string& error);
+std::optional<std::vector<NamedGroup>> parse_groups(std::string_view text, std::string& error);
+std::optional<std::vector<SignatureScheme>> parse_sigalgs(std::string_view text,
+                                                          std::string& error);
+
+// parse_pin parses 64 hex digits (colons allowed between bytes) into a SHA-256 pin.
+std::optional<std::array<uint8_t, 32>> parse_pin(std::string_view hex);
+
+// to_hex renders bytes as lowercase hex.
+std::string to_hex(std::span<const uint8_t> bytes);
+
+// read_file reads a whole file; nullopt (with `error` set) if it cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::string& error);
+
+// HostPort is a host and port split from "host:port", "[v6addr]:port" or "host" alone.
+struct HostPort {
+  std::string host;
+  std::string port;
+};
+// split_host_port splits `text`; `default_port` is used when no port is given. Returns nullopt
+// for malformed text ("[::1" without "]").
+std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port);
+
+// connect_tcp resolves `host` and connects to the first address that answers. Returns the
+// connected blocking socket, or -1 with `error` set.
+int connect_tcp(const std::string& host, const std::string& port, std::string& error);
+
+// listen_tcp binds and listens on `host`:`port` ("0" picks a free port). Returns the listening
+// socket and sets `bound_port`, or -1 with `error` set.
+int listen_tcp(const std::string& host, const std::string& port, uint16_t& bound_port,
+               std::string& error);
+
+// load_chain_and_key reads a PEM certificate chain and a PEM private key from files.
+bool load_chain_and_key(const std::string& cert_path, const std::string& key_path,
+                        CertificateChain& chain, std::optional<PrivateKey>& key,
+                        std::string& error);
+
+// describe_certificate renders the subject of a DER certificate (or its size when it cannot be
+// parsed).
+std::string describe_certificate(std::span<const uint8_t> der);
+
+// print_parameters writes the negotiated parameters of an established connection to stderr,
+// one "  key: value" line each, after a header line `title`.
+void print_parameters(const Connection& conn, std::string_view title);
+
+// alpn_or_none is the negotiated ALPN protocol or "(none)".
+std::string alpn_or_none(const Connection& conn);
+
+// write_fd writes all of `data` to a file descriptor, retrying on EINTR. False on error.
+bool write_fd(int fd, std::span<const uint8_t> data);
+
+// install_signal_handlers ignores SIGPIPE (sockets use MSG_NOSIGNAL; stdout may be a pipe).
+void install_signal_handlers();
+
+// Subcommand entry points; each returns the process exit status.
+int client_main(int argc, char** argv);
+int server_main(int argc, char** argv);
+int demo_main(int argc, char** argv);
+
+}  // namespace glasstls::cli
