@@ -28,10 +28,6 @@ bool is_ip_literal(const std::string& name) {
   return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
 }
 
-bool contains(const std::vector<ExtensionType>& v, ExtensionType t) {
-  return std::find(v.begin(), v.end(), t) != v.end();
-}
-
 // build_client_hello encodes a ClientHello from the configuration with the given shares and
 // cookie, records the extensions it offered, and returns the encoded message.
 Bytes build_client_hello(Context& cx, ByteView session_id,

@@ -1,6 +1,6 @@
 #include "conn/context.h"
 
-#include <cstring>
+#include <algorithm>
 
 namespace glasstls::conn {
 
@@ -52,7 +52,8 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
   record::Protection p;
   p.aead = suite.aead;
   p.key = std::move(key);
-  std::memcpy(p.iv, keys.iv.data(), 12);
+  // Invariant: traffic_keys derived exactly 12 IV bytes.
+  std::copy_n(keys.iv.span().begin(), sizeof(p.iv), p.iv);
   return p;
 }
 

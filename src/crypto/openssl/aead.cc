@@ -33,8 +33,8 @@ class OsslAeadKey final : public AeadKey {
     int out_len = 0;
     uint8_t final_block[kTagLen];
     if (EVP_CipherInit_ex2(ctx_.get(), nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
-        !update(aad, in_out) ||
-        EVP_CipherFinal_ex(ctx_.get(), final_block, &out_len) != 1 || out_len != 0 ||
+        !update(aad, in_out) || EVP_CipherFinal_ex(ctx_.get(), final_block, &out_len) != 1 ||
+        out_len != 0 ||
         EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kTagLen),
                             tag.data()) != 1) {
       return ossl_internal("AEAD seal");

@@ -10,6 +10,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/params.h>
 
 #include <cstddef>
 #include <memory>
@@ -41,6 +42,8 @@ using BnCtxPtr = std::unique_ptr<BN_CTX, FreeWith<BN_CTX_free>>;
 using EcGroupPtr = std::unique_ptr<EC_GROUP, FreeWith<EC_GROUP_free>>;
 using EcPointPtr = std::unique_ptr<EC_POINT, FreeWith<EC_POINT_clear_free>>;
 using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, FreeWith<OSSL_PARAM_BLD_free>>;
+// ParamPtr owns an array from OSSL_PARAM_BLD_to_param. OSSL_PARAM_free clears the part built
+// from secure BIGNUMs (BN_secure_new), which is where private scalars go.
 using ParamPtr = std::unique_ptr<OSSL_PARAM, FreeWith<OSSL_PARAM_free>>;
 
 // drain_errors empties this thread's OpenSSL error queue and returns the oldest entry as text
@@ -159,8 +162,7 @@ class OsslKeyStore final : public KeyStore {
   // OsslKeyStore requires `algs` to outlive it and every key it makes.
   explicit OsslKeyStore(const Algorithms* algs) : algs_(algs) {}
   Result<std::shared_ptr<const SigningKey>> load_private_key(ByteView pem_or_der) const override;
-  Result<std::shared_ptr<const SigningKey>> generate(KeyType type,
-                                                     size_t rsa_bits) const override;
+  Result<std::shared_ptr<const SigningKey>> generate(KeyType type, size_t rsa_bits) const override;
 
  private:
   const Algorithms* algs_;

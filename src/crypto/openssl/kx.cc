@@ -1,0 +1,213 @@
+// kx.cc: ECDHE over X25519 (RFC 7748), P-256 and P-384 with libcrypto.
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/objects.h>
+
+#include "crypto/openssl/internal.h"
+
+namespace glasstls::crypto::openssl {
+namespace {
+
+// bad_private is the error of start_with_private given an unusable scalar (a caller bug).
+Error bad_private(std::string reason) {
+  drain_errors();
+  return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, std::move(reason));
+}
+
+// peer_key turns a peer's KeyShareEntry key into an EVP_PKEY, or fails with illegal_parameter.
+Result<PkeyPtr> peer_key(const KxSpec& spec, ByteView share) {
+  std::string group(name(spec.group));
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.2
+  //# For X25519 and X448, the contents of the public value are the byte
+  //# string inputs and outputs of the corresponding functions defined in
+  //# [RFC7748]: 32 bytes for X25519 and 56 bytes for X448.
+  if (share.size() != spec.share_len) {
+    return illegal_parameter(group + " key share of " + std::to_string(share.size()) +
+                             " bytes, expected " + std::to_string(spec.share_len));
+  }
+  if (spec.is_x25519) {
+    PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, spec.ossl_name, nullptr, share.data(),
+                                               share.size()));
+    if (key == nullptr) {
+      drain_errors();
+      return illegal_parameter("unusable X25519 key share");
+    }
+    return key;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.2
+  //# For secp256r1, secp384r1, and secp521r1, the contents are the serialized value of the
+  //# following struct: [...] uint8 legacy_form = 4;
+  if (share[0] != 0x04) {
+    return illegal_parameter(group + " key share is not an uncompressed point");
+  }
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                       const_cast<char*>(spec.ossl_name), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(share.data()),
+                                        share.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.2
+  //# For the curves secp256r1, secp384r1, and secp521r1, peers MUST
+  //# validate each other's public value Q by ensuring that the point is a
+  //# valid point on the elliptic curve.
+  // Decoding the point rejects coordinates outside [0, p-1] and points off the curve (the point
+  // at infinity has no 65- or 97-byte encoding); EVP_PKEY_derive_set_peer_ex then runs the
+  // full public-key check again.
+  if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params)) !=
+          1) {
+    drain_errors();
+    return illegal_parameter(group + " key share is not a point on the curve");
+  }
+  return PkeyPtr(raw);
+}
+
+class OsslKeyExchange final : public KeyExchange {
+ public:
+  OsslKeyExchange(const KxSpec& spec, PkeyPtr key, Bytes public_key)
+      : spec_(spec), key_(std::move(key)), public_(std::move(public_key)) {}
+
+  NamedGroup group() const override { return spec_.group; }
+  ByteView public_key() const override { return public_; }
+
+  Result<Secret> complete(ByteView peer_public_key) override {
+    GLASSTLS_ASSIGN(PkeyPtr peer, peer_key(spec_, peer_public_key));
+    std::string group(name(spec_.group));
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1) {
+      return ossl_internal("EVP_PKEY_derive_init");
+    }
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 1) != 1) {
+      drain_errors();
+      return illegal_parameter(group + " key share failed validation");
+    }
+    size_t len = 0;
+    if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) {
+      return ossl_internal("EVP_PKEY_derive");
+    }
+    Secret shared(len);
+    if (EVP_PKEY_derive(ctx.get(), shared.data(), &len) != 1) {
+      // OpenSSL itself refuses an all-zero X25519 result.
+      drain_errors();
+      return illegal_parameter(group + " key agreement failed with the peer's share");
+    }
+    if (len != spec_.scalar_len) {
+      return internal_error(group + " shared secret has an unexpected length");
+    }
+    if (spec_.is_x25519) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
+      //# Implementations MUST check whether the computed Diffie-Hellman
+      //# shared secret is the all-zero value and abort if so, as described in
+      //# Section 6 of [RFC7748].
+      Secret zeros(len);
+      if (shared.equals(zeros.span())) {
+        return illegal_parameter("X25519 shared secret is all zeros");
+      }
+    }
+    return shared;
+  }
+
+ private:
+  KxSpec spec_;
+  PkeyPtr key_;
+  Bytes public_;
+};
+
+// make_exchange reads our public key out of `key` and wraps both.
+Result<std::unique_ptr<KeyExchange>> make_exchange(const KxSpec& spec, PkeyPtr key) {
+  Bytes pub(spec.share_len);
+  size_t len = 0;
+  if (spec.is_x25519) {
+    len = pub.size();
+    if (EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &len) != 1) {
+      return ossl_internal("EVP_PKEY_get_raw_public_key");
+    }
+  } else if (EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                             pub.data(), pub.size(), &len) != 1) {
+    return ossl_internal("EVP_PKEY_get_octet_string_param(encoded-pub-key)");
+  }
+  if (len != spec.share_len || (!spec.is_x25519 && pub[0] != 0x04)) {
+    return internal_error(std::string(name(spec.group)) + " public key has an unexpected form");
+  }
+  return std::unique_ptr<KeyExchange>(
+      std::make_unique<OsslKeyExchange>(spec, std::move(key), std::move(pub)));
+}
+
+// ec_key_from_scalar builds a NIST key pair from a big-endian private scalar, computing the
+// public point (OpenSSL 3.0 does not derive it on import).
+Result<PkeyPtr> ec_key_from_scalar(const KxSpec& spec, ByteView scalar) {
+  const int nid = OBJ_sn2nid(spec.ossl_name);
+  EcGroupPtr group(EC_GROUP_new_by_curve_name(nid));
+  BnCtxPtr bn_ctx(BN_CTX_new());
+  BignumPtr d(BN_secure_new());
+  if (group == nullptr || bn_ctx == nullptr || d == nullptr ||
+      BN_bin2bn(scalar.data(), static_cast<int>(scalar.size()), d.get()) == nullptr) {
+    return ossl_internal("EC scalar setup");
+  }
+  if (BN_is_zero(d.get()) || BN_cmp(d.get(), EC_GROUP_get0_order(group.get())) >= 0) {
+    return bad_private("private scalar is not in [1, n-1]");
+  }
+  EcPointPtr point(EC_POINT_new(group.get()));
+  Bytes pub(spec.share_len);
+  if (point == nullptr ||
+      EC_POINT_mul(group.get(), point.get(), d.get(), nullptr, nullptr, bn_ctx.get()) != 1 ||
+      EC_POINT_point2oct(group.get(), point.get(), POINT_CONVERSION_UNCOMPRESSED, pub.data(),
+                         pub.size(), bn_ctx.get()) != pub.size()) {
+    return ossl_internal("EC public point computation");
+  }
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (bld == nullptr ||
+      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, spec.ossl_name, 0) !=
+          1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get()) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub.data(),
+                                       pub.size()) != 1) {
+    return ossl_internal("OSSL_PARAM_BLD");
+  }
+  // The built array holds a copy of the private scalar in its secure part (`d` is a secure
+  // BIGNUM), which OSSL_PARAM_free clears.
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+    return ossl_internal("EVP_PKEY_fromdata");
+  }
+  return PkeyPtr(raw);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start() const {
+  PkeyPtr key(spec_.is_x25519 ? EVP_PKEY_Q_keygen(nullptr, nullptr, spec_.ossl_name)
+                              : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec_.ossl_name));
+  if (key == nullptr) {
+    return ossl_internal("EVP_PKEY_Q_keygen");
+  }
+  return make_exchange(spec_, std::move(key));
+}
+
+Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start_with_private(ByteView private_key) const {
+  if (private_key.size() != spec_.scalar_len) {
+    return bad_private(std::string(name(spec_.group)) + " private key of " +
+                       std::to_string(private_key.size()) + " bytes, expected " +
+                       std::to_string(spec_.scalar_len));
+  }
+  if (spec_.is_x25519) {
+    PkeyPtr key(EVP_PKEY_new_raw_private_key_ex(nullptr, spec_.ossl_name, nullptr,
+                                                private_key.data(), private_key.size()));
+    if (key == nullptr) {
+      return ossl_internal("EVP_PKEY_new_raw_private_key_ex");
+    }
+    return make_exchange(spec_, std::move(key));
+  }
+  GLASSTLS_ASSIGN(PkeyPtr key, ec_key_from_scalar(spec_, private_key));
+  return make_exchange(spec_, std::move(key));
+}
+
+}  // namespace glasstls::crypto::openssl

@@ -1,0 +1,96 @@
+// provider.cc: openssl_provider(), assembled from the classes in internal.h.
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "crypto/openssl/internal.h"
+
+namespace glasstls::crypto::openssl {
+
+Status OsslRandom::fill(std::span<uint8_t> out) const {
+  while (!out.empty()) {
+    const size_t n = std::min<size_t>(out.size(), INT_MAX);
+    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
+      return ossl_internal("RAND_bytes");
+    }
+    out = out.subspan(n);
+  }
+  return Ok{};
+}
+
+namespace {
+
+constexpr KxSpec kX25519{NamedGroup::x25519, "X25519", true, 32, 32};
+constexpr KxSpec kSecp256r1{NamedGroup::secp256r1, "prime256v1", false, 32, 65};
+constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", false, 48, 97};
+
+// State owns every implementation object of the provider.
+struct State {
+  Algorithms algs;
+  std::unique_ptr<OsslHash> sha256, sha384, sha512;
+  std::unique_ptr<OsslAead> aes128gcm, aes256gcm, chacha20poly1305;
+  OsslKxGroup x25519{kX25519};
+  OsslKxGroup secp256r1{kSecp256r1};
+  OsslKxGroup secp384r1{kSecp384r1};
+  OsslVerifier verifier{&algs};
+  OsslKeyStore keys{&algs};
+  OsslRandom random;
+  CryptoProvider provider;
+
+  State() {
+    algs.sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    algs.sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+    algs.sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
+    algs.aes128gcm = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
+    algs.aes256gcm = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    algs.chacha20poly1305 = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
+    algs.hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    // A failed fetch leaves a null member (an unsupported algorithm) and an error entry.
+    drain_errors();
+
+    sha256 = OsslHash::create(HashId::kSha256, algs.sha256, algs.hmac);
+    sha384 = OsslHash::create(HashId::kSha384, algs.sha384, algs.hmac);
+    sha512 = OsslHash::create(HashId::kSha512, algs.sha512, algs.hmac);
+    if (algs.aes128gcm != nullptr) {
+      aes128gcm = std::make_unique<OsslAead>(AeadId::kAes128Gcm, algs.aes128gcm);
+    }
+    if (algs.aes256gcm != nullptr) {
+      aes256gcm = std::make_unique<OsslAead>(AeadId::kAes256Gcm, algs.aes256gcm);
+    }
+    if (algs.chacha20poly1305 != nullptr) {
+      chacha20poly1305 =
+          std::make_unique<OsslAead>(AeadId::kChaCha20Poly1305, algs.chacha20poly1305);
+    }
+
+    provider.sha256 = sha256.get();
+    provider.sha384 = sha384.get();
+    provider.sha512 = sha512.get();
+    provider.aes128gcm = aes128gcm.get();
+    provider.aes256gcm = aes256gcm.get();
+    provider.chacha20poly1305 = chacha20poly1305.get();
+    provider.x25519 = &x25519;
+    provider.secp256r1 = &secp256r1;
+    provider.secp384r1 = &secp384r1;
+    provider.verifier = &verifier;
+    provider.keys = &keys;
+    provider.random = &random;
+  }
+};
+
+}  // namespace
+}  // namespace glasstls::crypto::openssl
+
+namespace glasstls::crypto {
+
+const CryptoProvider& openssl_provider() {
+  // Created on first use (C++ guarantees thread-safe initialisation of a function-local static)
+  // and deliberately never destroyed: connections may still use the provider from other threads
+  // or from static destructors while the program exits, and libcrypto frees its own state in its
+  // atexit handler.
+  static const openssl::State* const state = new openssl::State();
+  return state->provider;
+}
+
+}  // namespace glasstls::crypto

@@ -1,0 +1,373 @@
+// signature.cc: signature verification, private keys and signing over libcrypto.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "crypto/openssl/internal.h"
+
+namespace glasstls::crypto::openssl {
+namespace {
+
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 4096;
+
+enum class Family : uint8_t { kEcdsa, kRsaPss, kRsaPkcs1, kEd25519 };
+
+// SchemeInfo is what a signature scheme needs from a key and from libcrypto.
+struct SchemeInfo {
+  Family family;
+  HashId hash;
+  // curve is the OpenSSL group name an ECDSA scheme requires; null otherwise.
+  const char* curve;
+};
+
+std::optional<SchemeInfo> scheme_info(SignatureScheme scheme) {
+  switch (scheme) {
+    case SignatureScheme::ecdsa_secp256r1_sha256:
+      return SchemeInfo{Family::kEcdsa, HashId::kSha256, "prime256v1"};
+    case SignatureScheme::ecdsa_secp384r1_sha384:
+      return SchemeInfo{Family::kEcdsa, HashId::kSha384, "secp384r1"};
+    case SignatureScheme::ecdsa_secp521r1_sha512:
+      return SchemeInfo{Family::kEcdsa, HashId::kSha512, "secp521r1"};
+    case SignatureScheme::rsa_pss_rsae_sha256:
+      return SchemeInfo{Family::kRsaPss, HashId::kSha256, nullptr};
+    case SignatureScheme::rsa_pss_rsae_sha384:
+      return SchemeInfo{Family::kRsaPss, HashId::kSha384, nullptr};
+    case SignatureScheme::rsa_pss_rsae_sha512:
+      return SchemeInfo{Family::kRsaPss, HashId::kSha512, nullptr};
+    case SignatureScheme::rsa_pkcs1_sha256:
+      return SchemeInfo{Family::kRsaPkcs1, HashId::kSha256, nullptr};
+    case SignatureScheme::rsa_pkcs1_sha384:
+      return SchemeInfo{Family::kRsaPkcs1, HashId::kSha384, nullptr};
+    case SignatureScheme::rsa_pkcs1_sha512:
+      return SchemeInfo{Family::kRsaPkcs1, HashId::kSha512, nullptr};
+    case SignatureScheme::ed25519: return SchemeInfo{Family::kEd25519, HashId::kSha512, nullptr};
+    default: return std::nullopt;
+  }
+}
+
+std::string scheme_name(SignatureScheme scheme) {
+  std::string_view n = name(scheme);
+  if (n.empty()) {
+    return "signature scheme " + std::to_string(static_cast<unsigned>(scheme));
+  }
+  return std::string(n);
+}
+
+// KeyDesc says what a libcrypto key is, in glasstls terms.
+struct KeyDesc {
+  enum Kind : uint8_t { kEc, kRsa, kEd25519, kOther } kind = kOther;
+  // group is the EC group name ("prime256v1", ...), empty for other kinds.
+  std::string group;
+  int bits = 0;
+  // text names the key for error messages ("EC key on secp521r1", "RSA-1024 key").
+  std::string text;
+};
+
+KeyDesc describe(const EVP_PKEY* key) {
+  KeyDesc d;
+  d.bits = EVP_PKEY_get_bits(key);
+  // EVP_PKEY_is_a("RSA") is false for RSASSA-PSS restricted keys ("RSA-PSS"), which the
+  // rsa_pss_rsae schemes must not accept.
+  if (EVP_PKEY_is_a(key, "EC")) {
+    d.kind = KeyDesc::kEc;
+    char group[64] = {0};
+    size_t len = 0;
+    if (EVP_PKEY_get_group_name(key, group, sizeof(group), &len) == 1) {
+      d.group.assign(group, len);
+    } else {
+      drain_errors();
+    }
+    d.text = "EC key on " + (d.group.empty() ? std::string("an unnamed curve") : d.group);
+  } else if (EVP_PKEY_is_a(key, "RSA")) {
+    d.kind = KeyDesc::kRsa;
+    d.text = "RSA-" + std::to_string(d.bits) + " key";
+  } else if (EVP_PKEY_is_a(key, "ED25519")) {
+    d.kind = KeyDesc::kEd25519;
+    d.text = "Ed25519 key";
+  } else {
+    const char* type = EVP_PKEY_get0_type_name(key);
+    d.text = std::string(type != nullptr ? type : "unknown") + " key";
+  }
+  return d;
+}
+
+// check_fit returns an empty string when a key described by `d` can make or check `scheme`
+// signatures, and otherwise the reason it cannot.
+std::string check_fit(SignatureScheme scheme, const SchemeInfo& info, const KeyDesc& d) {
+  bool fits = false;
+  switch (info.family) {
+    case Family::kEcdsa: fits = d.kind == KeyDesc::kEc && d.group == info.curve; break;
+    case Family::kRsaPss:
+    case Family::kRsaPkcs1:
+      fits = d.kind == KeyDesc::kRsa && d.bits >= kMinRsaBits && d.bits <= kMaxRsaBits;
+      break;
+    case Family::kEd25519: fits = d.kind == KeyDesc::kEd25519; break;
+  }
+  if (fits) {
+    return {};
+  }
+  return scheme_name(scheme) + " does not fit an " + d.text;
+}
+
+// init_digest_op prepares `mctx` for signing or verifying under `info`. Ed25519 takes no
+// digest (PureEdDSA); RSA-PSS gets a salt the length of the hash and MGF1 with the same hash.
+bool init_digest_op(EVP_MD_CTX* mctx, EVP_PKEY* key, const SchemeInfo& info, const EVP_MD* md,
+                    bool sign) {
+  const char* md_name = info.family == Family::kEd25519 ? nullptr : EVP_MD_get0_name(md);
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by mctx
+  const int ok =
+      sign ? EVP_DigestSignInit_ex(mctx, &pctx, md_name, nullptr, nullptr, key, nullptr)
+           : EVP_DigestVerifyInit_ex(mctx, &pctx, md_name, nullptr, nullptr, key, nullptr);
+  if (ok != 1) {
+    return false;
+  }
+  if (info.family == Family::kRsaPss) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //# The length of the Salt MUST be equal to the length of the output of the
+    //# digest algorithm.
+    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+           EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
+  }
+  if (info.family == Family::kRsaPkcs1) {
+    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+  }
+  return true;
+}
+
+Error bad_config(std::string reason) {
+  drain_errors();
+  return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, std::move(reason));
+}
+
+class OsslSigningKey final : public SigningKey {
+ public:
+  OsslSigningKey(const Algorithms* algs, PkeyPtr key, KeyType type, size_t bits)
+      : algs_(algs), key_(std::move(key)), type_(type), bits_(bits) {}
+
+  KeyType type() const override { return type_; }
+  size_t bits() const override { return bits_; }
+
+  std::vector<SignatureScheme> schemes() const override {
+    switch (type_) {
+      case KeyType::kEcdsaP256: return {SignatureScheme::ecdsa_secp256r1_sha256};
+      case KeyType::kEcdsaP384: return {SignatureScheme::ecdsa_secp384r1_sha384};
+      case KeyType::kRsa:
+        return {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
+                SignatureScheme::rsa_pss_rsae_sha512};
+      case KeyType::kEd25519: return {SignatureScheme::ed25519};
+    }
+    return {};
+  }
+
+  // sign also accepts rsa_pkcs1_* for RSA keys: TLS 1.3 forbids them in CertificateVerify but
+  // X.509 certificates are still signed with them.
+  Result<Bytes> sign(SignatureScheme scheme, ByteView message) const override {
+    std::optional<SchemeInfo> info = scheme_info(scheme);
+    if (!info) {
+      return illegal_parameter(scheme_name(scheme) + " is not supported for signing");
+    }
+    std::string misfit = check_fit(scheme, *info, describe(key_.get()));
+    if (!misfit.empty()) {
+      return illegal_parameter(std::move(misfit));
+    }
+    const EVP_MD* md = algs_->md(info->hash);
+    if (md == nullptr) {
+      return internal_error("digest for " + scheme_name(scheme) + " is unavailable");
+    }
+    MdCtxPtr mctx(EVP_MD_CTX_new());
+    size_t len = 0;
+    if (mctx == nullptr || !init_digest_op(mctx.get(), key_.get(), *info, md, true) ||
+        EVP_DigestSign(mctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
+      return ossl_internal("EVP_DigestSign setup");
+    }
+    Bytes sig(len);
+    if (EVP_DigestSign(mctx.get(), sig.data(), &len, message.data(), message.size()) != 1) {
+      return ossl_internal("EVP_DigestSign");
+    }
+    // ECDSA signatures are DER and often shorter than the maximum.
+    sig.resize(len);
+    return sig;
+  }
+
+  Bytes public_key_spki() const override {
+    const int len = i2d_PUBKEY(key_.get(), nullptr);
+    if (len <= 0) {
+      die("i2d_PUBKEY");
+    }
+    Bytes out(static_cast<size_t>(len));
+    uint8_t* p = out.data();
+    if (i2d_PUBKEY(key_.get(), &p) != len) {
+      die("i2d_PUBKEY");
+    }
+    return out;
+  }
+
+  Secret private_key_pkcs8() const override {
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, FreeWith<PKCS8_PRIV_KEY_INFO_free>> p8(
+        EVP_PKEY2PKCS8(key_.get()));
+    const int len = p8 == nullptr ? -1 : i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr);
+    if (len <= 0) {
+      die("EVP_PKEY2PKCS8");
+    }
+    // Encode straight into the Secret so that no other copy of the key is left behind.
+    Secret out(static_cast<size_t>(len));
+    uint8_t* p = out.data();
+    if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &p) != len) {
+      die("i2d_PKCS8_PRIV_KEY_INFO");
+    }
+    return out;
+  }
+
+ private:
+  const Algorithms* algs_;
+  PkeyPtr key_;
+  KeyType type_;
+  size_t bits_;
+};
+
+// wrap_private checks that `key` is a supported private key and makes a SigningKey of it.
+Result<std::shared_ptr<const SigningKey>> wrap_private(const Algorithms* algs, PkeyPtr key) {
+  const KeyDesc d = describe(key.get());
+  KeyType type = KeyType::kEd25519;
+  size_t bits = static_cast<size_t>(d.bits);
+  switch (d.kind) {
+    case KeyDesc::kEc:
+      if (d.group == "prime256v1") {
+        type = KeyType::kEcdsaP256;
+      } else if (d.group == "secp384r1") {
+        type = KeyType::kEcdsaP384;
+      } else {
+        return bad_config("unsupported private key: " + d.text +
+                          " (only P-256 and P-384 EC keys are supported)");
+      }
+      break;
+    case KeyDesc::kRsa:
+      if (d.bits < kMinRsaBits || d.bits > kMaxRsaBits) {
+        return bad_config("unsupported private key: " + d.text +
+                          " (RSA keys must have 2048 to 4096 bits)");
+      }
+      type = KeyType::kRsa;
+      break;
+    case KeyDesc::kEd25519:
+      type = KeyType::kEd25519;
+      bits = 255;
+      break;
+    case KeyDesc::kOther:
+      return bad_config("unsupported private key: " + d.text +
+                        " (supported: EC P-256, EC P-384, RSA 2048 to 4096 bits, Ed25519)");
+  }
+  return std::shared_ptr<const SigningKey>(
+      std::make_shared<OsslSigningKey>(algs, std::move(key), type, bits));
+}
+
+// refuse_password keeps libcrypto from prompting on the terminal for an encrypted PEM key.
+int refuse_password(char*, int, int, void*) { return -1; }
+
+bool looks_like_pem(ByteView data) {
+  static constexpr std::string_view kMarker = "-----BEGIN ";
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  return text.find(kMarker) != std::string_view::npos;
+}
+
+}  // namespace
+
+Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView message,
+                            ByteView signature) const {
+  std::optional<SchemeInfo> info = scheme_info(scheme);
+  if (!info) {
+    return illegal_parameter(scheme_name(scheme) + " is not supported");
+  }
+  const uint8_t* p = spki_der.data();
+  PkeyPtr key(d2i_PUBKEY_ex(nullptr, &p, static_cast<long>(spki_der.size()), nullptr, nullptr));
+  if (key == nullptr || p != spki_der.data() + spki_der.size()) {
+    drain_errors();
+    return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
+                      "malformed or unsupported SubjectPublicKeyInfo");
+  }
+  std::string misfit = check_fit(scheme, *info, describe(key.get()));
+  if (!misfit.empty()) {
+    return illegal_parameter(std::move(misfit));
+  }
+  const EVP_MD* md = algs_->md(info->hash);
+  if (md == nullptr) {
+    return internal_error("digest for " + scheme_name(scheme) + " is unavailable");
+  }
+  MdCtxPtr mctx(EVP_MD_CTX_new());
+  if (mctx == nullptr || !init_digest_op(mctx.get(), key.get(), *info, md, false)) {
+    return ossl_internal("EVP_DigestVerifyInit_ex");
+  }
+  if (EVP_DigestVerify(mctx.get(), signature.data(), signature.size(), message.data(),
+                       message.size()) != 1) {
+    drain_errors();
+    return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error,
+                      scheme_name(scheme) + " signature is invalid");
+  }
+  return Ok{};
+}
+
+Result<std::shared_ptr<const SigningKey>> OsslKeyStore::load_private_key(
+    ByteView pem_or_der) const {
+  if (pem_or_der.empty() || pem_or_der.size() > (1u << 20)) {
+    return bad_config("private key input is empty or larger than 1 MiB");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (looks_like_pem(pem_or_der)) {
+    std::unique_ptr<BIO, FreeWith<BIO_free>> bio(
+        BIO_new_mem_buf(pem_or_der.data(), static_cast<int>(pem_or_der.size())));
+    if (bio == nullptr) {
+      return ossl_internal("BIO_new_mem_buf");
+    }
+    // PEM_read_bio_PrivateKey_ex skips blocks of other types (a certificate before the key) and
+    // reads "PRIVATE KEY", "EC PRIVATE KEY" and "RSA PRIVATE KEY".
+    raw =
+        PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, refuse_password, nullptr, nullptr, nullptr);
+    if (raw == nullptr) {
+      return bad_config(
+          "no usable private key in PEM input (expected an unencrypted PRIVATE KEY, "
+          "EC PRIVATE KEY or RSA PRIVATE KEY block)");
+    }
+  } else {
+    const uint8_t* p = pem_or_der.data();
+    raw =
+        d2i_AutoPrivateKey_ex(nullptr, &p, static_cast<long>(pem_or_der.size()), nullptr, nullptr);
+    if (raw == nullptr) {
+      return bad_config("private key is neither PEM nor a DER PKCS#8 PrivateKeyInfo");
+    }
+    if (p != pem_or_der.data() + pem_or_der.size()) {
+      EVP_PKEY_free(raw);
+      return bad_config("trailing bytes after the DER private key");
+    }
+  }
+  return wrap_private(algs_, PkeyPtr(raw));
+}
+
+Result<std::shared_ptr<const SigningKey>> OsslKeyStore::generate(KeyType type,
+                                                                 size_t rsa_bits) const {
+  PkeyPtr key;
+  switch (type) {
+    case KeyType::kEcdsaP256: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); break;
+    case KeyType::kEcdsaP384: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384")); break;
+    case KeyType::kRsa:
+      if (rsa_bits < kMinRsaBits || rsa_bits > kMaxRsaBits) {
+        return bad_config("RSA key size " + std::to_string(rsa_bits) +
+                          " is outside 2048 to 4096 bits");
+      }
+      key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", rsa_bits));
+      break;
+    case KeyType::kEd25519: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")); break;
+  }
+  if (key == nullptr) {
+    return ossl_internal("EVP_PKEY_Q_keygen");
+  }
+  return wrap_private(algs_, std::move(key));
+}
+
+}  // namespace glasstls::crypto::openssl
