@@ -180,7 +180,12 @@ Result<KeyUpdate> parse_key_update(ByteView body);
 // Each encode function writes the whole message including the 4-byte handshake header.
 // Extensions are written from the decoded fields in a fixed order, followed by any entries of
 // `extra_extensions` (for tests, GREASE and tolerated extensions); the `extensions` member of
-// the struct is ignored when encoding.
+// the struct is ignored when encoding. has_pre_shared_key is not written (resumption is not
+// supported; a test passes the raw extension in `extra_extensions`, last). An empty
+// legacy_compression_methods is written as {0}. ServerHello writes supported_versions, then
+// key_share (HelloRetryRequest: selected_group, then cookie); the caller sets `random` (for a
+// HelloRetryRequest, kHelloRetryRequestRandom). Certificate writes each entry's `extensions`
+// as given. If a field is too long for its length prefix (a caller bug), the result is empty.
 Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions = {});
 Bytes encode(const ServerHello& m);
 Bytes encode(const EncryptedExtensions& m);
