@@ -214,11 +214,16 @@ const char* name(ErrorKind kind) {
 
 std::string Error::to_string() const {
   std::string out;
-  std::string_view alert_name = name(alert);
-  if (kind == ErrorKind::kAlertReceived) {
-    out = "received alert ";
+  if (kind == ErrorKind::kBadConfig) {
+    out = "bad configuration";
+  } else {
+    std::string_view alert_name = name(alert);
+    if (kind == ErrorKind::kAlertReceived) {
+      out = "received alert ";
+    }
+    out += alert_name.empty() ? "alert " + std::to_string(static_cast<int>(alert))
+                              : std::string(alert_name);
   }
-  out += alert_name.empty() ? "alert " + std::to_string(static_cast<int>(alert)) : std::string(alert_name);
   if (!reason.empty()) {
     out += ": ";
     out += reason;

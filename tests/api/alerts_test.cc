@@ -18,10 +18,13 @@ using testing::MemoryKeyLog;
 using testing::server_builder;
 
 Bytes record(ContentType type, ByteView body, uint16_t version = 0x0303) {
-  Bytes out = {static_cast<uint8_t>(type), static_cast<uint8_t>(version >> 8),
-               static_cast<uint8_t>(version), static_cast<uint8_t>(body.size() >> 8),
-               static_cast<uint8_t>(body.size())};
-  out.insert(out.end(), body.begin(), body.end());
+  Bytes out(5 + body.size());
+  out[0] = static_cast<uint8_t>(type);
+  out[1] = static_cast<uint8_t>(version >> 8);
+  out[2] = static_cast<uint8_t>(version);
+  out[3] = static_cast<uint8_t>(body.size() >> 8);
+  out[4] = static_cast<uint8_t>(body.size());
+  std::copy(body.begin(), body.end(), out.begin() + 5);
   return out;
 }
 

@@ -149,15 +149,20 @@ TEST_F(Rfc8448Simple, ServerHandshakeRecordSealsAndOpens) {
       sends.push_back(&tv);
     }
   }
-  Bytes payload, wire;
+  // The first server record is the ServerHello, the second the encrypted flight.
+  std::vector<Bytes> payloads, wires;
   for (const auto* tv : sends) {
     if (tv->label == "payload") {
-      payload = tv->bytes;
+      payloads.push_back(tv->bytes);
     }
     if (tv->label == "complete record") {
-      wire = tv->bytes;
+      wires.push_back(tv->bytes);
     }
   }
+  ASSERT_GE(payloads.size(), 2u);
+  ASSERT_GE(wires.size(), 2u);
+  Bytes payload = payloads[1];
+  Bytes wire = wires[1];
   ASSERT_EQ(payload.size(), 657u);
   ASSERT_EQ(wire.size(), 5 + 657 + 1 + 16u);
 

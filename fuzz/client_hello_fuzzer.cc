@@ -1,0 +1,101 @@
+// client_hello_fuzzer: parse_client_hello on arbitrary bytes, plus a round-trip property.
+//
+// encode() normalises the extension order, so the property is: whatever parses re-encodes
+// (with the extensions encode() does not write passed through in wire order) into a message
+// that parses to the same decoded fields, and re-encoding that is a fixed point.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "msgs/handshake.h"
+
+namespace {
+
+using glasstls::ByteView;
+using glasstls::Bytes;
+using glasstls::ExtensionType;
+using namespace glasstls::msgs;
+
+bool same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+void check(bool ok) {
+  if (!ok) {
+    std::abort();
+  }
+}
+
+std::vector<RawExtension> extras_of(const ClientHello& ch) {
+  std::vector<RawExtension> out;
+  for (const RawExtension& e : ch.extensions) {
+    switch (e.type) {
+      case ExtensionType::server_name:
+      case ExtensionType::supported_groups:
+      case ExtensionType::signature_algorithms:
+      case ExtensionType::signature_algorithms_cert:
+      case ExtensionType::application_layer_protocol_negotiation:
+      case ExtensionType::supported_versions:
+      case ExtensionType::key_share:
+      case ExtensionType::psk_key_exchange_modes:
+      case ExtensionType::cookie:
+      case ExtensionType::early_data:
+      case ExtensionType::post_handshake_auth:
+        break;
+      default:
+        out.push_back(e);
+    }
+  }
+  return out;
+}
+
+bool same_shares(const std::optional<std::vector<KeyShareEntry>>& a,
+                 const std::optional<std::vector<KeyShareEntry>>& b) {
+  if (a.has_value() != b.has_value()) {
+    return false;
+  }
+  if (!a) {
+    return true;
+  }
+  if (a->size() != b->size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a->size(); i++) {
+    if ((*a)[i].group != (*b)[i].group || !same((*a)[i].key_exchange, (*b)[i].key_exchange)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool same_fields(const ClientHello& a, const ClientHello& b) {
+  bool cookie_same = a.cookie.has_value() == b.cookie.has_value() &&
+                     (!a.cookie || same(*a.cookie, *b.cookie));
+  return a.legacy_version == b.legacy_version && same(a.random, b.random) &&
+         same(a.legacy_session_id, b.legacy_session_id) && a.cipher_suites == b.cipher_suites &&
+         same(a.legacy_compression_methods, b.legacy_compression_methods) &&
+         a.server_name == b.server_name && a.supported_groups == b.supported_groups &&
+         a.signature_algorithms == b.signature_algorithms &&
+         a.signature_algorithms_cert == b.signature_algorithms_cert &&
+         a.supported_versions == b.supported_versions && same_shares(a.key_shares, b.key_shares) &&
+         a.psk_key_exchange_modes == b.psk_key_exchange_modes && cookie_same &&
+         a.alpn == b.alpn && a.has_pre_shared_key == b.has_pre_shared_key &&
+         a.has_early_data == b.has_early_data &&
+         a.has_post_handshake_auth == b.has_post_handshake_auth;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto parsed = parse_client_hello(ByteView(data, size));
+  if (!parsed.ok()) {
+    return 0;
+  }
+  Bytes encoded = encode(*parsed, extras_of(*parsed));
+  check(encoded.size() >= 4);
+  auto again = parse_client_hello(ByteView(encoded).subspan(4));
+  check(again.ok());
+  check(same_fields(*parsed, *again));
+  check(encode(*again, extras_of(*again)) == encoded);
+  return 0;
+}

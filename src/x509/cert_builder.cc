@@ -1,0 +1,314 @@
+// cert_builder.cc: X.509 v3 certificate construction.
+#include "x509/cert_builder.h"
+
+#include <algorithm>
+#include <ctime>
+#include <initializer_list>
+#include <utility>
+
+#include "x509/certificate.h"
+#include "x509/der.h"
+
+namespace glasstls::x509 {
+
+namespace {
+
+Error spec_error(std::string reason) {
+  return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                    "certificate builder: " + std::move(reason));
+}
+
+// public_key_bits extracts the subjectPublicKey bits from a DER SubjectPublicKeyInfo.
+Result<ByteView> public_key_bits(ByteView spki) {
+  DerReader top(spki);
+  DerReader seq;
+  DerReader alg;
+  ByteView bits;
+  if (!top.sequence(seq).ok() || !top.empty() || !seq.sequence(alg).ok() ||
+      !seq.read_octet_aligned_bit_string(bits).ok() || !seq.empty()) {
+    return spec_error("malformed SubjectPublicKeyInfo");
+  }
+  return bits;
+}
+
+// key_identifier is the first 20 bytes of SHA-256 over the public key bits (RFC 7093 section 2,
+// method 1).
+Result<Bytes> key_identifier(ByteView spki, const crypto::Hash& sha256) {
+  GLASSTLS_ASSIGN(ByteView bits, public_key_bits(spki));
+  Bytes digest = sha256.digest(bits);
+  digest.resize(20);
+  return digest;
+}
+
+struct SignatureChoice {
+  ByteView oid;
+  bool null_params;
+  SignatureScheme scheme;
+};
+
+Result<SignatureChoice> signature_choice(const crypto::SigningKey& key) {
+  switch (key.type()) {
+    case crypto::KeyType::kEcdsaP256:
+      return SignatureChoice{oid::kEcdsaWithSha256, false,
+                             SignatureScheme::ecdsa_secp256r1_sha256};
+    case crypto::KeyType::kEcdsaP384:
+      return SignatureChoice{oid::kEcdsaWithSha384, false,
+                             SignatureScheme::ecdsa_secp384r1_sha384};
+    case crypto::KeyType::kRsa:
+      //= https://www.rfc-editor.org/rfc/rfc4055#section-5
+      //# When any of these four object identifiers appears within an
+      //# AlgorithmIdentifier, the parameters MUST be NULL.
+      return SignatureChoice{oid::kSha256WithRsa, true, SignatureScheme::rsa_pkcs1_sha256};
+    case crypto::KeyType::kEd25519:
+      //= https://www.rfc-editor.org/rfc/rfc8410#section-3
+      //# For all of the OIDs, the parameters MUST be absent.
+      return SignatureChoice{oid::kEd25519, false, SignatureScheme::ed25519};
+  }
+  return spec_error("unknown issuer key type");
+}
+
+void add_algorithm(DerWriter& w, const SignatureChoice& c) {
+  w.add_sequence([&](DerWriter& a) {
+    a.add_oid(c.oid);
+    if (c.null_params) {
+      a.add_null();
+    }
+  });
+}
+
+void add_name(DerWriter& w, const std::string& cn) {
+  w.add_sequence([&](DerWriter& name) {
+    if (cn.empty()) {
+      return;
+    }
+    name.add_constructed(tag::kSet, [&](DerWriter& rdn) {
+      rdn.add_sequence([&](DerWriter& atv) {
+        atv.add_oid(oid::kCommonName);
+        atv.add_string(tag::kUtf8String, cn);
+      });
+    });
+  });
+}
+
+// add_extension writes `Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue }`,
+// omitting critical when false as DER requires.
+void add_extension(DerWriter& w, ByteView id, bool critical, ByteView value) {
+  w.add_sequence([&](DerWriter& e) {
+    e.add_oid(id);
+    if (critical) {
+      e.add_bool(true);
+    }
+    e.add_octet_string(value);
+  });
+}
+
+// named_bits encodes a named BIT STRING with the given bit numbers set (bit 0 is the most
+// significant bit of the first byte), with trailing zero bits removed (X.690 section 11.2.2).
+void add_named_bits(DerWriter& w, std::initializer_list<int> bits) {
+  int highest = -1;
+  for (int b : bits) {
+    highest = std::max(highest, b);
+  }
+  Bytes bytes(static_cast<size_t>(highest / 8 + 1), 0);
+  for (int b : bits) {
+    bytes[static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
+  }
+  auto unused = static_cast<uint8_t>(7 - highest % 8);
+  w.add_bit_string(bytes, unused);
+}
+
+// Key usage bit numbers (RFC 5280 section 4.2.1.3).
+constexpr int kDigitalSignature = 0;
+constexpr int kKeyCertSign = 5;
+constexpr int kCrlSign = 6;
+
+Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
+                               ByteView authority_key_id) {
+  DerWriter exts;
+  // basicConstraints, critical in CA certificates (RFC 5280 4.2.1.9); glasstls marks it
+  // critical in leaves too.
+  {
+    DerWriter v;
+    v.add_sequence([&](DerWriter& bc) {
+      if (spec.is_ca) {
+        bc.add_bool(true);
+        if (spec.path_len) {
+          bc.add_uint64(static_cast<uint64_t>(*spec.path_len));
+        }
+      }
+    });
+    add_extension(exts, oid::kBasicConstraints, true, v.view());
+  }
+  {
+    DerWriter v;
+    if (spec.is_ca) {
+      add_named_bits(v, {kKeyCertSign, kCrlSign});
+    } else {
+      add_named_bits(v, {kDigitalSignature});
+    }
+    add_extension(exts, oid::kKeyUsage, true, v.view());
+  }
+  if (!spec.is_ca && (spec.server_auth || spec.client_auth)) {
+    DerWriter v;
+    v.add_sequence([&](DerWriter& eku) {
+      if (spec.server_auth) {
+        eku.add_oid(oid::kServerAuth);
+      }
+      if (spec.client_auth) {
+        eku.add_oid(oid::kClientAuth);
+      }
+    });
+    add_extension(exts, oid::kExtKeyUsage, false, v.view());
+  }
+  if (!spec.dns_names.empty() || !spec.ip_addresses.empty()) {
+    DerWriter v;
+    v.add_sequence([&](DerWriter& names) {
+      for (const std::string& dns : spec.dns_names) {
+        names.add_string(tag::context_specific(2), dns);
+      }
+      for (const Bytes& ip : spec.ip_addresses) {
+        names.add(tag::context_specific(7), ip);
+      }
+    });
+    //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+    //# If the subject field
+    //# contains an empty sequence, then the issuing CA MUST include a
+    //# subjectAltName extension that is marked as critical.
+    add_extension(exts, oid::kSubjectAltName, spec.subject_cn.empty(), v.view());
+  }
+  {
+    DerWriter v;
+    v.add_octet_string(subject_key_id);
+    add_extension(exts, oid::kSubjectKeyIdentifier, false, v.view());
+  }
+  {
+    DerWriter v;
+    v.add_sequence([&](DerWriter& aki) { aki.add(tag::context_specific(0), authority_key_id); });
+    add_extension(exts, oid::kAuthorityKeyIdentifier, false, v.view());
+  }
+  return std::move(exts).take();
+}
+
+Status check_spec(const CertSpec& spec) {
+  if (std::all_of(spec.serial.begin(), spec.serial.end(), [](uint8_t b) { return b == 0; })) {
+    return spec_error("the serial number must be positive");
+  }
+  auto first = std::find_if(spec.serial.begin(), spec.serial.end(),
+                            [](uint8_t b) { return b != 0; });
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+  //# Conforming CAs MUST NOT use serialNumber
+  //# values longer than 20 octets.
+  if (spec.serial.end() - first > 20 || (spec.serial.end() - first == 20 && (*first & 0x80))) {
+    return spec_error("the serial number is longer than 20 octets");
+  }
+  for (const std::string& dns : spec.dns_names) {
+    if (dns.empty() || std::any_of(dns.begin(), dns.end(), [](char c) {
+          return static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x21;
+        })) {
+      return spec_error("DNS name \"" + dns + "\" is not printable ASCII");
+    }
+  }
+  for (const Bytes& ip : spec.ip_addresses) {
+    if (ip.size() != 4 && ip.size() != 16) {
+      return spec_error("IP address of " + std::to_string(ip.size()) + " bytes (need 4 or 16)");
+    }
+  }
+  if (spec.path_len && *spec.path_len < 0) {
+    return spec_error("negative pathLenConstraint");
+  }
+  if (!to_civil(spec.not_before) || !to_civil(spec.not_after)) {
+    return spec_error("validity time outside the years 0000 through 9999");
+  }
+  if (spec.not_after < spec.not_before) {
+    return spec_error("not_after is before not_before");
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& issuer_key,
+                                const crypto::CryptoProvider& provider) {
+  if (provider.sha256 == nullptr) {
+    return spec_error("the provider has no SHA-256");
+  }
+  GLASSTLS_TRY(check_spec(spec));
+  GLASSTLS_ASSIGN(SignatureChoice alg, signature_choice(issuer_key));
+  GLASSTLS_ASSIGN(Bytes subject_key_id, key_identifier(spec.subject_spki, *provider.sha256));
+  GLASSTLS_ASSIGN(Bytes authority_key_id,
+                  key_identifier(issuer_key.public_key_spki(), *provider.sha256));
+  GLASSTLS_ASSIGN(Bytes extensions, build_extensions(spec, subject_key_id, authority_key_id));
+
+  DerWriter tbs;
+  tbs.add_sequence([&](DerWriter& t) {
+    // version [0] EXPLICIT v3 (2)
+    t.add_constructed(tag::context_constructed(0), [](DerWriter& v) { v.add_uint64(2); });
+    t.add_unsigned_integer(spec.serial);
+    add_algorithm(t, alg);
+    add_name(t, spec.issuer_cn);
+    t.add_sequence([&](DerWriter& validity) {
+      validity.add_time(spec.not_before);
+      validity.add_time(spec.not_after);
+    });
+    add_name(t, spec.subject_cn);
+    t.add_raw(spec.subject_spki);
+    // extensions [3] EXPLICIT SEQUENCE OF Extension
+    t.add_constructed(tag::context_constructed(3), [&](DerWriter& e) {
+      e.add_sequence([&](DerWriter& list) { list.add_raw(extensions); });
+    });
+  });
+  ByteView tbs_der = tbs.view();
+  GLASSTLS_ASSIGN(Bytes signature, issuer_key.sign(alg.scheme, tbs_der));
+
+  DerWriter cert;
+  cert.add_sequence([&](DerWriter& c) {
+    c.add_raw(tbs_der);
+    add_algorithm(c, alg);
+    c.add_bit_string(signature);
+  });
+  return std::move(cert).take();
+}
+
+Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::KeyType leaf_type,
+                              std::vector<std::string> dns_names, std::string ca_cn) {
+  if (provider.keys == nullptr || provider.random == nullptr) {
+    return spec_error("the provider cannot generate keys or random serials");
+  }
+  auto serial = [&]() -> Result<Bytes> {
+    Bytes s(16, 0);
+    GLASSTLS_TRY(provider.random->fill(s));
+    // Positive, and a full 16 bytes long.
+    s[0] = static_cast<uint8_t>((s[0] & 0x7f) | 0x40);
+    return s;
+  };
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  TestPki pki;
+  GLASSTLS_ASSIGN(pki.ca_key, provider.keys->generate(crypto::KeyType::kEcdsaP256));
+  GLASSTLS_ASSIGN(pki.leaf_key, provider.keys->generate(leaf_type));
+
+  CertSpec ca;
+  GLASSTLS_ASSIGN(ca.serial, serial());
+  ca.issuer_cn = ca_cn;
+  ca.subject_cn = ca_cn;
+  ca.not_before = now - 3600;
+  ca.not_after = now + 86400;
+  ca.subject_spki = pki.ca_key->public_key_spki();
+  ca.is_ca = true;
+  ca.path_len = 0;
+  GLASSTLS_ASSIGN(pki.ca_cert, build_certificate(ca, *pki.ca_key, provider));
+
+  CertSpec leaf;
+  GLASSTLS_ASSIGN(leaf.serial, serial());
+  leaf.issuer_cn = ca_cn;
+  leaf.subject_cn = dns_names.empty() ? std::string("glasstls test leaf") : dns_names.front();
+  leaf.not_before = now - 3600;
+  leaf.not_after = now + 86400;
+  leaf.subject_spki = pki.leaf_key->public_key_spki();
+  leaf.dns_names = std::move(dns_names);
+  leaf.server_auth = true;
+  leaf.client_auth = true;
+  GLASSTLS_ASSIGN(pki.leaf_cert, build_certificate(leaf, *pki.ca_key, provider));
+  return pki;
+}
+
+}  // namespace glasstls::x509

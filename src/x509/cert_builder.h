@@ -1,0 +1,76 @@
+// cert_builder.h: building X.509 v3 certificates for tests and the demo (a throwaway CA kept in
+// memory). Not meant for issuing real certificates: names carry only a common name.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "crypto/provider.h"
+
+namespace glasstls::x509 {
+
+// CertSpec describes one certificate.
+struct CertSpec {
+  // serial is the serial number as an unsigned big-endian number (1 to 20 significant bytes);
+  // it is encoded as a positive INTEGER.
+  Bytes serial;
+  // issuer_cn and subject_cn become Names with one commonName (UTF8String). An empty name
+  // becomes an empty Name; an empty subject then makes subjectAltName critical (RFC 5280
+  // section 4.2.1.6).
+  std::string issuer_cn;
+  std::string subject_cn;
+  // not_before and not_after are seconds since the Unix epoch, years 0000 through 9999.
+  int64_t not_before = 0;
+  int64_t not_after = 0;
+  // subject_spki is the DER SubjectPublicKeyInfo of the subject's key.
+  Bytes subject_spki;
+  // is_ca makes a CA certificate (basicConstraints cA, keyUsage keyCertSign | cRLSign, no
+  // extKeyUsage); otherwise a leaf (keyUsage digitalSignature, extKeyUsage per the flags below).
+  bool is_ca = false;
+  // path_len is the CA's pathLenConstraint; ignored for leaves.
+  std::optional<int> path_len;
+  // dns_names (ASCII) and ip_addresses (4 or 16 bytes) fill subjectAltName, which is omitted
+  // when both are empty.
+  std::vector<std::string> dns_names;
+  std::vector<Bytes> ip_addresses;
+  // server_auth and client_auth select the extKeyUsage purposes of a leaf; with neither set the
+  // extension is omitted.
+  bool server_auth = true;
+  bool client_auth = false;
+};
+
+// build_certificate makes the DER of a certificate for `spec`, signed by `issuer_key`:
+// ecdsa-with-SHA256 for a P-256 key, ecdsa-with-SHA384 for P-384, sha256WithRSAEncryption for
+// RSA and Ed25519 for Ed25519. For a self-signed certificate pass the subject's own key. The
+// extensions are basicConstraints (critical), keyUsage (critical), extKeyUsage (leaves),
+// subjectAltName, subjectKeyIdentifier and authorityKeyIdentifier; the key identifiers are the
+// first 20 bytes of SHA-256 over the subjectPublicKey bits, computed with `provider.sha256`.
+// Fails with kBadConfig on an invalid spec (empty serial, malformed SPKI, non-ASCII DNS name,
+// IP address of the wrong length, negative path_len, time out of range) and passes on the
+// provider's signing error.
+Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& issuer_key,
+                                const crypto::CryptoProvider& provider);
+
+// TestPki is a throwaway CA and one leaf it issued.
+struct TestPki {
+  std::shared_ptr<const crypto::SigningKey> ca_key;
+  std::shared_ptr<const crypto::SigningKey> leaf_key;
+  Bytes ca_cert;
+  Bytes leaf_cert;
+};
+
+// make_test_pki generates a self-signed ECDSA P-256 CA named `ca_cn` (pathLenConstraint 0) and
+// a leaf with a fresh key of type `leaf_type` (RSA: 2048 bits) for `dns_names` (its common name
+// is the first DNS name, or "glasstls test leaf"), usable for serverAuth and clientAuth. Both
+// are valid from one hour before now (std::time) until one day after, with random 16-byte
+// serials from `provider.random`. Fails when the provider cannot generate keys or sign.
+Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::KeyType leaf_type,
+                              std::vector<std::string> dns_names,
+                              std::string ca_cn = "glasstls throwaway CA");
+
+}  // namespace glasstls::x509
