@@ -418,7 +418,7 @@ TEST_P(InteropOurClientVsOpensslServer, HandshakeAndData) {
   ClientRun client = run_glasstls_client(server.port, args, "hello from glasstls\n", dir);
   std::string logs = client.log + server.log();
   EXPECT_EQ(client.status, 0) << logs;
-  EXPECT_TRUE(contains(client.err, "version: TLSv1_3")) << logs;
+  EXPECT_TRUE(contains(client.err, "version: TLS 1.3")) << logs;
   EXPECT_TRUE(contains(client.err, "cipher suite: " + ours(a.suite))) << logs;
   EXPECT_TRUE(contains(client.err, "group: " + ours(a.group))) << logs;
   EXPECT_TRUE(server.child->wait_for_out("hello from glasstls", kRunTimeout)) << logs;
@@ -1159,7 +1159,7 @@ TEST(InteropWww, OpensslClientGetsThePage) {
   EXPECT_TRUE(contains(out, "HTTP/1.1 200 OK")) << logs;
   EXPECT_TRUE(contains(out, "SNI: localhost")) << logs;
   EXPECT_TRUE(contains(out, "ALPN: http/1.1")) << logs;
-  EXPECT_TRUE(contains(out, "version: TLSv1_3")) << logs;
+  EXPECT_TRUE(contains(out, "version: TLS 1.3")) << logs;
   EXPECT_EQ(server.child->wait_exit(kRunTimeout), 0) << logs;
 }
 

@@ -357,7 +357,7 @@ std::string alpn_or_none(const Connection& conn) {
 void print_parameters(const Connection& conn, std::string_view title) {
   std::string out;
   out += std::string(title) + "\n";
-  out += "  version: " + std::string(name(conn.version())) + "\n";
+  out += "  version: " + std::string(explain(conn.version())) + "\n";
   out += "  cipher suite: " + std::string(name(conn.cipher_suite())) + "\n";
   out += "  group: " + std::string(name(conn.group())) + "\n";
   std::string_view scheme = name(conn.peer_signature_scheme());

@@ -236,7 +236,7 @@ int demo_main(int argc, char** argv) {
       }
       const Connection& c = stream.connection();
       std::printf("\nsummary\n");
-      std::printf("  version:        %s\n", std::string(name(c.version())).c_str());
+      std::printf("  version:        %s\n", std::string(explain(c.version())).c_str());
       std::printf("  cipher suite:   %s\n", std::string(name(c.cipher_suite())).c_str());
       std::printf("  group:          %s\n", std::string(name(c.group())).c_str());
       std::printf("  signature:      %s\n", std::string(name(c.peer_signature_scheme())).c_str());

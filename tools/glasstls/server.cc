@@ -76,7 +76,7 @@ std::string html_page(const Connection& conn) {
   std::string body =
       "<!DOCTYPE html>\n<html><head><title>glasstls</title></head><body>\n"
       "<h1>glasstls</h1>\n<ul>\n";
-  body += "<li>version: " + std::string(name(conn.version())) + "</li>\n";
+  body += "<li>version: " + std::string(explain(conn.version())) + "</li>\n";
   body += "<li>cipher suite: " + std::string(name(conn.cipher_suite())) + "</li>\n";
   body += "<li>group: " + std::string(name(conn.group())) + "</li>\n";
   body += "<li>ALPN: " + alpn_or_none(conn) + "</li>\n";
