@@ -164,6 +164,13 @@ class ServerConfig {
     Builder& add_certificate(CertificateChain chain, PrivateKey key,
                              std::vector<std::string> names = {});
     Builder& key_log(std::shared_ptr<KeyLog> log);
+    // request_client_certificate makes the server send a CertificateRequest and check the
+    // client's chain with `verifier` (for example webpki_verifier(roots, kClientAuth)). With
+    // `required`, a client that sends no certificate fails with certificate_required; otherwise
+    // it may go on unauthenticated. `authorities` are DER distinguished names sent in the
+    // certificate_authorities extension (empty: none).
+    Builder& request_client_certificate(std::shared_ptr<const CertificateVerifier> verifier,
+                                        bool required, std::vector<Bytes> authorities = {});
     // provider replaces the crypto provider (tests). The provider must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
 
@@ -181,6 +188,9 @@ class ServerConfig {
   std::vector<std::string> alpn;
   std::vector<CertifiedKey> certificates;
   std::shared_ptr<KeyLog> key_log;
+  std::shared_ptr<const CertificateVerifier> client_verifier;
+  bool client_certificate_required = false;
+  std::vector<Bytes> client_authorities;
   const crypto::CryptoProvider* provider = nullptr;
 };
 

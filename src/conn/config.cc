@@ -321,6 +321,14 @@ ServerConfig::Builder& ServerConfig::Builder::key_log(std::shared_ptr<KeyLog> lo
   config_->key_log = std::move(log);
   return *this;
 }
+ServerConfig::Builder& ServerConfig::Builder::request_client_certificate(
+    std::shared_ptr<const CertificateVerifier> verifier, bool required,
+    std::vector<Bytes> authorities) {
+  config_->client_verifier = std::move(verifier);
+  config_->client_certificate_required = required;
+  config_->client_authorities = std::move(authorities);
+  return *this;
+}
 ServerConfig::Builder& ServerConfig::Builder::provider(const crypto::CryptoProvider* p) {
   config_->provider = p;
   return *this;
@@ -333,6 +341,9 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const
   GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
   if (c->certificates.empty()) {
     return bad_config("a server needs at least one certificate chain and key");
+  }
+  if (c->client_certificate_required && !c->client_verifier) {
+    return bad_config("client certificates are required but no verifier is configured");
   }
   for (const auto& ck : c->certificates) {
     if (ck.chain.empty() || !ck.key) {

@@ -202,14 +202,29 @@ struct ServerExpectClientHello {
   NamedGroup group{};
   Bytes session_id;
 };
-struct ServerExpectFinished {
+// ServerAwaitClient is what the server keeps while the client's second flight arrives.
+struct ServerAwaitClient {
   handshake::Transcript transcript;
   Secret client_hs;
   handshake::ApplicationSchedule app;
 };
+// ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
+struct ServerExpectCertificate {
+  ServerAwaitClient await;
+};
+struct ServerExpectCertificateVerify {
+  ServerAwaitClient await;
+  CertVerified cert_verified;
+  Bytes leaf_spki;
+};
+struct ServerExpectFinished {
+  ServerAwaitClient await;
+};
 struct ServerConnected {};
 
-using ServerState = std::variant<ServerExpectClientHello, ServerExpectFinished, ServerConnected>;
+using ServerState = std::variant<ServerExpectClientHello, ServerExpectCertificate,
+                                 ServerExpectCertificateVerify, ServerExpectFinished,
+                                 ServerConnected>;
 
 ServerState server_start();
 Result<ServerState> server_handle(ServerState&& state, Context& cx,

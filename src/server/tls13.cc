@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "conn/context.h"
+#include "x509/certificate.h"
 
 namespace glasstls::conn {
 
@@ -331,6 +332,24 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   s.transcript.add(ee_msg);
   cx.queue_handshake(ee_msg);
 
+  const bool request_client_cert = config.client_verifier != nullptr;
+  if (request_client_cert) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+    //# A server which is authenticating with a certificate MAY optionally
+    //# request a certificate from the client.  This message, if sent, MUST
+    //# follow EncryptedExtensions.
+    msgs::CertificateRequest cr;
+    cr.signature_algorithms = config.signature_schemes;
+    if (!config.client_authorities.empty()) {
+      std::vector<ByteView> names(config.client_authorities.begin(),
+                                  config.client_authorities.end());
+      cr.certificate_authorities = std::move(names);
+    }
+    Bytes cr_msg = msgs::encode(cr);
+    s.transcript.add(cr_msg);
+    cx.queue_handshake(cr_msg);
+  }
+
   msgs::Certificate cert_msg;
   for (const auto& der : cert->key->chain) {
     cert_msg.entries.push_back({der, {}});
@@ -362,15 +381,79 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
   GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span()));
 
-  return ServerState(ServerExpectFinished{std::move(s.transcript), std::move(client_hs),
-                                          std::move(app)});
+  ServerAwaitClient await{std::move(s.transcript), std::move(client_hs), std::move(app)};
+  if (request_client_cert) {
+    return ServerState(ServerExpectCertificate{std::move(await)});
+  }
+  return ServerState(ServerExpectFinished{std::move(await)});
 }
 
-Result<ServerState> handle(ServerExpectFinished&& s, Context& cx,
+Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::certificate) {
+    return unexpected_message("expected client Certificate, got " + std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::Certificate cert, msgs::parse_certificate(m.body));
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+  //# certificate_request_context:  If this message is in response to a
+  //# CertificateRequest, the value of certificate_request_context in that
+  //# message.
+  if (!cert.certificate_request_context.empty()) {
+    return illegal_parameter("client Certificate has a certificate_request_context we did not send");
+  }
+  const ServerConfig& config = *cx.server_config;
+  s.await.transcript.add(m.encoded);
+  if (cert.entries.empty()) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+    //# If the client does not send any certificates (i.e., it sends an empty
+    //# Certificate message), the server MAY at its discretion either
+    //# continue the handshake without client authentication or abort the
+    //# handshake with a "certificate_required" alert.
+    if (config.client_certificate_required) {
+      return make_error(ErrorKind::kPeerIncompatible, AlertDescription::certificate_required,
+                        "the client sent no certificate and one is required");
+    }
+    return ServerState(ServerExpectFinished{std::move(s.await)});
+  }
+  std::vector<Bytes> chain;
+  for (const auto& entry : cert.entries) {
+    if (!entry.extensions.empty()) {
+      return unsupported_extension("client certificate entry carries an unsolicited extension");
+    }
+    chain.emplace_back(entry.cert_data.begin(), entry.cert_data.end());
+  }
+  GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
+  Bytes spki(leaf.spki.begin(), leaf.spki.end());
+  GLASSTLS_TRY(config.client_verifier->verify(chain, {}));
+  cx.negotiated.peer_certificates = std::move(chain);
+  return ServerState(ServerExpectCertificateVerify{std::move(s.await), CertVerified::assertion(),
+                                                   std::move(spki)});
+}
+
+Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::certificate_verify) {
+    return unexpected_message("expected client CertificateVerify, got " +
+                              std::string(name(m.type)));
+  }
+  GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
+  const auto& offered = cx.server_config->signature_schemes;
+  if (std::find(offered.begin(), offered.end(), cv.scheme) == offered.end()) {
+    return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
+  }
+  Bytes input = certificate_verify_input(false, s.await.transcript.current());
+  GLASSTLS_TRY(cx.provider->verifier->verify(cv.scheme, s.leaf_spki, input, cv.signature));
+  cx.negotiated.peer_scheme = cv.scheme;
+  s.await.transcript.add(m.encoded);
+  return ServerState(ServerExpectFinished{std::move(s.await)});
+}
+
+Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
     return unexpected_message("expected client Finished, got " + std::string(name(m.type)));
   }
+  ServerAwaitClient& s = f.await;
   const crypto::Hash& hash = *cx.suite.hash;
   GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
   GLASSTLS_ASSIGN(Secret expected, handshake::finished_verify_data(hash, s.client_hs.span(),
@@ -407,6 +490,10 @@ Result<ServerState> server_handle(ServerState&& state, Context& cx,
 const char* state_name(const ServerState& state) {
   struct Names {
     const char* operator()(const ServerExpectClientHello&) const { return "ExpectClientHello"; }
+    const char* operator()(const ServerExpectCertificate&) const { return "ExpectCertificate"; }
+    const char* operator()(const ServerExpectCertificateVerify&) const {
+      return "ExpectCertificateVerify";
+    }
     const char* operator()(const ServerExpectFinished&) const { return "ExpectFinished"; }
     const char* operator()(const ServerConnected&) const { return "Connected"; }
   };
