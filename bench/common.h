@@ -1,0 +1,408 @@
+// common.h: shared fixtures of the glasstls benchmarks.
+//
+// Everything runs in memory: a glasstls pair passes each side's output() straight to the other
+// side's receive(), and an OpenSSL pair talks through a BIO pair, so the figures measure the TLS
+// stacks and not the kernel. Both stacks get the same certificate chain (leaf + CA), the same
+// key, one X25519 key share, the same single cipher suite, SNI "localhost", and no session
+// tickets.
+//
+// Benchmark names end in "/glasstls" or "/openssl" so that scripts/bench can pair them up.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "crypto/provider.h"
+#include "glasstls/config.h"
+#include "glasstls/connection.h"
+#include "x509/cert_builder.h"
+
+namespace glasstls::bench {
+
+// ---- Heap accounting (implemented in main.cc) ----
+//
+// Every OpenSSL allocation (CRYPTO_set_mem_functions, installed before OpenSSL allocates
+// anything) and every C++ allocation (replaced global operator new/delete) is counted by its
+// malloc_usable_size. glasstls's own libcrypto allocations go through the OpenSSL hooks, so a
+// glasstls connection is counted in full. The counters are not thread-safe: the benchmarks run
+// on one thread.
+
+// heap_current is the number of heap bytes held right now.
+int64_t heap_current();
+// heap_peak is the highest heap_current() since the last heap_reset_peak().
+int64_t heap_peak();
+// heap_reset_peak sets the peak to the current value.
+void heap_reset_peak();
+// openssl_hooks_installed is false when CRYPTO_set_mem_functions was refused (OpenSSL had
+// already allocated); OpenSSL's bytes are then not counted.
+bool openssl_hooks_installed();
+
+// ---- Timing ----
+
+using Clock = std::chrono::steady_clock;
+
+// SideTimer accumulates the time spent inside one side's calls.
+class SideTimer {
+ public:
+  // time runs `f` and adds its duration.
+  template <typename F>
+  auto time(F&& f) {
+    auto start = Clock::now();
+    if constexpr (std::is_void_v<decltype(f())>) {
+      f();
+      total_ += Clock::now() - start;
+    } else {
+      auto r = f();
+      total_ += Clock::now() - start;
+      return r;
+    }
+  }
+  double microseconds() const {
+    return std::chrono::duration<double, std::micro>(total_).count();
+  }
+
+ private:
+  Clock::duration total_{};
+};
+
+// die reports a setup failure and exits: a benchmark that cannot set up measures nothing.
+[[noreturn]] inline void die(const std::string& what) {
+  std::fprintf(stderr, "glasstls_bench: %s\n", what.c_str());
+  std::exit(2);
+}
+
+// ---- Keys and certificates ----
+
+// KeyKind selects the leaf certificate's key.
+enum class KeyKind : int { kEcdsaP256 = 0, kRsa2048 = 1, kEd25519 = 2 };
+
+inline const char* key_name(KeyKind k) {
+  switch (k) {
+    case KeyKind::kEcdsaP256: return "ecdsa_p256";
+    case KeyKind::kRsa2048: return "rsa2048";
+    case KeyKind::kEd25519: return "ed25519";
+  }
+  return "?";
+}
+
+inline crypto::KeyType key_type(KeyKind k) {
+  switch (k) {
+    case KeyKind::kEcdsaP256: return crypto::KeyType::kEcdsaP256;
+    case KeyKind::kRsa2048: return crypto::KeyType::kRsa;
+    case KeyKind::kEd25519: return crypto::KeyType::kEd25519;
+  }
+  return crypto::KeyType::kEcdsaP256;
+}
+
+// Pki is a throwaway CA and leaf, in glasstls form and loaded into OpenSSL.
+struct Pki {
+  x509::TestPki test;
+  std::array<uint8_t, 32> leaf_pin{};  // SHA-256 of the leaf's SubjectPublicKeyInfo.
+  X509* leaf = nullptr;                // Owned for the life of the process.
+  X509* ca = nullptr;
+  EVP_PKEY* leaf_key = nullptr;
+};
+
+inline X509* x509_from_der(const Bytes& der) {
+  const uint8_t* p = der.data();
+  X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  if (x == nullptr) {
+    die("d2i_X509 failed");
+  }
+  return x;
+}
+
+// pki returns the PKI for `kind`, made on first use and kept until exit.
+inline const Pki& pki(KeyKind kind) {
+  static std::map<KeyKind, Pki> cache;
+  auto it = cache.find(kind);
+  if (it != cache.end()) {
+    return it->second;
+  }
+  const auto& provider = crypto::openssl_provider();
+  auto made = x509::make_test_pki(provider, key_type(kind), {"localhost"});
+  if (!made.ok()) {
+    die("make_test_pki: " + made.error().to_string());
+  }
+  Pki p;
+  p.test = std::move(made).value();
+  Bytes digest = provider.sha256->digest(p.test.leaf_key->public_key_spki());
+  std::copy(digest.begin(), digest.end(), p.leaf_pin.begin());
+  p.leaf = x509_from_der(p.test.leaf_cert);
+  p.ca = x509_from_der(p.test.ca_cert);
+  Secret pkcs8 = p.test.leaf_key->private_key_pkcs8();
+  const uint8_t* kp = pkcs8.data();
+  p.leaf_key = d2i_AutoPrivateKey(nullptr, &kp, static_cast<long>(pkcs8.size()));
+  if (p.leaf_key == nullptr) {
+    die("d2i_AutoPrivateKey failed");
+  }
+  return cache.emplace(kind, std::move(p)).first->second;
+}
+
+// ---- Cipher suites ----
+
+enum class Suite : int { kAes128Gcm = 0, kAes256Gcm = 1, kChaCha20Poly1305 = 2 };
+
+inline const char* suite_name(Suite s) {
+  switch (s) {
+    case Suite::kAes128Gcm: return "aes128gcm";
+    case Suite::kAes256Gcm: return "aes256gcm";
+    case Suite::kChaCha20Poly1305: return "chacha20poly1305";
+  }
+  return "?";
+}
+
+inline CipherSuite glasstls_suite(Suite s) {
+  switch (s) {
+    case Suite::kAes128Gcm: return CipherSuite::TLS_AES_128_GCM_SHA256;
+    case Suite::kAes256Gcm: return CipherSuite::TLS_AES_256_GCM_SHA384;
+    case Suite::kChaCha20Poly1305: return CipherSuite::TLS_CHACHA20_POLY1305_SHA256;
+  }
+  return CipherSuite::TLS_AES_128_GCM_SHA256;
+}
+
+inline const char* openssl_suite(Suite s) {
+  switch (s) {
+    case Suite::kAes128Gcm: return "TLS_AES_128_GCM_SHA256";
+    case Suite::kAes256Gcm: return "TLS_AES_256_GCM_SHA384";
+    case Suite::kChaCha20Poly1305: return "TLS_CHACHA20_POLY1305_SHA256";
+  }
+  return "TLS_AES_128_GCM_SHA256";
+}
+
+inline const EVP_CIPHER* evp_cipher(Suite s) {
+  switch (s) {
+    case Suite::kAes128Gcm: return EVP_aes_128_gcm();
+    case Suite::kAes256Gcm: return EVP_aes_256_gcm();
+    case Suite::kChaCha20Poly1305: return EVP_chacha20_poly1305();
+  }
+  return EVP_aes_128_gcm();
+}
+
+// ---- glasstls configurations ----
+
+// Configs is a glasstls client and server configuration pair.
+struct Configs {
+  std::shared_ptr<const ClientConfig> client;
+  std::shared_ptr<const ServerConfig> server;
+};
+
+// glasstls_configs makes configurations for `kind` and `suite`: the client offers only that
+// suite and only X25519 (one key share, as the OpenSSL client), and trusts the leaf by a
+// SHA-256 pin of its SubjectPublicKeyInfo.
+inline Configs glasstls_configs(KeyKind kind, Suite suite) {
+  const Pki& p = pki(kind);
+  ClientConfig::Builder cb;
+  cb.cipher_suites({glasstls_suite(suite)});
+  cb.groups({NamedGroup::x25519});
+  cb.key_share_groups({NamedGroup::x25519});
+  cb.verifier(pin_sha256_verifier({p.leaf_pin}));
+  auto client = cb.build();
+  if (!client.ok()) {
+    die("client config: " + client.error().to_string());
+  }
+  ServerConfig::Builder sb;
+  sb.add_certificate({p.test.leaf_cert, p.test.ca_cert}, PrivateKey(p.test.leaf_key));
+  auto server = sb.build();
+  if (!server.ok()) {
+    die("server config: " + server.error().to_string());
+  }
+  return Configs{std::move(client).value(), std::move(server).value()};
+}
+
+// GlasstlsPair is one glasstls client and server. The connections are optional so that a
+// benchmark can time their construction and destruction per side.
+struct GlasstlsPair {
+  std::optional<Connection> client;
+  std::optional<Connection> server;
+};
+
+// pump passes `from`'s output to `to`; returns false if `to` failed. The span handed to
+// receive() points into `from`'s buffer, which stays valid until consume_output().
+inline bool pump(Connection& from, Connection& to, SideTimer* to_timer) {
+  auto out = from.output();
+  if (out.empty()) {
+    return true;
+  }
+  bool ok;
+  if (to_timer != nullptr) {
+    ok = to_timer->time([&] { return to.receive(out).ok(); });
+  } else {
+    ok = to.receive(out).ok();
+  }
+  from.consume_output(out.size());
+  return ok;
+}
+
+// glasstls_handshake creates a pair and completes its handshake, charging each side's calls to
+// its timer (either may be null). Dies on failure.
+inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_timer,
+                                       SideTimer* server_timer) {
+  SideTimer unused_c, unused_s;
+  SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
+  SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
+  GlasstlsPair pair;
+  ct.time([&] {
+    auto c = Connection::client(cfg.client, "localhost");
+    if (!c.ok()) {
+      die("Connection::client: " + c.error().to_string());
+    }
+    pair.client.emplace(std::move(c).value());
+  });
+  st.time([&] {
+    auto s = Connection::server(cfg.server);
+    if (!s.ok()) {
+      die("Connection::server: " + s.error().to_string());
+    }
+    pair.server.emplace(std::move(s).value());
+  });
+  for (int round = 0; round < 16; round++) {
+    if (!pump(*pair.client, *pair.server, &st) || !pump(*pair.server, *pair.client, &ct)) {
+      break;
+    }
+    if (pair.client->output().empty() && pair.server->output().empty()) {
+      break;
+    }
+  }
+  if (pair.client->state() != ConnectionState::kEstablished ||
+      pair.server->state() != ConnectionState::kEstablished) {
+    const Error* e = pair.client->error() != nullptr ? pair.client->error() : pair.server->error();
+    die(std::string("glasstls handshake failed: ") + (e != nullptr ? e->to_string() : "stalled"));
+  }
+  return pair;
+}
+
+// ---- OpenSSL contexts ----
+
+// OpensslContexts is an SSL_CTX pair, made once per benchmark and reused by every connection.
+struct OpensslContexts {
+  SSL_CTX* client = nullptr;
+  SSL_CTX* server = nullptr;
+  OpensslContexts() = default;
+  OpensslContexts(const OpensslContexts&) = delete;
+  OpensslContexts& operator=(const OpensslContexts&) = delete;
+  ~OpensslContexts() {
+    SSL_CTX_free(client);
+    SSL_CTX_free(server);
+  }
+};
+
+// openssl_contexts makes contexts equivalent to glasstls_configs(): TLS 1.3 only, one suite,
+// X25519 only, no session tickets or session cache, the same chain and key. The client does
+// not verify the chain (SSL_VERIFY_NONE); it still checks CertificateVerify with the leaf key.
+inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite suite) {
+  const Pki& p = pki(kind);
+  auto ctx = std::make_unique<OpensslContexts>();
+  ctx->client = SSL_CTX_new(TLS_client_method());
+  ctx->server = SSL_CTX_new(TLS_server_method());
+  if (ctx->client == nullptr || ctx->server == nullptr) {
+    die("SSL_CTX_new failed");
+  }
+  for (SSL_CTX* c : {ctx->client, ctx->server}) {
+    if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
+        SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
+        SSL_CTX_set_ciphersuites(c, openssl_suite(suite)) != 1 ||
+        SSL_CTX_set1_groups_list(c, "X25519") != 1) {
+      die("SSL_CTX setup failed");
+    }
+    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+  }
+  SSL_CTX_set_verify(ctx->client, SSL_VERIFY_NONE, nullptr);
+  SSL_CTX_set_num_tickets(ctx->server, 0);
+  SSL_CTX_set_options(ctx->server, SSL_OP_NO_TICKET);
+  if (SSL_CTX_use_certificate(ctx->server, p.leaf) != 1 ||
+      SSL_CTX_add1_chain_cert(ctx->server, p.ca) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx->server, p.leaf_key) != 1 ||
+      SSL_CTX_check_private_key(ctx->server) != 1) {
+    die("SSL_CTX certificate setup failed");
+  }
+  return ctx;
+}
+
+// OpensslPair is one OpenSSL client and server joined by a BIO pair.
+struct OpensslPair {
+  SSL* client = nullptr;
+  SSL* server = nullptr;
+  OpensslPair() = default;
+  OpensslPair(OpensslPair&& o) noexcept : client(o.client), server(o.server) {
+    o.client = nullptr;
+    o.server = nullptr;
+  }
+  OpensslPair& operator=(OpensslPair&&) = delete;
+  ~OpensslPair() {
+    SSL_free(client);
+    SSL_free(server);
+  }
+};
+
+// openssl_handshake creates a pair and completes its handshake, charging each side's calls to
+// its timer (either may be null). `bio_size` is the size of each BIO pair buffer (0: OpenSSL's
+// default of 17 KiB). Dies on failure.
+inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* client_timer,
+                                     SideTimer* server_timer, size_t bio_size = 0) {
+  SideTimer unused_c, unused_s;
+  SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
+  SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
+  OpensslPair pair;
+  pair.client = ct.time([&] { return SSL_new(ctx.client); });
+  pair.server = st.time([&] { return SSL_new(ctx.server); });
+  if (pair.client == nullptr || pair.server == nullptr) {
+    die("SSL_new failed");
+  }
+  BIO* client_bio = nullptr;
+  BIO* server_bio = nullptr;
+  if (BIO_new_bio_pair(&client_bio, bio_size, &server_bio, bio_size) != 1) {
+    die("BIO_new_bio_pair failed");
+  }
+  ct.time([&] {
+    SSL_set_bio(pair.client, client_bio, client_bio);
+    SSL_set_connect_state(pair.client);
+    SSL_set_tlsext_host_name(pair.client, "localhost");
+  });
+  st.time([&] {
+    SSL_set_bio(pair.server, server_bio, server_bio);
+    SSL_set_accept_state(pair.server);
+  });
+  bool client_done = false;
+  bool server_done = false;
+  for (int round = 0; round < 32 && !(client_done && server_done); round++) {
+    if (!client_done) {
+      int r = ct.time([&] { return SSL_do_handshake(pair.client); });
+      if (r == 1) {
+        client_done = true;
+      } else if (int e = SSL_get_error(pair.client, r);
+                 e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+        die("OpenSSL client handshake failed: " + std::to_string(e));
+      }
+    }
+    if (!server_done) {
+      int r = st.time([&] { return SSL_do_handshake(pair.server); });
+      if (r == 1) {
+        server_done = true;
+      } else if (int e = SSL_get_error(pair.server, r);
+                 e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+        die("OpenSSL server handshake failed: " + std::to_string(e));
+      }
+    }
+  }
+  if (!client_done || !server_done) {
+    die("OpenSSL handshake stalled");
+  }
+  return pair;
+}
+
+}  // namespace glasstls::bench
