@@ -76,6 +76,9 @@ struct VerifyOptions {
   size_t max_path_building_calls = 200000;
   // max_depth: most certificates in a path, leaf and anchor included.
   size_t max_depth = 10;
+  // provider verifies the signatures (null: crypto::openssl_provider()). It must outlive the
+  // call.
+  const crypto::CryptoProvider* provider = nullptr;
 };
 
 // VerifiedChain is the path that was built: leaf first, trust anchor last (DER).

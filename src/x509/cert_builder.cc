@@ -76,7 +76,11 @@ void add_algorithm(DerWriter& w, const SignatureChoice& c) {
   });
 }
 
-void add_name(DerWriter& w, const std::string& cn) {
+void add_name(DerWriter& w, const std::string& cn, const std::optional<Bytes>& raw) {
+  if (raw) {
+    w.add_raw(*raw);
+    return;
+  }
   w.add_sequence([&](DerWriter& name) {
     if (cn.empty()) {
       return;
@@ -117,6 +121,47 @@ void add_named_bits(DerWriter& w, std::initializer_list<int> bits) {
   w.add_bit_string(bytes, unused);
 }
 
+// add_key_usage_bits encodes a keyUsage mask (bit n of the BIT STRING is 1 << n).
+void add_key_usage_bits(DerWriter& w, uint16_t mask) {
+  int highest = -1;
+  for (int b = 0; b < 9; b++) {
+    if ((mask >> b) & 1) {
+      highest = b;
+    }
+  }
+  if (highest < 0) {
+    w.add_bit_string(ByteView(), 0);
+    return;
+  }
+  Bytes bytes(static_cast<size_t>(highest / 8 + 1), 0);
+  for (int b = 0; b <= highest; b++) {
+    if ((mask >> b) & 1) {
+      bytes[static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
+    }
+  }
+  w.add_bit_string(bytes, static_cast<uint8_t>(7 - highest % 8));
+}
+
+void add_subtrees(DerWriter& w, uint8_t t, const std::vector<std::string>& dns,
+                  const std::vector<Bytes>& ips, const std::vector<Bytes>& dirs) {
+  if (dns.empty() && ips.empty() && dirs.empty()) {
+    return;
+  }
+  w.add_constructed(t, [&](DerWriter& list) {
+    for (const std::string& d : dns) {
+      list.add_sequence([&](DerWriter& st) { st.add_string(tag::context_specific(2), d); });
+    }
+    for (const Bytes& ip : ips) {
+      list.add_sequence([&](DerWriter& st) { st.add(tag::context_specific(7), ip); });
+    }
+    for (const Bytes& dn : dirs) {
+      list.add_sequence([&](DerWriter& st) {
+        st.add_constructed(tag::context_constructed(4), [&](DerWriter& n) { n.add_raw(dn); });
+      });
+    }
+  });
+}
+
 // Key usage bit numbers (RFC 5280 section 4.2.1.3).
 constexpr int kDigitalSignature = 0;
 constexpr int kKeyCertSign = 5;
@@ -127,7 +172,7 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
   DerWriter exts;
   // basicConstraints, critical in CA certificates (RFC 5280 4.2.1.9); glasstls marks it
   // critical in leaves too.
-  {
+  if (spec.include_basic_constraints) {
     DerWriter v;
     v.add_sequence([&](DerWriter& bc) {
       if (spec.is_ca) {
@@ -139,16 +184,28 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
     });
     add_extension(exts, oid::kBasicConstraints, true, v.view());
   }
-  {
+  if (spec.include_key_usage) {
     DerWriter v;
-    if (spec.is_ca) {
+    if (spec.key_usage) {
+      add_key_usage_bits(v, *spec.key_usage);
+    } else if (spec.is_ca) {
       add_named_bits(v, {kKeyCertSign, kCrlSign});
     } else {
       add_named_bits(v, {kDigitalSignature});
     }
     add_extension(exts, oid::kKeyUsage, true, v.view());
   }
-  if (!spec.is_ca && (spec.server_auth || spec.client_auth)) {
+  if (spec.ext_key_usages) {
+    if (!spec.ext_key_usages->empty()) {
+      DerWriter v;
+      v.add_sequence([&](DerWriter& eku) {
+        for (const Bytes& purpose : *spec.ext_key_usages) {
+          eku.add_oid(purpose);
+        }
+      });
+      add_extension(exts, oid::kExtKeyUsage, false, v.view());
+    }
+  } else if (!spec.is_ca && (spec.server_auth || spec.client_auth)) {
     DerWriter v;
     v.add_sequence([&](DerWriter& eku) {
       if (spec.server_auth) {
@@ -160,7 +217,7 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
     });
     add_extension(exts, oid::kExtKeyUsage, false, v.view());
   }
-  if (!spec.dns_names.empty() || !spec.ip_addresses.empty()) {
+  if (!spec.dns_names.empty() || !spec.ip_addresses.empty() || !spec.uris.empty()) {
     DerWriter v;
     v.add_sequence([&](DerWriter& names) {
       for (const std::string& dns : spec.dns_names) {
@@ -169,22 +226,47 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
       for (const Bytes& ip : spec.ip_addresses) {
         names.add(tag::context_specific(7), ip);
       }
+      for (const std::string& uri : spec.uris) {
+        names.add_string(tag::context_specific(6), uri);
+      }
     });
     //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
     //# If the subject field
     //# contains an empty sequence, then the issuing CA MUST include a
     //# subjectAltName extension that is marked as critical.
-    add_extension(exts, oid::kSubjectAltName, spec.subject_cn.empty(), v.view());
+    add_extension(exts, oid::kSubjectAltName, spec.subject_cn.empty() && !spec.subject_name,
+                  v.view());
   }
-  {
+  bool any_constraint = !spec.permitted_dns.empty() || !spec.excluded_dns.empty() ||
+                        !spec.permitted_ips.empty() || !spec.excluded_ips.empty() ||
+                        !spec.permitted_dirs.empty() || !spec.excluded_dirs.empty();
+  if (any_constraint) {
     DerWriter v;
-    v.add_octet_string(subject_key_id);
+    v.add_sequence([&](DerWriter& nc) {
+      add_subtrees(nc, tag::context_constructed(0), spec.permitted_dns, spec.permitted_ips,
+                   spec.permitted_dirs);
+      add_subtrees(nc, tag::context_constructed(1), spec.excluded_dns, spec.excluded_ips,
+                   spec.excluded_dirs);
+    });
+    //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+    //# Conforming CAs MUST mark this extension as critical
+    add_extension(exts, oid::kNameConstraints, true, v.view());
+  }
+  if (spec.include_key_ids) {
+    DerWriter v;
+    v.add_octet_string(spec.subject_key_id ? ByteView(*spec.subject_key_id) : subject_key_id);
     add_extension(exts, oid::kSubjectKeyIdentifier, false, v.view());
   }
-  {
+  if (spec.include_key_ids) {
     DerWriter v;
-    v.add_sequence([&](DerWriter& aki) { aki.add(tag::context_specific(0), authority_key_id); });
+    v.add_sequence([&](DerWriter& aki) {
+      aki.add(tag::context_specific(0),
+              spec.authority_key_id ? ByteView(*spec.authority_key_id) : authority_key_id);
+    });
     add_extension(exts, oid::kAuthorityKeyIdentifier, false, v.view());
+  }
+  for (const CertSpec::RawExtension& e : spec.extra_extensions) {
+    add_extension(exts, e.oid, e.critical, e.value);
   }
   return std::move(exts).take();
 }
@@ -234,6 +316,19 @@ Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& 
   }
   GLASSTLS_TRY(check_spec(spec));
   GLASSTLS_ASSIGN(SignatureChoice alg, signature_choice(issuer_key));
+  if (spec.signature_scheme) {
+    alg.scheme = *spec.signature_scheme;
+  }
+  if (spec.version != 1 && spec.version != 3) {
+    return spec_error("version must be 1 or 3");
+  }
+  auto write_algorithm = [&](DerWriter& w) {
+    if (spec.signature_algorithm) {
+      w.add_raw(*spec.signature_algorithm);
+    } else {
+      add_algorithm(w, alg);
+    }
+  };
   GLASSTLS_ASSIGN(Bytes subject_key_id, key_identifier(spec.subject_spki, *provider.sha256));
   GLASSTLS_ASSIGN(Bytes authority_key_id,
                   key_identifier(issuer_key.public_key_spki(), *provider.sha256));
@@ -241,21 +336,25 @@ Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& 
 
   DerWriter tbs;
   tbs.add_sequence([&](DerWriter& t) {
-    // version [0] EXPLICIT v3 (2)
-    t.add_constructed(tag::context_constructed(0), [](DerWriter& v) { v.add_uint64(2); });
+    // version [0] EXPLICIT v3 (2); v1 is the DEFAULT and is left out.
+    if (spec.version == 3) {
+      t.add_constructed(tag::context_constructed(0), [](DerWriter& v) { v.add_uint64(2); });
+    }
     t.add_unsigned_integer(spec.serial);
-    add_algorithm(t, alg);
-    add_name(t, spec.issuer_cn);
+    write_algorithm(t);
+    add_name(t, spec.issuer_cn, spec.issuer_name);
     t.add_sequence([&](DerWriter& validity) {
       validity.add_time(spec.not_before);
       validity.add_time(spec.not_after);
     });
-    add_name(t, spec.subject_cn);
+    add_name(t, spec.subject_cn, spec.subject_name);
     t.add_raw(spec.subject_spki);
-    // extensions [3] EXPLICIT SEQUENCE OF Extension
-    t.add_constructed(tag::context_constructed(3), [&](DerWriter& e) {
-      e.add_sequence([&](DerWriter& list) { list.add_raw(extensions); });
-    });
+    // extensions [3] EXPLICIT SEQUENCE OF Extension (never empty: RFC 5280 section 4.1)
+    if (spec.version == 3 && !extensions.empty()) {
+      t.add_constructed(tag::context_constructed(3), [&](DerWriter& e) {
+        e.add_sequence([&](DerWriter& list) { list.add_raw(extensions); });
+      });
+    }
   });
   ByteView tbs_der = tbs.view();
   GLASSTLS_ASSIGN(Bytes signature, issuer_key.sign(alg.scheme, tbs_der));
@@ -263,10 +362,84 @@ Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& 
   DerWriter cert;
   cert.add_sequence([&](DerWriter& c) {
     c.add_raw(tbs_der);
-    add_algorithm(c, alg);
+    write_algorithm(c);
     c.add_bit_string(signature);
   });
   return std::move(cert).take();
+}
+
+Result<Bytes> build_name(const std::vector<std::pair<std::string, std::string>>& rdns) {
+  struct Attr {
+    const char* name;
+    ByteView oid;
+    uint8_t string_tag;
+  };
+  const Attr attrs[] = {
+      {"C", oid::kCountryName, tag::kPrintableString},
+      {"O", oid::kOrganizationName, tag::kUtf8String},
+      {"OU", oid::kOrganizationalUnitName, tag::kUtf8String},
+      {"CN", oid::kCommonName, tag::kUtf8String},
+      {"L", oid::kLocalityName, tag::kUtf8String},
+      {"ST", oid::kStateOrProvinceName, tag::kUtf8String},
+  };
+  for (const auto& [type, value] : rdns) {
+    bool known = std::any_of(std::begin(attrs), std::end(attrs),
+                             [&](const Attr& a) { return type == a.name; });
+    if (!known) {
+      return spec_error("unknown attribute type \"" + type + "\" in a name");
+    }
+  }
+  DerWriter w;
+  w.add_sequence([&](DerWriter& name) {
+    for (const auto& [type, value] : rdns) {
+      for (const Attr& a : attrs) {
+        if (type != a.name) {
+          continue;
+        }
+        name.add_constructed(tag::kSet, [&](DerWriter& rdn) {
+          rdn.add_sequence([&](DerWriter& atv) {
+            atv.add_oid(a.oid);
+            atv.add_string(a.string_tag, value);
+          });
+        });
+      }
+    }
+  });
+  return std::move(w).take();
+}
+
+Bytes pss_algorithm_identifier(crypto::HashId hash) {
+  ByteView hash_oid = oid::kSha256;
+  uint64_t salt = 32;
+  if (hash == crypto::HashId::kSha384) {
+    hash_oid = oid::kSha384;
+    salt = 48;
+  } else if (hash == crypto::HashId::kSha512) {
+    hash_oid = oid::kSha512;
+    salt = 64;
+  }
+  auto hash_alg = [&](DerWriter& w) {
+    w.add_sequence([&](DerWriter& a) {
+      a.add_oid(hash_oid);
+      a.add_null();
+    });
+  };
+  DerWriter w;
+  w.add_sequence([&](DerWriter& alg) {
+    alg.add_oid(oid::kRsassaPss);
+    alg.add_sequence([&](DerWriter& params) {
+      params.add_constructed(tag::context_constructed(0), hash_alg);
+      params.add_constructed(tag::context_constructed(1), [&](DerWriter& m) {
+        m.add_sequence([&](DerWriter& mgf) {
+          mgf.add_oid(oid::kMgf1);
+          hash_alg(mgf);
+        });
+      });
+      params.add_constructed(tag::context_constructed(2),
+                             [&](DerWriter& sl) { sl.add_uint64(salt); });
+    });
+  });
+  return std::move(w).take();
 }
 
 Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::KeyType leaf_type,

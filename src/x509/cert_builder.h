@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -42,7 +43,62 @@ struct CertSpec {
   // extension is omitted.
   bool server_auth = true;
   bool client_auth = false;
+
+  // The fields below exist for path validation tests; their defaults change nothing.
+
+  // version 1 makes a v1 certificate: no version field and no extensions at all.
+  int version = 3;
+  // issuer_name and subject_name, when set, are whole DER Names used instead of issuer_cn and
+  // subject_cn (see build_name); issuer_name makes cross-signed certificates.
+  std::optional<Bytes> issuer_name;
+  std::optional<Bytes> subject_name;
+  // include_basic_constraints false omits basicConstraints.
+  bool include_basic_constraints = true;
+  // key_usage replaces the default keyUsage bits (x509::key_usage::*); include_key_usage false
+  // omits the extension.
+  std::optional<uint16_t> key_usage;
+  bool include_key_usage = true;
+  // ext_key_usages, when set, replaces the extKeyUsage purposes (OID contents, for any
+  // certificate, CA included); an empty list omits the extension.
+  std::optional<std::vector<Bytes>> ext_key_usages;
+  // uris adds uniformResourceIdentifier entries to subjectAltName.
+  std::vector<std::string> uris;
+  // Name constraints (added, critical, when any list is non-empty): DNS names, iPAddress
+  // address-and-mask (8 or 32 bytes) and DER Names.
+  std::vector<std::string> permitted_dns;
+  std::vector<std::string> excluded_dns;
+  std::vector<Bytes> permitted_ips;
+  std::vector<Bytes> excluded_ips;
+  std::vector<Bytes> permitted_dirs;
+  std::vector<Bytes> excluded_dirs;
+  // include_key_ids false omits subjectKeyIdentifier and authorityKeyIdentifier;
+  // subject_key_id and authority_key_id replace the computed identifiers.
+  bool include_key_ids = true;
+  std::optional<Bytes> subject_key_id;
+  std::optional<Bytes> authority_key_id;
+  // RawExtension is any extension, appended after the others.
+  struct RawExtension {
+    Bytes oid;  // OID contents
+    bool critical = false;
+    Bytes value;  // extnValue contents
+  };
+  std::vector<RawExtension> extra_extensions;
+  // signature_algorithm, when set, is the whole DER AlgorithmIdentifier written in the
+  // certificate (tbs and outer) instead of the issuer key's default; signature_scheme, when set,
+  // is the scheme used to sign. Together they make RSA-PSS certificates, or certificates that
+  // claim an algorithm glasstls refuses (SHA-1).
+  std::optional<Bytes> signature_algorithm;
+  std::optional<SignatureScheme> signature_scheme;
 };
+
+// build_name makes a DER Name with one attribute per RDN, in order. Attribute types are "C"
+// (PrintableString), "O", "OU", "CN", "L", "ST" (UTF8String). Fails with kBadConfig on an
+// unknown type.
+Result<Bytes> build_name(const std::vector<std::pair<std::string, std::string>>& rdns);
+
+// pss_algorithm_identifier is the DER AlgorithmIdentifier of RSASSA-PSS with `hash` (SHA-256,
+// SHA-384 or SHA-512), MGF1 with the same hash and a salt of the hash length.
+Bytes pss_algorithm_identifier(crypto::HashId hash);
 
 // build_certificate makes the DER of a certificate for `spec`, signed by `issuer_key`:
 // ecdsa-with-SHA256 for a P-256 key, ecdsa-with-SHA384 for P-384, sha256WithRSAEncryption for

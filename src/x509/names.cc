@@ -1,0 +1,370 @@
+// names.cc: reference identity validation and matching, and name constraints.
+#include "x509/names.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "x509/der.h"
+
+namespace glasstls::x509 {
+
+namespace {
+
+Error reference_error(std::string_view name, std::string reason) {
+  return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                    "reference name \"" + std::string(name) + "\" " + std::move(reason));
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); i++) {
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ends_with_ignore_case(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && equal_ignore_case(s.substr(s.size() - suffix.size()), suffix);
+}
+
+bool label_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+// valid_label checks one label: 1..63 characters from label_char, no '-' at either end.
+bool valid_label(std::string_view label) {
+  if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+    return false;
+  }
+  return std::all_of(label.begin(), label.end(), label_char);
+}
+
+std::vector<std::string_view> split_labels(std::string_view name) {
+  std::vector<std::string_view> labels;
+  size_t start = 0;
+  while (true) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) {
+      labels.push_back(name.substr(start));
+      return labels;
+    }
+    labels.push_back(name.substr(start, dot - start));
+    start = dot + 1;
+  }
+}
+
+// valid_presented_name checks a presented dNSName: labels as for reference names, no trailing
+// dot, and a left-most label that may be exactly "*".
+bool valid_presented_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) {
+    return false;
+  }
+  std::vector<std::string_view> labels = split_labels(name);
+  for (size_t i = 0; i < labels.size(); i++) {
+    if (i == 0 && labels[i] == "*") {
+      continue;
+    }
+    if (!valid_label(labels[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// rdns splits a DER Name into its RelativeDistinguishedName elements (whole SET encodings).
+std::optional<std::vector<ByteView>> rdns(ByteView name) {
+  DerReader top(name);
+  DerReader seq;
+  if (!top.sequence(seq).ok() || !top.empty()) {
+    return std::nullopt;
+  }
+  std::vector<ByteView> out;
+  while (!seq.empty()) {
+    uint8_t t = 0;
+    ByteView contents;
+    ByteView tlv;
+    if (!seq.read_any(t, contents, &tlv).ok() || t != tag::kSet) {
+      return std::nullopt;
+    }
+    out.push_back(tlv);
+  }
+  return out;
+}
+
+bool same_bytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+// wildcard_could_match reports whether the wildcard name "*.rest" could match a name inside
+// the dNSName subtree `constraint`: the constraint is one label directly under `rest`.
+bool wildcard_could_match(std::string_view name, std::string_view constraint) {
+  if (name.size() < 2 || name.substr(0, 2) != "*.") {
+    return false;
+  }
+  std::string_view rest = name.substr(2);
+  if (!constraint.empty() && constraint.front() == '.') {
+    // ".rest" covers every name below rest, and so every name the wildcard matches.
+    return equal_ignore_case(constraint.substr(1), rest);
+  }
+  size_t dot = constraint.find('.');
+  return dot != std::string_view::npos && dot > 0 &&
+         equal_ignore_case(constraint.substr(dot + 1), rest);
+}
+
+std::string text_of(ByteView form_value) {
+  return std::string(reinterpret_cast<const char*>(form_value.data()), form_value.size());
+}
+
+}  // namespace
+
+Result<std::string> normalize_reference_dns_name(std::string_view name) {
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return reference_error(
+          name, "is not ASCII: convert internationalized names to A-labels (xn--) first");
+    }
+  }
+  std::string_view n = name;
+  if (!n.empty() && n.back() == '.') {
+    n.remove_suffix(1);
+  }
+  if (n.empty()) {
+    return reference_error(name, "is empty");
+  }
+  if (n.size() > 253) {
+    return reference_error(name, "is longer than 253 characters");
+  }
+  std::vector<std::string_view> labels = split_labels(n);
+  for (std::string_view label : labels) {
+    if (label.empty()) {
+      return reference_error(name, "has an empty label");
+    }
+    if (!valid_label(label)) {
+      return reference_error(name, "has an invalid label \"" + std::string(label) + "\"");
+    }
+  }
+  std::string_view last = labels.back();
+  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return reference_error(name, "ends in an all-numeric label (an IP address is not a DNS name)");
+  }
+  std::string out(n);
+  std::transform(out.begin(), out.end(), out.begin(), lower);
+  return out;
+}
+
+std::optional<Bytes> parse_ip_literal(std::string_view text) {
+  if (text.empty() || text.size() > 45) {
+    return std::nullopt;
+  }
+  std::string s(text);
+  Bytes v4(4, 0);
+  if (inet_pton(AF_INET, s.c_str(), v4.data()) == 1) {
+    return v4;
+  }
+  Bytes v6(16, 0);
+  if (inet_pton(AF_INET6, s.c_str(), v6.data()) == 1) {
+    return v6;
+  }
+  return std::nullopt;
+}
+
+std::string ip_to_string(ByteView ip) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (ip.size() == 4 && inet_ntop(AF_INET, ip.data(), buf, sizeof(buf)) != nullptr) {
+    return buf;
+  }
+  if (ip.size() == 16 && inet_ntop(AF_INET6, ip.data(), buf, sizeof(buf)) != nullptr) {
+    return buf;
+  }
+  return "0x" + to_hex(ip);
+}
+
+bool dns_name_matches(std::string_view presented, std::string_view reference) {
+  if (!valid_presented_name(presented)) {
+    return false;
+  }
+  if (presented.substr(0, 2) != "*.") {
+    return equal_ignore_case(presented, reference);
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6125#section-6.4.3
+  //# If the wildcard character is the only character of the left-most
+  //# label in the presented identifier, the client SHOULD NOT compare
+  //# against anything but the left-most label of the reference
+  //# identifier (e.g., *.example.com would match foo.example.com but
+  //# not bar.foo.example.com or example.com).
+  std::string_view rest = presented.substr(2);
+  // At least two labels after the wildcard: "*.com" would stand for every .com name.
+  if (rest.find('.') == std::string_view::npos) {
+    return false;
+  }
+  size_t dot = reference.find('.');
+  if (dot == std::string_view::npos || dot == 0) {
+    return false;
+  }
+  return equal_ignore_case(reference.substr(dot + 1), rest);
+}
+
+bool dns_name_in_subtree(std::string_view name, std::string_view constraint) {
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+  //# DNS name restrictions are expressed as host.example.com.  Any DNS
+  //# name that can be constructed by simply adding zero or more labels to
+  //# the left-hand side of the name satisfies the name constraint.
+  if (constraint.empty()) {
+    return true;
+  }
+  if (constraint.front() == '.') {
+    return name.size() > constraint.size() && ends_with_ignore_case(name, constraint);
+  }
+  if (equal_ignore_case(name, constraint)) {
+    return true;
+  }
+  return name.size() > constraint.size() && ends_with_ignore_case(name, constraint) &&
+         name[name.size() - constraint.size() - 1] == '.';
+}
+
+bool ip_in_subtree(ByteView ip, ByteView constraint) {
+  if (constraint.size() != 2 * ip.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < ip.size(); i++) {
+    uint8_t mask = constraint[ip.size() + i];
+    if ((ip[i] & mask) != (constraint[i] & mask)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool directory_name_in_subtree(ByteView name, ByteView constraint) {
+  std::optional<std::vector<ByteView>> n = rdns(name);
+  std::optional<std::vector<ByteView>> c = rdns(constraint);
+  if (!n || !c || c->size() > n->size()) {
+    return false;
+  }
+  for (size_t i = 0; i < c->size(); i++) {
+    if (!same_bytes((*n)[i], (*c)[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const char* general_name_form_name(uint8_t form) {
+  switch (form) {
+    case general_name::kOtherName: return "otherName";
+    case general_name::kRfc822Name: return "rfc822Name";
+    case general_name::kDnsName: return "dNSName";
+    case general_name::kX400Address: return "x400Address";
+    case general_name::kDirectoryName: return "directoryName";
+    case general_name::kEdiPartyName: return "ediPartyName";
+    case general_name::kUri: return "uniformResourceIdentifier";
+    case general_name::kIpAddress: return "iPAddress";
+    case general_name::kRegisteredId: return "registeredID";
+    default: return "unknown GeneralName";
+  }
+}
+
+std::optional<std::string> name_constraint_violation(const NameConstraints& constraints,
+                                                     const Certificate& cert,
+                                                     bool check_subject) {
+  auto has_form = [](const std::vector<GeneralSubtree>& list, uint8_t form) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const GeneralSubtree& s) { return s.form == form; });
+  };
+
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+  //# If a name constraints extension that is marked as critical
+  //# imposes constraints on a particular name form, and an instance of
+  //# that name form appears in the subject field or subjectAltName
+  //# extension of a subsequent certificate, then the application MUST
+  //# either process the constraint or reject the certificate.
+  for (const auto* list : {&constraints.permitted, &constraints.excluded}) {
+    for (const GeneralSubtree& s : *list) {
+      bool checked = s.form == general_name::kDnsName || s.form == general_name::kIpAddress ||
+                     s.form == general_name::kDirectoryName;
+      if (!checked && (cert.other_name_forms & (1u << s.form)) != 0) {
+        return std::string("it has a subjectAltName ") + general_name_form_name(s.form) +
+               " and glasstls cannot check the " + general_name_form_name(s.form) +
+               " constraint";
+      }
+    }
+  }
+
+  // DNS names.
+  for (std::string_view dns : cert.dns_names) {
+    if (has_form(constraints.permitted, general_name::kDnsName)) {
+      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
+                            [&](const GeneralSubtree& s) {
+                              return s.form == general_name::kDnsName &&
+                                     dns_name_in_subtree(dns, text_of(s.base));
+                            });
+      if (!ok) {
+        return "dNSName \"" + std::string(dns) + "\" is outside the permitted subtrees";
+      }
+    }
+    for (const GeneralSubtree& s : constraints.excluded) {
+      if (s.form == general_name::kDnsName &&
+          (dns_name_in_subtree(dns, text_of(s.base)) || wildcard_could_match(dns, text_of(s.base)))) {
+        return "dNSName \"" + std::string(dns) + "\" is in the excluded subtree \"" +
+               text_of(s.base) + "\"";
+      }
+    }
+  }
+
+  // IP addresses.
+  for (ByteView ip : cert.ip_addresses) {
+    if (has_form(constraints.permitted, general_name::kIpAddress)) {
+      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
+                            [&](const GeneralSubtree& s) {
+                              return s.form == general_name::kIpAddress && ip_in_subtree(ip, s.base);
+                            });
+      if (!ok) {
+        return "iPAddress " + ip_to_string(ip) + " is outside the permitted subtrees";
+      }
+    }
+    for (const GeneralSubtree& s : constraints.excluded) {
+      if (s.form == general_name::kIpAddress && ip_in_subtree(ip, s.base)) {
+        return "iPAddress " + ip_to_string(ip) + " is in an excluded subtree";
+      }
+    }
+  }
+
+  // Directory names: the subject (unless empty) and directoryName entries.
+  std::vector<ByteView> dirs;
+  static constexpr uint8_t kEmptyName[] = {0x30, 0x00};
+  if (check_subject && !same_bytes(cert.subject, kEmptyName)) {
+    dirs.push_back(cert.subject);
+  }
+  for (ByteView d : cert.directory_names) {
+    dirs.push_back(d);
+  }
+  for (ByteView d : dirs) {
+    if (has_form(constraints.permitted, general_name::kDirectoryName)) {
+      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
+                            [&](const GeneralSubtree& s) {
+                              return s.form == general_name::kDirectoryName &&
+                                     directory_name_in_subtree(d, s.base);
+                            });
+      if (!ok) {
+        return "directoryName \"" + name_to_string(d) + "\" is outside the permitted subtrees";
+      }
+    }
+    for (const GeneralSubtree& s : constraints.excluded) {
+      if (s.form == general_name::kDirectoryName && directory_name_in_subtree(d, s.base)) {
+        return "directoryName \"" + name_to_string(d) + "\" is in the excluded subtree \"" +
+               name_to_string(s.base) + "\"";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace glasstls::x509

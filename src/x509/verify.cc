@@ -1,0 +1,702 @@
+// verify.cc: certificate path building and validation (RFC 5280 section 6, WebPKI profile).
+//
+// Shape (BoringSSL pki/path_builder.cc, rustls-webpki verify_cert.rs, Go crypto/x509
+// verify.go):
+//
+//   1. Parse every certificate the peer sent; one that does not parse fails the whole chain
+//      (bad_certificate), as Go's crypto/tls does.
+//   2. Check the end-entity certificate alone: validity, critical extensions, key type, key
+//      usage, extended key usage. These failures are final: no path can repair them.
+//   3. Build a path depth-first from the leaf. For the certificate at the end of the path, the
+//      candidate issuers are the trust anchors and then the peer's other certificates whose
+//      subject equals its issuer (byte for byte), those whose subjectKeyIdentifier equals its
+//      authorityKeyIdentifier first. For each candidate: issuer-independent checks first
+//      (validity, basicConstraints cA, keyUsage keyCertSign, extKeyUsage, critical extensions;
+//      cached), then pathLenConstraint, then the signature (budgeted), then the candidate's name
+//      constraints over everything below it; then recurse. A failed candidate records its error
+//      and the search backtracks to the next one.
+//   4. Match the reference identity against the leaf's subjectAltName.
+//
+// Trust anchors: only the anchor's subject, public key and name constraints are used (as
+// rustls-webpki does). Its validity period, basicConstraints, keyUsage, extKeyUsage and
+// pathLenConstraint are not checked: putting a certificate in the store is the decision to
+// trust that key for that name.
+//
+// Budgets: at most options.max_signature_checks signature verifications and
+// options.max_path_building_calls recursive steps; exhausting either ends the search at once
+// (rustls-webpki Budget, Go maxChainSignatureChecks). A certificate never appears twice in a
+// path (same subject and SubjectPublicKeyInfo, Go alreadyInChain), which cuts loops.
+//
+// Error ranking: when no path succeeds, the most specific recorded failure is reported
+// (highest rank first): validity period > signature > extended key usage > name constraints >
+// pathLenConstraint > CA use (cA, keyCertSign) > unsupported algorithm or key > unhandled
+// critical extension > malformed field > path too deep > loop > unknown issuer.
+//
+// Alerts (RFC 8446 section 6.2):
+//   bad_certificate          malformed certificate, signature that does not verify, leaf not
+//                            valid for the reference name ("a certificate was corrupt,
+//                            contained signatures that did not verify correctly, etc.")
+//   unsupported_certificate  refused or unknown signature algorithm or key type, unhandled
+//                            critical extension, keyUsage or extKeyUsage that does not allow
+//                            the purpose ("a certificate was of an unsupported type"; rustls
+//                            also sends it for a wrong purpose)
+//   certificate_expired      outside its validity period ("has expired or is not currently
+//                            valid")
+//   unknown_ca               no path to an anchor (unknown issuer, loop, too deep)
+//   certificate_unknown      a CA rule broken by an issuer (not a CA, pathLenConstraint,
+//                            keyCertSign, name constraints) and exhausted budgets ("some other
+//                            (unspecified) issue arose"), as rustls maps its Other errors
+// All of them have ErrorKind::kInvalidCertificate. An invalid reference name is the caller's
+// mistake: kBadConfig.
+#include <algorithm>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crypto/provider.h"
+#include "glasstls/x509.h"
+#include "x509/certificate.h"
+#include "x509/der.h"
+#include "x509/names.h"
+#include "x509/trust_store_impl.h"
+
+namespace glasstls {
+
+namespace {
+
+using x509::Certificate;
+
+enum Rank : int {
+  kRankUnknownIssuer = 0,
+  kRankLoop = 5,
+  kRankDepth = 10,
+  kRankMalformed = 20,
+  kRankCriticalExtension = 30,
+  kRankUnsupported = 40,
+  kRankCaUse = 50,
+  kRankPathLen = 60,
+  kRankNameConstraint = 70,
+  kRankEku = 80,
+  kRankSignature = 90,
+  kRankValidity = 100,
+};
+
+struct Ranked {
+  int rank = 0;
+  Error error;
+};
+
+Error cert_error(AlertDescription alert, std::string reason) {
+  return make_error(ErrorKind::kInvalidCertificate, alert, std::move(reason));
+}
+
+std::string format_time(int64_t t) {
+  std::optional<x509::CivilTime> c = x509::to_civil(t);
+  if (!c) {
+    return std::to_string(t);
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
+                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
+                c->second);
+  return buf;
+}
+
+std::string subject_text(const Certificate& c) {
+  std::string s = x509::name_to_string(c.subject);
+  return s.empty() ? std::string("empty subject") : s;
+}
+
+const uint8_t* purpose_oid(CertificatePurpose p, size_t& len) {
+  if (p == CertificatePurpose::kClientAuth) {
+    len = sizeof(x509::oid::kClientAuth);
+    return x509::oid::kClientAuth;
+  }
+  len = sizeof(x509::oid::kServerAuth);
+  return x509::oid::kServerAuth;
+}
+
+const char* purpose_name(CertificatePurpose p) {
+  return p == CertificatePurpose::kClientAuth ? "clientAuth" : "serverAuth";
+}
+
+bool same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+// Common checks of a certificate on its own. `who` names it in reasons.
+std::optional<Ranked> check_serial_and_validity(const Certificate& c, const std::string& who,
+                                                int64_t now) {
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+  //# Conforming CAs MUST NOT use serialNumber
+  //# values longer than 20 octets.
+  // A positive 20-octet serial needs a leading 00 when its top bit is set: 21 bytes of DER.
+  if (c.serial.size() > 21 || (c.serial.size() == 21 && c.serial[0] != 0)) {
+    return Ranked{kRankMalformed, cert_error(AlertDescription::bad_certificate,
+                                             who + ": serialNumber is longer than 20 octets")};
+  }
+  if (c.not_after < c.not_before) {
+    return Ranked{kRankMalformed,
+                  cert_error(AlertDescription::bad_certificate,
+                             who + ": notAfter " + format_time(c.not_after) +
+                                 " is before notBefore " + format_time(c.not_before))};
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-6.1.3
+  //# (2)  The certificate validity period includes the current time.
+  if (now < c.not_before) {
+    return Ranked{kRankValidity, cert_error(AlertDescription::certificate_expired,
+                                            who + ": not yet valid: notBefore is " +
+                                                format_time(c.not_before) + ", now is " +
+                                                format_time(now))};
+  }
+  if (now > c.not_after) {
+    return Ranked{kRankValidity,
+                  cert_error(AlertDescription::certificate_expired,
+                             who + ": expired: notAfter is " + format_time(c.not_after) +
+                                 ", now is " + format_time(now))};
+  }
+  return std::nullopt;
+}
+
+std::optional<Ranked> check_extensions_and_key(const Certificate& c, const std::string& who) {
+  if (const x509::Extension* e = c.unhandled_critical_extension()) {
+    //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2
+    //# A certificate-using
+    //# system MUST reject the certificate if it encounters a critical
+    //# extension it does not recognize or a critical extension that contains
+    //# information that it cannot process.
+    return Ranked{kRankCriticalExtension,
+                  cert_error(AlertDescription::unsupported_certificate,
+                             who + ": unhandled critical extension " +
+                                 x509::oid_to_string(e->oid))};
+  }
+  if (c.key_type == x509::PublicKeyType::kUnsupported) {
+    return Ranked{kRankUnsupported,
+                  cert_error(AlertDescription::unsupported_certificate,
+                             who + ": unsupported public key algorithm " +
+                                 x509::oid_to_string(c.spki_algorithm.oid))};
+  }
+  return std::nullopt;
+}
+
+std::optional<Ranked> check_eku(const Certificate& c, const std::string& who,
+                                CertificatePurpose purpose) {
+  size_t len = 0;
+  const uint8_t* oid = purpose_oid(purpose, len);
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12
+  //# If the extension is present, then the certificate MUST only be used
+  //# for one of the purposes indicated.
+  // anyExtendedKeyUsage alone does not allow serverAuth or clientAuth (rustls-webpki): a CA that
+  // means TLS says so.
+  if (c.has_ext_key_usage && !c.has_ext_key_usage_purpose(ByteView(oid, len))) {
+    return Ranked{kRankEku, cert_error(AlertDescription::unsupported_certificate,
+                                       who + ": extKeyUsage does not include " +
+                                           purpose_name(purpose))};
+  }
+  return std::nullopt;
+}
+
+struct Node {
+  const Certificate* cert = nullptr;
+  // index is the position in the peer's chain, or -1 for a trust anchor.
+  int index = -1;
+  size_t anchor = 0;
+};
+
+class PathBuilder {
+ public:
+  PathBuilder(const TrustStore::Impl& roots, std::vector<Certificate>& certs,
+              std::vector<int>& positions, const VerifyOptions& options,
+              const crypto::CryptoProvider& provider, int64_t now)
+      : roots_(roots),
+        certs_(certs),
+        positions_(positions),
+        options_(options),
+        provider_(provider),
+        now_(now),
+        intermediate_checks_(certs.size()) {}
+
+  // run returns the path (leaf first, anchor last) or the best error.
+  Result<std::vector<Node>> run() {
+    std::vector<Node> path;
+    path.push_back(Node{&certs_[0], positions_[0], 0});
+    GLASSTLS_ASSIGN(bool found, extend(path));
+    if (found) {
+      return path;
+    }
+    if (best_) {
+      return best_->error;
+    }
+    // Unreachable in practice (a dead end always records an error); keep a sane answer.
+    return cert_error(AlertDescription::unknown_ca, describe(path[0]) + ": no path to a trust anchor");
+  }
+
+ private:
+  std::string describe(const Node& n) const {
+    if (n.index < 0) {
+      return "trust anchor (" + subject_text(*n.cert) + ")";
+    }
+    return "certificate " + std::to_string(n.index) + " (" + subject_text(*n.cert) + ")";
+  }
+
+  void record(Ranked r) {
+    if (!best_ || r.rank > best_->rank) {
+      best_ = std::move(r);
+    }
+  }
+
+  bool in_path(const std::vector<Node>& path, const Certificate& c) const {
+    return std::any_of(path.begin(), path.end(), [&](const Node& n) {
+      return same(n.cert->subject, c.subject) && same(n.cert->spki, c.spki);
+    });
+  }
+
+  // order_by_key_id puts candidates whose subjectKeyIdentifier equals the child's
+  // authorityKeyIdentifier first and those with a different one last (a hint, never a filter).
+  template <typename T>
+  void order_by_key_id(const Certificate& child, std::vector<T>& list,
+                       const Certificate& (PathBuilder::*get)(const T&) const) const {
+    if (child.authority_key_id.empty()) {
+      return;
+    }
+    auto score = [&](const T& t) {
+      const Certificate& c = (this->*get)(t);
+      if (c.subject_key_id.empty()) {
+        return 1;
+      }
+      return same(c.subject_key_id, child.authority_key_id) ? 0 : 2;
+    };
+    std::stable_sort(list.begin(), list.end(),
+                     [&](const T& a, const T& b) { return score(a) < score(b); });
+  }
+  const Certificate& anchor_cert(const size_t& i) const { return roots_.certs[i]; }
+  const Certificate& chain_cert(const size_t& i) const { return certs_[i]; }
+
+  // check_signature verifies `child`'s signature with `issuer`'s key.
+  Result<std::optional<Ranked>> check_signature(const Node& child, const Node& issuer) {
+    if (signature_checks_ >= options_.max_signature_checks) {
+      return cert_error(AlertDescription::certificate_unknown,
+                        "path building gave up: more than " +
+                            std::to_string(options_.max_signature_checks) +
+                            " signature checks (max_signature_checks) while looking for an "
+                            "issuer of " +
+                            describe(child));
+    }
+    const Certificate& c = *child.cert;
+    auto alg = x509::parse_signature_algorithm(c.signature_algorithm);
+    if (!alg.ok()) {
+      Error e = alg.error();
+      e.reason = describe(child) + ": " + e.reason;
+      int rank = e.alert == AlertDescription::bad_certificate ? kRankMalformed : kRankUnsupported;
+      return std::optional<Ranked>(Ranked{rank, std::move(e)});
+    }
+    std::optional<SignatureScheme> scheme = x509::signature_scheme_for(*alg, issuer.cert->key_type);
+    if (!scheme) {
+      return std::optional<Ranked>(Ranked{
+          kRankUnsupported,
+          cert_error(AlertDescription::unsupported_certificate,
+                     describe(child) + ": signature algorithm " +
+                         x509::signature_algorithm_name(*alg) + " does not fit the " +
+                         x509::public_key_type_name(issuer.cert->key_type) + " key of " +
+                         describe(issuer))});
+    }
+    signature_checks_++;
+    if (provider_.verifier == nullptr) {
+      return internal_error("the crypto provider has no signature verifier");
+    }
+    Status s = provider_.verifier->verify(*scheme, issuer.cert->spki, c.tbs, c.signature);
+    if (s.ok()) {
+      return std::optional<Ranked>();
+    }
+    if (s.error().alert == AlertDescription::decrypt_error) {
+      return std::optional<Ranked>(
+          Ranked{kRankSignature, cert_error(AlertDescription::bad_certificate,
+                                            describe(child) + ": signature (" +
+                                                x509::signature_algorithm_name(*alg) +
+                                                ") does not verify with the key of " +
+                                                describe(issuer))});
+    }
+    if (s.error().kind == ErrorKind::kInternal) {
+      return s.error();
+    }
+    return std::optional<Ranked>(
+        Ranked{kRankUnsupported, cert_error(AlertDescription::unsupported_certificate,
+                                            describe(child) + ": cannot verify its signature "
+                                                              "with the key of " +
+                                                describe(issuer) + ": " + s.error().reason)});
+  }
+
+  // check_name_constraints applies `issuer`'s name constraints to every certificate below it.
+  std::optional<Ranked> check_name_constraints(const std::vector<Node>& path,
+                                               const Node& issuer) const {
+    if (!issuer.cert->name_constraints) {
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < path.size(); i++) {
+      const Certificate& c = *path[i].cert;
+      //= https://www.rfc-editor.org/rfc/rfc5280#section-6.1.3
+      //# (b)  If certificate i is self-issued and it is not the final
+      //# certificate in the path, skip this step for certificate i.
+      if (i != 0 && c.self_issued()) {
+        continue;
+      }
+      std::optional<std::string> v = x509::name_constraint_violation(*issuer.cert->name_constraints, c, true);
+      if (v) {
+        return Ranked{kRankNameConstraint,
+                      cert_error(AlertDescription::certificate_unknown,
+                                 describe(path[i]) + ": violates the nameConstraints of " +
+                                     describe(issuer) + ": " + *v)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // check_issuer_alone runs the checks of an intermediate that do not depend on the path.
+  std::optional<Ranked> check_issuer_alone(size_t i) {
+    if (!intermediate_checks_[i].done) {
+      const Certificate& c = certs_[i];
+      std::string who = describe(Node{&c, positions_[i], 0});
+      std::optional<Ranked> r = check_serial_and_validity(c, who, now_);
+      if (!r) {
+        r = check_extensions_and_key(c, who);
+      }
+      if (!r && (c.version != 3 || !c.has_basic_constraints || !c.is_ca)) {
+        //= https://www.rfc-editor.org/rfc/rfc5280#section-6.1.4
+        //# (k)  If certificate i is a version 3 certificate, verify that the
+        //# basicConstraints extension is present and that cA is set to
+        //# TRUE.
+        // glasstls also refuses v1 and v2 issuers (as rustls-webpki and Go do): without
+        // basicConstraints nothing says the key may issue certificates.
+        std::string why = c.version != 3          ? "it is a v" + std::to_string(c.version) +
+                                                     " certificate without basicConstraints"
+                          : !c.has_basic_constraints ? "it has no basicConstraints"
+                                                     : "basicConstraints cA is false";
+        r = Ranked{kRankCaUse, cert_error(AlertDescription::certificate_unknown,
+                                          who + ": " + why + " but it issued ")};
+      }
+      if (!r && c.key_usage && (*c.key_usage & x509::key_usage::kKeyCertSign) == 0) {
+        //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.3
+        //# The keyCertSign bit is asserted when the subject public key is
+        //# used for verifying signatures on public key certificates.
+        r = Ranked{kRankCaUse, cert_error(AlertDescription::certificate_unknown,
+                                          who + ": keyUsage lacks keyCertSign but it issued ")};
+      }
+      if (!r) {
+        r = check_eku(c, who, options_.purpose);
+      }
+      intermediate_checks_[i].result = std::move(r);
+      intermediate_checks_[i].done = true;
+    }
+    return intermediate_checks_[i].result;
+  }
+
+  // extend tries to complete `path` (whose last node still needs an issuer). Returns true with
+  // the completed path, false after recording why every candidate failed, or an error when a
+  // budget ran out.
+  Result<bool> extend(std::vector<Node>& path) {
+    if (++build_calls_ > options_.max_path_building_calls) {
+      return cert_error(AlertDescription::certificate_unknown,
+                        "path building gave up: more than " +
+                            std::to_string(options_.max_path_building_calls) +
+                            " steps (max_path_building_calls)");
+    }
+    const Node child = path.back();
+    const Certificate& c = *child.cert;
+    bool any_candidate = false;
+
+    // Trust anchors first: a path that ends early is the best path.
+    std::vector<size_t> anchors;
+    auto range = roots_.by_subject.equal_range(std::string(c.issuer.begin(), c.issuer.end()));
+    for (auto it = range.first; it != range.second; ++it) {
+      anchors.push_back(it->second);
+    }
+    std::sort(anchors.begin(), anchors.end());
+    order_by_key_id<size_t>(c, anchors, &PathBuilder::anchor_cert);
+    for (size_t a : anchors) {
+      any_candidate = true;
+      Node issuer{&roots_.certs[a], -1, a};
+      if (path.size() + 1 > options_.max_depth) {
+        record(depth_error(path));
+        continue;
+      }
+      GLASSTLS_ASSIGN(std::optional<Ranked> sig, check_signature(child, issuer));
+      if (sig) {
+        record(std::move(*sig));
+        continue;
+      }
+      if (std::optional<Ranked> nc = check_name_constraints(path, issuer)) {
+        record(std::move(*nc));
+        continue;
+      }
+      path.push_back(issuer);
+      return true;
+    }
+
+    std::vector<size_t> inters;
+    for (size_t i = 1; i < certs_.size(); i++) {
+      if (same(certs_[i].subject, c.issuer)) {
+        inters.push_back(i);
+      }
+    }
+    order_by_key_id<size_t>(c, inters, &PathBuilder::chain_cert);
+    for (size_t i : inters) {
+      const Certificate& cand = certs_[i];
+      Node issuer{&cand, positions_[i], 0};
+      if (&cand == &c) {
+        // A self-signed certificate is not its own issuer unless it is an anchor.
+        continue;
+      }
+      any_candidate = true;
+      if (in_path(path, cand)) {
+        record(Ranked{kRankLoop, cert_error(AlertDescription::unknown_ca,
+                                            describe(issuer) + " would appear twice in the path "
+                                                               "(a loop) as the issuer of " +
+                                                describe(child))});
+        continue;
+      }
+      // The path would hold path.size() + 1 certificates and still need an anchor.
+      if (path.size() + 2 > options_.max_depth) {
+        record(depth_error(path));
+        continue;
+      }
+      if (std::optional<Ranked> r = check_issuer_alone(i)) {
+        Ranked copy = *r;
+        if (copy.rank == kRankCaUse) {
+          copy.error.reason += describe(child);
+        }
+        record(std::move(copy));
+        continue;
+      }
+      //= https://www.rfc-editor.org/rfc/rfc5280#section-6.1.4
+      //# (m)  If pathLenConstraint is present in the certificate and is
+      //# less than max_path_length, set max_path_length to the value of
+      //# pathLenConstraint.
+      if (cand.path_len) {
+        uint64_t below = 0;
+        for (size_t k = 1; k < path.size(); k++) {
+          if (!path[k].cert->self_issued()) {
+            below++;
+          }
+        }
+        if (below > *cand.path_len) {
+          record(Ranked{kRankPathLen,
+                        cert_error(AlertDescription::certificate_unknown,
+                                   describe(issuer) + ": pathLenConstraint " +
+                                       std::to_string(*cand.path_len) + " allows " +
+                                       std::to_string(*cand.path_len) +
+                                       " intermediate certificates below it, the path has " +
+                                       std::to_string(below))});
+          continue;
+        }
+      }
+      GLASSTLS_ASSIGN(std::optional<Ranked> sig, check_signature(child, issuer));
+      if (sig) {
+        record(std::move(*sig));
+        continue;
+      }
+      if (std::optional<Ranked> nc = check_name_constraints(path, issuer)) {
+        record(std::move(*nc));
+        continue;
+      }
+      path.push_back(issuer);
+      GLASSTLS_ASSIGN(bool found, extend(path));
+      if (found) {
+        return true;
+      }
+      path.pop_back();
+    }
+
+    if (!any_candidate) {
+      record(Ranked{kRankUnknownIssuer,
+                    cert_error(AlertDescription::unknown_ca,
+                               describe(child) + ": unknown issuer: no trust anchor or other "
+                                                 "certificate of the chain is named \"" +
+                                   x509::name_to_string(c.issuer) + "\"")});
+    }
+    return false;
+  }
+
+  Ranked depth_error(const std::vector<Node>& path) const {
+    return Ranked{kRankDepth, cert_error(AlertDescription::unknown_ca,
+                                         "no path to a trust anchor within max_depth " +
+                                             std::to_string(options_.max_depth) +
+                                             " certificates (stopped above " +
+                                             describe(path.back()) + ")")};
+  }
+
+  struct CachedCheck {
+    bool done = false;
+    std::optional<Ranked> result;
+  };
+
+  const TrustStore::Impl& roots_;
+  std::vector<Certificate>& certs_;
+  std::vector<int>& positions_;
+  const VerifyOptions& options_;
+  const crypto::CryptoProvider& provider_;
+  int64_t now_;
+  std::vector<CachedCheck> intermediate_checks_;
+  std::optional<Ranked> best_;
+  size_t signature_checks_ = 0;
+  size_t build_calls_ = 0;
+};
+
+Status check_reference_identity(const Certificate& leaf, const std::string& dns_name,
+                                const std::optional<Bytes>& ip, const std::string& who) {
+  if (dns_name.empty() && !ip) {
+    return Ok{};
+  }
+  //= https://www.rfc-editor.org/rfc/rfc9525#section-6.3
+  //# The client MUST NOT seek a match for a reference identifier of CN-ID if
+  //# the presented identifiers include a DNS-ID, SRV-ID, URI-ID, or any
+  //# application-specific identifier types supported by the client.
+  // glasstls goes further, like rustls-webpki and Go: the Common Name is never used.
+  if (!leaf.has_subject_alt_name) {
+    return cert_error(AlertDescription::bad_certificate,
+                      who + " has no subjectAltName, so it names no host (the Common Name is "
+                            "never used)");
+  }
+  if (ip) {
+    for (ByteView presented : leaf.ip_addresses) {
+      if (same(presented, *ip)) {
+        return Ok{};
+      }
+    }
+    std::string list;
+    for (ByteView presented : leaf.ip_addresses) {
+      list += (list.empty() ? "" : ", ") + x509::ip_to_string(presented);
+    }
+    return cert_error(AlertDescription::bad_certificate,
+                      who + " is not valid for IP address " + x509::ip_to_string(*ip) +
+                          " (its iPAddress names: " + (list.empty() ? "none" : list) + ")");
+  }
+  for (std::string_view presented : leaf.dns_names) {
+    if (x509::dns_name_matches(presented, dns_name)) {
+      return Ok{};
+    }
+  }
+  std::string list;
+  for (std::string_view presented : leaf.dns_names) {
+    list += (list.empty() ? "" : ", ") + std::string(presented);
+  }
+  return cert_error(AlertDescription::bad_certificate,
+                    who + " is not valid for name \"" + dns_name + "\" (its dNSName names: " +
+                        (list.empty() ? "none" : list) + ")");
+}
+
+class WebPkiVerifier final : public CertificateVerifier {
+ public:
+  WebPkiVerifier(std::shared_ptr<const TrustStore> roots, CertificatePurpose purpose)
+      : roots_(std::move(roots)), purpose_(purpose) {}
+
+  Status verify(std::span<const Bytes> chain, std::string_view server_name) const override {
+    VerifyOptions options;
+    options.purpose = purpose_;
+    if (!server_name.empty()) {
+      if (std::optional<Bytes> ip = x509::parse_ip_literal(server_name)) {
+        options.ip_address = std::move(*ip);
+      } else {
+        options.dns_name = std::string(server_name);
+      }
+    }
+    GLASSTLS_TRY(verify_certificate_chain(*roots_, chain, options));
+    return Ok{};
+  }
+
+ private:
+  std::shared_ptr<const TrustStore> roots_;
+  CertificatePurpose purpose_;
+};
+
+}  // namespace
+
+Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
+                                               std::span<const Bytes> chain,
+                                               const VerifyOptions& options) {
+  if (chain.empty()) {
+    return cert_error(AlertDescription::bad_certificate, "the certificate chain is empty");
+  }
+  std::string dns_name;
+  if (!options.dns_name.empty()) {
+    GLASSTLS_ASSIGN(dns_name, x509::normalize_reference_dns_name(options.dns_name));
+  }
+  if (options.ip_address && options.ip_address->size() != 4 && options.ip_address->size() != 16) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "reference IP address has " + std::to_string(options.ip_address->size()) +
+                          " bytes, not 4 or 16");
+  }
+  const crypto::CryptoProvider& provider =
+      options.provider != nullptr ? *options.provider : crypto::openssl_provider();
+  const int64_t now =
+      options.time ? *options.time : static_cast<int64_t>(std::time(nullptr));
+
+  // Parse every certificate; duplicates (same DER) are kept once, at their first position.
+  std::vector<x509::Certificate> certs;
+  std::vector<int> positions;
+  certs.reserve(chain.size());
+  for (size_t i = 0; i < chain.size(); i++) {
+    auto parsed = x509::parse_certificate(chain[i]);
+    if (!parsed.ok()) {
+      return cert_error(AlertDescription::bad_certificate,
+                        "certificate " + std::to_string(i) + ": " + parsed.error().reason);
+    }
+    bool duplicate = false;
+    for (size_t k = 0; k < i; k++) {
+      if (same(chain[k], chain[i])) {
+        duplicate = true;
+      }
+    }
+    if (duplicate && i != 0) {
+      continue;
+    }
+    certs.push_back(std::move(*parsed));
+    positions.push_back(static_cast<int>(i));
+  }
+
+  const x509::Certificate& leaf = certs[0];
+  const std::string who = "certificate 0 (" + subject_text(leaf) + ")";
+  if (std::optional<Ranked> r = check_serial_and_validity(leaf, who, now)) {
+    return r->error;
+  }
+  if (std::optional<Ranked> r = check_extensions_and_key(leaf, who)) {
+    return r->error;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.3
+  //# The digitalSignature bit is asserted when the subject public key
+  //# is used for verifying digital signatures, other than signatures on
+  //# certificates (bit 5) and CRLs (bit 6)
+  if (leaf.key_usage && (*leaf.key_usage & x509::key_usage::kDigitalSignature) == 0) {
+    return cert_error(AlertDescription::unsupported_certificate,
+                      who + ": keyUsage lacks digitalSignature, which TLS 1.3 needs");
+  }
+  if (std::optional<Ranked> r = check_eku(leaf, who, options.purpose)) {
+    return r->error;
+  }
+
+  VerifiedChain out;
+  // A leaf that is itself a trust anchor is trusted as it is.
+  bool leaf_is_anchor = std::any_of(roots.impl().ders.begin(), roots.impl().ders.end(),
+                                    [&](const Bytes& a) { return same(a, chain[0]); });
+  if (leaf_is_anchor) {
+    out.path.push_back(chain[0]);
+  } else {
+    PathBuilder builder(roots.impl(), certs, positions, options, provider, now);
+    GLASSTLS_ASSIGN(std::vector<Node> path, builder.run());
+    for (const Node& n : path) {
+      if (n.index >= 0) {
+        out.path.push_back(chain[static_cast<size_t>(n.index)]);
+      } else {
+        out.path.push_back(roots.impl().ders[n.anchor]);
+      }
+    }
+  }
+  GLASSTLS_TRY(check_reference_identity(leaf, dns_name, options.ip_address, who));
+  return out;
+}
+
+std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const TrustStore> roots,
+                                                           CertificatePurpose purpose) {
+  return std::make_shared<const WebPkiVerifier>(std::move(roots), purpose);
+}
+
+}  // namespace glasstls
