@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "x509/certificate.h"
+#include "x509/names.h"
 
 namespace {
 
@@ -22,7 +23,10 @@ bool inside(glasstls::ByteView whole, glasstls::ByteView part) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   glasstls::ByteView input(data, size);
+  // Anything the strict parser accepts, the trust-anchor parser accepts too.
+  auto lenient = glasstls::x509::parse_certificate(input, glasstls::x509::ParseMode::kTrustAnchor);
   auto cert = glasstls::x509::parse_certificate(input);
+  check(!cert.ok() || lenient.ok());
   if (!cert.ok()) {
     // Every failure is a certificate error with a reason.
     check(cert.error().kind == glasstls::ErrorKind::kInvalidCertificate);
@@ -42,6 +46,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(ip.size() == 4 || ip.size() == 16);
   }
   check(cert->version >= 1 && cert->version <= 3);
+  check(inside(input, cert->authority_key_id) && inside(input, cert->subject_key_id));
+  for (auto p : cert->ext_key_usages) {
+    check(inside(input, p));
+  }
+  for (auto d : cert->directory_names) {
+    check(inside(input, d));
+  }
+  check(!cert->key_usage || *cert->key_usage != 0);
+  if (cert->name_constraints) {
+    check(!cert->name_constraints->permitted.empty() || !cert->name_constraints->excluded.empty());
+    for (const auto* list : {&cert->name_constraints->permitted, &cert->name_constraints->excluded}) {
+      for (const auto& st : *list) {
+        check(inside(input, st.base));
+        check(st.form != glasstls::x509::general_name::kIpAddress || st.base.size() == 8 ||
+              st.base.size() == 32);
+      }
+    }
+    // Checking a certificate against its own constraints must not crash.
+    (void)glasstls::x509::name_constraint_violation(*cert->name_constraints, *cert, true);
+  }
+  // Algorithm identification never crashes; failures are certificate errors.
+  auto alg = glasstls::x509::parse_signature_algorithm(cert->signature_algorithm);
+  if (!alg.ok()) {
+    check(alg.error().kind == glasstls::ErrorKind::kInvalidCertificate);
+  } else {
+    (void)glasstls::x509::signature_scheme_for(*alg, cert->key_type);
+  }
+  (void)cert->unhandled_critical_extension();
+  for (auto dns : cert->dns_names) {
+    (void)glasstls::x509::dns_name_matches(dns, "host.example.com");
+  }
   std::string s = glasstls::x509::name_to_string(cert->subject);
   std::string i = glasstls::x509::name_to_string(cert->issuer);
   // A parsed certificate's names were validated, so they always render.

@@ -382,7 +382,8 @@ Result<Bytes> build_name(const std::vector<std::pair<std::string, std::string>>&
       {"L", oid::kLocalityName, tag::kUtf8String},
       {"ST", oid::kStateOrProvinceName, tag::kUtf8String},
   };
-  for (const auto& [type, value] : rdns) {
+  for (const auto& rdn : rdns) {
+    const std::string& type = rdn.first;
     bool known = std::any_of(std::begin(attrs), std::end(attrs),
                              [&](const Attr& a) { return type == a.name; });
     if (!known) {
@@ -391,7 +392,9 @@ Result<Bytes> build_name(const std::vector<std::pair<std::string, std::string>>&
   }
   DerWriter w;
   w.add_sequence([&](DerWriter& name) {
-    for (const auto& [type, value] : rdns) {
+    for (const auto& entry : rdns) {
+      const std::string& type = entry.first;
+      const std::string& value = entry.second;
       for (const Attr& a : attrs) {
         if (type != a.name) {
           continue;
