@@ -49,8 +49,10 @@
 // All of them have ErrorKind::kInvalidCertificate. An invalid reference name is the caller's
 // mistake: kBadConfig.
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -546,11 +548,13 @@ Status check_reference_identity(const Certificate& leaf, const std::string& dns_
   if (dns_name.empty() && !ip) {
     return Ok{};
   }
-  //= https://www.rfc-editor.org/rfc/rfc9525#section-6.3
-  //# The client MUST NOT seek a match for a reference identifier of CN-ID if
-  //# the presented identifiers include a DNS-ID, SRV-ID, URI-ID, or any
-  //# application-specific identifier types supported by the client.
-  // glasstls goes further, like rustls-webpki and Go: the Common Name is never used.
+  //= https://www.rfc-editor.org/rfc/rfc6125#section-6.4.4
+  //# As noted, a client MUST NOT seek a match for a reference identifier
+  //# of CN-ID if the presented identifiers include a DNS-ID, SRV-ID,
+  //# URI-ID, or any application-specific identifier types supported by the
+  //# client.
+  // glasstls goes further, as RFC 9525 section 6.3 does (CN-IDs are gone) and as rustls-webpki
+  // and Go do: the Common Name is never used.
   if (!leaf.has_subject_alt_name) {
     return cert_error(AlertDescription::bad_certificate,
                       who + " has no subjectAltName, so it names no host (the Common Name is "
