@@ -1,0 +1,226 @@
+// annotate_text.cc: the cursor, the error rules and the text helpers of the annotator.
+#include <cstdio>
+
+#include "trace/annotate_internal.h"
+
+namespace glasstls::annotate {
+
+bool Cursor::uint(size_t n, uint32_t& out) {
+  switch (n) {
+    case 1: {
+      uint8_t v = 0;
+      if (!r_.u8(v)) {
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case 2: {
+      uint16_t v = 0;
+      if (!r_.u16(v)) {
+        return false;
+      }
+      out = v;
+      return true;
+    }
+    case 3:
+      return r_.u24(out);
+    case 4:
+      return r_.u32(out);
+    default:
+      return false;
+  }
+}
+
+ByteView Cursor::take(size_t n) {
+  ByteView out;
+  const size_t k = n < r_.remaining() ? n : r_.remaining();
+  // Invariant: k <= remaining(), so bytes() cannot fail.
+  (void)r_.bytes(k, out);
+  return out;
+}
+
+Cursor Cursor::sub(size_t n) {
+  const size_t at = pos();
+  return Cursor(take(n), at);
+}
+
+std::string dec(uint64_t v) { return std::to_string(v); }
+
+std::string code(uint32_t v, int digits) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%0*x", digits, static_cast<unsigned>(v));
+  return buf;
+}
+
+std::string hex(ByteView v) { return to_hex(v); }
+
+std::string hex_prefix(ByteView v, size_t max_bytes) {
+  if (v.size() <= max_bytes) {
+    return to_hex(v);
+  }
+  return to_hex(v.first(max_bytes)) + "\u2026";
+}
+
+std::string printable(ByteView v) {
+  for (uint8_t b : v) {
+    if (b < 0x20 || b > 0x7e) {
+      return to_hex(v);
+    }
+  }
+  return std::string(v.begin(), v.end());
+}
+
+std::string plural(size_t n, std::string_view one, std::string_view many) {
+  return dec(n) + " " + std::string(n == 1 ? one : many);
+}
+
+namespace {
+
+template <typename E>
+std::string generic_name(E v) {
+  std::string_view n = name(v);
+  if (!n.empty()) {
+    return std::string(n);
+  }
+  const auto raw = static_cast<uint16_t>(v);
+  if (is_grease(raw)) {
+    return "GREASE (RFC 8701)";
+  }
+  return "unknown (" + code(raw, 4) + ")";
+}
+
+template <typename E>
+std::string generic_explanation(E v, std::string_view kind) {
+  std::string_view e = explain(v);
+  if (!e.empty()) {
+    return std::string(e);
+  }
+  if (is_grease(static_cast<uint16_t>(v))) {
+    return "GREASE value (RFC 8701): meaningless, sent so that peers keep ignoring unknown " +
+           std::string(kind) + " values";
+  }
+  return "a " + std::string(kind) + " glasstls does not know; a peer ignores it";
+}
+
+}  // namespace
+
+std::string code_name(CipherSuite v) { return generic_name(v); }
+std::string code_name(NamedGroup v) { return generic_name(v); }
+std::string code_name(SignatureScheme v) { return generic_name(v); }
+std::string code_name(ExtensionType v) { return generic_name(v); }
+std::string code_explanation(CipherSuite v) { return generic_explanation(v, "cipher suite"); }
+std::string code_explanation(NamedGroup v) { return generic_explanation(v, "group"); }
+std::string code_explanation(SignatureScheme v) {
+  return generic_explanation(v, "signature scheme");
+}
+std::string code_explanation(ExtensionType v) { return generic_explanation(v, "extension"); }
+
+std::string version_name(uint16_t v) {
+  // The identifiers of iana.def spell versions "TLSv1_2" and "SSLv3"; show them as people do.
+  std::string_view n = name(static_cast<ProtocolVersion>(v));
+  if (n.size() > 4 && n.substr(0, 4) == "TLSv") {
+    std::string out = "TLS ";
+    for (char ch : n.substr(4)) {
+      out += ch == '_' ? '.' : ch;
+    }
+    return out;
+  }
+  if (n.size() > 4 && n.substr(0, 4) == "SSLv") {
+    return "SSL " + std::string(n.substr(4)) + ".0";
+  }
+  if (is_grease(v)) {
+    return "GREASE (RFC 8701)";
+  }
+  if ((v >> 8) == 0x7f) {
+    return "TLS 1.3 draft " + dec(v & 0xff);
+  }
+  return "unknown (" + code(v, 4) + ")";
+}
+
+std::string version_explanation(uint16_t v) {
+  std::string_view e = explain(static_cast<ProtocolVersion>(v));
+  if (!e.empty()) {
+    return std::string(e);
+  }
+  if (is_grease(v)) {
+    return "GREASE value (RFC 8701): meaningless, sent so that peers keep ignoring unknown "
+           "versions";
+  }
+  return "a version glasstls does not know; a server ignores it";
+}
+
+TraceField leaf(std::string name, size_t offset, size_t length, std::string value,
+                std::string meaning, std::string explanation) {
+  TraceField f;
+  f.name = std::move(name);
+  f.offset = offset;
+  f.length = length;
+  f.value = std::move(value);
+  f.meaning = std::move(meaning);
+  f.explanation = std::move(explanation);
+  return f;
+}
+
+void bounds_note(TraceField& node, size_t n, size_t min, size_t max) {
+  if (n >= min && n <= max) {
+    return;
+  }
+  node.explanation += "; invalid: must be " + dec(min) + ".." + dec(max) +
+                      " bytes long, a receiver aborts with decode_error";
+}
+
+bool Annotator::fail(Cursor& c, Fields& out, std::string why) {
+  const size_t at = c.pos();
+  const ByteView rest = c.rest();
+  c.skip_rest();
+  if (rest.empty() && at == last_error_end_) {
+    return false;
+  }
+  out.push_back(leaf("error", at, rest.size(), hex(rest), "malformed", std::move(why)));
+  errors_++;
+  last_error_end_ = at + rest.size();
+  return false;
+}
+
+bool Annotator::need(Cursor& c, Fields& out, size_t n, std::string_view what) {
+  if (c.remaining() >= n) {
+    return true;
+  }
+  return fail(c, out,
+              std::string(what) + " is truncated: needs " + plural(n, "byte", "bytes") + ", only " +
+                  dec(c.remaining()) + " left");
+}
+
+TraceField* Annotator::number(Cursor& c, Fields& out, size_t n, std::string_view name, uint32_t& v,
+                              bool as_code) {
+  const size_t at = c.pos();
+  if (!need(c, out, n, name) || !c.uint(n, v)) {
+    return nullptr;
+  }
+  out.push_back(
+      leaf(std::string(name), at, n, as_code ? code(v, static_cast<int>(n * 2)) : dec(v), "", ""));
+  return &out.back();
+}
+
+bool Annotator::opaque(Cursor& c, Fields& out, size_t prefix_len, std::string name,
+                       std::string content_name, std::string explanation, size_t min, size_t max,
+                       ByteView* data, bool as_text) {
+  ByteView contents;
+  const bool ok = vector(c, out, prefix_len, name, name, [&](Cursor& inner, TraceField& node) {
+    const size_t at = inner.pos();
+    contents = inner.take(inner.remaining());
+    node.value = as_text ? printable(contents) : hex(contents);
+    node.explanation = explanation;
+    bounds_note(node, contents.size(), min, max);
+    if (!contents.empty()) {
+      node.children.push_back(leaf(content_name, at, contents.size(), node.value, "", explanation));
+    }
+  });
+  if (data != nullptr) {
+    *data = contents;
+  }
+  return ok;
+}
+
+}  // namespace glasstls::annotate
