@@ -1,0 +1,615 @@
+// render_html.cc: a trace as one self-contained web page (inline CSS and JavaScript, nothing
+// loaded from anywhere, so it works offline and can be mailed around).
+//
+// Every event is a card: the client's on the left with a blue edge, the server's on the right
+// with an orange one, each labelled with its direction. The bytes of a record header, a
+// handshake message or an alert are a hex block in which every leaf field is one segment:
+// activating it (click, Enter or Space) reveals its explanation in the outline below the block,
+// together with the fields that contain it. "Show all explanations" opens every outline, and so
+// does printing. Key schedule steps get their own section, linked from where they happened.
+//
+// Appending "#selftest" to the page's address makes the page test itself (it clicks and keys
+// its own segments) and write "SELFTEST PASS" or "SELFTEST FAIL: why" into <pre id=selftest>.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "glasstls/trace.h"
+#include "trace/render_common.h"
+
+namespace glasstls {
+namespace {
+
+using render::bytes_label;
+using render::dec;
+using render::hex;
+
+constexpr size_t kCiphertextShown = 32;
+constexpr size_t kBytesPerLine = 16;
+
+// escape appends `s` as HTML text or a double-quoted attribute value. Bytes that are not
+// well-formed UTF-8 become the code point of the same number (as in the JSON renderer), and
+// control characters other than tab and newline become U+FFFD.
+void escape(std::string& out, std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const char ch = s[i];
+    const auto b = static_cast<uint8_t>(ch);
+    if (ch == '&') {
+      out += "&amp;";
+    } else if (ch == '<') {
+      out += "&lt;";
+    } else if (ch == '>') {
+      out += "&gt;";
+    } else if (ch == '"') {
+      out += "&quot;";
+    } else if (ch == '\t' || ch == '\n') {
+      out.push_back(ch);
+    } else if (b < 0x20 || b == 0x7f) {
+      out += "&#xfffd;";
+    } else {
+      const size_t n = render::utf8_length(s, i);
+      if (n == 0) {
+        out += "&#x" + hex(ByteView(&b, 1)) + ";";
+        i++;
+        continue;
+      }
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    i++;
+  }
+}
+
+std::string esc(std::string_view s) {
+  std::string out;
+  escape(out, s);
+  return out;
+}
+
+std::string_view side(TraceDirection d) { return render::from_client(d) ? "c" : "s"; }
+
+std::string_view who(TraceDirection d) {
+  return render::from_client(d) ? "Client → Server" : "Server → Client";
+}
+
+// range describes where a field lies: "byte 0" or "bytes 6–37 (32)".
+std::string range(const TraceField& f) {
+  if (f.length == 0) {
+    return "empty, at byte " + dec(f.offset);
+  }
+  if (f.length == 1) {
+    return "byte " + dec(f.offset);
+  }
+  const size_t last = f.offset + f.length - 1;
+  return "bytes " + dec(f.offset) + "–" + dec(last) + " (" + dec(f.length) + ")";
+}
+
+constexpr std::string_view kStyle = R"CSS(
+:root {
+  color-scheme: light;
+  --bg: #f4f6f8; --fg: #1f2328; --muted: #57606a; --card: #ffffff; --line: #d0d7de;
+  --mono: ui-monospace, "SF Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+  --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
+  --c: #1d4ed8; --c-soft: #eff6ff; --c-seg: #dbeafe; --c-seg2: #c7dcfd;
+  --s: #b93c0a; --s-soft: #fff7ed; --s-seg: #ffedd5; --s-seg2: #fdd9b5;
+  --k: #6d28d9; --k-soft: #f5f3ff; --a: #b91c1c;
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 var(--sans); }
+header.top {
+  position: sticky; top: 0; z-index: 2; background: var(--card);
+  border-bottom: 1px solid var(--line); padding: 16px 32px 12px;
+}
+h1 { margin: 0; font-size: 22px; }
+.summary { margin: 2px 0 0; color: var(--muted); }
+.controls { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: center; margin-top: 10px; }
+#show-all {
+  font: inherit; font-weight: 600; padding: 5px 14px; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--fg); background: var(--card); color: var(--fg);
+}
+#show-all[aria-pressed="true"] { background: var(--fg); color: var(--card); }
+#show-all:focus-visible, .seg:focus-visible, a:focus-visible, summary:focus-visible {
+  outline: 3px solid var(--fg); outline-offset: 2px;
+}
+.legend { display: flex; gap: 8px; }
+nav a { color: var(--k); margin-right: 12px; }
+main { max-width: 1120px; margin: 0 auto; padding: 8px 32px 48px; }
+h2 { font-size: 18px; margin: 28px 0 12px; }
+.c { --accent: var(--c); --soft: var(--c-soft); --seg: var(--c-seg); --seg2: var(--c-seg2); }
+.s { --accent: var(--s); --soft: var(--s-soft); --seg: var(--s-seg); --seg2: var(--s-seg2); }
+.who {
+  display: inline-block; font-weight: 700; font-size: 12px; letter-spacing: .03em;
+  padding: 1px 9px; border-radius: 999px; color: var(--accent); background: var(--soft);
+  border: 1px solid var(--accent); white-space: nowrap;
+}
+ol.events { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column;
+  gap: 12px; }
+.card {
+  background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 10px 16px 12px; box-shadow: 0 1px 2px rgba(31, 35, 40, .06);
+}
+.ev.c .card { margin-right: 9%; border-left: 6px solid var(--c); }
+.ev.s .card { margin-left: 9%; border-right: 6px solid var(--s); }
+.ev.s .head { justify-content: flex-end; }
+.ev.alert .card { outline: 1px solid var(--a); }
+.head { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; margin-bottom: 6px; }
+.kind { font-size: 12px; font-weight: 700; letter-spacing: .05em; text-transform: uppercase;
+  color: var(--muted); }
+.alert .kind { color: var(--a); }
+.title { font-weight: 700; font-size: 16px; }
+.size { color: var(--muted); font-size: 13px; }
+.hex { font: 14px/2.1 var(--mono); margin: 2px 0; }
+.seg {
+  padding: 2px 2px; border-radius: 4px; cursor: pointer; background: var(--seg);
+  border-bottom: 2px solid var(--accent); -webkit-box-decoration-break: clone;
+  box-decoration-break: clone;
+}
+.seg.alt { background: var(--seg2); }
+.seg:hover { outline: 1px solid var(--accent); }
+.seg.on { background: var(--accent); color: #fff; }
+.raw { color: var(--muted); }
+ul.tree, ul.tree ul { list-style: none; margin: 0; padding: 0; }
+ul.tree { margin-top: 4px; }
+ul.tree ul { margin-left: 7px; padding-left: 14px; border-left: 2px solid var(--line); }
+.tree li { display: none; padding: 2px 0; }
+.tree li.open, .tree li.has-open, .tree li.empty, body.show-all .tree li { display: block; }
+.row { display: flex; flex-wrap: wrap; gap: 0 10px; align-items: baseline; padding: 1px 8px;
+  border-radius: 6px; }
+.leaf.open > .row { background: var(--soft); }
+.nm { font: 700 14px var(--mono); color: var(--accent); }
+.mn { font-weight: 600; }
+.val { font: 13px var(--mono); background: var(--bg); padding: 0 5px; border-radius: 4px;
+  word-break: break-all; }
+.rg { margin-left: auto; font-size: 12px; color: var(--muted); white-space: nowrap; }
+.ex { flex-basis: 100%; margin: 0; }
+.grp > .row .ex { color: var(--muted); }
+.part { margin-top: 10px; }
+.part > h3 { margin: 0 0 2px; font-size: 12px; font-weight: 700; letter-spacing: .05em;
+  text-transform: uppercase; color: var(--muted); }
+.bytes { font: 13px/1.7 var(--mono); word-break: break-all; margin: 0; }
+.bytes.cipher { color: var(--muted); }
+details summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+.decrypt { margin: 10px 0 0; padding: 6px 10px; border-radius: 6px; background: var(--k-soft);
+  border-left: 3px solid var(--k); }
+.decrypt code { font: 13px var(--mono); word-break: break-all; }
+.carries { margin: 6px 0 0; }
+pre.dump { font: 13px/1.6 var(--mono); margin: 4px 0 0; white-space: pre-wrap; }
+.dump .ascii { color: var(--accent); font-weight: 600; }
+.dump .off { color: var(--muted); }
+.ev.note, .ev.keymark { text-align: center; }
+.ev.note p {
+  display: inline-block; margin: 0; padding: 3px 14px; border: 1px dashed var(--muted);
+  border-radius: 999px; background: var(--card); font-size: 14px;
+}
+.ev.keymark a { color: var(--k); font-size: 14px; font-weight: 600; text-decoration: none;
+  border-bottom: 1px dotted var(--k); }
+ol.keys { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column;
+  gap: 10px; }
+.key { background: var(--card); border: 1px solid var(--line); border-left: 6px solid var(--k);
+  border-radius: 10px; padding: 10px 16px; }
+.key h3 { margin: 0; font: 700 15px var(--mono); color: var(--k); }
+.formula { display: inline-block; margin: 4px 0 6px; padding: 3px 8px; border-radius: 6px;
+  font: 13px var(--mono); background: var(--k-soft); }
+.key dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
+.key dt { color: var(--muted); font-size: 13px; }
+.key dd { margin: 0; font: 13px/1.6 var(--mono); word-break: break-all; }
+#selftest:empty { display: none; }
+#selftest { margin: 0 32px 32px; padding: 8px; background: var(--card); }
+@media print {
+  body { background: #fff; color: #000; font-size: 10pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  header.top { position: static; border: 0; padding: 0 0 8pt; }
+  #show-all, nav, #selftest { display: none; }
+  main { max-width: none; padding: 0; }
+  .tree li { display: block !important; }
+  .card, .key { box-shadow: none; border-color: #000; break-inside: avoid; }
+  .ev.c .card { border-left: 5pt solid #000; }
+  .ev.s .card { border-right: 5pt double #000; }
+  .seg, .seg.on { background: none !important; color: #000 !important;
+    border-bottom: 1pt solid #000; }
+  .seg.alt { border-bottom-style: dotted; }
+  .who { color: #000 !important; background: none !important; border: 1pt solid #000; }
+  .nm, .dump .ascii, .key h3, .ev.keymark a, .alert .kind { color: #000 !important; }
+  .leaf.open > .row { background: none; }
+}
+)CSS";
+
+constexpr std::string_view kScript = R"JS(
+(function () {
+  'use strict';
+  var body = document.body;
+  var all = document.getElementById('show-all');
+  function leafOf(seg) { return document.getElementById(seg.getAttribute('aria-controls')); }
+  function segOf(target) { return target && target.closest ? target.closest('.seg') : null; }
+  // Groups are shown while any field inside them is open.
+  function refresh(leaf) {
+    for (var p = leaf.parentElement; p; p = p.parentElement) {
+      if (p.classList.contains('grp')) {
+        p.classList.toggle('has-open', p.querySelector('.leaf.open') !== null);
+      }
+    }
+  }
+  function setOpen(seg, open) {
+    var leaf = leafOf(seg);
+    if (!leaf) { return; }
+    leaf.classList.toggle('open', open);
+    seg.classList.toggle('on', open);
+    seg.setAttribute('aria-expanded', open ? 'true' : 'false');
+    refresh(leaf);
+  }
+  function toggle(seg) { setOpen(seg, seg.getAttribute('aria-expanded') !== 'true'); }
+  document.addEventListener('click', function (e) {
+    var seg = segOf(e.target);
+    if (seg) { toggle(seg); }
+  });
+  document.addEventListener('keydown', function (e) {
+    var seg = segOf(e.target);
+    if (seg && (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar')) {
+      e.preventDefault();
+      toggle(seg);
+    }
+  });
+  function setAll(on) {
+    body.classList.toggle('show-all', on);
+    all.setAttribute('aria-pressed', on ? 'true' : 'false');
+    all.textContent = on ? 'Hide explanations' : 'Show all explanations';
+  }
+  all.addEventListener('click', function () { setAll(!body.classList.contains('show-all')); });
+  if (location.hash === '#all') { setAll(true); }
+
+  function visible(el) {
+    return !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  }
+  function key(el, name) {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true }));
+  }
+  function selftest() {
+    var segs = document.querySelectorAll('.seg');
+    if (segs.length < 2) { return 'fewer than two segments'; }
+    for (var i = 0; i < segs.length; i++) {
+      if (!leafOf(segs[i])) { return 'segment ' + i + ' has no explanation'; }
+      if (segs[i].tabIndex !== 0) { return 'segment ' + i + ' is not focusable'; }
+    }
+    var first = segs[0];
+    var leaf = leafOf(first);
+    if (visible(leaf)) { return 'an explanation is visible before any click'; }
+    first.click();
+    if (!visible(leaf)) { return 'the explanation is hidden after a click'; }
+    if (first.getAttribute('aria-expanded') !== 'true') { return 'aria-expanded not updated'; }
+    if (!leaf.textContent.trim()) { return 'the explanation is empty'; }
+    first.click();
+    if (visible(leaf)) { return 'a second click did not hide the explanation'; }
+    var second = segs[1];
+    second.focus();
+    key(second, 'Enter');
+    if (!visible(leafOf(second))) { return 'Enter did not reveal the explanation'; }
+    key(second, ' ');
+    if (visible(leafOf(second))) { return 'Space did not hide the explanation'; }
+    all.click();
+    if (all.getAttribute('aria-pressed') !== 'true') { return 'show all is not pressed'; }
+    var rows = document.querySelectorAll('.tree li');
+    for (var j = 0; j < rows.length; j++) {
+      if (!visible(rows[j])) { return 'explanation ' + (rows[j].id || j) + ' hidden by show all'; }
+    }
+    all.click();
+    if (visible(leaf)) { return 'hiding all left an explanation open'; }
+    return '';
+  }
+  if (location.hash === '#selftest') {
+    var out = document.getElementById('selftest');
+    var why;
+    try { why = selftest(); } catch (err) { why = 'exception: ' + err; }
+    out.textContent = why ? 'SELFTEST FAIL: ' + why : 'SELFTEST PASS';
+  }
+})();
+)JS";
+
+class HtmlRenderer {
+ public:
+  std::string flow;  // the <li> cards of the conversation
+  std::string keys;  // the <li> steps of the key schedule
+
+  void operator()(const TraceRecord& r) {
+    const ContentType type = render::record_content_type(r);
+    std::string title = render::content_type_label(type);
+    const ByteView frag = render::fragment(r);
+    open_card(r.direction, r.encrypted ? "record encrypted" : "record",
+              r.encrypted ? "Encrypted record" : "Record", title,
+              "5 + " + bytes_label(frag.size()));
+    const size_t header_end = render::is_blank(r.header) ? render::kRecordHeaderLength
+                                                         : r.header.offset + r.header.length;
+    const ByteView wire = r.wire;
+    fields(wire.first(std::min(wire.size(), header_end)), r.header);
+
+    if (r.encrypted) {
+      encrypted(r);
+    } else if (type == ContentType::handshake) {
+      carries(r.direction, frag, "The fragment");
+    } else {
+      part("Fragment · " + bytes_label(frag.size()));
+      dump(frag);
+      flow += "</div>";
+    }
+    close_card();
+  }
+
+  void operator()(const TraceMessage& m) {
+    open_card(m.direction, "message", "Handshake message", render::message_label(m.type),
+              bytes_label(m.bytes.size()));
+    fields(m.bytes, m.tree);
+    close_card();
+  }
+
+  void operator()(const TraceKeyStep& k) {
+    const std::string id = "k" + dec(++key_count_);
+    flow += "<li class=\"ev keymark\"><a href=\"#" + id + "\">Key schedule: " + esc(k.step) +
+            "</a></li>\n";
+    keys += "<li class=\"key\" id=\"" + id + "\"><h3>" + esc(k.step) + "</h3>";
+    if (!k.formula.empty()) {
+      keys += "<code class=\"formula\">" + esc(k.formula) + "</code>";
+    }
+    keys += "<dl>";
+    key_value("input", k.input);
+    key_value("context", k.context);
+    key_value("output", k.output);
+    keys += "</dl></li>\n";
+  }
+
+  void operator()(const TraceAlert& a) {
+    open_card(a.direction, "alert", "Alert",
+              render::level_label(a.level) + " " + render::alert_label(a.description),
+              bytes_label(2));
+    const auto body = render::alert_bytes(a);
+    fields(body, a.tree);
+    close_card();
+  }
+
+  void operator()(const TraceNote& n) {
+    flow += "<li class=\"ev note " + std::string(side(n.direction)) + "\"><p><span class=\"who\">" +
+            std::string(who(n.direction)) + "</span> " + esc(n.text) + "</p></li>\n";
+  }
+
+  void operator()(const TraceApplicationData& d) {
+    open_card(d.direction, "appdata", "Application data", "", bytes_label(d.data.size()));
+    dump(d.data);
+    close_card();
+  }
+
+ private:
+  void open_card(TraceDirection d, std::string_view classes, std::string_view kind,
+                 std::string_view title, std::string_view size) {
+    flow += "<li class=\"ev " + std::string(side(d)) + " " + std::string(classes) + "\" id=\"e" +
+            dec(++event_count_) +
+            "\"><div class=\"card\"><div class=\"head\"><span class=\"who\">" +
+            std::string(who(d)) + "</span><span class=\"kind\">" + esc(kind) + "</span>";
+    if (!title.empty()) {
+      flow += "<span class=\"title\">" + esc(title) + "</span>";
+    }
+    flow += "<span class=\"size\">" + esc(size) + "</span></div>\n";
+  }
+
+  void close_card() { flow += "</div></li>\n"; }
+
+  // part opens a titled sub-block of a card; the caller closes it with "</div>".
+  void part(std::string_view heading) {
+    flow += "<div class=\"part\"><h3>" + esc(heading) + "</h3>";
+  }
+
+  // fields writes the hex block of `unit`, one segment per leaf of `root`, then the outline
+  // of explanations. Bytes no leaf covers are shown too, unsegmented.
+  void fields(ByteView unit, const TraceField& root) {
+    std::string segments;
+    std::string rows;
+    size_t pos = 0;
+    size_t count = 0;
+    if (render::is_blank(root)) {
+      flow += "<div class=\"hex\">";
+      raw(flow, unit);  // not annotated: the bytes alone
+      flow += "</div>\n";
+      return;
+    }
+    walk(unit, root, segments, rows, pos, count);
+    if (pos < unit.size()) {
+      raw(segments, unit.subspan(pos));
+    }
+    flow += "<div class=\"hex\">" + segments + "</div>\n<ul class=\"tree\">" + rows + "</ul>\n";
+  }
+
+  static void raw(std::string& segments, ByteView bytes) {
+    if (!segments.empty()) {
+      segments += " ";
+    }
+    segments += "<span class=\"raw\">" + hex(bytes, ' ') + "</span>";
+  }
+
+  void walk(ByteView unit, const TraceField& f, std::string& segments, std::string& rows,
+            size_t& pos, size_t& count) {
+    if (!f.children.empty()) {
+      rows += "<li class=\"grp\">" + row(f, {}) + "<ul>";
+      for (const TraceField& child : f.children) {
+        walk(unit, child, segments, rows, pos, count);
+      }
+      rows += "</ul></li>";
+      return;
+    }
+    const std::string id = "f" + dec(++field_count_);
+    const ByteView bytes = render::field_bytes(unit, f);
+    if (bytes.empty()) {
+      rows += "<li class=\"leaf empty\" id=\"" + id + "\">" + row(f, bytes) + "</li>";
+      return;
+    }
+    if (f.offset > pos && f.offset <= unit.size()) {
+      raw(segments, unit.subspan(pos, f.offset - pos));
+    }
+    pos = std::max(pos, f.offset + bytes.size());
+    if (!segments.empty()) {
+      segments += " ";
+    }
+    segments += "<span class=\"seg" + std::string(count % 2 == 1 ? " alt" : "") +
+                "\" role=\"button\" tabindex=\"0\" aria-expanded=\"false\" aria-controls=\"" + id +
+                "\" title=\"" + esc(f.name) + "\">" + hex(bytes, ' ') + "</span>";
+    count++;
+    rows += "<li class=\"leaf\" id=\"" + id + "\">" + row(f, bytes) + "</li>";
+  }
+
+  // row is one line of the outline: name, value, meaning, where, and the explanation.
+  static std::string row(const TraceField& f, ByteView bytes) {
+    std::string out = "<div class=\"row\"><span class=\"nm\">" + esc(f.name) + "</span>";
+    const bool repeats_children = !f.children.empty() && render::long_hex(f.value);
+    if (!f.value.empty() && f.value != f.meaning && !render::value_is_bytes(f, bytes) &&
+        !repeats_children) {
+      out += "<code class=\"val\">" + esc(f.value) + "</code>";
+    }
+    if (!f.meaning.empty()) {
+      out += "<span class=\"mn\">" + esc(f.meaning) + "</span>";
+    }
+    out += "<span class=\"rg\">" + esc(range(f)) + "</span>";
+    if (!f.explanation.empty()) {
+      out += "<p class=\"ex\">" + esc(f.explanation) + "</p>";
+    }
+    return out + "</div>";
+  }
+
+  void carries(TraceDirection d, ByteView content, std::string_view what) {
+    const std::vector<std::string> carried = splitter_.carried(d, content);
+    flow += "<p class=\"carries\">" + esc(what) + " (" + bytes_label(content.size()) +
+            ") carries <strong>" +
+            esc(carried.empty() ? std::string("nothing") : render::join(carried)) +
+            "</strong>, shown below.</p>\n";
+  }
+
+  void encrypted(const TraceRecord& r) {
+    const ByteView ciphertext = render::fragment(r);
+    part("Ciphertext · " + bytes_label(ciphertext.size()));
+    const ByteView shown = ciphertext.first(std::min(ciphertext.size(), kCiphertextShown));
+    flow += "<p class=\"bytes cipher\">" + hex(shown, ' ');
+    if (shown.size() < ciphertext.size()) {
+      flow += " …</p><details><summary>all " + bytes_label(ciphertext.size()) +
+              "</summary><p class=\"bytes cipher\">" + hex(ciphertext, ' ') + "</p></details>";
+    } else {
+      flow += "</p>";
+    }
+    flow += "</div>\n";
+    if (!r.plaintext_known) {
+      flow += "<p class=\"decrypt\">Not decrypted: no key" +
+              (r.key_label.empty() ? std::string() : " (" + esc(r.key_label) + ")") + ".</p>";
+      return;
+    }
+    flow += "<p class=\"decrypt\">Decrypted with the <strong>" +
+            esc(r.key_label.empty() ? std::string("traffic") : r.key_label) +
+            "</strong> key, sequence number " + dec(r.sequence);
+    if (!r.nonce.empty()) {
+      flow += ", nonce <code>" + hex(r.nonce) + "</code>";
+    }
+    if (!r.key.empty()) {
+      flow += ", key <code>" + hex(r.key) + "</code>";
+    }
+    flow += ".</p>\n";
+    part("Plaintext · " + render::content_type_label(r.content_type) + " · " +
+         bytes_label(r.plaintext.size()) + " + inner type " +
+         dec(static_cast<uint8_t>(r.content_type)) +
+         (r.padding == 0 ? std::string(", no padding")
+                         : " + " + bytes_label(r.padding) + " of padding"));
+    if (r.content_type == ContentType::handshake) {
+      carries(r.direction, r.plaintext, "The plaintext");
+      flow += "<details><summary>plaintext bytes</summary><p class=\"bytes\">" +
+              hex(r.plaintext, ' ') + "</p></details>";
+    } else {
+      dump(r.plaintext);
+    }
+    flow += "</div>\n";
+  }
+
+  // dump writes a hex dump: offset, 16 bytes, and their printable ASCII.
+  void dump(ByteView data) {
+    flow += "<pre class=\"dump\">";
+    for (size_t i = 0; i < data.size(); i += kBytesPerLine) {
+      const ByteView chunk = data.subspan(i, std::min(kBytesPerLine, data.size() - i));
+      std::string h = hex(chunk, ' ');
+      h.resize(kBytesPerLine * 3 - 1, ' ');
+      const uint8_t offset[2] = {static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)};
+      flow += "<span class=\"off\">" + hex(offset) + "</span>  " + h + "  <span class=\"ascii\">" +
+              esc(render::ascii(chunk)) + "</span>\n";
+    }
+    flow += "</pre>\n";
+  }
+
+  void key_value(std::string_view label, ByteView v) {
+    if (v.empty()) {
+      return;
+    }
+    keys += "<dt>" + std::string(label) + "</dt><dd>" + hex(v, ' ') + "</dd>";
+  }
+
+  render::MessageSplitter splitter_;
+  size_t event_count_ = 0;
+  size_t field_count_ = 0;
+  size_t key_count_ = 0;
+};
+
+}  // namespace
+
+std::string render_html(const std::vector<TraceEvent>& events, std::string_view title) {
+  size_t records = 0;
+  size_t messages = 0;
+  size_t steps = 0;
+  for (const TraceEvent& e : events) {
+    records += std::holds_alternative<TraceRecord>(e) ? 1 : 0;
+    messages += std::holds_alternative<TraceMessage>(e) ? 1 : 0;
+    steps += std::holds_alternative<TraceKeyStep>(e) ? 1 : 0;
+  }
+  HtmlRenderer renderer;
+  for (const TraceEvent& e : events) {
+    std::visit(renderer, e);
+  }
+
+  const std::string heading = title.empty() ? std::string("TLS trace") : esc(title);
+  std::string out;
+  out.reserve(renderer.flow.size() + renderer.keys.size() + 24 * 1024);
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<title>" + heading + "</title>\n<style>";
+  out += kStyle;
+  out += "</style>\n</head>\n<body>\n<header class=\"top\">\n<h1>" + heading + "</h1>\n";
+  out += "<p class=\"summary\">" + dec(records) + " records, " + dec(messages) +
+         " handshake messages" + (steps > 0 ? ", " + dec(steps) + " key schedule steps" : "") +
+         ". Click a byte range, or focus it and press Enter, to see what it means.</p>\n";
+  out +=
+      "<div class=\"controls\"><button type=\"button\" id=\"show-all\" aria-pressed=\"false\">"
+      "Show all explanations</button>\n<span class=\"legend\">"
+      "<span class=\"c\"><span class=\"who\">Client → Server</span></span> "
+      "<span class=\"s\"><span class=\"who\">Server → Client</span></span></span>\n";
+  if (steps > 0) {
+    out +=
+        "<nav><a href=\"#conversation\">Conversation</a><a href=\"#key-schedule\">"
+        "Key schedule</a></nav>\n";
+  }
+  out += "</div>\n</header>\n<main>\n";
+  out +=
+      "<section id=\"conversation\" aria-labelledby=\"conversation-h\">\n"
+      "<h2 id=\"conversation-h\">Conversation</h2>\n";
+  if (events.empty()) {
+    out += "<p>No events were recorded.</p>\n";
+  } else {
+    out += "<ol class=\"events\">\n" + renderer.flow + "</ol>\n";
+  }
+  out += "</section>\n";
+  if (steps > 0) {
+    out +=
+        "<section id=\"key-schedule\" aria-labelledby=\"key-schedule-h\">\n"
+        "<h2 id=\"key-schedule-h\">Key schedule</h2>\n"
+        "<p class=\"summary\">Each step of RFC 8446 section 7.1, in the order it was "
+        "taken.</p>\n<ol class=\"keys\">\n" +
+        renderer.keys + "</ol>\n</section>\n";
+  }
+  out += "</main>\n<pre id=\"selftest\" aria-live=\"polite\"></pre>\n<script>";
+  out += kScript;
+  out += "</script>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace glasstls
