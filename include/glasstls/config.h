@@ -105,8 +105,9 @@ class ClientConfig {
     Builder& signature_schemes(std::vector<SignatureScheme> schemes);
     // alpn sets the application protocols offered, in preference order.
     Builder& alpn(std::vector<std::string> protocols);
-    // verifier sets how the server's certificate is trusted. Without one, build() fails:
-    // glasstls never accepts a server silently.
+    // verifier sets how the server's certificate is trusted. Without one, build() installs
+    // WebPKI validation against the system trust store (webpki_verifier in x509.h), and fails
+    // if that store cannot be loaded: glasstls never accepts a server silently.
     Builder& verifier(std::shared_ptr<const CertificateVerifier> verifier);
     // dangerous_accept_any_server_certificate trusts any server. Only for tests and debugging.
     Builder& dangerous_accept_any_server_certificate();

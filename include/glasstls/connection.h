@@ -20,6 +20,7 @@
 #include "glasstls/config.h"
 #include "glasstls/error.h"
 #include "glasstls/result.h"
+#include "glasstls/trace.h"
 #include "glasstls/types.h"
 
 namespace glasstls {
@@ -41,6 +42,11 @@ class Connection {
   // handed to the certificate verifier). The ClientHello is ready in output() at once.
   static Result<Connection> client(std::shared_ptr<const ClientConfig> config,
                                    std::string server_name);
+  // client with a trace attached from the very first byte.
+  static Result<Connection> client(std::shared_ptr<const ClientConfig> config,
+                                   std::string server_name,
+                                   std::shared_ptr<TraceObserver> observer,
+                                   TraceOptions options = {});
   // server starts a server connection waiting for a ClientHello.
   static Result<Connection> server(std::shared_ptr<const ServerConfig> config);
 
@@ -72,6 +78,12 @@ class Connection {
   // key_update sends a KeyUpdate and switches to the next sending key; with
   // `request_peer_update` the peer is asked to update its own (RFC 8446 section 4.6.3).
   Status key_update(bool request_peer_update);
+
+  // set_trace attaches an observer that sees every record, handshake message, alert and
+  // application data from now on (and, with options.show_secrets, every key schedule step).
+  // A client's first ClientHello is built when the connection is created: attach the trace with
+  // Connection::client(config, name, observer, options) to see it. Pass nullptr to detach.
+  void set_trace(std::shared_ptr<TraceObserver> observer, TraceOptions options = {});
 
   ConnectionState state() const;
   bool is_handshaking() const { return state() == ConnectionState::kHandshaking; }

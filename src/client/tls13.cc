@@ -237,6 +237,12 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
     return illegal_parameter("server key share is for a group the client did not share");
   }
   GLASSTLS_ASSIGN(Secret shared, ours->complete(sh.key_share->key_exchange));
+  if (cx.tracer) {
+    cx.tracer->key_step("(EC)DHE shared secret",
+                        std::string(name(sh.key_share->group)) +
+                            "(client private key, server key_share)",
+                        sh.key_share->key_exchange, {}, shared.span());
+  }
 
   cx.suite = *suite;
   cx.negotiated.version = ProtocolVersion::TLSv1_3;
@@ -246,13 +252,13 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   s.transcript.add(m.encoded);
   Bytes th = s.transcript.current();
 
-  auto early = handshake::EarlySchedule::start(*suite->hash, nullptr);
+  auto early = handshake::EarlySchedule::start(*suite->hash, cx.key_schedule_observer());
   GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared.span()));
   GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
-  GLASSTLS_TRY(cx.install_read_secret(server_hs.span()));
+  GLASSTLS_TRY(cx.install_read_secret(server_hs.span(), "server handshake"));
 
   return ClientState(ClientExpectEncryptedExtensions{HandshakeSecrets{
       std::move(s.transcript), std::move(schedule), std::move(client_hs), std::move(server_hs)}});
@@ -346,6 +352,7 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
                         "no certificate verifier configured");
     }
     GLASSTLS_TRY(config.verifier->verify(chain, cx.negotiated.server_name));
+    cx.note(false, "server certificate chain accepted by the configured verifier");
   }
   cx.negotiated.peer_certificates = std::move(chain);
   s.hs.transcript.add(m.encoded);
@@ -376,6 +383,8 @@ Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
   //# "decrypt_error" alert.
   GLASSTLS_TRY(cx.provider->verifier->verify(cv.scheme, s.leaf_spki, input, cv.signature));
   cx.negotiated.peer_scheme = cv.scheme;
+  cx.note(false, "server CertificateVerify signature (" + std::string(name(cv.scheme)) +
+                     ") verified with the certificate's public key");
   s.hs.transcript.add(m.encoded);
   return ClientState(ClientExpectFinished{std::move(s.hs), SignatureVerified::assertion(),
                                           std::move(s.certificate_request_context),
@@ -409,6 +418,9 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   if (!expected.equals(fin.verify_data)) {
     return decrypt_error("server Finished verify_data is wrong");
   }
+  cx.note(false,
+          "server Finished verified: HMAC(finished_key from server_handshake_traffic_secret, "
+          "transcript hash) matches");
   s.hs.transcript.add(m.encoded);
   Bytes th = s.hs.transcript.current();
   GLASSTLS_ASSIGN(auto app, std::move(s.hs.schedule).into_application());
@@ -418,14 +430,14 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
   cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
   cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
-  GLASSTLS_TRY(cx.install_read_secret(cx.server_app_secret.span()));
+  GLASSTLS_TRY(cx.install_read_secret(cx.server_app_secret.span(), "server application"));
   cx.read_app_keys = true;
 
   // The client's second flight, under the client handshake traffic key.
   if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
     cx.send_ccs();
   }
-  GLASSTLS_TRY(cx.install_write_secret(s.hs.client_hs.span()));
+  GLASSTLS_TRY(cx.install_write_secret(s.hs.client_hs.span(), "client handshake"));
   if (s.certificate_request_context) {
     const ClientConfig& config = *cx.client_config;
     std::optional<SignatureScheme> scheme;
@@ -455,7 +467,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
-  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span()));
+  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span(), "client application"));
   cx.handshake_done = true;
   return ClientState(ClientConnected{});
 }

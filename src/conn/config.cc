@@ -1,5 +1,6 @@
 // config.cc: configuration builders, verifiers and key logs.
 #include "glasstls/config.h"
+#include "glasstls/x509.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "base/result.h"
 #include "crypto/provider.h"
 #include "x509/certificate.h"
+#include "x509/private_key.h"
 
 namespace glasstls {
 
@@ -137,9 +139,9 @@ class FileKeyLog final : public KeyLog {
 }  // namespace
 
 Result<PrivateKey> PrivateKey::from_pem(std::string_view pem_or_der) {
-  const crypto::CryptoProvider& p = crypto::openssl_provider();
-  ByteView bytes(reinterpret_cast<const uint8_t*>(pem_or_der.data()), pem_or_der.size());
-  GLASSTLS_ASSIGN(auto key, p.keys->load_private_key(bytes));
+  // The containers (PKCS#8, SEC1, PKCS#1) are parsed strictly by glasstls; the provider only
+  // receives the resulting PKCS#8 DER.
+  GLASSTLS_ASSIGN(auto key, x509::load_private_key(crypto::openssl_provider(), pem_or_der));
   return PrivateKey(std::move(key));
 }
 
@@ -278,9 +280,15 @@ Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const
     }
   }
   if (!c->verifier && !c->accept_any_certificate) {
-    return bad_config(
-        "no certificate verifier: configure a verifier (for example a SHA-256 pin) or call "
-        "dangerous_accept_any_server_certificate()");
+    // The default: WebPKI validation against the system trust store. If that store cannot be
+    // loaded the configuration fails: there is never a silent accept.
+    auto roots = TrustStore::system();
+    if (!roots.ok()) {
+      return bad_config("no certificate verifier configured and the system trust store cannot "
+                        "be loaded: " +
+                        roots.error().reason);
+    }
+    c->verifier = webpki_verifier(std::move(roots).value(), CertificatePurpose::kServerAuth);
   }
   if (c->client_key && c->client_chain.empty()) {
     return bad_config("client key given without a certificate chain");

@@ -72,6 +72,10 @@ struct Connection::Impl {
       uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::fatal), static_cast<uint8_t>(e.alert)};
       // Drop any half-built flight: only the alert goes out now.
       cx.hs_out.clear();
+      if (cx.tracer) {
+        cx.tracer->alert(true, ByteView(alert, 2));
+        cx.tracer->note(true, "fatal error: " + e.to_string());
+      }
       (void)cx.record.write(ContentType::alert, ByteView(alert, 2), cx.out);
     }
     error = e;
@@ -168,6 +172,9 @@ Status Connection::Impl::process_record(const record::Record& rec) {
         app_start = 0;
       }
       app_in.insert(app_in.end(), rec.fragment.begin(), rec.fragment.end());
+      if (cx.tracer) {
+        cx.tracer->application_data(false, rec.fragment);
+      }
       return Ok{};
     default:
       return unexpected_message("unexpected record type");
@@ -190,6 +197,9 @@ Status Connection::Impl::process_handshake_bytes(ByteView data) {
     m.type = static_cast<HandshakeType>(p[0]);
     m.body = ByteView(p + 4, len);
     m.encoded = ByteView(p, 4 + len);
+    if (cx.tracer) {
+      cx.tracer->message(false, m.encoded);
+    }
     cx.read_key_changed = false;
     GLASSTLS_TRY(dispatch(m));
     pos += 4 + len;
@@ -238,8 +248,17 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
       Secret& peer_secret = client() ? cx.server_app_secret : cx.client_app_secret;
       GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash,
                                                                   peer_secret.span()));
+      if (cx.tracer) {
+        cx.tracer->key_step(client() ? "server application traffic secret N+1"
+                                     : "client application traffic secret N+1",
+                            "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", "
+                            "\"\", Hash.length)",
+                            peer_secret.span(), {}, next.span());
+      }
       peer_secret = std::move(next);
-      GLASSTLS_TRY(cx.install_read_secret(peer_secret.span()));
+      GLASSTLS_TRY(cx.install_read_secret(peer_secret.span(), client()
+                                                                  ? "server application (updated)"
+                                                                  : "client application (updated)"));
       key_updates_received++;
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
       //# If the request_update field is set to "update_requested", then the
@@ -260,6 +279,9 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
 Status Connection::Impl::process_alert(ByteView data) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-6
   //# struct { AlertLevel level; AlertDescription description; } Alert;
+  if (cx.tracer) {
+    cx.tracer->alert(false, data);
+  }
   if (data.size() != 2) {
     return decode_error("alert record of " + std::to_string(data.size()) + " bytes");
   }
@@ -293,11 +315,22 @@ Status Connection::Impl::process_alert(ByteView data) {
 
 Status Connection::Impl::send_key_update(bool request) {
   Bytes msg = msgs::encode(msgs::KeyUpdate{request});
+  if (cx.tracer) {
+    cx.tracer->message(true, msg);
+  }
   GLASSTLS_TRY(cx.record.write(ContentType::handshake, msg, cx.out));
   Secret& own = client() ? cx.client_app_secret : cx.server_app_secret;
   GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash, own.span()));
+  if (cx.tracer) {
+    cx.tracer->key_step(client() ? "client application traffic secret N+1"
+                                 : "server application traffic secret N+1",
+                        "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", \"\", "
+                        "Hash.length)",
+                        own.span(), {}, next.span());
+  }
   own = std::move(next);
-  return cx.install_write_secret(own.span());
+  return cx.install_write_secret(own.span(), client() ? "client application (updated)"
+                                                      : "server application (updated)");
 }
 
 Status Connection::Impl::write_app(ByteView data) {
@@ -334,6 +367,13 @@ Connection::~Connection() = default;
 
 Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config,
                                       std::string server_name) {
+  return client(std::move(config), std::move(server_name), nullptr, {});
+}
+
+Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config,
+                                      std::string server_name,
+                                      std::shared_ptr<TraceObserver> observer,
+                                      TraceOptions options) {
   if (!config) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "null config");
   }
@@ -344,6 +384,12 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   cx.key_log = config->key_log.get();
   cx.client_config = std::move(config);
   cx.negotiated.server_name = std::move(server_name);
+  if (observer) {
+    cx.trace_observer = std::move(observer);
+    cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets,
+                                               true);
+    cx.record.set_tap(cx.tracer.get());
+  }
   auto start = conn::client_start(cx);
   if (!start.ok()) {
     return std::move(start).error();
@@ -405,6 +451,9 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
   if (plaintext.empty()) {
     return Ok{};
   }
+  if (i.cx.tracer) {
+    i.cx.tracer->application_data(true, plaintext);
+  }
   Status s = i.write_app(plaintext);
   if (!s.ok()) {
     return i.fail(std::move(s).error());
@@ -436,6 +485,9 @@ void Connection::close() {
   (void)i.flush_early_data();
   uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::warning),
                       static_cast<uint8_t>(AlertDescription::close_notify)};
+  if (i.cx.tracer) {
+    i.cx.tracer->alert(true, ByteView(alert, 2));
+  }
   (void)i.cx.record.write(ContentType::alert, ByteView(alert, 2), i.cx.out);
   i.sent_close = true;
 }
@@ -454,6 +506,19 @@ Status Connection::key_update(bool request_peer_update) {
     return i.fail(std::move(s).error());
   }
   return Ok{};
+}
+
+void Connection::set_trace(std::shared_ptr<TraceObserver> observer, TraceOptions options) {
+  Context& cx = impl_->cx;
+  cx.trace_observer = std::move(observer);
+  if (!cx.trace_observer) {
+    cx.tracer.reset();
+    cx.record.set_tap(nullptr);
+    return;
+  }
+  cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets,
+                                             cx.is_client);
+  cx.record.set_tap(cx.tracer.get());
 }
 
 ConnectionState Connection::state() const { return impl_->state(); }

@@ -16,6 +16,7 @@
 #include "base/secret.h"
 #include "crypto/provider.h"
 #include "glasstls/config.h"
+#include "glasstls/trace.h"
 #include "glasstls/types.h"
 #include "handshake/key_schedule.h"
 #include "handshake/transcript.h"
@@ -46,6 +47,42 @@ struct Negotiated {
   bool hello_retry_request = false;
 };
 
+// Tracer turns what the connection does into TraceEvents for an attached observer. A
+// Context only has one while a trace is attached.
+class Tracer final : public record::RecordTap {
+ public:
+  Tracer(TraceObserver* observer, bool secrets, bool is_client)
+      : observer_(observer), secrets_(secrets), is_client_(is_client) {}
+  bool secrets() const { return secrets_; }
+  TraceDirection direction(bool sent) const {
+    return sent == is_client_ ? TraceDirection::kClientToServer
+                              : TraceDirection::kServerToClient;
+  }
+  void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
+                 const record::Protection* p, uint64_t seq) override;
+  void message(bool sent, ByteView message);
+  void alert(bool sent, ByteView alert);
+  void application_data(bool sent, ByteView data);
+  void note(bool sent, std::string text);
+  // key_step reports a key schedule derivation (only when secrets are shown).
+  void key_step(std::string step, std::string formula, ByteView input, ByteView context,
+                ByteView output);
+  // key_schedule_observer adapts the key schedule's own callback.
+  const handshake::KeyScheduleObserver* key_schedule_observer() const {
+    return secrets_ ? &schedule_observer_ : nullptr;
+  }
+
+ private:
+  TraceObserver* observer_;
+  bool secrets_;
+  bool is_client_;
+  handshake::KeyScheduleObserver schedule_observer_ =
+      [this](std::string_view step, ByteView input, ByteView context, ByteView output) {
+        schedule_step(step, input, context, output);
+      };
+  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
+};
+
 // Context is the per-connection state shared by every handshake state.
 struct Context {
   bool is_client = false;
@@ -70,6 +107,10 @@ struct Context {
   Secret server_app_secret;
   Secret exporter_master;
 
+  // tracer is set while a trace observer is attached; null otherwise (no trace work at all).
+  std::unique_ptr<Tracer> tracer;
+  std::shared_ptr<TraceObserver> trace_observer;
+
   bool handshake_done = false;
   // read_key_changed is set by a handler that switched the read key: the message that did it
   // must end its record (RFC 8446 section 5.1).
@@ -80,7 +121,21 @@ struct Context {
 
   // queue_handshake adds an encoded handshake message to the current flight.
   void queue_handshake(ByteView message) {
+    if (tracer) {
+      tracer->message(true, message);
+    }
     hs_out.insert(hs_out.end(), message.begin(), message.end());
+  }
+  // key_schedule_observer is the observer to hand to the key schedule (nullptr unless a trace
+  // with secrets is attached).
+  const handshake::KeyScheduleObserver* key_schedule_observer() const {
+    return tracer ? tracer->key_schedule_observer() : nullptr;
+  }
+  // note reports a plain event to the trace, if any.
+  void note(bool sent, std::string text) {
+    if (tracer) {
+      tracer->note(sent, std::move(text));
+    }
   }
   // flush_handshake frames the queued flight into records under the current write key.
   Status flush_handshake(uint16_t legacy_version = 0x0303);
@@ -88,8 +143,9 @@ struct Context {
   void send_ccs();
   // install_read_secret and install_write_secret derive keys from a traffic secret with the
   // negotiated suite and install them.
-  Status install_read_secret(ByteView traffic_secret);
-  Status install_write_secret(ByteView traffic_secret);
+  // `label` names the secret for traces ("server handshake").
+  Status install_read_secret(ByteView traffic_secret, const char* label = "");
+  Status install_write_secret(ByteView traffic_secret, const char* label = "");
   // log_secret hands a secret to the configured key log (NSS format label).
   void log_secret(std::string_view label, ByteView secret);
   // random fills `n` bytes from the provider.

@@ -93,6 +93,9 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
     }
     out.type = ctype;
     out.fragment = body;
+    if (tap_ != nullptr) {
+      tap_->on_record(false, ctype, ByteView(buf.data(), total), body, 0, nullptr, 0);
+    }
     return total;
   }
 
@@ -117,6 +120,11 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
   }
   uint8_t nonce[12];
   read_.nonce(nonce);
+  // A trace needs the ciphertext, which decryption overwrites: keep a copy only then.
+  Bytes wire_copy;
+  if (tap_ != nullptr) {
+    wire_copy.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(total));
+  }
   std::span<uint8_t> ciphertext = body.first(len - kTagLen);
   ByteView tag = body.subspan(len - kTagLen);
   // The additional data is the record header (section 5.2).
@@ -165,6 +173,10 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
   out.type = inner_type;
   out.fragment = ByteView(ciphertext.data(), n);
   out.protected_record = true;
+  if (tap_ != nullptr) {
+    tap_->on_record(false, inner_type, wire_copy, out.fragment, ciphertext.size() - n - 1, &read_,
+                    read_.seq - 1);
+  }
   return total;
 }
 
@@ -183,6 +195,10 @@ Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t 
       h[4] = static_cast<uint8_t>(chunk);
       if (chunk > 0) {
         std::memcpy(h + kHeaderLen, data.data() + offset, chunk);
+      }
+      if (tap_ != nullptr) {
+        tap_->on_record(true, type, ByteView(h, kHeaderLen + chunk),
+                        ByteView(h + kHeaderLen, chunk), 0, nullptr, 0);
       }
     } else {
       if (write_.seq == std::numeric_limits<uint64_t>::max()) {
@@ -210,6 +226,11 @@ Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t 
       if (!sealed.ok()) {
         out.resize(start);
         return std::move(sealed).error();
+      }
+      if (tap_ != nullptr) {
+        // Report the plaintext from the caller's buffer: the record now holds ciphertext.
+        tap_->on_record(true, type, ByteView(out.data() + start, kHeaderLen + len),
+                        data.subspan(offset, chunk), 0, &write_, write_.seq);
       }
       write_.seq++;
     }

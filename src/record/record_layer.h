@@ -19,6 +19,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "base/secret.h"
 #include "crypto/provider.h"
 #include "glasstls/types.h"
 
@@ -38,6 +39,10 @@ struct Protection {
   std::unique_ptr<crypto::AeadKey> key;
   uint8_t iv[12] = {};
   uint64_t seq = 0;
+  // label names the traffic secret the key came from ("server handshake"), for traces.
+  const char* label = "";
+  // trace_key holds a copy of the AEAD key only while a trace that shows secrets is attached.
+  Secret trace_key;
 
   // nonce writes the per-record nonce for the current sequence number (section 5.3).
   void nonce(uint8_t out[12]) const;
@@ -54,6 +59,18 @@ struct Record {
   size_t wire_len = 0;
 };
 
+// RecordTap sees every record the layer reads or writes. It is only installed when a trace is
+// attached; without one the layer does no extra work.
+class RecordTap {
+ public:
+  virtual ~RecordTap() = default;
+  // on_record reports one record: `wire` as it is on the wire (ciphertext for protected
+  // records), `content` the plaintext content, `padding` the zero bytes stripped, and `p` the
+  // protection that applied (nullptr when unprotected; `seq` is the sequence number it used).
+  virtual void on_record(bool sent, ContentType type, ByteView wire, ByteView content,
+                         size_t padding, const Protection* p, uint64_t seq) = 0;
+};
+
 // key_usage_limit is how many records may be protected under one key before a KeyUpdate is due.
 // RFC 8446 section 5.5: "For AES-GCM, up to 2^24.5 full-size records ... may be encrypted on a
 // given connection while keeping a safety margin of approximately 2^-57"; ChaCha20-Poly1305's
@@ -66,6 +83,7 @@ class RecordLayer {
   // number to zero (section 5.3: "reset to zero whenever the key is changed").
   void set_read_protection(Protection p) { read_ = std::move(p); read_on_ = true; }
   void set_write_protection(Protection p) { write_ = std::move(p); write_on_ = true; }
+  void set_tap(RecordTap* tap) { tap_ = tap; }
   bool read_protected() const { return read_on_; }
   bool write_protected() const { return write_on_; }
   uint64_t write_seq() const { return write_.seq; }
@@ -91,6 +109,7 @@ class RecordLayer {
   Protection write_;
   bool read_on_ = false;
   bool write_on_ = false;
+  RecordTap* tap_ = nullptr;
 };
 
 }  // namespace glasstls::record

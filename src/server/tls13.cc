@@ -287,6 +287,12 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   }
   GLASSTLS_ASSIGN(auto kx, group->start());
   GLASSTLS_ASSIGN(Secret shared, kx->complete(chosen_share->key_exchange));
+  if (cx.tracer) {
+    cx.tracer->key_step("(EC)DHE shared secret",
+                        std::string(name(chosen_share->group)) +
+                            "(server private key, client key_share)",
+                        chosen_share->key_exchange, {}, shared.span());
+  }
 
   cx.suite = *info;
   cx.client_random.assign(ch.random.begin(), ch.random.end());
@@ -314,14 +320,14 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   }
 
   Bytes th = s.transcript.current();
-  auto early = handshake::EarlySchedule::start(*info->hash, nullptr);
+  auto early = handshake::EarlySchedule::start(*info->hash, cx.key_schedule_observer());
   GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared.span()));
   GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
-  GLASSTLS_TRY(cx.install_write_secret(server_hs.span()));
-  GLASSTLS_TRY(cx.install_read_secret(client_hs.span()));
+  GLASSTLS_TRY(cx.install_write_secret(server_hs.span(), "server handshake"));
+  GLASSTLS_TRY(cx.install_read_secret(client_hs.span(), "client handshake"));
 
   msgs::EncryptedExtensions ee;
   ee.server_name_acknowledged = cert->sni_matched;
@@ -379,7 +385,7 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
   cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
   cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
-  GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span()));
+  GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span(), "server application"));
 
   ServerAwaitClient await{std::move(s.transcript), std::move(client_hs), std::move(app)};
   if (request_client_cert) {
@@ -465,8 +471,11 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
   if (!expected.equals(fin.verify_data)) {
     return decrypt_error("client Finished verify_data is wrong");
   }
+  cx.note(false,
+          "client Finished verified: HMAC(finished_key from client_handshake_traffic_secret, "
+          "transcript hash) matches");
   s.transcript.add(m.encoded);
-  GLASSTLS_TRY(cx.install_read_secret(cx.client_app_secret.span()));
+  GLASSTLS_TRY(cx.install_read_secret(cx.client_app_secret.span(), "client application"));
   cx.read_app_keys = true;
   cx.handshake_done = true;
   return ServerState(ServerConnected{});

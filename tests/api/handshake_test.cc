@@ -1,6 +1,9 @@
 // End-to-end handshakes between glasstls clients and servers in memory.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <tuple>
 
 #include "api/harness.h"
@@ -159,8 +162,26 @@ TEST(Handshake, WrongPinFailsWithBadCertificate) {
   EXPECT_EQ(server->error()->alert, AlertDescription::bad_certificate);
 }
 
-TEST(Handshake, ClientWithoutVerifierIsRejectedAtBuild) {
+TEST(Handshake, ClientWithoutVerifierUsesTheSystemStoreAndRejectsAPrivateCa) {
+  // No verifier configured: the default is WebPKI validation against the system store, which
+  // does not know the throwaway CA, so the handshake fails closed with unknown_ca.
+  if (::access("/etc/ssl/certs/ca-certificates.crt", R_OK) != 0) {
+    GTEST_SKIP() << "no system trust store on this machine";
+  }
   auto ccfg = ClientConfig::Builder().build();
+  ASSERT_TRUE(ccfg.ok()) << ccfg.error().to_string();
+  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+  auto client = Connection::client(*ccfg, "localhost");
+  auto server = Connection::server(*scfg);
+  EXPECT_FALSE(handshake(*client, *server));
+  ASSERT_NE(client->error(), nullptr);
+  EXPECT_EQ(client->error()->alert, AlertDescription::unknown_ca);
+}
+
+TEST(Handshake, ClientWithUnloadableSystemStoreDoesNotBuild) {
+  ::setenv("SSL_CERT_FILE", "/nonexistent/glasstls-test-bundle.pem", 1);
+  auto ccfg = ClientConfig::Builder().build();
+  ::unsetenv("SSL_CERT_FILE");
   ASSERT_FALSE(ccfg.ok());
   EXPECT_EQ(ccfg.error().kind, ErrorKind::kBadConfig);
 }

@@ -83,6 +83,7 @@ struct Pki {
   Credential ed25519;
   Credential sni_a;  // CN/SAN a.glasstls.test
   Credential sni_b;  // CN/SAN b.glasstls.test
+  Credential client;  // clientAuth leaf for mutual TLS
 
   const Credential& credential(CertKind kind) const {
     switch (kind) {
@@ -109,7 +110,8 @@ bool openssl_step(const Pki& pki, const std::vector<std::string>& args, const st
 }
 
 bool make_leaf(Pki& pki, const std::string& name, const std::vector<std::string>& key_opts,
-               const std::string& host, int serial, Credential& out) {
+               const std::string& host, int serial, Credential& out,
+               const std::string& eku = "serverAuth") {
   const TempDir& d = *pki.dir;
   out.cert = d.file(name + ".pem");
   out.key = d.file(name + ".key");
@@ -117,7 +119,7 @@ bool make_leaf(Pki& pki, const std::string& name, const std::vector<std::string>
   std::string ext = d.file(name + ".ext");
   write_text(ext, "subjectAltName=DNS:" + host +
                       "\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature"
-                      "\nextendedKeyUsage=serverAuth\n");
+                      "\nextendedKeyUsage=" + eku + "\n");
   std::vector<std::string> req = {"req", "-new"};
   req.insert(req.end(), key_opts.begin(), key_opts.end());
   std::vector<std::string> rest = {"-nodes", "-keyout", out.key, "-out", csr,
@@ -172,7 +174,8 @@ const Pki& pki() {
               make_leaf(*x, "rsa", {"-newkey", "rsa:2048"}, "localhost", 3, x->rsa) &&
               make_leaf(*x, "ed25519", {"-newkey", "ed25519"}, "localhost", 4, x->ed25519) &&
               make_leaf(*x, "sni-a", ec, "a.glasstls.test", 5, x->sni_a) &&
-              make_leaf(*x, "sni-b", ec, "b.glasstls.test", 6, x->sni_b);
+              make_leaf(*x, "sni-b", ec, "b.glasstls.test", 6, x->sni_b) &&
+              make_leaf(*x, "client", ec, "client.glasstls.test", 7, x->client, "clientAuth");
     (void)ok;  // On failure x->error says why.
     return x;
   }();
@@ -779,12 +782,131 @@ TEST(InteropPinning, WrongPinIsRejected) {
   EXPECT_TRUE(contains(client.err, "bad_certificate")) << client.log;
 }
 
-TEST(InteropPinning, NoPinAndNotInsecureRefusesToRun) {
+TEST(InteropVerify, WithoutPinTheSystemStoreRejectsAPrivateCa) {
   REQUIRE_OPENSSL();
   TempDir dir;
-  ClientRun client = run_glasstls_client(1, {}, "", dir);
-  EXPECT_NE(client.status, 0) << client.log;
-  EXPECT_TRUE(contains(client.err, "--pin-sha256")) << client.log;
+  const Pki& p = pki();
+  Peer server = start_openssl_server(
+      {"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key", p.ecdsa.key}, dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(server.port, {"--servername", "localhost"}, "", dir);
+  EXPECT_NE(client.status, 0) << client.log << server.log();
+  EXPECT_TRUE(contains(client.err, "unknown_ca")) << client.log;
+}
+
+TEST(InteropVerify, CafileValidatesTheChainAndName) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_openssl_server(
+      {"-tls1_3", "-naccept", "1", "-cert", p.rsa.cert, "-key", p.rsa.key}, dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(
+      server.port, {"--servername", "localhost", "--cafile", p.ca}, "validated\n", dir);
+  EXPECT_EQ(client.status, 0) << client.log << server.log();
+  EXPECT_TRUE(contains(client.err, "chain validated")) << client.log;
+}
+
+TEST(InteropVerify, CafileWithWrongNameFails) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_openssl_server(
+      {"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key", p.ecdsa.key}, dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(
+      server.port, {"--servername", "not-localhost.test", "--cafile", p.ca}, "", dir);
+  EXPECT_NE(client.status, 0) << client.log << server.log();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutual TLS.
+
+TEST(InteropMutualTls, OurClientCertificateToOpensslServerVerify) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key",
+                                      p.ecdsa.key, "-Verify", "1", "-CAfile", p.ca,
+                                      "-verify_return_error"},
+                                     dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(
+      server.port,
+      {"--servername", "localhost", "--cafile", p.ca, "--cert", p.client.cert, "--key",
+       p.client.key},
+      "mutual\n", dir);
+  EXPECT_EQ(client.status, 0) << client.log << server.log();
+  EXPECT_TRUE(server.child->wait_for_out("mutual", kRunTimeout)) << server.log();
+  EXPECT_TRUE(contains(server.child->err() + server.child->out(), "client.glasstls.test"))
+      << server.log();
+}
+
+TEST(InteropMutualTls, OpensslServerRejectsOurClientWithoutCertificate) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key",
+                                      p.ecdsa.key, "-Verify", "1", "-CAfile", p.ca,
+                                      "-verify_return_error"},
+                                     dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(
+      server.port, {"--servername", "localhost", "--cafile", p.ca}, "", dir);
+  EXPECT_NE(client.status, 0) << client.log << server.log();
+  EXPECT_TRUE(contains(client.err, "certificate_required")) << client.log;
+}
+
+TEST(InteropMutualTls, OpensslClientCertificateToOurServer) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
+                                       "--once", "--verify-client", p.ca,
+                                       "--require-client-cert"},
+                                      dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  std::unique_ptr<Child> client = openssl_client(
+      server.port, {"-servername", "localhost", "-cert", p.client.cert, "-key", p.client.key},
+      dir);
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
+      << client->log() << server.log();
+  EXPECT_TRUE(echo_through(*client, "mutual hello")) << client->log() << server.log();
+  EXPECT_TRUE(server.child->wait_for_err("client.glasstls.test", kRunTimeout)) << server.log();
+}
+
+TEST(InteropMutualTls, OurServerRequiresACertificateFromOpensslClient) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
+                                       "--once", "--verify-client", p.ca,
+                                       "--require-client-cert"},
+                                      dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  std::unique_ptr<Child> client = openssl_client(server.port, {"-servername", "localhost"}, dir);
+  ASSERT_TRUE(client);
+  // In TLS 1.3 the client finishes first; the server's alert arrives afterwards.
+  (void)client->write_stdin("data\n");
+  EXPECT_TRUE(server.child->wait_for_err("certificate_required", kRunTimeout)) << server.log();
+}
+
+TEST(InteropMutualTls, OurServerRejectsAServerAuthOnlyCertificate) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Pki& p = pki();
+  Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
+                                       "--once", "--verify-client", p.ca},
+                                      dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  // The RSA leaf carries only serverAuth in its extendedKeyUsage.
+  std::unique_ptr<Child> client = openssl_client(
+      server.port, {"-servername", "localhost", "-cert", p.rsa.cert, "-key", p.rsa.key}, dir);
+  ASSERT_TRUE(client);
+  (void)client->write_stdin("data\n");
+  std::optional<int> status = server.child->wait_exit(kRunTimeout);
+  EXPECT_TRUE(status.has_value() && *status != 0) << server.log();
 }
 
 TEST(InteropPinning, InsecureAcceptsAnyCertificate) {

@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "glasstls/socket.h"
+#include "glasstls/x509.h"
 
 namespace glasstls::cli {
 
@@ -28,8 +29,10 @@ constexpr const char kClientUsage[] =
     "options:\n"
     "  --servername NAME     name sent as SNI and checked by the verifier (default: HOST)\n"
     "  --alpn LIST           application protocols to offer, e.g. h2,http/1.1\n"
-    "  --pin-sha256 HEX      trust a server whose SubjectPublicKeyInfo has this SHA-256 (hex);\n"
-    "                        may be repeated\n"
+    "  --cafile PEM          verify the server's chain against these CAs (default: the\n"
+    "                        system store, /etc/ssl/certs/ca-certificates.crt)\n"
+    "  --pin-sha256 HEX      instead of CA verification, trust a server whose\n"
+    "                        SubjectPublicKeyInfo has this SHA-256 (hex); may be repeated\n"
     "  --insecure            accept any server certificate (testing only)\n"
     "  --groups LIST         groups to offer, e.g. X25519:P-256; the first gets a key share\n"
     "  --ciphersuites LIST   cipher suites to offer, e.g. TLS_AES_128_GCM_SHA256\n"
@@ -37,10 +40,14 @@ constexpr const char kClientUsage[] =
     "  --keylog FILE         append NSS key log lines to FILE (default: $SSLKEYLOGFILE)\n"
     "  --cert PEM --key PEM  client certificate chain and key, if the server asks for one\n"
     "  --key-update          send a KeyUpdate (update_requested) after the handshake\n"
+    "  --trace               show every record, field and key schedule step on stderr (this\n"
+    "                        shows the connection's secrets)\n"
+    "  --html FILE           write the traced conversation as a self-contained HTML page\n"
     "  --help                show this help\n"
     "\n"
-    "Lists are separated by ':' or ','. Without --pin-sha256 or --insecure the client refuses to\n"
-    "run: it never trusts a server silently.\n";
+    "Lists are separated by ':' or ','. The server's chain is validated (path, dates, key\n"
+    "usage, serverAuth, the name given by --servername or HOST) unless a pin or --insecure is\n"
+    "given; a server that fails the check fails the handshake.\n";
 
 constexpr size_t kBufferSize = 16 * 1024 + 512;
 
@@ -86,9 +93,9 @@ bool send_some(int fd, Connection& conn, std::string& error) {
 
 int client_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--servername", "--alpn",  "--pin-sha256", "--groups", "--ciphersuites",
+  spec.with_value = {"--servername", "--alpn",  "--pin-sha256", "--groups", "--ciphersuites", "--cafile", "--html",
                      "--sigalgs",    "--keylog", "--cert",       "--key"};
-  spec.flags = {"--insecure", "--key-update", "--help", "-h"};
+  spec.flags = {"--insecure", "--key-update", "--trace", "--help", "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -155,6 +162,19 @@ int client_main(int argc, char** argv) {
     builder.dangerous_accept_any_server_certificate();
     verification = "NONE: --insecure accepted any certificate";
   }
+  if (pins.empty() && !args->has("--insecure")) {
+    Result<std::shared_ptr<const TrustStore>> roots =
+        args->value("--cafile") ? TrustStore::from_file(*args->value("--cafile"))
+                                : TrustStore::system();
+    if (!roots.ok()) {
+      return fail("cannot load the trust store: " + roots.error().to_string());
+    }
+    verification = "chain validated against " +
+                   (args->value("--cafile") ? *args->value("--cafile")
+                                            : std::string("the system trust store")) +
+                   " (" + std::to_string((*roots)->size()) + " anchors)";
+    builder.verifier(webpki_verifier(*roots, CertificatePurpose::kServerAuth));
+  }
   if (auto path = args->value("--keylog")) {
     std::shared_ptr<KeyLog> log = key_log_file(*path);
     if (!log) {
@@ -178,10 +198,6 @@ int client_main(int argc, char** argv) {
   Result<std::shared_ptr<const ClientConfig>> config = builder.build();
   if (!config.ok()) {
     std::string message = "invalid configuration: " + config.error().to_string();
-    if (pins.empty() && !args->has("--insecure")) {
-      message += "\n  (no way to trust the server: give --pin-sha256 HEX, or --insecure to "
-                 "accept any certificate)";
-    }
     return fail(message);
   }
 
@@ -190,7 +206,21 @@ int client_main(int argc, char** argv) {
   if (fd < 0) {
     return fail(error);
   }
-  Result<Connection> conn = Connection::client(*config, server_name);
+  std::shared_ptr<LiveTrace> trace = make_live_trace(*args);
+  TraceOptions trace_options;
+  trace_options.show_secrets = true;
+  Result<Connection> conn = Connection::client(*config, server_name, trace, trace_options);
+  // The page is written however the connection ends.
+  struct WriteTraceAtEnd {
+    const std::shared_ptr<LiveTrace>& trace;
+    const Args& args;
+    ~WriteTraceAtEnd() {
+      std::string error;
+      if (trace && !finish_live_trace(*trace, args, "glasstls client", error)) {
+        std::fprintf(stderr, "glasstls client: %s\n", error.c_str());
+      }
+    }
+  } write_trace_at_end{trace, *args};
   if (!conn.ok()) {
     ::close(fd);
     return fail("cannot start the connection: " + conn.error().to_string());

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -395,6 +396,50 @@ bool write_fd(int fd, std::span<const uint8_t> data) {
 
 void install_signal_handlers() {
   ::signal(SIGPIPE, SIG_IGN);
+}
+
+bool write_file(const std::string& path, std::string_view content, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    error = "cannot write " + path;
+  }
+  return ok;
+}
+
+void LiveTrace::on_event(const TraceEvent& event) {
+  events.push_back(event);
+  if (print_) {
+    std::vector<TraceEvent> one = {event};
+    std::fputs(render_text(one, options_).c_str(), stderr);
+    std::fflush(stderr);
+  }
+}
+
+std::shared_ptr<LiveTrace> make_live_trace(const Args& args) {
+  if (!args.has("--trace") && !args.value("--html")) {
+    return nullptr;
+  }
+  bool colour = ::isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  return std::make_shared<LiveTrace>(args.has("--trace"), colour);
+}
+
+bool finish_live_trace(const LiveTrace& trace, const Args& args, const std::string& title,
+                       std::string& error) {
+  std::optional<std::string> path = args.value("--html");
+  if (!path) {
+    return true;
+  }
+  if (!write_file(*path, render_html(trace.events, title), error)) {
+    return false;
+  }
+  std::fprintf(stderr, "wrote %s\n", path->c_str());
+  return true;
 }
 
 }  // namespace glasstls::cli

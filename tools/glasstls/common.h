@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "glasstls/trace.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
 #include "glasstls/types.h"
@@ -60,6 +61,31 @@ std::optional<std::array<uint8_t, 32>> parse_pin(std::string_view hex);
 // to_hex renders bytes as lowercase hex.
 std::string to_hex(std::span<const uint8_t> bytes);
 
+// LiveTrace prints trace events to stderr as they happen (with --trace) and keeps them for an
+// HTML page (with --html FILE).
+class LiveTrace final : public TraceObserver {
+ public:
+  LiveTrace(bool print, bool colour) : print_(print) {
+    options_.colour = colour;
+    options_.show_secrets = true;
+  }
+  void on_event(const TraceEvent& event) override;
+  std::vector<TraceEvent> events;
+
+ private:
+  bool print_;
+  RenderOptions options_;
+};
+
+// make_live_trace returns a LiveTrace when `--trace` or `--html` was given, else nullptr.
+std::shared_ptr<LiveTrace> make_live_trace(const Args& args);
+// finish_live_trace writes the --html page, if asked for; false (with `error`) on failure.
+bool finish_live_trace(const LiveTrace& trace, const Args& args, const std::string& title,
+                       std::string& error);
+
+// write_file writes `content` to `path` (replacing it); false (with `error` set) on failure.
+bool write_file(const std::string& path, std::string_view content, std::string& error);
+
 // read_file reads a whole file; nullopt (with `error` set) if it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
 
@@ -107,5 +133,6 @@ void install_signal_handlers();
 int client_main(int argc, char** argv);
 int server_main(int argc, char** argv);
 int demo_main(int argc, char** argv);
+int verify_main(int argc, char** argv);
 
 }  // namespace glasstls::cli

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
 #include "common.h"
 #include "crypto/provider.h"
 #include "glasstls/socket.h"
+#include "glasstls/trace.h"
 #include "x509/cert_builder.h"
 
 namespace glasstls::cli {
@@ -21,16 +23,22 @@ namespace glasstls::cli {
 namespace {
 
 constexpr const char kDemoUsage[] =
-    "usage: glasstls demo [--key-type ecdsa|rsa|ed25519]\n"
+    "usage: glasstls demo [--key-type ecdsa|rsa|ed25519] [--html FILE] [--json] [--summary]\n"
     "\n"
     "Generates a throwaway CA and a certificate for \"localhost\" in memory, starts a server on\n"
     "127.0.0.1 (a free port) on a thread, and connects a client that pins the server's public\n"
-    "key. Both sides exchange a few bytes and close with close_notify; then a summary of the\n"
-    "negotiated parameters and the bytes each way is printed.\n"
+    "key. Both sides exchange a few bytes and close with close_notify. The whole conversation\n"
+    "is shown byte by byte as the client saw it: every record and field with its explanation,\n"
+    "each encrypted record decrypted, and every step of the key schedule. Then a summary.\n"
     "\n"
     "options:\n"
     "  --key-type TYPE   the server key: ecdsa (P-256, default), rsa (2048) or ed25519\n"
-    "  --help            show this help\n";
+    "  --html FILE       also write the conversation as one self-contained HTML page\n"
+    "  --json            print the conversation as JSON instead of text\n"
+    "  --summary         print only the summary\n"
+    "  --help            show this help\n"
+    "\n"
+    "Colour is used when stdout is a terminal (set NO_COLOR to turn it off).\n";
 
 constexpr const char kClientMessage[] = "hello from the glasstls demo client\n";
 constexpr const char kServerMessage[] = "hello back from the glasstls demo server\n";
@@ -101,8 +109,8 @@ void run_server(int listener, std::shared_ptr<const ServerConfig> config, Server
 
 int demo_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--key-type"};
-  spec.flags = {"--help", "-h"};
+  spec.with_value = {"--key-type", "--html"};
+  spec.flags = {"--help", "-h", "--json", "--summary"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -113,6 +121,8 @@ int demo_main(int argc, char** argv) {
     std::fputs(kDemoUsage, stdout);
     return 0;
   }
+  // With --json, stdout carries only the JSON document; everything else goes to stderr.
+  FILE* info = args->has("--json") ? stderr : stdout;
   std::string key_type = args->value("--key-type").value_or("ecdsa");
   crypto::KeyType type = crypto::KeyType::kEcdsaP256;
   if (key_type == "rsa") {
@@ -162,11 +172,12 @@ int demo_main(int argc, char** argv) {
     std::fprintf(stderr, "glasstls demo: %s\n", error.c_str());
     return 1;
   }
-  std::printf("glasstls demo: server listening on 127.0.0.1:%u with a throwaway %s certificate\n",
+  std::fprintf(info, "glasstls demo: server listening on 127.0.0.1:%u with a throwaway %s certificate\n",
               static_cast<unsigned>(port), key_type.c_str());
-  std::printf("glasstls demo: client pins the server key, SHA-256 %s\n", to_hex(pin).c_str());
-  std::fflush(stdout);
+  std::fprintf(info, "glasstls demo: client pins the server key, SHA-256 %s\n", to_hex(pin).c_str());
+  std::fflush(info);
 
+  auto recorder = std::make_shared<TraceRecorder>();
   ServerReport server_report;
   std::thread server_thread(run_server, listener, *server_config, std::ref(server_report));
 
@@ -185,7 +196,10 @@ int demo_main(int argc, char** argv) {
     return 1;
   }
   {
-    Result<Connection> conn = Connection::client(*client_config, "localhost");
+    TraceOptions trace_options;
+    trace_options.show_secrets = true;
+    Result<Connection> conn =
+        Connection::client(*client_config, "localhost", recorder, trace_options);
     if (!conn.ok()) {
       std::fprintf(stderr, "glasstls demo: %s\n", conn.error().to_string().c_str());
       ::close(fd);
@@ -200,7 +214,6 @@ int demo_main(int argc, char** argv) {
                    hs.error().to_string().c_str());
       status = 1;
     } else {
-      print_parameters(stream.connection(), "glasstls demo: client handshake complete");
       Status w = stream.write_all(as_bytes(kClientMessage, sizeof(kClientMessage) - 1));
       if (w.ok()) {
         client_out += sizeof(kClientMessage) - 1;
@@ -235,13 +248,31 @@ int demo_main(int argc, char** argv) {
         }
       }
       const Connection& c = stream.connection();
-      std::printf("\nsummary\n");
-      std::printf("  version:        %s\n", std::string(explain(c.version())).c_str());
-      std::printf("  cipher suite:   %s\n", std::string(name(c.cipher_suite())).c_str());
-      std::printf("  group:          %s\n", std::string(name(c.group())).c_str());
-      std::printf("  signature:      %s\n", std::string(name(c.peer_signature_scheme())).c_str());
-      std::printf("  server name:    %s\n", server_report.sni.c_str());
-      std::printf("  server cert:    %s\n",
+      if (args->has("--json")) {
+        std::fputs(render_json(recorder->events).c_str(), stdout);
+        std::fputs("\n", stdout);
+      } else if (!args->has("--summary")) {
+        RenderOptions render;
+        render.colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+        render.show_secrets = true;
+        std::fputs(render_text(recorder->events, render).c_str(), stdout);
+      }
+      if (auto html = args->value("--html")) {
+        std::string page = render_html(recorder->events, "glasstls demo");
+        if (!write_file(*html, page, error)) {
+          std::fprintf(stderr, "glasstls demo: %s\n", error.c_str());
+          status = 1;
+        } else {
+          std::fprintf(stderr, "glasstls demo: wrote %s\n", html->c_str());
+        }
+      }
+      std::fprintf(info, "\nsummary\n");
+      std::fprintf(info, "  version:        %s\n", std::string(explain(c.version())).c_str());
+      std::fprintf(info, "  cipher suite:   %s\n", std::string(name(c.cipher_suite())).c_str());
+      std::fprintf(info, "  group:          %s\n", std::string(name(c.group())).c_str());
+      std::fprintf(info, "  signature:      %s\n", std::string(name(c.peer_signature_scheme())).c_str());
+      std::fprintf(info, "  server name:    %s\n", server_report.sni.c_str());
+      std::fprintf(info, "  server cert:    %s\n",
                   c.peer_certificates().empty()
                       ? "(none)"
                       : describe_certificate(c.peer_certificates().front()).c_str());
@@ -251,29 +282,29 @@ int demo_main(int argc, char** argv) {
   server_thread.join();
   ::close(listener);
 
-  std::printf("  client -> server: %llu bytes (%s)\n",
+  std::fprintf(info, "  client -> server: %llu bytes (%s)\n",
               static_cast<unsigned long long>(client_out), server_report.received.empty()
                                                                ? "nothing arrived"
                                                                : "arrived intact");
-  std::printf("  server -> client: %llu bytes (%s)\n",
+  std::fprintf(info, "  server -> client: %llu bytes (%s)\n",
               static_cast<unsigned long long>(server_report.bytes_out),
               reply == kServerMessage ? "arrived intact" : "MISMATCH");
   if (!server_report.error.empty()) {
-    std::printf("  server error:   %s\n", server_report.error.c_str());
+    std::fprintf(info, "  server error:   %s\n", server_report.error.c_str());
     status = 1;
   }
   if (server_report.received != kClientMessage || reply != kServerMessage) {
     status = 1;
   }
-  std::printf("  client: %s\n", client_clean ? "sent and received close_notify, closed cleanly"
+  std::fprintf(info, "  client: %s\n", client_clean ? "sent and received close_notify, closed cleanly"
                                              : "did NOT close cleanly");
-  std::printf("  server: %s\n", server_report.clean
+  std::fprintf(info, "  server: %s\n", server_report.clean
                                     ? "received and sent close_notify, closed cleanly"
                                     : "did NOT close cleanly");
   if (!client_clean || !server_report.clean) {
     status = 1;
   }
-  std::printf("glasstls demo: %s\n", status == 0 ? "both sides closed cleanly" : "FAILED");
+  std::fprintf(info, "glasstls demo: %s\n", status == 0 ? "both sides closed cleanly" : "FAILED");
   (void)client_in;
   return status;
 }

@@ -14,7 +14,9 @@ constexpr const char kUsage[] =
     "commands:\n"
     "  client HOST:PORT   connect to a TLS 1.3 server and copy stdin/stdout over the connection\n"
     "  server             accept TLS 1.3 connections (echo, a small web page, or to stdout)\n"
-    "  demo               run a client and a server in one process with a throwaway PKI\n"
+    "  demo               run a client and a server in one process with a throwaway PKI and\n"
+    "                     show the whole conversation byte by byte\n"
+    "  verify CHAIN.pem   validate a certificate chain (system store or --cafile)\n"
     "\n"
     "Run `glasstls <command> --help` for the options of a command.\n";
 
@@ -36,6 +38,9 @@ int main(int argc, char** argv) {
   }
   if (command == "demo") {
     return glasstls::cli::demo_main(argc, argv);
+  }
+  if (command == "verify") {
+    return glasstls::cli::verify_main(argc, argv);
   }
   std::fprintf(stderr, "glasstls: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common.h"
+#include "glasstls/x509.h"
 #include "glasstls/socket.h"
 
 namespace glasstls::cli {
@@ -35,11 +36,18 @@ constexpr const char kServerUsage[] =
     "  --ciphersuites LIST   cipher suites to accept, in preference order\n"
     "  --sigalgs LIST        signature schemes to use\n"
     "  --keylog FILE         append NSS key log lines to FILE (default: $SSLKEYLOGFILE)\n"
+    "  --verify-client PEM   request a client certificate and validate it (clientAuth)\n"
+    "                        against the CAs in PEM; clients without one are still served\n"
+    "  --require-client-cert with --verify-client: fail clients that send no certificate\n"
+    "                        (certificate_required)\n"
     "  --echo                echo data back until the client's close_notify\n"
     "  --www                 answer an HTTP GET with a page naming the negotiated parameters\n"
     "                        (default: copy received data to stdout)\n"
     "  --once                exit after one connection (status 0 if it closed cleanly)\n"
     "  --key-update          send a KeyUpdate (update_requested) after each handshake\n"
+    "  --trace               show every record, field and key schedule step on stderr (this\n"
+    "                        shows the connections' secrets)\n"
+    "  --html FILE           write the last connection's trace as a self-contained HTML page\n"
     "  --help                show this help\n";
 
 constexpr size_t kBufferSize = 16 * 1024 + 512;
@@ -49,6 +57,7 @@ enum class Mode { kStdout, kEcho, kWww };
 struct ServerOptions {
   Mode mode = Mode::kStdout;
   bool key_update = false;
+  const Args* args = nullptr;
 };
 
 std::string peer_address(const sockaddr_storage& addr) {
@@ -102,6 +111,23 @@ bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerCo
     report("cannot start a connection: " + conn.error().to_string());
     return false;
   }
+  std::shared_ptr<LiveTrace> trace = make_live_trace(*options.args);
+  if (trace) {
+    TraceOptions trace_options;
+    trace_options.show_secrets = true;
+    conn->set_trace(trace, trace_options);
+  }
+  // The page is written however the connection ends.
+  struct WriteTraceAtEnd {
+    const std::shared_ptr<LiveTrace>& trace;
+    const Args& args;
+    ~WriteTraceAtEnd() {
+      std::string error;
+      if (trace && !finish_live_trace(*trace, args, "glasstls server", error)) {
+        report(error);
+      }
+    }
+  } write_trace_at_end{trace, *options.args};
   SocketStream stream(fd, std::move(*conn));
   Connection& c = stream.connection();
   if (Status hs = stream.handshake(); !hs.ok()) {
@@ -205,8 +231,10 @@ bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerCo
 int server_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--cert",   "--key",          "--host",    "--port",  "--alpn",
-                     "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog"};
-  spec.flags = {"--echo", "--www", "--once", "--key-update", "--help", "-h"};
+                     "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog",
+                     "--verify-client", "--html"};
+  spec.flags = {"--echo", "--www", "--once", "--key-update", "--require-client-cert", "--trace",
+                "--help", "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -235,6 +263,7 @@ int server_main(int argc, char** argv) {
                  : args->has("--www") ? Mode::kWww
                                       : Mode::kStdout;
   options.key_update = args->has("--key-update");
+  options.args = &*args;
 
   ServerConfig::Builder builder;
   {
@@ -298,6 +327,20 @@ int server_main(int argc, char** argv) {
     builder.key_log(log);
   } else if (std::shared_ptr<KeyLog> log = key_log_from_env()) {
     builder.key_log(log);
+  }
+  if (args->has("--require-client-cert") && !args->has("--verify-client")) {
+    report("--require-client-cert needs --verify-client PEM");
+    return 2;
+  }
+  if (auto path = args->value("--verify-client")) {
+    Result<std::shared_ptr<const TrustStore>> roots = TrustStore::from_file(*path);
+    if (!roots.ok()) {
+      report("cannot load --verify-client CAs: " + roots.error().to_string());
+      return 1;
+    }
+    builder.request_client_certificate(webpki_verifier(*roots, CertificatePurpose::kClientAuth),
+                                       args->has("--require-client-cert"),
+                                       (*roots)->subjects());
   }
   Result<std::shared_ptr<const ServerConfig>> config = builder.build();
   if (!config.ok()) {
