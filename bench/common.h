@@ -256,13 +256,15 @@ inline bool pump(Connection& from, Connection& to, SideTimer* to_timer) {
 // glasstls_handshake creates a pair and completes its handshake, charging each side's calls to
 // its timer (either may be null). Dies on failure.
 inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_timer,
-                                       SideTimer* server_timer) {
+                                       SideTimer* server_timer,
+                                       std::shared_ptr<TraceObserver> observer = nullptr,
+                                       TraceOptions trace_options = {}) {
   SideTimer unused_c, unused_s;
   SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
   SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
   GlasstlsPair pair;
   ct.time([&] {
-    auto c = Connection::client(cfg.client, "localhost");
+    auto c = Connection::client(cfg.client, "localhost", observer, trace_options);
     if (!c.ok()) {
       die("Connection::client: " + c.error().to_string());
     }
@@ -272,6 +274,9 @@ inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_tim
     auto s = Connection::server(cfg.server);
     if (!s.ok()) {
       die("Connection::server: " + s.error().to_string());
+    }
+    if (observer) {
+      s->set_trace(observer, trace_options);
     }
     pair.server.emplace(std::move(s).value());
   });

@@ -52,6 +52,36 @@ void handshake_glasstls(benchmark::State& state, KeyKind kind) {
   state.counters["server_us"] = server_timer.microseconds() / n;
 }
 
+// CountingObserver receives every trace event and only counts it, so the traced benchmark
+// measures the cost of producing the events (annotation, copies), not of printing them.
+class CountingObserver final : public TraceObserver {
+ public:
+  void on_event(const TraceEvent&) override { events++; }
+  uint64_t events = 0;
+};
+
+// handshake_glasstls_traced is handshake_glasstls with a trace observer on both sides
+// (`secrets`: with key schedule steps). Compared with handshake_glasstls it shows what tracing
+// costs when it is on; handshake_glasstls itself is the cost with no observer attached.
+void handshake_glasstls_traced(benchmark::State& state, KeyKind kind, bool secrets) {
+  Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm);
+  auto observer = std::make_shared<CountingObserver>();
+  TraceOptions options;
+  options.show_secrets = secrets;
+  glasstls_handshake(cfg, nullptr, nullptr, observer, options);
+  SideTimer client_timer, server_timer;
+  for (auto _ : state) {
+    GlasstlsPair pair = glasstls_handshake(cfg, &client_timer, &server_timer, observer, options);
+    client_timer.time([&] { pair.client.reset(); });
+    server_timer.time([&] { pair.server.reset(); });
+  }
+  double n = static_cast<double>(state.iterations());
+  state.counters["handshakes_per_s"] = benchmark::Counter(n, benchmark::Counter::kIsRate);
+  state.counters["client_us"] = client_timer.microseconds() / n;
+  state.counters["server_us"] = server_timer.microseconds() / n;
+  state.counters["events_per_handshake"] = static_cast<double>(observer->events) / (n + 1);
+}
+
 void handshake_openssl(benchmark::State& state, KeyKind kind) {
   auto ctx = openssl_contexts(kind, Suite::kAes128Gcm);
   openssl_handshake(*ctx, nullptr, nullptr);  // Warm up lazy initialisation.
@@ -350,6 +380,14 @@ const bool kRegistered = [] {
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
+  benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced",
+                               handshake_glasstls_traced, KeyKind::kEcdsaP256, false)
+      ->MinTime(kMinTime)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced_secrets",
+                               handshake_glasstls_traced, KeyKind::kEcdsaP256, true)
+      ->MinTime(kMinTime)
+      ->Unit(benchmark::kMicrosecond);
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     std::string key = key_name(kind);
     for (FloorSide side : {FloorSide::kClient, FloorSide::kServer}) {
