@@ -16,6 +16,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "crypto/provider.h"
+#include "peer_common.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
 #include "x509/cert_builder.h"
@@ -52,57 +54,7 @@ void heap_reset_peak();
 // already allocated); OpenSSL's bytes are then not counted.
 bool openssl_hooks_installed();
 
-// ---- Timing ----
-
-// SideTimer accumulates the CPU time of the calling thread spent inside one side's calls. The
-// thread CPU clock, not the wall clock: the machine running the benchmarks may be busy, and
-// both sides run on this one thread. Reading it costs a system call (~0.25 us), about 1% of a
-// handshake, charged alike to both stacks.
-class SideTimer {
- public:
-  // time runs `f` and adds its duration.
-  template <typename F>
-  auto time(F&& f) {
-    int64_t start = now_ns();
-    if constexpr (std::is_void_v<decltype(f())>) {
-      f();
-      total_ns_ += now_ns() - start;
-    } else {
-      auto r = f();
-      total_ns_ += now_ns() - start;
-      return r;
-    }
-  }
-  double microseconds() const { return static_cast<double>(total_ns_) / 1000.0; }
-
- private:
-  static int64_t now_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-  }
-  int64_t total_ns_ = 0;
-};
-
-// die reports a setup failure and exits: a benchmark that cannot set up measures nothing.
-[[noreturn]] inline void die(const std::string& what) {
-  std::fprintf(stderr, "glasstls_bench: %s\n", what.c_str());
-  std::exit(2);
-}
-
 // ---- Keys and certificates ----
-
-// KeyKind selects the leaf certificate's key.
-enum class KeyKind : int { kEcdsaP256 = 0, kRsa2048 = 1, kEd25519 = 2 };
-
-inline const char* key_name(KeyKind k) {
-  switch (k) {
-    case KeyKind::kEcdsaP256: return "ecdsa_p256";
-    case KeyKind::kRsa2048: return "rsa2048";
-    case KeyKind::kEd25519: return "ed25519";
-  }
-  return "?";
-}
 
 inline crypto::KeyType key_type(KeyKind k) {
   switch (k) {
@@ -209,11 +161,18 @@ struct Configs {
 // glasstls_configs makes configurations for `kind` and `suite`: the client offers only that
 // suite and only X25519 (one key share, as the OpenSSL client), and trusts the leaf by a
 // SHA-256 pin of its SubjectPublicKeyInfo.
-inline Configs glasstls_configs(KeyKind kind, Suite suite) {
+//
+// With `hrr`, the client supports X25519 and P-256 but sends only an X25519 share, and the
+// server accepts only P-256: every handshake goes through a HelloRetryRequest.
+inline Configs glasstls_configs(KeyKind kind, Suite suite, bool hrr = false) {
   const Pki& p = pki(kind);
   ClientConfig::Builder cb;
   cb.cipher_suites({glasstls_suite(suite)});
-  cb.groups({NamedGroup::x25519});
+  if (hrr) {
+    cb.groups({NamedGroup::x25519, NamedGroup::secp256r1});
+  } else {
+    cb.groups({NamedGroup::x25519});
+  }
   cb.key_share_groups({NamedGroup::x25519});
   cb.verifier(pin_sha256_verifier({p.leaf_pin}));
   auto client = cb.build();
@@ -221,6 +180,9 @@ inline Configs glasstls_configs(KeyKind kind, Suite suite) {
     die("client config: " + client.error().to_string());
   }
   ServerConfig::Builder sb;
+  if (hrr) {
+    sb.groups({NamedGroup::secp256r1});
+  }
   sb.add_certificate({p.test.leaf_cert, p.test.ca_cert}, PrivateKey(p.test.leaf_key));
   auto server = sb.build();
   if (!server.ok()) {
@@ -314,7 +276,10 @@ struct OpensslContexts {
 // openssl_contexts makes contexts equivalent to glasstls_configs(): TLS 1.3 only, one suite,
 // X25519 only, no session tickets or session cache, the same chain and key. The client does
 // not verify the chain (SSL_VERIFY_NONE); it still checks CertificateVerify with the leaf key.
-inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite suite) {
+// With `hrr`, as in glasstls_configs: the client lists X25519 then P-256 and (OpenSSL 3.0 to
+// 3.4) sends a share for the first only; the server accepts only P-256.
+inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite suite,
+                                                         bool hrr = false) {
   const Pki& p = pki(kind);
   auto ctx = std::make_unique<OpensslContexts>();
   ctx->client = SSL_CTX_new(TLS_client_method());
@@ -326,7 +291,9 @@ inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite sui
     if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
         SSL_CTX_set_ciphersuites(c, openssl_suite(suite)) != 1 ||
-        SSL_CTX_set1_groups_list(c, "X25519") != 1) {
+        SSL_CTX_set1_groups_list(c, !hrr                 ? "X25519"
+                                    : c == ctx->client ? "X25519:P-256"
+                                                       : "P-256") != 1) {
       die("SSL_CTX setup failed");
     }
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
