@@ -11,6 +11,10 @@
 // The per-side times are thread CPU time spans around each side's own calls (creation, every
 // receive()/SSL_do_handshake(), destruction), so the in-memory transport is in neither.
 //
+// handshake_hrr/<key>/<stack>: the same, but the client supports X25519 and P-256 and sends only
+// an X25519 share while the server accepts only P-256, so every handshake goes through a
+// HelloRetryRequest (checked once before timing) and a second ClientHello with a P-256 share.
+//
 // crypto_floor/<key>/<side>: only the primitives one side of that handshake needs, straight
 // through libcrypto's EVP API with every algorithm fetched and every context allocated once:
 // X25519 key generation and derivation, the CertificateVerify signature (server) or its
@@ -37,9 +41,13 @@ namespace {
 
 constexpr double kMinTime = 0.25;
 
-void handshake_glasstls(benchmark::State& state, KeyKind kind) {
-  Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm);
-  glasstls_handshake(cfg, nullptr, nullptr);  // Warm up lazy initialisation.
+void handshake_glasstls(benchmark::State& state, KeyKind kind, bool hrr) {
+  Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm, hrr);
+  // Warm up lazy initialisation, and check that a HelloRetryRequest happens exactly when asked.
+  if (glasstls_handshake(cfg, nullptr, nullptr).client->hello_retry_request() != hrr) {
+    state.SkipWithError(hrr ? "no HelloRetryRequest" : "unexpected HelloRetryRequest");
+    return;
+  }
   SideTimer client_timer, server_timer;
   for (auto _ : state) {
     GlasstlsPair pair = glasstls_handshake(cfg, &client_timer, &server_timer);
@@ -82,9 +90,30 @@ void handshake_glasstls_traced(benchmark::State& state, KeyKind kind, bool secre
   state.counters["events_per_handshake"] = static_cast<double>(observer->events) / (n + 1);
 }
 
-void handshake_openssl(benchmark::State& state, KeyKind kind) {
-  auto ctx = openssl_contexts(kind, Suite::kAes128Gcm);
-  openssl_handshake(*ctx, nullptr, nullptr);  // Warm up lazy initialisation.
+// count_server_hellos counts the ServerHello messages (HelloRetryRequest included, which has
+// the same type) that a client receives; `arg` is an int counter.
+void count_server_hellos(int write_p, int /*version*/, int content_type, const void* buf,
+                         size_t len, SSL* /*ssl*/, void* arg) {
+  if (write_p == 0 && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+      static_cast<const uint8_t*>(buf)[0] == SSL3_MT_SERVER_HELLO) {
+    ++*static_cast<int*>(arg);
+  }
+}
+
+void handshake_openssl(benchmark::State& state, KeyKind kind, bool hrr) {
+  auto ctx = openssl_contexts(kind, Suite::kAes128Gcm, hrr);
+  // Warm up lazy initialisation, and check that a HelloRetryRequest happens exactly when asked:
+  // the client then receives two ServerHello messages. The callback is removed afterwards.
+  int server_hellos = 0;
+  SSL_CTX_set_msg_callback(ctx->client, count_server_hellos);
+  SSL_CTX_set_msg_callback_arg(ctx->client, &server_hellos);
+  openssl_handshake(*ctx, nullptr, nullptr);
+  SSL_CTX_set_msg_callback(ctx->client, nullptr);
+  SSL_CTX_set_msg_callback_arg(ctx->client, nullptr);
+  if ((server_hellos == 2) != hrr) {
+    state.SkipWithError(hrr ? "no HelloRetryRequest" : "unexpected HelloRetryRequest");
+    return;
+  }
   SideTimer client_timer, server_timer;
   for (auto _ : state) {
     OpensslPair pair = openssl_handshake(*ctx, &client_timer, &server_timer);
@@ -372,11 +401,23 @@ const bool kRegistered = [] {
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     std::string key = key_name(kind);
     benchmark::RegisterBenchmark(("handshake/" + key + "/glasstls").c_str(), handshake_glasstls,
-                                 kind)
+                                 kind, false)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("handshake/" + key + "/openssl").c_str(), handshake_openssl,
-                                 kind)
+                                 kind, false)
+        ->MinTime(kMinTime)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  // HelloRetryRequest: the client sends only an X25519 share, the server accepts only P-256.
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
+    std::string key = key_name(kind);
+    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/glasstls").c_str(),
+                                 handshake_glasstls, kind, true)
+        ->MinTime(kMinTime)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/openssl").c_str(),
+                                 handshake_openssl, kind, true)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
