@@ -72,6 +72,7 @@ struct Connection::Impl {
       uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::fatal), static_cast<uint8_t>(e.alert)};
       // Drop any half-built flight: only the alert goes out now.
       cx.hs_out.clear();
+      cx.traced_out.clear();
       if (cx.tracer) {
         cx.tracer->alert(true, ByteView(alert, 2));
         cx.tracer->note(true, "fatal error: " + e.to_string());
@@ -315,10 +316,10 @@ Status Connection::Impl::process_alert(ByteView data) {
 
 Status Connection::Impl::send_key_update(bool request) {
   Bytes msg = msgs::encode(msgs::KeyUpdate{request});
+  GLASSTLS_TRY(cx.record.write(ContentType::handshake, msg, cx.out));
   if (cx.tracer) {
     cx.tracer->message(true, msg);
   }
-  GLASSTLS_TRY(cx.record.write(ContentType::handshake, msg, cx.out));
   Secret& own = client() ? cx.client_app_secret : cx.server_app_secret;
   GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash, own.span()));
   if (cx.tracer) {

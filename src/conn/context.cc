@@ -35,6 +35,12 @@ Status Context::flush_handshake(uint16_t legacy_version) {
   }
   Status s = record.write(ContentType::handshake, hs_out, out, legacy_version);
   hs_out.clear();
+  if (tracer) {
+    for (const Bytes& m : traced_out) {
+      tracer->message(true, m);
+    }
+    traced_out.clear();
+  }
   return s;
 }
 

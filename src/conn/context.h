@@ -122,10 +122,13 @@ struct Context {
   // queue_handshake adds an encoded handshake message to the current flight.
   void queue_handshake(ByteView message) {
     if (tracer) {
-      tracer->message(true, message);
+      // Reported after the record that carries it, in flush_handshake().
+      traced_out.emplace_back(message.begin(), message.end());
     }
     hs_out.insert(hs_out.end(), message.begin(), message.end());
   }
+  // traced_out holds queued messages for the trace until their record is written.
+  std::vector<Bytes> traced_out;
   // key_schedule_observer is the observer to hand to the key schedule (nullptr unless a trace
   // with secrets is attached).
   const handshake::KeyScheduleObserver* key_schedule_observer() const {

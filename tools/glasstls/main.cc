@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common.h"
+#include "explain.h"
 
 namespace {
 
@@ -17,6 +18,8 @@ constexpr const char kUsage[] =
     "  demo               run a client and a server in one process with a throwaway PKI and\n"
     "                     show the whole conversation byte by byte\n"
     "  verify CHAIN.pem   validate a certificate chain (system store or --cafile)\n"
+    "  explain INPUT      show the TLS connections of a capture (pcap, pcapng) or record dump\n"
+    "                     byte by byte, decrypted with --keylog FILE\n"
     "\n"
     "Run `glasstls <command> --help` for the options of a command.\n";
 
@@ -41,6 +44,9 @@ int main(int argc, char** argv) {
   }
   if (command == "verify") {
     return glasstls::cli::verify_main(argc, argv);
+  }
+  if (command == "explain") {
+    return glasstls::cli::explain_main(argc, argv);
   }
   std::fprintf(stderr, "glasstls: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;
