@@ -822,7 +822,9 @@ TEST(AnnotateEncoded, EveryMessageTypeWithEveryExtension) {
   cr.certificate_authorities->push_back(dn);
   const Bytes cr_bytes = msgs::encode(cr);
   expect_clean(cr_bytes, "CertificateRequest");
-  const TraceField* authority = find_field(annotated(cr_bytes), "authorities[0]");
+  // Keep the tree alive: find_field returns a pointer into it.
+  const TraceField cr_tree = annotated(cr_bytes);
+  const TraceField* authority = find_field(cr_tree, "authorities[0]");
   ASSERT_NE(authority, nullptr);
   EXPECT_EQ(authority->meaning, "CN=rsa");
 
