@@ -272,6 +272,7 @@ void throughput_gnutls(benchmark::State& state, size_t size) {
 }
 
 const bool kRegistered = [] {
+  benchmark::AddCustomContext("gnutls_version", gnutls_check_version(nullptr));
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
     benchmark::RegisterBenchmark(("handshake/" + key + "/gnutls").c_str(), handshake_gnutls,

@@ -132,12 +132,15 @@ void operator delete[](void* p, size_t, std::align_val_t) noexcept { counted_fre
 int main(int argc, char** argv) {
   benchmark::AddCustomContext(
       "verification",
-      "glasstls client: SHA-256 pin of the leaf SPKI; OpenSSL client: SSL_VERIFY_NONE, no chain "
-      "verification. Both check CertificateVerify with the leaf key.");
+      "glasstls client: SHA-256 pin of the leaf SPKI; OpenSSL client: SSL_VERIFY_NONE; GnuTLS "
+      "client: no trust store and no gnutls_session_set_verify_cert; wolfSSL client: "
+      "WOLFSSL_VERIFY_NONE. No chain verification; all check CertificateVerify with the leaf "
+      "key.");
   benchmark::AddCustomContext(
       "setup",
       "in memory (no sockets); TLS 1.3, X25519 only (one key share), one suite, chain = leaf + "
       "CA, SNI localhost, no session tickets, OpenSSL session cache off");
+  benchmark::AddCustomContext("openssl_version", OpenSSL_version(OPENSSL_VERSION));
   benchmark::AddCustomContext("heap_accounting",
                               glasstls::bench::openssl_hooks_installed()
                                   ? "OpenSSL (CRYPTO_set_mem_functions) + C++ operator new"

@@ -233,6 +233,7 @@ void throughput_wolfssl(benchmark::State& state, size_t size) {
 }
 
 const bool kRegistered = [] {
+  benchmark::AddCustomContext("wolfssl_version", wolfSSL_lib_version());
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
     benchmark::RegisterBenchmark(("handshake/" + key + "/wolfssl").c_str(), handshake_wolfssl,

@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""report.py: turn glasstls_bench's JSON output into bench-results.md and bench-results.json.
+
+Usage: report.py BENCH_JSON OUT_MD OUT_JSON (scripts/bench runs it). The input must hold every
+repetition (--benchmark_display_aggregates_only, not --benchmark_report_aggregates_only): the
+report takes the median of the repetitions itself, and their spread, (max - min) / median, as
+the noise figure.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+PEERS = [("openssl", "OpenSSL"), ("gnutls", "GnuTLS"), ("wolfssl", "wolfSSL")]
+FIELDS = ("time_us", "handshakes_per_s", "client_us", "server_us", "bytes_per_second",
+          "client_idle_bytes", "server_idle_bytes", "handshake_peak_bytes")
+
+
+def load_runs(data):
+    """Every successful repetition, by name without the min_time/iterations/repeats parts."""
+    runs = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" or b.get("error_occurred"):
+            continue
+        parts = [p for p in b["run_name"].split("/")
+                 if not re.match(r"^(min_time|iterations|real_time|repeats|threads):?", p)]
+        runs.setdefault("/".join(parts), []).append(b)
+    return runs
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "?"
+
+
+def openssl_cli_version():
+    try:
+        return subprocess.run(["openssl", "version"], capture_output=True,
+                              text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+class Report:
+    def __init__(self, data):
+        self.ctx = data.get("context", {})
+        self.runs = load_runs(data)
+        self.summary = {}  # "name|field" -> {median, min, max, n, spread_pct}
+        self.ratios = {}   # "name|field|peer" -> glasstls median / peer median
+        self.out = []
+        self.peers = [(p, label) for p, label in PEERS
+                      if any(n.endswith("/" + p) for n in self.runs)]
+
+    def values(self, name, field):
+        out = []
+        for b in self.runs.get(name, []):
+            if field == "time_us":
+                # CPU time, as every rate here: the benchmarks are single-threaded.
+                scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+                out.append(b["cpu_time"] * scale)
+            elif field in b:
+                out.append(float(b[field]))
+        return out
+
+    def stat(self, name, field):
+        key = f"{name}|{field}"
+        if key not in self.summary:
+            v = self.values(name, field)
+            if not v:
+                self.summary[key] = None
+            else:
+                med = statistics.median(v)
+                self.summary[key] = {
+                    "median": med, "min": min(v), "max": max(v), "n": len(v),
+                    "spread_pct": (100 * (max(v) - min(v)) / med) if med else 0.0}
+        return self.summary[key]
+
+    def med(self, name, field):
+        s = self.stat(name, field)
+        return None if s is None else s["median"]
+
+    def ratio(self, name_g, name_p, field, peer):
+        g, p = self.med(name_g, field), self.med(name_p, field)
+        if g is None or p is None or p == 0:
+            return "-"
+        self.ratios[f"{name_g}|{field}|{peer}"] = g / p
+        return f"{g / p:.2f}"
+
+    def spread(self, *cells):
+        s = [self.stat(n, f) for n, f in cells]
+        s = [x["spread_pct"] for x in s if x is not None and x["n"] > 1]
+        return f"{max(s):.1f}%" if s else "-"
+
+    def table(self, header, rows):
+        self.out.append("| " + " | ".join(header) + " |")
+        self.out.append("|" + "|".join("---" if i == 0 else "---:"
+                                       for i in range(len(header))) + "|")
+        for r in rows:
+            self.out.append("| " + " | ".join(str(c) for c in r) + " |")
+        self.out.append("")
+
+    def section(self, title, text):
+        self.out += [f"## {title}", "", text, ""]
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "-"
+    if unit == "MB/s":
+        return f"{v / 1e6:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"
+
+
+def main():
+    raw_path, md_path, json_path = sys.argv[1:4]
+    with open(raw_path) as f:
+        r = Report(json.load(f))
+    ctx, runs, peers = r.ctx, r.runs, r.peers
+    labels = [label for _, label in peers]
+
+    for name in runs:
+        for field in FIELDS:
+            r.stat(name, field)
+    spreads = sorted(s["spread_pct"] for s in r.summary.values()
+                     if s is not None and s["n"] > 1)
+    reps = max((len(v) for v in runs.values()), default=1)
+    machine = {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "mhz_per_cpu": ctx.get("mhz_per_cpu"),
+        "load_avg": ctx.get("load_avg"),
+        "openssl": ctx.get("openssl_version") or openssl_cli_version(),
+        "gnutls": ctx.get("gnutls_version"),
+        "wolfssl": ctx.get("wolfssl_version"),
+        "date": ctx.get("date"),
+    }
+
+    # ---- The machine and the noise ----
+    out = r.out
+    out += ["# glasstls benchmarks", ""]
+    libs = [machine["openssl"]]
+    libs += [f"GnuTLS {machine['gnutls']}"] if machine["gnutls"] else []
+    libs += [f"wolfSSL {machine['wolfssl']}"] if machine["wolfssl"] else []
+    load = ", ".join(f"{x:.1f}" for x in (machine["load_avg"] or []))
+    out.append(f"Machine: {machine['nproc']} CPUs (nproc), {machine['cpu_model']}; "
+               f"{'; '.join(libs)}; load average at start {load or '?'}; {machine['date']}.")
+    out.append("")
+    if spreads:
+        out.append(f"Noise: medians of {reps} repetitions (CPU time of the single benchmark "
+                   f"thread). Spread = (max - min) / median of the repetitions: median "
+                   f"{statistics.median(spreads):.1f}%, worst {spreads[-1]:.1f}% over "
+                   f"{len(spreads)} figures. The 'spread' column is the worst cell of its row.")
+    else:
+        out.append("Noise: one repetition only, no spread.")
+    out.append("")
+    for key in ("setup", "verification", "heap_accounting"):
+        if key in ctx:
+            out.append(f"- {key}: {ctx[key]}")
+    out.append("")
+
+    # ---- Handshakes ----
+    keys = ["ecdsa_p256", "rsa2048", "ed25519"]
+
+    def handshakes(prefix, title, text):
+        rows = []
+        for k in keys:
+            g = f"{prefix}/{k}/glasstls"
+            if g not in runs:
+                continue
+            for field, label in (("handshakes_per_s", "handshakes/s (pair)"),
+                                 ("server_us", "server us/handshake"),
+                                 ("client_us", "client us/handshake")):
+                others = [f"{prefix}/{k}/{p}" for p, _ in peers]
+                rows.append([f"{k} {label}", fmt(r.med(g, field))] +
+                            [fmt(r.med(o, field)) for o in others] +
+                            [r.ratio(g, o, field, p) for o, (p, _) in zip(others, peers)] +
+                            [r.spread((g, field), *[(o, field) for o in others])])
+        if rows:
+            r.section(title, text)
+            r.table(["benchmark", "glasstls"] + labels + [f"g/{l}" for l in labels] +
+                    ["spread"], rows)
+
+    handshakes("handshake", "Full TLS 1.3 handshake",
+               "X25519, TLS_AES_128_GCM_SHA256, leaf + CA chain, no tickets. handshakes/s: "
+               "higher is better (g/peer > 1: glasstls faster). us: lower is better "
+               "(g/peer < 1: glasstls cheaper). '-': that stack does not run this benchmark.")
+    handshakes("handshake_hrr", "Handshake with a HelloRetryRequest",
+               "The client supports X25519 and P-256 but sends only an X25519 share; the server "
+               "accepts only P-256, so it asks for a P-256 share. GnuTLS is left out: its client "
+               "always sends a share for both groups.")
+
+    rows = []
+    for k in keys:
+        for side in ("server", "client"):
+            f = r.med(f"crypto_floor/{k}/{side}", "time_us")
+            if f is None:
+                continue
+            cells = []
+            for stack in ["glasstls"] + [p for p, _ in peers]:
+                v = r.med(f"handshake/{k}/{stack}", f"{side}_us")
+                cells.append("-" if v is None else f"{v / f:.2f}")
+            rows.append([f"{k} {side}", fmt(f)] + cells)
+    if rows:
+        r.section("Handshake cost against its crypto floor",
+                  "A side's us/handshake divided by the bare libcrypto work of that side "
+                  "(lower is better; the floor is OpenSSL's libcrypto, so for GnuTLS and wolfSSL "
+                  "the figure also reflects their own crypto).")
+        r.table(["side", "floor us", "glasstls"] + labels, rows)
+
+    # ---- Throughput ----
+    bases = []
+    for n in runs:
+        if n.startswith("throughput/"):
+            b = n.rsplit("/", 1)[0]
+            if b not in bases:
+                bases.append(b)
+    order = {"aes128gcm": 0, "aes256gcm": 1, "chacha20poly1305": 2}
+    bases.sort(key=lambda b: (order.get(b.split("/")[1], 9), -int(b.split("/")[2])))
+    rows = []
+    for base in bases:
+        _, suite, size = base.split("/")
+        g = base + "/glasstls"
+        others = [f"{base}/{p}" for p, _ in peers]
+        gb = r.med(g, "bytes_per_second")
+        ceil = r.med(f"aead_ceiling/{suite}/{size}/seal_open", "bytes_per_second")
+        rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s")] +
+                    [fmt(r.med(o, "bytes_per_second"), "MB/s") for o in others] +
+                    [r.ratio(g, o, "bytes_per_second", p) for o, (p, _) in zip(others, peers)] +
+                    [fmt(ceil, "MB/s"), "-" if gb is None or not ceil else f"{100 * gb / ceil:.0f}%",
+                     r.spread((g, "bytes_per_second"),
+                              *[(o, "bytes_per_second") for o in others])])
+    if rows:
+        r.section("Bulk throughput",
+                  "The client writes, the server reads: application MB/s, higher is better. "
+                  "Ceiling: raw EVP seal+open of one record of that size; '% ceil' is glasstls "
+                  "against it. GnuTLS and wolfSSL run AES-128-GCM only.")
+        r.table(["benchmark", "glasstls"] + labels + [f"g/{l}" for l in labels] +
+                ["ceiling", "% ceil", "spread"], rows)
+
+    # ---- Memory ----
+    if "memory/glasstls" in runs:
+        rows = []
+        for field, label in (("client_idle_bytes", "idle established client"),
+                             ("server_idle_bytes", "idle established server"),
+                             ("handshake_peak_bytes", "peak during one handshake (pair)")):
+            rows.append([label, fmt(r.med("memory/glasstls", field)),
+                         fmt(r.med("memory/openssl", field)),
+                         r.ratio("memory/glasstls", "memory/openssl", field, "openssl"),
+                         fmt(r.med("memory/openssl_release_buffers", field))])
+        r.section("Heap per connection",
+                  "Bytes, lower is better; one run (the counts do not vary). OpenSSL without the "
+                  "in-memory BIO pair buffers; 'rel.buf' is OpenSSL with "
+                  "SSL_MODE_RELEASE_BUFFERS.")
+        r.table(["memory", "glasstls", "OpenSSL", "g/OpenSSL", "rel.buf"], rows)
+
+    # ---- Certificate chain verification ----
+    rows = []
+    for k in ("ecdsa_p256", "rsa2048"):
+        g, o = f"x509_verify_chain/{k}/glasstls", f"x509_verify_chain/{k}/openssl"
+        if g in runs:
+            rows.append([f"{k} chain verification us", fmt(r.med(g, "time_us")),
+                         fmt(r.med(o, "time_us")), r.ratio(g, o, "time_us", "openssl"),
+                         r.spread((g, "time_us"), (o, "time_us"))])
+    if rows:
+        r.section("Certificate chain verification", "us per verification, lower is better.")
+        r.table(["benchmark", "glasstls", "OpenSSL", "g/OpenSSL", "spread"], rows)
+
+    text = "\n".join(out).rstrip() + "\n"
+    with open(md_path, "w") as f:
+        f.write(text)
+    with open(json_path, "w") as f:
+        json.dump({
+            "machine": machine,
+            "repetitions": reps,
+            "noise_spread_pct": {"median": statistics.median(spreads) if spreads else None,
+                                 "max": spreads[-1] if spreads else None},
+            "context": {k: ctx[k] for k in ("setup", "verification", "heap_accounting")
+                        if k in ctx},
+            "results": {k: v for k, v in r.summary.items() if v is not None},
+            "ratios_glasstls_over_peer": r.ratios,
+        }, f, indent=1, sort_keys=True)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
