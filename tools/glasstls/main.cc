@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "explain.h"
+#include "load.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ constexpr const char kUsage[] =
     "  verify CHAIN.pem   validate a certificate chain (system store or --cafile)\n"
     "  explain INPUT      show the TLS connections of a capture (pcap, pcapng) or record dump\n"
     "                     byte by byte, decrypted with --keylog FILE\n"
+    "  load HOST:PORT     open and hold many concurrent connections to a loopback echo server\n"
     "\n"
     "Run `glasstls <command> --help` for the options of a command.\n";
 
@@ -47,6 +49,9 @@ int main(int argc, char** argv) {
   }
   if (command == "explain") {
     return glasstls::cli::explain_main(argc, argv);
+  }
+  if (command == "load") {
+    return glasstls::cli::load_main(argc, argv);
   }
   std::fprintf(stderr, "glasstls: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;

@@ -1,14 +1,26 @@
-// server.cc: `glasstls server`, a TLS 1.3 server that serves connections one after another.
+// server.cc: `glasstls server`, a TLS 1.3 server. By default it serves connections one after
+// another; with --concurrent it runs event loops (epoll, non-blocking sockets) that each drive
+// many sans-IO Connections at once.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common.h"
 #include "glasstls/x509.h"
@@ -48,6 +60,10 @@ constexpr const char kServerUsage[] =
     "  --trace               show every record, field and key schedule step on stderr (this\n"
     "                        shows the connections' secrets)\n"
     "  --html FILE           write the last connection's trace as a self-contained HTML page\n"
+    "  --concurrent          serve many connections at once with epoll event loops (needs\n"
+    "                        --echo); SIGINT/SIGTERM stops it and it prints statistics\n"
+    "  --threads N           with --concurrent: run N event loops (default 1)\n"
+    "  --max-seconds S       with --concurrent: stop after S seconds\n"
     "  --help                show this help\n";
 
 constexpr size_t kBufferSize = 16 * 1024 + 512;
@@ -226,15 +242,427 @@ bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerCo
   return clean;
 }
 
+// ---------------------------------------------------------------------------------------------
+// --concurrent: event loops.
+//
+// Each loop owns an epoll instance and the connections it accepted. The listening socket is
+// shared by every loop (registered with EPOLLEXCLUSIVE when there is more than one, so one
+// connection wakes one loop). A connection is driven by readiness alone:
+//
+//   readable  ->  recv() what is there  ->  receive()  ->  echo read() back with write()
+//   any call  ->  send() output() as far as the socket takes it; EPOLLOUT while blocked
+//
+// Level-triggered epoll: a loop reads at most kReadsPerEvent times per event, so one busy
+// connection cannot starve the others.
+
+// Stop is set by SIGINT/SIGTERM (and read by every loop).
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true, std::memory_order_relaxed);
+}
+
+// Stats are shared by the loops; every field is a counter.
+struct Stats {
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> handshakes{0};
+  // failures: TLS errors, transport errors, and connections that ended before the handshake
+  // completed.
+  std::atomic<uint64_t> failures{0};
+  // closed_clean: close_notify both ways.
+  std::atomic<uint64_t> closed_clean{0};
+  // closed_unclean: the transport ended after the handshake without the peer's close_notify.
+  std::atomic<uint64_t> closed_unclean{0};
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<int64_t> current{0};
+  std::atomic<int64_t> peak{0};
+};
+
+constexpr int kReadsPerEvent = 4;
+// kMaxPendingOutput: above this much unsent output a connection stops reading (the echo waits
+// for the peer to take what it was sent).
+constexpr size_t kMaxPendingOutput = 256 * 1024;
+constexpr int kListenBacklog = 4096;
+
+// LiveConnection is one accepted connection; it lives on the heap and epoll holds its address.
+struct LiveConnection {
+  LiveConnection(int socket, Connection conn) : fd(socket), tls(std::move(conn)) {}
+  int fd;
+  // events is the interest set registered with epoll.
+  uint32_t events = 0;
+  // index is the position in the loop's `connections` (for removal in O(1)).
+  uint32_t index = 0;
+  bool handshake_counted = false;
+  Connection tls;
+};
+
+// proc_status_kb reads a "Name:   N kB" line of /proc/self/status (0 if missing).
+uint64_t proc_status_kb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  size_t len = std::strlen(field);
+  while (std::getline(in, line)) {
+    if (line.compare(0, len, field) == 0 && line.size() > len && line[len] == ':') {
+      return std::strtoull(line.c_str() + len + 1, nullptr, 10);
+    }
+  }
+  return 0;
+}
+
+class EventLoop {
+ public:
+  EventLoop(int listener, bool exclusive, std::shared_ptr<const ServerConfig> config,
+            Stats& stats)
+      : listener_(listener), exclusive_(exclusive), config_(std::move(config)), stats_(stats) {}
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+  ~EventLoop() {
+    for (LiveConnection* c : connections_) {
+      ::close(c->fd);
+      delete c;
+    }
+    if (epoll_ >= 0) {
+      ::close(epoll_);
+    }
+  }
+
+  // run serves until g_stop is set or `deadline` passes. False (with a report) if the loop
+  // could not start.
+  bool run(std::chrono::steady_clock::time_point deadline) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0 || !watch_listener()) {
+      report(std::string("epoll: ") + std::strerror(errno));
+      return false;
+    }
+    std::vector<epoll_event> ready(256);
+    while (!g_stop.load(std::memory_order_relaxed) &&
+           std::chrono::steady_clock::now() < deadline) {
+      if (accept_paused_ && std::chrono::steady_clock::now() >= resume_accept_) {
+        accept_paused_ = !watch_listener();
+      }
+      int n = ::epoll_wait(epoll_, ready.data(), static_cast<int>(ready.size()), 100);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        report(std::string("epoll_wait: ") + std::strerror(errno));
+        return false;
+      }
+      for (int i = 0; i < n; ++i) {
+        if (ready[i].data.ptr == nullptr) {
+          accept_all();
+        } else {
+          handle(*static_cast<LiveConnection*>(ready[i].data.ptr), ready[i].events);
+        }
+      }
+    }
+    return true;
+  }
+
+  // open is how many connections the loop still holds.
+  size_t open() const { return connections_.size(); }
+
+ private:
+  bool watch_listener() {
+    epoll_event ev{};
+    ev.events = EPOLLIN | (exclusive_ ? EPOLLEXCLUSIVE : 0u);
+    ev.data.ptr = nullptr;
+    return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, listener_, &ev) == 0;
+  }
+
+  void accept_all() {
+    for (;;) {
+      int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) {
+          continue;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          // Out of descriptors: stop watching the listener for a moment, or level-triggered
+          // epoll would spin on it.
+          stats_.accept_errors.fetch_add(1, std::memory_order_relaxed);
+          if (!accept_paused_) {
+            ::epoll_ctl(epoll_, EPOLL_CTL_DEL, listener_, nullptr);
+            accept_paused_ = true;
+            resume_accept_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+          }
+        }
+        return;  // EAGAIN: nothing more to accept (another loop may have taken it).
+      }
+      stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+      Result<Connection> conn = Connection::server(config_);
+      if (!conn.ok()) {
+        stats_.failures.fetch_add(1, std::memory_order_relaxed);
+        ::close(fd);
+        continue;
+      }
+      auto* c = new LiveConnection(fd, std::move(*conn));
+      c->events = EPOLLIN;
+      epoll_event ev{};
+      ev.events = c->events;
+      ev.data.ptr = c;
+      if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        stats_.failures.fetch_add(1, std::memory_order_relaxed);
+        ::close(fd);
+        delete c;
+        continue;
+      }
+      c->index = static_cast<uint32_t>(connections_.size());
+      connections_.push_back(c);
+      int64_t now_open = stats_.current.fetch_add(1, std::memory_order_relaxed) + 1;
+      int64_t peak = stats_.peak.load(std::memory_order_relaxed);
+      while (now_open > peak &&
+             !stats_.peak.compare_exchange_weak(peak, now_open, std::memory_order_relaxed)) {
+      }
+    }
+  }
+
+  enum class End { kOpen, kClean, kUnclean, kFailed };
+
+  void handle(LiveConnection& c, uint32_t events) {
+    End end = End::kOpen;
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 && (c.events & EPOLLIN) != 0) {
+      end = on_readable(c);
+    }
+    if (end == End::kOpen) {
+      end = flush(c);
+    }
+    if (end == End::kOpen && (events & (EPOLLHUP | EPOLLERR)) != 0 && (c.events & EPOLLIN) == 0) {
+      // Reading is paused (output backlog) but the transport is gone.
+      end = c.handshake_counted ? End::kUnclean : End::kFailed;
+    }
+    if (end != End::kOpen) {
+      finish(c, end);
+    }
+  }
+
+  End on_readable(LiveConnection& c) {
+    for (int i = 0; i < kReadsPerEvent; ++i) {
+      ssize_t n = ::recv(c.fd, in_.data(), in_.size(), 0);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          return End::kOpen;
+        }
+        return End::kFailed;
+      }
+      if (n == 0) {
+        if (c.tls.peer_closed()) {
+          return End::kClean;
+        }
+        return c.handshake_counted ? End::kUnclean : End::kFailed;
+      }
+      Status s = c.tls.receive(std::span<const uint8_t>(in_.data(), static_cast<size_t>(n)));
+      if (!s.ok()) {
+        // Send the alert if the socket takes it at once; the connection is over either way.
+        flush(c);
+        return End::kFailed;
+      }
+      if (!c.handshake_counted && !c.tls.is_handshaking()) {
+        c.handshake_counted = true;
+        stats_.handshakes.fetch_add(1, std::memory_order_relaxed);
+      }
+      // The echo: everything readable goes straight back.
+      while (c.tls.readable() > 0) {
+        size_t got = c.tls.read(plain_);
+        if (!c.tls.write(std::span<const uint8_t>(plain_.data(), got)).ok()) {
+          return End::kFailed;
+        }
+      }
+      if (c.tls.peer_closed() && c.tls.state() != ConnectionState::kClosed) {
+        c.tls.close();  // answer the client's close_notify with ours
+      }
+      if (c.tls.output().size() > kMaxPendingOutput ||
+          static_cast<size_t>(n) < in_.size()) {
+        return End::kOpen;  // drained for now, or too much waiting to go out
+      }
+    }
+    return End::kOpen;
+  }
+
+  // flush sends output() as far as the socket takes it and sets the epoll interest to match.
+  End flush(LiveConnection& c) {
+    bool blocked = false;
+    while (c.tls.wants_write()) {
+      std::span<const uint8_t> out = c.tls.output();
+      ssize_t n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          blocked = true;
+          break;
+        }
+        // A client that closed right after its close_notify may reset before ours arrives.
+        return c.tls.peer_closed() ? End::kClean : End::kFailed;
+      }
+      c.tls.consume_output(static_cast<size_t>(n));
+    }
+    ConnectionState state = c.tls.state();
+    if (!blocked && state == ConnectionState::kClosed) {
+      return End::kClean;
+    }
+    if (!blocked && state == ConnectionState::kFailed) {
+      return End::kFailed;
+    }
+    uint32_t want = (c.tls.output().size() > kMaxPendingOutput ? 0u : EPOLLIN) |
+                    (blocked ? EPOLLOUT : 0u);
+    if (want != c.events) {
+      epoll_event ev{};
+      ev.events = want;
+      ev.data.ptr = &c;
+      if (::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev) != 0) {
+        return End::kFailed;
+      }
+      c.events = want;
+    }
+    return End::kOpen;
+  }
+
+  void finish(LiveConnection& c, End end) {
+    switch (end) {
+      case End::kClean:
+        stats_.closed_clean.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case End::kUnclean:
+        stats_.closed_unclean.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case End::kFailed:
+        stats_.failures.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case End::kOpen:
+        return;
+    }
+    stats_.current.fetch_sub(1, std::memory_order_relaxed);
+    ::close(c.fd);  // also removes it from the epoll set
+    // Swap-remove: `index` is kept equal to the position in connections_.
+    LiveConnection* last = connections_.back();
+    connections_[c.index] = last;
+    last->index = c.index;
+    connections_.pop_back();
+    delete &c;
+  }
+
+  int listener_;
+  bool exclusive_;
+  std::shared_ptr<const ServerConfig> config_;
+  Stats& stats_;
+  int epoll_ = -1;
+  bool accept_paused_ = false;
+  std::chrono::steady_clock::time_point resume_accept_;
+  std::vector<LiveConnection*> connections_;
+  // Buffers shared by every connection of the loop: per-connection state stays small.
+  std::vector<uint8_t> in_ = std::vector<uint8_t>(kBufferSize);
+  std::vector<uint8_t> plain_ = std::vector<uint8_t>(kBufferSize);
+};
+
+// raise_file_limit raises RLIMIT_NOFILE to its hard limit and says what it got.
+void raise_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    return;
+  }
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlim_t old = lim.rlim_cur;
+    lim.rlim_cur = lim.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &lim) == 0) {
+      report("raised the open file limit from " + std::to_string(old) + " to " +
+             std::to_string(lim.rlim_cur));
+      return;
+    }
+    lim.rlim_cur = old;
+  }
+  report("open file limit: " + std::to_string(lim.rlim_cur));
+}
+
+int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& config,
+                     unsigned threads, double max_seconds) {
+  int flags = ::fcntl(listener, F_GETFL);
+  if (flags < 0 || ::fcntl(listener, F_SETFL, flags | O_NONBLOCK) != 0) {
+    report(std::string("fcntl: ") + std::strerror(errno));
+    return 1;
+  }
+  // listen_tcp's backlog suits one connection at a time; a second listen() raises it (the
+  // kernel caps it at net.core.somaxconn).
+  ::listen(listener, kListenBacklog);
+
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  ::sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  if (max_seconds > 0) {
+    deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double>(max_seconds));
+  }
+  report("concurrent mode: " + std::to_string(threads) + " event loop" +
+         (threads == 1 ? "" : "s") + ", echo");
+
+  Stats stats;
+  std::vector<std::unique_ptr<EventLoop>> loops;
+  for (unsigned i = 0; i < threads; ++i) {
+    loops.push_back(std::make_unique<EventLoop>(listener, threads > 1, config, stats));
+  }
+  std::atomic<bool> loop_failed{false};
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) {
+    workers.emplace_back([&, i] {
+      if (!loops[i]->run(deadline)) {
+        loop_failed.store(true);
+        g_stop.store(true);
+      }
+    });
+  }
+  if (!loops[0]->run(deadline)) {
+    loop_failed.store(true);
+    g_stop.store(true);
+  }
+  g_stop.store(true);  // the deadline passed in this loop: stop the others too
+  for (std::thread& t : workers) {
+    t.join();
+  }
+  size_t still_open = 0;
+  for (const auto& loop : loops) {
+    still_open += loop->open();
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                       .count();
+  uint64_t rss = proc_status_kb("VmRSS");
+  uint64_t hwm = proc_status_kb("VmHWM");
+  loops.clear();
+  ::close(listener);
+  std::fprintf(stderr,
+               "glasstls server: stats: accepted=%llu handshakes=%llu failures=%llu "
+               "closed_clean=%llu closed_unclean=%llu open_at_stop=%zu peak_concurrent=%lld "
+               "accept_errors=%llu threads=%u seconds=%.1f rss_kb=%llu peak_rss_kb=%llu\n",
+               static_cast<unsigned long long>(stats.accepted.load()),
+               static_cast<unsigned long long>(stats.handshakes.load()),
+               static_cast<unsigned long long>(stats.failures.load()),
+               static_cast<unsigned long long>(stats.closed_clean.load()),
+               static_cast<unsigned long long>(stats.closed_unclean.load()), still_open,
+               static_cast<long long>(stats.peak.load()),
+               static_cast<unsigned long long>(stats.accept_errors.load()), threads, seconds,
+               static_cast<unsigned long long>(rss), static_cast<unsigned long long>(hwm));
+  std::fflush(stderr);
+  return loop_failed.load() ? 1 : 0;
+}
+
 }  // namespace
 
 int server_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--cert",   "--key",          "--host",    "--port",  "--alpn",
                      "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog",
-                     "--verify-client", "--html"};
+                     "--verify-client", "--html", "--threads", "--max-seconds"};
   spec.flags = {"--echo", "--www", "--once", "--key-update", "--require-client-cert", "--trace",
-                "--help", "-h"};
+                "--concurrent", "--help", "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -256,6 +684,41 @@ int server_main(int argc, char** argv) {
   }
   if (args->has("--echo") && args->has("--www")) {
     report("--echo and --www exclude each other");
+    return 2;
+  }
+  bool concurrent = args->has("--concurrent");
+  unsigned threads = 1;
+  double max_seconds = 0;
+  if (concurrent) {
+    for (const char* excluded : {"--www", "--once", "--key-update", "--trace", "--html"}) {
+      if (args->has(excluded)) {
+        report(std::string("--concurrent does not support ") + excluded);
+        return 2;
+      }
+    }
+    if (!args->has("--echo")) {
+      report("--concurrent needs --echo (the service it runs)");
+      return 2;
+    }
+    if (auto v = args->value("--threads")) {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || n < 1 || n > 256) {
+        report("--threads needs a number from 1 to 256, got \"" + *v + "\"");
+        return 2;
+      }
+      threads = static_cast<unsigned>(n);
+    }
+    if (auto v = args->value("--max-seconds")) {
+      char* end = nullptr;
+      max_seconds = std::strtod(v->c_str(), &end);
+      if (v->empty() || *end != '\0' || !(max_seconds > 0)) {
+        report("--max-seconds needs a positive number, got \"" + *v + "\"");
+        return 2;
+      }
+    }
+  } else if (args->has("--threads") || args->has("--max-seconds")) {
+    report("--threads and --max-seconds need --concurrent");
     return 2;
   }
   ServerOptions options;
@@ -348,6 +811,9 @@ int server_main(int argc, char** argv) {
     return 1;
   }
 
+  if (concurrent) {
+    raise_file_limit();
+  }
   std::string host = args->value("--host").value_or("127.0.0.1");
   std::string port = args->value("--port").value_or("4433");
   uint16_t bound_port = 0;
@@ -360,6 +826,9 @@ int server_main(int argc, char** argv) {
   std::fprintf(stderr, "listening on %s:%u\n", shown_host.c_str(),
                static_cast<unsigned>(bound_port));
   std::fflush(stderr);
+  if (concurrent) {
+    return serve_concurrent(listener, *config, threads, max_seconds);
+  }
 
   bool once = args->has("--once");
   for (;;) {
