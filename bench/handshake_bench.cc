@@ -39,7 +39,7 @@
 namespace glasstls::bench {
 namespace {
 
-constexpr double kMinTime = 0.25;
+constexpr double kMinTime = 0.2;
 
 void handshake_glasstls(benchmark::State& state, KeyKind kind, bool hrr) {
   Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm, hrr);

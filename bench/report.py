@@ -131,8 +131,9 @@ def main():
     for name in runs:
         for field in FIELDS:
             r.stat(name, field)
-    spreads = sorted(s["spread_pct"] for s in r.summary.values()
-                     if s is not None and s["n"] > 1)
+    spread_by_figure = sorted((s["spread_pct"], k) for k, s in r.summary.items()
+                              if s is not None and s["n"] > 1)
+    spreads = [x for x, _ in spread_by_figure]
     reps = max((len(v) for v in runs.values()), default=1)
     machine = {
         "nproc": os.cpu_count(),
@@ -158,8 +159,9 @@ def main():
     if spreads:
         out.append(f"Noise: medians of {reps} repetitions (CPU time of the single benchmark "
                    f"thread). Spread = (max - min) / median of the repetitions: median "
-                   f"{statistics.median(spreads):.1f}%, worst {spreads[-1]:.1f}% over "
-                   f"{len(spreads)} figures. The 'spread' column is the worst cell of its row.")
+                   f"{statistics.median(spreads):.1f}%, worst {spreads[-1]:.1f}% "
+                   f"({spread_by_figure[-1][1].replace('|', ' ')}) over {len(spreads)} figures. "
+                   f"The 'spread' column is the worst cell of its row.")
     else:
         out.append("Noise: one repetition only, no spread.")
     out.append("")

@@ -172,13 +172,17 @@ void openssl_verify(benchmark::State& state, crypto::KeyType type) {
 }
 
 BENCHMARK_CAPTURE(glasstls_verify, p256, crypto::KeyType::kEcdsaP256)
-    ->Name("x509_verify_chain/ecdsa_p256/glasstls");
+    ->Name("x509_verify_chain/ecdsa_p256/glasstls")
+    ->MinTime(0.2);
 BENCHMARK_CAPTURE(openssl_verify, p256, crypto::KeyType::kEcdsaP256)
-    ->Name("x509_verify_chain/ecdsa_p256/openssl");
+    ->Name("x509_verify_chain/ecdsa_p256/openssl")
+    ->MinTime(0.2);
 BENCHMARK_CAPTURE(glasstls_verify, rsa2048, crypto::KeyType::kRsa)
-    ->Name("x509_verify_chain/rsa2048/glasstls");
+    ->Name("x509_verify_chain/rsa2048/glasstls")
+    ->MinTime(0.2);
 BENCHMARK_CAPTURE(openssl_verify, rsa2048, crypto::KeyType::kRsa)
-    ->Name("x509_verify_chain/rsa2048/openssl");
+    ->Name("x509_verify_chain/rsa2048/openssl")
+    ->MinTime(0.2);
 
 }  // namespace
 }  // namespace glasstls::bench
