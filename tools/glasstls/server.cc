@@ -272,7 +272,8 @@ struct Stats {
   std::atomic<uint64_t> failures{0};
   // closed_clean: close_notify both ways.
   std::atomic<uint64_t> closed_clean{0};
-  // closed_unclean: the transport ended after the handshake without the peer's close_notify.
+  // closed_unclean: the transport ended (EOF or reset) after the handshake without the peer's
+  // close_notify.
   std::atomic<uint64_t> closed_unclean{0};
   std::atomic<uint64_t> accept_errors{0};
   std::atomic<int64_t> current{0};
@@ -447,7 +448,8 @@ class EventLoop {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
           return End::kOpen;
         }
-        return End::kFailed;
+        // A reset after the handshake is a truncation (no close_notify), before it a failure.
+        return c.handshake_counted ? End::kUnclean : End::kFailed;
       }
       if (n == 0) {
         if (c.tls.peer_closed()) {
@@ -498,7 +500,10 @@ class EventLoop {
           break;
         }
         // A client that closed right after its close_notify may reset before ours arrives.
-        return c.tls.peer_closed() ? End::kClean : End::kFailed;
+        if (c.tls.peer_closed()) {
+          return End::kClean;
+        }
+        return c.handshake_counted ? End::kUnclean : End::kFailed;
       }
       c.tls.consume_output(static_cast<size_t>(n));
     }
