@@ -2,7 +2,7 @@
 // benchmarks (built only when CMake found gnutls.pc: GLASSTLS_BENCH_HAVE_GNUTLS).
 //
 // handshake/<key>/gnutls and throughput/aes128gcm/<size>/gnutls mirror the glasstls/OpenSSL
-// benchmarks of the same name. The two sessions talk through a MemLink (common.h) with
+// benchmarks of the same name. The two sessions talk through a MemLink (peer_common.h) with
 // gnutls_transport_set_push_function/pull_function. Same chain (leaf + CA, imported from DER),
 // same key (imported from the unencrypted PKCS#8 DER), priority string
 // NONE:+VERS-TLS1.3:+AES-128-GCM:+AEAD:+SIGN-ALL:+GROUP-X25519:+COMP-NULL:+CTYPE-X509, SNI
@@ -146,7 +146,8 @@ gnutls_session_t new_session(const GnutlsContexts& ctx, Endpoint* e, bool is_cli
                             GNUTLS_NONBLOCK),
         "gnutls_init");
   e->session = s;
-  check(gnutls_priority_set(s, is_client ? ctx.client_priority : ctx.server_priority), "gnutls_priority_set");
+  check(gnutls_priority_set(s, is_client ? ctx.client_priority : ctx.server_priority),
+        "gnutls_priority_set");
   check(gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
                                is_client ? ctx.client_cred : ctx.server_cred),
         "gnutls_credentials_set");

@@ -238,7 +238,8 @@ def main():
         rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s")] +
                     [fmt(r.med(o, "bytes_per_second"), "MB/s") for o in others] +
                     [r.ratio(g, o, "bytes_per_second", p) for o, (p, _) in zip(others, peers)] +
-                    [fmt(ceil, "MB/s"), "-" if gb is None or not ceil else f"{100 * gb / ceil:.0f}%",
+                    [fmt(ceil, "MB/s"),
+                     "-" if gb is None or not ceil else f"{100 * gb / ceil:.0f}%",
                      r.spread((g, "bytes_per_second"),
                               *[(o, "bytes_per_second") for o in others])])
     if rows:

@@ -2,11 +2,12 @@
 // benchmarks (built only when CMake found wolfssl.pc: GLASSTLS_BENCH_HAVE_WOLFSSL).
 //
 // handshake/<key>/wolfssl, handshake_hrr/<key>/wolfssl and throughput/aes128gcm/<size>/wolfssl
-// mirror the glasstls/OpenSSL benchmarks of the same name. The two wolfSSL objects talk through
-// a MemLink (common.h) with wolfSSL_SSLSetIORecv/IOSend callbacks. Same chain (leaf + CA as
-// DER), same PKCS#8 key, TLS 1.3 only, TLS13-AES128-GCM-SHA256 only, one X25519 key share,
-// SNI localhost, no session tickets (wolfSSL_CTX_no_ticket_TLSv13) and no session cache. The
-// client does not verify the chain (WOLFSSL_VERIFY_NONE); it still checks CertificateVerify.
+// mirror the glasstls/OpenSSL benchmarks of the same name. The two wolfSSL objects talk
+// through a MemLink (peer_common.h) with wolfSSL_CTX_SetIORecv/SetIOSend callbacks. Same chain
+// (leaf + CA as DER), same PKCS#8 key, TLS 1.3 only, TLS13-AES128-GCM-SHA256 only, one X25519
+// key share, SNI localhost, no session tickets (wolfSSL_CTX_no_ticket_TLSv13) and no session
+// cache. The client does not verify the chain (WOLFSSL_VERIFY_NONE); it still checks
+// CertificateVerify.
 //
 // Debian's libwolfssl (5.5.4) has TLS 1.3, X25519, AES-GCM and RSA-PSS, but is built without
 // AES-NI (WOLFSSL_AESNI) and without the assembly SP ECC/RSA code (WOLFSSL_HAVE_SP_*): its
