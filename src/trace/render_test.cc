@@ -1,5 +1,6 @@
 // render_test.cc: the text, JSON and HTML trace renderers over a hand-built connection.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
@@ -79,9 +80,11 @@ PythonResult RunPython(const std::string& input, const std::string& program) {
     return result;
   }
   result.available = true;
+  // ctest runs tests as parallel processes: the file names carry the process id.
   const std::string dir = ::testing::TempDir();
-  const std::string in_path = dir + "/glasstls_render_input.json";
-  const std::string py_path = dir + "/glasstls_render_check.py";
+  const std::string tag = std::to_string(::getpid());
+  const std::string in_path = dir + "/glasstls_render_input_" + tag + ".json";
+  const std::string py_path = dir + "/glasstls_render_check_" + tag + ".py";
   std::ofstream(in_path, std::ios::binary) << input;
   std::ofstream(py_path, std::ios::binary) << program;
   const std::string command = "python3 " + py_path + " < " + in_path + " 2>&1";
@@ -95,6 +98,8 @@ PythonResult RunPython(const std::string& input, const std::string& program) {
     result.output.append(buffer, n);
   }
   result.status = pclose(pipe);
+  std::remove(in_path.c_str());
+  std::remove(py_path.c_str());
   return result;
 }
 
