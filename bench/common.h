@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "crypto/provider.h"
@@ -53,6 +54,42 @@ void heap_reset_peak();
 // openssl_hooks_installed is false when CRYPTO_set_mem_functions was refused (OpenSSL had
 // already allocated); OpenSSL's bytes are then not counted.
 bool openssl_hooks_installed();
+
+// HeapSide names the side of a pair that heap blocks are charged to.
+enum class HeapSide : uint8_t { kNone = 0, kClient = 1, kServer = 2 };
+
+// heap_set_side makes `side` the current side and returns the previous one. While per-side
+// accounting is on, every block allocated while a side is current is charged to that side, and
+// its free is charged back to it, whichever side (or none) is current then.
+HeapSide heap_set_side(HeapSide side);
+// heap_sides_begin zeroes the per-side figures and starts per-side accounting;
+// heap_sides_end stops it. Blocks allocated before heap_sides_begin() are charged to no side.
+void heap_sides_begin();
+void heap_sides_end();
+// heap_side_current is the number of live bytes charged to `side`; heap_side_peak its highest
+// value since heap_sides_begin().
+int64_t heap_side_current(HeapSide side);
+int64_t heap_side_peak(HeapSide side);
+
+// HeapSideScope makes a side current for its lifetime.
+class HeapSideScope {
+ public:
+  explicit HeapSideScope(HeapSide side) : previous_(heap_set_side(side)) {}
+  ~HeapSideScope() { heap_set_side(previous_); }
+  HeapSideScope(const HeapSideScope&) = delete;
+  HeapSideScope& operator=(const HeapSideScope&) = delete;
+
+ private:
+  HeapSide previous_;
+};
+
+// on_side runs `f` as one of `side`'s calls: its CPU time goes to `timer` and, while per-side
+// accounting is on, its heap blocks to `side`.
+template <typename F>
+auto on_side(SideTimer& timer, HeapSide side, F&& f) {
+  HeapSideScope scope(side);
+  return timer.time(std::forward<F>(f));
+}
 
 // ---- Keys and certificates ----
 
@@ -199,12 +236,15 @@ struct GlasstlsPair {
 };
 
 // pump passes `from`'s output to `to`; returns false if `to` failed. The span handed to
-// receive() points into `from`'s buffer, which stays valid until consume_output().
-inline bool pump(Connection& from, Connection& to, SideTimer* to_timer) {
+// receive() points into `from`'s buffer, which stays valid until consume_output(). The
+// receive() call is charged to `to_timer` (if not null) and its heap blocks to `to_side`.
+inline bool pump(Connection& from, Connection& to, SideTimer* to_timer,
+                 HeapSide to_side = HeapSide::kNone) {
   auto out = from.output();
   if (out.empty()) {
     return true;
   }
+  HeapSideScope scope(to_side);
   bool ok;
   if (to_timer != nullptr) {
     ok = to_timer->time([&] { return to.receive(out).ok(); });
@@ -216,7 +256,7 @@ inline bool pump(Connection& from, Connection& to, SideTimer* to_timer) {
 }
 
 // glasstls_handshake creates a pair and completes its handshake, charging each side's calls to
-// its timer (either may be null). Dies on failure.
+// its timer (either may be null) and their heap blocks to that side. Dies on failure.
 inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_timer,
                                        SideTimer* server_timer,
                                        std::shared_ptr<TraceObserver> observer = nullptr,
@@ -225,14 +265,14 @@ inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_tim
   SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
   SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
   GlasstlsPair pair;
-  ct.time([&] {
+  on_side(ct, HeapSide::kClient, [&] {
     auto c = Connection::client(cfg.client, "localhost", observer, trace_options);
     if (!c.ok()) {
       die("Connection::client: " + c.error().to_string());
     }
     pair.client.emplace(std::move(c).value());
   });
-  st.time([&] {
+  on_side(st, HeapSide::kServer, [&] {
     auto s = Connection::server(cfg.server);
     if (!s.ok()) {
       die("Connection::server: " + s.error().to_string());
@@ -243,7 +283,8 @@ inline GlasstlsPair glasstls_handshake(const Configs& cfg, SideTimer* client_tim
     pair.server.emplace(std::move(s).value());
   });
   for (int round = 0; round < 16; round++) {
-    if (!pump(*pair.client, *pair.server, &st) || !pump(*pair.server, *pair.client, &ct)) {
+    if (!pump(*pair.client, *pair.server, &st, HeapSide::kServer) ||
+        !pump(*pair.server, *pair.client, &ct, HeapSide::kClient)) {
       break;
     }
     if (pair.client->output().empty() && pair.server->output().empty()) {
@@ -327,16 +368,17 @@ struct OpensslPair {
 };
 
 // openssl_handshake creates a pair and completes its handshake, charging each side's calls to
-// its timer (either may be null). `bio_size` is the size of each BIO pair buffer (0: OpenSSL's
-// default of 17 KiB). Dies on failure.
+// its timer (either may be null) and their heap blocks to that side; the BIO pair, made
+// between the sides' calls, is charged to neither. `bio_size` is the size of each BIO pair buffer
+// (0: OpenSSL's default of 17 KiB). Dies on failure.
 inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* client_timer,
                                      SideTimer* server_timer, size_t bio_size = 0) {
   SideTimer unused_c, unused_s;
   SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
   SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
   OpensslPair pair;
-  pair.client = ct.time([&] { return SSL_new(ctx.client); });
-  pair.server = st.time([&] { return SSL_new(ctx.server); });
+  pair.client = on_side(ct, HeapSide::kClient, [&] { return SSL_new(ctx.client); });
+  pair.server = on_side(st, HeapSide::kServer, [&] { return SSL_new(ctx.server); });
   if (pair.client == nullptr || pair.server == nullptr) {
     die("SSL_new failed");
   }
@@ -345,12 +387,12 @@ inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* clie
   if (BIO_new_bio_pair(&client_bio, bio_size, &server_bio, bio_size) != 1) {
     die("BIO_new_bio_pair failed");
   }
-  ct.time([&] {
+  on_side(ct, HeapSide::kClient, [&] {
     SSL_set_bio(pair.client, client_bio, client_bio);
     SSL_set_connect_state(pair.client);
     SSL_set_tlsext_host_name(pair.client, "localhost");
   });
-  st.time([&] {
+  on_side(st, HeapSide::kServer, [&] {
     SSL_set_bio(pair.server, server_bio, server_bio);
     SSL_set_accept_state(pair.server);
   });
@@ -358,7 +400,7 @@ inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* clie
   bool server_done = false;
   for (int round = 0; round < 32 && !(client_done && server_done); round++) {
     if (!client_done) {
-      int r = ct.time([&] { return SSL_do_handshake(pair.client); });
+      int r = on_side(ct, HeapSide::kClient, [&] { return SSL_do_handshake(pair.client); });
       if (r == 1) {
         client_done = true;
       } else if (int e = SSL_get_error(pair.client, r);
@@ -367,7 +409,7 @@ inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* clie
       }
     }
     if (!server_done) {
-      int r = st.time([&] { return SSL_do_handshake(pair.server); });
+      int r = on_side(st, HeapSide::kServer, [&] { return SSL_do_handshake(pair.server); });
       if (r == 1) {
         server_done = true;
       } else if (int e = SSL_get_error(pair.server, r);

@@ -7,11 +7,18 @@
 // that runs before any C++ static initializer of the program. C++ allocations (glasstls's own,
 // and the standard library's) are counted by replacing the global operator new and delete. Both
 // count malloc_usable_size, so realloc and unsized delete need no size header.
+//
+// Per-side accounting (memory_bench.cc): between heap_sides_begin() and heap_sides_end(), every
+// block allocated while a side is marked current (HeapSideScope, common.h) is charged to that
+// side and remembered in an owner table, so that its free is charged back to the same side
+// whoever frees it and whenever. The table lives in untracked malloc memory and is consulted only
+// while per-side accounting is on: the timed benchmarks pay one predictable branch per call.
 
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
@@ -27,18 +34,140 @@ int64_t g_current = 0;
 int64_t g_peak = 0;
 bool g_openssl_hooks = false;
 
+using glasstls::bench::HeapSide;
+constexpr int kSides = 3;  // HeapSide::kNone, kClient, kServer.
+
+HeapSide g_side = HeapSide::kNone;
+bool g_sides_on = false;
+int64_t g_side_current[kSides] = {};
+int64_t g_side_peak[kSides] = {};
+
+// OwnerTable maps each block charged to a side to that side: open addressing with linear
+// probing, keyed by the block address (never 0), deleted with backward shifting so that no
+// tombstones build up. Its storage comes from std::calloc, which the counters do not see.
+class OwnerTable {
+ public:
+  void clear() {
+    if (slots_ != nullptr) {
+      std::fill(slots_, slots_ + capacity_, Slot{});
+    }
+    size_ = 0;
+  }
+  void insert(void* p, HeapSide side) {
+    if ((size_ + 1) * 2 > capacity_) {
+      grow();
+    }
+    place(Slot{reinterpret_cast<uintptr_t>(p), side});
+    size_++;
+  }
+  // take removes `p` and returns its side, or kNone if `p` is not charged to a side.
+  HeapSide take(void* p) {
+    if (size_ == 0) {
+      return HeapSide::kNone;
+    }
+    const uintptr_t key = reinterpret_cast<uintptr_t>(p);
+    size_t i = index(key);
+    while (slots_[i].key != 0) {
+      if (slots_[i].key == key) {
+        HeapSide side = slots_[i].side;
+        erase_at(i);
+        size_--;
+        return side;
+      }
+      i = (i + 1) & (capacity_ - 1);
+    }
+    return HeapSide::kNone;
+  }
+
+ private:
+  struct Slot {
+    uintptr_t key = 0;
+    HeapSide side = HeapSide::kNone;
+  };
+  size_t index(uintptr_t key) const {
+    // Fibonacci hashing of the address; heap blocks are 16-byte aligned.
+    return static_cast<size_t>(((key >> 4) * 0x9E3779B97F4A7C15ull) >> 20) & (capacity_ - 1);
+  }
+  void place(Slot s) {
+    size_t i = index(s.key);
+    while (slots_[i].key != 0) {
+      i = (i + 1) & (capacity_ - 1);
+    }
+    slots_[i] = s;
+  }
+  void erase_at(size_t hole) {
+    // Move back every later entry of the run whose home slot is not after the hole.
+    size_t j = hole;
+    for (;;) {
+      j = (j + 1) & (capacity_ - 1);
+      if (slots_[j].key == 0) {
+        break;
+      }
+      size_t home = index(slots_[j].key);
+      // slots_[j] may fill the hole if its home is cyclically outside (hole, j].
+      bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+      if (movable) {
+        slots_[hole] = slots_[j];
+        hole = j;
+      }
+    }
+    slots_[hole] = Slot{};
+  }
+  void grow() {
+    Slot* old = slots_;
+    size_t old_capacity = capacity_;
+    capacity_ = capacity_ == 0 ? (size_t{1} << 14) : capacity_ * 2;
+    slots_ = static_cast<Slot*>(std::calloc(capacity_, sizeof(Slot)));
+    if (slots_ == nullptr) {
+      std::abort();
+    }
+    for (size_t i = 0; i < old_capacity; i++) {
+      if (old[i].key != 0) {
+        place(old[i]);
+      }
+    }
+    std::free(old);
+  }
+
+  Slot* slots_ = nullptr;
+  size_t capacity_ = 0;  // A power of two, or 0 before the first insert.
+  size_t size_ = 0;
+};
+
+OwnerTable g_owners;
+
+inline void side_add(HeapSide side, int64_t n) {
+  int i = static_cast<int>(side);
+  g_side_current[i] += n;
+  if (g_side_current[i] > g_side_peak[i]) {
+    g_side_peak[i] = g_side_current[i];
+  }
+}
+
 inline void count_alloc(void* p) {
   if (p != nullptr) {
-    g_current += static_cast<int64_t>(malloc_usable_size(p));
+    int64_t n = static_cast<int64_t>(malloc_usable_size(p));
+    g_current += n;
     if (g_current > g_peak) {
       g_peak = g_current;
+    }
+    if (g_sides_on && g_side != HeapSide::kNone) {
+      g_owners.insert(p, g_side);
+      side_add(g_side, n);
     }
   }
 }
 
 inline void count_free(void* p) {
   if (p != nullptr) {
-    g_current -= static_cast<int64_t>(malloc_usable_size(p));
+    int64_t n = static_cast<int64_t>(malloc_usable_size(p));
+    g_current -= n;
+    if (g_sides_on) {
+      HeapSide owner = g_owners.take(p);
+      if (owner != HeapSide::kNone) {
+        g_side_current[static_cast<int>(owner)] -= n;
+      }
+    }
   }
 }
 
@@ -64,11 +193,23 @@ void* openssl_realloc(void* p, size_t n, const char* /*file*/, int /*line*/) {
     return nullptr;
   }
   int64_t old_size = static_cast<int64_t>(malloc_usable_size(p));
+  // The resized block stays with the side that owned it (or, if none, goes to the current one).
+  HeapSide owner = g_sides_on ? g_owners.take(p) : HeapSide::kNone;
   void* q = std::realloc(p, n);
-  if (q != nullptr) {
-    g_current -= old_size;
-    count_alloc(q);
+  if (q == nullptr) {
+    if (owner != HeapSide::kNone) {
+      g_owners.insert(p, owner);  // realloc failed: `p` is untouched and still owned.
+    }
+    return nullptr;
   }
+  g_current -= old_size;
+  HeapSide current = g_side;
+  if (owner != HeapSide::kNone) {
+    g_side_current[static_cast<int>(owner)] -= old_size;
+    g_side = owner;
+  }
+  count_alloc(q);
+  g_side = current;
   return q;
 }
 
@@ -107,6 +248,29 @@ int64_t heap_current() { return g_current; }
 int64_t heap_peak() { return g_peak; }
 void heap_reset_peak() { g_peak = g_current; }
 bool openssl_hooks_installed() { return g_openssl_hooks; }
+
+HeapSide heap_set_side(HeapSide side) {
+  HeapSide previous = g_side;
+  g_side = side;
+  return previous;
+}
+
+void heap_sides_begin() {
+  g_owners.clear();
+  for (int i = 0; i < kSides; i++) {
+    g_side_current[i] = 0;
+    g_side_peak[i] = 0;
+  }
+  g_sides_on = true;
+}
+
+void heap_sides_end() {
+  g_sides_on = false;
+  g_owners.clear();
+}
+
+int64_t heap_side_current(HeapSide side) { return g_side_current[static_cast<int>(side)]; }
+int64_t heap_side_peak(HeapSide side) { return g_side_peak[static_cast<int>(side)]; }
 
 }  // namespace glasstls::bench
 
