@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -54,7 +55,12 @@ class Hash {
   virtual Result<Secret> hkdf_expand(ByteView prk, ByteView info, size_t len) const = 0;
 };
 
-// AeadKey is one direction's AEAD key, ready for many records. seal and open work in place.
+// AeadKey is one direction's AEAD key, ready for many records. seal and open work in place;
+// seal_record and open_into read from one buffer and write to another, so a record can be
+// sealed straight from the caller's plaintext and opened straight into its destination.
+//
+// Buffers passed as input and output to one call must either be the same bytes (in place) or
+// not overlap at all; a partial overlap is undefined.
 class AeadKey {
  public:
   virtual ~AeadKey() = default;
@@ -65,6 +71,38 @@ class AeadKey {
   // open decrypts `in_out` in place and checks `tag`. On a bad tag it fails with alert
   // bad_record_mac and the contents of `in_out` are unspecified.
   virtual Status open(ByteView nonce, ByteView aad, std::span<uint8_t> in_out, ByteView tag) = 0;
+
+  // seal_record encrypts `content` followed by the one byte `inner_type` (a TLSInnerPlaintext
+  // without padding, RFC 8446 section 5.2) into `out`, which must be content.size() + 1 bytes,
+  // and writes the tag (tag_len bytes) to `tag`. `content` is only read. Fails only on an
+  // internal error (including a wrong `out` size); `out` is then unspecified.
+  // The default copies `content` into `out` and seals in place; providers override it to do
+  // the copy and the encryption in one pass.
+  virtual Status seal_record(ByteView nonce, ByteView aad, ByteView content, uint8_t inner_type,
+                             std::span<uint8_t> out, std::span<uint8_t> tag) {
+    if (out.size() != content.size() + 1) {
+      return internal_error("AEAD seal_record output is not the content plus one byte");
+    }
+    if (!content.empty() && out.data() != content.data()) {
+      std::memmove(out.data(), content.data(), content.size());
+    }
+    out[content.size()] = inner_type;
+    return seal(nonce, aad, out, tag);
+  }
+  // open_into decrypts `ciphertext` into `out` (ciphertext.size() bytes; it may be `ciphertext`
+  // itself) and checks `tag`. `ciphertext` is only read, unless `out` is the same bytes. On a
+  // bad tag it fails with alert bad_record_mac and the contents of `out` are unspecified.
+  // The default copies `ciphertext` into `out` and opens in place; providers override it.
+  virtual Status open_into(ByteView nonce, ByteView aad, ByteView ciphertext,
+                           std::span<uint8_t> out, ByteView tag) {
+    if (out.size() != ciphertext.size()) {
+      return internal_error("AEAD open_into output is not the size of the ciphertext");
+    }
+    if (!ciphertext.empty() && out.data() != ciphertext.data()) {
+      std::memmove(out.data(), ciphertext.data(), ciphertext.size());
+    }
+    return open(nonce, aad, out, tag);
+  }
 };
 
 enum class AeadId : uint8_t { kAes128Gcm, kAes256Gcm, kChaCha20Poly1305 };

@@ -17,46 +17,49 @@ Error bad_record_mac(std::string reason) {
 }
 
 // OsslAeadKey keeps one EVP_CIPHER_CTX keyed once; each record re-initialises only the nonce
-// and the direction (EVP_CipherInit_ex2 with no cipher and no key keeps both).
+// and the direction (EVP_CipherInit_ex2 with no cipher and no key keeps both). Both GCM and
+// ChaCha20-Poly1305 take the input in several EVP_CipherUpdate calls, which is how seal_record
+// appends the content type byte without first copying the content next to it.
 class OsslAeadKey final : public AeadKey {
  public:
   explicit OsslAeadKey(CipherCtxPtr ctx) : ctx_(std::move(ctx)) {}
 
   Status seal(ByteView nonce, ByteView aad, std::span<uint8_t> in_out,
               std::span<uint8_t> tag) override {
-    if (nonce.size() != kNonceLen || tag.size() != kTagLen) {
-      return internal_error("AEAD seal needs a 12-byte nonce and a 16-byte tag buffer");
+    return seal_parts(nonce, aad, in_out, {}, in_out.data(), tag);
+  }
+
+  Status seal_record(ByteView nonce, ByteView aad, ByteView content, uint8_t inner_type,
+                     std::span<uint8_t> out, std::span<uint8_t> tag) override {
+    if (out.size() != content.size() + 1) {
+      return internal_error("AEAD seal_record output is not the content plus one byte");
     }
-    if (aad.size() > INT_MAX || in_out.size() > INT_MAX) {
-      return internal_error("AEAD input too long");
-    }
-    int out_len = 0;
-    uint8_t final_block[kTagLen];
-    if (EVP_CipherInit_ex2(ctx_.get(), nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
-        !update(aad, in_out) || EVP_CipherFinal_ex(ctx_.get(), final_block, &out_len) != 1 ||
-        out_len != 0 ||
-        EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kTagLen),
-                            tag.data()) != 1) {
-      return ossl_internal("AEAD seal");
-    }
-    return Ok{};
+    return seal_parts(nonce, aad, content, ByteView(&inner_type, 1), out.data(), tag);
   }
 
   Status open(ByteView nonce, ByteView aad, std::span<uint8_t> in_out, ByteView tag) override {
+    return open_into(nonce, aad, in_out, in_out, tag);
+  }
+
+  Status open_into(ByteView nonce, ByteView aad, ByteView ciphertext, std::span<uint8_t> out,
+                   ByteView tag) override {
     if (nonce.size() != kNonceLen) {
       return internal_error("AEAD open needs a 12-byte nonce");
+    }
+    if (out.size() != ciphertext.size()) {
+      return internal_error("AEAD open_into output is not the size of the ciphertext");
     }
     if (tag.size() != kTagLen) {
       return bad_record_mac("AEAD tag is not 16 bytes");
     }
-    if (aad.size() > INT_MAX || in_out.size() > INT_MAX) {
+    if (aad.size() > INT_MAX || ciphertext.size() > INT_MAX) {
       return internal_error("AEAD input too long");
     }
     // EVP_CTRL_AEAD_SET_TAG only reads the tag; the API takes a non-const pointer.
     if (EVP_CipherInit_ex2(ctx_.get(), nullptr, nullptr, nonce.data(), 0, nullptr) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kTagLen),
                             const_cast<uint8_t*>(tag.data())) != 1 ||
-        !update(aad, in_out)) {
+        !update_aad(aad) || !update(ciphertext, out.data())) {
       return ossl_internal("AEAD open");
     }
     int out_len = 0;
@@ -69,22 +72,44 @@ class OsslAeadKey final : public AeadKey {
   }
 
  private:
-  // update feeds `aad`, then transforms `in_out` in place. Both lengths fit in an int (checked
-  // by the callers).
-  bool update(ByteView aad, std::span<uint8_t> in_out) {
+  // seal_parts encrypts `first` then `second` to `out` (first.size() + second.size() bytes)
+  // and writes the tag.
+  Status seal_parts(ByteView nonce, ByteView aad, ByteView first, ByteView second, uint8_t* out,
+                    std::span<uint8_t> tag) {
+    if (nonce.size() != kNonceLen || tag.size() != kTagLen) {
+      return internal_error("AEAD seal needs a 12-byte nonce and a 16-byte tag buffer");
+    }
+    if (aad.size() > INT_MAX || first.size() > INT_MAX - second.size()) {
+      return internal_error("AEAD input too long");
+    }
     int out_len = 0;
-    if (!aad.empty() && EVP_CipherUpdate(ctx_.get(), nullptr, &out_len, aad.data(),
-                                         static_cast<int>(aad.size())) != 1) {
-      return false;
+    uint8_t final_block[kTagLen];
+    if (EVP_CipherInit_ex2(ctx_.get(), nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
+        !update_aad(aad) || !update(first, out) || !update(second, out + first.size()) ||
+        EVP_CipherFinal_ex(ctx_.get(), final_block, &out_len) != 1 || out_len != 0 ||
+        EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kTagLen),
+                            tag.data()) != 1) {
+      return ossl_internal("AEAD seal");
     }
-    if (!in_out.empty()) {
-      const int n = static_cast<int>(in_out.size());
-      if (EVP_CipherUpdate(ctx_.get(), in_out.data(), &out_len, in_out.data(), n) != 1 ||
-          out_len != n) {
-        return false;
-      }
+    return Ok{};
+  }
+
+  // update_aad feeds the additional data; its length fits in an int (checked by the callers).
+  bool update_aad(ByteView aad) {
+    int out_len = 0;
+    return aad.empty() || EVP_CipherUpdate(ctx_.get(), nullptr, &out_len, aad.data(),
+                                           static_cast<int>(aad.size())) == 1;
+  }
+
+  // update transforms `in` to `out` (in.size() bytes, either `in` itself or not overlapping
+  // it). The length fits in an int (checked by the callers).
+  bool update(ByteView in, uint8_t* out) {
+    if (in.empty()) {
+      return true;
     }
-    return true;
+    int out_len = 0;
+    const int n = static_cast<int>(in.size());
+    return EVP_CipherUpdate(ctx_.get(), out, &out_len, in.data(), n) == 1 && out_len == n;
   }
 
   CipherCtxPtr ctx_;

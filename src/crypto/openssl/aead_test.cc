@@ -1,6 +1,7 @@
 // aead_test.cc: AES-GCM and ChaCha20-Poly1305 of the OpenSSL provider against published vectors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "base/bytes.h"
@@ -150,6 +151,120 @@ TEST(OpenSslProviderAead, RoundTripsEveryAeadIncludingEmptyPlaintext) {
   }
   EXPECT_EQ(p.aes256gcm->key_len(), 32u);
   EXPECT_EQ(p.chacha20poly1305->id(), AeadId::kChaCha20Poly1305);
+}
+
+TEST(OpenSslProviderAead, OutOfPlaceMatchesKnownAnswers) {
+  for (const AeadVector& v : vectors()) {
+    SCOPED_TRACE(v.name);
+    Result<std::unique_ptr<AeadKey>> key = v.aead->new_key(v.key);
+    ASSERT_TRUE(key.ok());
+    // open_into a separate buffer leaves the ciphertext as it was.
+    Bytes out(v.ciphertext.size(), 0xee);
+    ASSERT_TRUE((*key)->open_into(v.nonce, v.aad, v.ciphertext, out, v.tag).ok());
+    EXPECT_EQ(out, v.plaintext);
+    // open_into with `out` the ciphertext itself is the in-place open.
+    Bytes buf = v.ciphertext;
+    ASSERT_TRUE((*key)->open_into(v.nonce, v.aad, buf, buf, v.tag).ok());
+    EXPECT_EQ(buf, v.plaintext);
+    // seal_record of all but the last plaintext byte, with that byte as the type, is the
+    // published ciphertext; the content is only read.
+    const Bytes content(v.plaintext.begin(), v.plaintext.end() - 1);
+    const Bytes content_copy = content;
+    Bytes sealed(v.plaintext.size(), 0xee);
+    Bytes tag(16);
+    ASSERT_TRUE(
+        (*key)->seal_record(v.nonce, v.aad, content, v.plaintext.back(), sealed, tag).ok());
+    EXPECT_EQ(to_hex(sealed), to_hex(v.ciphertext));
+    EXPECT_EQ(to_hex(tag), to_hex(v.tag));
+    EXPECT_EQ(content, content_copy);
+    // seal_record in place: `out` starts with the content.
+    Bytes in_place = content;
+    in_place.push_back(0);
+    ASSERT_TRUE((*key)
+                    ->seal_record(v.nonce, v.aad, ByteView(in_place).first(content.size()),
+                                  v.plaintext.back(), in_place, tag)
+                    .ok());
+    EXPECT_EQ(to_hex(in_place), to_hex(v.ciphertext));
+    EXPECT_EQ(to_hex(tag), to_hex(v.tag));
+  }
+}
+
+TEST(OpenSslProviderAead, OutOfPlaceRoundTripsAndMatchesInPlace) {
+  const CryptoProvider& p = openssl_provider();
+  for (const Aead* aead : {p.aes128gcm, p.aes256gcm, p.chacha20poly1305}) {
+    SCOPED_TRACE(static_cast<int>(aead->id()));
+    Bytes key_bytes(aead->key_len(), 0x24);
+    Result<std::unique_ptr<AeadKey>> key = aead->new_key(key_bytes);
+    ASSERT_TRUE(key.ok());
+    const Bytes nonce(12, 0x09);
+    const Bytes aad = {23, 3, 3, 0x40, 0x11};
+    // Lengths around the block size and the largest TLS record content.
+    for (size_t len : {size_t{0}, size_t{15}, size_t{16}, size_t{17}, size_t{16384}}) {
+      SCOPED_TRACE(len);
+      Bytes content(len);
+      for (size_t i = 0; i < len; i++) {
+        content[i] = static_cast<uint8_t>(i * 13 + 5);
+      }
+      // The in-place seal of content || type is the reference.
+      Bytes reference = content;
+      reference.push_back(23);
+      Bytes reference_tag(16);
+      ASSERT_TRUE((*key)->seal(nonce, aad, reference, reference_tag).ok());
+
+      Bytes sealed(len + 1);
+      Bytes tag(16);
+      ASSERT_TRUE((*key)->seal_record(nonce, aad, content, 23, sealed, tag).ok());
+      EXPECT_EQ(sealed, reference);
+      EXPECT_EQ(tag, reference_tag);
+
+      Bytes opened(len + 1);
+      ASSERT_TRUE((*key)->open_into(nonce, aad, sealed, opened, tag).ok());
+      EXPECT_EQ(ByteView(opened).first(len).size(), content.size());
+      EXPECT_TRUE(std::equal(content.begin(), content.end(), opened.begin()));
+      EXPECT_EQ(opened.back(), 23);
+    }
+  }
+}
+
+TEST(OpenSslProviderAead, OutOfPlaceTamperingFailsWithBadRecordMac) {
+  for (const AeadVector& v : vectors()) {
+    SCOPED_TRACE(v.name);
+    Result<std::unique_ptr<AeadKey>> key = v.aead->new_key(v.key);
+    ASSERT_TRUE(key.ok());
+    Bytes out(v.ciphertext.size());
+    Bytes tag = v.tag;
+    tag[0] ^= 0x01;
+    Status s = (*key)->open_into(v.nonce, v.aad, v.ciphertext, out, tag);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().alert, AlertDescription::bad_record_mac);
+    EXPECT_EQ(s.error().kind, ErrorKind::kPeerMisbehaved);
+    Bytes ct = v.ciphertext;
+    ct.back() ^= 0x40;
+    s = (*key)->open_into(v.nonce, v.aad, ct, ct, v.tag);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().alert, AlertDescription::bad_record_mac);
+    // The genuine record still opens afterwards.
+    ASSERT_TRUE((*key)->open_into(v.nonce, v.aad, v.ciphertext, out, v.tag).ok());
+    EXPECT_EQ(out, v.plaintext);
+  }
+}
+
+TEST(OpenSslProviderAead, OutOfPlaceRejectsWrongOutputSizes) {
+  Result<std::unique_ptr<AeadKey>> key = openssl_provider().aes128gcm->new_key(Bytes(16));
+  ASSERT_TRUE(key.ok());
+  const Bytes nonce(12);
+  const Bytes content(4);
+  Bytes tag(16);
+  Bytes same_size(4);
+  Status s = (*key)->seal_record(nonce, {}, content, 23, same_size, tag);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::kInternal);
+  Bytes sealed(5);
+  ASSERT_TRUE((*key)->seal_record(nonce, {}, content, 23, sealed, tag).ok());
+  Bytes short_out(4);
+  s = (*key)->open_into(nonce, {}, sealed, short_out, tag);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::kInternal);
 }
 
 TEST(OpenSslProviderAead, RejectsBadKeyAndNonceLengths) {
