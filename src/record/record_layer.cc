@@ -1,5 +1,6 @@
 #include "record/record_layer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -48,8 +49,7 @@ bool known_type(uint8_t t) {
 
 }  // namespace
 
-Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
-                                        bool allow_plain_alert) {
+Result<size_t> RecordLayer::record_len(ByteView buf) {
   if (buf.size() < kHeaderLen) {
     return size_t{0};
   }
@@ -67,12 +67,35 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
   if (len > kMaxCiphertext) {
     return record_overflow("record length " + std::to_string(len) + " exceeds 2^14+256");
   }
-  if (buf.size() < kHeaderLen + len) {
+  return kHeaderLen + len;
+}
+
+Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
+                                        bool allow_plain_alert) {
+  GLASSTLS_ASSIGN(size_t total, record_len(buf));
+  if (total == 0 || buf.size() < total) {
     return size_t{0};
   }
-  const size_t total = kHeaderLen + len;
-  std::span<uint8_t> body = buf.subspan(kHeaderLen, len);
-  const auto ctype = static_cast<ContentType>(type);
+  // The destination is the record's own ciphertext (a protected record has at least a tag).
+  std::span<uint8_t> body = buf.subspan(kHeaderLen, total - kHeaderLen);
+  std::span<uint8_t> dest = body.first(body.size() >= kTagLen ? body.size() - kTagLen : 0);
+  return read_into(buf, dest, true, out, allow_plain_alert);
+}
+
+Result<size_t> RecordLayer::read_record(ByteView buf, std::span<uint8_t> dest, Record& out,
+                                        bool allow_plain_alert) {
+  return read_into(buf, dest, false, out, allow_plain_alert);
+}
+
+Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, bool in_place,
+                                      Record& out, bool allow_plain_alert) {
+  GLASSTLS_ASSIGN(const size_t total, record_len(buf));
+  if (total == 0 || buf.size() < total) {
+    return size_t{0};
+  }
+  const size_t len = total - kHeaderLen;
+  ByteView body = buf.subspan(kHeaderLen, len);
+  const auto ctype = static_cast<ContentType>(buf[0]);
   out.wire_len = total;
   out.protected_record = false;
 
@@ -94,7 +117,7 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
     out.type = ctype;
     out.fragment = body;
     if (tap_ != nullptr) {
-      tap_->on_record(false, ctype, ByteView(buf.data(), total), body, 0, nullptr, 0);
+      tap_->on_record(false, ctype, buf.first(total), body, 0, nullptr, 0);
     }
     return total;
   }
@@ -118,19 +141,26 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
     return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::unexpected_message,
                       "read sequence number exhausted");
   }
+  ByteView ciphertext = body.first(len - kTagLen);
+  ByteView tag = body.subspan(len - kTagLen);
+  if (dest.size() < ciphertext.size()) {
+    return internal_error("record decryption destination smaller than the ciphertext");
+  }
+  std::span<uint8_t> plain = dest.first(ciphertext.size());
   uint8_t nonce[12];
   read_.nonce(nonce);
-  // A trace needs the ciphertext, which decryption overwrites: keep a copy only then.
+  // A trace needs the ciphertext. Decrypting in place overwrites it: keep a copy only then.
   Bytes wire_copy;
-  if (tap_ != nullptr) {
-    wire_copy.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(total));
+  ByteView wire = buf.first(total);
+  if (tap_ != nullptr && in_place) {
+    wire_copy.assign(wire.begin(), wire.end());
+    wire = wire_copy;
   }
-  std::span<uint8_t> ciphertext = body.first(len - kTagLen);
-  ByteView tag = body.subspan(len - kTagLen);
   // The additional data is the record header (section 5.2).
   uint8_t aad[kHeaderLen];
   std::memcpy(aad, buf.data(), kHeaderLen);
-  auto opened = read_.key->open(ByteView(nonce, 12), ByteView(aad, kHeaderLen), ciphertext, tag);
+  auto opened =
+      read_.key->open_into(ByteView(nonce, 12), ByteView(aad, kHeaderLen), ciphertext, plain, tag);
   if (!opened.ok()) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# If the decryption fails, the receiver MUST terminate the connection
@@ -141,8 +171,8 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
   }
   read_.seq++;
   // Strip the zero padding and take the real content type from the last non-zero byte.
-  size_t n = ciphertext.size();
-  while (n > 0 && ciphertext[n - 1] == 0) {
+  size_t n = plain.size();
+  while (n > 0 && plain[n - 1] == 0) {
     n--;
   }
   if (n == 0) {
@@ -152,7 +182,7 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
     //# connection with an "unexpected_message" alert.
     return unexpected_message("protected record with no content type (all padding)");
   }
-  const uint8_t inner = ciphertext[n - 1];
+  const uint8_t inner = plain[n - 1];
   n--;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
   //# The length limit on TLSInnerPlaintext is 2^14 + 1 octets ... if the length of the
@@ -171,31 +201,58 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
                               " record");
   }
   out.type = inner_type;
-  out.fragment = ByteView(ciphertext.data(), n);
+  out.fragment = ByteView(plain.data(), n);
   out.protected_record = true;
   if (tap_ != nullptr) {
-    tap_->on_record(false, inner_type, wire_copy, out.fragment, ciphertext.size() - n - 1, &read_,
+    tap_->on_record(false, inner_type, wire, out.fragment, plain.size() - n - 1, &read_,
                     read_.seq - 1);
   }
   return total;
 }
 
+namespace {
+
+// grow appends `n` bytes of room to `out` and returns them; shrink drops bytes added since
+// `size`. For a Buffer the room is uninitialised and only committed once written.
+uint8_t* grow(Bytes& out, size_t n) {
+  out.resize(out.size() + n);
+  return out.data() + out.size() - n;
+}
+void committed(Bytes&, size_t) {}
+void shrink(Bytes& out, size_t size) { out.resize(size); }
+
+uint8_t* grow(Buffer& out, size_t n) { return out.prepare(n).data(); }
+void committed(Buffer& out, size_t n) { out.commit(n); }
+void shrink(Buffer&, size_t) {}
+
+}  // namespace
+
+Status RecordLayer::write(ContentType type, ByteView data, Buffer& out, uint16_t legacy_version) {
+  return write_to(type, data, out, legacy_version);
+}
+
 Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t legacy_version) {
+  return write_to(type, data, out, legacy_version);
+}
+
+template <typename Out>
+Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version) {
   size_t offset = 0;
   do {
     const size_t chunk = std::min(kMaxPlaintext, data.size() - offset);
     const size_t start = out.size();
+    ByteView content = data.subspan(offset, chunk);
     if (!write_on_) {
-      out.resize(start + kHeaderLen + chunk);
-      uint8_t* h = out.data() + start;
+      uint8_t* h = grow(out, kHeaderLen + chunk);
       h[0] = static_cast<uint8_t>(type);
       h[1] = static_cast<uint8_t>(legacy_version >> 8);
       h[2] = static_cast<uint8_t>(legacy_version);
       h[3] = static_cast<uint8_t>(chunk >> 8);
       h[4] = static_cast<uint8_t>(chunk);
       if (chunk > 0) {
-        std::memcpy(h + kHeaderLen, data.data() + offset, chunk);
+        std::memcpy(h + kHeaderLen, content.data(), chunk);
       }
+      committed(out, kHeaderLen + chunk);
       if (tap_ != nullptr) {
         tap_->on_record(true, type, ByteView(h, kHeaderLen + chunk),
                         ByteView(h + kHeaderLen, chunk), 0, nullptr, 0);
@@ -206,31 +263,30 @@ Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t 
       }
       const size_t inner_len = chunk + 1;
       const size_t len = inner_len + kTagLen;
-      out.resize(start + kHeaderLen + len);
-      uint8_t* h = out.data() + start;
+      uint8_t* h = grow(out, kHeaderLen + len);
       h[0] = static_cast<uint8_t>(ContentType::application_data);
       h[1] = 0x03;
       h[2] = 0x03;
       h[3] = static_cast<uint8_t>(len >> 8);
       h[4] = static_cast<uint8_t>(len);
       uint8_t* body = h + kHeaderLen;
-      if (chunk > 0) {
-        std::memcpy(body, data.data() + offset, chunk);
-      }
-      body[chunk] = static_cast<uint8_t>(type);
       uint8_t nonce[12];
       write_.nonce(nonce);
-      auto sealed = write_.key->seal(ByteView(nonce, 12), ByteView(h, kHeaderLen),
-                                     std::span<uint8_t>(body, inner_len),
-                                     std::span<uint8_t>(body + inner_len, kTagLen));
+      // TLSInnerPlaintext is content || type, with no padding (section 5.2), sealed from the
+      // caller's buffer straight into the record.
+      auto sealed = write_.key->seal_record(ByteView(nonce, 12), ByteView(h, kHeaderLen), content,
+                                            static_cast<uint8_t>(type),
+                                            std::span<uint8_t>(body, inner_len),
+                                            std::span<uint8_t>(body + inner_len, kTagLen));
       if (!sealed.ok()) {
-        out.resize(start);
+        shrink(out, start);
         return std::move(sealed).error();
       }
+      committed(out, kHeaderLen + len);
       if (tap_ != nullptr) {
-        // Report the plaintext from the caller's buffer: the record now holds ciphertext.
-        tap_->on_record(true, type, ByteView(out.data() + start, kHeaderLen + len),
-                        data.subspan(offset, chunk), 0, &write_, write_.seq);
+        // Report the plaintext from the caller's buffer: the record holds ciphertext.
+        tap_->on_record(true, type, ByteView(h, kHeaderLen + len), content, 0, &write_,
+                        write_.seq);
       }
       write_.seq++;
     }

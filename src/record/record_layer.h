@@ -9,14 +9,17 @@
 //
 // Protected records carry TLSInnerPlaintext = content || ContentType || zeros, sealed with the
 // AEAD under a per-record nonce: the static IV XOR the 64-bit sequence number (section 5.3).
-// Decryption happens in place in the caller's buffer, so received plaintext is never copied
-// before it reaches the handshake joiner or the application's read buffer.
+//
+// Each byte of a record is touched once: write() seals straight from the caller's plaintext
+// into the output buffer, and read_record() decrypts from wherever the ciphertext is (in place,
+// or into a destination the caller picks, such as the tail of its application read buffer).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 
+#include "base/buffer.h"
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/secret.h"
@@ -48,14 +51,14 @@ struct Protection {
   void nonce(uint8_t out[12]) const;
 };
 
-// Record is one received record after deprotection. fragment points into the caller's buffer.
+// Record is one received record after deprotection. fragment points into the caller's buffer:
+// the received bytes for an unprotected record, the decryption destination for a protected one.
 struct Record {
   ContentType type{};
   ByteView fragment;
   // protected_record is true when the record was decrypted.
   bool protected_record = false;
-  // wire is the whole record as received (header and ciphertext), before in-place decryption
-  // changed it: valid only for unprotected records.
+  // wire_len is the length of the whole record as received (header and ciphertext).
   size_t wire_len = 0;
 };
 
@@ -92,6 +95,12 @@ class RecordLayer {
   // update its key before sending more.
   bool write_key_exhausted() const;
 
+  // record_len reads the header at the front of `buf`: the length of the whole record, header
+  // included, once the kHeaderLen header bytes are there, and 0 before. It fails on what the
+  // header alone decides: an unknown content type (unexpected_message) and a length over
+  // 2^14 + 256 (record_overflow). read_record makes the same checks.
+  static Result<size_t> record_len(ByteView buf);
+
   // read_record takes one record from the front of `buf`, deprotecting it in place. It returns
   // the number of bytes the record used, or 0 if `buf` does not yet hold a whole record.
   // `allow_plain_alert` lets an unprotected alert through while read protection is on (a peer
@@ -99,12 +108,33 @@ class RecordLayer {
   // Errors: record_overflow, bad_record_mac, unexpected_message, decode_error.
   Result<size_t> read_record(std::span<uint8_t> buf, Record& out, bool allow_plain_alert);
 
+  // read_record with `dest` takes one record from the front of `buf` without writing to `buf`:
+  // a protected record is decrypted into `dest`, which must hold at least the ciphertext
+  // (record_len(buf) - kHeaderLen - kTagLen bytes; record_len(buf) - kHeaderLen always does)
+  // and must not overlap `buf`, and out.fragment then points into `dest`. An unprotected
+  // record's fragment points into `buf`, and `dest` is not touched. On an error the contents of
+  // `dest` are unspecified. Returns and fails as the in-place read_record.
+  Result<size_t> read_record(ByteView buf, std::span<uint8_t> dest, Record& out,
+                             bool allow_plain_alert);
+
   // write appends records carrying `data` of `type` to `out`, split into fragments of at most
   // kMaxPlaintext bytes and protected when write protection is on. `legacy_version` is the
-  // record-layer version (0x0301 is allowed for an initial ClientHello, section 5.1).
+  // record-layer version (0x0301 is allowed for an initial ClientHello, section 5.1). A
+  // protected record is sealed from `data` directly into `out` (one pass over the bytes). On
+  // an error `out` is left as it was before the record that failed.
+  Status write(ContentType type, ByteView data, Buffer& out, uint16_t legacy_version = 0x0303);
+  // write to a Bytes vector: the same records (the vector's growth zero-fills first).
   Status write(ContentType type, ByteView data, Bytes& out, uint16_t legacy_version = 0x0303);
 
  private:
+  // read_into is both read_records: `dest` is `buf`'s own ciphertext bytes when decrypting in
+  // place (`in_place`), else a separate destination.
+  Result<size_t> read_into(ByteView buf, std::span<uint8_t> dest, bool in_place, Record& out,
+                           bool allow_plain_alert);
+  // write_to is both writes, over a Buffer or a Bytes.
+  template <typename Out>
+  Status write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version);
+
   Protection read_;
   Protection write_;
   bool read_on_ = false;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <vector>
 
 namespace glasstls::record {
 namespace {
@@ -208,6 +209,192 @@ TEST(RecordLayer, InitialClientHelloMayUseLegacyVersion0301) {
   ASSERT_TRUE(w.write(ContentType::handshake, Bytes{1, 0, 0, 0}, out, 0x0301).ok());
   EXPECT_EQ(out[1], 3);
   EXPECT_EQ(out[2], 1);
+}
+
+// TapLog records what a RecordTap sees.
+class TapLog final : public RecordTap {
+ public:
+  void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
+                 const Protection* p, uint64_t seq) override {
+    (void)p;
+    entries.push_back({sent, type, Bytes(wire.begin(), wire.end()),
+                       Bytes(content.begin(), content.end()), padding, seq});
+  }
+  struct Entry {
+    bool sent;
+    ContentType type;
+    Bytes wire;
+    Bytes content;
+    size_t padding;
+    uint64_t seq;
+  };
+  std::vector<Entry> entries;
+};
+
+TEST(RecordLayer, BufferAndBytesWritesAreTheSameRecords) {
+  Bytes data(2 * kMaxPlaintext + 7);
+  for (size_t i = 0; i < data.size(); i++) {
+    data[i] = static_cast<uint8_t>(i);
+  }
+  for (bool protect : {false, true}) {
+    SCOPED_TRACE(protect);
+    RecordLayer a;
+    RecordLayer b;
+    if (protect) {
+      a.set_write_protection(make(13));
+      b.set_write_protection(make(13));
+    }
+    const ContentType type = protect ? ContentType::application_data : ContentType::handshake;
+    Bytes bytes_out = {9, 9};
+    Buffer buffer_out;
+    buffer_out.append(Bytes{9, 9});
+    ASSERT_TRUE(a.write(type, data, bytes_out).ok());
+    ASSERT_TRUE(b.write(type, data, buffer_out).ok());
+    EXPECT_EQ(Bytes(buffer_out.view().begin(), buffer_out.view().end()), bytes_out);
+  }
+}
+
+TEST(RecordLayer, OutOfPlaceReadLeavesTheReceivedBytesAlone) {
+  RecordLayer w;
+  w.set_write_protection(make(14));
+  Bytes data(kMaxPlaintext + 300);
+  for (size_t i = 0; i < data.size(); i++) {
+    data[i] = static_cast<uint8_t>(i * 3 + 1);
+  }
+  Buffer wire;
+  ASSERT_TRUE(w.write(ContentType::application_data, data, wire).ok());
+  ASSERT_TRUE(w.write(ContentType::handshake, Bytes{24, 0, 0, 1, 0}, wire).ok());
+  const Bytes wire_copy(wire.view().begin(), wire.view().end());
+
+  RecordLayer r;
+  r.set_read_protection(make(14));
+  TapLog tap;
+  r.set_tap(&tap);
+  ByteView rest = wire.view();
+  Bytes dest(kMaxCiphertext, 0xee);
+  Bytes back;
+  std::vector<ContentType> types;
+  while (!rest.empty()) {
+    Record rec;
+    auto total = RecordLayer::record_len(rest);
+    ASSERT_TRUE(total.ok());
+    auto used = r.read_record(rest, dest, rec, false);
+    ASSERT_TRUE(used.ok()) << used.error().to_string();
+    ASSERT_EQ(*used, *total);
+    EXPECT_TRUE(rec.protected_record);
+    EXPECT_EQ(rec.fragment.data(), dest.data());
+    types.push_back(rec.type);
+    if (rec.type == ContentType::application_data) {
+      back.insert(back.end(), rec.fragment.begin(), rec.fragment.end());
+    }
+    rest = rest.subspan(*used);
+  }
+  EXPECT_EQ(back, data);
+  EXPECT_EQ(types, (std::vector<ContentType>{ContentType::application_data,
+                                             ContentType::application_data,
+                                             ContentType::handshake}));
+  EXPECT_EQ(Bytes(wire.view().begin(), wire.view().end()), wire_copy);
+  // The tap saw each record's ciphertext as it is on the wire.
+  ASSERT_EQ(tap.entries.size(), 3u);
+  size_t off = 0;
+  for (size_t k = 0; k < tap.entries.size(); k++) {
+    const TapLog::Entry& e = tap.entries[k];
+    EXPECT_FALSE(e.sent);
+    EXPECT_EQ(e.seq, k);
+    EXPECT_EQ(e.wire, Bytes(wire_copy.begin() + static_cast<std::ptrdiff_t>(off),
+                            wire_copy.begin() + static_cast<std::ptrdiff_t>(off + e.wire.size())));
+    off += e.wire.size();
+  }
+  EXPECT_EQ(tap.entries[2].content, (Bytes{24, 0, 0, 1, 0}));
+}
+
+TEST(RecordLayer, InPlaceTapSeesTheCiphertext) {
+  RecordLayer w;
+  w.set_write_protection(make(15));
+  TapLog sent;
+  w.set_tap(&sent);
+  Bytes wire;
+  ASSERT_TRUE(w.write(ContentType::application_data, Bytes{5, 6, 7}, wire).ok());
+  ASSERT_EQ(sent.entries.size(), 1u);
+  EXPECT_EQ(sent.entries[0].wire, wire);
+  EXPECT_EQ(sent.entries[0].content, (Bytes{5, 6, 7}));
+  RecordLayer r;
+  r.set_read_protection(make(15));
+  TapLog got;
+  r.set_tap(&got);
+  const Bytes copy = wire;
+  Record rec;
+  ASSERT_TRUE(r.read_record(std::span<uint8_t>(wire), rec, false).ok());
+  ASSERT_EQ(got.entries.size(), 1u);
+  EXPECT_EQ(got.entries[0].wire, copy);
+  EXPECT_EQ(got.entries[0].content, (Bytes{5, 6, 7}));
+}
+
+TEST(RecordLayer, OutOfPlaceReadMakesTheSameChecks) {
+  // Each case: an inner plaintext and the alert both forms must give.
+  struct Case {
+    const char* name;
+    Bytes inner;
+    AlertDescription alert;
+  };
+  Bytes overflow(kMaxPlaintext + 1, 'x');
+  overflow.push_back(23);
+  std::vector<Case> cases;
+  cases.push_back({"all padding", Bytes(20, 0), AlertDescription::unexpected_message});
+  cases.push_back({"protected ccs", Bytes{1, 20}, AlertDescription::unexpected_message});
+  cases.push_back({"unknown inner type", Bytes{1, 99}, AlertDescription::unexpected_message});
+  cases.push_back({"empty handshake", Bytes{22, 0}, AlertDescription::unexpected_message});
+  cases.push_back({"overflow", overflow, AlertDescription::record_overflow});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Protection seal = make(16);
+    const Bytes rec = seal_raw(seal, c.inner);
+    Bytes dest(kMaxCiphertext);
+    RecordLayer r;
+    r.set_read_protection(make(16));
+    Record out;
+    auto used = r.read_record(ByteView(rec), dest, out, false);
+    ASSERT_FALSE(used.ok());
+    EXPECT_EQ(used.error().alert, c.alert);
+    RecordLayer in_place;
+    in_place.set_read_protection(make(16));
+    Bytes copy = rec;
+    auto used2 = in_place.read_record(std::span<uint8_t>(copy), out, false);
+    ASSERT_FALSE(used2.ok());
+    EXPECT_EQ(used2.error().alert, c.alert);
+  }
+  // A tampered record: bad_record_mac, and the sequence number does not advance.
+  Protection seal = make(17);
+  Bytes rec = seal_raw(seal, Bytes{'o', 'k', 23});
+  rec[7] ^= 1;
+  RecordLayer r;
+  r.set_read_protection(make(17));
+  Bytes dest(rec.size());
+  Record out;
+  auto used = r.read_record(ByteView(rec), dest, out, false);
+  ASSERT_FALSE(used.ok());
+  EXPECT_EQ(used.error().alert, AlertDescription::bad_record_mac);
+  EXPECT_EQ(r.read_seq(), 0u);
+  // A destination smaller than the ciphertext is the caller's bug, not the peer's.
+  rec[7] ^= 1;
+  Bytes small(2);
+  used = r.read_record(ByteView(rec), small, out, false);
+  ASSERT_FALSE(used.ok());
+  EXPECT_EQ(used.error().kind, ErrorKind::kInternal);
+  used = r.read_record(ByteView(rec), dest, out, false);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(Bytes(out.fragment.begin(), out.fragment.end()), (Bytes{'o', 'k'}));
+}
+
+TEST(RecordLayer, RecordLenChecksTheHeaderOnly) {
+  EXPECT_EQ(*RecordLayer::record_len(Bytes{23, 3, 3, 0}), 0u);
+  EXPECT_EQ(*RecordLayer::record_len(Bytes{23, 3, 3, 0, 20}), 25u);
+  auto unknown = RecordLayer::record_len(Bytes{99, 3, 3, 0, 1});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().alert, AlertDescription::unexpected_message);
+  auto big = RecordLayer::record_len(Bytes{23, 3, 3, 0x41, 0x01});
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().alert, AlertDescription::record_overflow);
 }
 
 }  // namespace
