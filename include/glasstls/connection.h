@@ -3,10 +3,23 @@
 // A Connection does no I/O. The caller moves bytes:
 //
 //   receive(bytes from the network)  ->  [Connection]  ->  output()/consume_output() to send
-//   write(plaintext)                 ->                ->  read(plaintext)
+//   write(plaintext)                 ->                ->  read(plaintext), or
+//                                                          read_view()/consume_read()
 //
 // After every receive(), write(), close() or key_update(), send whatever output() holds.
 // A Connection is used by one thread at a time; many may share one configuration.
+//
+// Bulk data crosses memory once per direction where it can: write() seals straight from the
+// caller's plaintext into output(), and receive() decrypts each whole record from the caller's
+// bytes straight into the buffer that read_view() shows (only a record cut off at the end of
+// one receive() is copied, to be completed by the next). read() adds one copy, into the
+// caller's buffer, as SSL_read does.
+//
+// Memory: the output, partial-record and read buffers each keep up to one maximum-size record
+// (2^14 + 261 bytes) of capacity once drained, so steady traffic of records up to 2^14 bytes
+// allocates nothing per record; a buffer that grew past that (a large write not yet sent,
+// received data not yet read) frees its memory when it is drained. An idle connection holds
+// only what its last records needed.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +85,16 @@ class Connection {
   size_t read(std::span<uint8_t> out);
   // readable is how many bytes of application data read() can return now.
   size_t readable() const;
+
+  // read_view is the received application data not yet consumed, in order and contiguous
+  // (readable() bytes; empty when there is none): the zero-copy alternative to read(). The
+  // span points into the connection and stays valid until the next receive(), read() or
+  // consume_read(), or until the connection is destroyed or moved from; write(), close(),
+  // key_update() and output() leave it valid.
+  std::span<const uint8_t> read_view() const;
+  // consume_read marks the first `n` bytes of read_view() as read (all of them if `n` is
+  // larger); they are not returned again.
+  void consume_read(size_t n);
 
   // close sends close_notify; no more data may be written.
   void close();

@@ -16,6 +16,21 @@ using conn::ServerState;
 // Bound on a single handshake message (a Certificate with a long chain is the largest).
 constexpr size_t kMaxHandshakeMessage = 256 * 1024;
 
+// kKeepCapacity is the memory a drained buffer keeps for the next record: one whole record,
+// header included. A buffer that grew past it (a large write not yet sent, data the
+// application has not read, a record arriving in pieces) frees its memory once it is empty,
+// so an idle connection holds at most this much per buffer, and in steady state (records of
+// up to 2^14 bytes, each sent and read before the next) no buffer allocates per record.
+constexpr size_t kKeepCapacity = record::kHeaderLen + record::kMaxCiphertext;
+
+// drained empties `b` after its last byte was used, keeping at most kKeepCapacity of room.
+void drained(Buffer& b) {
+  b.clear();
+  if (b.capacity() > kKeepCapacity) {
+    b.release();
+  }
+}
+
 const char* name(ConnectionState state) {
   switch (state) {
     case ConnectionState::kHandshaking: return "handshaking";
@@ -30,13 +45,16 @@ struct Connection::Impl {
   Context cx;
   std::variant<ClientState, ServerState> hs;
 
-  // Received bytes not yet processed, from in_start on.
-  Bytes in;
-  size_t in_start = 0;
+  // in holds the start of a record that arrived split across receive() calls: never more than
+  // one record. Whole records are read straight from the bytes handed to receive().
+  Buffer in;
   // Handshake bytes not yet forming a whole message.
   Bytes hs_in;
-  // Received application data not yet read, from app_start on.
-  Bytes app_in;
+  // app_in holds received application data not yet read, from app_start on. Protected records
+  // are decrypted into the room just past its end: application data is then committed where
+  // it lies, and other content (handshake messages, alerts) is processed from there and
+  // dropped.
+  Buffer app_in;
   size_t app_start = 0;
   // Application data written before the handshake completed.
   Bytes early_app_out;
@@ -83,7 +101,10 @@ struct Connection::Impl {
     return e;
   }
 
-  Status process();
+  Status receive(ByteView data);
+  Status process_wire_record(ByteView wire);
+  std::span<uint8_t> app_room(size_t n);
+  void consume_app(size_t n);
   Status process_record(const record::Record& rec);
   Status process_handshake_bytes(ByteView data);
   Status dispatch(const msgs::HandshakeMessage& m);
@@ -94,39 +115,104 @@ struct Connection::Impl {
   Status write_app(ByteView data);
 };
 
-Status Connection::Impl::process() {
-  while (!error) {
-    std::span<uint8_t> avail(in.data() + in_start, in.size() - in_start);
-    record::Record rec;
-    auto used = cx.record.read_record(avail, rec, !cx.handshake_done);
-    if (!used.ok()) {
-      return fail(std::move(used).error());
+// receive reads every whole record in `data`. A record begun by an earlier call is completed
+// in `in` first; a record cut off at the end of `data` is kept in `in`. Nothing else is copied:
+// a protected record is decrypted from `data` into app_room().
+Status Connection::Impl::receive(ByteView data) {
+  size_t pos = 0;
+  if (!in.empty()) {
+    // The header first (it says how long the record is), then the rest of the record.
+    pos = std::min(record::kHeaderLen - std::min(record::kHeaderLen, in.size()), data.size());
+    in.append(data.first(pos));
+    auto total = record::RecordLayer::record_len(in.view());
+    if (!total.ok()) {
+      return fail(std::move(total).error());
     }
-    if (*used == 0) {
-      break;
+    if (*total == 0) {
+      return Ok{};
     }
-    in_start += *used;
-    if (received_close) {
-      // section 6.1: data received after a closure alert is ignored.
-      continue;
+    const size_t more = std::min(*total - in.size(), data.size() - pos);
+    in.reserve(*total);
+    in.append(data.subspan(pos, more));
+    pos += more;
+    if (in.size() < *total) {
+      return Ok{};
     }
-    Status s = process_record(rec);
+    Status s = process_wire_record(in.view());
+    drained(in);
     if (!s.ok()) {
-      return fail(std::move(s).error());
+      return s;
     }
   }
-  // Compact the receive buffer.
-  if (in_start == in.size()) {
-    in.clear();
-    in_start = 0;
-  } else if (in_start > 16384) {
-    in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(in_start));
-    in_start = 0;
+  if (!error && cx.record.read_protected() && data.size() - pos > kKeepCapacity) {
+    // Several records at once: make room for all their plaintext now rather than growing (and
+    // copying) record by record. The plaintext is shorter than the records that carry it.
+    (void)app_room(data.size() - pos);
+  }
+  while (!error && pos < data.size()) {
+    ByteView rest = data.subspan(pos);
+    auto total = record::RecordLayer::record_len(rest);
+    if (!total.ok()) {
+      return fail(std::move(total).error());
+    }
+    if (*total == 0 || *total > rest.size()) {
+      in.append(rest);
+      break;
+    }
+    GLASSTLS_TRY(process_wire_record(rest.first(*total)));
+    pos += *total;
   }
   if (error) {
     return *error;
   }
   return Ok{};
+}
+
+// process_wire_record deprotects and handles one whole record, `wire`, as received.
+Status Connection::Impl::process_wire_record(ByteView wire) {
+  std::span<uint8_t> room;
+  if (cx.record.read_protected() &&
+      wire[0] == static_cast<uint8_t>(ContentType::application_data)) {
+    // record_len checked the header: `wire` is longer than it. The ciphertext fits in this.
+    room = app_room(wire.size() - record::kHeaderLen);
+  }
+  record::Record rec;
+  auto used = cx.record.read_record(wire, room, rec, !cx.handshake_done);
+  if (!used.ok()) {
+    return fail(std::move(used).error());
+  }
+  if (received_close) {
+    // section 6.1: data received after a closure alert is ignored.
+    return Ok{};
+  }
+  Status s = process_record(rec);
+  if (!s.ok()) {
+    return fail(std::move(s).error());
+  }
+  return Ok{};
+}
+
+// app_room returns `n` bytes of room past the unread application data. Read data is dropped
+// first; when unread data sits behind read data and the room would not fit, the unread part
+// moves to the front rather than the buffer growing.
+std::span<uint8_t> Connection::Impl::app_room(size_t n) {
+  if (app_start == app_in.size()) {
+    app_in.clear();
+    app_start = 0;
+  } else if (app_start > 0 && app_in.size() + n > app_in.capacity()) {
+    app_in.erase_front(app_start);
+    app_start = 0;
+  }
+  return app_in.prepare(n);
+}
+
+// consume_app drops the first `n` unread bytes of application data.
+void Connection::Impl::consume_app(size_t n) {
+  app_start += std::min(n, app_in.size() - app_start);
+  if (app_start == app_in.size()) {
+    drained(app_in);
+    app_start = 0;
+  }
 }
 
 Status Connection::Impl::process_record(const record::Record& rec) {
@@ -168,13 +254,14 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       if (!cx.read_app_keys) {
         return unexpected_message("application data before the handshake completed");
       }
-      if (app_start > 0 && app_start == app_in.size()) {
-        app_in.clear();
-        app_start = 0;
-      }
-      app_in.insert(app_in.end(), rec.fragment.begin(), rec.fragment.end());
       if (cx.tracer) {
         cx.tracer->application_data(false, rec.fragment);
+      }
+      if (rec.fragment.data() == app_in.data() + app_in.size()) {
+        // Decrypted into app_room(): it is already where it belongs.
+        app_in.commit(rec.fragment.size());
+      } else {
+        app_in.append(rec.fragment);
       }
       return Ok{};
     default:
@@ -418,8 +505,7 @@ Status Connection::receive(std::span<const uint8_t> data) {
   if (i.error) {
     return *i.error;
   }
-  i.in.insert(i.in.end(), data.begin(), data.end());
-  return i.process();
+  return i.receive(data);
 }
 
 std::span<const uint8_t> Connection::output() const {
@@ -431,7 +517,7 @@ void Connection::consume_output(size_t n) {
   Context& cx = impl_->cx;
   cx.out_start += std::min(n, cx.out.size() - cx.out_start);
   if (cx.out_start == cx.out.size()) {
-    cx.out.clear();
+    drained(cx.out);
     cx.out_start = 0;
   }
 }
@@ -467,14 +553,17 @@ size_t Connection::read(std::span<uint8_t> out) {
   size_t n = std::min(out.size(), i.app_in.size() - i.app_start);
   if (n > 0) {
     std::memcpy(out.data(), i.app_in.data() + i.app_start, n);
-    i.app_start += n;
   }
-  if (i.app_start == i.app_in.size()) {
-    i.app_in.clear();
-    i.app_start = 0;
-  }
+  i.consume_app(n);
   return n;
 }
+
+std::span<const uint8_t> Connection::read_view() const {
+  const Impl& i = *impl_;
+  return std::span<const uint8_t>(i.app_in.data() + i.app_start, i.app_in.size() - i.app_start);
+}
+
+void Connection::consume_read(size_t n) { impl_->consume_app(n); }
 
 size_t Connection::readable() const { return impl_->app_in.size() - impl_->app_start; }
 

@@ -45,7 +45,7 @@ Status Context::flush_handshake(uint16_t legacy_version) {
 }
 
 void Context::send_ccs() {
-  out.insert(out.end(), std::begin(kCcsRecord), std::end(kCcsRecord));
+  out.append(ByteView(kCcsRecord));
   ccs_sent = true;
 }
 

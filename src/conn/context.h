@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/buffer.h"
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/secret.h"
@@ -92,8 +93,9 @@ struct Context {
   KeyLog* key_log = nullptr;
 
   record::RecordLayer record;
-  // out holds encoded records waiting to be sent, from out_start on.
-  Bytes out;
+  // out holds encoded records waiting to be sent, from out_start on. A Buffer: records are
+  // sealed into room that is never zero-filled first.
+  Buffer out;
   size_t out_start = 0;
   // hs_out holds handshake messages queued under the current write key, not yet framed.
   Bytes hs_out;
