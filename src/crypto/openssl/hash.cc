@@ -91,22 +91,32 @@ Bytes OsslHash::digest(ByteView data) const {
   return out;
 }
 
-MacCtxPtr OsslHash::keyed_hmac(ByteView key) const {
-  MacCtxPtr ctx(EVP_MAC_CTX_dup(hmac_template_.get()));
+EVP_MAC_CTX* OsslHash::keyed_hmac(ByteView key) const {
+  // Each thread keeps one HMAC context per digest, made from the template on first use. Keying
+  // it again (EVP_MAC_init with a key) restarts it, so an HMAC costs no allocation and no copy of
+  // a context.
+  thread_local MacCtxPtr per_thread[3];
+  MacCtxPtr& ctx = per_thread[static_cast<size_t>(id_)];
+  if (ctx == nullptr) {
+    ctx.reset(EVP_MAC_CTX_dup(hmac_template_.get()));
+    if (ctx == nullptr) {
+      die("EVP_MAC_CTX_dup");
+    }
+  }
   // A non-null key pointer even for an empty key: EVP_MAC_init with NULL would keep the
-  // template's dummy key. HMAC with an empty key equals HMAC with a zero-filled key.
-  if (ctx == nullptr || EVP_MAC_init(ctx.get(), nonnull(key), key.size(), nullptr) != 1) {
+  // previous key. HMAC with an empty key equals HMAC with a zero-filled key.
+  if (EVP_MAC_init(ctx.get(), nonnull(key), key.size(), nullptr) != 1) {
     die("EVP_MAC_init");
   }
-  return ctx;
+  return ctx.get();
 }
 
 Secret OsslHash::hmac(ByteView key, ByteView data) const {
-  MacCtxPtr ctx = keyed_hmac(key);
+  EVP_MAC_CTX* ctx = keyed_hmac(key);
   Secret out(len_);
   size_t out_len = 0;
-  if (EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1 || out_len != len_) {
+  if (EVP_MAC_update(ctx, data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1 || out_len != len_) {
     die("HMAC");
   }
   return out;
@@ -135,7 +145,7 @@ Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) co
   if (len == 0) {
     return out;
   }
-  MacCtxPtr ctx = keyed_hmac(prk);
+  EVP_MAC_CTX* ctx = keyed_hmac(prk);
   // T(0) is empty; T(i) = HMAC(PRK, T(i-1) | info | i).
   Secret block(len_);
   size_t done = 0;
@@ -143,11 +153,10 @@ Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) co
     const uint8_t c = static_cast<uint8_t>(counter);
     size_t block_len = 0;
     // EVP_MAC_init with a NULL key restarts the context under the key it already has.
-    if ((counter > 1 && (EVP_MAC_init(ctx.get(), nullptr, 0, nullptr) != 1 ||
-                         EVP_MAC_update(ctx.get(), block.data(), block.size()) != 1)) ||
-        EVP_MAC_update(ctx.get(), info.data(), info.size()) != 1 ||
-        EVP_MAC_update(ctx.get(), &c, 1) != 1 ||
-        EVP_MAC_final(ctx.get(), block.data(), &block_len, block.size()) != 1 ||
+    if ((counter > 1 && (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+                         EVP_MAC_update(ctx, block.data(), block.size()) != 1)) ||
+        EVP_MAC_update(ctx, info.data(), info.size()) != 1 || EVP_MAC_update(ctx, &c, 1) != 1 ||
+        EVP_MAC_final(ctx, block.data(), &block_len, block.size()) != 1 ||
         block_len != len_) {
       die("HKDF-Expand");
     }

@@ -65,6 +65,19 @@ Error ossl_internal(std::string_view what);
 // means "keep the previous key").
 const uint8_t* nonnull(ByteView v);
 
+// KeyFamily is a kind of public key that public_key_fromdata imports.
+enum class KeyFamily : uint8_t { kEc, kRsa, kX25519 };
+
+// public_key_fromdata imports a public key of `family` from `params` (EVP_PKEY_fromdata on a
+// per-thread context). Null, with the error queue drained, when libcrypto refuses the values:
+// for EC that includes a point that is not on the curve.
+PkeyPtr public_key_fromdata(KeyFamily family, OSSL_PARAM* params);
+
+// import_public_key makes a libcrypto key from a DER SubjectPublicKeyInfo: EC keys on the
+// named curves, RSA and Ed25519 are parsed by glasstls and imported from their raw values,
+// anything else goes through d2i_PUBKEY. Null when the input is malformed or unsupported.
+PkeyPtr import_public_key(ByteView spki_der);
+
 // Algorithms are the libcrypto algorithm objects, fetched once in the default library context
 // when the provider is created. A null member is an algorithm the library does not offer (for
 // example ChaCha20-Poly1305 under a FIPS-only configuration). The table is never freed: it lives
@@ -82,7 +95,7 @@ struct Algorithms {
 };
 
 // OsslHash is a Hash over a fetched EVP_MD, with HMAC and HKDF done on EVP_MAC contexts that
-// are duplicated from a template made once (so no per-call fetch by name).
+// are duplicated from a template made once (so no per-call fetch by name), one per thread.
 class OsslHash final : public Hash {
  public:
   // create returns null when the digest or HMAC is unavailable.
@@ -98,8 +111,9 @@ class OsslHash final : public Hash {
 
  private:
   OsslHash(HashId id, const EVP_MD* md, MacCtxPtr hmac_template);
-  // keyed_hmac returns a fresh HMAC context keyed with `key`.
-  MacCtxPtr keyed_hmac(ByteView key) const;
+  // keyed_hmac returns this thread's HMAC context for this digest, keyed with `key` and ready
+  // for updates. It stays valid until the next keyed_hmac call on the same thread.
+  EVP_MAC_CTX* keyed_hmac(ByteView key) const;
 
   HashId id_;
   const EVP_MD* md_;
@@ -133,6 +147,8 @@ struct KxSpec {
   // scalar_len is the private key length; share_len the length of a KeyShareEntry key.
   size_t scalar_len;
   size_t share_len;
+  // slot numbers the group (0, 1, 2) for per-thread caches.
+  size_t slot;
 };
 
 class OsslKxGroup final : public KxGroup {
