@@ -1,5 +1,7 @@
 #include "handshake/key_schedule.h"
 
+#include <array>
+#include <mutex>
 #include <string>
 
 namespace glasstls::handshake {
@@ -14,9 +16,35 @@ void observe(const KeyScheduleObserver* observer, std::string_view step, ByteVie
 }
 
 // derived is Derive-Secret(secret, "derived", ""): the salt of the next extraction.
-Result<Secret> derived(const crypto::Hash& hash, ByteView secret) {
-  Bytes empty_hash = hash.digest({});
+Result<Secret> derived(const crypto::Hash& hash, ByteView secret, ByteView empty_hash) {
   return derive_secret(hash, secret, "derived", empty_hash);
+}
+
+// PsklessConstants are the values of the schedule that depend only on the hash when no PSK is
+// used: Hash(""), the Early Secret HKDF-Extract(0, 0) and the salt derived from it. They are
+// computed once per hash function, on first use, instead of in every handshake.
+struct PsklessConstants {
+  Bytes zeros;
+  Bytes empty_hash;
+  Secret early;
+  Secret handshake_salt;
+};
+
+const PsklessConstants& pskless_constants(const crypto::Hash& hash) {
+  static std::array<std::once_flag, 3> once;
+  static std::array<PsklessConstants, 3> values;
+  const auto i = static_cast<size_t>(hash.id());
+  std::call_once(once[i], [&hash, &c = values[i]] {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //# If a given secret is not available, then the 0-value consisting of a
+    //# string of Hash.length bytes set to zeros is used.
+    c.zeros.assign(hash.output_len(), 0);
+    c.empty_hash = hash.digest({});
+    c.early = hash.hkdf_extract(c.zeros, c.zeros);
+    // Derive-Secret only fails for out-of-range lengths, which Hash.length never is.
+    c.handshake_salt = std::move(derived(hash, c.early.span(), c.empty_hash)).value();
+  });
+  return values[i];
 }
 
 }  // namespace
@@ -94,29 +122,32 @@ Result<Bytes> exporter(const crypto::Hash& hash, ByteView exporter_master_secret
   //# TLS-Exporter(label, context_value, key_length) =
   //#     HKDF-Expand-Label(Derive-Secret(Secret, label, ""),
   //#                       "exporter", Hash(context_value), key_length)
-  Bytes empty_hash = hash.digest({});
-  GLASSTLS_ASSIGN(Secret s, derive_secret(hash, exporter_master_secret, label, empty_hash));
+  GLASSTLS_ASSIGN(Secret s, derive_secret(hash, exporter_master_secret, label,
+                                          pskless_constants(hash).empty_hash));
   Bytes context_hash = hash.digest(context);
   GLASSTLS_ASSIGN(Secret out, hkdf_expand_label(hash, s.span(), "exporter", context_hash, length));
   return Bytes(out.span().begin(), out.span().end());
 }
 
 EarlySchedule EarlySchedule::start(const crypto::Hash& hash, const KeyScheduleObserver* observer) {
-  // Without a PSK, both inputs are a string of Hash.length zeros (section 7.1).
-  Bytes zeros(hash.output_len(), 0);
-  Secret early = hash.hkdf_extract(zeros, zeros);
-  observe(observer, "early_secret = HKDF-Extract(salt=0, IKM=PSK or 0)", zeros, {},
-          early.span());
-  return EarlySchedule(hash, std::move(early), observer);
+  // Without a PSK, both inputs are a string of Hash.length zeros (section 7.1), so the result
+  // is a constant of the hash.
+  const PsklessConstants& c = pskless_constants(hash);
+  observe(observer, "early_secret = HKDF-Extract(salt=0, IKM=PSK or 0)", c.zeros, {},
+          c.early.span());
+  return EarlySchedule(hash, observer);
 }
 
+ByteView EarlySchedule::early_secret() const { return pskless_constants(*hash_).early.span(); }
+
 Result<HandshakeSchedule> EarlySchedule::with_shared_secret(ByteView shared_secret) && {
-  GLASSTLS_ASSIGN(Secret salt, derived(*hash_, early_.span()));
-  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", early_.span(), {},
-          salt.span());
-  Secret hs = hash_->hkdf_extract(salt.span(), shared_secret);
+  const PsklessConstants& c = pskless_constants(*hash_);
+  ByteView salt = c.handshake_salt.span();
+  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(),
+          {}, salt);
+  Secret hs = hash_->hkdf_extract(salt, shared_secret);
   observe(observer_, "handshake_secret = HKDF-Extract(salt=derived, IKM=(EC)DHE shared secret)",
-          shared_secret, salt.span(), hs.span());
+          shared_secret, salt, hs.span());
   return HandshakeSchedule(*hash_, std::move(hs), observer_);
 }
 
@@ -135,12 +166,12 @@ Result<Secret> HandshakeSchedule::server_handshake_traffic(ByteView transcript_h
 }
 
 Result<ApplicationSchedule> HandshakeSchedule::into_application() && {
-  GLASSTLS_ASSIGN(Secret salt, derived(*hash_, secret_.span()));
+  const PsklessConstants& c = pskless_constants(*hash_);
+  GLASSTLS_ASSIGN(Secret salt, derived(*hash_, secret_.span(), c.empty_hash));
   observe(observer_, "derived = Derive-Secret(handshake_secret, \"derived\", \"\")",
           secret_.span(), {}, salt.span());
-  Bytes zeros(hash_->output_len(), 0);
-  Secret master = hash_->hkdf_extract(salt.span(), zeros);
-  observe(observer_, "master_secret = HKDF-Extract(salt=derived, IKM=0)", zeros, salt.span(),
+  Secret master = hash_->hkdf_extract(salt.span(), c.zeros);
+  observe(observer_, "master_secret = HKDF-Extract(salt=derived, IKM=0)", c.zeros, salt.span(),
           master.span());
   return ApplicationSchedule(*hash_, std::move(master), observer_);
 }

@@ -81,13 +81,12 @@ class EarlySchedule {
   static EarlySchedule start(const crypto::Hash& hash, const KeyScheduleObserver* observer);
   // with_shared_secret computes the Handshake Secret from the (EC)DHE shared secret.
   Result<HandshakeSchedule> with_shared_secret(ByteView shared_secret) &&;
-  ByteView early_secret() const { return early_.span(); }
+  ByteView early_secret() const;
 
  private:
-  EarlySchedule(const crypto::Hash& hash, Secret early, const KeyScheduleObserver* observer)
-      : hash_(&hash), early_(std::move(early)), observer_(observer) {}
+  EarlySchedule(const crypto::Hash& hash, const KeyScheduleObserver* observer)
+      : hash_(&hash), observer_(observer) {}
   const crypto::Hash* hash_;
-  Secret early_;
   const KeyScheduleObserver* observer_;
 };
 
