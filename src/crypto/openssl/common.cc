@@ -42,6 +42,29 @@ const uint8_t* nonnull(ByteView v) {
   return v.empty() ? &kEmpty : v.data();
 }
 
+PkeyPtr public_key_fromdata(KeyFamily family, OSSL_PARAM* params) {
+  // Each thread keeps one EVP_PKEY_fromdata context per family, made on first use, so that
+  // importing a key does not fetch the key management by name each time.
+  static constexpr const char* kNames[] = {"EC", "RSA", "X25519"};
+  thread_local PkeyCtxPtr per_thread[3];
+  PkeyCtxPtr& ctx = per_thread[static_cast<size_t>(family)];
+  if (ctx == nullptr) {
+    PkeyCtxPtr fresh(
+        EVP_PKEY_CTX_new_from_name(nullptr, kNames[static_cast<size_t>(family)], nullptr));
+    if (fresh == nullptr || EVP_PKEY_fromdata_init(fresh.get()) != 1) {
+      drain_errors();
+      return nullptr;
+    }
+    ctx = std::move(fresh);
+  }
+  EVP_PKEY* key = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    drain_errors();
+    return nullptr;
+  }
+  return PkeyPtr(key);
+}
+
 const EVP_MD* Algorithms::md(HashId id) const {
   switch (id) {
     case HashId::kSha256: return sha256;

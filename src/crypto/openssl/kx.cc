@@ -28,10 +28,13 @@ Result<PkeyPtr> peer_key(const KxSpec& spec, ByteView share) {
                              " bytes, expected " + std::to_string(spec.share_len));
   }
   if (spec.is_x25519) {
-    PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, spec.ossl_name, nullptr, share.data(),
-                                               share.size()));
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+                                          const_cast<uint8_t*>(share.data()), share.size()),
+        OSSL_PARAM_construct_end(),
+    };
+    PkeyPtr key = public_key_fromdata(KeyFamily::kX25519, params);
     if (key == nullptr) {
-      drain_errors();
       return illegal_parameter("unusable X25519 key share");
     }
     return key;
@@ -42,29 +45,25 @@ Result<PkeyPtr> peer_key(const KxSpec& spec, ByteView share) {
   if (share[0] != 0x04) {
     return illegal_parameter(group + " key share is not an uncompressed point");
   }
-  const OSSL_PARAM params[] = {
+  OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                        const_cast<char*>(spec.ossl_name), 0),
       OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(share.data()),
                                         share.size()),
       OSSL_PARAM_construct_end(),
   };
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* raw = nullptr;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.2
   //# For the curves secp256r1, secp384r1, and secp521r1, peers MUST
   //# validate each other's public value Q by ensuring that the point is a
   //# valid point on the elliptic curve.
   // Decoding the point rejects coordinates outside [0, p-1] and points off the curve (the point
-  // at infinity has no 65- or 97-byte encoding); EVP_PKEY_derive_set_peer_ex then runs the
-  // full public-key check again.
-  if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params)) !=
-          1) {
-    drain_errors();
+  // at infinity has no 65- or 97-byte encoding). These curves have cofactor 1, so every point
+  // on the curve other than infinity is in the prime-order group: that is the whole check.
+  PkeyPtr key = public_key_fromdata(KeyFamily::kEc, params);
+  if (key == nullptr) {
     return illegal_parameter(group + " key share is not a point on the curve");
   }
-  return PkeyPtr(raw);
+  return key;
 }
 
 class OsslKeyExchange final : public KeyExchange {
@@ -82,14 +81,15 @@ class OsslKeyExchange final : public KeyExchange {
     if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1) {
       return ossl_internal("EVP_PKEY_derive_init");
     }
-    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 1) != 1) {
+    // No second validation of the peer's key: peer_key has done all there is to do. For the
+    // NIST curves that is the point check; for X25519 every 32-byte string is a valid input
+    // (RFC 7748 section 5), and libcrypto's own check only asks that the key be there. For
+    // P-256, skipping it saves a scalar multiplication by the group order.
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 0) != 1) {
       drain_errors();
       return illegal_parameter(group + " key share failed validation");
     }
-    size_t len = 0;
-    if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) {
-      return ossl_internal("EVP_PKEY_derive");
-    }
+    size_t len = spec_.scalar_len;
     Secret shared(len);
     if (EVP_PKEY_derive(ctx.get(), shared.data(), &len) != 1) {
       // OpenSSL itself refuses an all-zero X25519 result.
@@ -181,15 +181,35 @@ Result<PkeyPtr> ec_key_from_scalar(const KxSpec& spec, ByteView scalar) {
   return PkeyPtr(raw);
 }
 
+// keygen_context returns this thread's key generation context for `spec`, made on first use.
+// Reusing it avoids fetching the key management by name for every key pair, which
+// EVP_PKEY_Q_keygen does.
+EVP_PKEY_CTX* keygen_context(const KxSpec& spec) {
+  thread_local PkeyCtxPtr per_thread[3];
+  PkeyCtxPtr& ctx = per_thread[spec.slot];
+  if (ctx != nullptr) {
+    return ctx.get();
+  }
+  PkeyCtxPtr fresh(EVP_PKEY_CTX_new_from_name(nullptr, spec.is_x25519 ? spec.ossl_name : "EC",
+                                              nullptr));
+  if (fresh == nullptr || EVP_PKEY_keygen_init(fresh.get()) != 1 ||
+      (!spec.is_x25519 && EVP_PKEY_CTX_set_group_name(fresh.get(), spec.ossl_name) != 1)) {
+    drain_errors();
+    return nullptr;
+  }
+  ctx = std::move(fresh);
+  return ctx.get();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start() const {
-  PkeyPtr key(spec_.is_x25519 ? EVP_PKEY_Q_keygen(nullptr, nullptr, spec_.ossl_name)
-                              : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec_.ossl_name));
-  if (key == nullptr) {
-    return ossl_internal("EVP_PKEY_Q_keygen");
+  EVP_PKEY_CTX* ctx = keygen_context(spec_);
+  EVP_PKEY* raw = nullptr;
+  if (ctx == nullptr || EVP_PKEY_generate(ctx, &raw) != 1) {
+    return ossl_internal("EVP_PKEY_generate");
   }
-  return make_exchange(spec_, std::move(key));
+  return make_exchange(spec_, PkeyPtr(raw));
 }
 
 Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start_with_private(ByteView private_key) const {

@@ -22,9 +22,9 @@ Status OsslRandom::fill(std::span<uint8_t> out) const {
 
 namespace {
 
-constexpr KxSpec kX25519{NamedGroup::x25519, "X25519", true, 32, 32};
-constexpr KxSpec kSecp256r1{NamedGroup::secp256r1, "prime256v1", false, 32, 65};
-constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", false, 48, 97};
+constexpr KxSpec kX25519{NamedGroup::x25519, "X25519", true, 32, 32, 0};
+constexpr KxSpec kSecp256r1{NamedGroup::secp256r1, "prime256v1", false, 32, 65, 1};
+constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", false, 48, 97, 2};
 
 // State owns every implementation object of the provider.
 struct State {
