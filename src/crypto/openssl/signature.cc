@@ -285,10 +285,8 @@ Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView 
   if (!info) {
     return illegal_parameter(scheme_name(scheme) + " is not supported");
   }
-  const uint8_t* p = spki_der.data();
-  PkeyPtr key(d2i_PUBKEY_ex(nullptr, &p, static_cast<long>(spki_der.size()), nullptr, nullptr));
-  if (key == nullptr || p != spki_der.data() + spki_der.size()) {
-    drain_errors();
+  PkeyPtr key = import_public_key(spki_der);
+  if (key == nullptr) {
     return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
                       "malformed or unsupported SubjectPublicKeyInfo");
   }

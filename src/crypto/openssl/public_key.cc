@@ -1,0 +1,156 @@
+// public_key.cc: SubjectPublicKeyInfo to EVP_PKEY, parsed with glasstls's own DER reader.
+//
+// libcrypto's d2i_PUBKEY goes through its generic decoder framework, which costs more than the
+// signature check it prepares (about 1.4 million instructions for a P-256 key, against 0.6
+// million for the ECDSA verification). The key types glasstls uses are parsed here instead and
+// handed to libcrypto as raw parameters; anything else still goes to d2i_PUBKEY.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <array>
+
+#include "crypto/openssl/internal.h"
+#include "x509/der.h"
+
+namespace glasstls::crypto::openssl {
+namespace {
+
+// Object identifier contents (the bytes after the tag and length).
+// id-ecPublicKey, 1.2.840.10045.2.1 (RFC 5480 section 2.1.1).
+constexpr std::array<uint8_t, 7> kEcPublicKey = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+// secp256r1, 1.2.840.10045.3.1.7; secp384r1, 1.3.132.0.34; secp521r1, 1.3.132.0.35
+// (RFC 5480 section 2.1.1.1).
+constexpr std::array<uint8_t, 8> kSecp256r1 = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+constexpr std::array<uint8_t, 5> kSecp384r1 = {0x2b, 0x81, 0x04, 0x00, 0x22};
+constexpr std::array<uint8_t, 5> kSecp521r1 = {0x2b, 0x81, 0x04, 0x00, 0x23};
+// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 3279 section 2.3.1).
+constexpr std::array<uint8_t, 9> kRsaEncryption = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                                   0x0d, 0x01, 0x01, 0x01};
+// id-Ed25519, 1.3.101.112 (RFC 8410 section 3).
+constexpr std::array<uint8_t, 3> kEd25519 = {0x2b, 0x65, 0x70};
+
+template <size_t N>
+bool is_oid(ByteView oid, const std::array<uint8_t, N>& want) {
+  return oid.size() == N && std::equal(oid.begin(), oid.end(), want.begin());
+}
+
+// ec_key imports a point on a named curve. libcrypto decodes the point and rejects one that is
+// not on the curve, as d2i_PUBKEY does.
+PkeyPtr ec_key(const char* group, ByteView point) {
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(point.data()),
+                                        point.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  return public_key_fromdata(KeyFamily::kEc, params);
+}
+
+//= https://www.rfc-editor.org/rfc/rfc3279#section-2.3.1
+//# RSAPublicKey ::= SEQUENCE {
+//#    modulus            INTEGER,    -- n
+//#    publicExponent     INTEGER  }  -- e
+PkeyPtr rsa_key(ByteView rsa_public_key) {
+  x509::DerReader outer(rsa_public_key);
+  x509::DerReader seq;
+  ByteView n;
+  ByteView e;
+  if (!outer.sequence(seq).ok() || !outer.expect_empty("RSAPublicKey").ok() ||
+      !seq.read_integer(n).ok() || !seq.read_integer(e).ok() ||
+      !seq.expect_empty("RSAPublicKey").ok() || (n[0] & 0x80) != 0 || (e[0] & 0x80) != 0) {
+    return nullptr;
+  }
+  BignumPtr bn_n(BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr));
+  BignumPtr bn_e(BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr));
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (bn_n == nullptr || bn_e == nullptr || bld == nullptr ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
+    drain_errors();
+    return nullptr;
+  }
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  if (params == nullptr) {
+    drain_errors();
+    return nullptr;
+  }
+  return public_key_fromdata(KeyFamily::kRsa, params.get());
+}
+
+// import_known parses the SubjectPublicKeyInfo of a key type glasstls uses; null for anything
+// else (another algorithm, explicit curve parameters, a malformed encoding).
+PkeyPtr import_known(ByteView spki_der) {
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+  //# SubjectPublicKeyInfo  ::=  SEQUENCE  {
+  //#      algorithm            AlgorithmIdentifier,
+  //#      subjectPublicKey     BIT STRING  }
+  x509::DerReader outer(spki_der);
+  x509::DerReader spki;
+  x509::DerReader algorithm;
+  ByteView oid;
+  ByteView key;
+  if (!outer.sequence(spki).ok() || !outer.expect_empty("SubjectPublicKeyInfo").ok() ||
+      !spki.sequence(algorithm).ok() || !spki.read_octet_aligned_bit_string(key).ok() ||
+      !spki.expect_empty("SubjectPublicKeyInfo").ok() || !algorithm.read_oid(oid).ok()) {
+    return nullptr;
+  }
+  if (is_oid(oid, kEcPublicKey)) {
+    ByteView curve;
+    if (!algorithm.read_oid(curve).ok() || !algorithm.expect_empty("AlgorithmIdentifier").ok()) {
+      return nullptr;
+    }
+    if (is_oid(curve, kSecp256r1)) {
+      return ec_key("prime256v1", key);
+    }
+    if (is_oid(curve, kSecp384r1)) {
+      return ec_key("secp384r1", key);
+    }
+    if (is_oid(curve, kSecp521r1)) {
+      return ec_key("secp521r1", key);
+    }
+    return nullptr;
+  }
+  if (is_oid(oid, kRsaEncryption)) {
+    //= https://www.rfc-editor.org/rfc/rfc3279#section-2.3.1
+    //# The parameters field MUST have ASN.1 type NULL for this algorithm
+    //# identifier.
+    if (!algorithm.read_null().ok() || !algorithm.expect_empty("AlgorithmIdentifier").ok()) {
+      return nullptr;
+    }
+    return rsa_key(key);
+  }
+  if (is_oid(oid, kEd25519)) {
+    //= https://www.rfc-editor.org/rfc/rfc8410#section-3
+    //# In this document, we define four new OIDs for identifying the different curves.  The
+    //# algorithm identifiers are: [...] The parameters MUST be absent.
+    if (!algorithm.expect_empty("AlgorithmIdentifier").ok() || key.size() != 32) {
+      return nullptr;
+    }
+    PkeyPtr k(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, key.data(), key.size()));
+    if (k == nullptr) {
+      drain_errors();
+    }
+    return k;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+PkeyPtr import_public_key(ByteView spki_der) {
+  if (PkeyPtr key = import_known(spki_der)) {
+    return key;
+  }
+  // Other key types, and encodings the fast path refused, take libcrypto's decoder, which
+  // decides (and reports) exactly as before.
+  const uint8_t* p = spki_der.data();
+  PkeyPtr key(d2i_PUBKEY_ex(nullptr, &p, static_cast<long>(spki_der.size()), nullptr, nullptr));
+  if (key == nullptr || p != spki_der.data() + spki_der.size()) {
+    drain_errors();
+    return nullptr;
+  }
+  return key;
+}
+
+}  // namespace glasstls::crypto::openssl
