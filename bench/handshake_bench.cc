@@ -18,7 +18,7 @@
 // crypto_floor/<key>/<side>: only the primitives one side of that handshake needs, straight
 // through libcrypto's EVP API with every algorithm fetched and every context allocated once:
 // X25519 key generation and derivation, the CertificateVerify signature (server) or its
-// verification with the leaf SPKI parsed (client), the ~22 HMAC-SHA-256 of the TLS 1.3 key
+// verification with the leaf key imported from its raw parameters (client), the ~22 HMAC-SHA-256 of the TLS 1.3 key
 // schedule and Finished messages, the transcript hash with its snapshots, four AES-128-GCM key
 // set-ups and the AEAD of the encrypted flight. "server spends N x the crypto floor" is
 // handshake server_us divided by crypto_floor/<key>/server.
@@ -154,6 +154,10 @@ class Floor {
       die("X25519 public key");
     }
     EVP_PKEY_free(peer);
+    x25519_fromdata_ = EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr);
+    if (x25519_fromdata_ == nullptr || EVP_PKEY_fromdata_init(x25519_fromdata_) != 1) {
+      die("X25519 fromdata context");
+    }
 
     hmac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     hmac_ctx_ = hmac_ != nullptr ? EVP_MAC_CTX_new(hmac_) : nullptr;
@@ -199,6 +203,19 @@ class Floor {
     sign_input_.push_back(0);
     sign_input_.resize(sign_input_.size() + 32, 0x5a);
     spki_ = pki_.test.leaf_key->public_key_spki();
+    // The client must turn the leaf's public key into a libcrypto key in every handshake. The
+    // floor does it the cheapest way EVP allows: from the raw parameters (taken out of the SPKI
+    // once, here) on a reused EVP_PKEY_fromdata context, with no DER decoding.
+    const uint8_t* p = spki_.data();
+    EVP_PKEY* leaf = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_.size()));
+    leaf_fromdata_ = leaf != nullptr
+                         ? EVP_PKEY_CTX_new_from_name(nullptr, EVP_PKEY_get0_type_name(leaf), nullptr)
+                         : nullptr;
+    if (leaf_fromdata_ == nullptr || EVP_PKEY_fromdata_init(leaf_fromdata_) != 1 ||
+        EVP_PKEY_todata(leaf, EVP_PKEY_PUBLIC_KEY, &leaf_params_) != 1) {
+      die("floor leaf key parameters");
+    }
+    EVP_PKEY_free(leaf);
     signature_.resize(1024);
     size_t sl = signature_.size();
     if (!sign_init(pki_.leaf_key) ||
@@ -214,6 +231,9 @@ class Floor {
 
   ~Floor() {
     EVP_PKEY_CTX_free(x25519_ctx_);
+    EVP_PKEY_CTX_free(x25519_fromdata_);
+    EVP_PKEY_CTX_free(leaf_fromdata_);
+    OSSL_PARAM_free(leaf_params_);
     EVP_MAC_CTX_free(hmac_ctx_);
     EVP_MAC_free(hmac_);
     EVP_MD_free(sha256_);
@@ -278,13 +298,19 @@ class Floor {
     }
     std::array<uint8_t, 32> share{};
     size_t len = share.size();
-    EVP_PKEY* peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, peer_share_.data(),
-                                                 peer_share_.size());
+    // The peer's share is imported on a reused context and not validated again at derive time:
+    // any 32 bytes are a valid X25519 input (RFC 7748 section 5).
+    EVP_PKEY* peer = nullptr;
+    OSSL_PARAM peer_params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, peer_share_.data(),
+                                          peer_share_.size()),
+        OSSL_PARAM_construct_end()};
+    EVP_PKEY_fromdata(x25519_fromdata_, &peer, EVP_PKEY_PUBLIC_KEY, peer_params);
     EVP_PKEY_CTX* derive = EVP_PKEY_CTX_new(mine, nullptr);
     size_t secret_len = secret_.size();
     bool ok = EVP_PKEY_get_raw_public_key(mine, share.data(), &len) == 1 && peer != nullptr &&
               derive != nullptr && EVP_PKEY_derive_init(derive) == 1 &&
-              EVP_PKEY_derive_set_peer(derive, peer) == 1 &&
+              EVP_PKEY_derive_set_peer_ex(derive, peer, 0) == 1 &&
               EVP_PKEY_derive(derive, secret_.data(), &secret_len) == 1;
     EVP_PKEY_CTX_free(derive);
     EVP_PKEY_free(peer);
@@ -325,9 +351,8 @@ class Floor {
   }
 
   bool verify() {
-    const uint8_t* p = spki_.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_.size()));
-    if (key == nullptr) {
+    EVP_PKEY* key = nullptr;
+    if (EVP_PKEY_fromdata(leaf_fromdata_, &key, EVP_PKEY_PUBLIC_KEY, leaf_params_) != 1) {
       return false;
     }
     EVP_PKEY_CTX* pctx = nullptr;
@@ -367,6 +392,9 @@ class Floor {
   KeyKind kind_;
   const Pki& pki_;
   EVP_PKEY_CTX* x25519_ctx_ = nullptr;
+  EVP_PKEY_CTX* x25519_fromdata_ = nullptr;
+  EVP_PKEY_CTX* leaf_fromdata_ = nullptr;
+  OSSL_PARAM* leaf_params_ = nullptr;
   std::array<uint8_t, 32> peer_share_{};
   std::array<uint8_t, 32> secret_{};
   std::array<uint8_t, 32> digest_{};
