@@ -355,14 +355,18 @@ class Floor {
     if (EVP_PKEY_fromdata(leaf_fromdata_, &key, EVP_PKEY_PUBLIC_KEY, leaf_params_) != 1) {
       return false;
     }
+    // A fresh EVP_MD_CTX: a client verifies a different key in each handshake, and OpenSSL 3.0
+    // can keep the previous key when a used context is initialised with another one.
+    EVP_MD_CTX* mctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX* pctx = nullptr;
     const EVP_MD* md = kind_ == KeyKind::kEd25519 ? nullptr : sha256_;
-    bool ok = EVP_DigestVerifyInit(sign_ctx_, &pctx, md, nullptr, key) == 1 &&
+    bool ok = mctx != nullptr && EVP_DigestVerifyInit(mctx, &pctx, md, nullptr, key) == 1 &&
               (kind_ != KeyKind::kRsa2048 ||
                (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
                 EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
-              EVP_DigestVerify(sign_ctx_, signature_.data(), signature_.size(),
-                               sign_input_.data(), sign_input_.size()) == 1;
+              EVP_DigestVerify(mctx, signature_.data(), signature_.size(), sign_input_.data(),
+                               sign_input_.size()) == 1;
+    EVP_MD_CTX_free(mctx);
     EVP_PKEY_free(key);
     return ok;
   }

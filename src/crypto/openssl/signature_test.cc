@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <numeric>
 #include <string>
 #include <string_view>
 
@@ -260,6 +261,53 @@ TEST(OpenSslProviderSign, EveryKeyTypeSignsAndVerifiesItsSchemes) {
     EXPECT_EQ(key->schemes(), c.schemes);
     for (SignatureScheme s : c.schemes) {
       sign_and_check(*key, s);
+    }
+  }
+}
+
+// Verification reuses one libcrypto context per thread and kind of signature. Interleaving
+// every kind, with two keys of each, in a fixed shuffled order must give the same verdicts as
+// verifying each on its own: a reused context must never carry a key, padding or digest over.
+TEST(OpenSslProviderSign, InterleavedVerificationsKeepTheirOwnKeyAndPadding) {
+  struct Signed {
+    std::shared_ptr<const SigningKey> key;
+    SignatureScheme scheme;
+    Bytes spki;
+    Bytes sig;
+  };
+  const ByteView message = text("interleaved verification");
+  std::vector<Signed> all;
+  for (int copy = 0; copy < 2; copy++) {
+    for (KeyType type : {KeyType::kEcdsaP256, KeyType::kEcdsaP384, KeyType::kRsa,
+                         KeyType::kEd25519}) {
+      std::shared_ptr<const SigningKey> key = must_generate(type);
+      ASSERT_NE(key, nullptr);
+      std::vector<SignatureScheme> schemes = key->schemes();
+      if (type == KeyType::kRsa) {
+        schemes.insert(schemes.end(), std::begin(kPkcs1), std::end(kPkcs1));
+      }
+      for (SignatureScheme scheme : schemes) {
+        Result<Bytes> sig = key->sign(scheme, message);
+        ASSERT_TRUE(sig.ok()) << sig.error().reason;
+        all.push_back({key, scheme, key->public_key_spki(), *sig});
+      }
+    }
+  }
+  // A fixed permutation (stride coprime with the count) mixes kinds, keys and hashes.
+  const size_t n = all.size();
+  size_t stride = 7;
+  while (std::gcd(stride, n) != 1) {
+    stride++;
+  }
+  for (int round = 0; round < 3; round++) {
+    for (size_t i = 0, j = 0; i < n; i++, j = (j + stride) % n) {
+      const Signed& a = all[j];
+      const Signed& b = all[(j + 1) % n];
+      SCOPED_TRACE(std::string(name(a.scheme)) + " then " + std::string(name(b.scheme)));
+      EXPECT_TRUE(verifier().verify(a.scheme, a.spki, message, a.sig).ok());
+      // The next signature under this key: right only when it is the same key and scheme.
+      const bool same = a.spki == b.spki && a.scheme == b.scheme;
+      EXPECT_EQ(verifier().verify(a.scheme, a.spki, message, b.sig).ok(), same);
     }
   }
 }
