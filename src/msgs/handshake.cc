@@ -597,21 +597,41 @@ void write_key_share_entry(ByteWriter& w, const KeyShareEntry& k) {
   w.bytes(k.key_exchange);
 }
 
-// finish_message prefixes `body` with the handshake header. A field too long for its length
-// prefix is a caller bug; the result is then empty rather than a malformed message.
-Bytes finish_message(HandshakeType type, ByteWriter&& body) {
-  if (body.failed()) {
-    return {};
+// MessageWriter writes one handshake message into a single buffer: the type byte, a 24-bit
+// length filled in by finish(), then the body written through body(). The body is never copied
+// behind a header afterwards, and `size_hint` (the usual size of the whole message, header
+// included; 0 if unknown) reserves the buffer once, so that the message carries no growth slack.
+class MessageWriter {
+ public:
+  MessageWriter(HandshakeType type, size_t size_hint)
+      : w_(start(type, size_hint)), length_(w_, 3) {}
+  MessageWriter(const MessageWriter&) = delete;
+  MessageWriter& operator=(const MessageWriter&) = delete;
+
+  ByteWriter& body() { return w_; }
+
+  // finish closes the length. A field too long for its length prefix (the body's own 24-bit
+  // length included) is a caller bug; the result is then empty rather than a malformed message.
+  Bytes finish() && {
+    length_.close();
+    std::optional<Bytes> out = std::move(w_).finish();
+    if (!out) {
+      return {};
+    }
+    return std::move(*out);
   }
-  ByteWriter w;
-  write_handshake_header(w, type, body.size());
-  w.bytes(body.view());
-  std::optional<Bytes> out = std::move(w).finish();
-  if (!out) {
-    return {};
+
+ private:
+  static Bytes start(HandshakeType type, size_t size_hint) {
+    Bytes b;
+    b.reserve(std::max<size_t>(size_hint, 4));
+    b.push_back(static_cast<uint8_t>(type));
+    return b;
   }
-  return std::move(*out);
-}
+
+  ByteWriter w_;
+  LengthPrefix length_;
+};
 
 }  // namespace
 
@@ -741,7 +761,8 @@ Result<ClientHello> parse_client_hello(ByteView body) {
 }
 
 Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::client_hello, 0);
+  ByteWriter& w = mw.body();
   w.u16(m.legacy_version);
   w.bytes(m.random);
   {
@@ -825,7 +846,7 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
       write_raw_ext(w, e);
     }
   }
-  return finish_message(HandshakeType::client_hello, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -876,7 +897,11 @@ Result<ServerHello> parse_server_hello(ByteView body) {
 }
 
 Bytes encode(const ServerHello& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::server_hello,
+                   4 + 2 + m.random.size() + 1 + m.legacy_session_id_echo.size() + 2 + 1 + 2 + 6 +
+                       (m.key_share ? 8 + m.key_share->key_exchange.size() : 6) +
+                       (m.cookie ? 6 + m.cookie->size() : 0));
+  ByteWriter& w = mw.body();
   w.u16(m.legacy_version);
   w.bytes(m.random);
   {
@@ -910,7 +935,7 @@ Bytes encode(const ServerHello& m) {
       write_key_share_entry(w, *m.key_share);
     }
   }
-  return finish_message(HandshakeType::server_hello, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -933,7 +958,8 @@ Result<EncryptedExtensions> parse_encrypted_extensions(ByteView body) {
 }
 
 Bytes encode(const EncryptedExtensions& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::encrypted_extensions, 0);
+  ByteWriter& w = mw.body();
   {
     auto exts = w.u16_prefixed();
     if (m.server_name_acknowledged) {
@@ -949,7 +975,7 @@ Bytes encode(const EncryptedExtensions& m) {
       write_empty_ext(w, ExtensionType::early_data);
     }
   }
-  return finish_message(HandshakeType::encrypted_extensions, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -986,7 +1012,8 @@ Result<CertificateRequest> parse_certificate_request(ByteView body) {
 }
 
 Bytes encode(const CertificateRequest& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::certificate_request, 0);
+  ByteWriter& w = mw.body();
   {
     auto context = w.u8_prefixed();
     w.bytes(m.certificate_request_context);
@@ -1008,7 +1035,7 @@ Bytes encode(const CertificateRequest& m) {
       }
     }
   }
-  return finish_message(HandshakeType::certificate_request, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1045,8 +1072,25 @@ Result<Certificate> parse_certificate(ByteView body) {
   return c;
 }
 
+namespace {
+
+// certificate_size is the encoded size of `m`, header included.
+size_t certificate_size(const Certificate& m) {
+  size_t n = 4 + 1 + m.certificate_request_context.size() + 3;
+  for (const CertificateEntry& entry : m.entries) {
+    n += 3 + entry.cert_data.size() + 2;
+    for (const RawExtension& e : entry.extensions) {
+      n += 4 + e.body.size();
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
 Bytes encode(const Certificate& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::certificate, certificate_size(m));
+  ByteWriter& w = mw.body();
   {
     auto context = w.u8_prefixed();
     w.bytes(m.certificate_request_context);
@@ -1064,7 +1108,7 @@ Bytes encode(const Certificate& m) {
       }
     }
   }
-  return finish_message(HandshakeType::certificate, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1092,13 +1136,14 @@ Result<CertificateVerify> parse_certificate_verify(ByteView body) {
 }
 
 Bytes encode(const CertificateVerify& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::certificate_verify, 4 + 2 + 2 + m.signature.size());
+  ByteWriter& w = mw.body();
   w.u16(static_cast<uint16_t>(m.scheme));
   {
     auto sig = w.u16_prefixed();
     w.bytes(m.signature);
   }
-  return finish_message(HandshakeType::certificate_verify, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1114,9 +1159,10 @@ Result<Finished> parse_finished(ByteView body, size_t hash_len) {
 }
 
 Bytes encode(const Finished& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::finished, 4 + m.verify_data.size());
+  ByteWriter& w = mw.body();
   w.bytes(m.verify_data);
-  return finish_message(HandshakeType::finished, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1156,7 +1202,9 @@ Result<NewSessionTicket> parse_new_session_ticket(ByteView body) {
 }
 
 Bytes encode(const NewSessionTicket& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::new_session_ticket,
+                   4 + 4 + 4 + 1 + m.ticket_nonce.size() + 2 + m.ticket.size() + 2 + 8);
+  ByteWriter& w = mw.body();
   w.u32(m.ticket_lifetime);
   w.u32(m.ticket_age_add);
   {
@@ -1175,7 +1223,7 @@ Bytes encode(const NewSessionTicket& m) {
       w.u32(*m.max_early_data_size);
     }
   }
-  return finish_message(HandshakeType::new_session_ticket, std::move(w));
+  return std::move(mw).finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1196,9 +1244,10 @@ Result<KeyUpdate> parse_key_update(ByteView body) {
 }
 
 Bytes encode(const KeyUpdate& m) {
-  ByteWriter w;
+  MessageWriter mw(HandshakeType::key_update, 5);
+  ByteWriter& w = mw.body();
   w.u8(m.update_requested ? 1 : 0);
-  return finish_message(HandshakeType::key_update, std::move(w));
+  return std::move(mw).finish();
 }
 
 }  // namespace glasstls::msgs
