@@ -50,6 +50,13 @@ std::optional<SignatureScheme> choose_scheme(const crypto::SigningKey& key,
   return std::nullopt;
 }
 
+// queue_message adds an encoded message to the transcript and to the flight being built; the
+// encoding is freed on return, so that no copy of a sent message outlives its queueing.
+void queue_message(Context& cx, handshake::Transcript& transcript, Bytes message) {
+  transcript.add(message);
+  cx.queue_handshake(message);
+}
+
 struct CertChoice {
   const ServerConfig::CertifiedKey* key = nullptr;
   SignatureScheme scheme{};
@@ -113,9 +120,7 @@ Result<ServerState> send_hello_retry(ServerExpectClientHello&& s, Context& cx,
   hrr.is_hello_retry_request = true;
   hrr.selected_version = 0x0304;
   hrr.selected_group = group;
-  Bytes msg = msgs::encode(hrr);
-  s.transcript.add(msg);
-  cx.queue_handshake(msg);
+  queue_message(cx, s.transcript, msgs::encode(hrr));
   GLASSTLS_TRY(cx.flush_handshake());
   //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
   //# The server sends a dummy change_cipher_spec record immediately
@@ -295,27 +300,38 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   }
 
   cx.suite = *info;
-  cx.client_random.assign(ch.random.begin(), ch.random.end());
+  // The client random serves only the key log.
+  if (cx.key_log != nullptr) {
+    cx.client_random.assign(ch.random.begin(), ch.random.end());
+  }
   cx.negotiated.version = ProtocolVersion::TLSv1_3;
   cx.negotiated.suite = *suite;
   cx.negotiated.group = chosen_share->group;
   cx.negotiated.alpn = alpn;
+  const NamedGroup group_used = chosen_share->group;
+  // A view into `m`, which outlives this handler.
+  const ByteView session_id = ch.legacy_session_id;
+  // Nothing else of the ClientHello is needed: its parsed lists (extensions, suites, groups,
+  // schemes, shares) are freed before the flight is built, where the handshake's heap peaks.
+  chosen_share = nullptr;
+  ch = msgs::ClientHello{};
 
   s.transcript.start(*info->hash);
   s.transcript.add(m.encoded);
 
-  msgs::ServerHello sh;
-  GLASSTLS_ASSIGN(Bytes server_random, cx.random(32));
-  sh.random = server_random;
-  sh.legacy_session_id_echo = ch.legacy_session_id;
-  sh.cipher_suite = *suite;
-  sh.selected_version = 0x0304;
-  sh.key_share = msgs::KeyShareEntry{chosen_share->group, kx->public_key()};
-  Bytes sh_msg = msgs::encode(sh);
-  s.transcript.add(sh_msg);
-  cx.queue_handshake(sh_msg);
+  {
+    msgs::ServerHello sh;
+    GLASSTLS_ASSIGN(Bytes server_random, cx.random(32));
+    sh.random = server_random;
+    sh.legacy_session_id_echo = session_id;
+    sh.cipher_suite = *suite;
+    sh.selected_version = 0x0304;
+    sh.key_share = msgs::KeyShareEntry{group_used, kx->public_key()};
+    queue_message(cx, s.transcript, msgs::encode(sh));
+  }
+  kx.reset();  // The key share has been used and sent.
   GLASSTLS_TRY(cx.flush_handshake());
-  if (!ch.legacy_session_id.empty() && !cx.ccs_sent) {
+  if (!session_id.empty() && !cx.ccs_sent) {
     cx.send_ccs();
   }
 
@@ -329,14 +345,14 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   GLASSTLS_TRY(cx.install_write_secret(server_hs.span(), "server handshake"));
   GLASSTLS_TRY(cx.install_read_secret(client_hs.span(), "client handshake"));
 
-  msgs::EncryptedExtensions ee;
-  ee.server_name_acknowledged = cert->sni_matched;
-  if (alpn) {
-    ee.alpn = *alpn;
+  {
+    msgs::EncryptedExtensions ee;
+    ee.server_name_acknowledged = cert->sni_matched;
+    if (alpn) {
+      ee.alpn = *alpn;
+    }
+    queue_message(cx, s.transcript, msgs::encode(ee));
   }
-  Bytes ee_msg = msgs::encode(ee);
-  s.transcript.add(ee_msg);
-  cx.queue_handshake(ee_msg);
 
   const bool request_client_cert = config.client_verifier != nullptr;
   if (request_client_cert) {
@@ -351,30 +367,30 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
                                   config.client_authorities.end());
       cr.certificate_authorities = std::move(names);
     }
-    Bytes cr_msg = msgs::encode(cr);
-    s.transcript.add(cr_msg);
-    cx.queue_handshake(cr_msg);
+    queue_message(cx, s.transcript, msgs::encode(cr));
   }
 
-  msgs::Certificate cert_msg;
-  for (const auto& der : cert->key->chain) {
-    cert_msg.entries.push_back({der, {}});
+  {
+    // The entries are views of the configured chain: the only copy made is the encoding.
+    msgs::Certificate cert_msg;
+    cert_msg.entries.reserve(cert->key->chain.size());
+    for (const auto& der : cert->key->chain) {
+      cert_msg.entries.push_back({der, {}});
+    }
+    queue_message(cx, s.transcript, msgs::encode(cert_msg));
   }
-  Bytes c_msg = msgs::encode(cert_msg);
-  s.transcript.add(c_msg);
-  cx.queue_handshake(c_msg);
 
-  Bytes input = certificate_verify_input(true, s.transcript.current());
-  GLASSTLS_ASSIGN(Bytes signature, cert->key->key->sign(cert->scheme, input));
-  Bytes cv_msg = msgs::encode(msgs::CertificateVerify{cert->scheme, signature});
-  s.transcript.add(cv_msg);
-  cx.queue_handshake(cv_msg);
+  {
+    Bytes input = certificate_verify_input(true, s.transcript.current());
+    GLASSTLS_ASSIGN(Bytes signature, cert->key->key->sign(cert->scheme, input));
+    queue_message(cx, s.transcript, msgs::encode(msgs::CertificateVerify{cert->scheme, signature}));
+  }
 
-  GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(
-                                          *info->hash, server_hs.span(), s.transcript.current()));
-  Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
-  s.transcript.add(fin_msg);
-  cx.queue_handshake(fin_msg);
+  {
+    GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(
+                                            *info->hash, server_hs.span(), s.transcript.current()));
+    queue_message(cx, s.transcript, msgs::encode(msgs::Finished{verify_data.span()}));
+  }
   GLASSTLS_TRY(cx.flush_handshake());
 
   Bytes th_sf = s.transcript.current();
