@@ -335,6 +335,7 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
     return decode_error("server sent an empty Certificate message");
   }
   std::vector<Bytes> chain;
+  chain.reserve(cert.entries.size());
   for (const auto& entry : cert.entries) {
     // The client offered no per-certificate extensions (status_request, SCT).
     if (!entry.extensions.empty()) {
@@ -342,8 +343,12 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
     }
     chain.emplace_back(entry.cert_data.begin(), entry.cert_data.end());
   }
-  GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
-  Bytes spki(leaf.spki.begin(), leaf.spki.end());
+  Bytes spki;
+  {
+    // Only the key is kept: the parsed leaf is freed before the verifier runs.
+    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
+    spki.assign(leaf.spki.begin(), leaf.spki.end());
+  }
 
   const ClientConfig& config = *cx.client_config;
   if (!config.accept_any_certificate) {
@@ -469,6 +474,10 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   GLASSTLS_TRY(cx.flush_handshake());
   GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span(), "client application"));
   cx.handshake_done = true;
+  if (cx.key_log == nullptr) {
+    // The client random served the ClientHello(s); only a key log would still need it.
+    Bytes().swap(cx.client_random);
+  }
   return ClientState(ClientConnected{});
 }
 
