@@ -355,10 +355,14 @@ std::string oid_to_string(ByteView oid) {
     if (first) {
       // The first subidentifier packs the first two arcs as 40 * X + Y (X.690 8.19.4).
       uint64_t x = arc < 40 ? 0 : (arc < 80 ? 1 : 2);
-      out += std::to_string(x) + "." + std::to_string(arc - 40 * x);
+      // Appended piece by piece: GCC 12 at -O3 misreads `"." + std::string` as an overlap.
+      out += std::to_string(x);
+      out += '.';
+      out += std::to_string(arc - 40 * x);
       first = false;
     } else {
-      out += "." + std::to_string(arc);
+      out += '.';
+      out += std::to_string(arc);
     }
     arc = 0;
   }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 #include <string>
 #include <utility>
@@ -81,7 +82,18 @@ struct Loader {
   Result<std::shared_ptr<const TrustStore>> finish(bool require_all) && {
     auto impl = std::make_unique<TrustStore::Impl>();
     impl->skipped = skipped;
-    std::set<Bytes> seen;
+    // Views of the accepted DER, which keeps its buffer when moved into `ders`. Ordered by size
+    // first, so that the comparison is an explicit memcmp of equal lengths (GCC 12 at -O3
+    // misreads std::vector's three-way comparison as an overread).
+    struct DerLess {
+      bool operator()(ByteView a, ByteView b) const {
+        if (a.size() != b.size()) {
+          return a.size() < b.size();
+        }
+        return std::memcmp(a.data(), b.data(), a.size()) < 0;
+      }
+    };
+    std::set<ByteView, DerLess> seen;
     for (size_t i = 0; i < candidates.size(); i++) {
       Bytes& der = candidates[i];
       if (seen.count(der) != 0) {
@@ -96,7 +108,7 @@ struct Loader {
         impl->skipped++;
         continue;
       }
-      seen.insert(der);
+      seen.insert(ByteView(der));
       impl->ders.push_back(std::move(der));
     }
     if (impl->ders.empty()) {
