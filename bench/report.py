@@ -15,7 +15,8 @@ import sys
 
 PEERS = [("openssl", "OpenSSL"), ("gnutls", "GnuTLS"), ("wolfssl", "wolfSSL")]
 FIELDS = ("time_us", "handshakes_per_s", "client_us", "server_us", "bytes_per_second",
-          "client_idle_bytes", "server_idle_bytes", "handshake_peak_bytes")
+          "client_idle_bytes", "server_idle_bytes", "handshake_peak_bytes", "client_peak_bytes",
+          "server_peak_bytes", "chain_bytes")
 
 
 def load_runs(data):
@@ -232,39 +233,82 @@ def main():
     for base in bases:
         _, suite, size = base.split("/")
         g = base + "/glasstls"
+        v = base + "/glasstls_view"
         others = [f"{base}/{p}" for p, _ in peers]
         gb = r.med(g, "bytes_per_second")
+        vb = r.med(v, "bytes_per_second")
         ceil = r.med(f"aead_ceiling/{suite}/{size}/seal_open", "bytes_per_second")
-        rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s")] +
+
+        def pct(x):
+            return "-" if x is None or not ceil else f"{100 * x / ceil:.0f}%"
+        rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s"), fmt(vb, "MB/s")] +
                     [fmt(r.med(o, "bytes_per_second"), "MB/s") for o in others] +
                     [r.ratio(g, o, "bytes_per_second", p) for o, (p, _) in zip(others, peers)] +
-                    [fmt(ceil, "MB/s"),
-                     "-" if gb is None or not ceil else f"{100 * gb / ceil:.0f}%",
-                     r.spread((g, "bytes_per_second"),
+                    [fmt(ceil, "MB/s"), pct(gb), pct(vb),
+                     r.spread((g, "bytes_per_second"), (v, "bytes_per_second"),
                               *[(o, "bytes_per_second") for o in others])])
     if rows:
         r.section("Bulk throughput",
                   "The client writes, the server reads: application MB/s, higher is better. "
+                  "'glasstls' reads with read() (one copy out, like SSL_read); 'view' reads in "
+                  "place with read_view()/consume_read(). g/peer compares read() with the peer. "
                   "Ceiling: raw EVP seal+open of one record of that size; '% ceil' is glasstls "
                   "against it. GnuTLS and wolfSSL run AES-128-GCM only.")
-        r.table(["benchmark", "glasstls"] + labels + [f"g/{l}" for l in labels] +
-                ["ceiling", "% ceil", "spread"], rows)
+        r.table(["benchmark", "glasstls", "view"] + labels + [f"g/{l}" for l in labels] +
+                ["ceiling", "% ceil", "view % ceil", "spread"], rows)
 
     # ---- Memory ----
     if "memory/glasstls" in runs:
         rows = []
         for field, label in (("client_idle_bytes", "idle established client"),
                              ("server_idle_bytes", "idle established server"),
-                             ("handshake_peak_bytes", "peak during one handshake (pair)")):
+                             ("client_peak_bytes", "client peak during a handshake"),
+                             ("server_peak_bytes", "server peak during a handshake"),
+                             ("handshake_peak_bytes", "peak during one handshake (pair)"),
+                             ("chain_bytes", "certificate chain (DER, for reference)")):
+            if r.med("memory/glasstls", field) is None:
+                continue
             rows.append([label, fmt(r.med("memory/glasstls", field)),
                          fmt(r.med("memory/openssl", field)),
                          r.ratio("memory/glasstls", "memory/openssl", field, "openssl"),
                          fmt(r.med("memory/openssl_release_buffers", field))])
+        chain = r.med("memory/glasstls", "chain_bytes")
+        for side in ("client", "server"):
+            cells = [r.med(s, f"{side}_peak_bytes") for s in
+                     ("memory/glasstls", "memory/openssl", "memory/openssl_release_buffers")]
+            if chain is None or cells[0] is None:
+                continue
+            beyond = [None if c is None else c - chain for c in cells]
+            rows.append([f"{side} peak beyond the chain (target <= 16 KB)", fmt(beyond[0]),
+                         fmt(beyond[1]),
+                         "-" if not beyond[1] else f"{beyond[0] / beyond[1]:.2f}",
+                         fmt(beyond[2])])
         r.section("Heap per connection",
                   "Bytes, lower is better; one run (the counts do not vary). OpenSSL without the "
                   "in-memory BIO pair buffers; 'rel.buf' is OpenSSL with "
                   "SSL_MODE_RELEASE_BUFFERS.")
         r.table(["memory", "glasstls", "OpenSSL", "g/OpenSSL", "rel.buf"], rows)
+
+    # ---- Alternative primitives ----
+    alt = {}
+    for n in runs:
+        if n.startswith("alt/"):
+            _, prim, impl = n.split("/", 2)
+            alt.setdefault(prim, []).append(impl)
+    rows = []
+    for prim, impls in alt.items():
+        base = r.med(f"alt/{prim}/evp_today", "time_us")
+        for impl in impls:
+            t = r.med(f"alt/{prim}/{impl}", "time_us")
+            rows.append([prim, impl, fmt(t),
+                         "-" if base is None or t is None else f"{t / base:.2f}",
+                         r.spread((f"alt/{prim}/{impl}", "time_us"))])
+    if rows:
+        r.section("Alternative primitives",
+                  "us per operation, lower is better; 'vs today' is against the EVP calls as "
+                  "glasstls made them before this round of work (evp_today). 'glasstls' is the "
+                  "provider seam as it is now.")
+        r.table(["primitive", "implementation", "us", "vs today", "spread"], rows)
 
     # ---- Certificate chain verification ----
     rows = []
