@@ -19,7 +19,8 @@
 // (2^14 + 261 bytes) of capacity once drained, so steady traffic of records up to 2^14 bytes
 // allocates nothing per record; a buffer that grew past that (a large write not yet sent,
 // received data not yet read) frees its memory when it is drained. An idle connection holds
-// only what its last records needed.
+// only what its last records needed; release_buffers() frees even that, for a server that
+// keeps many connections waiting (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL).
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,13 @@ class Connection {
   // consume_read marks the first `n` bytes of read_view() as read (all of them if `n` is
   // larger); they are not returned again.
   void consume_read(size_t n);
+
+  // release_buffers frees the memory of every buffer that is empty now: the output once it has
+  // been consumed, the read buffer once it has been read, the partial-record buffer when no
+  // record is pending. Call it when a connection goes idle (the socket has nothing more to
+  // read); the next record allocates again. Nothing is lost and views of unread data stay
+  // valid.
+  void release_buffers();
 
   // close sends close_notify; no more data may be written.
   void close();

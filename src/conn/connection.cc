@@ -301,6 +301,11 @@ Status Connection::Impl::process_handshake_bytes(ByteView data) {
     }
   }
   hs_in.erase(hs_in.begin(), hs_in.begin() + static_cast<std::ptrdiff_t>(pos));
+  if (hs_in.empty() && cx.handshake_done) {
+    // After the handshake, handshake messages are rare (KeyUpdate, NewSessionTicket): do not
+    // keep the room the server's flight needed.
+    Bytes().swap(hs_in);
+  }
   return Ok{};
 }
 
@@ -564,6 +569,24 @@ std::span<const uint8_t> Connection::read_view() const {
 }
 
 void Connection::consume_read(size_t n) { impl_->consume_app(n); }
+
+void Connection::release_buffers() {
+  Impl& i = *impl_;
+  if (i.in.empty()) {
+    i.in.release();
+  }
+  if (i.app_in.size() == i.app_start) {
+    i.app_in.release();
+    i.app_start = 0;
+  }
+  if (i.cx.out.size() == i.cx.out_start) {
+    i.cx.out.release();
+    i.cx.out_start = 0;
+  }
+  if (i.hs_in.empty()) {
+    Bytes().swap(i.hs_in);
+  }
+}
 
 size_t Connection::readable() const { return impl_->app_in.size() - impl_->app_start; }
 

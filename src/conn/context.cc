@@ -34,7 +34,8 @@ Status Context::flush_handshake(uint16_t legacy_version) {
     return Ok{};
   }
   Status s = record.write(ContentType::handshake, hs_out, out, legacy_version);
-  hs_out.clear();
+  // A flight is framed once; its room is not kept for the next one (a few per connection).
+  Bytes().swap(hs_out);
   if (tracer) {
     for (const Bytes& m : traced_out) {
       tracer->message(true, m);

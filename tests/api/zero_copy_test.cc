@@ -119,6 +119,44 @@ TEST(ZeroCopyRead, UnreadDataAccumulatesInOrderAcrossReceives) {
   EXPECT_EQ(take_view(*p.server, 5000), expect);
 }
 
+TEST(ZeroCopyRead, ReleaseBuffersKeepsUnreadDataAndPendingOutput) {
+  Pair p = established();
+  // Unread data on the server, unsent output on the client, and half a record in flight.
+  const Bytes first = pattern(20000, 3);
+  ASSERT_TRUE(p.client->write(first).ok());
+  ASSERT_TRUE(deliver(*p.client, *p.server, 0));
+  const Bytes second = pattern(5000, 4);
+  ASSERT_TRUE(p.client->write(second).ok());
+  Bytes wire = bytes_of(p.client->output());
+  p.client->consume_output(wire.size());
+  ASSERT_TRUE(p.server->receive(ByteView(wire).first(wire.size() / 2)).ok());
+  const Bytes third = pattern(300, 5);
+  ASSERT_TRUE(p.client->write(third).ok());  // stays in the client's output for now
+
+  p.server->release_buffers();
+  p.client->release_buffers();
+  EXPECT_EQ(bytes_of(p.server->read_view()), first);
+  ASSERT_TRUE(p.server->receive(ByteView(wire).subspan(wire.size() / 2)).ok());
+  ASSERT_TRUE(deliver(*p.client, *p.server, 0));
+  Bytes expect = first;
+  expect.insert(expect.end(), second.begin(), second.end());
+  expect.insert(expect.end(), third.begin(), third.end());
+  EXPECT_EQ(take_view(*p.server, 7000), expect);
+
+  // Drained, released, and the connection goes on both ways.
+  p.server->release_buffers();
+  p.client->release_buffers();
+  EXPECT_TRUE(p.server->read_view().empty());
+  EXPECT_TRUE(p.client->output().empty());
+  const Bytes reply = pattern(40000, 6);
+  ASSERT_TRUE(p.server->write(reply).ok());
+  ASSERT_TRUE(deliver(*p.server, *p.client, 1000));
+  p.client->release_buffers();  // unread data stays
+  EXPECT_EQ(take_view(*p.client, 4096), reply);
+  EXPECT_EQ(p.client->state(), ConnectionState::kEstablished);
+  EXPECT_EQ(p.server->state(), ConnectionState::kEstablished);
+}
+
 TEST(ZeroCopyRead, PartialConsumeAndReadShareOnePosition) {
   Pair p = established();
   const Bytes data = pattern(5000, 2);

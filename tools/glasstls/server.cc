@@ -507,6 +507,10 @@ class EventLoop {
       }
       c.tls.consume_output(static_cast<size_t>(n));
     }
+    if (!blocked) {
+      // Everything went out: the connection waits for its client, holding no buffer memory.
+      c.tls.release_buffers();
+    }
     ConnectionState state = c.tls.state();
     if (!blocked && state == ConnectionState::kClosed) {
       return End::kClean;
