@@ -8,7 +8,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 
 #include "crypto/openssl/internal.h"
 #include "x509/der.h"
@@ -61,21 +63,35 @@ PkeyPtr rsa_key(ByteView rsa_public_key) {
       !seq.expect_empty("RSAPublicKey").ok() || (n[0] & 0x80) != 0 || (e[0] & 0x80) != 0) {
     return nullptr;
   }
-  BignumPtr bn_n(BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr));
-  BignumPtr bn_e(BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr));
-  ParamBldPtr bld(OSSL_PARAM_BLD_new());
-  if (bn_n == nullptr || bn_e == nullptr || bld == nullptr ||
-      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
-    drain_errors();
+  // OSSL_PARAM integers are native-endian: the big-endian DER values are reversed into
+  // buffers on the stack, with no BIGNUM and no parameter builder (moduli beyond 4096 bits,
+  // which glasstls refuses anyway, take the decoder).
+  std::array<uint8_t, 512> n_native;
+  std::array<uint8_t, 8> e_native;
+  if (n[0] == 0) {
+    n = n.subspan(1);
+  }
+  if (e[0] == 0) {
+    e = e.subspan(1);
+  }
+  if (n.size() > n_native.size() || e.size() > e_native.size() || n.empty() || e.empty()) {
     return nullptr;
   }
-  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
-  if (params == nullptr) {
-    drain_errors();
-    return nullptr;
+  static_assert(std::endian::native == std::endian::little ||
+                std::endian::native == std::endian::big);
+  if constexpr (std::endian::native == std::endian::little) {
+    std::reverse_copy(n.begin(), n.end(), n_native.begin());
+    std::reverse_copy(e.begin(), e.end(), e_native.begin());
+  } else {
+    std::copy(n.begin(), n.end(), n_native.begin());
+    std::copy(e.begin(), e.end(), e_native.begin());
   }
-  return public_key_fromdata(KeyFamily::kRsa, params.get());
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, n_native.data(), n.size()),
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, e_native.data(), e.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  return public_key_fromdata(KeyFamily::kRsa, params);
 }
 
 // import_known parses the SubjectPublicKeyInfo of a key type glasstls uses; null for anything

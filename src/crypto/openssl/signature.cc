@@ -150,8 +150,8 @@ Error bad_config(std::string reason) {
 
 class OsslSigningKey final : public SigningKey {
  public:
-  OsslSigningKey(const Algorithms* algs, PkeyPtr key, KeyType type, size_t bits)
-      : algs_(algs), key_(std::move(key)), type_(type), bits_(bits) {}
+  OsslSigningKey(const Algorithms* algs, PkeyPtr key, KeyDesc desc, KeyType type, size_t bits)
+      : algs_(algs), key_(std::move(key)), desc_(std::move(desc)), type_(type), bits_(bits) {}
 
   KeyType type() const override { return type_; }
   size_t bits() const override { return bits_; }
@@ -175,7 +175,7 @@ class OsslSigningKey final : public SigningKey {
     if (!info) {
       return illegal_parameter(scheme_name(scheme) + " is not supported for signing");
     }
-    std::string misfit = check_fit(scheme, *info, describe(key_.get()));
+    std::string misfit = check_fit(scheme, *info, desc_);
     if (!misfit.empty()) {
       return illegal_parameter(std::move(misfit));
     }
@@ -230,6 +230,8 @@ class OsslSigningKey final : public SigningKey {
  private:
   const Algorithms* algs_;
   PkeyPtr key_;
+  // desc_ is describe(key_), worked out once: signing checks the scheme against it.
+  KeyDesc desc_;
   KeyType type_;
   size_t bits_;
 };
@@ -266,7 +268,7 @@ Result<std::shared_ptr<const SigningKey>> wrap_private(const Algorithms* algs, P
                         " (supported: EC P-256, EC P-384, RSA 2048 to 4096 bits, Ed25519)");
   }
   return std::shared_ptr<const SigningKey>(
-      std::make_shared<OsslSigningKey>(algs, std::move(key), type, bits));
+      std::make_shared<OsslSigningKey>(algs, std::move(key), d, type, bits));
 }
 
 // refuse_password keeps libcrypto from prompting on the terminal for an encrypted PEM key.
