@@ -5,6 +5,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -151,7 +152,9 @@ Error bad_config(std::string reason) {
 class OsslSigningKey final : public SigningKey {
  public:
   OsslSigningKey(const Algorithms* algs, PkeyPtr key, KeyDesc desc, KeyType type, size_t bits)
-      : algs_(algs), key_(std::move(key)), desc_(std::move(desc)), type_(type), bits_(bits) {}
+      : algs_(algs), key_(std::move(key)), desc_(std::move(desc)), type_(type), bits_(bits) {
+    make_templates();
+  }
 
   KeyType type() const override { return type_; }
   size_t bits() const override { return bits_; }
@@ -182,6 +185,11 @@ class OsslSigningKey final : public SigningKey {
     const EVP_MD* md = algs_->md(info->hash);
     if (md == nullptr) {
       return internal_error("digest for " + scheme_name(scheme) + " is unavailable");
+    }
+    if (info->family != Family::kEd25519) {
+      if (const EVP_PKEY_CTX* tmpl = sign_template(*info)) {
+        return sign_prehashed(tmpl, md, message);
+      }
     }
     MdCtxPtr mctx(EVP_MD_CTX_new());
     size_t len = 0;
@@ -228,8 +236,87 @@ class OsslSigningKey final : public SigningKey {
   }
 
  private:
+  // sign_template returns the signing context made for `info` when the key was loaded, or null
+  // (Ed25519, or a template libcrypto could not make: the EVP_DigestSign path then serves).
+  const EVP_PKEY_CTX* sign_template(const SchemeInfo& info) const {
+    const size_t i = template_index(info);
+    return i < templates_.size() ? templates_[i].get() : nullptr;
+  }
+
+  static size_t template_index(const SchemeInfo& info) {
+    switch (info.family) {
+      case Family::kEcdsa: return 0;
+      case Family::kRsaPss: return static_cast<size_t>(info.hash);
+      case Family::kRsaPkcs1: return 3 + static_cast<size_t>(info.hash);
+      case Family::kEd25519: break;
+    }
+    return SIZE_MAX;
+  }
+
+  // sign_prehashed hashes `message` and signs the digest on a copy of `tmpl`: the same
+  // signature as EVP_DigestSign (ECDSA and RSA sign a digest), without setting the operation up
+  // again for every signature. Copies are independent, so threads may sign at once.
+  Result<Bytes> sign_prehashed(const EVP_PKEY_CTX* tmpl, const EVP_MD* md,
+                               ByteView message) const {
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(message.data(), message.size(), digest, &digest_len, md, nullptr) != 1) {
+      return ossl_internal("EVP_Digest");
+    }
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_dup(tmpl));
+    Bytes sig(static_cast<size_t>(EVP_PKEY_get_size(key_.get())));
+    size_t len = sig.size();
+    if (ctx == nullptr || EVP_PKEY_sign(ctx.get(), sig.data(), &len, digest, digest_len) != 1) {
+      return ossl_internal("EVP_PKEY_sign");
+    }
+    // ECDSA signatures are DER and often shorter than the maximum.
+    sig.resize(len);
+    return sig;
+  }
+
+  // make_templates prepares one signing context per scheme the key can make besides Ed25519:
+  // slot 0 for ECDSA (its curve fixes the hash), slots 0-2 for RSA-PSS and 3-5 for PKCS#1 v1.5
+  // with SHA-256/384/512.
+  void make_templates() {
+    std::vector<SignatureScheme> schemes;
+    switch (type_) {
+      case KeyType::kEcdsaP256: schemes = {SignatureScheme::ecdsa_secp256r1_sha256}; break;
+      case KeyType::kEcdsaP384: schemes = {SignatureScheme::ecdsa_secp384r1_sha384}; break;
+      case KeyType::kRsa:
+        schemes = {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
+                   SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
+                   SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512};
+        break;
+      case KeyType::kEd25519: return;
+    }
+    templates_.resize(schemes.size());
+    for (SignatureScheme scheme : schemes) {
+      const SchemeInfo info = *scheme_info(scheme);
+      const EVP_MD* md = algs_->md(info.hash);
+      PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+      bool ok = md != nullptr && ctx != nullptr && EVP_PKEY_sign_init(ctx.get()) == 1 &&
+                EVP_PKEY_CTX_set_signature_md(ctx.get(), md) == 1;
+      if (ok && info.family == Family::kRsaPss) {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# The length of the Salt MUST be equal to the length of the output of the
+        //# digest algorithm.
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), RSA_PSS_SALTLEN_DIGEST) == 1;
+      } else if (ok && info.family == Family::kRsaPkcs1) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1;
+      }
+      if (!ok) {
+        drain_errors();
+        continue;
+      }
+      templates_[template_index(info)] = std::move(ctx);
+    }
+  }
+
   const Algorithms* algs_;
   PkeyPtr key_;
+  // templates_ holds initialised signing contexts, only ever copied (see sign_prehashed).
+  std::vector<PkeyCtxPtr> templates_;
   // desc_ is describe(key_), worked out once: signing checks the scheme against it.
   KeyDesc desc_;
   KeyType type_;
