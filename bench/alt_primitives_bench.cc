@@ -179,6 +179,30 @@ enum class XPeer : uint8_t {
   kFromdata,   // EVP_PKEY_fromdata on one fromdata-initialised EVP_PKEY_CTX
 };
 
+// drained passes `ok` through, emptying the error queue after a failure.
+bool drained(bool ok) {
+  if (!ok) {
+    ERR_clear_error();
+  }
+  return ok;
+}
+
+// derive is the agreement step shared by the EVP variants: a derive context on `key`, the peer
+// set with or without libcrypto's check, an optional size query, and the 32-byte secret.
+bool derive(EVP_PKEY* key, EVP_PKEY* peer, bool validate_peer, bool size_query,
+            std::span<uint8_t> shared) {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+      EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, validate_peer ? 1 : 0) != 1) {
+    return drained(false);
+  }
+  size_t len = shared.size();
+  if (size_query && (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len != 32)) {
+    return drained(false);
+  }
+  return drained(EVP_PKEY_derive(ctx.get(), shared.data(), &len) == 1 && len == shared.size());
+}
+
 struct XOptions {
   XKeygen keygen = XKeygen::kQuick;
   XPeer peer = XPeer::kRawPublic;
@@ -251,27 +275,11 @@ class EvpX25519 {
     if (peer_key == nullptr) {
       return drained(false);
     }
-    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1 ||
-        EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_key.get(), options_.validate_peer ? 1 : 0) !=
-            1) {
-      return drained(false);
-    }
-    size_t len = shared.size();
-    if (options_.size_query && (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len != 32)) {
-      return drained(false);
-    }
-    return drained(EVP_PKEY_derive(ctx.get(), shared.data(), &len) == 1 && len == shared.size());
+    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query,
+                  shared);
   }
 
  private:
-  static bool drained(bool ok) {
-    if (!ok) {
-      ERR_clear_error();
-    }
-    return ok;
-  }
-
   EVP_PKEY* import_private(const Key32& priv) {
     if (options_.keygen != XKeygen::kFromdata) {
       return EVP_PKEY_new_raw_private_key_ex(nullptr, "X25519", nullptr, priv.data(), priv.size());
@@ -530,27 +538,11 @@ class EvpP256 {
       return drained(false);
     }
     Pkey peer_key(raw);
-    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1 ||
-        EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_key.get(), options_.validate_peer ? 1 : 0) !=
-            1) {
-      return drained(false);
-    }
-    size_t len = shared.size();
-    if (options_.size_query && (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len != 32)) {
-      return drained(false);
-    }
-    return drained(EVP_PKEY_derive(ctx.get(), shared.data(), &len) == 1 && len == shared.size());
+    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query,
+                  shared);
   }
 
  private:
-  static bool drained(bool ok) {
-    if (!ok) {
-      ERR_clear_error();
-    }
-    return ok;
-  }
-
   POptions options_;
   bool ready_ = false;
   PkeyCtx keygen_ctx_, peer_ctx_;
