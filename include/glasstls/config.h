@@ -56,6 +56,12 @@ class CertificateVerifier {
   // verify returns Ok to trust `chain` (DER, leaf first; never empty) or an Error whose alert
   // is sent to the peer (bad_certificate, unknown_ca, certificate_expired, ...).
   virtual Status verify(std::span<const Bytes> chain, std::string_view server_name) const = 0;
+  // checks_server_name says whether verify() matches the chain against `server_name`. A client
+  // whose verifier checks names must be given a name (Connection::client fails on an empty
+  // one) unless the configuration asks to skip the check by name
+  // (ClientConfig::Builder::dangerous_skip_server_name_check). Verifiers that ignore the name,
+  // such as pin_sha256_verifier, return false.
+  virtual bool checks_server_name() const { return true; }
 };
 
 // pin_sha256_verifier trusts a chain whose end-entity SubjectPublicKeyInfo hashes (SHA-256) to
@@ -111,6 +117,11 @@ class ClientConfig {
     Builder& verifier(std::shared_ptr<const CertificateVerifier> verifier);
     // dangerous_accept_any_server_certificate trusts any server. Only for tests and debugging.
     Builder& dangerous_accept_any_server_certificate();
+    // dangerous_skip_server_name_check validates the server's chain without matching it to the
+    // server name (the verifier is handed an empty name): any certificate the trust anchors
+    // vouch for is accepted, whoever it names. Only for tests and debugging. Without it, a
+    // client whose verifier checks names refuses to start with an empty server name.
+    Builder& dangerous_skip_server_name_check();
     Builder& key_log(std::shared_ptr<KeyLog> log);
     // compatibility_mode turns middlebox compatibility mode (RFC 8446 appendix D.4) on or off
     // (on by default).
@@ -135,6 +146,7 @@ class ClientConfig {
   std::vector<std::string> alpn;
   std::shared_ptr<const CertificateVerifier> verifier;
   bool accept_any_certificate = false;
+  bool skip_server_name_check = false;
   std::shared_ptr<KeyLog> key_log;
   bool compatibility_mode = true;
   CertificateChain client_chain;

@@ -128,6 +128,12 @@ class Connection {
   CipherSuite cipher_suite() const;
   NamedGroup group() const;
   SignatureScheme peer_signature_scheme() const;
+  // signature_scheme is the scheme this side signed its CertificateVerify with (zero when it
+  // sent none: a client not asked for, or not presenting, a certificate).
+  SignatureScheme signature_scheme() const;
+  // local_certificates is the chain this side presented (DER, end-entity first; empty when it
+  // presented none). For a server it tells which configured certificate SNI selected.
+  const std::vector<Bytes>& local_certificates() const;
   std::optional<std::string> alpn() const;
   // server_name: for a server, the SNI the client sent; for a client, the name it connected to.
   std::string_view server_name() const;

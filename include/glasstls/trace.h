@@ -122,6 +122,13 @@ TraceField annotate_record_header(std::span<const uint8_t> header);
 // annotate_alert annotates a 2-byte alert body.
 TraceField annotate_alert(std::span<const uint8_t> alert);
 
+// escape_text makes a string that came from the peer (a server name, an ALPN protocol, an
+// alert reason quoting one) safe to print on a terminal, in a log line or inside quotes:
+// printable ASCII passes unchanged except '\\' and '"', which are escaped; every other byte
+// (control characters, escape sequences, bytes of 0x80 and above) becomes "\\xNN". Strings
+// longer than `max` bytes are cut and end in "...".
+std::string escape_text(std::string_view peer_string, size_t max = 256);
+
 // Renderers. `title` names the trace (e.g. "glasstls demo").
 struct RenderOptions {
   bool colour = false;  // ANSI colour for terminals

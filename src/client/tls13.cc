@@ -356,7 +356,9 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
       return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                         "no certificate verifier configured");
     }
-    GLASSTLS_TRY(config.verifier->verify(chain, cx.negotiated.server_name));
+    // With dangerous_skip_server_name_check the verifier gets no name to match.
+    GLASSTLS_TRY(config.verifier->verify(
+        chain, config.skip_server_name_check ? std::string_view() : cx.negotiated.server_name));
     cx.note(false, "server certificate chain accepted by the configured verifier");
   }
   cx.negotiated.peer_certificates = std::move(chain);
@@ -462,6 +464,8 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
     if (scheme) {
       Bytes input = certificate_verify_input(false, s.hs.transcript.current());
       GLASSTLS_ASSIGN(Bytes sig, config.client_key->sign(*scheme, input));
+      cx.negotiated.own_scheme = *scheme;
+      cx.negotiated.own_chain = &config.client_chain;
       Bytes cv_msg = msgs::encode(msgs::CertificateVerify{*scheme, sig});
       s.hs.transcript.add(cv_msg);
       cx.queue_handshake(cv_msg);

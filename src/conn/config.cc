@@ -108,6 +108,8 @@ class PinVerifier final : public CertificateVerifier {
                       "server key does not match the pinned SHA-256 (its SPKI hash is " +
                           to_hex(digest) + ")");
   }
+  // Pinning trusts a key, whatever names its certificate carries.
+  bool checks_server_name() const override { return false; }
 
  private:
   std::vector<std::array<uint8_t, 32>> pins_;
@@ -237,6 +239,10 @@ ClientConfig::Builder& ClientConfig::Builder::verifier(
 }
 ClientConfig::Builder& ClientConfig::Builder::dangerous_accept_any_server_certificate() {
   config_->accept_any_certificate = true;
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::dangerous_skip_server_name_check() {
+  config_->skip_server_name_check = true;
   return *this;
 }
 ClientConfig::Builder& ClientConfig::Builder::key_log(std::shared_ptr<KeyLog> log) {

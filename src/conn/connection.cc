@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "conn/context.h"
+#include "x509/names.h"
 
 namespace glasstls {
 
@@ -458,6 +459,23 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
+namespace {
+
+// check_server_name accepts the name a client connects to: an IP address literal (sent as no
+// SNI) or an ASCII DNS name (RFC 6066 section 3).
+Status check_server_name(std::string_view name) {
+  if (x509::parse_ip_literal(name)) {
+    return Ok{};
+  }
+  auto dns = x509::normalize_reference_dns_name(name);
+  if (!dns.ok()) {
+    return std::move(dns).error();
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config,
                                       std::string server_name) {
   return client(std::move(config), std::move(server_name), nullptr, {});
@@ -469,6 +487,18 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
                                       TraceOptions options) {
   if (!config) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "null config");
+  }
+  // A verifier that matches names needs one: an empty name must never mean "any name".
+  if (server_name.empty() && !config->accept_any_certificate &&
+      !config->skip_server_name_check && config->verifier &&
+      config->verifier->checks_server_name()) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "no server name: the certificate verifier matches the server's "
+                      "certificate to the name connected to, so a name is required (ask for "
+                      "dangerous_skip_server_name_check to validate the chain without one)");
+  }
+  if (!server_name.empty()) {
+    GLASSTLS_TRY(check_server_name(server_name));
   }
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
@@ -642,6 +672,12 @@ CipherSuite Connection::cipher_suite() const { return impl_->cx.negotiated.suite
 NamedGroup Connection::group() const { return impl_->cx.negotiated.group; }
 SignatureScheme Connection::peer_signature_scheme() const {
   return impl_->cx.negotiated.peer_scheme;
+}
+SignatureScheme Connection::signature_scheme() const { return impl_->cx.negotiated.own_scheme; }
+const std::vector<Bytes>& Connection::local_certificates() const {
+  static const std::vector<Bytes> kNone;
+  const auto* chain = impl_->cx.negotiated.own_chain;
+  return chain != nullptr ? *chain : kNone;
 }
 std::optional<std::string> Connection::alpn() const { return impl_->cx.negotiated.alpn; }
 std::string_view Connection::server_name() const { return impl_->cx.negotiated.server_name; }

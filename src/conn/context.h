@@ -42,6 +42,10 @@ struct Negotiated {
   CipherSuite suite{};
   NamedGroup group{};
   SignatureScheme peer_scheme{};
+  // own_scheme and own_chain: what this side signed with and presented (own_chain points into
+  // the configuration, which the connection keeps alive).
+  SignatureScheme own_scheme{};
+  const std::vector<Bytes>* own_chain = nullptr;
   std::optional<std::string> alpn;
   std::string server_name;
   std::vector<Bytes> peer_certificates;

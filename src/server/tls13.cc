@@ -10,6 +10,7 @@
 
 #include "conn/context.h"
 #include "x509/certificate.h"
+#include "x509/names.h"
 
 namespace glasstls::conn {
 
@@ -259,6 +260,17 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     return handshake_failure("no key exchange group in common");
   }
 
+  if (ch.server_name) {
+    //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+    //# The hostname is represented as a byte
+    //# string using ASCII encoding without a trailing dot.
+    //# Literal IPv4 and IPv6 addresses are not permitted in "HostName".
+    auto dns = x509::normalize_reference_dns_name(*ch.server_name);
+    if (!dns.ok() || ch.server_name->back() == '.') {
+      return illegal_parameter("server_name host_name is not an ASCII DNS name (" +
+                               escape_text(*ch.server_name) + ")");
+    }
+  }
   // Certificate by SNI and signature scheme.
   cx.negotiated.server_name = ch.server_name ? std::string(*ch.server_name) : std::string();
   auto cert = choose_certificate(config, ch.server_name, *ch.signature_algorithms);
@@ -383,6 +395,8 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   {
     Bytes input = certificate_verify_input(true, s.transcript.current());
     GLASSTLS_ASSIGN(Bytes signature, cert->key->key->sign(cert->scheme, input));
+    cx.negotiated.own_scheme = cert->scheme;
+    cx.negotiated.own_chain = &cert->key->chain;
     queue_message(cx, s.transcript, msgs::encode(msgs::CertificateVerify{cert->scheme, signature}));
   }
 

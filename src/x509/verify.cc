@@ -606,6 +606,9 @@ class WebPkiVerifier final : public CertificateVerifier {
     GLASSTLS_TRY(verify_certificate_chain(*roots_, chain, options));
     return Ok{};
   }
+  // A server certificate is matched against the name the client connected to; a client
+  // certificate has no name to match.
+  bool checks_server_name() const override { return purpose_ == CertificatePurpose::kServerAuth; }
 
  private:
   std::shared_ptr<const TrustStore> roots_;
