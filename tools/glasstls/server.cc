@@ -1,30 +1,36 @@
 // server.cc: `glasstls server`, a TLS 1.3 server. By default it serves connections one after
 // another; with --concurrent it runs event loops (epoll, non-blocking sockets) that each drive
-// many sans-IO Connections at once.
+// many sans-IO Connections at once. Both bound how long a connection may take to complete its
+// handshake and stay idle, and the concurrent server how many connections it holds, so that
+// clients that connect and stall cannot keep others out.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common.h"
 #include "glasstls/x509.h"
-#include "glasstls/socket.h"
 
 namespace glasstls::cli {
 
@@ -34,8 +40,8 @@ constexpr const char kServerUsage[] =
     "usage: glasstls server --cert PEM --key PEM [options]\n"
     "\n"
     "Listens for TCP connections and serves them one after another over TLS 1.3. Prints\n"
-    "\"listening on HOST:PORT\" to stderr once it listens, and the negotiated parameters of each\n"
-    "connection.\n"
+    "\"listening on HOST:PORT\" to stderr once it listens, and for each connection the\n"
+    "negotiated parameters, the certificate it presented and the signature scheme it used.\n"
     "\n"
     "options:\n"
     "  --cert PEM --key PEM  the default certificate chain and private key\n"
@@ -53,26 +59,107 @@ constexpr const char kServerUsage[] =
     "  --require-client-cert with --verify-client: fail clients that send no certificate\n"
     "                        (certificate_required)\n"
     "  --echo                echo data back until the client's close_notify\n"
-    "  --www                 answer an HTTP GET with a page naming the negotiated parameters\n"
-    "                        (default: copy received data to stdout)\n"
+    "  --www                 answer an HTTP GET with a page naming the negotiated parameters;\n"
+    "                        it speaks HTTP/1.1 only, so ALPN is http/1.1 alone (a client\n"
+    "                        offering only other protocols gets no_application_protocol)\n"
+    "                        and --alpn may name nothing else (default: copy received data\n"
+    "                        to stdout)\n"
     "  --once                exit after one connection (status 0 if it closed cleanly)\n"
     "  --key-update          send a KeyUpdate (update_requested) after each handshake\n"
     "  --trace               show every record, field and key schedule step on stderr (this\n"
     "                        shows the connections' secrets)\n"
     "  --html FILE           write the last connection's trace as a self-contained HTML page\n"
+    "  --handshake-timeout S close a connection whose TLS handshake has not completed S\n"
+    "                        seconds after it was accepted (default 10; 0.001 to 3600)\n"
+    "  --idle-timeout S      close an established connection after S seconds in which no\n"
+    "                        byte moved either way (default 60; 0.001 to 86400); a transfer\n"
+    "                        that keeps moving, such as a long echo, is never idle\n"
     "  --concurrent          serve many connections at once with epoll event loops (needs\n"
     "                        --echo); SIGINT/SIGTERM stops it and it prints statistics\n"
     "  --threads N           with --concurrent: run N event loops (default 1)\n"
     "  --max-seconds S       with --concurrent: stop after S seconds\n"
-    "  --help                show this help\n";
+    "  --max-connections N   with --concurrent: hold at most N connections at once (default:\n"
+    "                        the open file limit, raised to its hard limit, less 16 + N\n"
+    "                        threads descriptors kept for the server itself). At the cap a\n"
+    "                        new connection takes the place of the oldest one still in its\n"
+    "                        handshake, preferring one that has not yet sent a whole\n"
+    "                        ClientHello; if every connection has completed its handshake,\n"
+    "                        the new connection is closed at once. With --threads each event\n"
+    "                        loop makes room among its own connections\n"
+    "  --help                show this help\n"
+    "\n"
+    "The sequential server (without --concurrent) holds one connection at a time; the\n"
+    "timeouts bound how long one client can keep the next ones waiting.\n";
 
 constexpr size_t kBufferSize = 16 * 1024 + 512;
+
+using Clock = std::chrono::steady_clock;
+
+// Defaults and bounds of the limits.
+constexpr double kDefaultHandshakeTimeout = 10;
+constexpr double kDefaultIdleTimeout = 60;
+constexpr double kMaxHandshakeTimeout = 3600;
+constexpr double kMaxIdleTimeout = 86400;
+// kReservedDescriptors (plus one epoll instance per event loop) are kept out of the default
+// --max-connections: standard streams, the listener, a key log file, /proc reads.
+constexpr uint64_t kReservedDescriptors = 16;
+// kMaxRequestHeader bounds what --www buffers while waiting for the end of a request's headers.
+constexpr size_t kMaxRequestHeader = 16 * 1024;
+
+// Limits bound what one connection may hold on to.
+struct Limits {
+  // handshake_timeout: from accept() to a completed handshake.
+  Clock::duration handshake_timeout;
+  // idle_timeout: an established connection on which no byte moved either way.
+  Clock::duration idle_timeout;
+  // max_connections: held at once (the concurrent server only).
+  size_t max_connections = 0;
+};
+
+Clock::duration to_duration(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+std::string seconds_text(Clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g s", std::chrono::duration<double>(d).count());
+  return text;
+}
+
+// kMaxConnectionsArg bounds --max-connections before the open file limit is known.
+constexpr uint64_t kMaxConnectionsArg = 10'000'000;
+
+// parse_seconds reads a number of seconds from 0.001 to `max` (nullopt otherwise).
+std::optional<double> parse_seconds(const std::string& text, double max) {
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v) || v < 0.001 ||
+      v > max) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// parse_count reads a decimal number from `min` to `max` (nullopt otherwise).
+std::optional<uint64_t> parse_count(const std::string& text, uint64_t min, uint64_t max) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      text.size() > 19) {
+    return std::nullopt;
+  }
+  uint64_t v = std::strtoull(text.c_str(), nullptr, 10);
+  if (v < min || v > max) {
+    return std::nullopt;
+  }
+  return v;
+}
 
 enum class Mode { kStdout, kEcho, kWww };
 
 struct ServerOptions {
   Mode mode = Mode::kStdout;
   bool key_update = false;
+  Limits limits;
   const Args* args = nullptr;
 };
 
@@ -96,16 +183,95 @@ void report(const std::string& message) {
   std::fflush(stderr);
 }
 
+// log_safe makes a message that may quote the peer (an error naming a certificate, a server
+// name, a protocol) safe for the terminal: printable ASCII passes as it is, so messages the
+// library already escaped are not escaped twice; anything else goes through escape_text.
+std::string log_safe(std::string_view text) {
+  for (char ch : text) {
+    auto b = static_cast<unsigned char>(ch);
+    if (b < 0x20 || b > 0x7e) {
+      return escape_text(text, 4096);
+    }
+  }
+  return std::string(text);
+}
+
+// quoted is a peer string in double quotes, escaped.
+std::string quoted(std::string_view peer_string) {
+  return "\"" + escape_text(peer_string) + "\"";
+}
+
+// html_escape makes (already terminal-safe) text safe inside HTML element content.
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string alpn_text(const Connection& conn) {
+  std::optional<std::string> alpn = conn.alpn();
+  return alpn ? escape_text(*alpn) : std::string("(none)");
+}
+
+std::string server_name_text(const Connection& conn) {
+  std::string_view sni = conn.server_name();
+  return sni.empty() ? std::string("(none)") : escape_text(sni);
+}
+
+std::string scheme_text(SignatureScheme scheme) {
+  std::string_view n = name(scheme);
+  return n.empty() ? std::string("(none)") : std::string(n);
+}
+
+std::string chain_text(const std::vector<Bytes>& chain) {
+  if (chain.empty()) {
+    return "(none)";
+  }
+  return log_safe(describe_certificate(chain.front())) + " (chain of " +
+         std::to_string(chain.size()) + ")";
+}
+
+// print_connection writes the parameters of an established connection to stderr, one
+// "  key: value" line each after `title`: what was negotiated, which of the configured
+// certificates the server presented (SNI chooses it) and the scheme it signed with, and what
+// the client presented. Strings the client chose are escaped.
+void print_connection(const Connection& conn, const std::string& title) {
+  std::string out = title + "\n";
+  out += "  version: " + std::string(explain(conn.version())) + "\n";
+  out += "  cipher suite: " + std::string(name(conn.cipher_suite())) + "\n";
+  out += "  group: " + std::string(name(conn.group())) + "\n";
+  out += "  certificate: " + chain_text(conn.local_certificates()) + "\n";
+  out += "  signature scheme: " + scheme_text(conn.signature_scheme()) + "\n";
+  out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") +
+         "\n";
+  out += "  ALPN: " + alpn_text(conn) + "\n";
+  out += "  server name: " + server_name_text(conn) + "\n";
+  out += "  peer certificate: " + chain_text(conn.peer_certificates()) + "\n";
+  out += "  peer signature scheme: " + scheme_text(conn.peer_signature_scheme()) + "\n";
+  std::fputs(out.c_str(), stderr);
+  std::fflush(stderr);
+}
+
 std::string html_page(const Connection& conn) {
-  std::string sni(conn.server_name());
   std::string body =
       "<!DOCTYPE html>\n<html><head><title>glasstls</title></head><body>\n"
       "<h1>glasstls</h1>\n<ul>\n";
   body += "<li>version: " + std::string(explain(conn.version())) + "</li>\n";
   body += "<li>cipher suite: " + std::string(name(conn.cipher_suite())) + "</li>\n";
   body += "<li>group: " + std::string(name(conn.group())) + "</li>\n";
-  body += "<li>ALPN: " + alpn_or_none(conn) + "</li>\n";
-  body += "<li>SNI: " + (sni.empty() ? std::string("(none)") : sni) + "</li>\n";
+  body += "<li>certificate: " + html_escape(chain_text(conn.local_certificates())) + "</li>\n";
+  body += "<li>signature scheme: " + scheme_text(conn.signature_scheme()) + "</li>\n";
+  body += "<li>ALPN: " + html_escape(alpn_text(conn)) + "</li>\n";
+  body += "<li>SNI: " + html_escape(server_name_text(conn)) + "</li>\n";
   body += "<li>hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") +
           "</li>\n";
   body += "</ul>\n</body></html>\n";
@@ -118,10 +284,199 @@ std::string html_page(const Connection& conn) {
   return response;
 }
 
-// serve runs one connection on the accepted socket `fd`. It returns true when the connection
-// ended with close_notify both ways.
-bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerConfig>& config,
-           const ServerOptions& options) {
+// TimedStream drives a Connection over a non-blocking socket for the sequential server. Every
+// wait is a poll() bounded by a deadline, so no client can hold the server longer than the
+// limits allow: until the handshake completes the deadline is the handshake timeout from
+// accept(); after it, the idle timeout from the last byte that moved either way (received or
+// sent, so a long echo that keeps flowing is never idle). Errors are messages, safe to print.
+class TimedStream {
+ public:
+  TimedStream(int fd, Connection conn, const Limits& limits, Clock::time_point accepted)
+      : fd_(fd),
+        conn_(std::move(conn)),
+        limits_(limits),
+        handshake_deadline_(accepted + limits.handshake_timeout),
+        last_activity_(accepted) {
+    int flags = ::fcntl(fd_, F_GETFL);
+    if (flags >= 0) {
+      ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    }
+  }
+
+  Connection& connection() { return conn_; }
+
+  bool handshake(std::string& error) {
+    if (!flush(error)) {
+      return false;
+    }
+    while (conn_.is_handshaking()) {
+      if (!pump(error)) {
+        return false;
+      }
+    }
+    if (conn_.state() == ConnectionState::kFailed) {
+      error = latched_error();
+      return false;
+    }
+    last_activity_ = Clock::now();  // the idle clock starts with the established connection
+    return flush(error);
+  }
+
+  // read returns up to out.size() bytes of application data; 0 means the client's
+  // close_notify. nullopt (with `error`) on failure, truncation or timeout.
+  std::optional<size_t> read(std::span<uint8_t> out, std::string& error) {
+    for (;;) {
+      if (conn_.readable() > 0) {
+        return conn_.read(out);
+      }
+      if (conn_.peer_closed()) {
+        return size_t{0};
+      }
+      if (conn_.state() == ConnectionState::kFailed) {
+        error = latched_error();
+        return std::nullopt;
+      }
+      if (!pump(error)) {
+        return std::nullopt;
+      }
+    }
+  }
+
+  bool write_all(std::span<const uint8_t> data, std::string& error) {
+    Status w = conn_.write(data);
+    if (!w.ok()) {
+      error = log_safe(w.error().to_string());
+      return false;
+    }
+    return flush(error);
+  }
+
+  bool close(std::string& error) {
+    conn_.close();
+    return flush(error);
+  }
+
+  // flush sends everything the connection has queued.
+  bool flush(std::string& error) {
+    while (conn_.wants_write()) {
+      std::span<const uint8_t> out = conn_.output();
+      ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          if (!wait(POLLOUT, error)) {
+            return false;
+          }
+          continue;
+        }
+        error = std::string("send: ") + std::strerror(errno);
+        return false;
+      }
+      conn_.consume_output(static_cast<size_t>(n));
+      last_activity_ = Clock::now();
+    }
+    return true;
+  }
+
+ private:
+  Clock::time_point deadline() const {
+    return conn_.is_handshaking() ? handshake_deadline_
+                                  : last_activity_ + limits_.idle_timeout;
+  }
+
+  // wait polls for `events` until the deadline; false (with `error`) when it passes first.
+  bool wait(short events, std::string& error) {
+    for (;;) {
+      Clock::duration left = deadline() - Clock::now();
+      if (left <= Clock::duration::zero()) {
+        error = conn_.is_handshaking()
+                    ? "no completed handshake " + seconds_text(limits_.handshake_timeout) +
+                          " after accept (handshake timeout)"
+                    : "idle for " + seconds_text(limits_.idle_timeout) +
+                          ", no byte either way (idle timeout)";
+        return false;
+      }
+      // Round up, so a wait never ends just short of the deadline and spins.
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+      pollfd p{};
+      p.fd = fd_;
+      p.events = events;
+      int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 60 * 1000)));
+      if (r < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        error = std::string("poll: ") + std::strerror(errno);
+        return false;
+      }
+      if (r > 0) {
+        return true;  // ready, or an error or hangup that recv()/send() will report
+      }
+    }
+  }
+
+  // pump waits for bytes from the client, hands them to the connection and sends what it
+  // answers.
+  bool pump(std::string& error) {
+    if (!wait(POLLIN, error)) {
+      return false;
+    }
+    ssize_t n = ::recv(fd_, buf_, sizeof(buf_), 0);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
+        return true;
+      }
+      error = std::string("recv: ") + std::strerror(errno);
+      return false;
+    }
+    if (n == 0) {
+      if (conn_.peer_closed()) {
+        return true;
+      }
+      if (conn_.state() == ConnectionState::kFailed) {
+        error = latched_error();
+      } else if (conn_.is_handshaking()) {
+        error = "the client closed the transport during the handshake";
+      } else {
+        error = "the client closed the transport without close_notify (truncation)";
+      }
+      return false;
+    }
+    last_activity_ = Clock::now();
+    Status received = conn_.receive(std::span<const uint8_t>(buf_, static_cast<size_t>(n)));
+    // Send what the connection produced either way: responses, or the fatal alert.
+    std::string flush_error;
+    bool flushed = flush(flush_error);
+    if (!received.ok()) {
+      error = log_safe(received.error().to_string());
+      return false;
+    }
+    if (!flushed) {
+      error = flush_error;
+      return false;
+    }
+    return true;
+  }
+
+  std::string latched_error() const {
+    const Error* e = conn_.error();
+    return e != nullptr ? log_safe(e->to_string()) : "the connection failed";
+  }
+
+  int fd_;
+  Connection conn_;
+  Limits limits_;
+  Clock::time_point handshake_deadline_;
+  Clock::time_point last_activity_;
+  uint8_t buf_[kBufferSize];
+};
+
+// serve runs one connection on the socket `fd`, accepted at `accepted`. It returns true when
+// the connection ended with close_notify both ways.
+bool serve(int fd, const std::string& peer, Clock::time_point accepted,
+           const std::shared_ptr<const ServerConfig>& config, const ServerOptions& options) {
   Result<Connection> conn = Connection::server(config);
   if (!conn.ok()) {
     report("cannot start a connection: " + conn.error().to_string());
@@ -144,82 +499,93 @@ bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerCo
       }
     }
   } write_trace_at_end{trace, *options.args};
-  SocketStream stream(fd, std::move(*conn));
-  Connection& c = stream.connection();
-  if (Status hs = stream.handshake(); !hs.ok()) {
-    report("handshake with " + peer + " failed: " + hs.error().to_string());
+  auto stream = std::make_unique<TimedStream>(fd, std::move(*conn), options.limits, accepted);
+  Connection& c = stream->connection();
+  std::string error;
+  if (!stream->handshake(error)) {
+    report("handshake with " + peer + " failed: " + error);
     return false;
   }
-  print_parameters(c, "glasstls server: connection from " + peer);
+  print_connection(c, "glasstls server: connection from " + peer);
   if (options.key_update) {
     Status ku = c.key_update(true);
-    if (ku.ok()) {
-      ku = stream.flush();
-    }
     if (!ku.ok()) {
-      report("key update failed: " + ku.error().to_string());
+      report("key update failed: " + log_safe(ku.error().to_string()));
+      return false;
+    }
+    if (!stream->flush(error)) {
+      report("key update failed: " + error);
       return false;
     }
     report("sent KeyUpdate (update_requested)");
   }
 
-  uint8_t buf[kBufferSize];
+  std::vector<uint8_t> buf(kBufferSize);
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   bool clean = false;
   std::string request;
   for (;;) {
-    Result<size_t> n = stream.read(buf);
-    if (!n.ok()) {
-      report("connection with " + peer + " failed: " + n.error().to_string());
+    std::optional<size_t> n = stream->read(buf, error);
+    if (!n) {
+      report("connection with " + peer + " failed: " + error);
       break;
     }
     if (*n == 0) {
       // The client's close_notify: answer with ours. A client that exits right after its
       // close_notify may have reset the transport already; its close was still clean.
-      Status closed = stream.close();
       clean = true;
-      if (!closed.ok()) {
-        report("note: sending close_notify failed: " + closed.error().to_string());
+      if (!stream->close(error)) {
+        report("note: sending close_notify failed: " + error);
       }
       break;
     }
     bytes_in += *n;
-    std::span<const uint8_t> data(buf, *n);
+    std::span<const uint8_t> data(buf.data(), *n);
     if (options.mode == Mode::kEcho) {
-      Status w = stream.write_all(data);
-      if (!w.ok()) {
-        report("echo failed: " + w.error().to_string());
+      if (!stream->write_all(data, error)) {
+        report("echo failed: " + error);
         break;
       }
       bytes_out += *n;
     } else if (options.mode == Mode::kStdout) {
       write_fd(STDOUT_FILENO, data);
     } else {
-      request.append(reinterpret_cast<const char*>(buf), *n);
-      if (request.find("\r\n\r\n") == std::string::npos &&
-          request.find("\n\n") == std::string::npos) {
+      request.append(reinterpret_cast<const char*>(buf.data()), *n);
+      size_t end = request.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        end = request.find("\n\n");
+      }
+      if (end == std::string::npos) {
+        if (request.size() > kMaxRequestHeader) {
+          report("request from " + peer + " has no end of headers in its first " +
+                 std::to_string(kMaxRequestHeader) + " bytes: closing");
+          stream->close(error);
+          break;
+        }
         continue;
       }
+      std::string_view line(request.data(), request.find_first_of("\r\n"));
+      report("request from " + peer + ": " + quoted(line));
       std::string response = html_page(c);
-      Status w = stream.write_all(std::span<const uint8_t>(
-          reinterpret_cast<const uint8_t*>(response.data()), response.size()));
-      if (!w.ok()) {
-        report("response failed: " + w.error().to_string());
+      if (!stream->write_all(std::span<const uint8_t>(
+                                 reinterpret_cast<const uint8_t*>(response.data()),
+                                 response.size()),
+                             error)) {
+        report("response failed: " + error);
         break;
       }
       bytes_out += response.size();
-      Status closed = stream.close();
-      if (!closed.ok()) {
-        report("sending close_notify failed: " + closed.error().to_string());
+      if (!stream->close(error)) {
+        report("sending close_notify failed: " + error);
         break;
       }
       // Wait for the client's close_notify; a client that just drops the transport is
       // reported but the page was served.
       for (;;) {
-        Result<size_t> rest = stream.read(buf);
-        if (!rest.ok()) {
-          report("after the response: " + rest.error().to_string());
+        std::optional<size_t> rest = stream->read(buf, error);
+        if (!rest) {
+          report("after the response: " + error);
           break;
         }
         if (*rest == 0) {
@@ -254,6 +620,15 @@ bool serve(int fd, const std::string& peer, const std::shared_ptr<const ServerCo
 //
 // Level-triggered epoll: a loop reads at most kReadsPerEvent times per event, so one busy
 // connection cannot starve the others.
+//
+// Timeouts: every connection is on one of two lists of its loop, each in deadline order so
+// that expiry looks at the fronts only. A handshaking connection's deadline is fixed at accept
+// plus the handshake timeout, so the handshaking list is in accept order; an established
+// connection moves to the back of the idle list whenever a byte moves either way. The cap on
+// connections is process-wide (Stats::current): a loop at the cap makes room by closing the
+// oldest connection of its own handshaking list, preferring one that has not yet sent a whole
+// ClientHello (a slowloris client never does; a real client has, one round trip after its
+// connect, and is then waiting only for its Finished to arrive).
 
 // Stop is set by SIGINT/SIGTERM (and read by every loop).
 std::atomic<bool> g_stop{false};
@@ -268,7 +643,7 @@ struct Stats {
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> handshakes{0};
   // failures: TLS errors, transport errors, and connections that ended before the handshake
-  // completed.
+  // completed (including handshake timeouts and connections closed to make room).
   std::atomic<uint64_t> failures{0};
   // closed_clean: close_notify both ways.
   std::atomic<uint64_t> closed_clean{0};
@@ -276,6 +651,15 @@ struct Stats {
   // close_notify.
   std::atomic<uint64_t> closed_unclean{0};
   std::atomic<uint64_t> accept_errors{0};
+  // handshake_timeouts: closed because the handshake had not completed in time.
+  std::atomic<uint64_t> handshake_timeouts{0};
+  // idle_timeouts: established connections closed after the idle timeout.
+  std::atomic<uint64_t> idle_timeouts{0};
+  // evicted: handshaking connections closed to make room for a new one at the cap.
+  std::atomic<uint64_t> evicted{0};
+  // refused: new connections closed at once because the cap was reached and every
+  // connection of the loop had completed its handshake.
+  std::atomic<uint64_t> refused{0};
   std::atomic<int64_t> current{0};
   std::atomic<int64_t> peak{0};
 };
@@ -285,6 +669,11 @@ constexpr int kReadsPerEvent = 4;
 // for the peer to take what it was sent).
 constexpr size_t kMaxPendingOutput = 256 * 1024;
 constexpr int kListenBacklog = 4096;
+// kEvictionScan bounds how far from the front of the handshaking list a loop looks for a
+// connection that has not sent a whole ClientHello before it closes the oldest one instead.
+constexpr int kEvictionScan = 64;
+// kMaxWaitMs: epoll_wait returns at least this often (the stop flag and deadlines are polled).
+constexpr int kMaxWaitMs = 100;
 
 // LiveConnection is one accepted connection; it lives on the heap and epoll holds its address.
 struct LiveConnection {
@@ -295,7 +684,43 @@ struct LiveConnection {
   // index is the position in the loop's `connections` (for removal in O(1)).
   uint32_t index = 0;
   bool handshake_counted = false;
+  // hello_answered: the server has answered a whole ClientHello.
+  bool hello_answered = false;
+  // closed: finished, and waiting for the end of the event batch to be deleted.
+  bool closed = false;
+  // The timer list the connection is on (handshaking or idle), and its deadline there.
+  LiveConnection* prev = nullptr;
+  LiveConnection* next = nullptr;
+  Clock::time_point deadline;
   Connection tls;
+};
+
+// TimerList is an intrusive doubly linked list of connections in deadline order (every
+// connection on a list has the same timeout, so appending keeps the order).
+class TimerList {
+ public:
+  LiveConnection* front() const { return head_; }
+  void push_back(LiveConnection* c) {
+    c->prev = tail_;
+    c->next = nullptr;
+    if (tail_ != nullptr) {
+      tail_->next = c;
+    } else {
+      head_ = c;
+    }
+    tail_ = c;
+  }
+  void remove(LiveConnection* c) {
+    (c->prev != nullptr ? c->prev->next : head_) = c->next;
+    (c->next != nullptr ? c->next->prev : tail_) = c->prev;
+    c->prev = nullptr;
+    c->next = nullptr;
+  }
+  bool is_back(const LiveConnection* c) const { return tail_ == c; }
+
+ private:
+  LiveConnection* head_ = nullptr;
+  LiveConnection* tail_ = nullptr;
 };
 
 // proc_status_kb reads a "Name:   N kB" line of /proc/self/status (0 if missing).
@@ -314,13 +739,20 @@ uint64_t proc_status_kb(const char* field) {
 class EventLoop {
  public:
   EventLoop(int listener, bool exclusive, std::shared_ptr<const ServerConfig> config,
-            Stats& stats)
-      : listener_(listener), exclusive_(exclusive), config_(std::move(config)), stats_(stats) {}
+            const Limits& limits, Stats& stats)
+      : listener_(listener),
+        exclusive_(exclusive),
+        config_(std::move(config)),
+        limits_(limits),
+        stats_(stats) {}
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop() {
     for (LiveConnection* c : connections_) {
       ::close(c->fd);
+      delete c;
+    }
+    for (LiveConnection* c : closed_) {
       delete c;
     }
     if (epoll_ >= 0) {
@@ -330,19 +762,20 @@ class EventLoop {
 
   // run serves until g_stop is set or `deadline` passes. False (with a report) if the loop
   // could not start.
-  bool run(std::chrono::steady_clock::time_point deadline) {
+  bool run(Clock::time_point deadline) {
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0 || !watch_listener()) {
       report(std::string("epoll: ") + std::strerror(errno));
       return false;
     }
     std::vector<epoll_event> ready(256);
-    while (!g_stop.load(std::memory_order_relaxed) &&
-           std::chrono::steady_clock::now() < deadline) {
-      if (accept_paused_ && std::chrono::steady_clock::now() >= resume_accept_) {
+    now_ = Clock::now();
+    while (!g_stop.load(std::memory_order_relaxed) && now_ < deadline) {
+      if (accept_paused_ && now_ >= resume_accept_) {
         accept_paused_ = !watch_listener();
       }
-      int n = ::epoll_wait(epoll_, ready.data(), static_cast<int>(ready.size()), 100);
+      int n = ::epoll_wait(epoll_, ready.data(), static_cast<int>(ready.size()), wait_ms());
+      now_ = Clock::now();
       if (n < 0) {
         if (errno == EINTR) {
           continue;
@@ -354,9 +787,19 @@ class EventLoop {
         if (ready[i].data.ptr == nullptr) {
           accept_all();
         } else {
-          handle(*static_cast<LiveConnection*>(ready[i].data.ptr), ready[i].events);
+          auto* c = static_cast<LiveConnection*>(ready[i].data.ptr);
+          // A connection closed earlier in this batch (to make room) may still have an event.
+          if (!c->closed) {
+            handle(*c, ready[i].events);
+          }
         }
       }
+      expire();
+      // Deleted only now: the batch above may hold events of connections it closed.
+      for (LiveConnection* c : closed_) {
+        delete c;
+      }
+      closed_.clear();
     }
     return true;
   }
@@ -365,6 +808,8 @@ class EventLoop {
   size_t open() const { return connections_.size(); }
 
  private:
+  enum class End { kOpen, kClean, kUnclean, kFailed, kHandshakeTimeout, kIdleTimeout, kEvicted };
+
   bool watch_listener() {
     epoll_event ev{};
     ev.events = EPOLLIN | (exclusive_ ? EPOLLEXCLUSIVE : 0u);
@@ -372,7 +817,22 @@ class EventLoop {
     return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, listener_, &ev) == 0;
   }
 
+  // wait_ms is how long epoll_wait may sleep: until the earliest deadline, at most kMaxWaitMs.
+  int wait_ms() const {
+    Clock::time_point next = now_ + std::chrono::milliseconds(kMaxWaitMs);
+    for (const LiveConnection* c : {handshaking_.front(), idle_.front()}) {
+      if (c != nullptr && c->deadline < next) {
+        next = c->deadline;
+      }
+    }
+    if (next <= now_) {
+      return 0;
+    }
+    return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(next - now_).count());
+  }
+
   void accept_all() {
+    bool made_room_for_descriptor = false;
     for (;;) {
       int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd < 0) {
@@ -380,20 +840,36 @@ class EventLoop {
           continue;
         }
         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-          // Out of descriptors: stop watching the listener for a moment, or level-triggered
-          // epoll would spin on it.
           stats_.accept_errors.fetch_add(1, std::memory_order_relaxed);
+          // Out of descriptors below the cap (the limit changed, or descriptors went to
+          // something else): a handshaking connection gives up its descriptor, once per
+          // wake-up, so a slowloris cannot keep real clients in the accept queue.
+          if (!made_room_for_descriptor && evict_one()) {
+            made_room_for_descriptor = true;
+            continue;
+          }
+          // Stop watching the listener for a moment, or level-triggered epoll would spin on
+          // it.
           if (!accept_paused_) {
             ::epoll_ctl(epoll_, EPOLL_CTL_DEL, listener_, nullptr);
             accept_paused_ = true;
-            resume_accept_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+            resume_accept_ = now_ + std::chrono::milliseconds(100);
           }
         }
         return;  // EAGAIN: nothing more to accept (another loop may have taken it).
       }
       stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+      // Take a place under the cap first, then make room if that went over it.
+      int64_t now_open = stats_.current.fetch_add(1, std::memory_order_relaxed) + 1;
+      if (now_open > static_cast<int64_t>(limits_.max_connections) && !evict_one()) {
+        stats_.current.fetch_sub(1, std::memory_order_relaxed);
+        stats_.refused.fetch_add(1, std::memory_order_relaxed);
+        ::close(fd);
+        continue;
+      }
       Result<Connection> conn = Connection::server(config_);
       if (!conn.ok()) {
+        stats_.current.fetch_sub(1, std::memory_order_relaxed);
         stats_.failures.fetch_add(1, std::memory_order_relaxed);
         ::close(fd);
         continue;
@@ -404,6 +880,7 @@ class EventLoop {
       ev.events = c->events;
       ev.data.ptr = c;
       if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        stats_.current.fetch_sub(1, std::memory_order_relaxed);
         stats_.failures.fetch_add(1, std::memory_order_relaxed);
         ::close(fd);
         delete c;
@@ -411,15 +888,70 @@ class EventLoop {
       }
       c->index = static_cast<uint32_t>(connections_.size());
       connections_.push_back(c);
-      int64_t now_open = stats_.current.fetch_add(1, std::memory_order_relaxed) + 1;
+      c->deadline = now_ + limits_.handshake_timeout;
+      handshaking_.push_back(c);
       int64_t peak = stats_.peak.load(std::memory_order_relaxed);
+      now_open = stats_.current.load(std::memory_order_relaxed);
       while (now_open > peak &&
              !stats_.peak.compare_exchange_weak(peak, now_open, std::memory_order_relaxed)) {
       }
     }
   }
 
-  enum class End { kOpen, kClean, kUnclean, kFailed };
+  // evict_one closes a handshaking connection to make room: the oldest of the first
+  // kEvictionScan that has not had its ClientHello answered, or else the oldest. False if the
+  // loop has no handshaking connection.
+  bool evict_one() {
+    LiveConnection* victim = handshaking_.front();
+    if (victim == nullptr) {
+      return false;
+    }
+    int scanned = 0;
+    for (LiveConnection* c = victim; c != nullptr && scanned < kEvictionScan;
+         c = c->next, ++scanned) {
+      if (!c->hello_answered) {
+        victim = c;
+        break;
+      }
+    }
+    finish(*victim, End::kEvicted);
+    return true;
+  }
+
+  // expire closes the connections whose deadline has passed.
+  void expire() {
+    Clock::time_point now = Clock::now();
+    while (LiveConnection* c = handshaking_.front()) {
+      if (c->deadline > now) {
+        break;
+      }
+      finish(*c, End::kHandshakeTimeout);
+    }
+    while (LiveConnection* c = idle_.front()) {
+      if (c->deadline > now) {
+        break;
+      }
+      // Say goodbye if the socket takes it at once; the connection is over either way.
+      c->tls.close();
+      std::span<const uint8_t> out = c->tls.output();
+      if (!out.empty()) {
+        [[maybe_unused]] ssize_t sent = ::send(c->fd, out.data(), out.size(), MSG_NOSIGNAL);
+      }
+      finish(*c, End::kIdleTimeout);
+    }
+  }
+
+  // active records that a byte moved on an established connection.
+  void active(LiveConnection& c) {
+    if (!c.handshake_counted) {
+      return;  // the handshake deadline does not move
+    }
+    c.deadline = now_ + limits_.idle_timeout;
+    if (!idle_.is_back(&c)) {
+      idle_.remove(&c);
+      idle_.push_back(&c);
+    }
+  }
 
   void handle(LiveConnection& c, uint32_t events) {
     End end = End::kOpen;
@@ -457,15 +989,22 @@ class EventLoop {
         }
         return c.handshake_counted ? End::kUnclean : End::kFailed;
       }
+      active(c);
       Status s = c.tls.receive(std::span<const uint8_t>(in_.data(), static_cast<size_t>(n)));
       if (!s.ok()) {
         // Send the alert if the socket takes it at once; the connection is over either way.
         flush(c);
         return End::kFailed;
       }
+      if (!c.hello_answered && c.tls.wants_write()) {
+        c.hello_answered = true;  // a whole ClientHello arrived: this is a TLS client
+      }
       if (!c.handshake_counted && !c.tls.is_handshaking()) {
         c.handshake_counted = true;
         stats_.handshakes.fetch_add(1, std::memory_order_relaxed);
+        handshaking_.remove(&c);
+        c.deadline = now_ + limits_.idle_timeout;
+        idle_.push_back(&c);
       }
       // The echo: everything readable goes straight back.
       while (c.tls.readable() > 0) {
@@ -506,6 +1045,7 @@ class EventLoop {
         return c.handshake_counted ? End::kUnclean : End::kFailed;
       }
       c.tls.consume_output(static_cast<size_t>(n));
+      active(c);
     }
     if (!blocked) {
       // Everything went out: the connection waits for its client, holding no buffer memory.
@@ -543,37 +1083,57 @@ class EventLoop {
       case End::kFailed:
         stats_.failures.fetch_add(1, std::memory_order_relaxed);
         break;
+      case End::kHandshakeTimeout:
+        stats_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
+        stats_.failures.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case End::kEvicted:
+        stats_.evicted.fetch_add(1, std::memory_order_relaxed);
+        stats_.failures.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case End::kIdleTimeout:
+        stats_.idle_timeouts.fetch_add(1, std::memory_order_relaxed);
+        break;
       case End::kOpen:
         return;
     }
     stats_.current.fetch_sub(1, std::memory_order_relaxed);
     ::close(c.fd);  // also removes it from the epoll set
+    (c.handshake_counted ? idle_ : handshaking_).remove(&c);
     // Swap-remove: `index` is kept equal to the position in connections_.
     LiveConnection* last = connections_.back();
     connections_[c.index] = last;
     last->index = c.index;
     connections_.pop_back();
-    delete &c;
+    c.closed = true;
+    closed_.push_back(&c);
   }
 
   int listener_;
   bool exclusive_;
   std::shared_ptr<const ServerConfig> config_;
+  Limits limits_;
   Stats& stats_;
   int epoll_ = -1;
   bool accept_paused_ = false;
-  std::chrono::steady_clock::time_point resume_accept_;
+  Clock::time_point resume_accept_;
+  // now_ is when the current event batch began (deadlines set during it count from there).
+  Clock::time_point now_;
   std::vector<LiveConnection*> connections_;
+  // closed_ are connections finished during the current batch, deleted at its end.
+  std::vector<LiveConnection*> closed_;
+  TimerList handshaking_;
+  TimerList idle_;
   // Buffers shared by every connection of the loop: per-connection state stays small.
   std::vector<uint8_t> in_ = std::vector<uint8_t>(kBufferSize);
   std::vector<uint8_t> plain_ = std::vector<uint8_t>(kBufferSize);
 };
 
-// raise_file_limit raises RLIMIT_NOFILE to its hard limit and says what it got.
-void raise_file_limit() {
+// raise_file_limit raises RLIMIT_NOFILE to its hard limit, says what it got and returns it.
+uint64_t raise_file_limit() {
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    return;
+    return 1024;
   }
   if (lim.rlim_cur < lim.rlim_max) {
     rlim_t old = lim.rlim_cur;
@@ -581,15 +1141,16 @@ void raise_file_limit() {
     if (::setrlimit(RLIMIT_NOFILE, &lim) == 0) {
       report("raised the open file limit from " + std::to_string(old) + " to " +
              std::to_string(lim.rlim_cur));
-      return;
+      return lim.rlim_cur;
     }
     lim.rlim_cur = old;
   }
   report("open file limit: " + std::to_string(lim.rlim_cur));
+  return lim.rlim_cur;
 }
 
 int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& config,
-                     unsigned threads, double max_seconds) {
+                     unsigned threads, double max_seconds, const Limits& limits) {
   int flags = ::fcntl(listener, F_GETFL);
   if (flags < 0 || ::fcntl(listener, F_SETFL, flags | O_NONBLOCK) != 0) {
     report(std::string("fcntl: ") + std::strerror(errno));
@@ -605,19 +1166,21 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
 
-  auto started = std::chrono::steady_clock::now();
-  auto deadline = std::chrono::steady_clock::time_point::max();
+  auto started = Clock::now();
+  auto deadline = Clock::time_point::max();
   if (max_seconds > 0) {
-    deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                             std::chrono::duration<double>(max_seconds));
+    deadline = started + to_duration(max_seconds);
   }
   report("concurrent mode: " + std::to_string(threads) + " event loop" +
-         (threads == 1 ? "" : "s") + ", echo");
+         (threads == 1 ? "" : "s") + ", echo, at most " +
+         std::to_string(limits.max_connections) + " connections, handshake timeout " +
+         seconds_text(limits.handshake_timeout) + ", idle timeout " +
+         seconds_text(limits.idle_timeout));
 
   Stats stats;
   std::vector<std::unique_ptr<EventLoop>> loops;
   for (unsigned i = 0; i < threads; ++i) {
-    loops.push_back(std::make_unique<EventLoop>(listener, threads > 1, config, stats));
+    loops.push_back(std::make_unique<EventLoop>(listener, threads > 1, config, limits, stats));
   }
   std::atomic<bool> loop_failed{false};
   std::vector<std::thread> workers;
@@ -641,8 +1204,7 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   for (const auto& loop : loops) {
     still_open += loop->open();
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                       .count();
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   uint64_t rss = proc_status_kb("VmRSS");
   uint64_t hwm = proc_status_kb("VmHWM");
   loops.clear();
@@ -650,14 +1212,19 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   std::fprintf(stderr,
                "glasstls server: stats: accepted=%llu handshakes=%llu failures=%llu "
                "closed_clean=%llu closed_unclean=%llu open_at_stop=%zu peak_concurrent=%lld "
-               "accept_errors=%llu threads=%u seconds=%.1f rss_kb=%llu peak_rss_kb=%llu\n",
+               "accept_errors=%llu handshake_timeouts=%llu idle_timeouts=%llu evicted=%llu "
+               "refused=%llu threads=%u seconds=%.1f rss_kb=%llu peak_rss_kb=%llu\n",
                static_cast<unsigned long long>(stats.accepted.load()),
                static_cast<unsigned long long>(stats.handshakes.load()),
                static_cast<unsigned long long>(stats.failures.load()),
                static_cast<unsigned long long>(stats.closed_clean.load()),
                static_cast<unsigned long long>(stats.closed_unclean.load()), still_open,
                static_cast<long long>(stats.peak.load()),
-               static_cast<unsigned long long>(stats.accept_errors.load()), threads, seconds,
+               static_cast<unsigned long long>(stats.accept_errors.load()),
+               static_cast<unsigned long long>(stats.handshake_timeouts.load()),
+               static_cast<unsigned long long>(stats.idle_timeouts.load()),
+               static_cast<unsigned long long>(stats.evicted.load()),
+               static_cast<unsigned long long>(stats.refused.load()), threads, seconds,
                static_cast<unsigned long long>(rss), static_cast<unsigned long long>(hwm));
   std::fflush(stderr);
   return loop_failed.load() ? 1 : 0;
@@ -669,7 +1236,8 @@ int server_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--cert",   "--key",          "--host",    "--port",  "--alpn",
                      "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog",
-                     "--verify-client", "--html", "--threads", "--max-seconds"};
+                     "--verify-client", "--html", "--threads", "--max-seconds",
+                     "--handshake-timeout", "--idle-timeout", "--max-connections"};
   spec.flags = {"--echo", "--www", "--once", "--key-update", "--require-client-cert", "--trace",
                 "--concurrent", "--help", "-h"};
   std::string error;
@@ -729,12 +1297,59 @@ int server_main(int argc, char** argv) {
   } else if (args->has("--threads") || args->has("--max-seconds")) {
     report("--threads and --max-seconds need --concurrent");
     return 2;
+  } else if (args->has("--max-connections")) {
+    report("--max-connections needs --concurrent (the sequential server holds one connection "
+           "at a time)");
+    return 2;
+  }
+  Limits limits;
+  limits.handshake_timeout = to_duration(kDefaultHandshakeTimeout);
+  limits.idle_timeout = to_duration(kDefaultIdleTimeout);
+  if (auto v = args->value("--handshake-timeout")) {
+    std::optional<double> s = parse_seconds(*v, kMaxHandshakeTimeout);
+    if (!s) {
+      report("--handshake-timeout needs a number of seconds from 0.001 to 3600, got \"" + *v +
+             "\"");
+      return 2;
+    }
+    limits.handshake_timeout = to_duration(*s);
+  }
+  if (auto v = args->value("--idle-timeout")) {
+    std::optional<double> s = parse_seconds(*v, kMaxIdleTimeout);
+    if (!s) {
+      report("--idle-timeout needs a number of seconds from 0.001 to 86400, got \"" + *v + "\"");
+      return 2;
+    }
+    limits.idle_timeout = to_duration(*s);
+  }
+  std::optional<uint64_t> max_connections;
+  if (auto v = args->value("--max-connections")) {
+    max_connections = parse_count(*v, 1, kMaxConnectionsArg);
+    if (!max_connections) {
+      report("--max-connections needs a number from 1 to " + std::to_string(kMaxConnectionsArg) +
+             ", got \"" + *v + "\"");
+      return 2;
+    }
+  }
+  if (args->has("--www")) {
+    // The responder speaks HTTP/1.1 and nothing else: agreeing to another protocol would
+    // answer a client in a language it did not ask for.
+    if (auto v = args->value("--alpn")) {
+      for (const std::string& protocol : split_list(*v)) {
+        if (protocol != "http/1.1") {
+          report("--www speaks HTTP/1.1 only: --alpn may name http/1.1 alone, got \"" + *v +
+                 "\"");
+          return 2;
+        }
+      }
+    }
   }
   ServerOptions options;
   options.mode = args->has("--echo") ? Mode::kEcho
                  : args->has("--www") ? Mode::kWww
                                       : Mode::kStdout;
   options.key_update = args->has("--key-update");
+  options.limits = limits;
   options.args = &*args;
 
   ServerConfig::Builder builder;
@@ -789,6 +1404,8 @@ int server_main(int argc, char** argv) {
   }
   if (auto v = args->value("--alpn")) {
     builder.alpn(split_list(*v));
+  } else if (options.mode == Mode::kWww) {
+    builder.alpn({"http/1.1"});
   }
   if (auto path = args->value("--keylog")) {
     std::shared_ptr<KeyLog> log = key_log_file(*path);
@@ -821,7 +1438,22 @@ int server_main(int argc, char** argv) {
   }
 
   if (concurrent) {
-    raise_file_limit();
+    // Each connection holds one descriptor; the server keeps a few for itself.
+    uint64_t file_limit = raise_file_limit();
+    uint64_t reserved = kReservedDescriptors + threads;
+    uint64_t room = file_limit > reserved ? file_limit - reserved : 0;
+    if (room == 0) {
+      report("the open file limit (" + std::to_string(file_limit) +
+             ") leaves no descriptors for connections");
+      return 1;
+    }
+    if (max_connections && *max_connections > room) {
+      report("--max-connections " + std::to_string(*max_connections) +
+             " needs more descriptors than the open file limit (" + std::to_string(file_limit) +
+             ") leaves for connections (" + std::to_string(room) + ")");
+      return 2;
+    }
+    limits.max_connections = max_connections ? *max_connections : room;
   }
   std::string host = args->value("--host").value_or("127.0.0.1");
   std::string port = args->value("--port").value_or("4433");
@@ -836,7 +1468,7 @@ int server_main(int argc, char** argv) {
                static_cast<unsigned>(bound_port));
   std::fflush(stderr);
   if (concurrent) {
-    return serve_concurrent(listener, *config, threads, max_seconds);
+    return serve_concurrent(listener, *config, threads, max_seconds, limits);
   }
 
   bool once = args->has("--once");
@@ -852,7 +1484,7 @@ int server_main(int argc, char** argv) {
       ::close(listener);
       return 1;
     }
-    bool clean = serve(fd, peer_address(addr), *config, options);
+    bool clean = serve(fd, peer_address(addr), Clock::now(), *config, options);
     ::close(fd);
     if (once) {
       ::close(listener);
