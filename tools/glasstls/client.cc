@@ -1,17 +1,20 @@
 // client.cc: `glasstls client HOST:PORT`, a TLS 1.3 client that copies stdin to the
 // connection and the connection to stdout.
 
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "common.h"
-#include "glasstls/socket.h"
 #include "glasstls/x509.h"
 
 namespace glasstls::cli {
@@ -24,16 +27,24 @@ constexpr const char kClientUsage[] =
     "Connects to HOST:PORT (a name, an IPv4 address, or [IPv6]:PORT), completes a TLS 1.3\n"
     "handshake, prints the negotiated parameters to stderr, then copies stdin to the connection\n"
     "and the connection to stdout. At the end of stdin it sends close_notify and waits for the\n"
-    "server's. Exits 0 after a clean close_notify exchange.\n"
+    "server's.\n"
     "\n"
     "options:\n"
-    "  --servername NAME     name sent as SNI and checked by the verifier (default: HOST)\n"
-    "  --alpn LIST           application protocols to offer, e.g. h2,http/1.1\n"
+    "  --servername NAME     name sent as SNI and matched against the server's certificate\n"
+    "                        (default: HOST; an IP address is matched but never sent as SNI;\n"
+    "                        an empty NAME sends no SNI and needs one of the three below)\n"
+    "  --dangerous-skip-name-check\n"
+    "                        validate the server's chain without matching it to any name:\n"
+    "                        every certificate the trusted CAs issued is accepted, for any\n"
+    "                        name (testing only)\n"
     "  --cafile PEM          verify the server's chain against these CAs (default: the\n"
     "                        system store, /etc/ssl/certs/ca-certificates.crt)\n"
     "  --pin-sha256 HEX      instead of CA verification, trust a server whose\n"
     "                        SubjectPublicKeyInfo has this SHA-256 (hex); may be repeated\n"
     "  --insecure            accept any server certificate (testing only)\n"
+    "  --connect-timeout S   fail when the TCP connection and the TLS handshake together take\n"
+    "                        longer than S seconds (default 10; the name lookup is not limited)\n"
+    "  --alpn LIST           application protocols to offer, e.g. h2,http/1.1\n"
     "  --groups LIST         groups to offer, e.g. X25519:P-256; the first gets a key share\n"
     "  --ciphersuites LIST   cipher suites to offer, e.g. TLS_AES_128_GCM_SHA256\n"
     "  --sigalgs LIST        signature schemes to accept, e.g. ecdsa_secp256r1_sha256:ed25519\n"
@@ -46,14 +57,88 @@ constexpr const char kClientUsage[] =
     "  --help                show this help\n"
     "\n"
     "Lists are separated by ':' or ','. The server's chain is validated (path, dates, key\n"
-    "usage, serverAuth, the name given by --servername or HOST) unless a pin or --insecure is\n"
-    "given; a server that fails the check fails the handshake.\n";
+    "usage, serverAuth, and the name given by --servername or HOST) unless a pin or --insecure\n"
+    "is given; a server that fails the check fails the handshake.\n"
+    "\n"
+    "exit status:\n"
+    "  0  the connection ended cleanly: close_notify both ways, or the server closed TCP\n"
+    "     after receiving our close_notify, between records (said on stderr)\n"
+    "  1  the connection failed: no TCP connection, a failed or timed-out handshake, an alert,\n"
+    "     a transport error, or truncation (the server closed TCP without close_notify before\n"
+    "     we sent ours, or in the middle of a record)\n"
+    "  2  the command line is wrong\n";
 
+constexpr double kDefaultConnectTimeout = 10;
+constexpr double kMaxConnectTimeout = 86400;
 constexpr size_t kBufferSize = 16 * 1024 + 512;
+
+using Clock = std::chrono::steady_clock;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "glasstls client: %s\n", message.c_str());
   return 1;
+}
+
+int usage(const std::string& message) { return usage_error("client", message); }
+
+// RecordBoundary follows the TLS record framing of the bytes received (a 5-byte header whose
+// last two bytes give the length of the body), so that the end of the transport can be told to
+// fall between two records or inside one.
+class RecordBoundary {
+ public:
+  void feed(std::span<const uint8_t> data) {
+    while (!data.empty()) {
+      if (header_have_ < sizeof(header_)) {
+        size_t n = std::min(sizeof(header_) - header_have_, data.size());
+        std::memcpy(header_ + header_have_, data.data(), n);
+        header_have_ += n;
+        data = data.subspan(n);
+        if (header_have_ == sizeof(header_)) {
+          body_left_ = static_cast<size_t>(header_[3]) << 8 | header_[4];
+          header_have_ = body_left_ == 0 ? 0 : header_have_;
+        }
+        continue;
+      }
+      size_t n = std::min(body_left_, data.size());
+      body_left_ -= n;
+      data = data.subspan(n);
+      if (body_left_ == 0) {
+        header_have_ = 0;
+      }
+    }
+  }
+  bool inside_record() const { return header_have_ > 0; }
+
+ private:
+  uint8_t header_[5] = {};
+  size_t header_have_ = 0;
+  size_t body_left_ = 0;
+};
+
+// describe renders an error of the connection. Only an alert the server sent is reported as a
+// received alert; for an error found on our side, the alert named is the one we sent about it
+// (`alert_sent` false: none was, because our close_notify had already gone).
+std::string describe(const Error& e, bool alert_sent) {
+  if (e.kind == ErrorKind::kAlertReceived || e.kind == ErrorKind::kBadConfig) {
+    return e.to_string();
+  }
+  std::string_view alert = name(e.alert);
+  if (!alert_sent || alert.empty()) {
+    return e.reason;
+  }
+  return e.reason + " (sent alert " + std::string(alert) + ")";
+}
+
+// transport_failure renders a failed send() or recv() as what happened to the connection.
+std::string transport_failure(const char* call, int err) {
+  std::string detail = std::string("(") + call + ": " + std::strerror(err) + ")";
+  if (err == ECONNRESET) {
+    return "the server reset the connection (TCP RST) " + detail;
+  }
+  if (err == EPIPE) {
+    return "the server closed the connection " + detail;
+  }
+  return "transport error " + detail;
 }
 
 // drain copies all readable application data to stdout.
@@ -81,7 +166,7 @@ bool send_some(int fd, Connection& conn, std::string& error) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         return true;
       }
-      error = std::string("send: ") + std::strerror(errno);
+      error = transport_failure("send", errno);
       return false;
     }
     conn.consume_output(static_cast<size_t>(n));
@@ -89,44 +174,123 @@ bool send_some(int fd, Connection& conn, std::string& error) {
   return true;
 }
 
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g s", seconds);
+  return text;
+}
+
+// run_handshake drives the handshake over `fd` until it completes, fails, or `deadline` passes.
+// Returns an empty string on success, else what to report.
+std::string run_handshake(int fd, Connection& c, RecordBoundary& records,
+                          Clock::time_point deadline, double timeout_seconds) {
+  uint8_t buf[kBufferSize];
+  std::string error;
+  while (c.is_handshaking()) {
+    if (!send_some(fd, c, error)) {
+      return "handshake failed: " + error;
+    }
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      return "handshake timed out: the server did not complete the TLS handshake within " +
+             seconds_text(timeout_seconds) + " of connecting (--connect-timeout)";
+    }
+    pollfd p{fd, static_cast<short>(POLLIN | (c.wants_write() ? POLLOUT : 0)), 0};
+    int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 60 * 60 * 1000)));
+    if (r < 0 && errno != EINTR) {
+      return std::string("poll: ") + std::strerror(errno);
+    }
+    if (r <= 0 || (p.revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+      continue;
+    }
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return "handshake failed: " + transport_failure("recv", errno);
+    }
+    if (n == 0) {
+      return std::string("handshake failed: the server closed the connection (TCP) without "
+                         "sending an alert") +
+             (records.inside_record() ? ", in the middle of a record" : "");
+    }
+    std::span<const uint8_t> received(buf, static_cast<size_t>(n));
+    records.feed(received);
+    if (Status st = c.receive(received); !st.ok()) {
+      // Best effort: send the alert the connection queued about it.
+      std::string ignored;
+      (void)send_some(fd, c, ignored);
+      return "handshake failed: " + describe(st.error(), true);
+    }
+  }
+  if (const Error* e = c.error(); e != nullptr) {
+    return "handshake failed: " + describe(*e, true);
+  }
+  // The client's last flight; whatever the socket does not take now goes from the copy loop.
+  if (!send_some(fd, c, error)) {
+    return "handshake failed: " + error;
+  }
+  return "";
+}
+
+bool is_ip_address(const std::string& name) {
+  unsigned char buf[16];
+  return ::inet_pton(AF_INET, name.c_str(), buf) == 1 ||
+         ::inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
 }  // namespace
 
 int client_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--servername", "--alpn",  "--pin-sha256", "--groups", "--ciphersuites", "--cafile", "--html",
-                     "--sigalgs",    "--keylog", "--cert",       "--key"};
-  spec.flags = {"--insecure", "--key-update", "--trace", "--help", "-h"};
+  spec.with_value = {"--servername", "--alpn",   "--pin-sha256", "--groups",
+                     "--ciphersuites", "--cafile", "--html",       "--sigalgs",
+                     "--keylog",       "--cert",   "--key",        "--connect-timeout"};
+  spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
+                "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    std::fprintf(stderr, "glasstls client: %s\n\n%s", error.c_str(), kClientUsage);
-    return 2;
+    return usage(error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kClientUsage, stdout);
     return 0;
   }
   if (args->positionals.size() != 1) {
-    std::fprintf(stderr, "glasstls client: expected one HOST:PORT\n\n%s", kClientUsage);
-    return 2;
+    return usage(args->positionals.empty() ? "no HOST:PORT given"
+                                           : "expected one HOST:PORT, got " +
+                                                 std::to_string(args->positionals.size()) +
+                                                 " arguments");
   }
-  std::optional<HostPort> target = split_host_port(args->positionals[0], "443");
+  std::optional<HostPort> target = split_host_port(args->positionals[0], "443", error);
   if (!target) {
-    return fail("malformed address \"" + args->positionals[0] + "\"");
+    return usage(error);
+  }
+  double connect_timeout = kDefaultConnectTimeout;
+  if (auto v = args->value("--connect-timeout")) {
+    std::optional<double> seconds = parse_seconds(*v);
+    if (!seconds || *seconds > kMaxConnectTimeout) {
+      return usage("--connect-timeout needs a number of seconds above 0 and at most " +
+                   seconds_text(kMaxConnectTimeout) + ", got \"" + *v + "\"");
+    }
+    connect_timeout = *seconds;
   }
 
   ClientConfig::Builder builder;
   if (auto v = args->value("--ciphersuites")) {
     auto suites = parse_suites(*v, error);
     if (!suites) {
-      return fail(error);
+      return usage(error);
     }
     builder.cipher_suites(*suites);
   }
   if (auto v = args->value("--groups")) {
     auto groups = parse_groups(*v, error);
     if (!groups) {
-      return fail(error);
+      return usage(error);
     }
     builder.groups(*groups);
     // Only the first group gets a key share, so a server that prefers another one has to
@@ -136,33 +300,47 @@ int client_main(int argc, char** argv) {
   if (auto v = args->value("--sigalgs")) {
     auto schemes = parse_sigalgs(*v, error);
     if (!schemes) {
-      return fail(error);
+      return usage(error);
     }
     builder.signature_schemes(*schemes);
   }
   if (auto v = args->value("--alpn")) {
     builder.alpn(split_list(*v));
   }
+  std::string server_name = args->value("--servername").value_or(target->host);
+  bool ip_target = is_ip_address(server_name);
+  bool skip_name_check = args->has("--dangerous-skip-name-check");
   std::string verification;
   std::vector<std::array<uint8_t, 32>> pins;
   for (const std::string& text : args->values("--pin-sha256")) {
     for (const std::string& item : split_list(text)) {
       std::optional<std::array<uint8_t, 32>> pin = parse_pin(item);
       if (!pin) {
-        return fail("--pin-sha256 needs 64 hex digits, got \"" + item + "\"");
+        return usage("--pin-sha256 needs 64 hex digits, got \"" + item + "\"");
       }
       pins.push_back(*pin);
     }
   }
+  bool validate_chain = pins.empty() && !args->has("--insecure");
+  if (skip_name_check && !validate_chain) {
+    return usage("--dangerous-skip-name-check goes with chain validation (--cafile or the "
+                 "system store); a pin or --insecure matches no name anyway");
+  }
+  if (validate_chain && server_name.empty() && !skip_name_check) {
+    // The verifier would have no name to match, and must not take that as "any name".
+    return usage("empty --servername: the server's certificate is matched to the name you "
+                 "connect to, so give that name; --dangerous-skip-name-check validates the "
+                 "chain without matching any name (a pin or --insecure needs no name)");
+  }
   if (!pins.empty()) {
     builder.verifier(pin_sha256_verifier(pins));
-    verification = "server SubjectPublicKeyInfo matched a --pin-sha256 pin";
+    verification = "server SubjectPublicKeyInfo matched a --pin-sha256 pin (no name checked)";
   }
   if (args->has("--insecure")) {
     builder.dangerous_accept_any_server_certificate();
     verification = "NONE: --insecure accepted any certificate";
   }
-  if (pins.empty() && !args->has("--insecure")) {
+  if (validate_chain) {
     Result<std::shared_ptr<const TrustStore>> roots =
         args->value("--cafile") ? TrustStore::from_file(*args->value("--cafile"))
                                 : TrustStore::system();
@@ -172,7 +350,16 @@ int client_main(int argc, char** argv) {
     verification = "chain validated against " +
                    (args->value("--cafile") ? *args->value("--cafile")
                                             : std::string("the system trust store")) +
-                   " (" + std::to_string((*roots)->size()) + " anchors)";
+                   " (" + std::to_string((*roots)->size()) + " anchors); ";
+    if (skip_name_check) {
+      builder.dangerous_skip_server_name_check();
+      verification +=
+          "the server's name was NOT checked (--dangerous-skip-name-check): any certificate "
+          "these anchors vouch for was accepted";
+    } else {
+      verification += std::string("certificate matches the ") +
+                      (ip_target ? "IP address " : "name ") + server_name;
+    }
     builder.verifier(webpki_verifier(*roots, CertificatePurpose::kServerAuth));
   }
   if (auto path = args->value("--keylog")) {
@@ -185,7 +372,7 @@ int client_main(int argc, char** argv) {
     builder.key_log(log);
   }
   if (args->has("--cert") != args->has("--key")) {
-    return fail("--cert and --key go together");
+    return usage("--cert and --key go together");
   }
   if (args->has("--cert")) {
     CertificateChain chain;
@@ -197,15 +384,11 @@ int client_main(int argc, char** argv) {
   }
   Result<std::shared_ptr<const ClientConfig>> config = builder.build();
   if (!config.ok()) {
-    std::string message = "invalid configuration: " + config.error().to_string();
-    return fail(message);
+    return fail("invalid configuration: " + config.error().to_string());
   }
 
-  std::string server_name = args->value("--servername").value_or(target->host);
-  int fd = connect_tcp(target->host, target->port, error);
-  if (fd < 0) {
-    return fail(error);
-  }
+  // The connection is made before the TCP connection, so that a name it refuses is reported
+  // without touching the network.
   std::shared_ptr<LiveTrace> trace = make_live_trace(*args);
   TraceOptions trace_options;
   trace_options.show_secrets = true;
@@ -222,27 +405,47 @@ int client_main(int argc, char** argv) {
     }
   } write_trace_at_end{trace, *args};
   if (!conn.ok()) {
-    ::close(fd);
     return fail("cannot start the connection: " + conn.error().to_string());
   }
-  SocketStream stream(fd, std::move(*conn));
-  Connection& c = stream.connection();
-  if (Status hs = stream.handshake(); !hs.ok()) {
-    ::close(fd);
-    return fail("handshake failed: " + hs.error().to_string());
+  Connection& c = *conn;
+
+  int timeout_ms = std::max(1, static_cast<int>(std::lround(connect_timeout * 1000)));
+  Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  int fd = connect_tcp(target->host, target->port, error, timeout_ms);
+  if (fd < 0) {
+    return fail(error);
   }
-  print_parameters(c, "glasstls client: connected to " + args->positionals[0]);
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { ::close(fd); }
+  } close_at_end{fd};
+  RecordBoundary records;
+  if (std::string failed = run_handshake(fd, c, records, deadline, connect_timeout);
+      !failed.empty()) {
+    return fail(failed);
+  }
+  std::string sni_line;
+  if (server_name.empty()) {
+    sni_line = "SNI: none sent (empty --servername)";
+  } else if (ip_target) {
+    //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+    //# Literal IPv4 and IPv6 addresses are not permitted in "HostName".
+    sni_line = "SNI: none sent (" + server_name + " is an IP address)";
+  } else {
+    sni_line = "server name: " + server_name;
+  }
+  print_parameters(c, "glasstls client: connected to " + args->positionals[0], sni_line);
   std::fprintf(stderr, "  verification: %s\n", verification.c_str());
   std::fflush(stderr);
 
+  std::string send_error;
   if (args->has("--key-update")) {
     Status ku = c.key_update(true);
-    if (ku.ok()) {
-      ku = stream.flush();
-    }
     if (!ku.ok()) {
-      ::close(fd);
-      return fail("key update failed: " + ku.error().to_string());
+      return fail("key update failed: " + describe(ku.error(), true));
+    }
+    if (!send_some(fd, c, send_error)) {
+      return fail(send_error);
     }
     std::fputs("glasstls client: sent KeyUpdate (update_requested)\n", stderr);
   }
@@ -252,11 +455,12 @@ int client_main(int argc, char** argv) {
   // stops reading while its own sends block) cannot deadlock with us.
   bool stdin_open = true;
   bool we_closed = false;
+  // server_dropped: the server closed TCP, between records, after our close_notify had gone.
+  bool server_dropped = false;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   uint8_t buf[kBufferSize];
   int status = 0;
-  std::string send_error;
   for (;;) {
     bytes_in += c.readable();
     drain(c);
@@ -265,8 +469,7 @@ int client_main(int argc, char** argv) {
         c.close();
       }
       // Best effort: the peer has finished; a failed send of our close_notify changes nothing.
-      Status flushed = stream.flush();
-      (void)flushed;
+      (void)send_some(fd, c, send_error);
       std::fputs("glasstls client: received close_notify\n", stderr);
       break;
     }
@@ -295,7 +498,7 @@ int client_main(int argc, char** argv) {
       if (n > 0) {
         Status w = c.write(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
         if (!w.ok()) {
-          status = fail("write failed: " + w.error().to_string());
+          status = fail("write failed: " + describe(w.error(), !we_closed));
           break;
         }
         bytes_out += static_cast<uint64_t>(n);
@@ -316,23 +519,36 @@ int client_main(int argc, char** argv) {
         n = ::recv(fd, buf, sizeof(buf), 0);
       } while (n < 0 && errno == EINTR);
       if (n < 0) {
-        status = fail(std::string("recv: ") + std::strerror(errno));
+        status = fail(transport_failure("recv", errno));
         break;
       }
       if (n == 0) {
-        status = fail(c.state() == ConnectionState::kFailed && c.error() != nullptr
-                          ? c.error()->to_string()
-                          : "peer closed the transport without close_notify (truncation)");
+        if (records.inside_record()) {
+          status = fail("the server closed the connection (TCP) in the middle of a record "
+                        "(truncation): data is missing");
+        } else if (we_closed && !c.wants_write()) {
+          //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+          //# Each party MUST send a "close_notify" alert before closing its write side of
+          //# the connection, unless it has already sent some error alert.
+          // A server that closes after reading our close_notify breaks that rule, but all we
+          // asked for has arrived: our data was sent and acknowledged as finished, and every
+          // record it sent was whole. Many servers (nginx among them) do this.
+          server_dropped = true;
+        } else {
+          status = fail("the server closed the connection (TCP) without close_notify before we "
+                        "had finished (truncation): data it meant to send may be missing");
+        }
         break;
       }
-      Status received = c.receive(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
-      if (!received.ok()) {
+      std::span<const uint8_t> received(buf, static_cast<size_t>(n));
+      records.feed(received);
+      Status st = c.receive(received);
+      if (!st.ok()) {
         // Send the fatal alert the connection queued, then report.
-        Status flushed = stream.flush();
-        (void)flushed;
+        (void)send_some(fd, c, send_error);
         bytes_in += c.readable();
         drain(c);
-        status = fail(received.error().to_string());
+        status = fail(describe(st.error(), !we_closed));
         break;
       }
       if (!send_some(fd, c, send_error)) {
@@ -346,10 +562,14 @@ int client_main(int argc, char** argv) {
                static_cast<unsigned long long>(bytes_in));
   std::fprintf(stderr, "  key updates received: %llu\n",
                static_cast<unsigned long long>(c.key_updates_received()));
-  if (status == 0) {
+  if (status == 0 && server_dropped) {
+    std::fputs("glasstls client: note: the server closed TCP after our close_notify without "
+               "sending its own; every record it sent was complete\n"
+               "glasstls client: closed (our close_notify sent, the server closed TCP)\n",
+               stderr);
+  } else if (status == 0) {
     std::fputs("glasstls client: closed cleanly (close_notify both ways)\n", stderr);
   }
-  ::close(fd);
   return status;
 }
 

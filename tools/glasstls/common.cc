@@ -2,14 +2,20 @@
 
 #include "common.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -79,10 +85,117 @@ std::optional<Args> parse_args(int argc, char** argv, int first, const OptionSpe
       args.options[name].push_back(argv[++i]);
       continue;
     }
+    std::vector<std::string> known(spec.flags.begin(), spec.flags.end());
+    known.insert(known.end(), spec.with_value.begin(), spec.with_value.end());
     error = "unknown option " + name;
+    if (std::string near = closest_name(name, known); !near.empty()) {
+      error += "; did you mean " + near + "?";
+    }
     return std::nullopt;
   }
   return args;
+}
+
+namespace {
+
+// edit_distance is the optimal string alignment distance: insertions, deletions,
+// substitutions and swaps of two neighbouring characters each count one ("--prot" is one step
+// from "--port").
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string_view strip_dashes(std::string_view name) {
+  while (!name.empty() && name.front() == '-') {
+    name.remove_prefix(1);
+  }
+  return name;
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view given, const std::vector<std::string>& candidates) {
+  std::string_view bare = strip_dashes(given);
+  std::string best;
+  size_t best_distance = SIZE_MAX;
+  std::vector<std::string> extending;
+  for (const std::string& candidate : candidates) {
+    std::string_view other = strip_dashes(candidate);
+    // A typo costs about one edit in three characters; short names must match nearly exactly,
+    // or every short mistake would "mean" -h.
+    size_t allowed = std::max<size_t>(other.size() >= 4 ? 1 : 0, other.size() / 3);
+    size_t distance = edit_distance(bare, other);
+    if (distance <= allowed &&
+        (distance < best_distance || (distance == best_distance && candidate < best))) {
+      best = candidate;
+      best_distance = distance;
+    }
+    if (bare.size() >= 3 && other.size() > bare.size() && other.substr(0, bare.size()) == bare) {
+      extending.push_back(candidate);
+    }
+  }
+  if (best.empty() && extending.size() == 1) {
+    // The beginning of exactly one option ("--connect" for "--connect-timeout").
+    return extending.front();
+  }
+  return best;
+}
+
+int usage_error(std::string_view command, std::string_view message) {
+  std::string prefix = command.empty() ? "glasstls" : "glasstls " + std::string(command);
+  std::fprintf(stderr, "%s: %.*s\nRun `%s --help` for the options.\n", prefix.c_str(),
+               static_cast<int>(message.size()), message.data(), prefix.c_str());
+  return 2;
+}
+
+std::optional<uint16_t> parse_port(std::string_view text, bool allow_zero, std::string& error) {
+  std::string range = allow_zero ? "from 0 (any free port) to 65535" : "from 1 to 65535";
+  error = "invalid port \"" + std::string(text) + "\": a port is a number " + range;
+  // getaddrinfo would take a service name ("https"), and a number above 65535 modulo 2^16
+  // ("99999" as 34463): neither is what the user asked for.
+  if (text.empty() || text.size() > 5) {
+    return std::nullopt;
+  }
+  unsigned value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value > 65535 || (value == 0 && !allow_zero)) {
+    return std::nullopt;
+  }
+  error.clear();
+  return static_cast<uint16_t>(value);
+}
+
+std::optional<double> parse_seconds(std::string_view text) {
+  std::string copy(text);
+  char* end = nullptr;
+  errno = 0;
+  double value = std::strtod(copy.c_str(), &end);
+  if (copy.empty() || end != copy.c_str() + copy.size() || errno != 0 || !std::isfinite(value) ||
+      !(value > 0)) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::vector<std::string> split_list(std::string_view text) {
@@ -203,67 +316,155 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
   return contents.str();
 }
 
-std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port) {
+std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port,
+                                        std::string& error) {
   HostPort hp;
+  std::string_view port;
+  bool port_given = false;
   if (!text.empty() && text.front() == '[') {
     size_t close = text.find(']');
     if (close == std::string_view::npos) {
+      error = "malformed address \"" + std::string(text) + "\": \"[\" without \"]\"";
       return std::nullopt;
     }
     hp.host = std::string(text.substr(1, close - 1));
     std::string_view rest = text.substr(close + 1);
-    if (rest.empty()) {
-      hp.port = std::string(default_port);
-    } else if (rest.front() == ':' && rest.size() > 1) {
-      hp.port = std::string(rest.substr(1));
-    } else {
+    if (!rest.empty() && rest.front() != ':') {
+      error = "malformed address \"" + std::string(text) + "\": expected \":PORT\" after \"]\"";
       return std::nullopt;
     }
-    return hp;
+    port_given = !rest.empty();
+    port = port_given ? rest.substr(1) : default_port;
+  } else {
+    size_t colon = text.rfind(':');
+    // A bare IPv6 address has more than one colon; treat it as a host without a port.
+    if (colon == std::string_view::npos || text.find(':') != colon) {
+      hp.host = std::string(text);
+      port = default_port;
+    } else {
+      hp.host = std::string(text.substr(0, colon));
+      port = text.substr(colon + 1);
+      port_given = true;
+    }
   }
-  size_t colon = text.rfind(':');
-  // A bare IPv6 address has more than one colon; treat it as a host without a port.
-  if (colon == std::string_view::npos || text.find(':') != colon) {
-    hp.host = std::string(text);
-    hp.port = std::string(default_port);
-    return hp;
-  }
-  hp.host = std::string(text.substr(0, colon));
-  hp.port = std::string(text.substr(colon + 1));
-  if (hp.host.empty() || hp.port.empty()) {
+  if (hp.host.empty()) {
+    error = "malformed address \"" + std::string(text) + "\": no host";
     return std::nullopt;
   }
+  // An empty default means the caller requires a port and checks for it.
+  if (port_given || !port.empty()) {
+    if (!parse_port(port, false, error)) {
+      error = "invalid port \"" + std::string(port) + "\" in \"" + std::string(text) +
+              "\": a port is a number from 1 to 65535";
+      return std::nullopt;
+    }
+  }
+  hp.port = std::string(port);
   return hp;
 }
 
-int connect_tcp(const std::string& host, const std::string& port, std::string& error) {
+std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port) {
+  std::string error;
+  return split_host_port(text, default_port, error);
+}
+
+namespace {
+
+std::string seconds_text(int ms) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g s", ms / 1000.0);
+  return text;
+}
+
+// kDeadlinePassed is what connect_one returns when it gave up waiting (not an errno value, so
+// that it cannot be mistaken for the kernel's own ETIMEDOUT).
+constexpr int kDeadlinePassed = -1;
+
+// connect_one connects `fd` (non-blocking) to `addr`, waiting until `deadline` (no limit when
+// it is nullopt). Returns 0, an errno value, or kDeadlinePassed.
+int connect_one(int fd, const addrinfo& addr,
+                std::optional<std::chrono::steady_clock::time_point> deadline) {
+  if (::connect(fd, addr.ai_addr, addr.ai_addrlen) == 0) {
+    return 0;
+  }
+  // EINTR leaves the connection going on in the background, as EINPROGRESS does.
+  if (errno != EINPROGRESS && errno != EINTR) {
+    return errno;
+  }
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *deadline - std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+    }
+    pollfd p{fd, POLLOUT, 0};
+    int r = ::poll(&p, 1, wait_ms);
+    if (r < 0 && errno == EINTR) {
+      continue;
+    }
+    if (r < 0) {
+      return errno;
+    }
+    if (r == 0) {
+      return kDeadlinePassed;
+    }
+    int so_error = 0;
+    socklen_t len = sizeof(so_error);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0) {
+      return errno;
+    }
+    return so_error;
+  }
+}
+
+}  // namespace
+
+int connect_tcp(const std::string& host, const std::string& port, std::string& error,
+                int timeout_ms) {
+  if (!parse_port(port, false, error)) {
+    return -1;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
   addrinfo* results = nullptr;
   int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &results);
   if (rc != 0) {
     error = "cannot resolve " + host + ": " + ::gai_strerror(rc);
     return -1;
   }
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (timeout_ms >= 0) {
+    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
   int fd = -1;
   error = "no address for " + host;
   for (addrinfo* ai = results; ai != nullptr; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                  ai->ai_protocol);
     if (fd < 0) {
       error = std::string("socket: ") + std::strerror(errno);
       continue;
     }
-    int r;
-    do {
-      r = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
-    } while (r < 0 && errno == EINTR);
-    if (r == 0) {
-      break;
+    int err = connect_one(fd, *ai, deadline);
+    if (err == 0) {
+      // The callers use blocking sockets (and MSG_DONTWAIT where they must not block).
+      int flags = ::fcntl(fd, F_GETFL);
+      if (flags >= 0 && ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0) {
+        break;
+      }
+      err = errno;
     }
-    error = "cannot connect to " + host + " port " + port + ": " + std::strerror(errno);
     ::close(fd);
     fd = -1;
+    if (err == kDeadlinePassed) {
+      error = "cannot connect to " + host + " port " + port + ": no answer within " +
+              seconds_text(timeout_ms) + " (connect timeout)";
+      break;
+    }
+    error = "cannot connect to " + host + " port " + port + ": " + std::strerror(err);
   }
   ::freeaddrinfo(results);
   return fd;
@@ -271,10 +472,13 @@ int connect_tcp(const std::string& host, const std::string& port, std::string& e
 
 int listen_tcp(const std::string& host, const std::string& port, uint16_t& bound_port,
                std::string& error) {
+  if (!parse_port(port, true, error)) {
+    return -1;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* results = nullptr;
   int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &results);
   if (rc != 0) {
@@ -355,7 +559,8 @@ std::string alpn_or_none(const Connection& conn) {
   return alpn ? *alpn : std::string("(none)");
 }
 
-void print_parameters(const Connection& conn, std::string_view title) {
+void print_parameters(const Connection& conn, std::string_view title,
+                      std::string_view server_name_line) {
   std::string out;
   out += std::string(title) + "\n";
   out += "  version: " + std::string(explain(conn.version())) + "\n";
@@ -366,8 +571,12 @@ void print_parameters(const Connection& conn, std::string_view title) {
   out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") +
          "\n";
   out += "  ALPN: " + alpn_or_none(conn) + "\n";
-  std::string_view sni = conn.server_name();
-  out += "  server name: " + std::string(sni.empty() ? "(none)" : sni) + "\n";
+  if (!server_name_line.empty()) {
+    out += "  " + std::string(server_name_line) + "\n";
+  } else {
+    std::string_view sni = conn.server_name();
+    out += "  server name: " + std::string(sni.empty() ? "(none)" : sni) + "\n";
+  }
   const std::vector<Bytes>& chain = conn.peer_certificates();
   if (chain.empty()) {
     out += "  peer certificate: (none)\n";

@@ -41,9 +41,26 @@ struct OptionSpec {
 };
 
 // parse_args parses argv[first..argc). On an unknown option or a missing value it returns
-// nullopt and writes the reason to `error`.
+// nullopt and writes the reason to `error`; for an unknown option that is close to one the
+// subcommand has, the reason ends in "; did you mean --that?".
 std::optional<Args> parse_args(int argc, char** argv, int first, const OptionSpec& spec,
                                std::string& error);
+
+// closest_name is the candidate nearest to `given` (by edit distance, ignoring leading dashes;
+// or the one candidate `given` begins), or an empty string when none is close enough to be a
+// likely typo.
+std::string closest_name(std::string_view given, const std::vector<std::string>& candidates);
+
+// usage_error reports a mistake in the command line of `glasstls COMMAND`: the message and a
+// one-line hint to run --help, on stderr. It returns the exit status for usage errors, 2.
+int usage_error(std::string_view command, std::string_view message);
+
+// parse_port parses a TCP port: decimal digits only, 1 to 65535 (0 too with `allow_zero`, where
+// it means "any free port"). nullopt otherwise, with `error` saying why.
+std::optional<uint16_t> parse_port(std::string_view text, bool allow_zero, std::string& error);
+
+// parse_seconds parses a positive, finite number of seconds ("10", "0.5"). nullopt otherwise.
+std::optional<double> parse_seconds(std::string_view text);
 
 // split_list splits a list separated by ':' or ',' into its non-empty items.
 std::vector<std::string> split_list(std::string_view text);
@@ -94,16 +111,23 @@ struct HostPort {
   std::string host;
   std::string port;
 };
-// split_host_port splits `text`; `default_port` is used when no port is given. Returns nullopt
-// for malformed text ("[::1" without "]").
+// split_host_port splits `text`; `default_port` is used when no port is given. Returns nullopt,
+// with `error` saying why, for malformed text ("[::1" without "]", an empty host) and for a port
+// that is not a number from 1 to 65535.
+std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port,
+                                        std::string& error);
+// split_host_port without the reason.
 std::optional<HostPort> split_host_port(std::string_view text, std::string_view default_port);
 
-// connect_tcp resolves `host` and connects to the first address that answers. Returns the
-// connected blocking socket, or -1 with `error` set.
-int connect_tcp(const std::string& host, const std::string& port, std::string& error);
+// connect_tcp resolves `host` and connects to the first address that answers. `port` must be a
+// number from 1 to 65535. With `timeout_ms` >= 0 the connection attempts (all addresses
+// together; not the name lookup) give up after that many milliseconds. Returns the connected
+// blocking socket, or -1 with `error` set.
+int connect_tcp(const std::string& host, const std::string& port, std::string& error,
+                int timeout_ms = -1);
 
-// listen_tcp binds and listens on `host`:`port` ("0" picks a free port). Returns the listening
-// socket and sets `bound_port`, or -1 with `error` set.
+// listen_tcp binds and listens on `host`:`port` (a number from 0 to 65535; "0" picks a free
+// port). Returns the listening socket and sets `bound_port`, or -1 with `error` set.
 int listen_tcp(const std::string& host, const std::string& port, uint16_t& bound_port,
                std::string& error);
 
@@ -117,8 +141,10 @@ bool load_chain_and_key(const std::string& cert_path, const std::string& key_pat
 std::string describe_certificate(std::span<const uint8_t> der);
 
 // print_parameters writes the negotiated parameters of an established connection to stderr,
-// one "  key: value" line each, after a header line `title`.
-void print_parameters(const Connection& conn, std::string_view title);
+// one "  key: value" line each, after a header line `title`. `server_name_line` replaces the
+// default "server name: NAME" line (a client says whether it sent SNI at all).
+void print_parameters(const Connection& conn, std::string_view title,
+                      std::string_view server_name_line = {});
 
 // alpn_or_none is the negotiated ALPN protocol or "(none)".
 std::string alpn_or_none(const Connection& conn);

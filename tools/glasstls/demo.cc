@@ -114,8 +114,7 @@ int demo_main(int argc, char** argv) {
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    std::fprintf(stderr, "glasstls demo: %s\n\n%s", error.c_str(), kDemoUsage);
-    return 2;
+    return usage_error("demo", error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kDemoUsage, stdout);
@@ -130,8 +129,7 @@ int demo_main(int argc, char** argv) {
   } else if (key_type == "ed25519") {
     type = crypto::KeyType::kEd25519;
   } else if (key_type != "ecdsa") {
-    std::fprintf(stderr, "glasstls demo: unknown key type \"%s\"\n", key_type.c_str());
-    return 2;
+    return usage_error("demo", "unknown --key-type \"" + key_type + "\" (ecdsa, rsa or ed25519)");
   }
 
   const crypto::CryptoProvider& provider = crypto::openssl_provider();

@@ -187,16 +187,14 @@ int explain_main(int argc, char **argv) {
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    std::fprintf(stderr, "glasstls explain: %s\n\n%s", error.c_str(), kExplainUsage);
-    return 2;
+    return usage_error("explain", error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kExplainUsage, stdout);
     return 0;
   }
   if (args->positionals.size() != 1) {
-    std::fprintf(stderr, "glasstls explain: expected one INPUT file\n\n%s", kExplainUsage);
-    return 2;
+    return usage_error("explain", "expected one INPUT file");
   }
   const bool json = args->has("--json");
   size_t only_stream = 0;

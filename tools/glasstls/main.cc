@@ -1,12 +1,21 @@
 // main.cc: the `glasstls` command dispatches to its subcommands.
 
+#include <openssl/crypto.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "common.h"
 #include "explain.h"
 #include "load.h"
+
+// GLASSTLS_VERSION is meant to come from the build (the CMake project version); the constant
+// below only stands in when the build does not define it.
+#ifndef GLASSTLS_VERSION
+#define GLASSTLS_VERSION "0.1.0"
+#endif
 
 namespace {
 
@@ -22,8 +31,21 @@ constexpr const char kUsage[] =
     "  explain INPUT      show the TLS connections of a capture (pcap, pcapng) or record dump\n"
     "                     byte by byte, decrypted with --keylog FILE\n"
     "  load HOST:PORT     open and hold many concurrent connections to a loopback echo server\n"
+    "  version            print the version of glasstls and of the libcrypto it runs with\n"
+    "                     (also --version)\n"
     "\n"
     "Run `glasstls <command> --help` for the options of a command.\n";
+
+// print_version names this build and the OpenSSL libcrypto loaded at run time, which is the one
+// doing the cryptography (it may be newer than the headers glasstls was built with).
+int print_version() {
+  std::printf("glasstls %s\n", GLASSTLS_VERSION);
+  std::printf("libcrypto: %s\n", OpenSSL_version(OPENSSL_VERSION));
+  if (OpenSSL_version_num() != OPENSSL_VERSION_NUMBER) {
+    std::printf("built with: %s\n", OPENSSL_VERSION_TEXT);
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -35,6 +57,9 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string command = argv[1];
+  if (command == "--version" || command == "version") {
+    return print_version();
+  }
   if (command == "client") {
     return glasstls::cli::client_main(argc, argv);
   }
@@ -53,6 +78,16 @@ int main(int argc, char** argv) {
   if (command == "load") {
     return glasstls::cli::load_main(argc, argv);
   }
-  std::fprintf(stderr, "glasstls: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  bool option = command.size() > 1 && command[0] == '-';
+  std::string message = (option ? "unknown option " : "unknown command ") + command;
+  std::string near = glasstls::cli::closest_name(
+      command, option ? std::vector<std::string>{"--help", "--version"}
+                      : std::vector<std::string>{"client", "server", "demo", "verify", "explain",
+                                                 "load", "version"});
+  if (!near.empty()) {
+    message += "; did you mean " + near + "?";
+  }
+  std::fprintf(stderr, "glasstls: %s\nRun `glasstls --help` for the commands.\n",
+               message.c_str());
   return 2;
 }

@@ -212,10 +212,7 @@ std::optional<std::vector<Bytes>> load_chain(const std::string& path, std::strin
   return std::move(*chain);
 }
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "glasstls verify: %s\n\n%s", message.c_str(), kVerifyUsage);
-  return 2;
-}
+int usage(const std::string& message) { return usage_error("verify", message); }
 
 }  // namespace
 
@@ -228,15 +225,15 @@ int verify_main(int argc, char** argv) {
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    return usage_error(error);
+    return usage(error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kVerifyUsage, stdout);
     return 0;
   }
   if (args->positionals.size() != 1) {
-    return usage_error(args->positionals.empty() ? "no chain file given"
-                                                 : "give exactly one chain file");
+    return usage(args->positionals.empty() ? "no chain file given"
+                                           : "give exactly one chain file");
   }
 
   VerifyOptions options;
@@ -246,7 +243,7 @@ int verify_main(int argc, char** argv) {
   } else if (purpose == "client") {
     options.purpose = CertificatePurpose::kClientAuth;
   } else {
-    return usage_error("--purpose must be server or client, not \"" + purpose + "\"");
+    return usage("--purpose must be server or client, not \"" + purpose + "\"");
   }
   options.dns_name = args->value("--host").value_or("");
   if (std::optional<std::string> ip = args->value("--ip")) {
@@ -256,13 +253,13 @@ int verify_main(int argc, char** argv) {
     } else if (inet_pton(AF_INET6, ip->c_str(), buf) == 1) {
       options.ip_address = Bytes(buf, buf + 16);
     } else {
-      return usage_error("--ip: not an IPv4 or IPv6 address: \"" + *ip + "\"");
+      return usage("--ip: not an IPv4 or IPv6 address: \"" + *ip + "\"");
     }
   }
   if (std::optional<std::string> when = args->value("--time")) {
     options.time = parse_iso8601(*when);
     if (!options.time) {
-      return usage_error("--time: not an ISO 8601 UTC time: \"" + *when + "\"");
+      return usage("--time: not an ISO 8601 UTC time: \"" + *when + "\"");
     }
   }
 
