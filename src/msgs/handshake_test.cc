@@ -1,8 +1,9 @@
 // handshake_test.cc: tests for the handshake message codecs in handshake.h.
 //
 // The known-answer inputs are the handshake messages of RFC 8448 (copied from
-// /work/shared/rfc/rfc8448.txt). Every other input is built here, byte by byte or through
-// encode(), and each malformed case checks the alert the RFC names.
+// https://www.rfc-editor.org/rfc/rfc8448.txt, whose line numbers are cited below; section 3 is
+// also in tests/data/rfc8448-simple-1rtt.txt). Every other input is built here, byte by byte or
+// through encode(), and each malformed case checks the alert the RFC names.
 #include "msgs/handshake.h"
 
 #include <gtest/gtest.h>

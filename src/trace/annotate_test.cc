@@ -1,9 +1,11 @@
 // annotate_test.cc: tests for the handshake annotator (annotate_handshake_message,
 // annotate_record_header, annotate_alert in glasstls/trace.h).
 //
-// The known-answer inputs are the handshake messages of RFC 8448, copied from
-// /work/shared/rfc/rfc8448.txt. Every tree is also run through check_tree (annotate_check.h):
-// children inside their parent, siblings in order without overlap, every byte explained once.
+// The known-answer inputs are the handshake messages of RFC 8448, copied from the RFC as
+// published (https://www.rfc-editor.org/rfc/rfc8448.txt, whose line numbers are cited below;
+// section 3 is also in tests/data/rfc8448-simple-1rtt.txt). Every tree is also run through
+// check_tree (annotate_check.h): children inside their parent, siblings in order without
+// overlap, every byte explained once.
 #include <gtest/gtest.h>
 
 #include <cstdint>

@@ -29,7 +29,7 @@ struct Fixture {
 
 Fixture rfc8448_fixture() {
   Fixture f;
-  auto values = testing::load_rfc8448_section(std::string(GLASSTLS_RFC_DIR) + "/rfc8448.txt",
+  auto values = testing::load_rfc8448_section(testing::rfc8448_simple_1rtt_path(),
                                               "3.  Simple 1-RTT Handshake");
   f.dump = "# RFC 8448 section 3, every complete record in order\n";
   for (const auto &v : values) {

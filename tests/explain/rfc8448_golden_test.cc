@@ -76,7 +76,7 @@ class Rfc8448Golden : public ::testing::Test {
  protected:
   void SetUp() override {
     values_ = glasstls::testing::load_rfc8448_section(
-        std::string(GLASSTLS_RFC_DIR) + "/rfc8448.txt", "3.  Simple 1-RTT Handshake");
+        glasstls::testing::rfc8448_simple_1rtt_path(), "3.  Simple 1-RTT Handshake");
     ASSERT_GT(values_.size(), 40u) << "could not read RFC 8448 section 3";
     // Every "complete record" in the order the RFC sends them.
     for (const TraceValue &v : values_) {

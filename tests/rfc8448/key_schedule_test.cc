@@ -17,7 +17,7 @@ using testing::TraceValue;
 class Rfc8448Simple : public ::testing::Test {
  protected:
   void SetUp() override {
-    values_ = testing::load_rfc8448_section(std::string(GLASSTLS_RFC_DIR) + "/rfc8448.txt",
+    values_ = testing::load_rfc8448_section(testing::rfc8448_simple_1rtt_path(),
                                             "3.  Simple 1-RTT Handshake");
     ASSERT_GT(values_.size(), 40u) << "could not read RFC 8448 section 3";
   }

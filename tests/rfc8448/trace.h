@@ -1,5 +1,6 @@
 // trace.h: reads the labelled hex values of an RFC 8448 section from the RFC text itself, so
-// the known answers are the RFC's bytes and not a transcription of them.
+// the known answers are the RFC's bytes and not a transcription of them. The text of section 3
+// is in the repository, unchanged, at tests/data/rfc8448-simple-1rtt.txt.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,12 @@
 #include <vector>
 
 namespace glasstls::testing {
+
+// rfc8448_simple_1rtt_path is the in-repository copy of RFC 8448 section 3, "Simple 1-RTT
+// Handshake" (its heading is "3.  Simple 1-RTT Handshake").
+inline std::string rfc8448_simple_1rtt_path() {
+  return std::string(GLASSTLS_SOURCE_DIR) + "/tests/data/rfc8448-simple-1rtt.txt";
+}
 
 struct TraceValue {
   std::string step;   // e.g. {server}  derive secret "tls13 c hs traffic":
