@@ -79,8 +79,8 @@ constexpr const char kServerUsage[] =
     "  --threads N           with --concurrent: run N event loops (default 1)\n"
     "  --max-seconds S       with --concurrent: stop after S seconds\n"
     "  --max-connections N   with --concurrent: hold at most N connections at once (default:\n"
-    "                        the open file limit, raised to its hard limit, less 16 + N\n"
-    "                        threads descriptors kept for the server itself). At the cap a\n"
+    "                        the open file limit, raised to its hard limit, less 16 plus\n"
+    "                        one per event loop kept for the server itself). At the cap a\n"
     "                        new connection takes the place of the oldest one still in its\n"
     "                        handshake, preferring one that has not yet sent a whole\n"
     "                        ClientHello; if every connection has completed its handshake,\n"
@@ -356,6 +356,19 @@ class TimedStream {
     return flush(error);
   }
 
+  // idle_timed_out: the last failure was the idle timeout.
+  bool idle_timed_out() const { return idle_timed_out_; }
+
+  // goodbye queues close_notify and sends what the socket takes at once, without waiting: the
+  // connection is over either way.
+  void goodbye() {
+    conn_.close();
+    std::span<const uint8_t> out = conn_.output();
+    if (!out.empty()) {
+      [[maybe_unused]] ssize_t sent = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
+    }
+  }
+
   // flush sends everything the connection has queued.
   bool flush(std::string& error) {
     while (conn_.wants_write()) {
@@ -391,6 +404,7 @@ class TimedStream {
     for (;;) {
       Clock::duration left = deadline() - Clock::now();
       if (left <= Clock::duration::zero()) {
+        idle_timed_out_ = !conn_.is_handshaking();
         error = conn_.is_handshaking()
                     ? "no completed handshake " + seconds_text(limits_.handshake_timeout) +
                           " after accept (handshake timeout)"
@@ -470,6 +484,7 @@ class TimedStream {
   Limits limits_;
   Clock::time_point handshake_deadline_;
   Clock::time_point last_activity_;
+  bool idle_timed_out_ = false;
   uint8_t buf_[kBufferSize];
 };
 
@@ -529,6 +544,9 @@ bool serve(int fd, const std::string& peer, Clock::time_point accepted,
     std::optional<size_t> n = stream->read(buf, error);
     if (!n) {
       report("connection with " + peer + " failed: " + error);
+      if (stream->idle_timed_out()) {
+        stream->goodbye();
+      }
       break;
     }
     if (*n == 0) {
@@ -1402,10 +1420,10 @@ int server_main(int argc, char** argv) {
     }
     builder.signature_schemes(*schemes);
   }
-  if (auto v = args->value("--alpn")) {
+  if (options.mode == Mode::kWww) {
+    builder.alpn({"http/1.1"});  // whatever --alpn said (it was checked to name nothing else)
+  } else if (auto v = args->value("--alpn")) {
     builder.alpn(split_list(*v));
-  } else if (options.mode == Mode::kWww) {
-    builder.alpn({"http/1.1"});
   }
   if (auto path = args->value("--keylog")) {
     std::shared_ptr<KeyLog> log = key_log_file(*path);
