@@ -39,11 +39,11 @@ class PassThroughAead final : public crypto::Aead {
   }
 };
 
-void drain(record::RecordLayer& rl, std::span<uint8_t> data, bool allow_plain_alert) {
+void drain(record::RecordLayer& rl, std::span<uint8_t> data) {
   size_t off = 0;
   while (off < data.size()) {
     record::Record rec;
-    auto used = rl.read_record(data.subspan(off), rec, allow_plain_alert);
+    auto used = rl.read_record(data.subspan(off), rec);
     if (!used.ok() || *used == 0) {
       return;
     }
@@ -62,7 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const bool protect = (data[0] & 1) != 0;
-  const bool allow_alert = (data[0] & 2) != 0;
+  // Bits 1 and 2: 0-RTT skipping (after a ServerHello, or after a HelloRetryRequest).
+  const bool skip_early = (data[0] & 2) != 0;
+  const bool skip_unprotected = (data[0] & 4) != 0;
   std::vector<uint8_t> buf(data + 1, data + size);
   record::RecordLayer rl;
   static const PassThroughAead aead;
@@ -72,7 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     p.key = std::move(aead.new_key({})).value();
     rl.set_read_protection(std::move(p));
   }
-  drain(rl, buf, allow_alert);
+  if (skip_early) {
+    rl.skip_early_data(skip_unprotected);
+  }
+  drain(rl, buf);
 
   // Round trip: whatever we write, we read back unchanged.
   record::RecordLayer writer;
@@ -99,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t off = 0;
   while (off < wire.size()) {
     record::Record rec;
-    auto used = reader.read_record(std::span<uint8_t>(wire).subspan(off), rec, false);
+    auto used = reader.read_record(std::span<uint8_t>(wire).subspan(off), rec);
     if (!used.ok() || *used == 0 || rec.type != ContentType::handshake) {
       abort();
     }

@@ -126,6 +126,10 @@ class ClientConfig {
     // compatibility_mode turns middlebox compatibility mode (RFC 8446 appendix D.4) on or off
     // (on by default).
     Builder& compatibility_mode(bool on);
+    // keep_session_tickets keeps up to `max` (at most 16) of the newest NewSessionTicket
+    // messages for Connection::session_tickets(). The default, 0, keeps none: glasstls does
+    // not resume sessions yet, and a server could otherwise make a client hold any number.
+    Builder& keep_session_tickets(size_t max);
     // client_certificate sets the chain and key to present if the server asks for one.
     Builder& client_certificate(CertificateChain chain, PrivateKey key);
     // provider replaces the crypto provider (tests). The provider must outlive the config.
@@ -149,6 +153,7 @@ class ClientConfig {
   bool skip_server_name_check = false;
   std::shared_ptr<KeyLog> key_log;
   bool compatibility_mode = true;
+  size_t keep_session_tickets = 0;
   CertificateChain client_chain;
   std::shared_ptr<const crypto::SigningKey> client_key;
   const crypto::CryptoProvider* provider = nullptr;

@@ -50,6 +50,21 @@ enum class ConnectionState : uint8_t {
 
 const char* name(ConnectionState state);
 
+// BufferLimits bound the plaintext a Connection holds for its caller (the counterpart of
+// rustls' set_buffer_limit). Other buffers have fixed bounds: at most one partial record
+// (2^14 + 261 bytes), and one partial handshake message of at most 16 KiB (a ClientHello and
+// most messages), 128 KiB (Certificate) or 66 KiB (NewSessionTicket).
+struct BufferLimits {
+  // pending_write: data written before the handshake completed, held until it does. write()
+  // refuses data beyond it (kBadConfig; nothing is taken).
+  size_t pending_write = 64 * 1024;
+  // unread_plaintext: received application data not yet read. While readable() is at or above
+  // it, receive() refuses new bytes (kBadConfig; nothing is taken): read, then hand the same
+  // bytes again. One receive() call is always taken whole, so the data held is at most this
+  // plus what that call decrypts.
+  size_t unread_plaintext = 64 * 1024;
+};
+
 class Connection {
  public:
   // client starts a client connection to `server_name` (sent as SNI when it is a DNS name, and
@@ -78,9 +93,14 @@ class Connection {
   bool wants_write() const { return !output().empty(); }
 
   // write queues application data for sending. Before the handshake completes the data is
-  // held and sent once it does. Fails once the connection has failed or been closed for
-  // writing.
+  // held (up to BufferLimits::pending_write) and sent once it does, under application traffic
+  // keys; application data never leaves under handshake keys or in the clear. Fails once the
+  // connection has failed or been closed for writing.
   Status write(std::span<const uint8_t> plaintext);
+
+  // set_buffer_limits replaces the plaintext limits (the defaults are BufferLimits{}).
+  void set_buffer_limits(BufferLimits limits);
+  BufferLimits buffer_limits() const;
 
   // read copies received application data into `out` and returns how many bytes it copied.
   size_t read(std::span<uint8_t> out);
@@ -104,7 +124,10 @@ class Connection {
   // valid.
   void release_buffers();
 
-  // close sends close_notify; no more data may be written.
+  // close sends close_notify; no more data may be written. Before the handshake completes it
+  // abandons the connection: data written so far is wiped, never sent; user_canceled and
+  // close_notify go out (RFC 8446 section 6.1) and nothing after them; the state becomes
+  // kClosed and receive() ignores what arrives.
   void close();
   // key_update sends a KeyUpdate and switches to the next sending key; with
   // `request_peer_update` the peer is asked to update its own (RFC 8446 section 4.6.3).
@@ -140,8 +163,9 @@ class Connection {
   // peer_certificates is the peer's chain, DER, end-entity first.
   const std::vector<Bytes>& peer_certificates() const;
   bool hello_retry_request() const;
-  // session_tickets are the NewSessionTicket messages received (whole handshake messages).
-  // Resumption is not implemented yet; they are kept for the caller.
+  // session_tickets are the newest NewSessionTicket messages received (whole handshake
+  // messages), at most ClientConfig::keep_session_tickets of them (none by default).
+  // Resumption is not implemented yet; they are kept only for the caller.
   const std::vector<Bytes>& session_tickets() const;
   // key_updates_received counts KeyUpdate messages from the peer.
   uint64_t key_updates_received() const;

@@ -25,6 +25,9 @@ enum class ErrorKind : uint8_t {
   kBadConfig,
   // Internal: a local failure (the crypto provider, a broken invariant).
   kInternal,
+  // Transport: the socket under the connection closed or failed (an I/O adapter reports it;
+  // the sans-IO core never does). No alert was received, and `alert` means nothing.
+  kTransport,
 };
 
 // Error is a failure with the alert that goes (or came) over the wire and a precise reason.
@@ -35,7 +38,8 @@ struct Error {
   // reason is a human-readable explanation naming the rule or field at fault.
   std::string reason;
 
-  // to_string renders the error as "alert_name: reason".
+  // to_string renders the error as "alert_name: reason" ("received alert alert_name: reason"
+  // for kAlertReceived, "transport: reason" for kTransport).
   std::string to_string() const;
 };
 

@@ -162,7 +162,7 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
 Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::server_hello) {
-    return unexpected_message("expected ServerHello, got " + std::string(name(m.type)));
+    return unexpected_message("expected ServerHello, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::ServerHello sh, msgs::parse_server_hello(m.body));
 
@@ -178,6 +178,15 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   }
   if (*sh.selected_version != 0x0304) {
     return illegal_parameter("server selected a version that was not offered");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+  //# Any endpoint
+  //# receiving a Hello message with ClientHello.legacy_version or
+  //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
+  //# with a "protocol_version" alert.
+  if (sh.legacy_version <= 0x0300) {
+    return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
+                      "ServerHello legacy_version is SSL 3.0 or older");
   }
   if (sh.legacy_version != 0x0303) {
     return illegal_parameter("ServerHello legacy_version is not 0x0303");
@@ -259,6 +268,9 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
   GLASSTLS_TRY(cx.install_read_secret(server_hs.span(), "server handshake"));
+  // From here on everything the client sends goes under its handshake key, alerts included: the
+  // server reads under it already and refuses unprotected records other than CCS.
+  GLASSTLS_TRY(cx.install_write_secret(client_hs.span(), "client handshake", false));
 
   return ClientState(ClientExpectEncryptedExtensions{HandshakeSecrets{
       std::move(s.transcript), std::move(schedule), std::move(client_hs), std::move(server_hs)}});
@@ -267,7 +279,7 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::encrypted_extensions) {
-    return unexpected_message("expected EncryptedExtensions, got " + std::string(name(m.type)));
+    return unexpected_message("expected EncryptedExtensions, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::EncryptedExtensions ee, msgs::parse_encrypted_extensions(m.body));
   const ClientConfig& config = *cx.client_config;
@@ -322,7 +334,7 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
     return ClientState(std::move(s));
   }
   if (m.type != HandshakeType::certificate) {
-    return unexpected_message("expected Certificate, got " + std::string(name(m.type)));
+    return unexpected_message("expected Certificate, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::Certificate cert, msgs::parse_certificate(m.body));
   if (!cert.certificate_request_context.empty()) {
@@ -372,9 +384,16 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
 Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::certificate_verify) {
-    return unexpected_message("expected CertificateVerify, got " + std::string(name(m.type)));
+    return unexpected_message("expected CertificateVerify, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+  //# If the verification fails, the receiver MUST terminate the handshake
+  //# with a "decrypt_error" alert.
+  // No signature scheme produces an empty signature: it is a failed verification.
+  if (cv.signature.empty()) {
+    return decrypt_error("server CertificateVerify signature is empty");
+  }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
   //# If the CertificateVerify message is sent by a server, the signature
   //# algorithm MUST be one offered in the client's "signature_algorithms"
@@ -412,7 +431,7 @@ std::optional<SignatureScheme> choose_client_scheme(const crypto::SigningKey& ke
 Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
-    return unexpected_message("expected Finished, got " + std::string(name(m.type)));
+    return unexpected_message("expected Finished, got " + message_name(m.type));
   }
   const crypto::Hash& hash = *cx.suite.hash;
   GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
@@ -444,7 +463,6 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
     cx.send_ccs();
   }
-  GLASSTLS_TRY(cx.install_write_secret(s.hs.client_hs.span(), "client handshake"));
   if (s.certificate_request_context) {
     const ClientConfig& config = *cx.client_config;
     std::optional<SignatureScheme> scheme;
@@ -476,7 +494,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
-  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span(), "client application"));
+  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span(), "client application", true));
   cx.handshake_done = true;
   if (cx.key_log == nullptr) {
     // The client random served the ClientHello(s); only a key log would still need it.
@@ -487,7 +505,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
 
 Result<ClientState> handle(ClientConnected&&, Context&, const msgs::HandshakeMessage& m) {
   // Post-handshake messages are handled by the connection before reaching the state machine.
-  return unexpected_message("unexpected " + std::string(name(m.type)) + " after the handshake");
+  return unexpected_message("unexpected " + message_name(m.type) + " after the handshake");
 }
 
 }  // namespace

@@ -249,6 +249,10 @@ ClientConfig::Builder& ClientConfig::Builder::key_log(std::shared_ptr<KeyLog> lo
   config_->key_log = std::move(log);
   return *this;
 }
+ClientConfig::Builder& ClientConfig::Builder::keep_session_tickets(size_t max) {
+  config_->keep_session_tickets = max;
+  return *this;
+}
 ClientConfig::Builder& ClientConfig::Builder::compatibility_mode(bool on) {
   config_->compatibility_mode = on;
   return *this;

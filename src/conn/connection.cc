@@ -14,8 +14,28 @@ using conn::ClientState;
 using conn::Context;
 using conn::ServerState;
 
-// Bound on a single handshake message (a Certificate with a long chain is the largest).
-constexpr size_t kMaxHandshakeMessage = 256 * 1024;
+// max_handshake_message is the largest body glasstls accepts for each handshake message type.
+// A peer could otherwise make an unauthenticated connection park a large partial message: a
+// server holds at most one record and the start of one ClientHello for a client it knows
+// nothing about. A ClientHello of real clients is under 2 KiB (with a post-quantum key
+// share); 16 KiB is also BoringSSL's bound. A Certificate carries a chain (OpenSSL and
+// BoringSSL accept 100 KiB); a NewSessionTicket's ticket may be 2^16-1 bytes (RFC 8446
+// section 4.6.1).
+size_t max_handshake_message(HandshakeType type) {
+  switch (type) {
+    case HandshakeType::certificate: return 128 * 1024;
+    case HandshakeType::new_session_ticket: return 4 + 4 + 256 + 2 + 65535 + 2 + 1024;
+    default: return 16 * 1024;
+  }
+}
+
+// Records that carry nothing for the application or the handshake are counted, and too many
+// in a row end the connection (as BoringSSL and OpenSSL do), so that a peer cannot keep us
+// busy for free: empty records and change_cipher_spec records, warning alerts (user_canceled)
+// and KeyUpdates without application data between them.
+constexpr unsigned kMaxEmptyRecords = 32;
+constexpr unsigned kMaxWarningAlerts = 4;
+constexpr unsigned kMaxKeyUpdates = 32;
 
 // kKeepCapacity is the memory a drained buffer keeps for the next record: one whole record,
 // header included. A buffer that grew past it (a large write not yet sent, data the
@@ -42,6 +62,9 @@ const char* name(ConnectionState state) {
   return "unknown";
 }
 
+// kMaxKeptSessionTickets caps ClientConfig::keep_session_tickets.
+constexpr size_t kMaxKeptSessionTickets = 16;
+
 struct Connection::Impl {
   Context cx;
   std::variant<ClientState, ServerState> hs;
@@ -57,8 +80,23 @@ struct Connection::Impl {
   // dropped.
   Buffer app_in;
   size_t app_start = 0;
-  // Application data written before the handshake completed.
+  // Application data written before the handshake completed, at most
+  // limits.pending_write bytes.
   Bytes early_app_out;
+  BufferLimits limits;
+  // The most NewSessionTicket messages kept for the caller (ClientConfig).
+  size_t max_tickets = 0;
+
+  // Useless records in a row (see kMaxEmptyRecords and friends).
+  unsigned empty_records = 0;
+  unsigned warning_alerts = 0;
+  unsigned key_updates_in_a_row = 0;
+  // key_update_owed: the peer asked for a KeyUpdate; one is sent when this receive() ends,
+  // however many requests it carried (RFC 8446 section 4.6.3).
+  bool key_update_owed = false;
+  // abandoned: close() was called before the handshake completed. Pending data was wiped,
+  // the closure alerts were sent, and nothing else is sent or processed.
+  bool abandoned = false;
 
   std::optional<Error> error;
   bool sent_close = false;
@@ -67,10 +105,14 @@ struct Connection::Impl {
   std::vector<Bytes> tickets;
 
   bool client() const { return cx.is_client; }
+  size_t readable() const { return app_in.size() - app_start; }
 
   ConnectionState state() const {
     if (error) {
       return ConnectionState::kFailed;
+    }
+    if (abandoned) {
+      return ConnectionState::kClosed;
     }
     if (!cx.handshake_done) {
       return ConnectionState::kHandshaking;
@@ -114,6 +156,20 @@ struct Connection::Impl {
   Status send_key_update(bool request);
   Status flush_early_data();
   Status write_app(ByteView data);
+  void wipe_pending_writes();
+  // useful resets the useless-record counters: the peer sent something that counts.
+  void useful() {
+    empty_records = 0;
+    warning_alerts = 0;
+  }
+  // forget_secrets takes this thread's copies of keys out of the crypto provider's reused
+  // contexts: called at the end of every call that may have used the key schedule, so that
+  // no secret outlives the call that used it.
+  void forget_secrets() {
+    if (cx.provider->forget_thread_secrets != nullptr) {
+      cx.provider->forget_thread_secrets();
+    }
+  }
 };
 
 // receive reads every whole record in `data`. A record begun by an earlier call is completed
@@ -166,6 +222,20 @@ Status Connection::Impl::receive(ByteView data) {
   if (error) {
     return *error;
   }
+  if (key_update_owed) {
+    key_update_owed = false;
+    if (!sent_close) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+      //# This mechanism allows either side to force an update to the
+      //# entire connection, but causes an implementation which receives
+      //# multiple KeyUpdates while it is silent to respond with a single
+      //# update.
+      Status s = send_key_update(false);
+      if (!s.ok()) {
+        return fail(std::move(s).error());
+      }
+    }
+  }
   return Ok{};
 }
 
@@ -178,9 +248,13 @@ Status Connection::Impl::process_wire_record(ByteView wire) {
     room = app_room(wire.size() - record::kHeaderLen);
   }
   record::Record rec;
-  auto used = cx.record.read_record(wire, room, rec, !cx.handshake_done);
+  auto used = cx.record.read_record(wire, room, rec);
   if (!used.ok()) {
     return fail(std::move(used).error());
+  }
+  if (rec.skipped) {
+    // 0-RTT data we do not accept, passed over (RFC 8446 section 4.2.10).
+    return Ok{};
   }
   if (received_close) {
     // section 6.1: data received after a closure alert is ignored.
@@ -245,6 +319,10 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       if (!before_peer_finished || !after_first_hello) {
         return unexpected_message("change_cipher_spec record outside the handshake");
       }
+      if (++empty_records > kMaxEmptyRecords) {
+        return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
+                                  " change_cipher_spec or empty records in a row");
+      }
       return Ok{};
     }
     case ContentType::alert:
@@ -255,6 +333,20 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       if (!cx.read_app_keys) {
         return unexpected_message("application data before the handshake completed");
       }
+      if (rec.fragment.empty()) {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+        //# Zero-length
+        //# fragments of Application Data MAY be sent, as they are potentially
+        //# useful as a traffic analysis countermeasure.
+        // Useful in moderation: a stream of them is a peer keeping us busy for nothing.
+        if (++empty_records > kMaxEmptyRecords) {
+          return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
+                                    " empty records in a row");
+        }
+        return Ok{};
+      }
+      useful();
+      key_updates_in_a_row = 0;
       if (cx.tracer) {
         cx.tracer->application_data(false, rec.fragment);
       }
@@ -271,13 +363,24 @@ Status Connection::Impl::process_record(const record::Record& rec) {
 }
 
 Status Connection::Impl::process_handshake_bytes(ByteView data) {
+  if (hs_in.empty() && data.size() >= 4) {
+    // The usual case: the record starts a message whose length is known. Reserve just that
+    // (or the record), so that a partial message holds no more room than it needs.
+    const size_t len = (size_t{data[1]} << 16) | (size_t{data[2]} << 8) | data[3];
+    if (len <= max_handshake_message(static_cast<HandshakeType>(data[0]))) {
+      hs_in.reserve(std::max(data.size(), 4 + len));
+    }
+  }
   hs_in.insert(hs_in.end(), data.begin(), data.end());
   size_t pos = 0;
   while (!error && hs_in.size() - pos >= 4) {
     const uint8_t* p = hs_in.data() + pos;
     size_t len = (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
-    if (len > kMaxHandshakeMessage) {
-      return decode_error("handshake message of " + std::to_string(len) + " bytes is too large");
+    const auto type = static_cast<HandshakeType>(p[0]);
+    if (len > max_handshake_message(type)) {
+      return illegal_parameter(conn::message_name(type) + " of " + std::to_string(len) +
+                               " bytes exceeds the limit of " +
+                               std::to_string(max_handshake_message(type)) + " bytes");
     }
     if (hs_in.size() - pos < 4 + len) {
       break;
@@ -288,6 +391,9 @@ Status Connection::Impl::process_handshake_bytes(ByteView data) {
     m.encoded = ByteView(p, 4 + len);
     if (cx.tracer) {
       cx.tracer->message(false, m.encoded);
+    }
+    if (m.type != HandshakeType::key_update) {
+      useful();
     }
     cx.read_key_changed = false;
     GLASSTLS_TRY(dispatch(m));
@@ -334,11 +440,23 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
       }
       GLASSTLS_ASSIGN(auto nst, msgs::parse_new_session_ticket(m.body));
       (void)nst;
-      tickets.emplace_back(m.encoded.begin(), m.encoded.end());
+      useful();
+      // Resumption does not exist yet: tickets are kept only when the caller asked, and then
+      // at most max_tickets of them, the newest.
+      if (max_tickets > 0) {
+        if (tickets.size() >= max_tickets) {
+          tickets.erase(tickets.begin());
+        }
+        tickets.emplace_back(m.encoded.begin(), m.encoded.end());
+      }
       return Ok{};
     }
     case HandshakeType::key_update: {
       GLASSTLS_ASSIGN(msgs::KeyUpdate ku, msgs::parse_key_update(m.body));
+      if (++key_updates_in_a_row > kMaxKeyUpdates) {
+        return unexpected_message("more than " + std::to_string(kMaxKeyUpdates) +
+                                  " KeyUpdates without application data between them");
+      }
       Secret& peer_secret = client() ? cx.server_app_secret : cx.client_app_secret;
       GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash,
                                                                   peer_secret.span()));
@@ -359,13 +477,14 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
       //# receiver MUST send a KeyUpdate of its own with request_update set to
       //# "update_not_requested" prior to sending its next Application Data
       //# record.
-      if (ku.update_requested && !sent_close) {
-        GLASSTLS_TRY(send_key_update(false));
+      // Answered once, when this receive() is done (see Impl::receive).
+      if (ku.update_requested) {
+        key_update_owed = true;
       }
       return Ok{};
     }
     default:
-      return unexpected_message("unexpected " + std::string(name(m.type)) +
+      return unexpected_message("unexpected " + conn::message_name(m.type) +
                                 " after the handshake");
   }
 }
@@ -392,7 +511,12 @@ Status Connection::Impl::process_alert(ByteView data) {
     return Ok{};
   }
   if (desc == AlertDescription::user_canceled) {
-    // A closure alert; the close_notify that must follow ends the connection.
+    // A closure alert; the close_notify that must follow ends the connection. A peer that
+    // sends nothing else gets only a few.
+    if (++warning_alerts > kMaxWarningAlerts) {
+      return unexpected_message("more than " + std::to_string(kMaxWarningAlerts) +
+                                " warning alerts in a row");
+    }
     return Ok{};
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
@@ -423,8 +547,10 @@ Status Connection::Impl::send_key_update(bool request) {
                         own.span(), {}, next.span());
   }
   own = std::move(next);
-  return cx.install_write_secret(own.span(), client() ? "client application (updated)"
-                                                      : "server application (updated)");
+  return cx.install_write_secret(own.span(),
+                                 client() ? "client application (updated)"
+                                          : "server application (updated)",
+                                 true);
 }
 
 Status Connection::Impl::write_app(ByteView data) {
@@ -451,7 +577,16 @@ Status Connection::Impl::flush_early_data() {
   }
   Bytes pending = std::move(early_app_out);
   early_app_out.clear();
-  return write_app(pending);
+  Status s = write_app(pending);
+  secure_wipe(pending.data(), pending.size());
+  return s;
+}
+
+void Connection::Impl::wipe_pending_writes() {
+  if (!early_app_out.empty()) {
+    secure_wipe(early_app_out.data(), early_app_out.size());
+  }
+  Bytes().swap(early_app_out);
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -505,6 +640,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   cx.is_client = true;
   cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
   cx.key_log = config->key_log.get();
+  impl->max_tickets = std::min(config->keep_session_tickets, kMaxKeptSessionTickets);
   cx.client_config = std::move(config);
   cx.negotiated.server_name = std::move(server_name);
   if (observer) {
@@ -514,6 +650,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
     cx.record.set_tap(cx.tracer.get());
   }
   auto start = conn::client_start(cx);
+  impl->forget_secrets();
   if (!start.ok()) {
     return std::move(start).error();
   }
@@ -540,7 +677,19 @@ Status Connection::receive(std::span<const uint8_t> data) {
   if (i.error) {
     return *i.error;
   }
-  return i.receive(data);
+  if (i.abandoned) {
+    // Closed before the handshake completed: nothing more is processed or answered.
+    return Ok{};
+  }
+  if (i.readable() >= i.limits.unread_plaintext && !data.empty()) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "received application data not yet read has reached the limit (" +
+                          std::to_string(i.limits.unread_plaintext) +
+                          " bytes): read before receiving more");
+  }
+  Status s = i.receive(data);
+  i.forget_secrets();
+  return s;
 }
 
 std::span<const uint8_t> Connection::output() const {
@@ -567,6 +716,14 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
                       "write after close");
   }
   if (!i.cx.handshake_done) {
+    // Held until the handshake completes, and then sent under application traffic keys.
+    if (plaintext.size() > i.limits.pending_write - std::min(i.limits.pending_write,
+                                                             i.early_app_out.size())) {
+      return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                        "data written before the handshake completed exceeds the limit (" +
+                            std::to_string(i.limits.pending_write) +
+                            " bytes): wait for the handshake");
+    }
     i.early_app_out.insert(i.early_app_out.end(), plaintext.begin(), plaintext.end());
     return Ok{};
   }
@@ -577,11 +734,15 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
     i.cx.tracer->application_data(true, plaintext);
   }
   Status s = i.write_app(plaintext);
+  i.forget_secrets();  // a write may have updated an exhausted key
   if (!s.ok()) {
     return i.fail(std::move(s).error());
   }
   return Ok{};
 }
+
+void Connection::set_buffer_limits(BufferLimits limits) { impl_->limits = limits; }
+BufferLimits Connection::buffer_limits() const { return impl_->limits; }
 
 size_t Connection::read(std::span<uint8_t> out) {
   Impl& i = *impl_;
@@ -625,13 +786,36 @@ void Connection::close() {
   if (i.sent_close || i.error) {
     return;
   }
-  (void)i.flush_early_data();
-  uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::warning),
-                      static_cast<uint8_t>(AlertDescription::close_notify)};
-  if (i.cx.tracer) {
-    i.cx.tracer->alert(true, ByteView(alert, 2));
+  auto send_alert = [&i](AlertDescription desc) {
+    uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::warning), static_cast<uint8_t>(desc)};
+    if (i.cx.tracer) {
+      i.cx.tracer->alert(true, ByteView(alert, 2));
+    }
+    (void)i.cx.record.write(ContentType::alert, ByteView(alert, 2), i.cx.out);
+  };
+  if (!i.cx.handshake_done) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+    //# user_canceled:  This alert notifies the recipient that the sender is
+    //# canceling the handshake for some reason unrelated to a protocol
+    //# failure.  If a user cancels an operation after the handshake is
+    //# complete, just closing the connection by sending a "close_notify"
+    //# is more appropriate.  This alert SHOULD be followed by a
+    //# "close_notify".
+    // Data written before the handshake completed is never sent: it would have no
+    // application keys to go under, or (for a server) an unauthenticated client to go to.
+    i.wipe_pending_writes();
+    i.cx.hs_out.clear();
+    i.cx.traced_out.clear();
+    send_alert(AlertDescription::user_canceled);
+    send_alert(AlertDescription::close_notify);
+    i.sent_close = true;
+    // Nothing is sent after our close_notify, and nothing received is processed: the handshake
+    // is abandoned.
+    i.abandoned = true;
+    return;
   }
-  (void)i.cx.record.write(ContentType::alert, ByteView(alert, 2), i.cx.out);
+  (void)i.flush_early_data();
+  send_alert(AlertDescription::close_notify);
   i.sent_close = true;
 }
 
@@ -645,6 +829,7 @@ Status Connection::key_update(bool request_peer_update) {
                       "key_update needs an established connection");
   }
   Status s = i.send_key_update(request_peer_update);
+  i.forget_secrets();
   if (!s.ok()) {
     return i.fail(std::move(s).error());
   }
@@ -698,7 +883,10 @@ Result<Bytes> Connection::export_keying_material(std::string_view label,
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "exporter used before the handshake completed");
   }
-  return handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context, length);
+  auto out = handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context,
+                                length);
+  impl_->forget_secrets();
+  return out;
 }
 
 }  // namespace glasstls

@@ -48,12 +48,25 @@ Status Context::flush_handshake(uint16_t legacy_version) {
 void Context::send_ccs() {
   out.append(ByteView(kCcsRecord));
   ccs_sent = true;
+  if (tracer) {
+    // The record is on the wire like any other: the trace shows it.
+    tracer->on_record(true, ContentType::change_cipher_spec, ByteView(kCcsRecord),
+                      ByteView(kCcsRecord).subspan(record::kHeaderLen), 0, nullptr, 0);
+  }
+}
+
+std::string message_name(HandshakeType type) {
+  std::string_view n = name(type);
+  if (n.empty()) {
+    return "handshake message type " + std::to_string(static_cast<unsigned>(type));
+  }
+  return std::string(n);
 }
 
 namespace {
 
 Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secret,
-                                           const char* label, Tracer* tracer) {
+                                           const char* label, bool application, Tracer* tracer) {
   GLASSTLS_ASSIGN(handshake::TrafficKeys keys,
                   handshake::traffic_keys(*suite.hash, suite.aead->key_len(), secret));
   GLASSTLS_ASSIGN(auto key, suite.aead->new_key(keys.key.span()));
@@ -61,6 +74,7 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
   p.aead = suite.aead;
   p.key = std::move(key);
   p.label = label;
+  p.application = application;
   if (tracer != nullptr && tracer->secrets()) {
     p.trace_key = keys.key.clone();
     std::string who(label);
@@ -81,15 +95,16 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
 
 Status Context::install_read_secret(ByteView traffic_secret, const char* label) {
   GLASSTLS_ASSIGN(record::Protection p,
-                  make_protection(suite, traffic_secret, label, tracer.get()));
+                  make_protection(suite, traffic_secret, label, false, tracer.get()));
   record.set_read_protection(std::move(p));
   read_key_changed = true;
   return Ok{};
 }
 
-Status Context::install_write_secret(ByteView traffic_secret, const char* label) {
+Status Context::install_write_secret(ByteView traffic_secret, const char* label,
+                                     bool application) {
   GLASSTLS_ASSIGN(record::Protection p,
-                  make_protection(suite, traffic_secret, label, tracer.get()));
+                  make_protection(suite, traffic_secret, label, application, tracer.get()));
   record.set_write_protection(std::move(p));
   return Ok{};
 }

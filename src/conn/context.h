@@ -72,20 +72,13 @@ class Tracer final : public record::RecordTap {
   // key_step reports a key schedule derivation (only when secrets are shown).
   void key_step(std::string step, std::string formula, ByteView input, ByteView context,
                 ByteView output);
-  // key_schedule_observer adapts the key schedule's own callback.
-  const handshake::KeyScheduleObserver* key_schedule_observer() const {
-    return secrets_ ? &schedule_observer_ : nullptr;
-  }
+  // schedule_step reports a step of the key schedule's own callback.
+  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
 
  private:
   TraceObserver* observer_;
   bool secrets_;
   bool is_client_;
-  handshake::KeyScheduleObserver schedule_observer_ =
-      [this](std::string_view step, ByteView input, ByteView context, ByteView output) {
-        schedule_step(step, input, context, output);
-      };
-  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
 };
 
 // Context is the per-connection state shared by every handshake state.
@@ -136,10 +129,18 @@ struct Context {
   // traced_out holds queued messages for the trace until their record is written.
   std::vector<Bytes> traced_out;
   // key_schedule_observer is the observer to hand to the key schedule (nullptr unless a trace
-  // with secrets is attached).
+  // with secrets is attached). It is schedule_forward, owned by this Context, which passes
+  // each step to whatever tracer is attached when the step happens: a schedule made while one
+  // trace was attached stays safe when the caller replaces or removes it (set_trace).
   const handshake::KeyScheduleObserver* key_schedule_observer() const {
-    return tracer ? tracer->key_schedule_observer() : nullptr;
+    return tracer && tracer->secrets() ? &schedule_forward : nullptr;
   }
+  handshake::KeyScheduleObserver schedule_forward =
+      [this](std::string_view step, ByteView input, ByteView context, ByteView output) {
+        if (tracer && tracer->secrets()) {
+          tracer->schedule_step(step, input, context, output);
+        }
+      };
   // note reports a plain event to the trace, if any.
   void note(bool sent, std::string text) {
     if (tracer) {
@@ -152,9 +153,10 @@ struct Context {
   void send_ccs();
   // install_read_secret and install_write_secret derive keys from a traffic secret with the
   // negotiated suite and install them.
-  // `label` names the secret for traces ("server handshake").
+  // `label` names the secret for traces ("server handshake"). `application` marks application
+  // traffic keys, the only ones the record layer sends application data under.
   Status install_read_secret(ByteView traffic_secret, const char* label = "");
-  Status install_write_secret(ByteView traffic_secret, const char* label = "");
+  Status install_write_secret(ByteView traffic_secret, const char* label, bool application);
   // log_secret hands a secret to the configured key log (NSS format label).
   void log_secret(std::string_view label, ByteView secret);
   // random fills `n` bytes from the provider.
@@ -167,6 +169,10 @@ inline constexpr uint8_t kCcsRecord[6] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
 // certificate_verify_input builds the content signed by CertificateVerify (section 4.4.3):
 // 64 spaces, the context string, a zero byte, and the transcript hash.
 Bytes certificate_verify_input(bool server, ByteView transcript_hash);
+
+// message_name names a handshake message type for errors: its registry name, or its number
+// when it has none ("handshake message type 99").
+std::string message_name(HandshakeType type);
 
 // Unsolicited-extension and similar errors used by both sides.
 inline Error unsupported_extension(std::string reason) {

@@ -210,6 +210,10 @@ struct CryptoProvider {
   const SignatureVerifier* verifier = nullptr;
   const KeyStore* keys = nullptr;
   const Random* random = nullptr;
+  // forget_thread_secrets clears key material this thread's reused contexts still hold from
+  // their last use (the per-thread HMAC contexts keep their last key). A connection calls it
+  // at the end of every call that may have used the key schedule. May be null.
+  void (*forget_thread_secrets)() = nullptr;
 
   const Hash* hash(HashId id) const {
     switch (id) {

@@ -23,9 +23,11 @@ namespace {
 // bytes of plaintext plus the record header, content type and AEAD tag).
 constexpr size_t kReadChunk = 16 * 1024 + 512;
 
+Error transport_error(std::string what) {
+  return make_error(ErrorKind::kTransport, AlertDescription::close_notify, std::move(what));
+}
 Error transport_error(const char* what, int err) {
-  return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
-                    std::string(what) + ": " + std::strerror(err));
+  return transport_error(std::string(what) + ": " + std::strerror(err));
 }
 
 // latched_error is the connection's latched error, or a generic one if (unexpectedly) none is
@@ -70,15 +72,15 @@ Status SocketStream::pump() {
     if (conn_.state() == ConnectionState::kFailed) {
       return latched_error(conn_);
     }
+    // A transport close is no alert: it is reported as what it is.
     if (conn_.is_handshaking()) {
-      return make_error(ErrorKind::kAlertReceived, AlertDescription::handshake_failure,
-                        "peer closed the transport during the handshake");
+      return transport_error("peer closed the transport during the handshake");
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
-    //# Each party MUST send a "close_notify" alert before closing its write side of the
-    //# connection, unless it has already sent some error alert.
-    return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::close_notify,
-                      "peer closed the transport without close_notify (truncation)");
+    //# If a transport-level close
+    //# is received prior to a "close_notify", the receiver cannot know that
+    //# all the data that was sent has been received.
+    return transport_error("peer closed the transport without close_notify (truncation)");
   }
   Status received = conn_.receive(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
   // Send what the connection produced either way: responses, or the fatal alert.

@@ -1127,10 +1127,8 @@ Result<CertificateVerify> parse_certificate_verify(ByteView body) {
   if (!r.empty()) {
     return trailing("CertificateVerify");
   }
-  // The vector may be empty on the wire, but no signature scheme produces an empty signature.
-  if (cv.signature.empty()) {
-    return decode_error("CertificateVerify signature is empty");
-  }
+  // The vector may be empty on the wire. No scheme produces an empty signature, but that is a
+  // failed verification (decrypt_error, sections 4.4.3 and 6.2), which the handshake decides.
   cv.scheme = static_cast<SignatureScheme>(scheme);
   return cv;
 }

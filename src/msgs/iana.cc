@@ -208,6 +208,7 @@ const char* name(ErrorKind kind) {
     case ErrorKind::kAlertReceived: return "alert received";
     case ErrorKind::kBadConfig: return "bad configuration";
     case ErrorKind::kInternal: return "internal error";
+    case ErrorKind::kTransport: return "transport";
   }
   return "unknown";
 }
@@ -216,6 +217,9 @@ std::string Error::to_string() const {
   std::string out;
   if (kind == ErrorKind::kBadConfig) {
     out = "bad configuration";
+  } else if (kind == ErrorKind::kTransport) {
+    // No alert was sent or received: the transport itself closed or failed.
+    out = "transport";
   } else {
     std::string_view alert_name = name(alert);
     if (kind == ErrorKind::kAlertReceived) {

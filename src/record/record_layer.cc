@@ -70,8 +70,7 @@ Result<size_t> RecordLayer::record_len(ByteView buf) {
   return kHeaderLen + len;
 }
 
-Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
-                                        bool allow_plain_alert) {
+Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out) {
   GLASSTLS_ASSIGN(size_t total, record_len(buf));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
@@ -79,16 +78,32 @@ Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out,
   // The destination is the record's own ciphertext (a protected record has at least a tag).
   std::span<uint8_t> body = buf.subspan(kHeaderLen, total - kHeaderLen);
   std::span<uint8_t> dest = body.first(body.size() >= kTagLen ? body.size() - kTagLen : 0);
-  return read_into(buf, dest, true, out, allow_plain_alert);
+  return read_into(buf, dest, true, out);
 }
 
-Result<size_t> RecordLayer::read_record(ByteView buf, std::span<uint8_t> dest, Record& out,
-                                        bool allow_plain_alert) {
-  return read_into(buf, dest, false, out, allow_plain_alert);
+Result<size_t> RecordLayer::read_record(ByteView buf, std::span<uint8_t> dest, Record& out) {
+  return read_into(buf, dest, false, out);
+}
+
+Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+  //# The server then skips past early data by attempting to deprotect
+  //# received records using the handshake traffic key, discarding
+  //# records which fail deprotection (up to the configured
+  //# max_early_data_size).
+  skipped_bytes_ += payload;
+  if (skipped_bytes_ > kMaxSkippedEarlyData) {
+    return unexpected_message("more than " + std::to_string(kMaxSkippedEarlyData) +
+                              " bytes of 0-RTT data to skip");
+  }
+  out.type = ContentType::application_data;
+  out.fragment = {};
+  out.skipped = true;
+  return total;
 }
 
 Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, bool in_place,
-                                      Record& out, bool allow_plain_alert) {
+                                      Record& out) {
   GLASSTLS_ASSIGN(const size_t total, record_len(buf));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
@@ -98,11 +113,17 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   const auto ctype = static_cast<ContentType>(buf[0]);
   out.wire_len = total;
   out.protected_record = false;
+  out.skipped = false;
 
-  const bool plain_ok = !read_on_ || ctype == ContentType::change_cipher_spec ||
-                        (allow_plain_alert && ctype == ContentType::alert);
-  if (plain_ok) {
+  if (!read_on_ || ctype == ContentType::change_cipher_spec) {
     if (!read_on_ && ctype == ContentType::application_data) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+      //# The server then ignores early data by skipping all records with an external
+      //# content type of "application_data" (indicating that they are
+      //# encrypted), up to the configured max_early_data_size.
+      if (skip_ == Skip::kUnprotected) {
+        return skip(total, len > kTagLen ? len - kTagLen - 1 : 0, out);
+      }
       return unexpected_message("application data before the handshake keys are in place");
     }
     if (len > kMaxPlaintext) {
@@ -126,10 +147,18 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# opaque_type:  The outer opaque_type field of a TLSCiphertext record
     //# is always set to the value 23 (application_data)
-    return unexpected_message("unprotected " + std::string(name(ctype)) +
-                              " record after keys were established");
+    std::string what(name(ctype));
+    if (ctype == ContentType::alert && len == 2) {
+      // A peer that failed before it had keys sends its alert in the clear: say which.
+      std::string_view desc = name(static_cast<AlertDescription>(body[1]));
+      what += " (" + (desc.empty() ? std::to_string(body[1]) : std::string(desc)) + ")";
+    }
+    return unexpected_message("unprotected " + what + " record after keys were established");
   }
   if (len < kTagLen + 1) {
+    if (skip_ == Skip::kUndecryptable) {
+      return skip(total, 0, out);
+    }
     return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::bad_record_mac,
                       "protected record shorter than the AEAD tag");
   }
@@ -161,6 +190,9 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   std::memcpy(aad, buf.data(), kHeaderLen);
   auto opened =
       read_.key->open_into(ByteView(nonce, 12), ByteView(aad, kHeaderLen), ciphertext, plain, tag);
+  if (!opened.ok() && skip_ == Skip::kUndecryptable) {
+    return skip(total, len - kTagLen - 1, out);
+  }
   if (!opened.ok()) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# If the decryption fails, the receiver MUST terminate the connection
@@ -170,6 +202,22 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
                           ")");
   }
   read_.seq++;
+  //# Once a record is deprotected successfully,
+  //# it is treated as the start of the client's second flight and the
+  //# server proceeds as with an ordinary 1-RTT handshake.
+  skip_ = Skip::kNone;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+  //# The presence of padding does not change the overall record size
+  //# limitations: the full encoded TLSInnerPlaintext MUST NOT exceed 2^14
+  //# + 1 octets.
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+  //# record_overflow:  A TLSCiphertext record was received that had a
+  //# length more than 2^14 + 256 bytes, or a record decrypted to a
+  //# TLSPlaintext record with more than 2^14 bytes
+  if (plain.size() > kMaxPlaintext + 1) {
+    return record_overflow("TLSInnerPlaintext of " + std::to_string(plain.size()) +
+                           " bytes exceeds 2^14 + 1");
+  }
   // Strip the zero padding and take the real content type from the last non-zero byte.
   size_t n = plain.size();
   while (n > 0 && plain[n - 1] == 0) {
@@ -184,14 +232,6 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   }
   const uint8_t inner = plain[n - 1];
   n--;
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
-  //# The length limit on TLSInnerPlaintext is 2^14 + 1 octets ... if the length of the
-  //# TLSInnerPlaintext exceeds this limit, it MUST terminate the connection with a
-  //# "record_overflow" alert.
-  if (n > kMaxPlaintext) {
-    return record_overflow("decrypted record content of " + std::to_string(n) +
-                           " bytes exceeds 2^14");
-  }
   if (!known_type(inner) || inner == static_cast<uint8_t>(ContentType::change_cipher_spec)) {
     return unexpected_message("protected record of content type " + std::to_string(inner));
   }
@@ -237,6 +277,14 @@ Status RecordLayer::write(ContentType type, ByteView data, Bytes& out, uint16_t 
 
 template <typename Out>
 Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+  //# Application Data MUST NOT be sent prior to sending the Finished
+  //# message, except as specified in Section 2.3.
+  // Nor ever in the clear: only under an application (or early data) traffic key.
+  if (type == ContentType::application_data && (!write_on_ || !write_.application)) {
+    return internal_error(write_on_ ? "refusing to send application data under handshake keys"
+                                    : "refusing to send application data without protection");
+  }
   size_t offset = 0;
   do {
     const size_t chunk = std::min(kMaxPlaintext, data.size() - offset);

@@ -44,6 +44,10 @@ struct Protection {
   uint64_t seq = 0;
   // label names the traffic secret the key came from ("server handshake"), for traces.
   const char* label = "";
+  // application is true for application traffic keys (and, later, early data keys): only
+  // under such a key may application_data be sent (RFC 8446 section 5.1: "application_data
+  // records ... MUST NOT be sent" before keys for it exist; see RecordLayer::write).
+  bool application = false;
   // trace_key holds a copy of the AEAD key only while a trace that shows secrets is attached.
   Secret trace_key;
 
@@ -60,6 +64,9 @@ struct Record {
   bool protected_record = false;
   // wire_len is the length of the whole record as received (header and ciphertext).
   size_t wire_len = 0;
+  // skipped is true for a 0-RTT record passed over unread (RecordLayer::skip_early_data):
+  // there is no content.
+  bool skipped = false;
 };
 
 // RecordTap sees every record the layer reads or writes. It is only installed when a trace is
@@ -74,6 +81,12 @@ class RecordTap {
                          size_t padding, const Protection* p, uint64_t seq) = 0;
 };
 
+// kMaxSkippedEarlyData bounds the 0-RTT data a server that does not accept early data skips
+// (RFC 8446 section 4.2.10 says "up to the configured max_early_data_size"; glasstls issues no
+// tickets of its own, so this is the most it will read past for a client that holds a ticket
+// from another server). Counted as the record payload without tag and content type byte.
+constexpr size_t kMaxSkippedEarlyData = 64 * 1024;
+
 // key_usage_limit is how many records may be protected under one key before a KeyUpdate is due.
 // RFC 8446 section 5.5: "For AES-GCM, up to 2^24.5 full-size records ... may be encrypted on a
 // given connection while keeping a safety margin of approximately 2^-57"; ChaCha20-Poly1305's
@@ -84,10 +97,27 @@ class RecordLayer {
  public:
   // set_read_protection and set_write_protection install new keys and reset the sequence
   // number to zero (section 5.3: "reset to zero whenever the key is changed").
-  void set_read_protection(Protection p) { read_ = std::move(p); read_on_ = true; }
+  void set_read_protection(Protection p) {
+    read_ = std::move(p);
+    read_on_ = true;
+    if (skip_ == Skip::kUnprotected) {
+      skip_ = Skip::kNone;
+    }
+  }
   void set_write_protection(Protection p) { write_ = std::move(p); write_on_ = true; }
   void set_tap(RecordTap* tap) { tap_ = tap; }
   bool read_protected() const { return read_on_; }
+  // skip_early_data makes the layer pass over 0-RTT records the server does not accept
+  // (RFC 8446 section 4.2.10), up to kMaxSkippedEarlyData in all. With `unprotected_phase`
+  // (after a HelloRetryRequest, before the second ClientHello) every record of outer type
+  // application_data is skipped until read protection is installed; otherwise (after a
+  // ServerHello) records that fail to deprotect under the current key are skipped until one
+  // deprotects. A skipped record is returned with Record::skipped set. Skipping more than the
+  // budget fails with unexpected_message.
+  void skip_early_data(bool unprotected_phase) {
+    skip_ = unprotected_phase ? Skip::kUnprotected : Skip::kUndecryptable;
+  }
+  bool skipping_early_data() const { return skip_ != Skip::kNone; }
   bool write_protected() const { return write_on_; }
   uint64_t write_seq() const { return write_.seq; }
   uint64_t read_seq() const { return read_.seq; }
@@ -103,10 +133,10 @@ class RecordLayer {
 
   // read_record takes one record from the front of `buf`, deprotecting it in place. It returns
   // the number of bytes the record used, or 0 if `buf` does not yet hold a whole record.
-  // `allow_plain_alert` lets an unprotected alert through while read protection is on (a peer
-  // that failed before it had our keys sends one).
+  // Once read protection is on, the only unprotected record accepted is change_cipher_spec
+  // (RFC 8446 section 5); the caller decides when that is allowed.
   // Errors: record_overflow, bad_record_mac, unexpected_message, decode_error.
-  Result<size_t> read_record(std::span<uint8_t> buf, Record& out, bool allow_plain_alert);
+  Result<size_t> read_record(std::span<uint8_t> buf, Record& out);
 
   // read_record with `dest` takes one record from the front of `buf` without writing to `buf`:
   // a protected record is decrypted into `dest`, which must hold at least the ciphertext
@@ -114,14 +144,15 @@ class RecordLayer {
   // and must not overlap `buf`, and out.fragment then points into `dest`. An unprotected
   // record's fragment points into `buf`, and `dest` is not touched. On an error the contents of
   // `dest` are unspecified. Returns and fails as the in-place read_record.
-  Result<size_t> read_record(ByteView buf, std::span<uint8_t> dest, Record& out,
-                             bool allow_plain_alert);
+  Result<size_t> read_record(ByteView buf, std::span<uint8_t> dest, Record& out);
 
   // write appends records carrying `data` of `type` to `out`, split into fragments of at most
   // kMaxPlaintext bytes and protected when write protection is on. `legacy_version` is the
   // record-layer version (0x0301 is allowed for an initial ClientHello, section 5.1). A
   // protected record is sealed from `data` directly into `out` (one pass over the bytes). On
-  // an error `out` is left as it was before the record that failed.
+  // an error `out` is left as it was before the record that failed. application_data is
+  // refused (internal_error, nothing written) unless the write key is an application key: the
+  // layer never frames application data in the clear or under handshake keys.
   Status write(ContentType type, ByteView data, Buffer& out, uint16_t legacy_version = 0x0303);
   // write to a Bytes vector: the same records (the vector's growth zero-fills first).
   Status write(ContentType type, ByteView data, Bytes& out, uint16_t legacy_version = 0x0303);
@@ -129,8 +160,9 @@ class RecordLayer {
  private:
   // read_into is both read_records: `dest` is `buf`'s own ciphertext bytes when decrypting in
   // place (`in_place`), else a separate destination.
-  Result<size_t> read_into(ByteView buf, std::span<uint8_t> dest, bool in_place, Record& out,
-                           bool allow_plain_alert);
+  Result<size_t> read_into(ByteView buf, std::span<uint8_t> dest, bool in_place, Record& out);
+  // skip takes a 0-RTT record of `payload` bytes off the skipping budget.
+  Result<size_t> skip(size_t total, size_t payload, Record& out);
   // write_to is both writes, over a Buffer or a Bytes.
   template <typename Out>
   Status write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version);
@@ -139,6 +171,9 @@ class RecordLayer {
   Protection write_;
   bool read_on_ = false;
   bool write_on_ = false;
+  enum class Skip : uint8_t { kNone, kUnprotected, kUndecryptable };
+  Skip skip_ = Skip::kNone;
+  size_t skipped_bytes_ = 0;
   RecordTap* tap_ = nullptr;
 };
 

@@ -16,6 +16,7 @@ Protection make(uint8_t seed) {
   Bytes key(16, seed);
   p.key = std::move(p.aead->new_key(key)).value();
   std::memset(p.iv, seed + 1, sizeof(p.iv));
+  p.application = true;
   return p;
 }
 
@@ -65,7 +66,7 @@ TEST(RecordLayer, LargeWritesAreFragmentedAtTwoToTheFourteen) {
   int records = 0;
   while (off < out.size()) {
     Record rec;
-    auto used = r.read_record(std::span<uint8_t>(out).subspan(off), rec, false);
+    auto used = r.read_record(std::span<uint8_t>(out).subspan(off), rec);
     ASSERT_TRUE(used.ok());
     ASSERT_GT(*used, 0u);
     EXPECT_LE(rec.fragment.size(), kMaxPlaintext);
@@ -84,7 +85,7 @@ TEST(RecordLayer, PartialRecordNeedsMoreBytes) {
   RecordLayer r;
   for (size_t n = 0; n < out.size(); n++) {
     Record rec;
-    auto used = r.read_record(std::span<uint8_t>(out).first(n), rec, false);
+    auto used = r.read_record(std::span<uint8_t>(out).first(n), rec);
     ASSERT_TRUE(used.ok());
     EXPECT_EQ(*used, 0u) << n;
   }
@@ -97,7 +98,7 @@ TEST(RecordLayer, ZeroPaddingIsStripped) {
   RecordLayer r;
   r.set_read_protection(make(4));
   Record out;
-  auto used = r.read_record(rec, out, false);
+  auto used = r.read_record(rec, out);
   ASSERT_TRUE(used.ok());
   EXPECT_EQ(out.type, ContentType::application_data);
   EXPECT_EQ(Bytes(out.fragment.begin(), out.fragment.end()), (Bytes{'h', 'i'}));
@@ -109,7 +110,7 @@ TEST(RecordLayer, AllPaddingIsUnexpectedMessage) {
   RecordLayer r;
   r.set_read_protection(make(5));
   Record out;
-  auto used = r.read_record(rec, out, false);
+  auto used = r.read_record(rec, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
 }
@@ -122,24 +123,39 @@ TEST(RecordLayer, OversizedInnerPlaintextIsRecordOverflow) {
   RecordLayer r;
   r.set_read_protection(make(6));
   Record out;
-  auto used = r.read_record(rec, out, false);
+  auto used = r.read_record(rec, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::record_overflow);
 }
 
-TEST(RecordLayer, MaxSizeWithPaddingIsAccepted) {
-  // 2^14 bytes of content, the type byte and padding up to the 2^14+256 ciphertext limit.
-  Protection seal = make(7);
-  Bytes inner(kMaxPlaintext, 'x');
-  inner.push_back(23);
-  inner.resize(kMaxCiphertext - kTagLen, 0);
-  Bytes rec = seal_raw(seal, inner);
-  RecordLayer r;
-  r.set_read_protection(make(7));
-  Record out;
-  auto used = r.read_record(rec, out, false);
-  ASSERT_TRUE(used.ok()) << used.error().to_string();
-  EXPECT_EQ(out.fragment.size(), kMaxPlaintext);
+// RFC 8446 section 5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets",
+// padding included (issue 9 item 10: the limit used to be checked after padding removal).
+TEST(RecordLayer, InnerPlaintextLimitCountsThePadding) {
+  struct Case {
+    size_t content;
+    size_t padding;
+    bool ok;
+  };
+  for (Case c : {Case{kMaxPlaintext, 0, true}, Case{100, kMaxPlaintext - 100, true},
+                 Case{kMaxPlaintext, 1, false}, Case{kMaxPlaintext, 255, false},
+                 Case{0, kMaxPlaintext + 1, false}}) {
+    Protection seal = make(7);
+    Bytes inner(c.content, 'x');
+    inner.push_back(23);
+    inner.resize(inner.size() + c.padding, 0);
+    Bytes rec = seal_raw(seal, inner);
+    RecordLayer r;
+    r.set_read_protection(make(7));
+    Record out;
+    auto used = r.read_record(rec, out);
+    if (c.ok) {
+      ASSERT_TRUE(used.ok()) << used.error().to_string();
+      EXPECT_EQ(out.fragment.size(), c.content);
+    } else {
+      ASSERT_FALSE(used.ok()) << c.content << " + " << c.padding;
+      EXPECT_EQ(used.error().alert, AlertDescription::record_overflow);
+    }
+  }
 }
 
 TEST(RecordLayer, ProtectedChangeCipherSpecIsUnexpectedMessage) {
@@ -148,7 +164,7 @@ TEST(RecordLayer, ProtectedChangeCipherSpecIsUnexpectedMessage) {
   RecordLayer r;
   r.set_read_protection(make(8));
   Record out;
-  auto used = r.read_record(rec, out, false);
+  auto used = r.read_record(rec, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
 }
@@ -158,20 +174,27 @@ TEST(RecordLayer, PlaintextHandshakeAfterKeysIsUnexpectedMessage) {
   r.set_read_protection(make(9));
   Bytes rec = {22, 3, 3, 0, 1, 1};
   Record out;
-  auto used = r.read_record(rec, out, false);
+  auto used = r.read_record(rec, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
 }
 
-TEST(RecordLayer, PlainAlertAllowedOnlyWhenAsked) {
+// Issue 9 item 10: once handshake keys are in use, an unprotected alert (or handshake record)
+// is refused; only change_cipher_spec may still come in the clear.
+TEST(RecordLayer, UnprotectedRecordsOtherThanCcsRefusedOnceKeysAreInUse) {
   RecordLayer r;
   r.set_read_protection(make(10));
-  Bytes rec = {21, 3, 3, 0, 2, 2, 40};
+  for (Bytes rec : {Bytes{21, 3, 3, 0, 2, 2, 40}, Bytes{22, 3, 3, 0, 4, 24, 0, 0, 0}}) {
+    Record out;
+    auto used = r.read_record(rec, out);
+    ASSERT_FALSE(used.ok());
+    EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
+  }
+  Bytes ccs = {20, 3, 3, 0, 1, 1};
   Record out;
-  EXPECT_FALSE(r.read_record(rec, out, false).ok());
-  auto used = r.read_record(rec, out, true);
+  auto used = r.read_record(ccs, out);
   ASSERT_TRUE(used.ok());
-  EXPECT_EQ(out.type, ContentType::alert);
+  EXPECT_EQ(out.type, ContentType::change_cipher_spec);
 }
 
 TEST(RecordLayer, ReplayedRecordFailsAuthentication) {
@@ -183,11 +206,116 @@ TEST(RecordLayer, ReplayedRecordFailsAuthentication) {
   RecordLayer r;
   r.set_read_protection(make(11));
   Record rec;
-  ASSERT_TRUE(r.read_record(out, rec, false).ok());
+  ASSERT_TRUE(r.read_record(out, rec).ok());
   // The same record again is sealed under sequence 0, but the reader expects 1.
-  auto again = r.read_record(copy, rec, false);
+  auto again = r.read_record(copy, rec);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().alert, AlertDescription::bad_record_mac);
+}
+
+// Issue 9 item 1, defence in depth: the layer itself refuses to frame application data in the
+// clear or under a handshake key, whatever the caller asks.
+TEST(RecordLayer, ApplicationDataOnlyUnderApplicationKeys) {
+  const Bytes data = {'s', 'e', 'c', 'r', 'e', 't'};
+  RecordLayer plain;
+  Bytes out;
+  Status s = plain.write(ContentType::application_data, data, out);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().reason.find("without protection"), std::string::npos);
+  EXPECT_TRUE(out.empty());
+  Buffer buf;
+  EXPECT_FALSE(plain.write(ContentType::application_data, data, buf).ok());
+  EXPECT_TRUE(buf.empty());
+
+  RecordLayer handshake_keys;
+  Protection hs = make(20);
+  hs.application = false;
+  handshake_keys.set_write_protection(std::move(hs));
+  s = handshake_keys.write(ContentType::application_data, data, out);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().reason.find("handshake keys"), std::string::npos);
+  EXPECT_TRUE(out.empty());
+  // Handshake messages and alerts still go out under handshake keys, and in the clear.
+  EXPECT_TRUE(handshake_keys.write(ContentType::handshake, data, out).ok());
+  EXPECT_TRUE(plain.write(ContentType::alert, Bytes{1, 0}, out).ok());
+
+  RecordLayer app;
+  app.set_write_protection(make(21));
+  out.clear();
+  EXPECT_TRUE(app.write(ContentType::application_data, data, out).ok());
+  EXPECT_FALSE(out.empty());
+}
+
+// Issue 9 item 9: 0-RTT records a server does not accept are skipped within a budget.
+TEST(RecordLayer, UndecryptableEarlyDataIsSkippedUntilARecordDeprotects) {
+  RecordLayer r;
+  r.set_read_protection(make(30));
+  r.skip_early_data(false);
+  Protection early = make(31);  // the client's early data key, which the server does not have
+  Protection hs = make(30);
+  Record out;
+  for (int i = 0; i < 3; i++) {
+    Bytes rec = seal_raw(early, Bytes(1000, 'e'));
+    auto used = r.read_record(rec, out);
+    ASSERT_TRUE(used.ok()) << used.error().to_string();
+    EXPECT_TRUE(out.skipped);
+  }
+  Bytes good = seal_raw(hs, Bytes{'f', 22});
+  ASSERT_TRUE(r.read_record(good, out).ok());
+  EXPECT_FALSE(out.skipped);
+  EXPECT_EQ(out.type, ContentType::handshake);
+  EXPECT_EQ(r.read_seq(), 1u) << "skipped records use no sequence number";
+  // Skipping ends with the first record that deprotects.
+  Bytes late = seal_raw(early, Bytes(10, 'e'));
+  auto used = r.read_record(late, out);
+  ASSERT_FALSE(used.ok());
+  EXPECT_EQ(used.error().alert, AlertDescription::bad_record_mac);
+}
+
+TEST(RecordLayer, SkippedEarlyDataIsBounded) {
+  RecordLayer r;
+  r.set_read_protection(make(32));
+  r.skip_early_data(false);
+  Protection early = make(33);
+  Record out;
+  size_t skipped = 0;
+  Result<size_t> used = size_t{0};
+  while (true) {
+    Bytes rec = seal_raw(early, Bytes(16385, 'e'));
+    used = r.read_record(rec, out);
+    if (!used.ok()) {
+      break;
+    }
+    skipped += 16384;
+  }
+  EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
+  EXPECT_LE(skipped, kMaxSkippedEarlyData);
+  EXPECT_GT(skipped, kMaxSkippedEarlyData - 16384);
+}
+
+TEST(RecordLayer, AfterHelloRetryOuterApplicationDataIsSkippedUntilKeys) {
+  RecordLayer r;
+  r.skip_early_data(true);
+  Protection early = make(34);
+  Record out;
+  Bytes rec = seal_raw(early, Bytes(100, 'e'));
+  auto used = r.read_record(rec, out);
+  ASSERT_TRUE(used.ok());
+  EXPECT_TRUE(out.skipped);
+  // Handshake records still come through in the clear (the second ClientHello).
+  Bytes ch = {22, 3, 3, 0, 4, 1, 0, 0, 0};
+  ASSERT_TRUE(r.read_record(ch, out).ok());
+  EXPECT_EQ(out.type, ContentType::handshake);
+  // Once keys are installed, the unprotected-phase skipping is over.
+  r.set_read_protection(make(35));
+  EXPECT_FALSE(r.skipping_early_data());
+  Bytes bad = seal_raw(early, Bytes(10, 'e'));
+  EXPECT_FALSE(r.read_record(bad, out).ok());
+  // Without skipping, outer application data before keys is unexpected_message.
+  RecordLayer fresh;
+  auto refused = fresh.read_record(rec, out);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().alert, AlertDescription::unexpected_message);
 }
 
 TEST(RecordLayer, KeyUsageLimitIsReported) {
@@ -278,7 +406,7 @@ TEST(RecordLayer, OutOfPlaceReadLeavesTheReceivedBytesAlone) {
     Record rec;
     auto total = RecordLayer::record_len(rest);
     ASSERT_TRUE(total.ok());
-    auto used = r.read_record(rest, dest, rec, false);
+    auto used = r.read_record(rest, dest, rec);
     ASSERT_TRUE(used.ok()) << used.error().to_string();
     ASSERT_EQ(*used, *total);
     EXPECT_TRUE(rec.protected_record);
@@ -324,7 +452,7 @@ TEST(RecordLayer, InPlaceTapSeesTheCiphertext) {
   r.set_tap(&got);
   const Bytes copy = wire;
   Record rec;
-  ASSERT_TRUE(r.read_record(std::span<uint8_t>(wire), rec, false).ok());
+  ASSERT_TRUE(r.read_record(std::span<uint8_t>(wire), rec).ok());
   ASSERT_EQ(got.entries.size(), 1u);
   EXPECT_EQ(got.entries[0].wire, copy);
   EXPECT_EQ(got.entries[0].content, (Bytes{5, 6, 7}));
@@ -353,13 +481,13 @@ TEST(RecordLayer, OutOfPlaceReadMakesTheSameChecks) {
     RecordLayer r;
     r.set_read_protection(make(16));
     Record out;
-    auto used = r.read_record(ByteView(rec), dest, out, false);
+    auto used = r.read_record(ByteView(rec), dest, out);
     ASSERT_FALSE(used.ok());
     EXPECT_EQ(used.error().alert, c.alert);
     RecordLayer in_place;
     in_place.set_read_protection(make(16));
     Bytes copy = rec;
-    auto used2 = in_place.read_record(std::span<uint8_t>(copy), out, false);
+    auto used2 = in_place.read_record(std::span<uint8_t>(copy), out);
     ASSERT_FALSE(used2.ok());
     EXPECT_EQ(used2.error().alert, c.alert);
   }
@@ -371,17 +499,17 @@ TEST(RecordLayer, OutOfPlaceReadMakesTheSameChecks) {
   r.set_read_protection(make(17));
   Bytes dest(rec.size());
   Record out;
-  auto used = r.read_record(ByteView(rec), dest, out, false);
+  auto used = r.read_record(ByteView(rec), dest, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::bad_record_mac);
   EXPECT_EQ(r.read_seq(), 0u);
   // A destination smaller than the ciphertext is the caller's bug, not the peer's.
   rec[7] ^= 1;
   Bytes small(2);
-  used = r.read_record(ByteView(rec), small, out, false);
+  used = r.read_record(ByteView(rec), small, out);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().kind, ErrorKind::kInternal);
-  used = r.read_record(ByteView(rec), dest, out, false);
+  used = r.read_record(ByteView(rec), dest, out);
   ASSERT_TRUE(used.ok());
   EXPECT_EQ(Bytes(out.fragment.begin(), out.fragment.end()), (Bytes{'o', 'k'}));
 }

@@ -144,10 +144,22 @@ Result<ServerState> send_hello_retry(ServerExpectClientHello&& s, Context& cx,
 Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::client_hello) {
-    return unexpected_message("expected ClientHello, got " + std::string(name(m.type)));
+    return unexpected_message("expected ClientHello, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::ClientHello ch, msgs::parse_client_hello(m.body));
   const ServerConfig& config = *cx.server_config;
+
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+  //# Any endpoint
+  //# receiving a Hello message with ClientHello.legacy_version or
+  //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
+  //# with a "protocol_version" alert.
+  if (ch.legacy_version <= 0x0300) {
+    return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
+                      "ClientHello legacy_version " + std::to_string(ch.legacy_version >> 8) +
+                          "." + std::to_string(ch.legacy_version & 0xff) +
+                          " is SSL 3.0 or older");
+  }
 
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
   //# If this extension is present in the ClientHello, servers MUST NOT use the
@@ -181,6 +193,12 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     if (!std::equal(ch.legacy_session_id.begin(), ch.legacy_session_id.end(),
                     s.session_id.begin(), s.session_id.end())) {
       return illegal_parameter("second ClientHello changed legacy_session_id");
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# A client MUST NOT include the
+    //# "early_data" extension in its followup ClientHello.
+    if (ch.has_early_data) {
+      return illegal_parameter("second ClientHello still offers early_data");
     }
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
@@ -254,6 +272,10 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
       if (std::find(ch.supported_groups->begin(), ch.supported_groups->end(), g) !=
           ch.supported_groups->end()) {
         s.transcript.add(m.encoded);
+        if (ch.has_early_data) {
+          // 0-RTT records may follow this ClientHello; they are skipped until the second one.
+          cx.record.skip_early_data(true);
+        }
         return send_hello_retry(std::move(s), cx, ch, m, *suite, g, *info);
       }
     }
@@ -321,6 +343,9 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   cx.negotiated.group = chosen_share->group;
   cx.negotiated.alpn = alpn;
   const NamedGroup group_used = chosen_share->group;
+  // glasstls accepts no early data: EncryptedExtensions will not carry early_data, and 0-RTT
+  // records the client sent after its ClientHello are skipped (RFC 8446 section 4.2.10).
+  const bool skip_early_data = ch.has_early_data;
   // A view into `m`, which outlives this handler.
   const ByteView session_id = ch.legacy_session_id;
   // Nothing else of the ClientHello is needed: its parsed lists (extensions, suites, groups,
@@ -354,8 +379,11 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
-  GLASSTLS_TRY(cx.install_write_secret(server_hs.span(), "server handshake"));
+  GLASSTLS_TRY(cx.install_write_secret(server_hs.span(), "server handshake", false));
   GLASSTLS_TRY(cx.install_read_secret(client_hs.span(), "client handshake"));
+  if (skip_early_data) {
+    cx.record.skip_early_data(false);
+  }
 
   {
     msgs::EncryptedExtensions ee;
@@ -415,7 +443,7 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
   cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
   cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
-  GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span(), "server application"));
+  GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span(), "server application", true));
 
   ServerAwaitClient await{std::move(s.transcript), std::move(client_hs), std::move(app)};
   if (request_client_cert) {
@@ -427,7 +455,7 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
 Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::certificate) {
-    return unexpected_message("expected client Certificate, got " + std::string(name(m.type)));
+    return unexpected_message("expected client Certificate, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::Certificate cert, msgs::parse_certificate(m.body));
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
@@ -470,9 +498,12 @@ Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::certificate_verify) {
     return unexpected_message("expected client CertificateVerify, got " +
-                              std::string(name(m.type)));
+                              message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
+  if (cv.signature.empty()) {
+    return decrypt_error("client CertificateVerify signature is empty");
+  }
   const auto& offered = cx.server_config->signature_schemes;
   if (std::find(offered.begin(), offered.end(), cv.scheme) == offered.end()) {
     return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
@@ -487,7 +518,7 @@ Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
 Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
-    return unexpected_message("expected client Finished, got " + std::string(name(m.type)));
+    return unexpected_message("expected client Finished, got " + message_name(m.type));
   }
   ServerAwaitClient& s = f.await;
   const crypto::Hash& hash = *cx.suite.hash;
@@ -512,7 +543,7 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
 }
 
 Result<ServerState> handle(ServerConnected&&, Context&, const msgs::HandshakeMessage& m) {
-  return unexpected_message("unexpected " + std::string(name(m.type)) + " after the handshake");
+  return unexpected_message("unexpected " + message_name(m.type) + " after the handshake");
 }
 
 }  // namespace

@@ -205,10 +205,89 @@ TEST(ServerAlerts, ChangeCipherSpecBeforeHelloIsUnexpectedMessage) {
             AlertDescription::unexpected_message);
 }
 
-TEST(ServerAlerts, HugeHandshakeLengthIsDecodeError) {
+TEST(ServerAlerts, HugeHandshakeLengthIsIllegalParameter) {
   Bytes msg = {1, 0xff, 0xff, 0xff, 0, 0};
   EXPECT_EQ(server_answer(record(ContentType::handshake, msg)).alert,
-            AlertDescription::decode_error);
+            AlertDescription::illegal_parameter);
+}
+
+// Issue 9 item 6: a ClientHello has no reason to be large; one announced over 16 KiB is refused
+// as soon as its header arrives, before anything of it is kept.
+TEST(ServerAlerts, ClientHelloOver16KiBIsRefusedFromItsHeader) {
+  Bytes msg = {1, 0x00, 0x40, 0x01, 3, 3};  // 16385 bytes announced, 2 sent
+  Error e = server_answer(record(ContentType::handshake, msg));
+  EXPECT_EQ(e.alert, AlertDescription::illegal_parameter);
+  EXPECT_NE(e.reason.find("client_hello"), std::string::npos) << e.reason;
+  // 16384 bytes announced is within the limit: the server waits for the rest.
+  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+  auto server = Connection::server(*scfg);
+  Bytes ok = {1, 0x00, 0x40, 0x00, 3, 3};
+  EXPECT_TRUE(server->receive(record(ContentType::handshake, ok)).ok());
+  EXPECT_EQ(server->state(), ConnectionState::kHandshaking);
+}
+
+// Issue 9 item 10: RFC 8446 appendix D.5.
+TEST(ServerAlerts, Ssl3LegacyVersionIsProtocolVersion) {
+  for (uint16_t v : {uint16_t{0x0300}, uint16_t{0x0200}, uint16_t{0x0002}}) {
+    Hello h;
+    h.ch.legacy_version = v;
+    EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version) << v;
+  }
+  Hello tls10;
+  tls10.ch.legacy_version = 0x0301;  // allowed: supported_versions decides
+  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+  auto server = Connection::server(*scfg);
+  EXPECT_TRUE(server->receive(record(ContentType::handshake, msgs::encode(tls10.ch))).ok());
+}
+
+// Issue 9 item 11: RFC 6066 section 3, host_name is an ASCII DNS name; whatever the peer sent
+// is escaped before it reaches the error text.
+TEST(ServerAlerts, ServerNameThatIsNotAnAsciiDnsNameIsIllegalParameter) {
+  for (std::string bad : {std::string("exa\x1b[2Jmple.com"), std::string("caf\xc3\xa9.example"),
+                          std::string("192.0.2.1"), std::string("::1"), std::string("a..b"),
+                          std::string("has space.example"), std::string("trailing.dot.")}) {
+    Hello h;
+    h.ch.server_name = bad;
+    Error e = server_answer_hello(h.ch);
+    EXPECT_EQ(e.alert, AlertDescription::illegal_parameter) << bad;
+    for (char c : e.reason) {
+      EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "raw byte " << int(c) << " in: " << e.reason;
+    }
+  }
+  for (std::string good : {"localhost", "xn--caf-dma.example", "a-b.example", "_srv.example"}) {
+    Hello h;
+    h.ch.server_name = good;
+    auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+    auto server = Connection::server(*scfg);
+    EXPECT_TRUE(server->receive(record(ContentType::handshake, msgs::encode(h.ch))).ok()) << good;
+  }
+}
+
+// Issue 9 item 10: every handshake message type is named in errors, registered or not.
+TEST(ServerAlerts, UnexpectedMessageTypesAreNamedInErrors) {
+  for (uint8_t type : {uint8_t{25}, uint8_t{99}, uint8_t{254}}) {
+    Bytes msg = {type, 0, 0, 1, 0};
+    Error e = server_answer(record(ContentType::handshake, msg));
+    EXPECT_EQ(e.alert, AlertDescription::unexpected_message);
+    const std::string got = "got ";
+    size_t at = e.reason.find(got);
+    ASSERT_NE(at, std::string::npos) << e.reason;
+    EXPECT_GT(e.reason.size(), at + got.size()) << "the type is not named: " << e.reason;
+  }
+}
+
+// Issue 9 item 10: once the server reads under handshake keys, an unprotected alert is refused
+// (only change_cipher_spec may still come in the clear); the error says what the peer sent.
+TEST(ServerAlerts, UnprotectedAlertAfterHandshakeKeysIsUnexpectedMessage) {
+  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+  auto ccfg = client_builder(crypto::KeyType::kEcdsaP256).build();
+  auto client = Connection::client(*ccfg, "localhost");
+  auto server = Connection::server(*scfg);
+  ASSERT_TRUE(testing::transfer(*client, *server));
+  Status s = server->receive(record(ContentType::alert, Bytes{2, 40}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().alert, AlertDescription::unexpected_message);
+  EXPECT_NE(s.error().reason.find("handshake_failure"), std::string::npos) << s.error().reason;
 }
 
 TEST(ServerAlerts, HandshakeInterleavedWithAlertIsUnexpectedMessage) {
@@ -273,7 +352,7 @@ struct Mitm {
     record::RecordLayer rl;
     rl.set_read_protection(protection());
     record::Record rec;
-    auto used = rl.read_record(records[2], rec, false);
+    auto used = rl.read_record(records[2], rec);
     EXPECT_TRUE(used.ok());
     flight.assign(rec.fragment.begin(), rec.fragment.end());
   }
@@ -397,6 +476,26 @@ TEST(ClientAlerts, BadSignatureIsDecryptError) {
   // A flipped byte in a DER ECDSA signature either fails verification or fails to decode as a
   // signature; both are a failed signature check.
   EXPECT_EQ(e.alert, AlertDescription::decrypt_error);
+}
+
+// Issue 9 item 10: an empty signature is a failed verification (RFC 8446 sections 4.4.3 and
+// 6.2), not a decoding error.
+TEST(ClientAlerts, EmptyCertificateVerifySignatureIsDecryptError) {
+  Mitm m;
+  auto msgs_in = m.messages();
+  auto cv = msgs::parse_certificate_verify(ByteView(msgs_in[2]).subspan(4));
+  ASSERT_TRUE(cv.ok());
+  msgs_in[2] = msgs::encode(msgs::CertificateVerify{cv->scheme, {}});
+  EXPECT_EQ(m.deliver(m.server_hello_record, msgs_in).alert, AlertDescription::decrypt_error);
+}
+
+// Issue 9 item 10: RFC 8446 appendix D.5 for the ServerHello.
+TEST(ClientAlerts, Ssl3ServerHelloVersionIsProtocolVersion) {
+  Mitm m;
+  Bytes sh = m.server_hello_record;
+  sh[5 + 4] = 0x03;
+  sh[5 + 4 + 1] = 0x00;
+  EXPECT_EQ(m.deliver(sh, m.messages()).alert, AlertDescription::protocol_version);
 }
 
 TEST(ClientAlerts, BadFinishedIsDecryptError) {

@@ -48,6 +48,48 @@ struct Traced {
   }
 };
 
+// Issue 9 item 14: every record on the wire is in the trace, the side's own
+// change_cipher_spec included, and the traced records add up to exactly the bytes sent.
+TEST(Trace, ShowsEveryRecordOnTheWireIncludingItsOwnChangeCipherSpec) {
+  for (bool client_side : {true, false}) {
+    auto recorder = std::make_shared<TraceRecorder>();
+    auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+    auto ccfg = client_builder(crypto::KeyType::kEcdsaP256).build();
+    auto client = client_side ? Connection::client(*ccfg, "localhost", recorder, {})
+                              : Connection::client(*ccfg, "localhost");
+    auto server = Connection::server(*scfg);
+    if (!client_side) {
+      server->set_trace(recorder);
+    }
+    Connection& traced = client_side ? *client : *server;
+    Bytes sent;
+    for (int i = 0; i < 10 && (!client->output().empty() || !server->output().empty()); i++) {
+      for (Connection* from : {&*client, &*server}) {
+        Connection* to = from == &*client ? &*server : &*client;
+        Bytes out(from->output().begin(), from->output().end());
+        from->consume_output(out.size());
+        if (from == &traced) {
+          sent.insert(sent.end(), out.begin(), out.end());
+        }
+        ASSERT_TRUE(to->receive(out).ok());
+      }
+    }
+    ASSERT_EQ(client->state(), ConnectionState::kEstablished);
+    Bytes traced_wire;
+    int own_ccs = 0;
+    const TraceDirection sent_dir =
+        client_side ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
+    for (const auto& e : recorder->events) {
+      if (const auto* r = std::get_if<TraceRecord>(&e); r != nullptr && r->direction == sent_dir) {
+        traced_wire.insert(traced_wire.end(), r->wire.begin(), r->wire.end());
+        own_ccs += r->content_type == ContentType::change_cipher_spec ? 1 : 0;
+      }
+    }
+    EXPECT_EQ(own_ccs, 1) << (client_side ? "client" : "server");
+    EXPECT_EQ(traced_wire, sent) << (client_side ? "client" : "server");
+  }
+}
+
 TEST(Trace, SeesEveryHandshakeMessageInOrderBothWays) {
   Traced t(false);
   std::vector<std::pair<TraceDirection, HandshakeType>> got;

@@ -276,6 +276,7 @@ TEST(ZeroCopyRead, ProtectedRecordAfterCloseNotifyIsIgnored) {
   prot.key = std::move(suite->aead->new_key(keys->key.span())).value();
   std::copy_n(keys->iv.span().begin(), 12, prot.iv);
   prot.seq = 2;
+  prot.application = true;
   record::RecordLayer late;
   late.set_write_protection(std::move(prot));
   const Bytes after = pattern(50, 11);

@@ -175,7 +175,7 @@ TEST_F(Rfc8448Simple, ServerHandshakeRecordSealsAndOpens) {
   record::RecordLayer receiver;
   receiver.set_read_protection(protection(p_, key, iv));
   record::Record rec;
-  auto used = receiver.read_record(wire, rec, false);
+  auto used = receiver.read_record(wire, rec);
   ASSERT_TRUE(used.ok());
   EXPECT_EQ(*used, wire.size());
   EXPECT_EQ(rec.type, ContentType::handshake);
@@ -192,7 +192,7 @@ TEST_F(Rfc8448Simple, ApplicationDataRecordsOpen) {
   record::RecordLayer receiver;
   receiver.set_read_protection(protection(p_, key, iv));
   record::Record rec;
-  auto used = receiver.read_record(wire, rec, false);
+  auto used = receiver.read_record(wire, rec);
   ASSERT_TRUE(used.ok()) << used.error().to_string();
   EXPECT_EQ(rec.type, ContentType::application_data);
   EXPECT_EQ(bytes(rec.fragment), payload);
@@ -206,7 +206,7 @@ TEST_F(Rfc8448Simple, TamperedRecordFailsWithBadRecordMac) {
   record::RecordLayer receiver;
   receiver.set_read_protection(protection(p_, key, iv));
   record::Record rec;
-  auto used = receiver.read_record(wire, rec, false);
+  auto used = receiver.read_record(wire, rec);
   ASSERT_FALSE(used.ok());
   EXPECT_EQ(used.error().alert, AlertDescription::bad_record_mac);
 }

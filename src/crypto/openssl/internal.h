@@ -96,6 +96,10 @@ struct Algorithms {
 
 // OsslHash is a Hash over a fetched EVP_MD, with HMAC and HKDF done on EVP_MAC contexts that
 // are duplicated from a template made once (so no per-call fetch by name), one per thread.
+// forget_thread_hmac_keys replaces the key state this thread's HMAC contexts hold from their
+// last use (CryptoProvider::forget_thread_secrets).
+void forget_thread_hmac_keys();
+
 class OsslHash final : public Hash {
  public:
   // create returns null when the digest or HMAC is unavailable.

@@ -76,6 +76,7 @@ struct State {
     provider.verifier = &verifier;
     provider.keys = &keys;
     provider.random = &random;
+    provider.forget_thread_secrets = &forget_thread_hmac_keys;
   }
 };
 
