@@ -140,7 +140,7 @@ class Listener {
 
 // ScriptedServer accepts one connection on its listener and hands it to `script` on a thread.
 // Reads and writes on the connection time out after 10 s, so a script never hangs the test;
-// the destructor stops a thread still waiting for a connection and joins it.
+// wait() and the destructor stop a thread still waiting for a connection and join it.
 class ScriptedServer {
  public:
   using Script = std::function<void(int fd, ScriptedServer& self)>;
@@ -168,12 +168,7 @@ class ScriptedServer {
     });
   }
   ~ScriptedServer() {
-    if (stop_[1] >= 0) {
-      (void)!::write(stop_[1], "x", 1);
-    }
-    if (thread_.joinable()) {
-      thread_.join();
-    }
+    wait();
     for (int fd : stop_) {
       if (fd >= 0) {
         ::close(fd);
@@ -192,8 +187,13 @@ class ScriptedServer {
     std::lock_guard<std::mutex> lock(mu_);
     return "--- scripted server:\n" + log_;
   }
-  // wait joins the thread (the script has finished).
+  // wait lets the script finish and joins the thread. Call it once the client has exited: a
+  // connection it made is in the accept queue by then (and is accepted first), so a thread
+  // still waiting for one can stop.
   void wait() {
+    if (stop_[1] >= 0) {
+      (void)!::write(stop_[1], "x", 1);
+    }
     if (thread_.joinable()) {
       thread_.join();
     }
