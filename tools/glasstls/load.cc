@@ -505,8 +505,7 @@ int load_main(int argc, char** argv) {
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    fail_usage(error);
-    return 2;
+    return usage_error("load", error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kLoadUsage, stdout);

@@ -1261,8 +1261,8 @@ int server_main(int argc, char** argv) {
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
-    std::fprintf(stderr, "glasstls server: %s\n\n%s", error.c_str(), kServerUsage);
-    return 2;
+    // The message names the closest option; the whole help is one --help away.
+    return usage_error("server", error);
   }
   if (args->has("--help") || args->has("-h")) {
     std::fputs(kServerUsage, stdout);
