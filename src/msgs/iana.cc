@@ -99,10 +99,20 @@ std::string_view explain(SignatureScheme v) {
   }
   return {};
 }
+// The registered extensions glasstls does not recognise are not enumerators of ExtensionType
+// (see iana.def), so they are looked up by value after the enumerators.
 std::string_view name(ExtensionType v) {
   switch (v) {
 #define GLASSTLS_EXTENSION(n, value, text) GLASSTLS_NAME_CASE(n, value, text)
 #include "glasstls/iana.def"
+  }
+  switch (static_cast<uint16_t>(v)) {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) \
+  case value:                                         \
+    return #n;
+#include "glasstls/iana.def"
+    default:
+      break;
   }
   return {};
 }
@@ -110,6 +120,14 @@ std::string_view explain(ExtensionType v) {
   switch (v) {
 #define GLASSTLS_EXTENSION(n, value, text) GLASSTLS_TEXT_CASE(n, value, text)
 #include "glasstls/iana.def"
+  }
+  switch (static_cast<uint16_t>(v)) {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) \
+  case value:                                         \
+    return text;
+#include "glasstls/iana.def"
+    default:
+      break;
   }
   return {};
 }

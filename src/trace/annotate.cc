@@ -87,6 +87,9 @@ class Messages {
   void new_session_ticket(Cursor& c, Fields& out);
   void key_update(Cursor& c, Fields& out);
   void message_hash(Cursor& c, Fields& out);
+  void compressed_certificate(Cursor& c, Fields& out);
+  void certificate_status(Cursor& c, Fields& out);
+  void not_decoded(Cursor& c, Fields& out, std::string_view what);
 
   Annotator& a_;
 };
@@ -178,7 +181,9 @@ void Messages::client_hello(Cursor& c, Fields& out) {
                            f.meaning = "null";
                            f.explanation = "null compression: none, the only TLS 1.3 value";
                          } else {
-                           f.meaning = v == 1 ? "DEFLATE" : "unknown";
+                           // The CompressionMethod registry: DEFLATE (RFC 3749) and
+                           // LZS (RFC 3943).
+                           f.meaning = v == 1 ? "DEFLATE" : v == 64 ? "LZS" : "unknown";
                            f.explanation = "a compression method TLS 1.3 does not allow";
                          }
                        });
@@ -442,6 +447,67 @@ void Messages::message_hash(Cursor& c, Fields& out) {
                      "transcript after a HelloRetryRequest (RFC 8446 section 4.4.1)"));
 }
 
+void Messages::compressed_certificate(Cursor& c, Fields& out) {
+  //= https://www.rfc-editor.org/rfc/rfc8879#section-4
+  //# struct {
+  //#      CertificateCompressionAlgorithm algorithm;
+  //#      uint24 uncompressed_length;
+  //#      opaque compressed_certificate_message<1..2^24-1>;
+  //# } CompressedCertificate;
+  uint32_t v = 0;
+  if (TraceField* f = a_.number(c, out, 2, "algorithm", v, true)) {
+    f->meaning = certificate_compression_name(v);
+    f->explanation =
+        "algorithm: how the Certificate message is compressed; one the receiver offered in "
+        "compress_certificate";
+  }
+  if (TraceField* f = a_.number(c, out, 3, "uncompressed_length", v, false)) {
+    f->meaning = plural(v, "byte", "bytes");
+    f->explanation = "uncompressed_length: the size of the Certificate message once decompressed";
+  }
+  a_.opaque(c, out, 3, "compressed_certificate_message", "compressed",
+            "compressed_certificate_message: the compressed Certificate message, not "
+            "decompressed here",
+            1, 0xffffff);
+}
+
+void Messages::certificate_status(Cursor& c, Fields& out) {
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# struct {
+  //#     CertificateStatusType status_type;
+  //#     select (status_type) {
+  //#         case ocsp: OCSPResponse;
+  //#     } response;
+  //# } CertificateStatus;
+  //#
+  //# opaque OCSPResponse<1..2^24-1>;
+  uint32_t v = 0;
+  TraceField* f = a_.number(c, out, 1, "status_type", v, false);
+  if (f == nullptr) {
+    return;
+  }
+  f->meaning = v == 1 ? "ocsp" : "unknown";
+  f->explanation = "status_type: 1 (ocsp) is the only type defined";
+  if (v == 1) {
+    a_.opaque(c, out, 3, "response", "OCSPResponse",
+              "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)", 1,
+              0xffffff);
+  } else {
+    not_decoded(c, out, "the response of a status type glasstls does not know");
+  }
+}
+
+// not_decoded shows the rest of a message body as one field: a TLS 1.2 message that TLS 1.3
+// has no use for, whose contents depend on the negotiated key exchange.
+void Messages::not_decoded(Cursor& c, Fields& out, std::string_view what) {
+  if (c.empty()) {
+    return;
+  }
+  const size_t at = c.pos();
+  const ByteView rest = c.take(c.remaining());
+  out.push_back(leaf("body", at, rest.size(), hex(rest), "not decoded", std::string(what)));
+}
+
 void Messages::body(HandshakeType type, Cursor& c, TraceField& root) {
   Fields& out = root.children;
   switch (type) {
@@ -478,6 +544,28 @@ void Messages::body(HandshakeType type, Cursor& c, TraceField& root) {
     case HandshakeType::end_of_early_data:
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
       //# struct {} EndOfEarlyData;
+      break;
+    case HandshakeType::compressed_certificate:
+      compressed_certificate(c, out);
+      break;
+    case HandshakeType::certificate_status:
+      certificate_status(c, out);
+      break;
+    case HandshakeType::hello_request:
+      //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.1
+      //# struct { } HelloRequest;
+      break;
+    case HandshakeType::server_hello_done:
+      //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.5
+      //# struct { } ServerHelloDone;
+      break;
+    case HandshakeType::hello_verify_request:
+    case HandshakeType::server_key_exchange:
+    case HandshakeType::client_key_exchange:
+    case HandshakeType::certificate_url:
+    case HandshakeType::supplemental_data:
+      not_decoded(c, out,
+                  "the body of a message TLS 1.3 does not use; glasstls does not decode it");
       break;
   }
   if (!c.empty()) {
@@ -594,7 +682,7 @@ TraceField annotate_record_header(std::span<const uint8_t> header) {
     }
   }
   if (TraceField* f = a.number(c, root.children, 2, "length", v, false)) {
-    f->meaning = annotate::plural(v, "byte", "bytes") + " follow";
+    f->meaning = annotate::plural(v, "byte", "bytes") + (v == 1 ? " follows" : " follow");
     f->explanation =
         "length of the fragment that follows: at most 2^14 bytes (2^14 + 256 when "
         "protected)";

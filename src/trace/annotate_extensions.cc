@@ -95,8 +95,58 @@ std::string key_exchange_meaning(NamedGroup group, size_t n) {
     case NamedGroup::secp521r1:
       return n == 133 ? "uncompressed P-521 point (133 bytes)" : "wrong length for P-521 (133)";
     default:
-      return plural(n, "byte", "bytes");
+      break;
   }
+  // The groups glasstls does not implement: what a share of each size holds. A hybrid share
+  // is the two shares one after the other (draft-ietf-tls-ecdhe-mlkem); a client sends an
+  // ML-KEM encapsulation key, a server a ciphertext, which for ML-KEM-1024 is as long.
+  struct Form {
+    NamedGroup group;
+    size_t size;
+    std::string_view what;
+  };
+  static constexpr Form kForms[] = {
+      {NamedGroup::X25519MLKEM768, 1216,
+       "ML-KEM-768 encapsulation key (1184 bytes), then X25519 public key (32 bytes)"},
+      {NamedGroup::X25519MLKEM768, 1120,
+       "ML-KEM-768 ciphertext (1088 bytes), then X25519 public key (32 bytes)"},
+      {NamedGroup::SecP256r1MLKEM768, 1249,
+       "P-256 point (65 bytes), then ML-KEM-768 encapsulation key (1184 bytes)"},
+      {NamedGroup::SecP256r1MLKEM768, 1153,
+       "P-256 point (65 bytes), then ML-KEM-768 ciphertext (1088 bytes)"},
+      {NamedGroup::SecP384r1MLKEM1024, 1665,
+       "P-384 point (97 bytes), then ML-KEM-1024 encapsulation key or ciphertext (1568 bytes)"},
+      {NamedGroup::X25519Kyber768Draft00, 1216,
+       "X25519 public key (32 bytes), then Kyber768 public key (1184 bytes)"},
+      {NamedGroup::X25519Kyber768Draft00, 1120,
+       "X25519 public key (32 bytes), then Kyber768 ciphertext (1088 bytes)"},
+      {NamedGroup::MLKEM512, 800, "ML-KEM-512 encapsulation key (800 bytes)"},
+      {NamedGroup::MLKEM512, 768, "ML-KEM-512 ciphertext (768 bytes)"},
+      {NamedGroup::MLKEM768, 1184, "ML-KEM-768 encapsulation key (1184 bytes)"},
+      {NamedGroup::MLKEM768, 1088, "ML-KEM-768 ciphertext (1088 bytes)"},
+      {NamedGroup::MLKEM1024, 1568, "ML-KEM-1024 encapsulation key or ciphertext (1568 bytes)"},
+      {NamedGroup::brainpoolP256r1tls13, 65, "uncompressed brainpoolP256r1 point (65 bytes)"},
+      {NamedGroup::brainpoolP384r1tls13, 97, "uncompressed brainpoolP384r1 point (97 bytes)"},
+      {NamedGroup::brainpoolP512r1tls13, 129, "uncompressed brainpoolP512r1 point (129 bytes)"},
+      {NamedGroup::ffdhe2048, 256, "DH public value, padded to the 2048-bit prime (256 bytes)"},
+      {NamedGroup::ffdhe3072, 384, "DH public value, padded to the 3072-bit prime (384 bytes)"},
+      {NamedGroup::ffdhe4096, 512, "DH public value, padded to the 4096-bit prime (512 bytes)"},
+      {NamedGroup::ffdhe6144, 768, "DH public value, padded to the 6144-bit prime (768 bytes)"},
+      {NamedGroup::ffdhe8192, 1024, "DH public value, padded to the 8192-bit prime (1024 bytes)"},
+  };
+  bool known = false;
+  for (const Form& f : kForms) {
+    if (f.group == group) {
+      known = true;
+      if (f.size == n) {
+        return std::string(f.what);
+      }
+    }
+  }
+  if (known) {
+    return "wrong length for " + code_name(group) + " (" + plural(n, "byte", "bytes") + ")";
+  }
+  return plural(n, "byte", "bytes");
 }
 
 }  // namespace
@@ -452,39 +502,7 @@ void Annotator::extension_body(Cursor& c, TraceField& data, ExtensionType type,
                              ? "ProtocolNameList: the application protocols the client offers, "
                                "most preferred first"
                              : "ProtocolNameList: the one application protocol the server chose";
-      vector(c, out, 2, "protocol_name_list", "protocol names", [&](Cursor& inner, TraceField& n) {
-        n.explanation = "protocol_name_list: each name has a 1-byte length";
-        bounds_note(n, inner.remaining(), 2, 0xffff);
-        size_t i = 0;
-        std::string names;
-        while (!inner.empty()) {
-          ByteView proto;
-          const bool ok =
-              opaque(inner, n.children, 1, "protocol_name_list[" + dec(i) + "]", "name",
-                     "ProtocolName: an IANA-registered protocol ID", 1, 255, &proto, true);
-          TraceField& f = n.children.back();
-          if (f.name != "error") {
-            if (is_grease_alpn(proto)) {
-              f.meaning = "GREASE (RFC 8701)";
-              f.explanation =
-                  "GREASE protocol ID (RFC 8701): meaningless, keeps servers "
-                  "ignoring unknown protocols";
-            } else {
-              f.meaning = printable(proto);
-            }
-            names += (names.empty() ? "" : ", ") + f.meaning;
-          }
-          i++;
-          if (!ok) {
-            break;
-          }
-        }
-        n.meaning = names;
-        data.meaning = names;
-        if (!client_hello && i != 1) {
-          n.explanation += "; invalid: a server must name exactly one protocol";
-        }
-      });
+      protocol_name_list(c, data, "protocol_name_list", !client_hello);
       return;
     }
     case ExtensionType::signed_certificate_timestamp: {
@@ -576,7 +594,7 @@ void Annotator::extension_body(Cursor& c, TraceField& data, ExtensionType type,
         n.explanation = "algorithms: 2-byte CertificateCompressionAlgorithm values";
         bounds_note(n, inner.remaining(), 2, 254);
         items(inner, n.children, 2, "algorithms", [](uint32_t a, TraceField& f) {
-          f.meaning = a == 1 ? "zlib" : a == 2 ? "brotli" : a == 3 ? "zstd" : "unknown";
+          f.meaning = certificate_compression_name(a);
           f.explanation = "a certificate compression algorithm";
         });
       });
@@ -908,8 +926,287 @@ void Annotator::extension_body(Cursor& c, TraceField& data, ExtensionType type,
       return;
     }
   }
+  if (registered_extension_body(c, data, static_cast<uint16_t>(type), context)) {
+    return;
+  }
+  if (is_grease(static_cast<uint16_t>(type))) {
+    //= https://www.rfc-editor.org/rfc/rfc8701#section-3.1
+    //# A client MAY select one or more GREASE extension values and
+    //# advertise them as extensions with varying length and contents.
+    opaque_all("GREASE extension_data (RFC 8701): arbitrary bytes, or none, that mean nothing");
+    return;
+  }
   // A type glasstls does not know.
   opaque_all(std::string(kUnknownExplanation));
+}
+
+void Annotator::protocol_name_list(Cursor& c, TraceField& data, std::string name,
+                                   bool exactly_one) {
+  //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+  //# opaque ProtocolName<1..2^8-1>;
+  //#
+  //# struct {
+  //#     ProtocolName protocol_name_list<2..2^16-1>
+  //# } ProtocolNameList;
+  vector(c, data.children, 2, name, "protocol names", [&](Cursor& inner, TraceField& n) {
+    n.explanation = n.name + ": each name has a 1-byte length";
+    bounds_note(n, inner.remaining(), 2, 0xffff);
+    size_t i = 0;
+    std::string names;
+    while (!inner.empty()) {
+      ByteView proto;
+      const bool ok = opaque(inner, n.children, 1, n.name + "[" + dec(i) + "]", "name",
+                             "ProtocolName: an IANA-registered protocol ID", 1, 255, &proto, true);
+      TraceField& f = n.children.back();
+      if (f.name != "error") {
+        if (is_grease_alpn(proto)) {
+          f.meaning = "GREASE (RFC 8701)";
+          f.explanation =
+              "GREASE protocol ID (RFC 8701): meaningless, keeps servers "
+              "ignoring unknown protocols";
+        } else {
+          f.meaning = printable(proto);
+        }
+        names += (names.empty() ? "" : ", ") + f.meaning;
+      }
+      i++;
+      if (!ok) {
+        break;
+      }
+    }
+    n.meaning = names;
+    data.meaning = names;
+    if (exactly_one && i != 1) {
+      n.explanation += "; invalid: a server must name exactly one protocol";
+    }
+  });
+}
+
+namespace {
+
+// Registered is the extensions of iana.def that glasstls names but does not recognise, by
+// value, for the decoders below.
+enum class Registered : uint16_t {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) n = value,
+#include "glasstls/iana.def"
+};
+
+// hpke_kdf_name and hpke_aead_name name the HPKE algorithm identifiers of RFC 9180 section 7.
+std::string hpke_kdf_name(uint32_t v) {
+  switch (v) {
+    case 1:
+      return "HKDF-SHA256";
+    case 2:
+      return "HKDF-SHA384";
+    case 3:
+      return "HKDF-SHA512";
+    default:
+      return "unknown";
+  }
+}
+
+std::string hpke_aead_name(uint32_t v) {
+  switch (v) {
+    case 1:
+      return "AES-128-GCM";
+    case 2:
+      return "AES-256-GCM";
+    case 3:
+      return "ChaCha20Poly1305";
+    case 0xffff:
+      return "export-only";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace
+
+bool Annotator::registered_extension_body(Cursor& c, TraceField& data, uint16_t raw,
+                                          ExtensionContext context) {
+  Fields& out = data.children;
+  const bool client_hello = context == ExtensionContext::kClientHello;
+  const std::string ext_name(name(static_cast<ExtensionType>(raw)));
+  if (ext_name.empty()) {
+    return false;
+  }
+  // rest shows what is left as one field that glasstls does not take apart.
+  auto rest = [&](std::string field, std::string explanation) {
+    if (c.empty()) {
+      return;
+    }
+    const size_t at = c.pos();
+    const ByteView bytes = c.take(c.remaining());
+    out.push_back(leaf(std::move(field), at, bytes.size(), hex(bytes), "", std::move(explanation)));
+  };
+  uint32_t v = 0;
+  switch (static_cast<Registered>(raw)) {
+    case Registered::encrypted_client_hello: {
+      // RFC 9849 section 5: in a ClientHello, ECHClientHello is a type, outer (0) or inner
+      // (1); an outer one carries the HPKE cipher suite (KDF and AEAD), a config_id, the HPKE
+      // encapsulated key enc<0..2^16-1> and the encrypted inner ClientHello
+      // payload<1..2^16-1>. Browsers send a random outer one (GREASE ECH) when the server
+      // publishes no ECH key.
+      if (context == ExtensionContext::kEncryptedExtensions) {
+        data.explanation =
+            "ECHConfigList: ECH keys the server asks the client to retry with (RFC 9849 "
+            "section 5)";
+        opaque(c, out, 2, "retry_configs", "ECHConfigList",
+               "retry_configs: ECHConfig structures, not decoded here", 4, 0xffff);
+        return true;
+      }
+      if (context == ExtensionContext::kHelloRetryRequest) {
+        data.explanation = "the server's ECH acceptance signal (RFC 9849 section 5)";
+        rest("confirmation", "confirmation: 8 bytes derived from the inner ClientHello's random");
+        return true;
+      }
+      data.explanation = "ECHClientHello: the encrypted inner ClientHello (RFC 9849 section 5)";
+      TraceField* type_field = number(c, out, 1, "type", v, false);
+      if (type_field == nullptr) {
+        return true;
+      }
+      type_field->explanation =
+          "ECHClientHelloType: outer (0) in the ClientHello on the wire, inner (1) in the "
+          "encrypted one";
+      if (v == 1) {
+        type_field->meaning = "inner";
+        data.meaning = "inner";
+        return true;
+      }
+      if (v != 0) {
+        type_field->meaning = "unknown";
+        rest("data", "data of an ECHClientHello type glasstls does not know");
+        return true;
+      }
+      type_field->meaning = "outer";
+      if (TraceField* f = number(c, out, 2, "kdf_id", v, true)) {
+        f->meaning = hpke_kdf_name(v);
+        f->explanation = "kdf_id: the HPKE key derivation function (RFC 9180 section 7.2)";
+      }
+      if (TraceField* f = number(c, out, 2, "aead_id", v, true)) {
+        f->meaning = hpke_aead_name(v);
+        f->explanation = "aead_id: the HPKE AEAD that encrypts the payload (RFC 9180 section 7.3)";
+      }
+      if (TraceField* f = number(c, out, 1, "config_id", v, false)) {
+        f->explanation = "config_id: which of the server's ECH configurations was used";
+      }
+      opaque(c, out, 2, "enc", "enc",
+             "enc: the HPKE encapsulated key; empty after a HelloRetryRequest", 0, 0xffff);
+      ByteView payload;
+      opaque(c, out, 2, "payload", "payload",
+             "payload: the inner ClientHello, encrypted with HPKE; random bytes when this is "
+             "GREASE ECH",
+             1, 0xffff, &payload);
+      data.meaning = "outer, " + plural(payload.size(), "byte", "bytes") + " of payload";
+      return true;
+    }
+    case Registered::ech_outer_extensions: {
+      // RFC 9849 section 5.1: ExtensionType OuterExtensions<2..254>, the extensions that the
+      // inner ClientHello takes from the outer one.
+      data.explanation =
+          "OuterExtensions: extensions this inner ClientHello copies from the outer one "
+          "(RFC 9849 section 5.1)";
+      vector(c, out, 1, "outer_extensions", "extension types", [&](Cursor& inner, TraceField& n) {
+        n.explanation = "outer_extensions: 2-byte ExtensionType values";
+        bounds_note(n, inner.remaining(), 2, 254);
+        items(inner, n.children, 2, "outer_extensions", [](uint32_t t, TraceField& f) {
+          f.meaning = code_name(static_cast<ExtensionType>(t));
+          f.explanation = code_explanation(static_cast<ExtensionType>(t));
+        });
+      });
+      return true;
+    }
+    case Registered::application_settings:
+    case Registered::application_settings_old: {
+      // draft-vvv-tls-alps: the client lists the protocols it has settings for, as in ALPN;
+      // the server's settings for the chosen protocol are the whole extension_data.
+      if (client_hello) {
+        data.explanation =
+            "ApplicationSettingsSupport: the protocols the client can exchange settings for "
+            "(draft-vvv-tls-alps)";
+        protocol_name_list(c, data, "supported_protocols", false);
+        return true;
+      }
+      data.explanation =
+          "the server's settings for the negotiated protocol, such as an HTTP/2 SETTINGS "
+          "frame (draft-vvv-tls-alps)";
+      rest("application_settings", "application_settings: opaque to TLS");
+      if (data.children.empty()) {
+        data.meaning = "empty";
+      }
+      return true;
+    }
+    case Registered::delegated_credential: {
+      if (context == ExtensionContext::kClientHello ||
+          context == ExtensionContext::kCertificateRequest) {
+        // RFC 9345: a SignatureSchemeList, as in signature_algorithms.
+        data.explanation =
+            "SignatureSchemeList: schemes the sender accepts in delegated credentials "
+            "(RFC 9345)";
+        vector(c, out, 2, "supported_signature_algorithms", "signature schemes",
+               [&](Cursor& inner, TraceField& n) {
+                 n.explanation = "supported_signature_algorithms: 2-byte SignatureScheme values";
+                 bounds_note(n, inner.remaining(), 2, 0xfffe);
+                 n.meaning = plural(inner.remaining() / 2, "scheme", "schemes");
+                 data.meaning = n.meaning;
+                 items(inner, n.children, 2, "supported_signature_algorithms",
+                       [](uint32_t sch, TraceField& f) {
+                         f.meaning = code_name(static_cast<SignatureScheme>(sch));
+                         f.explanation = code_explanation(static_cast<SignatureScheme>(sch));
+                       });
+               });
+        return true;
+      }
+      data.explanation =
+          "DelegatedCredential: a short-lived key signed by the certificate (RFC 9345)";
+      rest("credential", "the delegated credential and its signature, not decoded here");
+      return true;
+    }
+    case Registered::ticket_request: {
+      // RFC 9149 section 3: ClientTicketRequest is two uint8 counts, new_session_count and
+      // resumption_count; ServerTicketRequestHint is one, expected_count.
+      if (client_hello) {
+        data.explanation = "ClientTicketRequest: how many tickets the client wants (RFC 9149)";
+        if (TraceField* f = number(c, out, 1, "new_session_count", v, false)) {
+          f->explanation = "new_session_count: tickets wanted after a full handshake";
+        }
+        if (TraceField* f = number(c, out, 1, "resumption_count", v, false)) {
+          f->explanation = "resumption_count: tickets wanted after a resumption";
+        }
+        return true;
+      }
+      data.explanation =
+          "ServerTicketRequestHint: how many tickets the server will send (RFC 9149)";
+      if (TraceField* f = number(c, out, 1, "expected_count", v, false)) {
+        f->explanation = "expected_count: the number of tickets to expect";
+        data.meaning = dec(v);
+      }
+      return true;
+    }
+    case Registered::next_protocol_negotiation: {
+      if (client_hello && c.empty()) {
+        data.explanation =
+            "empty: the client supports NPN, the TLS 1.2 predecessor of ALPN "
+            "(draft-agl-tls-nextprotoneg)";
+        data.meaning = "empty";
+        return true;
+      }
+      data.explanation = "the protocols a TLS 1.2 server advertises with NPN, not decoded here";
+      rest("protocols", "protocol names, each with a 1-byte length");
+      return true;
+    }
+    case Registered::quic_transport_parameters:
+      data.explanation =
+          "QUIC transport parameters as variable-length integers (RFC 9000 section 18), not "
+          "decoded here";
+      rest("parameters", "the transport parameters");
+      return true;
+    default:
+      break;
+  }
+  data.explanation = "extension_data of " + ext_name + ", not decoded by glasstls";
+  rest("data", "the body of " + ext_name);
+  return true;
 }
 
 }  // namespace glasstls::annotate

@@ -58,8 +58,12 @@ std::string code(uint32_t v, int digits);
 std::string hex(ByteView v);
 // hex_prefix is the first bytes of `v` in hex followed by "…" when `v` is longer.
 std::string hex_prefix(ByteView v, size_t max_bytes);
-// printable shows bytes as text when they are printable ASCII, else as hex.
+// printable shows bytes from the peer as text: printable ASCII as it is, anything else (a
+// control character, a byte of 0x80 or above, or a backslash) through escape_text, so that
+// the result is printable ASCII and tells "\x1b" apart from an escape character.
 std::string printable(ByteView v);
+// certificate_compression_name is "zlib", "brotli", "zstd" or "unknown" (RFC 8879 section 3).
+std::string certificate_compression_name(uint32_t v);
 // plural is "1 byte" / "2 bytes".
 std::string plural(size_t n, std::string_view one, std::string_view many);
 
@@ -139,6 +143,13 @@ class Annotator {
   // extension_body decodes the extension_data of `type` into `node`.
   void extension_body(Cursor& c, TraceField& node, ExtensionType type,
                       msgs::ExtensionContext context);
+  // registered_extension_body decodes the extension_data of an extension that iana.def names
+  // but glasstls does not recognise. Returns false when `raw` is not one of them.
+  bool registered_extension_body(Cursor& c, TraceField& node, uint16_t raw,
+                                 msgs::ExtensionContext context);
+  // protocol_name_list annotates a ProtocolNameList (RFC 7301 section 3.1) named `name` into
+  // `data`, as ALPN and ALPS carry it; `exactly_one` for a server's answer.
+  void protocol_name_list(Cursor& c, TraceField& data, std::string name, bool exactly_one);
 
   size_t errors_ = 0;
   size_t last_error_end_ = SIZE_MAX;

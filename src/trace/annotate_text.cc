@@ -63,12 +63,29 @@ std::string hex_prefix(ByteView v, size_t max_bytes) {
 }
 
 std::string printable(ByteView v) {
+  const std::string_view text(reinterpret_cast<const char*>(v.data()), v.size());
   for (uint8_t b : v) {
-    if (b < 0x20 || b > 0x7e) {
-      return to_hex(v);
+    if (b < 0x20 || b > 0x7e || b == '\\') {
+      // Peer bytes that could move a terminal's cursor, or that are not ASCII, are shown as
+      // \xNN, whole: the trace must never pass them on, nor cut a name short.
+      return escape_text(text, text.size());
     }
   }
-  return std::string(v.begin(), v.end());
+  return std::string(text);
+}
+
+std::string certificate_compression_name(uint32_t v) {
+  // The CertificateCompressionAlgorithm values of RFC 8879 section 3.
+  switch (v) {
+    case 1:
+      return "zlib";
+    case 2:
+      return "brotli";
+    case 3:
+      return "zstd";
+    default:
+      return "unknown";
+  }
 }
 
 std::string plural(size_t n, std::string_view one, std::string_view many) {
@@ -90,6 +107,13 @@ std::string generic_name(E v) {
   return "unknown (" + code(raw, 4) + ")";
 }
 
+// with_article is "a group", "an extension".
+std::string with_article(std::string_view noun) {
+  const bool vowel =
+      !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(noun);
+}
+
 template <typename E>
 std::string generic_explanation(E v, std::string_view kind) {
   std::string_view e = explain(v);
@@ -100,7 +124,7 @@ std::string generic_explanation(E v, std::string_view kind) {
     return "GREASE value (RFC 8701): meaningless, sent so that peers keep ignoring unknown " +
            std::string(kind) + " values";
   }
-  return "a " + std::string(kind) + " glasstls does not know; a peer ignores it";
+  return with_article(kind) + " glasstls does not know; a peer ignores it";
 }
 
 }  // namespace

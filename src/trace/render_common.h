@@ -74,6 +74,12 @@ inline bool value_is_bytes(const TraceField& f, ByteView bytes) {
   return !bytes.empty() && v == hex(bytes);
 }
 
+// meaning_shows_value reports whether `f.meaning` already contains its value in parentheses,
+// as "unknown (0xfe0d)" does, so that "(0xfe0d)" is not shown twice.
+inline bool meaning_shows_value(const TraceField& f) {
+  return !f.value.empty() && f.meaning.find("(" + f.value + ")") != std::string::npos;
+}
+
 // from_client reports whether `d` is the client's direction.
 inline bool from_client(TraceDirection d) { return d == TraceDirection::kClientToServer; }
 
@@ -204,6 +210,28 @@ inline size_t utf8_length(std::string_view s, size_t i) {
     }
   }
   return n;
+}
+
+// code_point decodes the well-formed UTF-8 sequence of `n` bytes (utf8_length) at `s[i]`.
+inline uint32_t code_point(std::string_view s, size_t i, size_t n) {
+  const auto at = [&](size_t k) { return static_cast<uint32_t>(static_cast<uint8_t>(s[k])); };
+  if (n == 1) {
+    return at(i);
+  }
+  uint32_t cp = at(i) & (0xff >> (n + 1));
+  for (size_t k = 1; k < n; k++) {
+    cp = (cp << 6) | (at(i + k) & 0x3f);
+  }
+  return cp;
+}
+
+// is_hidden_control reports whether a code point beyond ASCII acts on the display rather than
+// showing a character: the C1 controls (U+0080..U+009F; U+009B is CSI, which some terminals
+// obey) and the bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which
+// reorder the text around them. Peer text must not carry them to a reader.
+inline bool is_hidden_control(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069);
 }
 
 // MessageSplitter names the handshake messages that each record carries. Handshake messages

@@ -31,7 +31,8 @@ constexpr size_t kBytesPerLine = 16;
 
 // escape appends `s` as HTML text or a double-quoted attribute value. Bytes that are not
 // well-formed UTF-8 become the code point of the same number (as in the JSON renderer), and
-// control characters other than tab and newline become U+FFFD.
+// control characters other than tab and newline, the C1 controls and the bidirectional
+// overrides (render::is_hidden_control) become U+FFFD.
 void escape(std::string& out, std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -56,7 +57,11 @@ void escape(std::string& out, std::string_view s) {
         i++;
         continue;
       }
-      out.append(s.substr(i, n));
+      if (render::is_hidden_control(render::code_point(s, i, n))) {
+        out += "&#xfffd;";
+      } else {
+        out.append(s.substr(i, n));
+      }
       i += n;
       continue;
     }
@@ -461,7 +466,7 @@ class HtmlRenderer {
     std::string out = "<div class=\"row\"><span class=\"nm\">" + esc(f.name) + "</span>";
     const bool repeats_children = !f.children.empty() && render::long_hex(f.value);
     if (!f.value.empty() && f.value != f.meaning && !render::value_is_bytes(f, bytes) &&
-        !repeats_children) {
+        !repeats_children && !render::meaning_shows_value(f)) {
       out += "<code class=\"val\">" + esc(f.value) + "</code>";
     }
     if (!f.meaning.empty()) {

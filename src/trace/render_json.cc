@@ -24,7 +24,9 @@ using render::hex;
 
 // escape appends `s` as a JSON string. Well-formed UTF-8 passes through; control characters,
 // quotes and backslashes are escaped, and a byte that is not part of well-formed UTF-8 is
-// written as the code point of the same number (\u00XX), so the output is always valid.
+// written as the code point of the same number (\u00XX), so the output is always valid. The
+// C1 controls and bidirectional overrides (render::is_hidden_control) are escaped as \uXXXX
+// too: the same string to a JSON parser, but nothing that acts on a terminal showing the file.
 void escape(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t i = 0;
@@ -62,7 +64,15 @@ void escape(std::string& out, std::string_view s) {
       i++;
       continue;
     }
-    out.append(s.substr(i, n));
+    const uint32_t cp = render::code_point(s, i, n);
+    if (render::is_hidden_control(cp)) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        out.push_back(render::kHexDigits[(cp >> shift) & 0x0f]);
+      }
+    } else {
+      out.append(s.substr(i, n));
+    }
     i += n;
   }
   out.push_back('"');

@@ -103,6 +103,58 @@ PythonResult RunPython(const std::string& input, const std::string& program) {
   return result;
 }
 
+// UnsafeForReaders returns what in `text` could act on a terminal or a reader instead of being
+// shown: a control byte other than a line feed (with `colour`, the renderer's own SGR
+// sequences "ESC [ digits m" are allowed), a byte that is not part of well-formed UTF-8, a C1
+// control (U+0080..U+009F) or a bidirectional override or isolate. Empty when there is none.
+std::string UnsafeForReaders(std::string_view text, bool colour, bool tab_ok = false) {
+  static constexpr std::string_view kHidden[] = {
+      "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",
+      "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9"};
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<uint8_t>(text[i]);
+    const std::string where = " at byte " + std::to_string(i) + ": " +
+                              std::string(text.substr(i < 20 ? 0 : i - 20, 40));
+    if (b == 0x1b && colour) {
+      size_t j = i + 1;
+      if (j < text.size() && text[j] == '[') {
+        j++;
+        while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) != 0 ||
+                                   text[j] == ';')) {
+          j++;
+        }
+        if (j < text.size() && text[j] == 'm') {
+          i = j + 1;
+          continue;
+        }
+      }
+      return "an escape sequence that is not a colour" + where;
+    }
+    if (b == '\n' || (tab_ok && b == '\t')) {
+      i++;
+      continue;
+    }
+    if (b < 0x20 || b == 0x7f) {
+      return "control byte " + std::to_string(b) + where;
+    }
+    const size_t n = render::utf8_length(text, i);
+    if (n == 0) {
+      return "a byte that is not UTF-8" + where;
+    }
+    if (n == 2 && b == 0xc2 && static_cast<uint8_t>(text[i + 1]) < 0xa0) {
+      return "a C1 control" + where;
+    }
+    for (std::string_view hidden : kHidden) {
+      if (text.substr(i, n) == hidden) {
+        return "a bidirectional control" + where;
+      }
+    }
+    i += n;
+  }
+  return "";
+}
+
 // --- text ---------------------------------------------------------------------------------------
 
 TEST(RenderText, ShowsEachFieldsBytesBesideItsExplanation) {
@@ -217,6 +269,28 @@ TEST(RenderText, ControlCharactersFromThePeerAreShownNotSent) {
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_EQ(text.find('\r'), std::string::npos);
   EXPECT_NE(text.find("evil\\x1b[2Jname\\x0d"), std::string::npos);
+}
+
+TEST(RenderText, PeerStringsCannotReachTheTerminal) {
+  const auto events = testing::HostileEvents();
+  for (bool colour : {false, true}) {
+    SCOPED_TRACE(colour ? "colour" : "plain");
+    RenderOptions options;
+    options.colour = colour;
+    const std::string text = render_text(events, options);
+    EXPECT_EQ(UnsafeForReaders(text, colour), "");
+    // What the peer sent is still there to read, escaped.
+    EXPECT_NE(text.find("the server named itself a\\x1b[2J\\x0d\\x0a</script>"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("\\u009b31m\\u202e\\xff\\xfe z"), std::string::npos) << text;
+    if (!colour) {
+      // The host name and the protocol, escaped by the annotator, and the unknown alert.
+      EXPECT_NE(text.find("host_name: a\\x1b[2J\\x0d\\x0a</script>"), std::string::npos);
+      EXPECT_NE(text.find("protocol_name_list[0]: a\\x1b[2J"), std::string::npos);
+      EXPECT_NE(text.find("description: unknown (200) — "), std::string::npos);
+    }
+  }
 }
 
 TEST(RenderText, SecretsOmittedWhenNotShown) {
@@ -343,6 +417,38 @@ TEST(RenderJson, EscapesStrings) {
 import json, sys
 text = json.load(sys.stdin)["events"][0]["text"]
 assert text == 'q"b\\n\nt\tc\x01 d\x7f u\u00e9 bad\u00ff\u00c3 end', repr(text)
+print("OK")
+)PY");
+  if (!result.available) {
+    GTEST_SKIP() << "python3 is not available";
+  }
+  EXPECT_EQ(result.output, "OK\n");
+}
+
+TEST(RenderJson, PeerStringsStayValidJson) {
+  const std::string json = render_json(testing::HostileEvents());
+  EXPECT_EQ(UnsafeForReaders(json, false), "");
+  const PythonResult result = RunPython(json, R"PY(
+import json, sys
+events = json.load(sys.stdin)["events"]
+hostile = ("a\x1b[2J\r\n</script><script>console.log('INJECTED')</script>"
+           "<img src=x onerror=console.log('INJECTED')>\u009b31m\u202e\u00ff\u00fe z")
+note = [e for e in events if e["kind"] == "note"][0]
+assert note["text"] == "the server named itself " + hostile, repr(note["text"])
+app = [e for e in events if e["kind"] == "application_data"][0]
+assert bytes.fromhex(app["data"]).startswith(b"a\x1b[2J\r\n</script>"), app["data"][:20]
+def find(f, name):
+    if f["name"] == name:
+        return f
+    for c in f["children"]:
+        r = find(c, name)
+        if r:
+            return r
+hello = [e for e in events if e["kind"] == "handshake_message"][0]
+host = find(hello["tree"], "host_name")
+assert host["value"].startswith("a\\x1b[2J\\x0d\\x0a</script>"), repr(host["value"])
+raw = [e for e in events if e["kind"] == "handshake_message"][1]
+assert raw["tree"]["children"][0]["meaning"] == hostile
 print("OK")
 )PY");
   if (!result.available) {
@@ -483,6 +589,21 @@ TEST(RenderHtml, EscapesText) {
   EXPECT_EQ(TagsBalance(html), "");
   // No key steps: no key schedule section.
   EXPECT_EQ(html.find("id=\"key-schedule\""), std::string::npos);
+}
+
+TEST(RenderHtml, PeerStringsInjectNothing) {
+  const std::string html =
+      render_html(testing::HostileEvents(), "glasstls trace: " + testing::kHostile);
+  // The page's own script is the only one, and nothing the peer sent became an element.
+  EXPECT_EQ(Count(html, "<script"), 1u);
+  EXPECT_EQ(Count(html, "</script>"), 1u);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(TagsBalance(html), "");
+  EXPECT_EQ(UnsafeForReaders(html, false, true), "");
+  EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;console.log('INJECTED')&lt;/script&gt;"),
+            std::string::npos);
+  EXPECT_NE(html.find("<title>glasstls trace: a&#xfffd;[2J&#xfffd;\n&lt;/script&gt;"),
+            std::string::npos);
 }
 
 TEST(RenderHtml, EmptyTrace) {

@@ -7,6 +7,7 @@
 //
 // Leaf fields print their bytes (16 to a line); parent fields print only their name, meaning
 // and explanation, since their children show the bytes.
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -37,20 +38,39 @@ constexpr std::string_view kKey = "1;32";     // bold green
 constexpr std::string_view kAlert = "1;31";   // bold red
 constexpr std::string_view kNote = "33";      // yellow
 
-// clean replaces control characters with \xNN, so that text from the peer cannot move the
-// cursor or change colours.
+// clean makes any text safe for a terminal, so that nothing from the peer can move the cursor,
+// change colours or reorder what is shown: control characters (C0, DEL and the C1 controls
+// U+0080..U+009F), bidirectional overrides and every byte that is not part of well-formed
+// UTF-8 become \xNN (or \uNNNN for a code point). Well-formed UTF-8 otherwise passes, so the
+// renderer's own "—" and "…" stay as they are.
 std::string clean(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char ch : s) {
-    const auto b = static_cast<uint8_t>(ch);
-    if (b < 0x20 || b == 0x7f) {
-      out += "\\x";
-      out.push_back(render::kHexDigits[b >> 4]);
-      out.push_back(render::kHexDigits[b & 0x0f]);
-    } else {
-      out.push_back(ch);
+  auto escape_byte = [&](uint8_t b) {
+    out += "\\x";
+    out.push_back(render::kHexDigits[b >> 4]);
+    out.push_back(render::kHexDigits[b & 0x0f]);
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    const size_t n = render::utf8_length(s, i);
+    if (n == 0) {
+      escape_byte(b);
+      i++;
+      continue;
     }
+    const uint32_t cp = render::code_point(s, i, n);
+    if (cp < 0x20 || cp == 0x7f) {
+      escape_byte(b);
+    } else if (render::is_hidden_control(cp)) {
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
   }
   return out;
 }
@@ -173,7 +193,8 @@ class TextRenderer {
     std::string text = paint(direction_style(d), clean(f.name));
     std::string shown = clean(f.meaning);
     const bool value_useful = !f.value.empty() && f.value != f.meaning &&
-                              !render::value_is_bytes(f, bytes) && !render::long_hex(f.value);
+                              !render::value_is_bytes(f, bytes) && !render::long_hex(f.value) &&
+                              !render::meaning_shows_value(f);
     if (value_useful) {
       shown += shown.empty() ? clean(f.value) : " (" + clean(f.value) + ")";
     }

@@ -4,7 +4,8 @@
 // console messages or uncaught errors, (2) loads it with "#selftest", which makes the page's own
 // script click and key its segments and press "show all", and must report SELFTEST PASS, and
 // (3) takes screenshots, copied to /tmp/glasstls-trace.png (explanations closed) and
-// /tmp/glasstls-trace-all.png (all shown) for people to look at.
+// /tmp/glasstls-trace-all.png (all shown) for people to look at. A page made of a hostile
+// peer's strings must run nothing it did not write itself.
 //
 // The test is skipped when Chromium is not installed (Debian: apt-get install -y chromium), or
 // when GLASSTLS_CHROMIUM names another binary that is missing.
@@ -125,6 +126,21 @@ TEST_F(HtmlBrowserTest, SelfTestPasses) {
   const std::string verdict = out_.substr(start + open_tag.size(), end - start - open_tag.size());
   EXPECT_EQ(verdict, "SELFTEST PASS");
   EXPECT_EQ(ConsoleLines(), "");
+}
+
+// A page of strings from a hostile peer (markup in a host name, an ALPN protocol, application
+// data, a note and the title) must run nothing: the injected script and image handler would
+// log "INJECTED" to the console, and the image would appear in the DOM.
+TEST_F(HtmlBrowserTest, HostilePeerStringsRunNothing) {
+  std::ofstream(page_, std::ios::binary | std::ios::trunc)
+      << render_html(testing::HostileEvents(), "glasstls trace: " + testing::kHostile);
+  ASSERT_EQ(Run("#selftest", "--dump-dom"), 0) << err_;
+  EXPECT_EQ(ConsoleLines(), "");
+  EXPECT_EQ(err_.find("INJECTED"), std::string::npos) << err_;
+  EXPECT_EQ(out_.find("<img"), std::string::npos);
+  EXPECT_NE(out_.find("SELFTEST PASS"), std::string::npos) << out_.substr(0, 2000);
+  // The peer's text is on the page, as text.
+  EXPECT_NE(out_.find("console.log('INJECTED')&lt;/script&gt;"), std::string::npos);
 }
 
 TEST_F(HtmlBrowserTest, Screenshots) {

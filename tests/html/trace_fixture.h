@@ -482,6 +482,61 @@ inline std::vector<TraceEvent> FixtureEvents() {
   return events;
 }
 
+// kHostile is what a hostile peer might put in a host name, an ALPN protocol or application
+// data: an escape sequence that clears the screen, a carriage return and a line feed, markup
+// that would run a script and log "INJECTED" if a page let it through, the C1 control CSI
+// (U+009B) and a right-to-left override (U+202E) in UTF-8, and bytes that are not UTF-8.
+inline const std::string kHostile = std::string(
+    "a\x1b[2J\r\n</script><script>console.log('INJECTED')</script>"
+    "<img src=x onerror=console.log('INJECTED')>\xc2\x9b"
+    "31m\xe2\x80\xae\xff\xfe z");
+
+// HostileClientHello is a ClientHello whose server_name and ALPN protocol are kHostile,
+// annotated by the real annotator (the fields keep the peer's bytes, escaped or not).
+inline TraceMessage HostileClientHello() {
+  const Bytes host = Text(kHostile);
+  const Bytes server_name =
+      Concat(U16(host.size() + 3), Concat(Concat(B({0}), U16(host.size())), host));
+  const Bytes protocol = Concat(B({static_cast<int>(host.size())}), host);
+  const Bytes alpn = Concat(U16(protocol.size()), protocol);
+  Bytes extensions = Concat(Concat(U16(0), U16(server_name.size())), server_name);
+  extensions = Concat(extensions, Concat(Concat(U16(16), U16(alpn.size())), alpn));
+  Bytes body = Concat(U16(0x0303), Pattern(32, 5));
+  body = Concat(body, B({0, 0, 2, 0x13, 0x01, 1, 0}));
+  body = Concat(body, Concat(U16(extensions.size()), extensions));
+  TraceMessage m;
+  m.direction = TraceDirection::kClientToServer;
+  m.type = HandshakeType::client_hello;
+  m.bytes = Concat(Concat(B({1}), U24(body.size())), body);
+  m.tree = annotate_handshake_message(m.bytes);
+  return m;
+}
+
+// HostileEvents puts kHostile everywhere a peer's text can reach a trace: a ClientHello's
+// names, application data, a note quoting the peer, an alert the peer made up, and (as a
+// renderer must not rely on the annotator) the raw string in a field's meaning and explanation.
+inline std::vector<TraceEvent> HostileEvents() {
+  constexpr auto kC = TraceDirection::kClientToServer;
+  constexpr auto kS = TraceDirection::kServerToClient;
+  std::vector<TraceEvent> events;
+  const TraceMessage ch = HostileClientHello();
+  events.push_back(PlainRecord(kC, ContentType::handshake, 0x0301, ch.bytes));
+  events.push_back(ch);
+  events.push_back(AppData(kS, kHostile));
+  events.push_back(Note(kS, "the server named itself " + kHostile));
+  TraceAlert alert;
+  alert.direction = kS;
+  alert.level = AlertLevel::fatal;
+  alert.description = static_cast<AlertDescription>(0xc8);
+  alert.tree = annotate_alert(B({2, 0xc8}));
+  events.push_back(alert);
+  TraceMessage raw = Finished(kS, 9);
+  raw.tree.children[0].meaning = kHostile;
+  raw.tree.children[0].explanation = kHostile;
+  events.push_back(raw);
+  return events;
+}
+
 // CollectExplanations appends every explanation in `f`'s tree to `out`.
 inline void CollectExplanations(const TraceField& f, std::vector<std::string>& out) {
   if (!f.explanation.empty()) {
