@@ -91,7 +91,9 @@ Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
   //# received records using the handshake traffic key, discarding
   //# records which fail deprotection (up to the configured
   //# max_early_data_size).
-  skipped_bytes_ += payload;
+  // A record with no payload (a tag and a type byte, or less) still costs a decryption: each
+  // skipped record is charged at least one byte, so no number of them is free.
+  skipped_bytes_ += std::max<size_t>(payload, 1);
   if (skipped_bytes_ > kMaxSkippedEarlyData) {
     return unexpected_message("more than " + std::to_string(kMaxSkippedEarlyData) +
                               " bytes of 0-RTT data to skip");

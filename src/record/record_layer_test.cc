@@ -293,6 +293,30 @@ TEST(RecordLayer, SkippedEarlyDataIsBounded) {
   EXPECT_GT(skipped, kMaxSkippedEarlyData - 16384);
 }
 
+// Records with no payload are not free: each costs at least a byte of the budget.
+TEST(RecordLayer, TinySkippedRecordsExhaustTheBudgetToo) {
+  for (bool unprotected : {false, true}) {
+    RecordLayer r;
+    if (!unprotected) {
+      r.set_read_protection(make(36));
+    }
+    r.skip_early_data(unprotected);
+    const Bytes tiny = {23, 3, 3, 0, 17, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};
+    Record out;
+    size_t skipped = 0;
+    Result<size_t> used = size_t{0};
+    Bytes rec = tiny;
+    while ((used = r.read_record(std::span<uint8_t>(rec), out)).ok()) {
+      rec = tiny;
+      ASSERT_TRUE(out.skipped);
+      skipped++;
+      ASSERT_LE(skipped, kMaxSkippedEarlyData) << "tiny records skipped without limit";
+    }
+    EXPECT_EQ(used.error().alert, AlertDescription::unexpected_message);
+    EXPECT_EQ(skipped, kMaxSkippedEarlyData);
+  }
+}
+
 TEST(RecordLayer, AfterHelloRetryOuterApplicationDataIsSkippedUntilKeys) {
   RecordLayer r;
   r.skip_early_data(true);
