@@ -62,6 +62,36 @@ class CertificateVerifier {
   // (ClientConfig::Builder::dangerous_skip_server_name_check). Verifiers that ignore the name,
   // such as pin_sha256_verifier, return false.
   virtual bool checks_server_name() const { return true; }
+  // wants_ocsp_staple says whether the client asks the server to staple an OCSP response for
+  // its certificate (the status_request extension, RFC 6066 section 8 and RFC 8446 section
+  // 4.4.2.1). When it does, glasstls calls verify_stapled() instead of verify().
+  virtual bool wants_ocsp_staple() const { return false; }
+  // verify_stapled is verify() with the DER OCSPResponse the peer stapled for its leaf
+  // certificate (empty when it stapled none). A verifier that checks the response fails with
+  // bad_certificate_status_response when it is not acceptable, and with certificate_revoked
+  // when it says the leaf is revoked. The default ignores the response.
+  virtual Status verify_stapled(std::span<const Bytes> chain, std::string_view server_name,
+                                std::span<const uint8_t> ocsp_response) const {
+    (void)ocsp_response;
+    return verify(chain, server_name);
+  }
+};
+
+// OcspStaple holds the DER OCSPResponse a server staples for one of its certificates. It may be
+// replaced at any time, from any thread (a fresh response was fetched, the file was rewritten);
+// handshakes that start afterwards send the new response. An empty response staples nothing.
+class OcspStaple {
+ public:
+  OcspStaple();
+  explicit OcspStaple(Bytes der);
+  ~OcspStaple();
+  void set(Bytes der);
+  // get returns the current response (never null; empty when there is none).
+  std::shared_ptr<const Bytes> get() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // pin_sha256_verifier trusts a chain whose end-entity SubjectPublicKeyInfo hashes (SHA-256) to
@@ -167,6 +197,8 @@ class ServerConfig {
     CertificateChain chain;
     std::shared_ptr<const crypto::SigningKey> key;
     std::vector<std::string> names;
+    // ocsp: the OCSP response stapled for this chain's leaf when the client asks (null: none).
+    std::shared_ptr<const OcspStaple> ocsp;
   };
 
   class Builder {
@@ -179,8 +211,10 @@ class ServerConfig {
     // client offers ALPN with no overlap, the handshake fails with no_application_protocol.
     Builder& alpn(std::vector<std::string> protocols);
     // add_certificate adds a chain and key for `names` (empty: the default for any name).
+    // `ocsp`, when given, holds the OCSP response stapled for the leaf (see OcspStaple).
     Builder& add_certificate(CertificateChain chain, PrivateKey key,
-                             std::vector<std::string> names = {});
+                             std::vector<std::string> names = {},
+                             std::shared_ptr<const OcspStaple> ocsp = nullptr);
     Builder& key_log(std::shared_ptr<KeyLog> log);
     // request_client_certificate makes the server send a CertificateRequest and check the
     // client's chain with `verifier` (for example webpki_verifier(roots, kClientAuth)). With

@@ -62,6 +62,75 @@ class TrustStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// CertificateRevocationLists is an immutable set of parsed certificate revocation lists
+// (RFC 5280 section 5), shareable across threads. Each CRL is parsed once, when the set is made;
+// its revoked serial numbers are kept sorted, so a lookup costs O(log n) however long the list.
+// A CRL is used for a certificate when its issuer Name equals the certificate's issuer, its
+// signature verifies with the key of the certificate's issuer in the path (whose keyUsage, when
+// present, must include cRLSign) and the validation time lies within thisUpdate..nextUpdate.
+class CertificateRevocationLists {
+ public:
+  // from_pem reads every "X509 CRL" block of a PEM text. from_der takes DER CRLs. from_file
+  // reads one file, PEM or DER. All of them fail (kBadConfig) when a CRL does not parse or uses
+  // what glasstls does not support (delta CRLs, indirect CRLs, an unknown critical extension,
+  // a partitioned CRL: issuingDistributionPoint with anything but the plain full-CRL form), with
+  // a reason naming the CRL and the feature.
+  static Result<std::shared_ptr<const CertificateRevocationLists>> from_pem(std::string_view pem);
+  static Result<std::shared_ptr<const CertificateRevocationLists>> from_der(
+      std::vector<Bytes> crls);
+  static Result<std::shared_ptr<const CertificateRevocationLists>> from_file(
+      const std::string& path);
+  static Result<std::shared_ptr<const CertificateRevocationLists>> from_files(
+      const std::vector<std::string>& paths);
+
+  // size is the number of CRLs.
+  size_t size() const;
+
+  struct Impl;
+  explicit CertificateRevocationLists(std::unique_ptr<Impl> impl);
+  ~CertificateRevocationLists();
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// RevocationPolicy says what happens to a certificate whose status no current CRL or OCSP
+// response gives: soft-fail accepts it, hard-fail refuses the chain.
+enum class RevocationPolicy : uint8_t { kSoftFail, kHardFail };
+
+// RevocationOptions configures revocation checking. With no CRLs and no OCSP response nothing is
+// checked (unless the leaf demands a staple, see below, or the policy is hard-fail).
+struct RevocationOptions {
+  // crls: CRLs to check every certificate of the path against (the trust anchor excepted).
+  std::shared_ptr<const CertificateRevocationLists> crls;
+  // ocsp_response: a DER OCSPResponse (RFC 6960) for the leaf, stapled by the peer or fetched
+  // by the caller; empty when there is none. A response that is malformed, not signed by the
+  // leaf's issuer or a responder it delegated to, about another certificate, or outside its
+  // validity window fails the chain with bad_certificate_status_response.
+  Bytes ocsp_response;
+  // missing: the policy for a certificate whose status is not known.
+  RevocationPolicy missing = RevocationPolicy::kSoftFail;
+  // hard_fail_issuers: DER certificates of CAs; a certificate they issued must have a known
+  // status even under soft-fail.
+  std::vector<Bytes> hard_fail_issuers;
+  // max_clock_skew: seconds allowed on either side of a CRL's or OCSP response's
+  // thisUpdate/nextUpdate window.
+  int64_t max_clock_skew = 300;
+};
+
+// AnchorPolicy says how much of a trust anchor certificate is checked.
+enum class AnchorPolicy : uint8_t {
+  // kCertificate (the default, as OpenSSL, Go and pyca/cryptography do): the anchor must be
+  // within its validity period, have no unhandled critical extension, carry basicConstraints
+  // cA=TRUE marked critical (v3 anchors; a v1 anchor is taken as a CA), allow keyCertSign when
+  // it has keyUsage, and pass the key policy.
+  kCertificate,
+  // kNameAndKey: RFC 5280 section 6.1.1's reading: an anchor is only a name and a key (and its
+  // name constraints); nothing else in the certificate is checked.
+  kNameAndKey,
+};
+
 // VerifyOptions says what a chain must be valid for.
 struct VerifyOptions {
   CertificatePurpose purpose = CertificatePurpose::kServerAuth;
@@ -76,6 +145,15 @@ struct VerifyOptions {
   size_t max_path_building_calls = 200000;
   // max_depth: most certificates in a path, leaf and anchor included.
   size_t max_depth = 10;
+  // anchors: how much of a trust anchor certificate is checked (see AnchorPolicy).
+  AnchorPolicy anchors = AnchorPolicy::kCertificate;
+  // Key policy, applied to every certificate of the path, the anchor included: RSA moduli of at
+  // least min_rsa_bits (and a whole number of bytes), EC keys on P-256, P-384 or P-521 (P-192
+  // and other curves are refused), Ed25519; DSA and other algorithms are refused. The minimum
+  // can be raised, never lowered below 2048.
+  size_t min_rsa_bits = 2048;
+  // revocation: CRLs, an OCSP response and the policy for unknown status.
+  RevocationOptions revocation;
   // provider verifies the signatures (null: crypto::openssl_provider()). It must outlive the
   // call.
   const crypto::CryptoProvider* provider = nullptr;
@@ -84,6 +162,11 @@ struct VerifyOptions {
 // VerifiedChain is the path that was built: leaf first, trust anchor last (DER).
 struct VerifiedChain {
   std::vector<Bytes> path;
+  // revocation says, one line per certificate of the path below the anchor, what was learned
+  // of its revocation status and from where ("certificate 0 (CN=...): good, OCSP response
+  // produced 2025-06-01 ...", "... not checked: no CRL or OCSP response"), for logs and the
+  // illustrated view.
+  std::vector<std::string> revocation;
 };
 
 // verify_certificate_chain builds and validates a path from `chain[0]` (the end-entity
@@ -101,5 +184,16 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
 // against the leaf's subjectAltName.
 std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const TrustStore> roots,
                                                            CertificatePurpose purpose);
+
+// webpki_verifier with `options`: its purpose, dns_name, ip_address and time are ignored (the
+// purpose argument, the peer's name and the current time are used); its budgets, depth, anchor
+// and key policies and revocation settings apply. With `ask_for_staple` the client sends
+// status_request and checks a stapled OCSP response (see RevocationOptions::ocsp_response).
+// A leaf with the TLS Feature extension asking for status_request (must-staple, RFC 7633) and
+// no stapled response fails with bad_certificate_status_response.
+std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const TrustStore> roots,
+                                                           CertificatePurpose purpose,
+                                                           VerifyOptions options,
+                                                           bool ask_for_staple = true);
 
 }  // namespace glasstls

@@ -331,8 +331,9 @@ ServerConfig::Builder& ServerConfig::Builder::alpn(std::vector<std::string> v) {
 }
 ServerConfig::Builder& ServerConfig::Builder::add_certificate(CertificateChain chain,
                                                               PrivateKey key,
-                                                              std::vector<std::string> names) {
-  config_->certificates.push_back({std::move(chain), key.key(), std::move(names)});
+                                                              std::vector<std::string> names,
+                                                              std::shared_ptr<const OcspStaple> ocsp) {
+  config_->certificates.push_back({std::move(chain), key.key(), std::move(names), std::move(ocsp)});
   return *this;
 }
 ServerConfig::Builder& ServerConfig::Builder::key_log(std::shared_ptr<KeyLog> log) {

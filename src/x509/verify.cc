@@ -590,12 +590,22 @@ Status check_reference_identity(const Certificate& leaf, const std::string& dns_
 
 class WebPkiVerifier final : public CertificateVerifier {
  public:
-  WebPkiVerifier(std::shared_ptr<const TrustStore> roots, CertificatePurpose purpose)
-      : roots_(std::move(roots)), purpose_(purpose) {}
+  WebPkiVerifier(std::shared_ptr<const TrustStore> roots, CertificatePurpose purpose,
+                 VerifyOptions options, bool ask_for_staple)
+      : roots_(std::move(roots)), options_(std::move(options)), ask_for_staple_(ask_for_staple) {
+    options_.purpose = purpose;
+    options_.dns_name.clear();
+    options_.ip_address.reset();
+    options_.time.reset();
+  }
 
   Status verify(std::span<const Bytes> chain, std::string_view server_name) const override {
-    VerifyOptions options;
-    options.purpose = purpose_;
+    return verify_stapled(chain, server_name, {});
+  }
+
+  Status verify_stapled(std::span<const Bytes> chain, std::string_view server_name,
+                        std::span<const uint8_t> ocsp_response) const override {
+    VerifyOptions options = options_;
     if (!server_name.empty()) {
       if (std::optional<Bytes> ip = x509::parse_ip_literal(server_name)) {
         options.ip_address = std::move(*ip);
@@ -603,16 +613,24 @@ class WebPkiVerifier final : public CertificateVerifier {
         options.dns_name = std::string(server_name);
       }
     }
+    if (!ocsp_response.empty()) {
+      options.revocation.ocsp_response.assign(ocsp_response.begin(), ocsp_response.end());
+    }
     GLASSTLS_TRY(verify_certificate_chain(*roots_, chain, options));
     return Ok{};
   }
+
   // A server certificate is matched against the name the client connected to; a client
   // certificate has no name to match.
-  bool checks_server_name() const override { return purpose_ == CertificatePurpose::kServerAuth; }
+  bool checks_server_name() const override {
+    return options_.purpose == CertificatePurpose::kServerAuth;
+  }
+  bool wants_ocsp_staple() const override { return ask_for_staple_; }
 
  private:
   std::shared_ptr<const TrustStore> roots_;
-  CertificatePurpose purpose_;
+  VerifyOptions options_;
+  bool ask_for_staple_;
 };
 
 }  // namespace
@@ -703,7 +721,15 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
 
 std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const TrustStore> roots,
                                                            CertificatePurpose purpose) {
-  return std::make_shared<const WebPkiVerifier>(std::move(roots), purpose);
+  return std::make_shared<const WebPkiVerifier>(std::move(roots), purpose, VerifyOptions{}, true);
+}
+
+std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const TrustStore> roots,
+                                                           CertificatePurpose purpose,
+                                                           VerifyOptions options,
+                                                           bool ask_for_staple) {
+  return std::make_shared<const WebPkiVerifier>(std::move(roots), purpose, std::move(options),
+                                                ask_for_staple);
 }
 
 }  // namespace glasstls
