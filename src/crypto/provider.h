@@ -55,6 +55,14 @@ class Hash {
   virtual Result<Secret> hkdf_expand(ByteView prk, ByteView info, size_t len) const = 0;
 };
 
+// Digest is a bare hash function: no HMAC, no HKDF, no HashId.
+class Digest {
+ public:
+  virtual ~Digest() = default;
+  virtual size_t output_len() const = 0;
+  virtual Bytes digest(ByteView data) const = 0;
+};
+
 // AeadKey is one direction's AEAD key, ready for many records. seal and open work in place;
 // seal_record and open_into read from one buffer and write to another, so a record can be
 // sealed straight from the caller's plaintext and opened straight into its destination.
@@ -201,6 +209,10 @@ struct CryptoProvider {
   const Hash* sha256 = nullptr;
   const Hash* sha384 = nullptr;
   const Hash* sha512 = nullptr;
+  // sha1 is SHA-1 for identifiers only (OCSP CertID hashes and responder key hashes, RFC 6960),
+  // never for signatures or MACs. It has no HashId, so nothing that switches over hashes can
+  // pick it. Null when libcrypto does not offer SHA-1.
+  const Digest* sha1 = nullptr;
   const Aead* aes128gcm = nullptr;
   const Aead* aes256gcm = nullptr;
   const Aead* chacha20poly1305 = nullptr;

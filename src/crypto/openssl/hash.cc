@@ -93,6 +93,19 @@ Bytes OsslHash::digest(ByteView data) const {
   return out;
 }
 
+OsslDigest::OsslDigest(const EVP_MD* md)
+    : md_(md), len_(static_cast<size_t>(EVP_MD_get_size(md))) {}
+
+Bytes OsslDigest::digest(ByteView data) const {
+  Bytes out(len_);
+  unsigned int out_len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &out_len, md_, nullptr) != 1 ||
+      out_len != len_) {
+    die("EVP_Digest");
+  }
+  return out;
+}
+
 namespace {
 
 // Each thread keeps one HMAC context per digest, made from the template on first use. Keying

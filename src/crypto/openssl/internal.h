@@ -83,6 +83,7 @@ PkeyPtr import_public_key(ByteView spki_der);
 // example ChaCha20-Poly1305 under a FIPS-only configuration). The table is never freed: it lives
 // as long as the provider, that is, until the program exits.
 struct Algorithms {
+  EVP_MD* sha1 = nullptr;
   EVP_MD* sha256 = nullptr;
   EVP_MD* sha384 = nullptr;
   EVP_MD* sha512 = nullptr;
@@ -125,6 +126,19 @@ class OsslHash final : public Hash {
   // hmac_template_ has the digest set; it is only ever duplicated, never used, so sharing it
   // between threads is safe.
   MacCtxPtr hmac_template_;
+};
+
+// OsslDigest is a Digest over a fetched EVP_MD (SHA-1, for identifiers only).
+class OsslDigest final : public Digest {
+ public:
+  // OsslDigest requires a non-null `md` that outlives it.
+  explicit OsslDigest(const EVP_MD* md);
+  size_t output_len() const override { return len_; }
+  Bytes digest(ByteView data) const override;
+
+ private:
+  const EVP_MD* md_;
+  size_t len_;
 };
 
 // OsslAead is an AEAD over a fetched EVP_CIPHER (AES-GCM or ChaCha20-Poly1305).

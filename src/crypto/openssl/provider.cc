@@ -30,6 +30,7 @@ constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", false, 48, 97, 2
 struct State {
   Algorithms algs;
   std::unique_ptr<OsslHash> sha256, sha384, sha512;
+  std::unique_ptr<OsslDigest> sha1;
   std::unique_ptr<OsslAead> aes128gcm, aes256gcm, chacha20poly1305;
   OsslKxGroup x25519{kX25519};
   OsslKxGroup secp256r1{kSecp256r1};
@@ -40,6 +41,7 @@ struct State {
   CryptoProvider provider;
 
   State() {
+    algs.sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
     algs.sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
     algs.sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
     algs.sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
@@ -53,6 +55,9 @@ struct State {
     sha256 = OsslHash::create(HashId::kSha256, algs.sha256, algs.hmac);
     sha384 = OsslHash::create(HashId::kSha384, algs.sha384, algs.hmac);
     sha512 = OsslHash::create(HashId::kSha512, algs.sha512, algs.hmac);
+    if (algs.sha1 != nullptr) {
+      sha1 = std::make_unique<OsslDigest>(algs.sha1);
+    }
     if (algs.aes128gcm != nullptr) {
       aes128gcm = std::make_unique<OsslAead>(AeadId::kAes128Gcm, algs.aes128gcm);
     }
@@ -67,6 +72,7 @@ struct State {
     provider.sha256 = sha256.get();
     provider.sha384 = sha384.get();
     provider.sha512 = sha512.get();
+    provider.sha1 = sha1.get();
     provider.aes128gcm = aes128gcm.get();
     provider.aes256gcm = aes256gcm.get();
     provider.chacha20poly1305 = chacha20poly1305.get();
