@@ -162,6 +162,12 @@ class Connection {
   std::string_view server_name() const;
   // peer_certificates is the peer's chain, DER, end-entity first.
   const std::vector<Bytes>& peer_certificates() const;
+  // peer_ocsp_response is the DER OCSPResponse the server stapled for its certificate (RFC 8446
+  // section 4.4.2.1), as handed to CertificateVerifier::verify_stapled. Client only; empty
+  // when the client did not ask for one (its verifier's wants_ocsp_staple() is false), the
+  // server stapled none, or on a server. glasstls does not interpret it: checking it is the
+  // verifier's job. Valid once the server's Certificate has been accepted.
+  const Bytes& peer_ocsp_response() const;
   bool hello_retry_request() const;
   // session_tickets are the newest NewSessionTicket messages received (whole handshake
   // messages), at most ClientConfig::keep_session_tickets of them (none by default).

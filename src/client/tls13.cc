@@ -13,6 +13,8 @@
 //   {Finished}             -->
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cstdio>
+#include <string>
 
 #include "conn/context.h"
 #include "x509/certificate.h"
@@ -26,6 +28,23 @@ namespace {
 bool is_ip_literal(const std::string& name) {
   unsigned char buf[16];
   return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
+// ext_name names an extension type for errors: its registry name, or its number.
+std::string ext_name(ExtensionType type) {
+  std::string_view n = name(type);
+  if (!n.empty()) {
+    return std::string(n);
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "extension 0x%04x", static_cast<unsigned>(type));
+  return buf;
+}
+
+// asks_for_ocsp_staple says whether the ClientHello carries status_request: the verifier wants
+// a staple (a client that accepts any certificate has no verifier to give it to).
+bool asks_for_ocsp_staple(const ClientConfig& config) {
+  return !config.accept_any_certificate && config.verifier && config.verifier->wants_ocsp_staple();
 }
 
 // build_client_hello encodes a ClientHello from the configuration with the given shares and
@@ -44,6 +63,12 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
   if (!cx.negotiated.server_name.empty() && !is_ip_literal(cx.negotiated.server_name)) {
     ch.server_name = cx.negotiated.server_name;
     offered.push_back(ExtensionType::server_name);
+  }
+  if (asks_for_ocsp_staple(config)) {
+    // ocsp, with an empty responder_id_list ("the responders are implicitly known to the
+    // server") and no request_extensions.
+    ch.status_request = msgs::CertificateStatusRequest{};
+    offered.push_back(ExtensionType::status_request);
   }
   ch.supported_groups = config.groups;
   offered.push_back(ExtensionType::supported_groups);
@@ -272,8 +297,12 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   // server reads under it already and refuses unprotected records other than CCS.
   GLASSTLS_TRY(cx.install_write_secret(client_hs.span(), "client handshake", false));
 
-  return ClientState(ClientExpectEncryptedExtensions{HandshakeSecrets{
-      std::move(s.transcript), std::move(schedule), std::move(client_hs), std::move(server_hs)}});
+  const bool ocsp_requested = std::find(s.offered.begin(), s.offered.end(),
+                                        ExtensionType::status_request) != s.offered.end();
+  return ClientState(ClientExpectEncryptedExtensions{
+      HandshakeSecrets{std::move(s.transcript), std::move(schedule), std::move(client_hs),
+                       std::move(server_hs)},
+      ocsp_requested});
 }
 
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
@@ -315,7 +344,7 @@ Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
     cx.negotiated.alpn = std::string(*ee.alpn);
   }
   s.hs.transcript.add(m.encoded);
-  return ClientState(ClientExpectCertificate{std::move(s.hs), std::nullopt, {}});
+  return ClientState(ClientExpectCertificate{std::move(s.hs), s.ocsp_requested, std::nullopt, {}});
 }
 
 Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
@@ -328,6 +357,9 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
     if (!cr.certificate_request_context.empty()) {
       return illegal_parameter("CertificateRequest in the handshake has a non-empty context");
     }
+    // A status_request here asks for an OCSP response with our certificate; sending one is
+    // optional (RFC 8446 section 4.4.2.1: "If the client opts to send an OCSP response") and
+    // glasstls has none to send, so it is ignored.
     s.hs.transcript.add(m.encoded);
     s.certificate_request_context = Bytes{};
     s.request_schemes = cr.signature_algorithms;
@@ -348,13 +380,39 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
   }
   std::vector<Bytes> chain;
   chain.reserve(cert.entries.size());
-  for (const auto& entry : cert.entries) {
-    // The client offered no per-certificate extensions (status_request, SCT).
-    if (!entry.extensions.empty()) {
-      return unsupported_extension("certificate entry carries an unsolicited extension");
+  for (size_t i = 0; i < cert.entries.size(); i++) {
+    const msgs::CertificateEntry& entry = cert.entries[i];
+    for (const auto& ext : entry.extensions) {
+      // The only per-certificate extension the client may offer is status_request.
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+      //# Extensions in the Certificate message from the server MUST
+      //# correspond to ones from the ClientHello message.
+      if (ext.type != ExtensionType::status_request || !s.ocsp_requested) {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+        //# Upon receiving such an extension, an endpoint MUST abort the handshake
+        //# with an "unsupported_extension" alert.
+        return unsupported_extension("certificate entry " + std::to_string(i) +
+                                     " carries unsolicited extension " + ext_name(ext.type));
+      }
+      // status_request asks for the status of the server's own certificate, the leaf: a
+      // response in another entry answers a request the client never made. The extension
+      // itself was solicited, so this is a well-formed value breaking a rule.
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
+      //# In TLS 1.3, the server's OCSP information
+      //# is carried in an extension in the CertificateEntry containing the
+      //# associated certificate.
+      //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+      //# Only one OCSP response may be sent.
+      if (i != 0) {
+        return illegal_parameter("certificate entry " + std::to_string(i) +
+                                 " (not the server's own certificate) carries a stapled OCSP "
+                                 "response");
+      }
     }
     chain.emplace_back(entry.cert_data.begin(), entry.cert_data.end());
   }
+  // A view into `m`: the stapled response of the leaf, empty when none was stapled.
+  const ByteView ocsp_response = cert.entries.front().ocsp_response.value_or(ByteView());
   Bytes spki;
   {
     // Only the key is kept: the parsed leaf is freed before the verifier runs.
@@ -369,11 +427,28 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
                         "no certificate verifier configured");
     }
     // With dangerous_skip_server_name_check the verifier gets no name to match.
-    GLASSTLS_TRY(config.verifier->verify(
-        chain, config.skip_server_name_check ? std::string_view() : cx.negotiated.server_name));
+    const std::string_view server_name =
+        config.skip_server_name_check ? std::string_view() : cx.negotiated.server_name;
+    if (s.ocsp_requested) {
+      //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+      //# Clients requesting an OCSP response and receiving an OCSP response in
+      //# a "CertificateStatus" message MUST check the OCSP response and abort
+      //# the handshake if the response is not satisfactory with
+      //# bad_certificate_status_response(113) alert.
+      // The verifier checks it (and decides what a missing response means).
+      GLASSTLS_TRY(config.verifier->verify_stapled(chain, server_name, ocsp_response));
+      cx.note(false, ocsp_response.empty()
+                         ? std::string("server stapled no OCSP response")
+                         : "server stapled an OCSP response (" +
+                               std::to_string(ocsp_response.size()) +
+                               " bytes), handed to the verifier");
+    } else {
+      GLASSTLS_TRY(config.verifier->verify(chain, server_name));
+    }
     cx.note(false, "server certificate chain accepted by the configured verifier");
   }
   cx.negotiated.peer_certificates = std::move(chain);
+  cx.negotiated.peer_ocsp_response.assign(ocsp_response.begin(), ocsp_response.end());
   s.hs.transcript.add(m.encoded);
   return ClientState(ClientExpectCertificateVerify{std::move(s.hs), CertVerified::assertion(),
                                                    std::move(spki),
@@ -473,7 +548,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
     cert.certificate_request_context = *s.certificate_request_context;
     if (scheme) {
       for (const auto& der : config.client_chain) {
-        cert.entries.push_back({der, {}});
+        cert.entries.push_back({der, {}, std::nullopt});
       }
     }
     Bytes cert_msg = msgs::encode(cert);

@@ -869,6 +869,9 @@ std::string_view Connection::server_name() const { return impl_->cx.negotiated.s
 const std::vector<Bytes>& Connection::peer_certificates() const {
   return impl_->cx.negotiated.peer_certificates;
 }
+const Bytes& Connection::peer_ocsp_response() const {
+  return impl_->cx.negotiated.peer_ocsp_response;
+}
 bool Connection::hello_retry_request() const {
   return impl_->cx.negotiated.hello_retry_request;
 }

@@ -49,6 +49,9 @@ struct Negotiated {
   std::optional<std::string> alpn;
   std::string server_name;
   std::vector<Bytes> peer_certificates;
+  // peer_ocsp_response: the DER OCSPResponse the server stapled for its leaf (client only;
+  // empty when none was asked for or stapled).
+  Bytes peer_ocsp_response;
   bool hello_retry_request = false;
 };
 
@@ -229,9 +232,11 @@ struct ClientExpectServerHello {
 };
 struct ClientExpectEncryptedExtensions {
   HandshakeSecrets hs;
+  bool ocsp_requested = false;  // the ClientHello carried status_request
 };
 struct ClientExpectCertificate {
   HandshakeSecrets hs;
+  bool ocsp_requested = false;  // the ClientHello carried status_request
   // Set after a CertificateRequest: the context to echo.
   std::optional<Bytes> certificate_request_context;
   std::vector<SignatureScheme> request_schemes;

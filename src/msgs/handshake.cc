@@ -239,6 +239,94 @@ Result<std::vector<std::string_view>> parse_alpn_list(ByteView body) {
   return names;
 }
 
+// parse_status_request decodes a ClientHello status_request body (RFC 6066 section 8).
+Result<CertificateStatusRequest> parse_status_request(ByteView body) {
+  ByteReader r(body);
+  CertificateStatusRequest req;
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# struct {
+  //#     CertificateStatusType status_type;
+  //#     select (status_type) {
+  //#         case ocsp: OCSPStatusRequest;
+  //#     } request;
+  //# } CertificateStatusRequest;
+  if (!r.u8(req.status_type)) {
+    return truncated("status_request");
+  }
+  if (req.status_type != kStatusTypeOcsp) {
+    // The request of a type glasstls does not know has no structure it could check; the
+    // server staples nothing for it.
+    return req;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# struct {
+  //#     ResponderID responder_id_list<0..2^16-1>;
+  //#     Extensions  request_extensions;
+  //# } OCSPStatusRequest;
+  //#
+  //# opaque ResponderID<1..2^16-1>;
+  //# opaque Extensions<0..2^16-1>;
+  ByteReader ids;
+  if (!r.u16_prefixed(ids) || !r.u16_prefixed(req.request_extensions)) {
+    return truncated("status_request OCSPStatusRequest");
+  }
+  if (!r.empty()) {
+    return trailing("status_request");
+  }
+  while (!ids.empty()) {
+    ByteView id;
+    if (!ids.u16_prefixed(id)) {
+      return truncated("status_request ResponderID");
+    }
+    if (id.empty()) {
+      return decode_error("status_request ResponderID is empty");
+    }
+    req.responder_id_list.push_back(id);
+  }
+  return req;
+}
+
+// parse_certificate_status decodes a CertificateEntry's status_request body and returns its
+// OCSPResponse.
+Result<ByteView> parse_certificate_status(ByteView body) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
+  //# Specifically, the body of the
+  //# "status_request" extension from the server MUST be a
+  //# CertificateStatus structure as defined in [RFC6066], which is
+  //# interpreted as defined in [RFC6960].
+  ByteReader r(body);
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# struct {
+  //#     CertificateStatusType status_type;
+  //#     select (status_type) {
+  //#         case ocsp: OCSPResponse;
+  //#     } response;
+  //# } CertificateStatus;
+  //#
+  //# opaque OCSPResponse<1..2^24-1>;
+  uint8_t status_type = 0;
+  if (!r.u8(status_type)) {
+    return truncated("CertificateStatus");
+  }
+  // A well-formed value that is not the one requested: status_request only ever asks for ocsp,
+  // the only type defined, so another type answers a request nobody made.
+  if (status_type != kStatusTypeOcsp) {
+    return illegal_parameter("CertificateStatus status_type " + std::to_string(status_type) +
+                             " is not ocsp (1)");
+  }
+  ByteView response;
+  if (!r.u24_prefixed(response)) {
+    return truncated("CertificateStatus OCSPResponse");
+  }
+  if (!r.empty()) {
+    return trailing("CertificateStatus");
+  }
+  if (response.empty()) {
+    return decode_error("CertificateStatus OCSPResponse is empty");
+  }
+  return response;
+}
+
 // read_key_share_entry reads one KeyShareEntry (RFC 8446 section 4.2.8).
 Result<KeyShareEntry> read_key_share_entry(ByteReader& r) {
   uint16_t group = 0;
@@ -366,6 +454,10 @@ Status decode_client_extension(ClientHello& ch, const RawExtension& e) {
     }
     case ExtensionType::application_layer_protocol_negotiation: {
       GLASSTLS_ASSIGN(ch.alpn, parse_alpn_list(e.body));
+      break;
+    }
+    case ExtensionType::status_request: {
+      GLASSTLS_ASSIGN(ch.status_request, parse_status_request(e.body));
       break;
     }
     case ExtensionType::pre_shared_key: {
@@ -793,6 +885,20 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
       auto host = w.u16_prefixed();
       w.bytes(*m.server_name);
     }
+    if (m.status_request) {
+      w.u16(static_cast<uint16_t>(ExtensionType::status_request));
+      auto ext = w.u16_prefixed();
+      w.u8(m.status_request->status_type);
+      {
+        auto ids = w.u16_prefixed();
+        for (ByteView id : m.status_request->responder_id_list) {
+          auto entry = w.u16_prefixed();
+          w.bytes(id);
+        }
+      }
+      auto request_extensions = w.u16_prefixed();
+      w.bytes(m.status_request->request_extensions);
+    }
     if (m.supported_groups) {
       write_u16_list_ext(w, ExtensionType::supported_groups, *m.supported_groups);
     }
@@ -1067,6 +1173,11 @@ Result<Certificate> parse_certificate(ByteView body) {
     //# Extension extensions<0..2^16-1>;
     GLASSTLS_ASSIGN(entry.extensions,
                     parse_extension_block(list, ExtensionContext::kCertificate, false));
+    for (const RawExtension& e : entry.extensions) {
+      if (e.type == ExtensionType::status_request) {
+        GLASSTLS_ASSIGN(entry.ocsp_response, parse_certificate_status(e.body));
+      }
+    }
     c.entries.push_back(std::move(entry));
   }
   return c;
@@ -1109,6 +1220,21 @@ Bytes encode(const Certificate& m) {
     }
   }
   return std::move(mw).finish();
+}
+
+Bytes encode_certificate_status(ByteView ocsp_response) {
+  if (ocsp_response.empty() || ocsp_response.size() > 0xffffff) {
+    return {};
+  }
+  Bytes out;
+  out.reserve(1 + 3 + ocsp_response.size());
+  out.push_back(kStatusTypeOcsp);
+  const size_t n = ocsp_response.size();
+  out.push_back(static_cast<uint8_t>(n >> 16));
+  out.push_back(static_cast<uint8_t>(n >> 8));
+  out.push_back(static_cast<uint8_t>(n));
+  out.insert(out.end(), ocsp_response.begin(), ocsp_response.end());
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

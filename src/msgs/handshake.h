@@ -57,6 +57,19 @@ struct KeyShareEntry {
   ByteView key_exchange;
 };
 
+// kStatusTypeOcsp is CertificateStatusType ocsp(1), the only status type RFC 6066 section 8
+// defines.
+inline constexpr uint8_t kStatusTypeOcsp = 1;
+
+// CertificateStatusRequest is the body of a ClientHello status_request (RFC 6066 section 8).
+// For status_type ocsp the OCSPStatusRequest is decoded; another type's request is not (its
+// structure is unknown) and only status_type is kept.
+struct CertificateStatusRequest {
+  uint8_t status_type = kStatusTypeOcsp;
+  std::vector<ByteView> responder_id_list;  // DER ResponderIDs, each non-empty
+  ByteView request_extensions;              // DER Extensions; empty means none
+};
+
 // ClientHello, RFC 8446 section 4.1.2, with its extensions decoded.
 struct ClientHello {
   uint16_t legacy_version = 0x0303;
@@ -77,6 +90,7 @@ struct ClientHello {
   std::optional<std::vector<uint8_t>> psk_key_exchange_modes;
   std::optional<ByteView> cookie;
   std::optional<std::vector<std::string_view>> alpn;  // protocol names, each 1..255 bytes
+  std::optional<CertificateStatusRequest> status_request;
   bool has_pre_shared_key = false;  // present (must be last); resumption is not supported yet
   bool has_early_data = false;
   bool has_post_handshake_auth = false;
@@ -125,6 +139,13 @@ struct CertificateRequest {
 struct CertificateEntry {
   ByteView cert_data;  // DER X.509
   std::vector<RawExtension> extensions;
+  // ocsp_response is the OCSPResponse of a status_request extension in `extensions`, whose
+  // body is a CertificateStatus (RFC 8446 section 4.4.2.1, RFC 6066 section 8). The parser
+  // fills it (decode_error for a malformed body or an empty response, illegal_parameter for a
+  // status_type other than ocsp); the encoder ignores it (build the extension body with
+  // encode_certificate_status). Which entry may carry it, and whether it was asked for, is
+  // the state machine's decision.
+  std::optional<ByteView> ocsp_response;
 };
 
 // Certificate, RFC 8446 section 4.4.2.
@@ -184,8 +205,10 @@ Result<KeyUpdate> parse_key_update(ByteView body);
 // supported; a test passes the raw extension in `extra_extensions`, last). An empty
 // legacy_compression_methods is written as {0}. ServerHello writes supported_versions, then
 // key_share (HelloRetryRequest: selected_group, then cookie); the caller sets `random` (for a
-// HelloRetryRequest, kHelloRetryRequestRandom). Certificate writes each entry's `extensions`
-// as given. If a field is too long for its length prefix (a caller bug), the result is empty.
+// HelloRetryRequest, kHelloRetryRequestRandom). ClientHello writes status_request (when set)
+// right after server_name. Certificate writes each entry's `extensions` as given (its
+// ocsp_response is ignored). If a field is too long for its length prefix (a caller bug), the
+// result is empty.
 Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions = {});
 Bytes encode(const ServerHello& m);
 Bytes encode(const EncryptedExtensions& m);
@@ -195,6 +218,11 @@ Bytes encode(const CertificateVerify& m);
 Bytes encode(const Finished& m);
 Bytes encode(const NewSessionTicket& m);
 Bytes encode(const KeyUpdate& m);
+
+// encode_certificate_status is the body of a CertificateEntry's status_request extension: a
+// CertificateStatus of type ocsp carrying `ocsp_response` (1..2^24-1 bytes of DER
+// OCSPResponse; empty for a caller bug).
+Bytes encode_certificate_status(ByteView ocsp_response);
 
 // write_handshake_header writes type and a 24-bit length.
 void write_handshake_header(ByteWriter& w, HandshakeType type, size_t body_len);

@@ -346,6 +346,13 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   // glasstls accepts no early data: EncryptedExtensions will not carry early_data, and 0-RTT
   // records the client sent after its ClientHello are skipped (RFC 8446 section 4.2.10).
   const bool skip_early_data = ch.has_early_data;
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# Servers that receive a client hello containing the "status_request"
+  //# extension MAY return a suitable certificate status response to the
+  //# client along with their certificate.
+  // ocsp is the only status type defined; a request of another type gets no staple.
+  const bool ocsp_requested =
+      ch.status_request && ch.status_request->status_type == msgs::kStatusTypeOcsp;
   // A view into `m`, which outlives this handler.
   const ByteView session_id = ch.legacy_session_id;
   // Nothing else of the ClientHello is needed: its parsed lists (extensions, suites, groups,
@@ -415,7 +422,30 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     msgs::Certificate cert_msg;
     cert_msg.entries.reserve(cert->key->chain.size());
     for (const auto& der : cert->key->chain) {
-      cert_msg.entries.push_back({der, {}});
+      cert_msg.entries.push_back({der, {}, std::nullopt});
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //# Implementations MUST NOT send extension responses if the remote
+    //# endpoint did not send the corresponding extension requests, with the
+    //# exception of the "cookie" extension in the HelloRetryRequest.
+    // The staple is taken once: the reference keeps this response alive until the message is
+    // encoded, however often the OcspStaple is replaced meanwhile.
+    std::shared_ptr<const Bytes> staple;
+    if (ocsp_requested && cert->key->ocsp) {
+      staple = cert->key->ocsp->get();
+    }
+    Bytes status;
+    if (staple && !staple->empty()) {
+      status = msgs::encode_certificate_status(*staple);
+    }
+    if (!status.empty()) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
+      //# In TLS 1.3, the server's OCSP information
+      //# is carried in an extension in the CertificateEntry containing the
+      //# associated certificate.
+      cert_msg.entries.front().extensions.push_back({ExtensionType::status_request, status});
+      cx.note(true, "stapled the OCSP response of the certificate (" +
+                        std::to_string(staple->size()) + " bytes)");
     }
     queue_message(cx, s.transcript, msgs::encode(cert_msg));
   }
