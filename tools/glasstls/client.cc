@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common.h"
+#include "crypto/provider.h"
 #include "glasstls/x509.h"
 
 namespace glasstls::cli {
@@ -73,6 +74,21 @@ constexpr double kMaxConnectTimeout = 86400;
 constexpr size_t kBufferSize = 16 * 1024 + 512;
 
 using Clock = std::chrono::steady_clock;
+
+// ocsp_staple_line says whether the server stapled an OCSP response: only CA validation asks
+// for one (status_request). The response is identified by its size and SHA-256, to compare
+// with the file the server staples; glasstls hands it to the verifier without interpreting it.
+std::string ocsp_staple_line(const Connection& c, bool asked) {
+  if (!asked) {
+    return "not asked for (only CA validation asks for one)";
+  }
+  const Bytes& response = c.peer_ocsp_response();
+  if (response.empty()) {
+    return "none (asked for; the server stapled no OCSP response)";
+  }
+  return "stapled by the server, " + std::to_string(response.size()) + " bytes, SHA-256 " +
+         to_hex(crypto::openssl_provider().sha256->digest(response));
+}
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "glasstls client: %s\n", message.c_str());
@@ -436,6 +452,7 @@ int client_main(int argc, char** argv) {
   }
   print_parameters(c, "glasstls client: connected to " + args->positionals[0], sni_line);
   std::fprintf(stderr, "  verification: %s\n", verification.c_str());
+  std::fprintf(stderr, "  OCSP staple: %s\n", ocsp_staple_line(c, validate_chain).c_str());
   std::fflush(stderr);
 
   std::string send_error;

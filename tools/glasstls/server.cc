@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -50,6 +52,11 @@ constexpr const char kServerUsage[] =
     "  --alpn LIST           application protocols to accept, in preference order; a client\n"
     "                        offering none of them gets no_application_protocol\n"
     "  --sni NAME:CERT:KEY   serve CERT/KEY to clients asking for NAME; may be repeated\n"
+    "  --ocsp FILE           staple the DER OCSPResponse in FILE for the --cert certificate\n"
+    "                        to clients that ask for one (status_request); FILE is read\n"
+    "                        again before a handshake when its size or modification time\n"
+    "                        changed, and a FILE that cannot be read or is not one whole\n"
+    "                        DER structure keeps the previous response (said on stderr)\n"
     "  --groups LIST         groups to accept, in preference order\n"
     "  --ciphersuites LIST   cipher suites to accept, in preference order\n"
     "  --sigalgs LIST        signature schemes to use\n"
@@ -182,6 +189,118 @@ void report(const std::string& message) {
   std::fprintf(stderr, "glasstls server: %s\n", message.c_str());
   std::fflush(stderr);
 }
+
+// is_one_der_value says whether `der` is exactly one DER SEQUENCE (the outer shape of an
+// OCSPResponse, RFC 6960 section 4.2.1): a PEM file or a file caught half written is not.
+bool is_one_der_value(const std::string& der) {
+  if (der.size() < 2 || static_cast<uint8_t>(der[0]) != 0x30) {
+    return false;
+  }
+  size_t header = 2;
+  size_t length = static_cast<uint8_t>(der[1]);
+  if (length >= 0x80) {
+    size_t n = length & 0x7f;
+    if (n == 0 || n > 4 || der.size() < 2 + n) {
+      return false;
+    }
+    length = 0;
+    for (size_t i = 0; i < n; i++) {
+      length = (length << 8) | static_cast<uint8_t>(der[2 + i]);
+    }
+    header += n;
+  }
+  return der.size() - header == length;
+}
+
+// OcspFile keeps an OcspStaple in step with the file of --ocsp. refresh(), called before each
+// handshake, looks at the file's device, inode, size and modification time and reads it again
+// when one changed. A file that cannot be read or is not one whole DER value keeps the
+// previous response, and the failure is reported once on stderr (again only if it changes).
+// It is shared by the concurrent server's event loops, hence the mutex.
+class OcspFile {
+ public:
+  explicit OcspFile(std::string path) : path_(std::move(path)) {}
+
+  const std::shared_ptr<OcspStaple>& staple() const { return staple_; }
+
+  // load reads the file for the first time; false (with `error`) when it cannot be used.
+  bool load(std::string& error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return read(error);
+  }
+
+  // refresh reads the file again if it changed since it was last looked at.
+  void refresh() {
+    std::lock_guard<std::mutex> lock(mu_);
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) {
+      fail("cannot stat --ocsp " + path_ + ": " + std::strerror(errno) +
+           "; keeping the previous response");
+      return;
+    }
+    if (stamp_ && *stamp_ == Stamp::of(st)) {
+      return;
+    }
+    std::string error;
+    if (!read(error)) {
+      fail(error + "; keeping the previous response");
+      return;
+    }
+    report("reloaded the OCSP response from " + path_ + " (" +
+           std::to_string(staple_->get()->size()) + " bytes)");
+  }
+
+ private:
+  struct Stamp {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    time_t mtime;
+    long mtime_ns;
+    static Stamp of(const struct stat& st) {
+      return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+    }
+    bool operator==(const Stamp& o) const {
+      return dev == o.dev && ino == o.ino && size == o.size && mtime == o.mtime &&
+             mtime_ns == o.mtime_ns;
+    }
+  };
+
+  // read loads the file into the staple and records its stamp (taken before reading, so that a
+  // write during the read is seen at the next refresh). Called with mu_ held.
+  bool read(std::string& error) {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) {
+      error = "cannot stat --ocsp " + path_ + ": " + std::strerror(errno);
+      return false;
+    }
+    std::optional<std::string> der = read_file(path_, error);
+    if (!der) {
+      return false;
+    }
+    if (!is_one_der_value(*der)) {
+      error = "--ocsp " + path_ + " is not a DER OCSPResponse (one whole DER SEQUENCE)";
+      return false;
+    }
+    staple_->set(Bytes(der->begin(), der->end()));
+    stamp_ = Stamp::of(st);
+    last_failure_.clear();
+    return true;
+  }
+
+  void fail(const std::string& message) {
+    if (message != last_failure_) {
+      report(message);
+      last_failure_ = message;
+    }
+  }
+
+  std::mutex mu_;
+  std::string path_;
+  std::shared_ptr<OcspStaple> staple_ = std::make_shared<OcspStaple>();
+  std::optional<Stamp> stamp_;
+  std::string last_failure_;
+};
 
 // log_safe makes a message that may quote the peer (an error naming a certificate, a server
 // name, a protocol) safe for the terminal: printable ASCII passes as it is, so messages the
@@ -757,12 +876,13 @@ uint64_t proc_status_kb(const char* field) {
 class EventLoop {
  public:
   EventLoop(int listener, bool exclusive, std::shared_ptr<const ServerConfig> config,
-            const Limits& limits, Stats& stats)
+            const Limits& limits, Stats& stats, OcspFile* ocsp)
       : listener_(listener),
         exclusive_(exclusive),
         config_(std::move(config)),
         limits_(limits),
-        stats_(stats) {}
+        stats_(stats),
+        ocsp_(ocsp) {}
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
   ~EventLoop() {
@@ -884,6 +1004,9 @@ class EventLoop {
         stats_.refused.fetch_add(1, std::memory_order_relaxed);
         ::close(fd);
         continue;
+      }
+      if (ocsp_ != nullptr) {
+        ocsp_->refresh();
       }
       Result<Connection> conn = Connection::server(config_);
       if (!conn.ok()) {
@@ -1132,6 +1255,7 @@ class EventLoop {
   std::shared_ptr<const ServerConfig> config_;
   Limits limits_;
   Stats& stats_;
+  OcspFile* ocsp_;  // --ocsp (refreshed before each handshake), or null
   int epoll_ = -1;
   bool accept_paused_ = false;
   Clock::time_point resume_accept_;
@@ -1168,7 +1292,8 @@ uint64_t raise_file_limit() {
 }
 
 int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& config,
-                     unsigned threads, double max_seconds, const Limits& limits) {
+                     unsigned threads, double max_seconds, const Limits& limits,
+                     OcspFile* ocsp) {
   int flags = ::fcntl(listener, F_GETFL);
   if (flags < 0 || ::fcntl(listener, F_SETFL, flags | O_NONBLOCK) != 0) {
     report(std::string("fcntl: ") + std::strerror(errno));
@@ -1198,7 +1323,8 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   Stats stats;
   std::vector<std::unique_ptr<EventLoop>> loops;
   for (unsigned i = 0; i < threads; ++i) {
-    loops.push_back(std::make_unique<EventLoop>(listener, threads > 1, config, limits, stats));
+    loops.push_back(
+        std::make_unique<EventLoop>(listener, threads > 1, config, limits, stats, ocsp));
   }
   std::atomic<bool> loop_failed{false};
   std::vector<std::thread> workers;
@@ -1255,7 +1381,7 @@ int server_main(int argc, char** argv) {
   spec.with_value = {"--cert",   "--key",          "--host",    "--port",  "--alpn",
                      "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog",
                      "--verify-client", "--html", "--threads", "--max-seconds",
-                     "--handshake-timeout", "--idle-timeout", "--max-connections"};
+                     "--handshake-timeout", "--idle-timeout", "--max-connections", "--ocsp"};
   spec.flags = {"--echo", "--www", "--once", "--key-update", "--require-client-cert", "--trace",
                 "--concurrent", "--help", "-h"};
   std::string error;
@@ -1370,6 +1496,18 @@ int server_main(int argc, char** argv) {
   options.limits = limits;
   options.args = &*args;
 
+  // --ocsp: the response stapled for the --cert certificate, read now and again before each
+  // handshake when the file changed.
+  std::unique_ptr<OcspFile> ocsp;
+  if (auto path = args->value("--ocsp")) {
+    ocsp = std::make_unique<OcspFile>(*path);
+    if (!ocsp->load(error)) {
+      report(error);
+      return 1;
+    }
+    report("stapling the OCSP response from " + *path + " (" +
+           std::to_string(ocsp->staple()->get()->size()) + " bytes) when a client asks");
+  }
   ServerConfig::Builder builder;
   {
     CertificateChain chain;
@@ -1378,7 +1516,11 @@ int server_main(int argc, char** argv) {
       report(error);
       return 1;
     }
-    builder.add_certificate(std::move(chain), std::move(*key));
+    if (ocsp) {
+      builder.add_certificate(std::move(chain), std::move(*key), {}, ocsp->staple());
+    } else {
+      builder.add_certificate(std::move(chain), std::move(*key));
+    }
   }
   for (const std::string& sni : args->values("--sni")) {
     size_t first = sni.find(':');
@@ -1486,7 +1628,7 @@ int server_main(int argc, char** argv) {
                static_cast<unsigned>(bound_port));
   std::fflush(stderr);
   if (concurrent) {
-    return serve_concurrent(listener, *config, threads, max_seconds, limits);
+    return serve_concurrent(listener, *config, threads, max_seconds, limits, ocsp.get());
   }
 
   bool once = args->has("--once");
@@ -1502,7 +1644,11 @@ int server_main(int argc, char** argv) {
       ::close(listener);
       return 1;
     }
-    bool clean = serve(fd, peer_address(addr), Clock::now(), *config, options);
+    Clock::time_point accepted = Clock::now();
+    if (ocsp) {
+      ocsp->refresh();
+    }
+    bool clean = serve(fd, peer_address(addr), accepted, *config, options);
     ::close(fd);
     if (once) {
       ::close(listener);
