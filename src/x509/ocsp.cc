@@ -571,6 +571,18 @@ Result<Signer> find_signer(const OcspResponse& r, const Certificate& issuer, int
 
 std::string serial_text(ByteView serial) { return "0x" + to_hex(serial); }
 
+// reason_name spells a CRLReason (RFC 5280 section 5.3.1) or returns "reason N".
+std::string reason_name(int reason) {
+  static constexpr const char* kNames[] = {
+      "unspecified", "keyCompromise",        "cACompromise",    "affiliationChanged",
+      "superseded",  "cessationOfOperation", "certificateHold", nullptr,
+      "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
+  if (reason >= 0 && reason <= 10 && kNames[reason] != nullptr) {
+    return kNames[reason];
+  }
+  return "reason " + std::to_string(reason);
+}
+
 }  // namespace
 
 const char* ocsp_response_status_name(OcspResponseStatus status) {
@@ -583,17 +595,6 @@ const char* ocsp_response_status_name(OcspResponseStatus status) {
     case OcspResponseStatus::kUnauthorized: return "unauthorized";
   }
   return "?";
-}
-
-std::string crl_reason_name(int reason) {
-  static constexpr const char* kNames[] = {
-      "unspecified", "keyCompromise",        "cACompromise",    "affiliationChanged",
-      "superseded",  "cessationOfOperation", "certificateHold", nullptr,
-      "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
-  if (reason >= 0 && reason <= 10 && kNames[reason] != nullptr) {
-    return kNames[reason];
-  }
-  return "reason " + std::to_string(reason);
 }
 
 Result<OcspResponse> parse_ocsp_response(ByteView der) {
@@ -762,7 +763,7 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
       v.revocation_time = match->revocation_time;
       v.reason = match->revocation_reason;
       what = "revoked at " + format_time(match->revocation_time) +
-             (v.reason ? " (" + crl_reason_name(*v.reason) + ")" : std::string());
+             (v.reason ? " (" + reason_name(*v.reason) + ")" : std::string());
       break;
     case OcspCertStatus::kUnknown:
       v.status = OcspVerdict::Status::kUnknown;
@@ -809,7 +810,7 @@ std::string describe_ocsp_response(ByteView der) {
       case OcspCertStatus::kRevoked:
         out += "revoked at " + format_time(s.revocation_time);
         if (s.revocation_reason) {
-          out += ", reason " + crl_reason_name(*s.revocation_reason);
+          out += ", reason " + reason_name(*s.revocation_reason);
         }
         break;
     }

@@ -187,7 +187,4 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
 // values in hex, so no byte of the input is printed raw. Never fails.
 std::string describe_ocsp_response(ByteView der);
 
-// crl_reason_name spells a CRLReason value ("keyCompromise", ...) or returns "reason N".
-std::string crl_reason_name(int reason);
-
 }  // namespace glasstls::x509

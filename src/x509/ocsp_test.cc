@@ -520,7 +520,8 @@ TEST_F(OcspTest, DelegatedResponderOutsideItsValidityIsRefused) {
 
 TEST_F(OcspTest, DelegatedResponderWithUnhandledCriticalExtensionIsRefused) {
   Bytes odd = make_responder("OCSP Test CA", *ca_key_, true, [](CertSpec& s) {
-    s.extra_extensions.push_back({{0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01}, true, {0x05, 0x00}});
+    s.extra_extensions.push_back(
+        {{0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01}, true, {0x05, 0x00}});
   });
   expect_refused(encode(by_responder(odd), *responder_key_), "critical extension 1.3.6.1.4.1");
 }
