@@ -382,22 +382,38 @@ Status parse_revoked(ByteView der, DerReader& tbs, Crl& crl) {
   GLASSTLS_TRY(tbs.sequence(list));
   std::vector<Extension> seen;
   size_t index = 0;
+  // The entry's name is spelled only on failure: a long CRL parses without building strings.
+  auto fail = [&](std::string_view field, const Status& s) {
+    return der_error("CRL revokedCertificates entry " + std::to_string(index) +
+                     (field.empty() ? "" : " ") + std::string(field) + ": " + s.error().reason);
+  };
   while (!list.empty()) {
-    std::string where = "revokedCertificates entry " + std::to_string(index);
     RevokedEntry entry;
     DerReader e;
-    GLASSTLS_TRY(with_context(list.sequence(e), where));
-    GLASSTLS_TRY(with_context(e.read_integer(entry.serial), where + " userCertificate"));
-    GLASSTLS_TRY(with_context(e.read_time(entry.revocation_date), where + " revocationDate"));
+    if (Status s = list.sequence(e); !s.ok()) {
+      return fail("", s);
+    }
+    if (Status s = e.read_integer(entry.serial); !s.ok()) {
+      return fail("userCertificate", s);
+    }
+    if (Status s = e.read_time(entry.revocation_date); !s.ok()) {
+      return fail("revocationDate", s);
+    }
     if (!e.empty()) {
       if (crl.version != 2) {
-        return der_error("CRL " + where + ": crlEntryExtensions in a v1 CRL");
+        return fail("", der_error("crlEntryExtensions in a v1 CRL"));
       }
       DerReader exts;
-      GLASSTLS_TRY(with_context(e.sequence(exts), where + " crlEntryExtensions"));
-      GLASSTLS_TRY(with_context(parse_entry_extensions(der, exts, entry, seen), where));
+      if (Status s = e.sequence(exts); !s.ok()) {
+        return fail("crlEntryExtensions", s);
+      }
+      if (Status s = parse_entry_extensions(der, exts, entry, seen); !s.ok()) {
+        return fail("", s);
+      }
     }
-    GLASSTLS_TRY(with_context(e.expect_empty("revokedCertificates entry"), where));
+    if (Status s = e.expect_empty("revokedCertificates entry"); !s.ok()) {
+      return fail("", s);
+    }
     crl.revoked.push_back(entry);
     index++;
   }
