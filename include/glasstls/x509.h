@@ -138,6 +138,9 @@ struct VerifyOptions {
   std::string dns_name;
   // ip_address: a reference IP address (4 or 16 bytes) to match against iPAddress SANs.
   std::optional<Bytes> ip_address;
+  // email_address: a reference mailbox ("user@example.com") to match against rfc822Name SANs,
+  // for client certificates that identify a person (empty: no check).
+  std::string email_address;
   // time: seconds since the Unix epoch at which the chain must be valid (default: now).
   std::optional<int64_t> time;
   // Budgets: path building stops with an error once either is exhausted.

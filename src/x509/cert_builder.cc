@@ -143,11 +143,15 @@ void add_key_usage_bits(DerWriter& w, uint16_t mask) {
 }
 
 void add_subtrees(DerWriter& w, uint8_t t, const std::vector<std::string>& dns,
-                  const std::vector<Bytes>& ips, const std::vector<Bytes>& dirs) {
-  if (dns.empty() && ips.empty() && dirs.empty()) {
+                  const std::vector<Bytes>& ips, const std::vector<Bytes>& dirs,
+                  const std::vector<std::string>& emails) {
+  if (dns.empty() && ips.empty() && dirs.empty() && emails.empty()) {
     return;
   }
   w.add_constructed(t, [&](DerWriter& list) {
+    for (const std::string& e : emails) {
+      list.add_sequence([&](DerWriter& st) { st.add_string(tag::context_specific(1), e); });
+    }
     for (const std::string& d : dns) {
       list.add_sequence([&](DerWriter& st) { st.add_string(tag::context_specific(2), d); });
     }
@@ -182,7 +186,7 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
         }
       }
     });
-    add_extension(exts, oid::kBasicConstraints, true, v.view());
+    add_extension(exts, oid::kBasicConstraints, !spec.basic_constraints_not_critical, v.view());
   }
   if (spec.include_key_usage) {
     DerWriter v;
@@ -217,9 +221,13 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
     });
     add_extension(exts, oid::kExtKeyUsage, false, v.view());
   }
-  if (!spec.dns_names.empty() || !spec.ip_addresses.empty() || !spec.uris.empty()) {
+  if (!spec.dns_names.empty() || !spec.ip_addresses.empty() || !spec.uris.empty() ||
+      !spec.emails.empty()) {
     DerWriter v;
     v.add_sequence([&](DerWriter& names) {
+      for (const std::string& email : spec.emails) {
+        names.add_string(tag::context_specific(1), email);
+      }
       for (const std::string& dns : spec.dns_names) {
         names.add_string(tag::context_specific(2), dns);
       }
@@ -239,25 +247,26 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
   }
   bool any_constraint = !spec.permitted_dns.empty() || !spec.excluded_dns.empty() ||
                         !spec.permitted_ips.empty() || !spec.excluded_ips.empty() ||
-                        !spec.permitted_dirs.empty() || !spec.excluded_dirs.empty();
+                        !spec.permitted_dirs.empty() || !spec.excluded_dirs.empty() ||
+                        !spec.permitted_emails.empty() || !spec.excluded_emails.empty();
   if (any_constraint) {
     DerWriter v;
     v.add_sequence([&](DerWriter& nc) {
       add_subtrees(nc, tag::context_constructed(0), spec.permitted_dns, spec.permitted_ips,
-                   spec.permitted_dirs);
+                   spec.permitted_dirs, spec.permitted_emails);
       add_subtrees(nc, tag::context_constructed(1), spec.excluded_dns, spec.excluded_ips,
-                   spec.excluded_dirs);
+                   spec.excluded_dirs, spec.excluded_emails);
     });
     //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
     //# Conforming CAs MUST mark this extension as critical
     add_extension(exts, oid::kNameConstraints, true, v.view());
   }
-  if (spec.include_key_ids) {
+  if (spec.include_key_ids && spec.include_subject_key_id) {
     DerWriter v;
     v.add_octet_string(spec.subject_key_id ? ByteView(*spec.subject_key_id) : subject_key_id);
     add_extension(exts, oid::kSubjectKeyIdentifier, false, v.view());
   }
-  if (spec.include_key_ids) {
+  if (spec.include_key_ids && spec.include_authority_key_id) {
     DerWriter v;
     v.add_sequence([&](DerWriter& aki) {
       aki.add(tag::context_specific(0),
@@ -272,7 +281,10 @@ Result<Bytes> build_extensions(const CertSpec& spec, ByteView subject_key_id,
 }
 
 Status check_spec(const CertSpec& spec) {
-  if (std::all_of(spec.serial.begin(), spec.serial.end(), [](uint8_t b) { return b == 0; })) {
+  if (spec.raw_serial) {
+    // Tests of the validator write serials a conforming CA would not (zero, negative).
+  } else if (std::all_of(spec.serial.begin(), spec.serial.end(),
+                         [](uint8_t b) { return b == 0; })) {
     return spec_error("the serial number must be positive");
   }
   auto first = std::find_if(spec.serial.begin(), spec.serial.end(),
@@ -340,7 +352,11 @@ Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& 
     if (spec.version == 3) {
       t.add_constructed(tag::context_constructed(0), [](DerWriter& v) { v.add_uint64(2); });
     }
-    t.add_unsigned_integer(spec.serial);
+    if (spec.raw_serial) {
+      t.add(tag::kInteger, *spec.raw_serial);
+    } else {
+      t.add_unsigned_integer(spec.serial);
+    }
     write_algorithm(t);
     add_name(t, spec.issuer_cn, spec.issuer_name);
     t.add_sequence([&](DerWriter& validity) {

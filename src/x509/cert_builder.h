@@ -52,8 +52,13 @@ struct CertSpec {
   // subject_cn (see build_name); issuer_name makes cross-signed certificates.
   std::optional<Bytes> issuer_name;
   std::optional<Bytes> subject_name;
-  // include_basic_constraints false omits basicConstraints.
+  // include_basic_constraints false omits basicConstraints; basic_constraints_not_critical
+  // writes it without the critical flag.
   bool include_basic_constraints = true;
+  bool basic_constraints_not_critical = false;
+  // raw_serial, when set, is written as the contents of the serialNumber INTEGER as they are
+  // (zero, negative), instead of `serial`.
+  std::optional<Bytes> raw_serial;
   // key_usage replaces the default keyUsage bits (x509::key_usage::*); include_key_usage false
   // omits the extension.
   std::optional<uint16_t> key_usage;
@@ -71,9 +76,16 @@ struct CertSpec {
   std::vector<Bytes> excluded_ips;
   std::vector<Bytes> permitted_dirs;
   std::vector<Bytes> excluded_dirs;
+  // rfc822Name subtrees ("user@host", "host", ".domain").
+  std::vector<std::string> permitted_emails;
+  std::vector<std::string> excluded_emails;
+  // emails adds rfc822Name entries to subjectAltName.
+  std::vector<std::string> emails;
   // include_key_ids false omits subjectKeyIdentifier and authorityKeyIdentifier;
   // subject_key_id and authority_key_id replace the computed identifiers.
   bool include_key_ids = true;
+  bool include_subject_key_id = true;
+  bool include_authority_key_id = true;
   std::optional<Bytes> subject_key_id;
   std::optional<Bytes> authority_key_id;
   // RawExtension is any extension, appended after the others.

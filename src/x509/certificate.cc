@@ -119,6 +119,14 @@ Status parse_subject_alt_name(ByteView value, size_t base, Certificate& cert) {
       GLASSTLS_TRY(check_name(inner, name));
       GLASSTLS_TRY(inner.expect_empty("directoryName"));
       cert.directory_names.push_back(name);
+    } else if (t == tag::context_specific(general_name::kRfc822Name)) {
+      if (std::any_of(contents.begin(), contents.end(), [](uint8_t c) { return c >= 0x80; })) {
+        return der_error("subjectAltName rfc822Name is not IA5 text at offset " +
+                         std::to_string(at));
+      }
+      cert.email_addresses.emplace_back(reinterpret_cast<const char*>(contents.data()),
+                                        contents.size());
+      cert.other_name_forms = static_cast<uint16_t>(cert.other_name_forms | (1u << number));
     } else {
       cert.other_name_forms = static_cast<uint16_t>(cert.other_name_forms | (1u << number));
     }
@@ -382,6 +390,64 @@ PublicKeyType key_type_of(const AlgorithmIdentifier& alg) {
   return PublicKeyType::kUnsupported;
 }
 
+//= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.2.1
+//# AuthorityInfoAccessSyntax  ::=
+//#         SEQUENCE SIZE (1..MAX) OF AccessDescription
+Status parse_authority_info_access(ByteView value, size_t base) {
+  DerReader top(value, base);
+  DerReader list;
+  GLASSTLS_TRY(top.sequence(list));
+  GLASSTLS_TRY(top.expect_empty("authorityInfoAccess"));
+  if (list.empty()) {
+    return der_error("authorityInfoAccess has no access description");
+  }
+  //# AccessDescription  ::=  SEQUENCE {
+  //#         accessMethod          OBJECT IDENTIFIER,
+  //#         accessLocation        GeneralName  }
+  while (!list.empty()) {
+    DerReader desc;
+    GLASSTLS_TRY(list.sequence(desc));
+    ByteView method;
+    GLASSTLS_TRY(desc.read_oid(method));
+    size_t at = desc.offset();
+    uint8_t t = 0;
+    ByteView location;
+    GLASSTLS_TRY(desc.read_any(t, location));
+    if ((t & 0xc0) != 0x80 || (t & 0x1f) > 8) {
+      return der_error("authorityInfoAccess accessLocation has tag 0x" +
+                       to_hex(ByteView(&t, 1)) + ", not a GeneralName, at offset " +
+                       std::to_string(at));
+    }
+    GLASSTLS_TRY(desc.expect_empty("AccessDescription"));
+  }
+  return Ok{};
+}
+
+//= https://www.rfc-editor.org/rfc/rfc7633#section-4.1
+//# Features ::= SEQUENCE OF INTEGER
+Status parse_tls_feature(ByteView value, size_t base, Certificate& cert) {
+  DerReader top(value, base);
+  DerReader list;
+  GLASSTLS_TRY(top.sequence(list));
+  GLASSTLS_TRY(top.expect_empty("TLS Feature"));
+  while (!list.empty()) {
+    size_t at = list.offset();
+    ByteView n;
+    GLASSTLS_TRY(list.read_integer(n));
+    // Extension numbers are 0..65535: at most three content bytes (a leading 00 for >= 0x8000).
+    if (n.empty() || (n[0] & 0x80) != 0 || n.size() > 3 || (n.size() == 3 && n[0] != 0)) {
+      return der_error("TLS Feature lists a value that is not a TLS extension number at offset " +
+                       std::to_string(at));
+    }
+    uint32_t v = 0;
+    for (uint8_t b : n) {
+      v = (v << 8) | b;
+    }
+    cert.tls_features.push_back(static_cast<uint16_t>(v));
+  }
+  return Ok{};
+}
+
 Status parse_extensions(ByteView der, DerReader& tbs, bool lenient, Certificate& cert) {
   DerReader explicit_wrapper;
   GLASSTLS_TRY(tbs.nested(tag::context_constructed(3), explicit_wrapper));
@@ -437,6 +503,11 @@ Status parse_extensions(ByteView der, DerReader& tbs, bool lenient, Certificate&
     } else if (oid_equal(e.oid, oid::kSubjectKeyIdentifier)) {
       GLASSTLS_TRY(
           with_context(parse_subject_key_id(e.value, base, cert), "subjectKeyIdentifier"));
+    } else if (oid_equal(e.oid, oid::kAuthorityInfoAccess)) {
+      GLASSTLS_TRY(
+          with_context(parse_authority_info_access(e.value, base), "authorityInfoAccess"));
+    } else if (oid_equal(e.oid, oid::kTlsFeature)) {
+      GLASSTLS_TRY(with_context(parse_tls_feature(e.value, base, cert), "TLS Feature"));
     }
     cert.extensions.push_back(e);
   }
@@ -947,7 +1018,8 @@ const Extension* Certificate::unhandled_critical_extension() const {
                    oid_equal(e.oid, oid::kExtKeyUsage) || oid_equal(e.oid, oid::kSubjectAltName) ||
                    oid_equal(e.oid, oid::kNameConstraints) ||
                    oid_equal(e.oid, oid::kAuthorityKeyIdentifier) ||
-                   oid_equal(e.oid, oid::kSubjectKeyIdentifier);
+                   oid_equal(e.oid, oid::kSubjectKeyIdentifier) ||
+                   oid_equal(e.oid, oid::kTlsFeature);
     if (!handled) {
       return &e;
     }
@@ -1035,6 +1107,47 @@ Result<std::vector<Bytes>> certificate_chain_from_pem(std::string_view pem) {
                       "no CERTIFICATE block in the PEM input");
   }
   return chain;
+}
+
+bool Certificate::must_staple() const {
+  //= https://www.rfc-editor.org/rfc/rfc7633#section-4.2.3.1
+  //# A TLS client that has received a certificate containing
+  //# the TLS feature extension with the status_request feature
+  //# MUST include a status_request extension in the ClientHello
+  return std::find(tls_features.begin(), tls_features.end(), uint16_t{5}) != tls_features.end();
+}
+
+RsaKeyFacts rsa_key_facts(ByteView public_key) {
+  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+  RsaKeyFacts out;
+  DerReader outer(public_key);
+  DerReader key;
+  ByteView modulus;
+  ByteView exponent;
+  if (!outer.sequence(key).ok() || !key.read_integer(modulus).ok() ||
+      !key.read_integer(exponent).ok() || !key.empty() || !outer.empty()) {
+    return out;
+  }
+  if (modulus.empty() || (modulus[0] & 0x80) != 0) {
+    return out;
+  }
+  size_t i = 0;
+  while (i < modulus.size() && modulus[i] == 0) {
+    ++i;
+  }
+  if (i == modulus.size()) {
+    return out;
+  }
+  size_t bits = (modulus.size() - i) * 8;
+  for (uint8_t top = modulus[i]; (top & 0x80) == 0; top = static_cast<uint8_t>(top << 1)) {
+    --bits;
+  }
+  out.modulus_bits = bits;
+  bool positive = !exponent.empty() && (exponent[0] & 0x80) == 0;
+  bool odd = !exponent.empty() && (exponent.back() & 1) != 0;
+  bool at_least_3 = exponent.size() > 1 || (!exponent.empty() && exponent[0] >= 3);
+  out.exponent_ok = positive && odd && at_least_3;
+  return out;
 }
 
 }  // namespace glasstls::x509

@@ -71,6 +71,11 @@ inline constexpr uint8_t kBasicConstraints[] = {0x55, 0x1d, 0x13};
 inline constexpr uint8_t kAuthorityKeyIdentifier[] = {0x55, 0x1d, 0x23};
 inline constexpr uint8_t kExtKeyUsage[] = {0x55, 0x1d, 0x25};
 inline constexpr uint8_t kNameConstraints[] = {0x55, 0x1d, 0x1e};
+// 1.3.6.1.5.5.7.1.1 id-pe-authorityInfoAccess, 1.3.6.1.5.5.7.1.24 id-pe-tlsfeature (RFC 7633)
+inline constexpr uint8_t kAuthorityInfoAccess[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
+inline constexpr uint8_t kTlsFeature[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18};
+// 1.3.6.1.5.5.7.3.4 id-kp-emailProtection
+inline constexpr uint8_t kEmailProtection[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04};
 // 1.3.6.1.5.5.7.3.1 id-kp-serverAuth, 1.3.6.1.5.5.7.3.2 id-kp-clientAuth
 inline constexpr uint8_t kServerAuth[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01};
 inline constexpr uint8_t kClientAuth[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
@@ -255,7 +260,12 @@ struct Certificate {
   std::vector<std::string_view> dns_names;
   std::vector<ByteView> ip_addresses;
   std::vector<ByteView> directory_names;
+  // email_addresses are the rfc822Name entries (IA5 text), in order.
+  std::vector<std::string_view> email_addresses;
   uint16_t other_name_forms = 0;
+  // tls_features lists the TLS extension numbers of the TLS Feature extension (RFC 7633);
+  // 5 (status_request) there means the certificate must be presented with an OCSP staple.
+  std::vector<uint16_t> tls_features;
   // key_usage holds the keyUsage bits (see namespace key_usage) when the extension is present.
   std::optional<uint16_t> key_usage;
   // has_ext_key_usage is true when extKeyUsage is present; ext_key_usages are its purpose OIDs
@@ -286,7 +296,18 @@ struct Certificate {
   bool has_ext_key_usage_purpose(ByteView oid) const;
   // self_issued reports whether issuer and subject are the same DER Name (RFC 5280 section 6.1).
   bool self_issued() const;
+  // must_staple reports whether the TLS Feature extension lists status_request (RFC 7633).
+  bool must_staple() const;
 };
+
+// RsaKeyFacts describes an RSAPublicKey (the contents of an rsaEncryption subjectPublicKey).
+struct RsaKeyFacts {
+  // modulus_bits is the size of the modulus in bits (0 when the key does not parse).
+  size_t modulus_bits = 0;
+  // exponent_ok: the public exponent is odd and at least 3.
+  bool exponent_ok = false;
+};
+RsaKeyFacts rsa_key_facts(ByteView public_key);
 
 // parse_certificate parses the DER certificate `der`. The whole input must be one certificate
 // (trailing bytes are rejected). On failure the Error has kind kInvalidCertificate, alert

@@ -81,6 +81,49 @@ bool valid_presented_name(std::string_view name) {
   return true;
 }
 
+}  // namespace
+
+std::optional<std::string> dns_name_problem(std::string_view name, bool allow_wildcard) {
+  if (name.empty()) {
+    return std::string("it is empty");
+  }
+  if (name.size() > 253) {
+    return std::string("it is longer than 253 characters");
+  }
+  if (name.front() == '.') {
+    return std::string("it begins with a dot");
+  }
+  std::vector<std::string_view> labels = split_labels(name);
+  for (size_t i = 0; i < labels.size(); i++) {
+    std::string_view label = labels[i];
+    if (label.empty()) {
+      return std::string("it has an empty label");
+    }
+    // A wildcard in the first label is for the matcher to judge (only "*" alone ever matches).
+    if (allow_wildcard && i == 0 && label.find('*') != std::string_view::npos &&
+        labels.size() > 1) {
+      continue;
+    }
+    if (label.size() > 63) {
+      return std::string("a label is longer than 63 characters");
+    }
+    for (char c : label) {
+      if (c == '_') {
+        return std::string("it contains an underscore, which host names cannot");
+      }
+      if (!label_char(c)) {
+        return std::string("it contains a character other than letters, digits, '-' and '.'");
+      }
+    }
+    if (label.front() == '-' || label.back() == '-') {
+      return std::string("a label begins or ends with '-'");
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 // rdns splits a DER Name into its RelativeDistinguishedName elements (whole SET encodings).
 std::optional<std::vector<ByteView>> rdns(ByteView name) {
   DerReader top(name);
@@ -121,6 +164,49 @@ bool wildcard_could_match(std::string_view name, std::string_view constraint) {
 
 std::string text_of(ByteView form_value) {
   return std::string(reinterpret_cast<const char*>(form_value.data()), form_value.size());
+}
+
+// email_parts splits a mailbox "local@domain" at its last '@'; nullopt when either part is
+// empty or the domain is not a valid host name.
+std::optional<std::pair<std::string_view, std::string_view>> email_parts(std::string_view email) {
+  size_t at = email.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) {
+    return std::nullopt;
+  }
+  std::string_view domain = email.substr(at + 1);
+  if (dns_name_problem(domain, false)) {
+    return std::nullopt;
+  }
+  return std::make_pair(email.substr(0, at), domain);
+}
+
+// subject_email_addresses returns the emailAddress attributes (IA5String) of a DER Name.
+std::vector<std::string_view> subject_email_addresses(ByteView name) {
+  std::vector<std::string_view> out;
+  std::optional<std::vector<ByteView>> sets = rdns(name);
+  if (!sets) {
+    return out;
+  }
+  for (ByteView set_tlv : *sets) {
+    DerReader outer(set_tlv);
+    DerReader set;
+    if (!outer.nested(tag::kSet, set).ok()) {
+      continue;
+    }
+    while (!set.empty()) {
+      DerReader atv;
+      ByteView type;
+      uint8_t t = 0;
+      ByteView value;
+      if (!set.sequence(atv).ok() || !atv.read_oid(type).ok() || !atv.read_any(t, value).ok()) {
+        break;
+      }
+      if (oid_equal(type, oid::kEmailAddress) && t == tag::kIa5String) {
+        out.emplace_back(reinterpret_cast<const char*>(value.data()), value.size());
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -257,6 +343,36 @@ bool directory_name_in_subtree(ByteView name, ByteView constraint) {
   return true;
 }
 
+bool email_in_subtree(std::string_view email, std::string_view constraint) {
+  std::optional<std::pair<std::string_view, std::string_view>> parts = email_parts(email);
+  if (!parts) {
+    return false;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+  //# To indicate a particular mailbox, the constraint is the complete mail address.
+  size_t at = constraint.rfind('@');
+  if (at != std::string_view::npos) {
+    // The local part is compared exactly, the host ignoring case (RFC 5321 section 2.4).
+    return parts->first == constraint.substr(0, at) &&
+           equal_ignore_case(parts->second, constraint.substr(at + 1));
+  }
+  //# To specify any address within a domain, the constraint is specified with a leading
+  //# period (as with URIs).
+  if (!constraint.empty() && constraint.front() == '.') {
+    return parts->second.size() > constraint.size() &&
+           ends_with_ignore_case(parts->second, constraint);
+  }
+  //# To indicate all Internet mail addresses on a particular host, the constraint is specified
+  //# as the host name.
+  return equal_ignore_case(parts->second, constraint);
+}
+
+bool email_matches(std::string_view presented, std::string_view reference) {
+  std::optional<std::pair<std::string_view, std::string_view>> p = email_parts(presented);
+  std::optional<std::pair<std::string_view, std::string_view>> r = email_parts(reference);
+  return p && r && p->first == r->first && equal_ignore_case(p->second, r->second);
+}
+
 const char* general_name_form_name(uint8_t form) {
   switch (form) {
     case general_name::kOtherName: return "otherName";
@@ -289,7 +405,8 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   for (const auto* list : {&constraints.permitted, &constraints.excluded}) {
     for (const GeneralSubtree& s : *list) {
       bool checked = s.form == general_name::kDnsName || s.form == general_name::kIpAddress ||
-                     s.form == general_name::kDirectoryName;
+                     s.form == general_name::kDirectoryName ||
+                     s.form == general_name::kRfc822Name;
       if (!checked && (cert.other_name_forms & (1u << s.form)) != 0) {
         return std::string("it has a subjectAltName ") + general_name_form_name(s.form) +
                " and glasstls cannot check the " + general_name_form_name(s.form) +
@@ -314,6 +431,36 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
       if (s.form == general_name::kDnsName &&
           (dns_name_in_subtree(dns, text_of(s.base)) || wildcard_could_match(dns, text_of(s.base)))) {
         return "dNSName \"" + std::string(dns) + "\" is in the excluded subtree \"" +
+               text_of(s.base) + "\"";
+      }
+    }
+  }
+
+  // Mail addresses: the rfc822Name entries, or without a subjectAltName the subject's
+  // emailAddress attributes.
+  //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.10
+  //# When constraints are imposed on the rfc822Name name form, but the
+  //# certificate does not include a subject alternative name, the
+  //# rfc822Name constraint MUST be applied to the attribute of type
+  //# emailAddress in the subject distinguished name.
+  std::vector<std::string_view> emails = cert.email_addresses;
+  if (!cert.has_subject_alt_name && check_subject) {
+    emails = subject_email_addresses(cert.subject);
+  }
+  for (std::string_view email : emails) {
+    if (has_form(constraints.permitted, general_name::kRfc822Name)) {
+      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
+                            [&](const GeneralSubtree& s) {
+                              return s.form == general_name::kRfc822Name &&
+                                     email_in_subtree(email, text_of(s.base));
+                            });
+      if (!ok) {
+        return "rfc822Name \"" + std::string(email) + "\" is outside the permitted subtrees";
+      }
+    }
+    for (const GeneralSubtree& s : constraints.excluded) {
+      if (s.form == general_name::kRfc822Name && email_in_subtree(email, text_of(s.base))) {
+        return "rfc822Name \"" + std::string(email) + "\" is in the excluded subtree \"" +
                text_of(s.base) + "\"";
       }
     }

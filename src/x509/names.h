@@ -55,13 +55,32 @@ bool ip_in_subtree(ByteView ip, ByteView constraint);
 // byte (RFC 5280 section 7.1 allows more lenient comparison; byte equality is what CAs encode).
 bool directory_name_in_subtree(ByteView name, ByteView constraint);
 
+// dns_name_problem says what is wrong with a dNSName found in a certificate (a subjectAltName
+// entry or a nameConstraints subtree), or nullopt when it is a well-formed host name: 1 to 253
+// characters, labels of 1 to 63 letters, digits and '-' (not at either end), no leading dot, no
+// empty label, no underscore. With `allow_wildcard` the left-most label may hold '*' (followed
+// by at least one label): whether it matches anything is dns_name_matches's decision.
+std::optional<std::string> dns_name_problem(std::string_view name, bool allow_wildcard);
+
+// email_in_subtree reports whether the mailbox `email` ("local@host") lies within the
+// rfc822Name constraint `constraint` (RFC 5280 section 4.2.1.10): a whole mailbox (local part
+// compared exactly, host ignoring case), a host ("example.com": every mailbox at that host) or a
+// domain (".example.com": every mailbox at a host below it). A malformed mailbox lies nowhere.
+bool email_in_subtree(std::string_view email, std::string_view constraint);
+
+// email_matches reports whether the presented rfc822Name `presented` is the mailbox `reference`
+// (local parts equal, hosts equal ignoring case).
+bool email_matches(std::string_view presented, std::string_view reference);
+
 // name_constraint_violation checks the names of `cert` against `constraints` and returns the
 // first violation as a sentence, or nullopt when they comply:
 //   - every subjectAltName dNSName and iPAddress, and (with `check_subject`) the subject Name
 //     and every directoryName, must lie in a permitted subtree of its form when the constraint
 //     lists any for that form, and in no excluded subtree; a wildcard dNSName is excluded when
 //     it could match an excluded name;
-//   - a constraint on a form glasstls does not check (rfc822Name, URI, otherName, ...) fails
+//   - every rfc822Name (or, without a subjectAltName and with `check_subject`, every subject
+//     emailAddress attribute) likewise against the rfc822Name subtrees;
+//   - a constraint on a form glasstls does not check (URI, otherName, ...) fails
 //     when `cert` has a subjectAltName entry of that form (RFC 5280 section 4.2.1.10: "the
 //     application MUST either process the constraint or reject the certificate").
 std::optional<std::string> name_constraint_violation(const NameConstraints& constraints,

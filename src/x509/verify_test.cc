@@ -233,11 +233,20 @@ TEST(X509PathTest, DefaultTimeIsNow) {
   }
 }
 
-TEST(X509PathTest, AnchorValidityIsNotChecked) {
-  // rustls-webpki model: an anchor is its name, key and name constraints.
+TEST(X509PathTest, AnchorValidityIsCheckedUnlessOnlyNameAndKeyCount) {
+  // RFC 5280 6.1.3 (a)(2) as OpenSSL, Go and pyca/cryptography read it for anchors.
   Ca root = make_root("Expired Root", [](CertSpec& s) { s.not_after = kNow - kYear / 2; });
   Bytes leaf = make_leaf(root, {"host.example.com"});
-  EXPECT_VERIFIED(verify({root.cert}, {leaf}));
+  expect_failure(verify({root.cert}, {leaf}), AlertDescription::certificate_expired,
+                 {"trust anchor (CN=Expired Root)", "expired"});
+  Ca future = make_root("Future Root", [](CertSpec& s) { s.not_before = kNow + 100; });
+  expect_failure(verify({future.cert}, {make_leaf(future, {"host.example.com"})}),
+                 AlertDescription::certificate_expired, {"trust anchor", "not yet valid"});
+  // The RFC 5280 reading: an anchor is a name and a key.
+  VerifyOptions o = opts();
+  o.anchors = AnchorPolicy::kNameAndKey;
+  EXPECT_VERIFIED(verify({root.cert}, {leaf}, o));
+  EXPECT_VERIFIED(verify({future.cert}, {make_leaf(future, {"host.example.com"})}, o));
 }
 
 TEST(X509PathTest, LeafThatIsAnAnchor) {
@@ -331,8 +340,11 @@ TEST(X509PathTest, KeyCertSignMissing) {
                             [](CertSpec& s) { s.key_usage = x509::key_usage::kCrlSign; });
   expect_failure(verify({root.cert}, {make_leaf(ca, {"host.example.com"}), ca.cert}),
                  AlertDescription::certificate_unknown, {"CN=CRL Only", "keyCertSign"});
+  // RFC 5280 4.2.1.3: a CA certificate MUST carry keyUsage (intermediates; see
+  // X509StrictTest.TrustAnchorsAreCheckedAsCertificates for anchors).
   Ca no_ku = make_intermediate("No KU", root, [](CertSpec& s) { s.include_key_usage = false; });
-  EXPECT_VERIFIED(verify({root.cert}, {make_leaf(no_ku, {"host.example.com"}), no_ku.cert}));
+  expect_failure(verify({root.cert}, {make_leaf(no_ku, {"host.example.com"}), no_ku.cert}),
+                 AlertDescription::certificate_unknown, {"CN=No KU", "no keyUsage"});
 }
 
 TEST(X509PathTest, PathLenConstraint) {
@@ -348,10 +360,26 @@ TEST(X509PathTest, PathLenConstraint) {
   Ca lower1 = make_intermediate("Lower", upper1);
   EXPECT_VERIFIED(verify({root.cert}, {make_leaf(lower1, {"host.example.com"}), lower1.cert,
                                        upper1.cert}));
-  // The anchor's own pathLenConstraint is not checked (anchors are name, key and constraints).
+  // The anchor's own pathLenConstraint counts too (as in OpenSSL and pyca/cryptography), unless
+  // the anchor is only a name and a key.
   Ca tight_root = make_root("Tight", [](CertSpec& s) { s.path_len = 0; });
   Ca mid = make_intermediate("Mid", tight_root);
-  EXPECT_VERIFIED(verify({tight_root.cert}, {make_leaf(mid, {"host.example.com"}), mid.cert}));
+  expect_failure(verify({tight_root.cert}, {make_leaf(mid, {"host.example.com"}), mid.cert}),
+                 AlertDescription::certificate_unknown,
+                 {"trust anchor (CN=Tight)", "pathLenConstraint 0"});
+  EXPECT_VERIFIED(verify({tight_root.cert}, {make_leaf(tight_root, {"host.example.com"})}));
+  VerifyOptions o = opts();
+  o.anchors = AnchorPolicy::kNameAndKey;
+  EXPECT_VERIFIED(
+      verify({tight_root.cert}, {make_leaf(mid, {"host.example.com"}), mid.cert}, o));
+  // pathLenConstraint is never applied to the leaf, and a leaf that is itself a CA with
+  // pathLenConstraint 0 fails as a CA used as an end entity, not on path length.
+  Bytes ca_leaf = make_leaf(mid, {"host.example.com"}, [](CertSpec& s) {
+    s.is_ca = true;
+    s.path_len = 0;
+  });
+  expect_failure(verify({tight_root.cert}, {ca_leaf, mid.cert}, o),
+                 AlertDescription::unsupported_certificate, {"CA certificate"});
 }
 
 TEST(X509PathTest, UnknownCriticalExtension) {
@@ -476,9 +504,9 @@ TEST(X509PathTest, BacktracksPastSameSubjectWithWrongKey) {
   Ca root = make_root("Root");
   Ca good = make_intermediate("Twin", root);
   // Same subject, signed by the root, but another key: it cannot have issued the leaf.
-  Ca wrong = make_intermediate("Twin", root, [](CertSpec& s) { s.include_key_ids = false; });
+  Ca wrong = make_intermediate("Twin", root);
   Bytes leaf = make_leaf(good, {"host.example.com"}, [](CertSpec& s) {
-    s.include_key_ids = false;  // no AKI hint: the order of the chain decides
+    s.authority_key_id = Bytes(20, 0xab);  // no useful AKI hint: the order of the chain decides
   });
   auto r = verify({root.cert}, {leaf, wrong.cert, good.cert});
   EXPECT_VERIFIED(r);
@@ -491,16 +519,11 @@ TEST(X509PathTest, BacktracksPastSameSubjectWithWrongKey) {
 
 TEST(X509PathTest, MostSpecificErrorWins) {
   Ca root = make_root("Root");
-  Ca twin_expired = make_intermediate("Twin", root, [](CertSpec& s) {
-    s.not_after = kNow - 10;
-    s.include_key_ids = false;
-  });
-  Ca twin_wrong_key = make_intermediate("Twin", root, [](CertSpec& s) {
-    s.include_key_ids = false;
-  });
+  Ca twin_expired = make_intermediate("Twin", root, [](CertSpec& s) { s.not_after = kNow - 10; });
+  Ca twin_wrong_key = make_intermediate("Twin", root);
   // The leaf was issued by the expired twin's key.
   Bytes leaf = make_leaf(twin_expired, {"host.example.com"},
-                         [](CertSpec& s) { s.include_key_ids = false; });
+                         [](CertSpec& s) { s.authority_key_id = Bytes(20, 0xab); });
   for (auto order : {std::vector<Bytes>{leaf, twin_wrong_key.cert, twin_expired.cert},
                      std::vector<Bytes>{leaf, twin_expired.cert, twin_wrong_key.cert}}) {
     expect_failure(verify({root.cert}, order), AlertDescription::certificate_expired,
@@ -546,15 +569,14 @@ TEST(X509PathTest, TooDeep) {
 
 TEST(X509PathTest, SignatureBudget) {
   Ca root = make_root("Root");
-  Ca real = make_intermediate("Crowd", root, [](CertSpec& s) { s.include_key_ids = false; });
+  Ca real = make_intermediate("Crowd", root);
   Bytes leaf = make_leaf(real, {"host.example.com"},
-                         [](CertSpec& s) { s.include_key_ids = false; });
+                         [](CertSpec& s) { s.authority_key_id = Bytes(20, 0xab); });
   std::vector<Bytes> chain{leaf};
   auto decoy_key = generate();
   for (int i = 0; i < 110; i++) {
     CertSpec s = base_spec("Root", "Crowd", *decoy_key);
     s.is_ca = true;
-    s.include_key_ids = false;
     chain.push_back(issue(s, *root.key));
   }
   chain.push_back(real.cert);
@@ -964,6 +986,354 @@ TEST(X509ModelTest, SignatureAlgorithmIdentification) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().alert, AlertDescription::unsupported_certificate);
   EXPECT_NE(s.error().reason.find("SHA-1"), std::string::npos);
+}
+
+
+// ---- Rules of RFC 5280 and the CA/Browser Forum that a strict validator enforces ----
+
+// rsa_spki makes an rsaEncryption SubjectPublicKeyInfo with a modulus of `bits` bits (a fake:
+// only its size matters, the leaf's key never verifies anything in path validation) and
+// exponent `e`.
+Bytes rsa_spki(size_t bits, uint32_t e = 65537) {
+  Bytes modulus((bits + 7) / 8, 0xc5);
+  modulus[0] = static_cast<uint8_t>(0xff >> ((8 - bits % 8) % 8));
+  modulus.back() |= 1;
+  Bytes exponent;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    if (!exponent.empty() || (e >> shift) != 0) {
+      exponent.push_back(static_cast<uint8_t>(e >> shift));
+    }
+  }
+  x509::DerWriter key;
+  key.add_sequence([&](x509::DerWriter& k) {
+    k.add_unsigned_integer(modulus);
+    k.add_unsigned_integer(exponent);
+  });
+  x509::DerWriter spki;
+  spki.add_sequence([&](x509::DerWriter& w) {
+    w.add_sequence([](x509::DerWriter& alg) {
+      alg.add_oid(x509::oid::kRsaEncryption);
+      alg.add_null();
+    });
+    w.add_bit_string(key.view());
+  });
+  return std::move(spki).take();
+}
+
+// ec_spki_on makes an id-ecPublicKey SubjectPublicKeyInfo on the curve `curve` (OID contents)
+// with a point of `point_len` bytes.
+Bytes spki_with(ByteView alg_oid, std::optional<Bytes> curve, size_t point_len) {
+  Bytes point(point_len, 0x11);
+  point[0] = 0x04;
+  x509::DerWriter spki;
+  spki.add_sequence([&](x509::DerWriter& w) {
+    w.add_sequence([&](x509::DerWriter& alg) {
+      alg.add_oid(alg_oid);
+      if (curve) {
+        alg.add_oid(*curve);
+      }
+    });
+    w.add_bit_string(point);
+  });
+  return std::move(spki).take();
+}
+
+Bytes leaf_with_spki(const Ca& issuer, Bytes spki) {
+  auto key = generate();
+  CertSpec s = base_spec(issuer.name, "host.example.com", *key);
+  s.dns_names = {"host.example.com"};
+  s.subject_spki = std::move(spki);
+  return issue(s, *issuer.key);
+}
+
+TEST(X509StrictTest, TrustAnchorsAreCheckedAsCertificates) {
+  // RFC 5280 4.2: an anchor with an unknown critical extension.
+  CertSpec::RawExtension unknown{oid({0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x63, 0x01}),
+                                 true, {0x05, 0x00}};
+  Ca critical = make_root("Critical Root", [&](CertSpec& s) { s.extra_extensions = {unknown}; });
+  expect_failure(verify({critical.cert}, {make_leaf(critical, {"host.example.com"})}),
+                 AlertDescription::unsupported_certificate,
+                 {"trust anchor (CN=Critical Root)", "unhandled critical extension"});
+  // RFC 5280 4.2.1.9: an anchor without basicConstraints, with cA FALSE, or with it not
+  // critical.
+  Ca no_bc = make_root("No BC Root", [](CertSpec& s) { s.include_basic_constraints = false; });
+  expect_failure(verify({no_bc.cert}, {make_leaf(no_bc, {"host.example.com"})}),
+                 AlertDescription::certificate_unknown,
+                 {"trust anchor (CN=No BC Root)", "no basicConstraints"});
+  Ca not_ca = make_root("Not CA Root", [](CertSpec& s) {
+    s.is_ca = false;
+    s.key_usage = x509::key_usage::kKeyCertSign;
+  });
+  expect_failure(verify({not_ca.cert}, {make_leaf(not_ca, {"host.example.com"})}),
+                 AlertDescription::certificate_unknown, {"cA is false"});
+  Ca soft_bc = make_root("Soft BC Root",
+                         [](CertSpec& s) { s.basic_constraints_not_critical = true; });
+  expect_failure(verify({soft_bc.cert}, {make_leaf(soft_bc, {"host.example.com"})}),
+                 AlertDescription::certificate_unknown, {"basicConstraints is not marked critical"});
+  // keyUsage without keyCertSign.
+  Ca no_sign = make_root("No Sign Root",
+                         [](CertSpec& s) { s.key_usage = x509::key_usage::kCrlSign; });
+  expect_failure(verify({no_sign.cert}, {make_leaf(no_sign, {"host.example.com"})}),
+                 AlertDescription::certificate_unknown, {"keyCertSign"});
+  // A v1 anchor is taken as a CA; an anchor without keyUsage or subjectKeyIdentifier is kept.
+  Ca v1 = make_root("V1 Root", [](CertSpec& s) { s.version = 1; });
+  EXPECT_VERIFIED(verify({v1.cert}, {make_leaf(v1, {"host.example.com"})}));
+  Ca bare = make_root("Bare Root", [](CertSpec& s) {
+    s.include_key_usage = false;
+    s.include_key_ids = false;
+  });
+  EXPECT_VERIFIED(verify({bare.cert}, {make_leaf(bare, {"host.example.com"})}));
+  // Every refusal above is lifted by the name-and-key reading.
+  VerifyOptions o = opts();
+  o.anchors = AnchorPolicy::kNameAndKey;
+  for (const Ca* ca : {&critical, &no_bc, &not_ca, &soft_bc, &no_sign}) {
+    EXPECT_VERIFIED(verify({ca->cert}, {make_leaf(*ca, {"host.example.com"})}, o));
+  }
+}
+
+TEST(X509StrictTest, CaCertificateIsNotAnEndEntity) {
+  Pki p;
+  // CA/Browser Forum BR 7.1.2.7.8; RFC 5280 4.2.1.9.
+  Bytes ca_leaf = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) { s.is_ca = true; });
+  expect_failure(verify({p.root.cert}, {ca_leaf, p.inter.cert}),
+                 AlertDescription::unsupported_certificate,
+                 {"certificate 0", "CA certificate (basicConstraints cA=TRUE)"});
+  // RFC 5280 4.2.1.3: keyCertSign without cA.
+  Bytes signer = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) {
+    s.key_usage = x509::key_usage::kDigitalSignature | x509::key_usage::kKeyCertSign;
+  });
+  expect_failure(verify({p.root.cert}, {signer, p.inter.cert}), AlertDescription::bad_certificate,
+                 {"keyCertSign", "cA is not TRUE"});
+  // RFC 5280 4.2.1.10: nameConstraints only in CA certificates.
+  Bytes constrained = make_leaf(p.inter, {"host.example.com"},
+                                [](CertSpec& s) { s.permitted_dns = {"example.com"}; });
+  expect_failure(verify({p.root.cert}, {constrained, p.inter.cert}),
+                 AlertDescription::bad_certificate, {"end-entity certificate with nameConstraints"});
+  // A self-signed CA certificate the caller trusts directly (openssl req -x509 makes those) is
+  // still accepted as the leaf: the caller chose that very certificate.
+  auto key = generate();
+  CertSpec s = base_spec("self.example.com", "self.example.com", *key);
+  s.is_ca = true;
+  s.key_usage = x509::key_usage::kDigitalSignature | x509::key_usage::kKeyCertSign;
+  s.dns_names = {"self.example.com"};
+  Bytes self = issue(s, *key);
+  EXPECT_VERIFIED(verify({self}, {self}, opts("self.example.com")));
+}
+
+TEST(X509StrictTest, OneKeyPolicyForEveryCertificate) {
+  Pki p;
+  // CA/Browser Forum BR 6.1.5: RSA moduli of at least 2048 bits, a multiple of 8.
+  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(1024)), p.inter.cert}),
+                 AlertDescription::unsupported_certificate,
+                 {"certificate 0", "RSA key of 1024 bits is too weak"});
+  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2052)), p.inter.cert}),
+                 AlertDescription::unsupported_certificate, {"not a whole number of bytes"});
+  expect_failure(
+      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2048, 65536)), p.inter.cert}),
+      AlertDescription::unsupported_certificate, {"exponent"});
+  EXPECT_VERIFIED(verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2048)), p.inter.cert}));
+  // The minimum can be raised, not lowered.
+  VerifyOptions o = opts();
+  o.min_rsa_bits = 3072;
+  expect_failure(
+      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2048)), p.inter.cert}, o),
+      AlertDescription::unsupported_certificate, {"minimum is 3072"});
+  EXPECT_VERIFIED(
+      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(3072)), p.inter.cert}, o));
+  o.min_rsa_bits = 1024;
+  expect_failure(
+      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(1024)), p.inter.cert}, o),
+      AlertDescription::unsupported_certificate, {"minimum is 2048"});
+  // P-192 (secp192r1) and DSA keys.
+  const Bytes secp192r1{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x01};
+  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, spki_with(x509::oid::kEcPublicKey,
+                                                                          secp192r1, 49)),
+                                        p.inter.cert}),
+                 AlertDescription::unsupported_certificate, {"unsupported public key algorithm"});
+  const Bytes dsa{0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01};
+  expect_failure(
+      verify({p.root.cert}, {leaf_with_spki(p.inter, spki_with(dsa, std::nullopt, 128)),
+                             p.inter.cert}),
+      AlertDescription::unsupported_certificate, {"1.2.840.10040.4.1"});
+}
+
+TEST(X509StrictTest, SerialNumbers) {
+  Pki p;
+  // RFC 5280 4.1.2.2: positive. A negative serial is refused; zero is not positive either (a
+  // policy choice: trust anchors with serial 0 exist and are exempt, peers' certificates are
+  // not).
+  Bytes negative = make_leaf(p.inter, {"host.example.com"},
+                             [](CertSpec& s) { s.raw_serial = Bytes{0xff, 0x01}; });
+  expect_failure(verify({p.root.cert}, {negative, p.inter.cert}), AlertDescription::bad_certificate,
+                 {"certificate 0", "serialNumber is negative"});
+  Bytes zero = make_leaf(p.inter, {"host.example.com"},
+                         [](CertSpec& s) { s.raw_serial = Bytes{0x00}; });
+  expect_failure(verify({p.root.cert}, {zero, p.inter.cert}), AlertDescription::bad_certificate,
+                 {"serialNumber is zero"});
+  Ca negative_ca = make_intermediate("Negative CA", p.root,
+                                     [](CertSpec& s) { s.raw_serial = Bytes{0x80}; });
+  expect_failure(verify({p.root.cert}, {make_leaf(negative_ca, {"host.example.com"}),
+                                        negative_ca.cert}),
+                 AlertDescription::bad_certificate, {"certificate 1", "negative"});
+  Ca zero_root = make_root("Zero Root", [](CertSpec& s) { s.raw_serial = Bytes{0x00}; });
+  EXPECT_VERIFIED(verify({zero_root.cert}, {make_leaf(zero_root, {"host.example.com"})}));
+}
+
+TEST(X509StrictTest, KeyIdentifiers) {
+  Pki p;
+  // RFC 5280 4.2.1.1: every certificate but a self-signed one carries authorityKeyIdentifier.
+  Bytes no_aki = make_leaf(p.inter, {"host.example.com"},
+                           [](CertSpec& s) { s.include_authority_key_id = false; });
+  expect_failure(verify({p.root.cert}, {no_aki, p.inter.cert}), AlertDescription::bad_certificate,
+                 {"certificate 0", "no authorityKeyIdentifier"});
+  Ca inter_no_aki = make_intermediate("No AKI CA", p.root,
+                                      [](CertSpec& s) { s.include_authority_key_id = false; });
+  expect_failure(verify({p.root.cert}, {make_leaf(inter_no_aki, {"host.example.com"}),
+                                        inter_no_aki.cert}),
+                 AlertDescription::bad_certificate, {"certificate 1", "no authorityKeyIdentifier"});
+  // RFC 5280 4.2.1.2: a CA certificate carries subjectKeyIdentifier (intermediates; anchors
+  // without one exist in Debian's store and are kept).
+  Ca inter_no_ski = make_intermediate("No SKI CA", p.root,
+                                      [](CertSpec& s) { s.include_subject_key_id = false; });
+  expect_failure(verify({p.root.cert}, {make_leaf(inter_no_ski, {"host.example.com"}),
+                                        inter_no_ski.cert}),
+                 AlertDescription::bad_certificate, {"certificate 1", "without subjectKeyIdentifier"});
+  // A leaf needs no subjectKeyIdentifier.
+  Bytes no_ski = make_leaf(p.inter, {"host.example.com"},
+                           [](CertSpec& s) { s.include_subject_key_id = false; });
+  EXPECT_VERIFIED(verify({p.root.cert}, {no_ski, p.inter.cert}));
+  // Neither may be critical.
+  for (const auto* id : {&x509::oid::kAuthorityKeyIdentifier, &x509::oid::kSubjectKeyIdentifier}) {
+    bool aki = id == &x509::oid::kAuthorityKeyIdentifier;
+    Bytes critical = make_leaf(p.inter, {"host.example.com"}, [&](CertSpec& s) {
+      x509::DerWriter v;
+      if (aki) {
+        s.include_authority_key_id = false;
+        v.add_sequence([](x509::DerWriter& w) {
+          w.add(x509::tag::context_specific(0), Bytes(20, 0x42));
+        });
+      } else {
+        s.include_subject_key_id = false;
+        v.add_octet_string(Bytes(20, 0x42));
+      }
+      s.extra_extensions = {{oid_of(ByteView(*id, sizeof(*id))), true, std::move(v).take()}};
+    });
+    expect_failure(verify({p.root.cert}, {critical, p.inter.cert}),
+                   AlertDescription::bad_certificate, {"marked critical"});
+  }
+}
+
+TEST(X509StrictTest, Names) {
+  Pki p;
+  // RFC 5280 4.2.1.6: an empty subject needs a critical subjectAltName (the builder marks it
+  // critical for an empty subject; a raw non-critical one tests the rule).
+  Bytes empty_ok = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) { s.subject_cn = ""; });
+  EXPECT_VERIFIED(verify({p.root.cert}, {empty_ok, p.inter.cert}));
+  Bytes empty_soft = make_leaf(p.inter, {}, [](CertSpec& s) {
+    s.subject_cn = "";
+    x509::DerWriter v;
+    v.add_sequence([](x509::DerWriter& names) {
+      names.add_string(x509::tag::context_specific(2), "host.example.com");
+    });
+    s.extra_extensions = {{oid_of(x509::oid::kSubjectAltName), false, std::move(v).take()}};
+  });
+  expect_failure(verify({p.root.cert}, {empty_soft, p.inter.cert}),
+                 AlertDescription::bad_certificate, {"subject is empty", "not marked critical"});
+  Bytes nobody = make_leaf(p.inter, {}, [](CertSpec& s) { s.subject_cn = ""; });
+  expect_failure(verify({p.root.cert}, {nobody, p.inter.cert}, opts("")),
+                 AlertDescription::bad_certificate, {"names nobody"});
+  // Malformed dNSName entries: a leading dot, an underscore, an empty label.
+  for (const char* bad : {".host.example.com", "host_1.example.com", "host..example.com"}) {
+    Bytes leaf = make_leaf(p.inter, {"host.example.com", bad});
+    expect_failure(verify({p.root.cert}, {leaf, p.inter.cert}), AlertDescription::bad_certificate,
+                   {"dNSName", "is malformed"});
+  }
+  // ... and in a nameConstraints subtree.
+  for (const char* bad : {".example.com", "ex_ample.com", "a..example.com"}) {
+    Ca nc = make_intermediate("NC CA", p.root, [&](CertSpec& s) { s.permitted_dns = {bad}; });
+    expect_failure(verify({p.root.cert}, {make_leaf(nc, {"host.example.com"}), nc.cert}),
+                   AlertDescription::bad_certificate, {"nameConstraints dNSName subtree"});
+  }
+  // RFC 5280 4.1.2.6: a CA certificate with an empty subject (it can only issue with an empty
+  // issuer name, which is refused first, or be an anchor).
+  Ca empty_root = make_root("", [](CertSpec& s) { s.dns_names = {"ca.example"}; });
+  expect_failure(verify({empty_root.cert}, {make_leaf(empty_root, {"host.example.com"})}),
+                 AlertDescription::bad_certificate, {"the issuer is empty"});
+  // RFC 5280 4.2.2.1: authorityInfoAccess with no access description is malformed.
+  Bytes aia = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) {
+    s.extra_extensions = {{oid_of(x509::oid::kAuthorityInfoAccess), false, Bytes{0x30, 0x00}}};
+  });
+  expect_failure(verify({p.root.cert}, {aia, p.inter.cert}), AlertDescription::bad_certificate,
+                 {"authorityInfoAccess has no access description"});
+}
+
+TEST(X509StrictTest, Rfc822NameConstraints) {
+  Ca root = make_root("Root");
+  // RFC 5280 4.2.1.10: a mailbox, a host, a domain.
+  Ca ca = make_intermediate("Mail CA", root, [](CertSpec& s) {
+    s.permitted_emails = {"boss@corp.example", "mail.example", ".staff.example"};
+    s.excluded_emails = {"intern@mail.example"};
+  });
+  auto mail_leaf = [&](std::vector<std::string> emails) {
+    return make_leaf(ca, {}, [&](CertSpec& s) {
+      s.emails = emails;
+      s.server_auth = false;
+      s.client_auth = true;
+    });
+  };
+  VerifyOptions o = opts("");
+  o.purpose = CertificatePurpose::kClientAuth;
+  for (const char* ok : {"boss@corp.example", "anyone@MAIL.example", "x@a.staff.example"}) {
+    EXPECT_VERIFIED(verify({root.cert}, {mail_leaf({ok}), ca.cert}, o)) << ok;
+  }
+  for (const char* bad : {"Boss@corp.example", "other@corp.example", "x@staff.example",
+                          "x@sub.mail.example", "not-a-mailbox"}) {
+    expect_failure(verify({root.cert}, {mail_leaf({bad}), ca.cert}, o),
+                   AlertDescription::certificate_unknown, {"rfc822Name", "permitted"});
+  }
+  expect_failure(verify({root.cert}, {mail_leaf({"intern@mail.example"}), ca.cert}, o),
+                 AlertDescription::certificate_unknown, {"excluded subtree"});
+  // Without a subjectAltName, the subject's emailAddress attribute is checked.
+  auto subject_mail = [&](const std::string& email) {
+    x509::DerWriter name;
+    name.add_sequence([&](x509::DerWriter& n) {
+      n.add_constructed(x509::tag::kSet, [&](x509::DerWriter& set) {
+        set.add_sequence([&](x509::DerWriter& atv) {
+          atv.add_oid(x509::oid::kEmailAddress);
+          atv.add_string(x509::tag::kIa5String, email);
+        });
+      });
+    });
+    return make_leaf(ca, {}, [&](CertSpec& s) {
+      s.subject_name = std::move(name).take();
+      s.server_auth = false;
+      s.client_auth = true;
+    });
+  };
+  EXPECT_VERIFIED(verify({root.cert}, {subject_mail("a@mail.example"), ca.cert}, o));
+  expect_failure(verify({root.cert}, {subject_mail("a@elsewhere.example"), ca.cert}, o),
+                 AlertDescription::certificate_unknown, {"rfc822Name \"a@elsewhere.example\""});
+  // The e-mail identity of a client certificate.
+  o.email_address = "anyone@mail.example";
+  EXPECT_VERIFIED(verify({root.cert}, {mail_leaf({"anyone@Mail.Example"}), ca.cert}, o));
+  expect_failure(verify({root.cert}, {mail_leaf({"other@mail.example"}), ca.cert}, o),
+                 AlertDescription::bad_certificate, {"not valid for mailbox"});
+  // The matching functions alone.
+  EXPECT_TRUE(x509::email_in_subtree("a@b.example", "b.example"));
+  EXPECT_FALSE(x509::email_in_subtree("a@c.b.example", "b.example"));
+  EXPECT_TRUE(x509::email_in_subtree("a@c.b.example", ".b.example"));
+  EXPECT_FALSE(x509::email_in_subtree("a@b.example", ".b.example"));
+  EXPECT_FALSE(x509::email_in_subtree("@b.example", "b.example"));
+}
+
+TEST(X509StrictTest, MaxDepthCountsEveryCertificate) {
+  Pki p;
+  VerifyOptions o = opts();
+  o.max_depth = 2;
+  expect_failure(verify({p.root.cert}, {p.leaf, p.inter.cert}, o), AlertDescription::unknown_ca,
+                 {"max_depth 2"});
+  o.max_depth = 3;
+  EXPECT_VERIFIED(verify({p.root.cert}, {p.leaf, p.inter.cert}, o));
 }
 
 }  // namespace

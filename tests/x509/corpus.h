@@ -53,7 +53,7 @@ inline constexpr const char kServerLeafExt[] =
     "subjectKeyIdentifier = hash\n"
     "authorityKeyIdentifier = keyid\n";
 
-enum class KeyKind { kP256, kP384, kRsa2048 };
+enum class KeyKind { kP256, kP384, kRsa2048, kRsa1024 };
 
 // CertRequest is one certificate for Pki::issue.
 struct CertRequest {
@@ -156,6 +156,9 @@ class Pki {
         break;
       case KeyKind::kRsa2048:
         append(args, {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"});
+        break;
+      case KeyKind::kRsa1024:
+        append(args, {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"});
         break;
     }
     std::string out;
@@ -290,8 +293,10 @@ inline std::optional<Bytes> parse_ip(const std::string& text) {
   return std::nullopt;
 }
 
-// glasstls_verdict runs glasstls::verify_certificate_chain on `check`.
-inline Verdict glasstls_verdict(const Pki& pki, const Check& check) {
+// glasstls_verdict runs glasstls::verify_certificate_chain on `check` (with `anchors` as the
+// anchor policy).
+inline Verdict glasstls_verdict(const Pki& pki, const Check& check,
+                                AnchorPolicy anchor_policy = AnchorPolicy::kCertificate) {
   std::vector<Bytes> anchors;
   for (const std::string& r : check.roots) {
     anchors.push_back(pki.der(r));
@@ -315,6 +320,7 @@ inline Verdict glasstls_verdict(const Pki& pki, const Check& check) {
     }
   }
   options.time = check.time;
+  options.anchors = anchor_policy;
   Result<VerifiedChain> verified = verify_certificate_chain(**store, chain, options);
   if (!verified.ok()) {
     return {false, verified.error().to_string()};
@@ -405,6 +411,8 @@ inline bool make_corpus(Pki& pki) {
       {"inter_rsa", KeyKind::kRsa2048}, {"long", KeyKind::kP256},
       {"loop_a", KeyKind::kP256},       {"loop_b", KeyKind::kP256},
       {"leaf", KeyKind::kP256},         {"leaf_rsa", KeyKind::kRsa2048},
+      {"leaf_rsa1024", KeyKind::kRsa1024}, {"root_fut", KeyKind::kP256},
+      {"root_crit", KeyKind::kP256},    {"root_soft", KeyKind::kP256},
   };
   for (const KeySpec& k : keys) {
     if (!pki.key(k.name, k.kind)) {
@@ -446,6 +454,14 @@ inline bool make_corpus(Pki& pki) {
        "keyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n");
   root("root_nc", "root_nc", "/CN=Corpus Root NC",
        std::string(kRootExt) + "nameConstraints = critical, permitted;DNS:example.com\n");
+
+  root("root_future", "root_fut", "/CN=Corpus Future Root");
+  certs.back().start = "20260101000000Z";
+  root("root_crit", "root_crit", "/CN=Corpus Root Unknown Critical",
+       std::string(kRootExt) + "1.3.6.1.4.1.55555.1 = critical, ASN1:UTF8String:must understand\n");
+  root("root_soft_bc", "root_soft", "/CN=Corpus Root Soft BC",
+       "basicConstraints = CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n"
+       "subjectKeyIdentifier = hash\n");
 
   // Intermediates.
   inter("inter_a", "root_a", "inter_a", "/O=Glasstls Corpus/CN=Corpus Inter A");
@@ -516,6 +532,18 @@ inline bool make_corpus(Pki& pki) {
   certs.back().start = "20100101000000Z";
   inter("inter_under_pl0", "root_pl0", "inter_c", "/CN=Corpus Inter under PathLen 0 Root");
   inter("inter_under_nc", "root_nc", "inter_c", "/CN=Corpus Inter under NC Root");
+  inter("inter_under_future", "root_future", "inter_c", "/CN=Corpus Inter under Future Root");
+  certs.back().start = "20260101000000Z";
+  inter("inter_under_crit", "root_crit", "inter_c", "/CN=Corpus Inter under Critical Root");
+  inter("inter_under_soft", "root_soft_bc", "inter_c", "/CN=Corpus Inter under Soft BC Root");
+  inter("inter_no_ski", "root_a", "inter_c", "/CN=Corpus Inter No SKI",
+        "basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign\n"
+        "subjectKeyIdentifier = none\nauthorityKeyIdentifier = keyid\n");
+  inter("inter_nc_dot", "root_a", "inter_c", "/CN=Corpus Inter NC Leading Dot",
+        ca + "nameConstraints = critical, permitted;DNS:.example.com\n");
+  inter("inter_nc_mail", "root_a", "inter_c", "/CN=Corpus Inter NC Mail",
+        ca + "nameConstraints = critical, permitted;email:mail.example, "
+             "permitted;email:.staff.example\n");
   // A loop: Loop A is issued by Loop B and Loop B by Loop A (a self-signed Loop B seeds it).
   root("loop_b_seed", "loop_b", "/CN=Corpus Loop B");
   inter("loop_a", "loop_b_seed", "loop_a", "/CN=Corpus Loop A");
@@ -565,6 +593,27 @@ inline bool make_corpus(Pki& pki) {
   certs.back().key = "leaf_rsa";
   leaf("leaf_sha1", a, www, leaf_ext(san_www));
   certs.back().digest = "sha1";
+  leaf("leaf_rsa1024", a, www, leaf_ext(san_www));
+  certs.back().key = "leaf_rsa1024";
+  leaf("leaf_no_aki", a, www,
+       "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+       "extendedKeyUsage = serverAuth\nsubjectAltName = DNS:www.example.com\n"
+       "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = none\n");
+  leaf("leaf_aki_critical", a, www,
+       "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+       "extendedKeyUsage = serverAuth\nsubjectAltName = DNS:www.example.com\n"
+       "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = critical, keyid\n");
+  leaf("leaf_ski_critical", a, www,
+       "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+       "extendedKeyUsage = serverAuth\nsubjectAltName = DNS:www.example.com\n"
+       "subjectKeyIdentifier = critical, hash\nauthorityKeyIdentifier = keyid\n");
+  leaf("leaf_san_underscore", a, www, leaf_ext("DNS:www.example.com, DNS:under_score.example.com"));
+  leaf("leaf_with_nc", a, www,
+       leaf_ext(san_www, "serverAuth", "critical, digitalSignature",
+                "nameConstraints = critical, permitted;DNS:example.com\n"));
+  leaf("leaf_aia_empty", a, www,
+       leaf_ext(san_www, "serverAuth", "critical, digitalSignature",
+                "1.3.6.1.5.5.7.1.1 = DER:3000\n"));
 
   // Leaves under the other intermediates.
   leaf("leaf_b", "inter_b", www, leaf_ext(san_www));
@@ -608,6 +657,23 @@ inline bool make_corpus(Pki& pki) {
   leaf("leaf_under_nc_root_bad", "inter_under_nc", "/CN=www.evil.org",
        leaf_ext("DNS:www.evil.org"));
   leaf("leaf_loop", "loop_a", www, leaf_ext(san_www));
+  leaf("leaf_under_future_root", "inter_under_future", www, leaf_ext(san_www));
+  certs.back().start = "20260101000000Z";
+  leaf("leaf_under_crit_root", "inter_under_crit", www, leaf_ext(san_www));
+  leaf("leaf_under_soft_root", "inter_under_soft", www, leaf_ext(san_www));
+  // openssl cannot compute a keyid from an issuer without subjectKeyIdentifier: an explicit one.
+  leaf("leaf_no_ski_inter", "inter_no_ski", www,
+       "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+       "extendedKeyUsage = serverAuth\nsubjectAltName = DNS:www.example.com\n"
+       "subjectKeyIdentifier = hash\n"
+       "2.5.29.35 = DER:30168014000102030405060708090A0B0C0D0E0F10111213\n");
+  leaf("leaf_nc_dot", "inter_nc_dot", www, leaf_ext(san_www));
+  leaf("leaf_mail_ok", "inter_nc_mail", "/CN=Mail User",
+       leaf_ext("email:user@mail.example", "clientAuth"));
+  leaf("leaf_mail_bad", "inter_nc_mail", "/CN=Mail User",
+       leaf_ext("email:user@elsewhere.example", "clientAuth"));
+  leaf("leaf_mail_domain", "inter_nc_mail", "/CN=Mail User",
+       leaf_ext("email:user@team.staff.example", "clientAuth"));
   leaf("leaf_long", "long_4", www, leaf_ext(san_www));
 
   for (const CertRequest& r : certs) {

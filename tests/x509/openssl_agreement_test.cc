@@ -140,9 +140,6 @@ TEST(OpenSslAgreement, PurposesAndKeyUsage) {
                 {"unknown_critical_extension_leaf", server("leaf_unknown_crit"), false},
                 {"unknown_noncritical_extension_leaf", server("leaf_unknown_noncrit"), true},
                 {"rsa_leaf_under_ecdsa", server("leaf_rsa_key"), true},
-                // basicConstraints cA on a leaf with digitalSignature and serverAuth: RFC 5280 does
-                // not forbid using a CA certificate as an end entity, and neither verifier does.
-                {"ca_certificate_as_leaf", server("leaf_is_ca"), true},
             });
 }
 
@@ -156,8 +153,6 @@ TEST(OpenSslAgreement, CaConstraints) {
            under("leaf_no_bc_inter", {"inter_no_bc"}, "root_a"), false},
           {"intermediate_no_key_cert_sign",
            under("leaf_no_certsign_inter", {"inter_no_certsign"}, "root_a"), false},
-          {"intermediate_no_key_usage", under("leaf_no_ku_inter", {"inter_no_ku"}, "root_a"), true},
-          {"no_key_identifiers", under("leaf_no_keyid", {"inter_no_keyid"}, "root_a"), true},
           {"consistent_explicit_key_identifiers", under("leaf_ski", {"inter_ski_1"}, "root_a"),
            true},
           {"path_len_0_exceeded", under("leaf_pl0", {"sub_pl0", "inter_pl0"}, "root_a"), false},
@@ -261,6 +256,41 @@ TEST(OpenSslAgreement, NameConstraints) {
            true},
           {"root_constraints_outside",
            under("leaf_under_nc_root_bad", {"inter_under_nc"}, "root_nc", "www.evil.org"), false},
+      });
+}
+
+// Rules a strict validator enforces (issue: "strict as the best validators"), where OpenSSL's
+// default verification agrees.
+TEST(OpenSslAgreement, StrictRules) {
+  GLASSTLS_CORPUS(pki);
+  Check mail_ok = under("leaf_mail_ok", {"inter_nc_mail"}, "root_a", "");
+  mail_ok.purpose = P::kClientAuth;
+  Check mail_bad = under("leaf_mail_bad", {"inter_nc_mail"}, "root_a", "");
+  mail_bad.purpose = P::kClientAuth;
+  Check mail_domain = under("leaf_mail_domain", {"inter_nc_mail"}, "root_a", "");
+  mail_domain.purpose = P::kClientAuth;
+  expect_all(
+      *pki,
+      {
+          // RFC 5280 6.1.3 (a)(2), applied to anchors as OpenSSL, Go and pyca/cryptography do.
+          {"expired_trust_anchor",
+           under("leaf_under_expired_root", {"inter_under_expired"}, "root_expired"), false},
+          {"not_yet_valid_trust_anchor",
+           under("leaf_under_future_root", {"inter_under_future"}, "root_future"), false},
+          // RFC 5280 4.2: a critical extension the anchor's user does not recognize.
+          {"trust_anchor_unknown_critical_extension",
+           under("leaf_under_crit_root", {"inter_under_crit"}, "root_crit"), false},
+          // RFC 5280 4.2.1.9 pathLenConstraint of the anchor itself.
+          {"trust_anchor_path_len_0",
+           under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0"), false},
+          // RFC 5280 4.2.1.10 rfc822Name constraints: a host, a domain (leading period).
+          {"rfc822_permitted_host", mail_ok, true},
+          {"rfc822_outside_permitted", mail_bad, false},
+          {"rfc822_permitted_domain", mail_domain, true},
+          // RFC 5280 4.2.1.1 and 4.2.1.2: "Conforming CAs MUST mark this extension as
+          // non-critical". OpenSSL refuses them as unhandled critical extensions.
+          {"authority_key_identifier_critical", server("leaf_aki_critical"), false},
+          {"subject_key_identifier_critical", server("leaf_ski_critical"), false},
       });
 }
 
@@ -370,28 +400,108 @@ TEST(OpenSslDisagreement, IntermediateAsTrustAnchor) {
   EXPECT_TRUE(openssl_verdict(*pki, c, {"-partial_chain"}).valid);
 }
 
-// A trust anchor whose own certificate expired in 2020 (the intermediate and leaf under it are
-// valid). OpenSSL checks the validity period of every certificate of the chain, the trust
-// anchor included. RFC 5280 section 6.1.1 (d): the trust anchor information is its name, key
-// and parameters; its validity period is not an input, and the algorithm checks validity
-// (6.1.3 (a)(2)) only for certificates 1 to n, which excludes the anchor. glasstls treats the
-// anchor as trusted as it is (as rustls-webpki does), which is right by RFC 5280; OpenSSL's
-// choice is a local policy.
-TEST(OpenSslDisagreement, ExpiredTrustAnchor) {
+// glasstls reads a trust anchor certificate as OpenSSL does by default (its validity and its
+// basicConstraints count, see OpenSslAgreement.StrictRules); VerifyOptions::anchors =
+// AnchorPolicy::kNameAndKey is RFC 5280 section 6.1.1's reading, where the anchor is only a
+// name and a key. Under it, glasstls accepts what OpenSSL refuses.
+TEST(OpenSslDisagreement, TrustAnchorAsNameAndKey) {
   GLASSTLS_CORPUS(pki);
-  Both b = both(*pki, under("leaf_under_expired_root", {"inter_under_expired"}, "root_expired"));
-  GLASSTLS_EXPECT_VERDICTS(b, true, false);
+  for (const Check& c :
+       {under("leaf_under_expired_root", {"inter_under_expired"}, "root_expired"),
+        under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0")}) {
+    EXPECT_TRUE(glasstls_verdict(*pki, c, AnchorPolicy::kNameAndKey).valid) << c.leaf;
+    EXPECT_FALSE(openssl_verdict(*pki, c).valid) << c.leaf;
+  }
 }
 
-// A root with pathLenConstraint 0 above one intermediate. OpenSSL applies basicConstraints of
-// every certificate, the anchor included. RFC 5280 section 6.1 processes certificates 1 to n
-// (the anchor is not one of them; its constraints apply only if the relying party chooses to
-// use them as trust anchor constraints, RFC 5937), and max_path_length starts at n. glasstls
-// follows RFC 5280; OpenSSL's choice is a permitted local policy.
-TEST(OpenSslDisagreement, TrustAnchorPathLenConstraint) {
+// A CA certificate (basicConstraints cA=TRUE, with digitalSignature and serverAuth) presented
+// as the server's certificate. RFC 5280 does not forbid it and OpenSSL accepts it; the CA/Browser
+// Forum Baseline Requirements (7.1.2.7.8: subscriber certificates have cA FALSE) do, and
+// rustls-webpki and pyca/cryptography refuse it. glasstls refuses it (unless the caller trusts
+// that very certificate as an anchor).
+TEST(OpenSslDisagreement, CaCertificateAsLeaf) {
   GLASSTLS_CORPUS(pki);
-  Both b = both(*pki, under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0"));
-  GLASSTLS_EXPECT_VERDICTS(b, true, false);
+  Both b = both(*pki, server("leaf_is_ca"));
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
+}
+
+// RFC 5280 4.2.1.3: "Conforming CAs MUST include this extension in certificates that contain
+// public keys that are used to validate digital signatures on other public key certificates";
+// pyca/cryptography requires keyUsage in every CA certificate too. OpenSSL accepts an
+// intermediate without it (a missing keyUsage allows every use).
+TEST(OpenSslDisagreement, IntermediateWithoutKeyUsage) {
+  GLASSTLS_CORPUS(pki);
+  Both b = both(*pki, under("leaf_no_ku_inter", {"inter_no_ku"}, "root_a"));
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
+}
+
+// Certificates without key identifiers. RFC 5280 4.2.1.1 requires authorityKeyIdentifier in
+// every certificate but a self-signed one, and 4.2.1.2 subjectKeyIdentifier in every CA
+// certificate. OpenSSL checks both only with -x509_strict (the second run); glasstls always
+// does, as pyca/cryptography does for leaves.
+TEST(OpenSslDisagreement, MissingKeyIdentifiers) {
+  GLASSTLS_CORPUS(pki);
+  for (const Check& c : {under("leaf_no_keyid", {"inter_no_keyid"}, "root_a"),
+                         server("leaf_no_aki"), under("leaf_no_ski_inter", {"inter_no_ski"},
+                                                      "root_a")}) {
+    Both b = both(*pki, c);
+    GLASSTLS_EXPECT_VERDICTS(b, false, true);
+    EXPECT_FALSE(openssl_verdict(*pki, c, {"-x509_strict"}).valid) << c.leaf;
+  }
+}
+
+// A trust anchor whose basicConstraints is not critical (RFC 5280 4.2.1.9: CAs "MUST mark the
+// extension as critical"; pyca/cryptography requires it of anchors too). OpenSSL accepts it by
+// default and refuses it with -x509_strict. Three roots of Debian's store are like this (the
+// Class 2 roots of Go Daddy and Starfield, Chunghwa's ePKI); their successors are not.
+TEST(OpenSslDisagreement, TrustAnchorBasicConstraintsNotCritical) {
+  GLASSTLS_CORPUS(pki);
+  Check c = under("leaf_under_soft_root", {"inter_under_soft"}, "root_soft_bc");
+  Both b = both(*pki, c);
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
+  EXPECT_FALSE(openssl_verdict(*pki, c, {"-x509_strict"}).valid);
+  EXPECT_TRUE(glasstls_verdict(*pki, c, AnchorPolicy::kNameAndKey).valid);
+}
+
+// Malformed dNSName values: an underscore in a subjectAltName (not a host name; the Baseline
+// Requirements forbid it since 2019) and a leading period in a nameConstraints dNSName subtree
+// (RFC 5280 4.2.1.10 gives dNSName constraints no leading-period form; it is URI and rfc822Name
+// syntax). OpenSSL takes both: it matches names it does not validate, and reads ".example.com"
+// as "below example.com".
+TEST(OpenSslDisagreement, MalformedDnsNames) {
+  GLASSTLS_CORPUS(pki);
+  Both underscore = both(*pki, server("leaf_san_underscore"));
+  GLASSTLS_EXPECT_VERDICTS(underscore, false, true);
+  Both dot = both(*pki, under("leaf_nc_dot", {"inter_nc_dot"}, "root_a"));
+  GLASSTLS_EXPECT_VERDICTS(dot, false, true);
+}
+
+// nameConstraints in an end-entity certificate (RFC 5280 4.2.1.10: "MUST be used only in a CA
+// certificate"). OpenSSL ignores it in a leaf.
+TEST(OpenSslDisagreement, NameConstraintsInLeaf) {
+  GLASSTLS_CORPUS(pki);
+  Both b = both(*pki, server("leaf_with_nc"));
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
+}
+
+// An RSA-1024 leaf. `openssl verify` runs at authentication security level -1 and accepts it;
+// at level 1 or more (80 bits; RSA-1024 counts as 80) it is still accepted, and at level 2
+// (Debian's default for TLS) refused. glasstls's key policy is the CA/Browser Forum's (2048 bits
+// and more) for every certificate of the path.
+TEST(OpenSslDisagreement, WeakRsaLeaf) {
+  GLASSTLS_CORPUS(pki);
+  Both b = both(*pki, server("leaf_rsa1024"));
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
+  EXPECT_FALSE(openssl_verdict(*pki, server("leaf_rsa1024"), {"-auth_level", "2"}).valid);
+}
+
+// authorityInfoAccess with no AccessDescription (RFC 5280 4.2.2.1: SEQUENCE SIZE (1..MAX)).
+// glasstls refuses the certificate as malformed; OpenSSL does not look inside the extension
+// during verification.
+TEST(OpenSslDisagreement, EmptyAuthorityInfoAccess) {
+  GLASSTLS_CORPUS(pki);
+  Both b = both(*pki, server("leaf_aia_empty"));
+  GLASSTLS_EXPECT_VERDICTS(b, false, true);
 }
 
 // An ECDSA leaf whose keyUsage is keyEncipherment only. OpenSSL's sslserver purpose accepts any
