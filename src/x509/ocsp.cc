@@ -779,7 +779,28 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
   return v;
 }
 
-std::string describe_ocsp_response(ByteView der) {
+namespace {
+
+// ascii_only escapes every byte of `text` that is not printable ASCII or a newline as \xNN:
+// name_to_string passes the bytes of UTF8String values through, and they may be anything.
+std::string ascii_only(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '\n' || (c >= 0x20 && c < 0x7f)) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+std::string describe_parsed(ByteView der) {
   Result<OcspResponse> parsed = parse_ocsp_response(der);
   if (!parsed.ok()) {
     return "OCSP response: does not parse: " + parsed.error().reason + "\n";
@@ -835,6 +856,12 @@ std::string describe_ocsp_response(ByteView der) {
            "\n";
   }
   return out;
+}
+
+}  // namespace
+
+std::string describe_ocsp_response(ByteView der) {
+  return ascii_only(describe_parsed(der));
 }
 
 }  // namespace glasstls::x509

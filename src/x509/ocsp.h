@@ -184,7 +184,8 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
 // status, the responder, producedAt, each SingleResponse (serial in hex, status, revocation
 // time and reason, thisUpdate, nextUpdate), the signature algorithm and the number of
 // certificates; or why it does not parse. Names are rendered with name_to_string and binary
-// values in hex, so no byte of the input is printed raw. Never fails.
+// values in hex, and every byte that is not printable ASCII (the UTF-8 of a name, say) is
+// written as \xNN, so the text is printable ASCII and newlines. Never fails.
 std::string describe_ocsp_response(ByteView der);
 
 }  // namespace glasstls::x509

@@ -791,6 +791,16 @@ TEST_F(OcspTest, DescribeSummarisesWithoutRawBytes) {
   for (char c : text) {
     EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f)) << static_cast<int>(c) << " in " << text;
   }
+  // The UTF-8 bytes of a UTF8String come out as \xNN (the fuzzer found that name_to_string
+  // passes them through).
+  nasty = build_name({{"CN", "caf\xc3\xa9"}});
+  ASSERT_TRUE(nasty.ok());
+  spec.responder_name = *nasty;
+  text = describe_ocsp_response(encode(spec, *ca_key_));
+  EXPECT_NE(text.find("responder: by name, CN=caf\\xc3\\xa9\n"), std::string::npos) << text;
+  for (char c : text) {
+    EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f)) << static_cast<int>(c) << " in " << text;
+  }
   spec.responder_name.clear();
   spec.responder_key_hash = sha1(ca_.public_key);
   text = describe_ocsp_response(encode(spec, *ca_key_));
