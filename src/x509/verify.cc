@@ -62,7 +62,10 @@
 #include "glasstls/trace.h"
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
+#include "x509/crl.h"
+#include "x509/crl_impl.h"
 #include "x509/der.h"
+#include "x509/ocsp.h"
 #include "x509/names.h"
 #include "x509/trust_store_impl.h"
 
@@ -887,6 +890,77 @@ Status check_reference_identity(const Certificate& leaf, const std::string& dns_
                         (list.empty() ? "none" : list) + ")");
 }
 
+// revocation_checked says whether `options` asks for any revocation checking.
+bool revocation_checked(const RevocationOptions& r) {
+  return r.crls != nullptr || !r.ocsp_response.empty() ||
+         r.missing == RevocationPolicy::kHardFail || !r.hard_fail_issuers.empty();
+}
+
+// check_revocation checks every certificate of `path` below the trust anchor (leaf first): the
+// leaf against the OCSP response when there is one, then every certificate against the CRLs.
+// A revoked certificate fails with certificate_revoked; a malformed or unacceptable OCSP
+// response with bad_certificate_status_response; a certificate whose status stays unknown
+// fails (certificate_unknown) under hard-fail, or when its issuer is one the caller listed.
+// `lines` gets one line per certificate saying what was learned and from where.
+Status check_revocation(const std::vector<const Certificate*>& path,
+                        const std::vector<std::string>& names, const RevocationOptions& r,
+                        int64_t now, const crypto::CryptoProvider& provider,
+                        std::vector<std::string>& lines) {
+  const int64_t skew = std::max<int64_t>(0, r.max_clock_skew);
+  for (size_t i = 0; i + 1 < path.size(); i++) {
+    const Certificate& cert = *path[i];
+    const Certificate& issuer = *path[i + 1];
+    const std::string& who = names[i];
+    bool known = false;
+    std::string detail;
+    //= https://www.rfc-editor.org/rfc/rfc6960#section-2.2
+    //# The "revoked" state indicates that the certificate has been revoked,
+    //# either temporarily (the revocation reason is certificateHold) or
+    //# permanently.
+    if (i == 0 && !r.ocsp_response.empty()) {
+      Result<x509::OcspVerdict> v =
+          x509::check_ocsp_response(r.ocsp_response, cert, issuer, now, skew, provider);
+      if (!v.ok()) {
+        Error e = v.error();
+        e.reason = who + ": OCSP response: " + e.reason;
+        return e;
+      }
+      if (v->status == x509::OcspVerdict::Status::kRevoked) {
+        return cert_error(AlertDescription::certificate_revoked,
+                          who + ": revoked: " + v->detail);
+      }
+      known = v->status == x509::OcspVerdict::Status::kGood;
+      detail = "OCSP: " + v->detail;
+    }
+    if (!known && r.crls != nullptr) {
+      GLASSTLS_ASSIGN(x509::CrlVerdict v,
+                      x509::crl_status(r.crls->impl(), cert, issuer, now, skew, provider));
+      if (v.status == x509::CrlVerdict::Status::kRevoked) {
+        return cert_error(AlertDescription::certificate_revoked, who + ": revoked: " + v.detail);
+      }
+      known = v.status == x509::CrlVerdict::Status::kGood;
+      detail += (detail.empty() ? "CRL: " : "; CRL: ") + v.detail;
+    }
+    if (!known) {
+      bool listed = std::any_of(r.hard_fail_issuers.begin(), r.hard_fail_issuers.end(),
+                                [&](const Bytes& der) { return same(der, issuer.der); });
+      if (detail.empty()) {
+        detail = "no CRL or OCSP response";
+      }
+      if (r.missing == RevocationPolicy::kHardFail || listed) {
+        return cert_error(AlertDescription::certificate_unknown,
+                          who + ": its revocation status is unknown (" + detail + ") and " +
+                              (listed ? "its issuer is listed as hard-fail"
+                                      : "the revocation policy is hard-fail"));
+      }
+      lines.push_back(who + ": status unknown, accepted (soft-fail): " + detail);
+    } else {
+      lines.push_back(who + ": not revoked: " + detail);
+    }
+  }
+  return Ok{};
+}
+
 Status check_email_identity(const Certificate& leaf, const std::string& email,
                             const std::string& who) {
   for (std::string_view presented : leaf.email_addresses) {
@@ -930,6 +1004,19 @@ class WebPkiVerifier final : public CertificateVerifier {
     }
     if (!ocsp_response.empty()) {
       options.revocation.ocsp_response.assign(ocsp_response.begin(), ocsp_response.end());
+    } else if (ask_for_staple_ && !chain.empty()) {
+      //= https://www.rfc-editor.org/rfc/rfc7633#section-4.2.3.1
+      //# If the TLS client does not receive a valid status response
+      //# as specified above, the client MUST treat
+      //# the certificate as invalid.
+      // Only when this client asked: a server that was not asked has nothing to staple.
+      Result<x509::Certificate> leaf = x509::parse_certificate(chain[0]);
+      if (leaf.ok() && leaf->must_staple()) {
+        return cert_error(AlertDescription::bad_certificate_status_response,
+                          "certificate 0 (" + subject_text(*leaf) +
+                              ") requires an OCSP staple (TLS Feature status_request, RFC 7633) "
+                              "and the server stapled none");
+      }
     }
     GLASSTLS_TRY(verify_certificate_chain(*roots_, chain, options));
     return Ok{};
@@ -1049,14 +1136,30 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   } else {
     PathBuilder builder(roots.impl(), certs, positions, options, provider, now);
     GLASSTLS_ASSIGN(std::vector<Node> path, builder.run());
+    std::vector<const Certificate*> certs_in_path;
+    std::vector<std::string> names;
     for (const Node& n : path) {
+      certs_in_path.push_back(n.cert);
       if (n.index >= 0) {
         out.path.push_back(chain[static_cast<size_t>(n.index)]);
+        names.push_back("certificate " + std::to_string(n.index) + " (" + subject_text(*n.cert) +
+                        ")");
       } else {
         out.path.push_back(roots.impl().ders[n.anchor]);
+        names.push_back("trust anchor (" + subject_text(*n.cert) + ")");
       }
     }
+    GLASSTLS_TRY(check_reference_identity(leaf, dns_name, options.ip_address, who));
+    if (!options.email_address.empty()) {
+      GLASSTLS_TRY(check_email_identity(leaf, options.email_address, who));
+    }
+    if (revocation_checked(options.revocation)) {
+      GLASSTLS_TRY(check_revocation(certs_in_path, names, options.revocation, now, provider,
+                                    out.revocation));
+    }
+    return out;
   }
+  // A leaf that is a trust anchor has no issuer to ask about its revocation.
   GLASSTLS_TRY(check_reference_identity(leaf, dns_name, options.ip_address, who));
   if (!options.email_address.empty()) {
     GLASSTLS_TRY(check_email_identity(leaf, options.email_address, who));

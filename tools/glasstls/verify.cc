@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -40,6 +41,22 @@ constexpr const char kVerifyUsage[] =
     "                        2025-06-01T12:00:00Z or 2025-06-01 12:00:00 (UTC)\n"
     "  --purpose server|client\n"
     "                        the extended key usage required (default: server)\n"
+    "  --email ADDR          the mailbox (rfc822Name) the leaf must be valid for\n"
+    "  --max-depth N         at most N certificates in the path, leaf and trust anchor\n"
+    "                        included (default: 10)\n"
+    "  --min-rsa-bits N      refuse RSA keys shorter than N bits (default and least: 2048)\n"
+    "  --anchor-as-name-and-key\n"
+    "                        check only the trust anchor's name, key and name constraints\n"
+    "                        (RFC 5280 6.1.1), not its validity or extensions\n"
+    "  --crl FILE            check every certificate of the path against this CRL (PEM or\n"
+    "                        DER; repeat for more)\n"
+    "  --ocsp-response FILE  check the leaf against this DER OCSP response\n"
+    "  --revocation soft|hard\n"
+    "                        a certificate whose status no CRL or OCSP response gives is\n"
+    "                        accepted (soft, the default) or refused (hard)\n"
+    "  --hard-fail-issuer PEM\n"
+    "                        certificates issued by this CA must have a known status even\n"
+    "                        under soft-fail (repeatable)\n"
     "  --help                show this help\n";
 
 // parse_number reads exactly `n` decimal digits at `text[pos]`.
@@ -220,8 +237,10 @@ int usage(const std::string& message) { return usage_error("verify", message); }
 // process exit status.
 int verify_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--cafile", "--host", "--ip", "--time", "--purpose"};
-  spec.flags = {"--help", "-h"};
+  spec.with_value = {"--cafile",     "--host",          "--ip",           "--time",
+                     "--purpose",    "--email",         "--max-depth",    "--min-rsa-bits",
+                     "--crl",        "--ocsp-response", "--revocation",   "--hard-fail-issuer"};
+  spec.flags = {"--help", "-h", "--anchor-as-name-and-key"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -260,6 +279,62 @@ int verify_main(int argc, char** argv) {
     options.time = parse_iso8601(*when);
     if (!options.time) {
       return usage("--time: not an ISO 8601 UTC time: \"" + *when + "\"");
+    }
+  }
+
+  options.email_address = args->value("--email").value_or("");
+  for (const char* name : {"--max-depth", "--min-rsa-bits"}) {
+    if (std::optional<std::string> v = args->value(name)) {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || n == 0 || n > 100000) {
+        return usage(std::string(name) + ": not a positive number: \"" + *v + "\"");
+      }
+      if (std::string(name) == "--max-depth") {
+        options.max_depth = n;
+      } else if (n < 2048) {
+        return usage("--min-rsa-bits: the least minimum is 2048, not " + *v);
+      } else {
+        options.min_rsa_bits = n;
+      }
+    }
+  }
+  if (args->has("--anchor-as-name-and-key")) {
+    options.anchors = AnchorPolicy::kNameAndKey;
+  }
+  std::string revocation = args->value("--revocation").value_or("soft");
+  if (revocation == "hard") {
+    options.revocation.missing = RevocationPolicy::kHardFail;
+  } else if (revocation != "soft") {
+    return usage("--revocation must be soft or hard, not \"" + revocation + "\"");
+  }
+  std::vector<std::string> crl_files = args->values("--crl");
+  if (!crl_files.empty()) {
+    Result<std::shared_ptr<const CertificateRevocationLists>> crls =
+        CertificateRevocationLists::from_files(crl_files);
+    if (!crls.ok()) {
+      std::fprintf(stderr, "glasstls verify: cannot load the CRLs: %s\n",
+                   crls.error().reason.c_str());
+      return 2;
+    }
+    options.revocation.crls = *crls;
+  }
+  if (std::optional<std::string> ocsp = args->value("--ocsp-response")) {
+    std::optional<std::string> der = read_file(*ocsp, error);
+    if (!der) {
+      std::fprintf(stderr, "glasstls verify: %s\n", error.c_str());
+      return 2;
+    }
+    options.revocation.ocsp_response.assign(der->begin(), der->end());
+  }
+  for (const std::string& file : args->values("--hard-fail-issuer")) {
+    std::optional<std::vector<Bytes>> issuers = load_chain(file, error);
+    if (!issuers) {
+      std::fprintf(stderr, "glasstls verify: %s\n", error.c_str());
+      return 2;
+    }
+    for (Bytes& der : *issuers) {
+      options.revocation.hard_fail_issuers.push_back(std::move(der));
     }
   }
 
@@ -307,6 +382,12 @@ int verify_main(int argc, char** argv) {
          " certificates, leaf first, trust anchor last:\n";
   for (size_t i = 0; i < verified->path.size(); ++i) {
     out += describe(i, verified->path[i]) + "\n";
+  }
+  if (!verified->revocation.empty()) {
+    out += "revocation:\n";
+    for (const std::string& line : verified->revocation) {
+      out += "  " + line + "\n";
+    }
   }
   std::fputs(out.c_str(), stdout);
   return 0;
