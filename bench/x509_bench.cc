@@ -14,6 +14,12 @@
 //
 // The trust store (the parsed root) is built once outside the loop on both sides. Benchmark
 // names end in "/glasstls" or "/openssl" so scripts/bench can pair them up.
+//
+// x509_verify_chain_crl10k adds revocation checking of the P-256 chain against a CRL of the
+// intermediate listing 10,000 other serial numbers (about 360 KB of DER), loaded once outside
+// the loop on both sides: glasstls with VerifyOptions::revocation.crls (the CRL parsed once,
+// its serials sorted), OpenSSL with X509_STORE_add_crl and X509_V_FLAG_CRL_CHECK. Each
+// iteration then also verifies the CRL's signature and looks the leaf's serial up.
 
 #include <benchmark/benchmark.h>
 #include <openssl/x509.h>
@@ -29,6 +35,8 @@
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
 #include "x509/cert_builder.h"
+#include "x509/certificate.h"
+#include "x509/der.h"
 
 namespace glasstls::bench {
 namespace {
@@ -40,8 +48,61 @@ struct BenchChain {
   Bytes root;
   Bytes intermediate;
   Bytes leaf;
+  // crl is a CRL of the intermediate with 10,000 revoked serials, none of them the leaf's
+  // (P-256 chain only).
+  Bytes crl;
   bool ok = false;
 };
+
+// make_crl builds a v2 CRL issued by `issuer_der`'s subject, signed by `issuer_key`
+// (ecdsa-with-SHA256), revoking `count` pseudo-random 16-byte serial numbers.
+Bytes make_crl(const Bytes& issuer_der, const crypto::SigningKey& issuer_key, size_t count,
+               int64_t now) {
+  auto issuer = x509::parse_certificate(issuer_der);
+  if (!issuer.ok()) {
+    return {};
+  }
+  auto algorithm = [](x509::DerWriter& w) {
+    w.add_sequence([](x509::DerWriter& a) { a.add_oid(x509::oid::kEcdsaWithSha256); });
+  };
+  x509::DerWriter tbs;
+  tbs.add_sequence([&](x509::DerWriter& t) {
+    t.add_uint64(1);  // v2
+    algorithm(t);
+    t.add_raw(issuer->subject);
+    t.add_time(now - 3600);
+    t.add_time(now + 7 * 86400);
+    t.add_sequence([&](x509::DerWriter& list) {
+      uint64_t x = 0x9e3779b97f4a7c15ull;
+      for (size_t i = 0; i < count; i++) {
+        Bytes serial(16);
+        for (uint8_t& b : serial) {
+          x ^= x << 13;
+          x ^= x >> 7;
+          x ^= x << 17;
+          b = static_cast<uint8_t>(x);
+        }
+        serial[0] = static_cast<uint8_t>(0x10 | (serial[0] & 0x3f));
+        list.add_sequence([&](x509::DerWriter& entry) {
+          entry.add_unsigned_integer(serial);
+          entry.add_time(now - 86400);
+        });
+      }
+    });
+  });
+  Bytes tbs_der = std::move(tbs).take();
+  auto signature = issuer_key.sign(SignatureScheme::ecdsa_secp256r1_sha256, tbs_der);
+  if (!signature.ok()) {
+    return {};
+  }
+  x509::DerWriter crl;
+  crl.add_sequence([&](x509::DerWriter& c) {
+    c.add_raw(tbs_der);
+    algorithm(c);
+    c.add_bit_string(*signature);
+  });
+  return std::move(crl).take();
+}
 
 BenchChain make_chain(crypto::KeyType type) {
   BenchChain out;
@@ -83,6 +144,9 @@ BenchChain make_chain(crypto::KeyType type) {
   out.root = std::move(*root_der);
   out.intermediate = std::move(*inter_der);
   out.leaf = std::move(*leaf_der);
+  if (type == crypto::KeyType::kEcdsaP256) {
+    out.crl = make_crl(out.intermediate, **inter_key, 10000, now);
+  }
   out.ok = true;
   return out;
 }
@@ -93,9 +157,9 @@ const BenchChain& chain_for(crypto::KeyType type) {
   return type == crypto::KeyType::kRsa ? rsa : ecdsa;
 }
 
-void glasstls_verify(benchmark::State& state, crypto::KeyType type) {
+void glasstls_verify(benchmark::State& state, crypto::KeyType type, bool with_crl) {
   const BenchChain& c = chain_for(type);
-  if (!c.ok) {
+  if (!c.ok || (with_crl && c.crl.empty())) {
     state.SkipWithError("cannot build the chain");
     return;
   }
@@ -112,6 +176,14 @@ void glasstls_verify(benchmark::State& state, crypto::KeyType type) {
   VerifyOptions options;
   options.purpose = CertificatePurpose::kServerAuth;
   options.dns_name = kHost;
+  if (with_crl) {
+    auto crls = CertificateRevocationLists::from_der({c.crl});
+    if (!crls.ok()) {
+      state.SkipWithError(crls.error().to_string().c_str());
+      return;
+    }
+    options.revocation.crls = *crls;
+  }
   for (auto _ : state) {
     Result<VerifiedChain> verified = verify_certificate_chain(**store, chain, options);
     if (!verified.ok()) {
@@ -127,9 +199,9 @@ X509* parse(const Bytes& der) {
   return d2i_X509(nullptr, &p, static_cast<long>(der.size()));
 }
 
-void openssl_verify(benchmark::State& state, crypto::KeyType type) {
+void openssl_verify(benchmark::State& state, crypto::KeyType type, bool with_crl) {
   const BenchChain& c = chain_for(type);
-  if (!c.ok) {
+  if (!c.ok || (with_crl && c.crl.empty())) {
     state.SkipWithError("cannot build the chain");
     return;
   }
@@ -142,6 +214,18 @@ void openssl_verify(benchmark::State& state, crypto::KeyType type) {
     return;
   }
   X509_free(root);  // The store holds its own reference.
+  if (with_crl) {
+    const unsigned char* p = c.crl.data();
+    X509_CRL* crl = d2i_X509_CRL(nullptr, &p, static_cast<long>(c.crl.size()));
+    if (crl == nullptr || X509_STORE_add_crl(store, crl) != 1 ||
+        X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK) != 1) {
+      X509_CRL_free(crl);
+      X509_STORE_free(store);
+      state.SkipWithError("cannot add the CRL to the OpenSSL store");
+      return;
+    }
+    X509_CRL_free(crl);
+  }
   bool failed = false;
   for (auto _ : state) {
     X509* leaf = parse(c.leaf);
@@ -171,17 +255,23 @@ void openssl_verify(benchmark::State& state, crypto::KeyType type) {
   }
 }
 
-BENCHMARK_CAPTURE(glasstls_verify, p256, crypto::KeyType::kEcdsaP256)
+BENCHMARK_CAPTURE(glasstls_verify, p256, crypto::KeyType::kEcdsaP256, false)
     ->Name("x509_verify_chain/ecdsa_p256/glasstls")
     ->MinTime(0.2);
-BENCHMARK_CAPTURE(openssl_verify, p256, crypto::KeyType::kEcdsaP256)
+BENCHMARK_CAPTURE(openssl_verify, p256, crypto::KeyType::kEcdsaP256, false)
     ->Name("x509_verify_chain/ecdsa_p256/openssl")
     ->MinTime(0.2);
-BENCHMARK_CAPTURE(glasstls_verify, rsa2048, crypto::KeyType::kRsa)
+BENCHMARK_CAPTURE(glasstls_verify, rsa2048, crypto::KeyType::kRsa, false)
     ->Name("x509_verify_chain/rsa2048/glasstls")
     ->MinTime(0.2);
-BENCHMARK_CAPTURE(openssl_verify, rsa2048, crypto::KeyType::kRsa)
+BENCHMARK_CAPTURE(openssl_verify, rsa2048, crypto::KeyType::kRsa, false)
     ->Name("x509_verify_chain/rsa2048/openssl")
+    ->MinTime(0.2);
+BENCHMARK_CAPTURE(glasstls_verify, crl10k, crypto::KeyType::kEcdsaP256, true)
+    ->Name("x509_verify_chain_crl10k/ecdsa_p256/glasstls")
+    ->MinTime(0.2);
+BENCHMARK_CAPTURE(openssl_verify, crl10k, crypto::KeyType::kEcdsaP256, true)
+    ->Name("x509_verify_chain_crl10k/ecdsa_p256/openssl")
     ->MinTime(0.2);
 
 }  // namespace
