@@ -801,6 +801,85 @@ TEST(MsgsHandshake, CertificateRoundTripWithEntryExtensions) {
   EXPECT_TRUE(r2->entries.empty());
 }
 
+TEST(MsgsHandshake, ClientHelloStatusRequestRoundTrips) {
+  // RFC 6066 section 8: status_type ocsp, responder_id_list, request_extensions.
+  const Bytes random(32, 3);
+  const Bytes id = hex("a1023000");
+  const Bytes exts = hex("3000");
+  ClientHello ch;
+  ch.random = random;
+  ch.cipher_suites.push_back(CipherSuite::TLS_AES_128_GCM_SHA256);
+  ch.status_request = CertificateStatusRequest{};
+  Bytes plain = encode(ch);
+  auto r = parse_client_hello(body_of(plain, HandshakeType::client_hello));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->extensions.size(), 1u);
+  EXPECT_EQ(r->extensions[0].type, ExtensionType::status_request);
+  EXPECT_TRUE(same(r->extensions[0].body, hex("0100000000")));
+  ASSERT_TRUE(r->status_request);
+  EXPECT_EQ(r->status_request->status_type, kStatusTypeOcsp);
+
+  ch.status_request->responder_id_list.push_back(id);
+  ch.status_request->request_extensions = exts;
+  Bytes full = encode(ch);
+  r = parse_client_hello(body_of(full, HandshakeType::client_hello));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_TRUE(same(r->extensions[0].body, hex("01" "0006" "0004a1023000" "0002" "3000")));
+  ASSERT_EQ(r->status_request->responder_id_list.size(), 1u);
+  EXPECT_TRUE(same(r->status_request->responder_id_list[0], id));
+  EXPECT_TRUE(same(r->status_request->request_extensions, exts));
+  EXPECT_EQ(encode(*r), full);
+
+  // Another status type: only the type is kept, whatever follows it.
+  const Bytes other_body = hex("02ffff");
+  std::vector<RawExtension> extra = {{ExtensionType::status_request, other_body}};
+  ClientHello other;
+  other.random = random;
+  other.cipher_suites.push_back(CipherSuite::TLS_AES_128_GCM_SHA256);
+  Bytes other_msg = encode(other, extra);
+  r = parse_client_hello(body_of(other_msg, HandshakeType::client_hello));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_TRUE(r->status_request);
+  EXPECT_EQ(r->status_request->status_type, 2);
+}
+
+TEST(MsgsHandshake, CertificateStatusInACertificateEntry) {
+  const Bytes leaf = hex("3082000130");
+  const Bytes response = hex("3006020100300100");
+  const Bytes status = encode_certificate_status(response);
+  EXPECT_EQ(to_hex(status), "010000083006020100300100");
+  EXPECT_TRUE(encode_certificate_status({}).empty());
+  Certificate c;
+  c.entries.push_back({leaf, {{ExtensionType::status_request, status}}});
+  Bytes msg = encode(c);
+  auto r = parse_certificate(body_of(msg, HandshakeType::certificate));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_TRUE(r->entries[0].ocsp_response);
+  EXPECT_TRUE(same(*r->entries[0].ocsp_response, response));
+  EXPECT_EQ(encode(*r), msg);
+
+  struct Bad {
+    const char* body;
+    AlertDescription alert;
+  };
+  for (const Bad& bad : {Bad{"", AlertDescription::decode_error},
+                         Bad{"01", AlertDescription::decode_error},
+                         Bad{"010000", AlertDescription::decode_error},
+                         Bad{"01000000", AlertDescription::decode_error},
+                         Bad{"0100000230", AlertDescription::decode_error},
+                         Bad{"01000001300000", AlertDescription::decode_error},
+                         Bad{"0200000130", AlertDescription::illegal_parameter}}) {
+    SCOPED_TRACE(bad.body);
+    const Bytes body = hex(bad.body);
+    Certificate m;
+    m.entries.push_back({leaf, {{ExtensionType::status_request, body}}});
+    Bytes bad_msg = encode(m);
+    auto e = parse_certificate(body_of(bad_msg, HandshakeType::certificate));
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().alert, bad.alert) << e.error().to_string();
+  }
+}
+
 TEST(MsgsHandshake, CertificateVerifyFinishedKeyUpdateRoundTrips) {
   const Bytes sig = hex("3045022100aa");
   CertificateVerify cv{SignatureScheme::ecdsa_secp256r1_sha256, sig};
