@@ -345,7 +345,13 @@ void Annotator::extension_body(Cursor& c, TraceField& data, ExtensionType type,
     }
     case ExtensionType::status_request: {
       if (c.empty()) {
-        empty("empty: the certificate's OCSP response will be in the Certificate message");
+        // RFC 8446 section 4.4.2.1: a server asks for the client's OCSP response with an empty
+        // status_request in its CertificateRequest. TLS 1.2 servers acknowledged the request
+        // with an empty one in the ServerHello.
+        empty(context == ExtensionContext::kCertificateRequest
+                  ? "empty: the server asks the client to staple an OCSP response for its "
+                    "certificate (RFC 8446 section 4.4.2.1)"
+                  : "empty: the certificate's OCSP response will be in the Certificate message");
         return;
       }
       data.explanation = context == ExtensionContext::kCertificate

@@ -961,3 +961,49 @@ TEST(AnnotateAlert, LevelsAndDescriptions) {
 
 }  // namespace
 }  // namespace glasstls
+
+namespace glasstls {
+namespace {
+
+// The status_request glasstls's client sends (RFC 6066 section 8), field by field, and the one
+// a server puts in a CertificateRequest (RFC 8446 section 4.4.2.1).
+TEST(AnnotateOcsp, StatusRequestIsShownFieldByField) {
+  msgs::ClientHello ch;
+  const Bytes random(32, 1);
+  const Bytes responder = hex("a1023000");
+  const Bytes request_extensions = hex("3000");
+  ch.random = random;
+  ch.cipher_suites.push_back(CipherSuite::TLS_AES_128_GCM_SHA256);
+  ch.status_request = msgs::CertificateStatusRequest{};
+  ch.status_request->responder_id_list.push_back(responder);
+  ch.status_request->request_extensions = request_extensions;
+  const Bytes msg = msgs::encode(ch);
+  expect_clean(msg, "ClientHello");
+  const TraceField root = annotated(msg);
+  const TraceField& ext = extension(child(root, "extensions"), ExtensionType::status_request);
+  const TraceField* status_type = find_field(ext, "status_type");
+  ASSERT_NE(status_type, nullptr);
+  EXPECT_EQ(status_type->meaning, "ocsp");
+  const TraceField* id = find_field(ext, "responder_id_list[0]");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->length, 2u + responder.size());
+  const TraceField* extensions = find_field(ext, "request_extensions");
+  ASSERT_NE(extensions, nullptr);
+  EXPECT_EQ(extensions->length, 2u + request_extensions.size());
+
+  // A server asking the client for a staple: an empty status_request in CertificateRequest.
+  const Bytes cr = hex("0d00000f" "00" "000c" "000d00040002" "0403" "00050000");
+  ASSERT_TRUE(msgs::parse_certificate_request(ByteView(cr).subspan(4)).ok());
+  expect_clean(cr, "CertificateRequest");
+  const TraceField cr_root = annotated(cr);
+  const TraceField& cr_ext =
+      extension(child(cr_root, "extensions"), ExtensionType::status_request);
+  const TraceField* data = find_field(cr_ext, "extension_data");
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(data->meaning, "empty");
+  EXPECT_NE(data->explanation.find("asks the client to staple"), std::string::npos)
+      << data->explanation;
+}
+
+}  // namespace
+}  // namespace glasstls
