@@ -576,7 +576,7 @@ struct Forger {
     return h;
   }
 
-  // client_messages decrypts what the client sent under its handshake key.
+  // client_records decrypts what the client sent under its handshake key.
   std::vector<std::pair<ContentType, Bytes>> client_records() {
     return decrypt_all(take_output(*client), secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
   }
@@ -753,14 +753,14 @@ TEST(OcspStaplingHostile, ClientCertificateEntryWithStatusRequestIsUnsupportedEx
   cb.verifier(std::make_shared<RecordingVerifier>(true));
   cb.client_certificate({pki.leaf_cert, pki.ca_cert}, PrivateKey(pki.leaf_key));
   auto client = std::move(Connection::client(*cb.build(), "localhost")).value();
-  auto server =
-      std::move(Connection::server(server_config(nullptr, log, true))).value();
+  auto server = std::move(Connection::server(server_config(nullptr, log, true))).value();
   ASSERT_TRUE(testing::transfer(client, server));
   ASSERT_TRUE(testing::transfer(server, client));
   // The client's second flight: [CCS], {Certificate, CertificateVerify, Finished}.
   Bytes out = take_output(client);
   Bytes flight;
-  for (auto& [type, content] : decrypt_all(out, log->secrets.at("CLIENT_HANDSHAKE_TRAFFIC_SECRET"))) {
+  const Bytes& client_hs = log->secrets.at("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+  for (auto& [type, content] : decrypt_all(out, client_hs)) {
     flight.insert(flight.end(), content.begin(), content.end());
   }
   std::vector<Bytes> messages = messages_of(flight);
@@ -771,7 +771,7 @@ TEST(OcspStaplingHostile, ClientCertificateEntryWithStatusRequestIsUnsupportedEx
   cert->entries[0].extensions.push_back({ExtensionType::status_request, status});
   Bytes forged = msgs::encode(*cert);
   record::RecordLayer rl;
-  rl.set_write_protection(protection(log->secrets.at("CLIENT_HANDSHAKE_TRAFFIC_SECRET")));
+  rl.set_write_protection(protection(client_hs));
   Bytes wire;
   ASSERT_TRUE(rl.write(ContentType::handshake, forged, wire).ok());
   Status s = server.receive(wire);
