@@ -477,6 +477,15 @@ TEST_F(OcspTest, DelegatedResponderIsAccepted) {
   EXPECT_NE(v->detail.find("(delegated responder)"), std::string::npos);
 }
 
+TEST_F(OcspTest, DelegatedResponderMustSignTheResponse) {
+  // The delegate's certificate is included and named, but another key signed.
+  expect_refused(encode(by_responder(responder_der_), *other_key_),
+                 "does not verify with the key of CN=OCSP Responder (delegated responder)");
+  Spec spec = by_responder(responder_der_);
+  spec.corrupt_signature = true;
+  expect_refused(encode(spec, *responder_key_), "does not verify");
+}
+
 TEST_F(OcspTest, DelegatedResponderMustBeIncluded) {
   Spec spec = by_responder(responder_der_);
   spec.certs.clear();
