@@ -436,12 +436,24 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
       //# the handshake if the response is not satisfactory with
       //# bad_certificate_status_response(113) alert.
       // The verifier checks it (and decides what a missing response means).
-      GLASSTLS_TRY(config.verifier->verify_stapled(chain, server_name, ocsp_response));
       cx.note(false, ocsp_response.empty()
                          ? std::string("server stapled no OCSP response")
                          : "server stapled an OCSP response (" +
                                std::to_string(ocsp_response.size()) +
                                " bytes), handed to the verifier");
+      if (cx.tracer) {
+        // With a trace, the verifier also says what it decided and why (the path, each
+        // certificate's revocation status), and the trace shows it line by line.
+        std::vector<std::string> report;
+        Status verified =
+            config.verifier->verify_with_report(chain, server_name, ocsp_response, report);
+        for (std::string& line : report) {
+          cx.note(false, "verifier: " + std::move(line));
+        }
+        GLASSTLS_TRY(std::move(verified));
+      } else {
+        GLASSTLS_TRY(config.verifier->verify_stapled(chain, server_name, ocsp_response));
+      }
     } else {
       GLASSTLS_TRY(config.verifier->verify(chain, server_name));
     }

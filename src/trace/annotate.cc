@@ -489,9 +489,12 @@ void Messages::certificate_status(Cursor& c, Fields& out) {
   f->meaning = v == 1 ? "ocsp" : "unknown";
   f->explanation = "status_type: 1 (ocsp) is the only type defined";
   if (v == 1) {
-    a_.opaque(c, out, 3, "response", "OCSPResponse",
-              "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)", 1,
-              0xffffff);
+    ByteView response;
+    if (a_.opaque(c, out, 3, "response", "OCSPResponse",
+                  "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)",
+                  1, 0xffffff, &response)) {
+      out.back().meaning = ocsp_response_meaning(response);
+    }
   } else {
     not_decoded(c, out, "the response of a status type glasstls does not know");
   }

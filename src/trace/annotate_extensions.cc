@@ -375,8 +375,13 @@ void Annotator::extension_body(Cursor& c, TraceField& data, ExtensionType type,
         return;
       }
       if (context == ExtensionContext::kCertificate) {
-        opaque(c, out, 3, "response", "OCSPResponse",
-               "OCSPResponse: the DER OCSP response for this certificate (RFC 6960)", 1, 0xffffff);
+        ByteView response;
+        if (opaque(c, out, 3, "response", "OCSPResponse",
+                   "OCSPResponse: the DER OCSP response for this certificate (RFC 6960)", 1,
+                   0xffffff, &response)) {
+          // The same parser the verifier checks the response with.
+          out.back().meaning = ocsp_response_meaning(response);
+        }
         return;
       }
       vector(c, out, 2, "responder_id_list", "responder IDs", [&](Cursor& inner, TraceField& n) {

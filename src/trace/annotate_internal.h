@@ -66,6 +66,9 @@ std::string printable(ByteView v);
 std::string certificate_compression_name(uint32_t v);
 // plural is "1 byte" / "2 bytes".
 std::string plural(size_t n, std::string_view one, std::string_view many);
+// ocsp_response_meaning summarises a DER OCSPResponse on one line (status, responder, each
+// certificate's status and validity), from the parser the verifier uses; printable ASCII.
+std::string ocsp_response_meaning(ByteView der);
 
 // code_name names a code point from iana.def; GREASE values are "GREASE (RFC 8701)" and values
 // glasstls does not know are "unknown (0x....)".

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "trace/annotate_internal.h"
+#include "x509/ocsp.h"
 
 namespace glasstls::annotate {
 
@@ -60,6 +61,24 @@ std::string hex_prefix(ByteView v, size_t max_bytes) {
     return to_hex(v);
   }
   return to_hex(v.first(max_bytes)) + "\u2026";
+}
+
+std::string ocsp_response_meaning(ByteView der) {
+  std::string text = x509::describe_ocsp_response(der);
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    size_t first = text.find_first_not_of(' ', start);
+    if (first != std::string::npos && first < end) {
+      out += (out.empty() ? "" : "; ") + text.substr(first, end - first);
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 std::string printable(ByteView v) {

@@ -994,6 +994,13 @@ class WebPkiVerifier final : public CertificateVerifier {
 
   Status verify_stapled(std::span<const Bytes> chain, std::string_view server_name,
                         std::span<const uint8_t> ocsp_response) const override {
+    std::vector<std::string> ignored;
+    return verify_with_report(chain, server_name, ocsp_response, ignored);
+  }
+
+  Status verify_with_report(std::span<const Bytes> chain, std::string_view server_name,
+                            std::span<const uint8_t> ocsp_response,
+                            std::vector<std::string>& report) const override {
     VerifyOptions options = options_;
     if (!server_name.empty()) {
       if (std::optional<Bytes> ip = x509::parse_ip_literal(server_name)) {
@@ -1018,7 +1025,40 @@ class WebPkiVerifier final : public CertificateVerifier {
                               "and the server stapled none");
       }
     }
-    GLASSTLS_TRY(verify_certificate_chain(*roots_, chain, options));
+    if (!ocsp_response.empty()) {
+      report.push_back("stapled OCSP response (" + std::to_string(ocsp_response.size()) +
+                       " bytes):");
+      std::string text = x509::describe_ocsp_response(ByteView(ocsp_response.data(),
+                                                               ocsp_response.size()));
+      size_t start = 0;
+      while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) {
+          end = text.size();
+        }
+        if (end > start) {
+          report.push_back("  " + text.substr(start, end - start));
+        }
+        start = end + 1;
+      }
+    }
+    Result<VerifiedChain> verified = verify_certificate_chain(*roots_, chain, options);
+    if (!verified.ok()) {
+      report.push_back("certificate chain refused: " + verified.error().reason);
+      return verified.error();
+    }
+    std::string path;
+    for (const Bytes& der : verified->path) {
+      Result<x509::Certificate> c = x509::parse_certificate(der, x509::ParseMode::kTrustAnchor);
+      path += (path.empty() ? "" : " <- ") + (c.ok() ? subject_text(*c) : std::string("?"));
+    }
+    report.push_back("certificate chain accepted: " + path);
+    if (verified->revocation.empty()) {
+      report.push_back("revocation: not checked (no CRL, no OCSP response)");
+    }
+    for (const std::string& line : verified->revocation) {
+      report.push_back("revocation: " + line);
+    }
     return Ok{};
   }
 

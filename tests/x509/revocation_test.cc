@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "api/harness.h"
+#include "glasstls/config.h"
+#include "glasstls/connection.h"
+#include "glasstls/trace.h"
 #include "glasstls/x509.h"
 #include "interop/process.h"
 #include "x509/corpus.h"
@@ -283,6 +287,48 @@ TEST_F(Revocation, MustStapleThroughTheWebPkiVerifier) {
   auto quiet = webpki_verifier(*store, CertificatePurpose::kServerAuth, VerifyOptions{}, false);
   EXPECT_FALSE(quiet->wants_ocsp_staple());
   EXPECT_TRUE(quiet->verify_stapled(must, "www.example.com", {}).ok());
+}
+
+// Recorder keeps every trace event.
+class Recorder : public TraceObserver {
+ public:
+  void on_event(const TraceEvent& event) override { events.push_back(event); }
+  std::vector<TraceEvent> events;
+};
+
+// The illustrated view of a handshake whose server staples an OCSP response shows the response
+// decoded (by the parser the verifier uses) and the verifier's decision, path and revocation.
+TEST_F(Revocation, TraceShowsTheStapleAndTheDecision) {
+  auto key = PrivateKey::from_pem(interop::read_text(pki_->key_path("leaf")));
+  ASSERT_TRUE(key.ok()) << key.error().reason;
+  auto staple = std::make_shared<OcspStaple>(ocsp("good"));
+  ASSERT_FALSE(staple->get()->empty()) << last_error_;
+  auto server_config = ServerConfig::Builder()
+                           .add_certificate({pki_->der("good"), pki_->der("inter")}, *key, {},
+                                            staple)
+                           .build();
+  ASSERT_TRUE(server_config.ok()) << server_config.error().reason;
+  auto store = TrustStore::from_der({pki_->der("root")});
+  ASSERT_TRUE(store.ok());
+  auto client_config = ClientConfig::Builder()
+                           .verifier(webpki_verifier(*store, CertificatePurpose::kServerAuth))
+                           .build();
+  ASSERT_TRUE(client_config.ok()) << client_config.error().reason;
+  auto recorder = std::make_shared<Recorder>();
+  auto client = Connection::client(*client_config, "www.example.com", recorder);
+  auto server = Connection::server(*server_config);
+  ASSERT_TRUE(client.ok() && server.ok());
+  ASSERT_TRUE(testing::handshake(*client, *server));
+  std::string text = render_text(recorder->events, RenderOptions{});
+  for (const char* part : {"response: OCSP response: successful; responder: by name, CN=Revocation Inter",
+                           "(CertID hash SHA-1): good",
+                           "verifier: stapled OCSP response",
+                           "verifier: certificate chain accepted: CN=www.example.com <- "
+                           "CN=Revocation Inter <- CN=Revocation Root",
+                           "verifier: revocation: certificate 0 (CN=www.example.com): not "
+                           "revoked: OCSP"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << "no \"" << part << "\" in\n" << text;
+  }
 }
 
 TEST_F(Revocation, VerifyCommandLine) {
