@@ -368,7 +368,8 @@ TEST(CrlOpenssl, LoadsPemAndDerFiles) {
   EXPECT_EQ(x509::name_to_string(crl.issuer), "CN=CRL Test Inter");
   EXPECT_EQ(crl.revoked.size(), 3u);
   EXPECT_FALSE(crl.authority_key_id.empty());
-  auto inter = x509::parse_certificate(w->pki->der("inter"));
+  Bytes inter_der = w->pki->der("inter");  // the Certificate views it
+  auto inter = x509::parse_certificate(inter_der);
   ASSERT_TRUE(inter.ok());
   EXPECT_TRUE(std::ranges::equal(crl.authority_key_id, inter->subject_key_id));
   auto both = CertificateRevocationLists::from_files({w->inter_crl, der_path, w->root_crl});
