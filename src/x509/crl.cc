@@ -743,14 +743,17 @@ Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
     if (provider.verifier == nullptr) {
       return internal_error("the crypto provider has no signature verifier");
     }
-    Status s = provider.verifier->verify(*scheme, issuer.spki, crl.tbs, crl.signature);
-    if (!s.ok()) {
-      if (s.error().kind == ErrorKind::kInternal) {
-        return s.error();
+    if (!crls.signature_verified(index, issuer.spki)) {
+      Status s = provider.verifier->verify(*scheme, issuer.spki, crl.tbs, crl.signature);
+      if (!s.ok()) {
+        if (s.error().kind == ErrorKind::kInternal) {
+          return s.error();
+        }
+        unusable.push_back(who + ": its signature does not verify with the issuer's key (" +
+                           name_to_string(issuer.subject) + ")");
+        continue;
       }
-      unusable.push_back(who + ": its signature does not verify with the issuer's key (" +
-                         name_to_string(issuer.subject) + ")");
-      continue;
+      crls.remember_signature(index, issuer.spki);
     }
     if (const RevokedEntry* entry = crl.find(cert.serial)) {
       std::string why = entry->reason ? "reason " + crl_reason_name(*entry->reason)

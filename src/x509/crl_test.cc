@@ -913,6 +913,34 @@ TEST_F(CrlStatus, SameNameOtherKey) {
                 "not revoked according to the CRL of CN=Test CA (number 7");
 }
 
+// One set answers many chains: a CRL whose signature verified with its issuer's key is not
+// hashed again for that key, and the remembered success never covers another key with the same
+// name (a certificate the impostor issued).
+TEST_F(CrlStatus, RememberedSignatureIsPerKey) {
+  CrlSpec s = spec();
+  s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(1)}});
+  auto set = CertificateRevocationLists::from_der({crl(s)});
+  ASSERT_TRUE(set.ok()) << set.error().reason;
+  auto leaf = x509::parse_certificate(leaf_);
+  auto ca = x509::parse_certificate(ca_.cert);
+  ASSERT_TRUE(leaf.ok() && ca.ok());
+  const crypto::CryptoProvider& p = crypto::openssl_provider();
+  for (int i = 0; i < 3; i++) {
+    auto v = x509::crl_status((*set)->impl(), *leaf, *ca, kNow, kSkew, p);
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->status, CrlState::kGood) << v->detail;
+  }
+  EXPECT_TRUE((*set)->impl().signature_verified(0, ca->spki));
+  Ca impostor = make_ca("Test CA");
+  auto impostor_cert = x509::parse_certificate(impostor.cert);
+  ASSERT_TRUE(impostor_cert.ok());
+  EXPECT_FALSE((*set)->impl().signature_verified(0, impostor_cert->spki));
+  auto v = x509::crl_status((*set)->impl(), *leaf, *impostor_cert, kNow, kSkew, p);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->status, CrlState::kUnknown) << v->detail;
+  EXPECT_FALSE((*set)->impl().signature_verified(0, impostor_cert->spki));
+}
+
 TEST_F(CrlStatus, IssuerMustAllowCrlSign) {
   Ca no_crl_sign = make_ca(
       "Test CA", [](x509::CertSpec& s) { s.key_usage = x509::key_usage::kKeyCertSign; }, ca_.key);
