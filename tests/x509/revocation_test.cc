@@ -296,29 +296,69 @@ class Recorder : public TraceObserver {
   std::vector<TraceEvent> events;
 };
 
-// The illustrated view of a handshake whose server staples an OCSP response shows the response
-// decoded (by the parser the verifier uses) and the verifier's decision, path and revocation.
-TEST_F(Revocation, TraceShowsTheStapleAndTheDecision) {
-  auto key = PrivateKey::from_pem(interop::read_text(pki_->key_path("leaf")));
-  ASSERT_TRUE(key.ok()) << key.error().reason;
-  auto staple = std::make_shared<OcspStaple>(ocsp("good"));
-  ASSERT_FALSE(staple->get()->empty()) << last_error_;
+// handshake runs an in-memory handshake: a server for `leaf` (under Inter) stapling `staple`
+// (nothing when empty), and a client with the WebPKI verifier trusting Root. Returns the
+// client's error (nullopt when both sides established) and, through `server_error`, what the
+// server saw.
+std::optional<Error> staple_handshake(Pki& pki, const std::string& leaf, const Bytes& staple,
+                                      std::optional<Error>* server_error = nullptr,
+                                      std::shared_ptr<TraceObserver> observer = nullptr) {
+  auto key = PrivateKey::from_pem(interop::read_text(pki.key_path("leaf")));
+  EXPECT_TRUE(key.ok());
   auto server_config = ServerConfig::Builder()
-                           .add_certificate({pki_->der("good"), pki_->der("inter")}, *key, {},
-                                            staple)
+                           .add_certificate({pki.der(leaf), pki.der("inter")}, *key, {},
+                                            std::make_shared<OcspStaple>(staple))
                            .build();
-  ASSERT_TRUE(server_config.ok()) << server_config.error().reason;
-  auto store = TrustStore::from_der({pki_->der("root")});
-  ASSERT_TRUE(store.ok());
+  auto store = TrustStore::from_der({pki.der("root")});
   auto client_config = ClientConfig::Builder()
                            .verifier(webpki_verifier(*store, CertificatePurpose::kServerAuth))
                            .build();
-  ASSERT_TRUE(client_config.ok()) << client_config.error().reason;
-  auto recorder = std::make_shared<Recorder>();
-  auto client = Connection::client(*client_config, "www.example.com", recorder);
+  EXPECT_TRUE(server_config.ok() && client_config.ok());
+  auto client = observer ? Connection::client(*client_config, "www.example.com", observer)
+                         : Connection::client(*client_config, "www.example.com");
   auto server = Connection::server(*server_config);
-  ASSERT_TRUE(client.ok() && server.ok());
-  ASSERT_TRUE(testing::handshake(*client, *server));
+  EXPECT_TRUE(client.ok() && server.ok());
+  if (testing::handshake(*client, *server)) {
+    return std::nullopt;
+  }
+  if (server_error != nullptr && server->error() != nullptr) {
+    *server_error = *server->error();
+  }
+  if (client->error() == nullptr) {
+    return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
+                      "the handshake stopped without an error on the client");
+  }
+  return *client->error();
+}
+
+// RFC 6066 section 8 and RFC 8446 section 4.4.2.1 over a real handshake: a revoked staple, a
+// staple about another certificate, and a must-staple certificate without one all fail the
+// handshake with the alert on the wire; a good staple completes it.
+TEST_F(Revocation, StapledResponsesDecideTheHandshake) {
+  EXPECT_EQ(staple_handshake(*pki_, "good", ocsp("good")), std::nullopt);
+  EXPECT_EQ(staple_handshake(*pki_, "good", {}), std::nullopt);
+  std::optional<Error> seen;
+  std::optional<Error> revoked = staple_handshake(*pki_, "revoked", ocsp("revoked"), &seen);
+  ASSERT_TRUE(revoked.has_value());
+  EXPECT_EQ(revoked->alert, AlertDescription::certificate_revoked) << revoked->reason;
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->kind, ErrorKind::kAlertReceived);
+  EXPECT_EQ(seen->alert, AlertDescription::certificate_revoked);
+  std::optional<Error> wrong = staple_handshake(*pki_, "good", ocsp("unknown_to_ocsp"));
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->alert, AlertDescription::bad_certificate_status_response) << wrong->reason;
+  std::optional<Error> must = staple_handshake(*pki_, "must_staple", {}, &seen);
+  ASSERT_TRUE(must.has_value());
+  EXPECT_EQ(must->alert, AlertDescription::bad_certificate_status_response) << must->reason;
+  EXPECT_EQ(seen->alert, AlertDescription::bad_certificate_status_response);
+  EXPECT_EQ(staple_handshake(*pki_, "must_staple", ocsp("must_staple")), std::nullopt);
+}
+
+// The illustrated view of a handshake whose server staples an OCSP response shows the response
+// decoded (by the parser the verifier uses) and the verifier's decision, path and revocation.
+TEST_F(Revocation, TraceShowsTheStapleAndTheDecision) {
+  auto recorder = std::make_shared<Recorder>();
+  ASSERT_EQ(staple_handshake(*pki_, "good", ocsp("good"), nullptr, recorder), std::nullopt);
   std::string text = render_text(recorder->events, RenderOptions{});
   for (const char* part : {"response: OCSP response: successful; responder: by name, CN=Revocation Inter",
                            "(CertID hash SHA-1): good",
