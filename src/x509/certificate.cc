@@ -9,22 +9,7 @@
 
 namespace glasstls::x509 {
 
-namespace {
-
-// with_context prefixes the reason of a failed `s` with the field being parsed.
-Status with_context(Status s, std::string_view what) {
-  if (s.ok()) {
-    return s;
-  }
-  return der_error("certificate " + std::string(what) + ": " + s.error().reason);
-}
-
-// offset_in gives the offset of `part` within `whole`; `part` must be a subspan of `whole`.
-size_t offset_in(ByteView whole, ByteView part) {
-  return static_cast<size_t>(part.data() - whole.data());
-}
-
-Status parse_algorithm(DerReader& r, AlgorithmIdentifier& out) {
+Status parse_algorithm_identifier(DerReader& r, AlgorithmIdentifier& out) {
   ByteView tlv;
   ByteView contents;
   size_t start = r.offset();
@@ -42,8 +27,7 @@ Status parse_algorithm(DerReader& r, AlgorithmIdentifier& out) {
   return Ok{};
 }
 
-// check_name validates `Name ::= SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { OID, ANY }`.
-Status check_name(DerReader& r, ByteView& name_tlv) {
+Status parse_name(DerReader& r, ByteView& name_tlv) {
   ByteView contents;
   size_t start = r.offset();
   GLASSTLS_TRY(r.read_tlv(tag::kSequence, name_tlv, contents));
@@ -67,6 +51,36 @@ Status check_name(DerReader& r, ByteView& name_tlv) {
     }
   }
   return Ok{};
+}
+
+Status parse_extension(DerReader& list, Extension& e, bool lenient) {
+  DerReader ext;
+  GLASSTLS_TRY(list.sequence(ext));
+  GLASSTLS_TRY(ext.read_oid(e.oid));
+  e.critical = false;
+  uint8_t t = 0;
+  if (ext.peek_tag(t) && t == tag::kBoolean) {
+    size_t at = ext.offset();
+    GLASSTLS_TRY(ext.read_bool(e.critical));
+    if (!e.critical && !lenient) {
+      return der_error("extension " + oid_to_string(e.oid) +
+                       " encodes the DEFAULT critical FALSE, which DER forbids, at offset " +
+                       std::to_string(at));
+    }
+  }
+  GLASSTLS_TRY(ext.read(tag::kOctetString, e.value));
+  GLASSTLS_TRY(ext.expect_empty("Extension"));
+  return Ok{};
+}
+
+namespace {
+
+// with_context prefixes the reason of a failed `s` with the field being parsed.
+Status with_context(Status s, std::string_view what) {
+  if (s.ok()) {
+    return s;
+  }
+  return der_error("certificate " + std::string(what) + ": " + s.error().reason);
 }
 
 //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
@@ -116,7 +130,7 @@ Status parse_subject_alt_name(ByteView value, size_t base, Certificate& cert) {
       // directoryName [4] is EXPLICIT (Name is a CHOICE): the contents are one Name.
       DerReader inner(contents, at);
       ByteView name;
-      GLASSTLS_TRY(check_name(inner, name));
+      GLASSTLS_TRY(parse_name(inner, name));
       GLASSTLS_TRY(inner.expect_empty("directoryName"));
       cert.directory_names.push_back(name);
     } else if (t == tag::context_specific(general_name::kRfc822Name)) {
@@ -280,7 +294,7 @@ Status parse_subtrees(DerReader& list, std::vector<GeneralSubtree>& out) {
     } else if (t == tag::context_constructed(general_name::kDirectoryName)) {
       DerReader inner(contents, at);
       ByteView name;
-      GLASSTLS_TRY(check_name(inner, name));
+      GLASSTLS_TRY(parse_name(inner, name));
       GLASSTLS_TRY(inner.expect_empty("directoryName"));
       s.base = name;
     }
@@ -460,22 +474,8 @@ Status parse_extensions(ByteView der, DerReader& tbs, bool lenient, Certificate&
     return der_error("extensions list is empty");
   }
   while (!list.empty()) {
-    DerReader ext;
-    GLASSTLS_TRY(list.sequence(ext));
     Extension e;
-    GLASSTLS_TRY(ext.read_oid(e.oid));
-    uint8_t t = 0;
-    if (ext.peek_tag(t) && t == tag::kBoolean) {
-      size_t at = ext.offset();
-      GLASSTLS_TRY(ext.read_bool(e.critical));
-      if (!e.critical && !lenient) {
-        return der_error("extension " + oid_to_string(e.oid) +
-                         " encodes the DEFAULT critical FALSE, which DER forbids, at offset " +
-                         std::to_string(at));
-      }
-    }
-    GLASSTLS_TRY(ext.read(tag::kOctetString, e.value));
-    GLASSTLS_TRY(ext.expect_empty("Extension"));
+    GLASSTLS_TRY(parse_extension(list, e, lenient));
     //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2
     //# A certificate MUST NOT include more than one
     //# instance of a particular extension.
@@ -544,23 +544,25 @@ Status parse(ByteView der, bool lenient, Certificate& cert) {
     cert.version = static_cast<int>(version) + 1;
   }
   GLASSTLS_TRY(with_context(tbs.read_integer(cert.serial), "serialNumber"));
-  GLASSTLS_TRY(with_context(parse_algorithm(tbs, cert.tbs_signature_algorithm), "signature"));
-  GLASSTLS_TRY(with_context(check_name(tbs, cert.issuer), "issuer"));
+  GLASSTLS_TRY(
+      with_context(parse_algorithm_identifier(tbs, cert.tbs_signature_algorithm), "signature"));
+  GLASSTLS_TRY(with_context(parse_name(tbs, cert.issuer), "issuer"));
   DerReader validity;
   GLASSTLS_TRY(with_context(tbs.sequence(validity), "validity"));
   GLASSTLS_TRY(with_context(validity.read_time(cert.not_before), "notBefore"));
   GLASSTLS_TRY(with_context(validity.read_time(cert.not_after), "notAfter"));
   GLASSTLS_TRY(with_context(validity.expect_empty("Validity"), "validity"));
-  GLASSTLS_TRY(with_context(check_name(tbs, cert.subject), "subject"));
+  GLASSTLS_TRY(with_context(parse_name(tbs, cert.subject), "subject"));
 
   ByteView spki_contents;
   size_t spki_start = tbs.offset();
-  GLASSTLS_TRY(with_context(tbs.read_tlv(tag::kSequence, cert.spki, spki_contents),
-                            "subjectPublicKeyInfo"));
+  GLASSTLS_TRY(
+      with_context(tbs.read_tlv(tag::kSequence, cert.spki, spki_contents), "subjectPublicKeyInfo"));
   DerReader spki(spki_contents, spki_start + (cert.spki.size() - spki_contents.size()));
-  GLASSTLS_TRY(with_context(parse_algorithm(spki, cert.spki_algorithm), "subjectPublicKeyInfo"));
-  GLASSTLS_TRY(with_context(spki.read_octet_aligned_bit_string(cert.public_key),
-                            "subjectPublicKey"));
+  GLASSTLS_TRY(
+      with_context(parse_algorithm_identifier(spki, cert.spki_algorithm), "subjectPublicKeyInfo"));
+  GLASSTLS_TRY(
+      with_context(spki.read_octet_aligned_bit_string(cert.public_key), "subjectPublicKey"));
   GLASSTLS_TRY(with_context(spki.expect_empty("SubjectPublicKeyInfo"), "subjectPublicKeyInfo"));
   cert.key_type = key_type_of(cert.spki_algorithm);
 
@@ -593,7 +595,7 @@ Status parse(ByteView der, bool lenient, Certificate& cert) {
   }
   GLASSTLS_TRY(with_context(tbs.expect_empty("TBSCertificate"), "tbsCertificate"));
 
-  GLASSTLS_TRY(with_context(parse_algorithm(outer, cert.signature_algorithm),
+  GLASSTLS_TRY(with_context(parse_algorithm_identifier(outer, cert.signature_algorithm),
                             "signatureAlgorithm"));
   //= https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2
   //# This field MUST contain the same algorithm identifier as the

@@ -114,6 +114,24 @@ inline constexpr uint8_t kSha1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
 // oid_equal compares an OID view with one of the constants above.
 bool oid_equal(ByteView a, ByteView b);
 
+class DerReader;
+
+// The pieces of RFC 5280 section 4.1 that certificates, CRLs (section 5.1) and OCSP responses
+// (RFC 6960) share; each reads one element from `r` with strict DER, or fails with a
+// kInvalidCertificate error naming what was wrong.
+struct AlgorithmIdentifier;
+struct Extension;
+// parse_algorithm_identifier reads `AlgorithmIdentifier ::= SEQUENCE { algorithm OID,
+// parameters ANY OPTIONAL }`.
+Status parse_algorithm_identifier(DerReader& r, AlgorithmIdentifier& out);
+// parse_name checks `Name ::= SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { OID, ANY }` and
+// writes the whole Name element.
+Status parse_name(DerReader& r, ByteView& name_tlv);
+// parse_extension reads one `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
+// extnValue OCTET STRING }` from an extensions list. `lenient` accepts an encoded critical
+// FALSE (trust anchors only, see ParseMode).
+Status parse_extension(DerReader& list, Extension& e, bool lenient = false);
+
 // AlgorithmIdentifier is `SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
 struct AlgorithmIdentifier {
   // oid is the contents of the algorithm OBJECT IDENTIFIER.

@@ -30,11 +30,6 @@ Status with_context(Status s, std::string_view what) {
 // unsupported is the error for a feature glasstls does not implement.
 Error unsupported(std::string what) { return der_error("unsupported: " + std::move(what)); }
 
-// offset_in gives the offset of `part` within `whole`; `part` must be a subspan of `whole`.
-size_t offset_in(ByteView whole, ByteView part) {
-  return static_cast<size_t>(part.data() - whole.data());
-}
-
 bool serial_less(ByteView a, ByteView b) {
   if (a.size() != b.size()) {
     return a.size() < b.size();
@@ -42,74 +37,8 @@ bool serial_less(ByteView a, ByteView b) {
   return std::memcmp(a.data(), b.data(), a.size()) < 0;
 }
 
-bool bytes_equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-
-Status parse_algorithm(DerReader& r, AlgorithmIdentifier& out) {
-  ByteView tlv;
-  ByteView contents;
-  size_t start = r.offset();
-  GLASSTLS_TRY(r.read_tlv(tag::kSequence, tlv, contents));
-  DerReader alg(contents, start + (tlv.size() - contents.size()));
-  GLASSTLS_TRY(alg.read_oid(out.oid));
-  out.params = ByteView();
-  if (!alg.empty()) {
-    uint8_t t = 0;
-    ByteView ignored;
-    GLASSTLS_TRY(alg.read_any(t, ignored, &out.params));
-  }
-  GLASSTLS_TRY(alg.expect_empty("AlgorithmIdentifier"));
-  out.der = tlv;
-  return Ok{};
-}
-
-// check_name validates `Name ::= SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { OID, ANY }` and
-// writes the whole Name element.
-Status check_name(DerReader& r, ByteView& name_tlv) {
-  ByteView contents;
-  size_t start = r.offset();
-  GLASSTLS_TRY(r.read_tlv(tag::kSequence, name_tlv, contents));
-  DerReader rdns(contents, start + (name_tlv.size() - contents.size()));
-  while (!rdns.empty()) {
-    DerReader rdn;
-    GLASSTLS_TRY(rdns.nested(tag::kSet, rdn));
-    if (rdn.empty()) {
-      return der_error("empty RelativeDistinguishedName at offset " +
-                       std::to_string(rdn.offset()));
-    }
-    while (!rdn.empty()) {
-      DerReader atv;
-      GLASSTLS_TRY(rdn.sequence(atv));
-      ByteView type;
-      GLASSTLS_TRY(atv.read_oid(type));
-      uint8_t t = 0;
-      ByteView value;
-      GLASSTLS_TRY(atv.read_any(t, value));
-      GLASSTLS_TRY(atv.expect_empty("AttributeTypeAndValue"));
-    }
-  }
-  return Ok{};
-}
-
-// read_extension reads one `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
-// extnValue OCTET STRING }` from `list`.
-Status read_extension(DerReader& list, Extension& e) {
-  DerReader ext;
-  GLASSTLS_TRY(list.sequence(ext));
-  GLASSTLS_TRY(ext.read_oid(e.oid));
-  e.critical = false;
-  uint8_t t = 0;
-  if (ext.peek_tag(t) && t == tag::kBoolean) {
-    size_t at = ext.offset();
-    GLASSTLS_TRY(ext.read_bool(e.critical));
-    if (!e.critical) {
-      return der_error("extension " + oid_to_string(e.oid) +
-                       " encodes the DEFAULT critical FALSE, which DER forbids, at offset " +
-                       std::to_string(at));
-    }
-  }
-  GLASSTLS_TRY(ext.read(tag::kOctetString, e.value));
-  GLASSTLS_TRY(ext.expect_empty("Extension"));
-  return Ok{};
+bool bytes_equal(ByteView a, ByteView b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 // check_unique fails when `oid` is already among `seen` (X.509 forbids two instances of one
@@ -266,7 +195,7 @@ Status parse_crl_extensions(ByteView der, DerReader& tbs, Crl& crl) {
   }
   while (!list.empty()) {
     Extension e;
-    GLASSTLS_TRY(read_extension(list, e));
+    GLASSTLS_TRY(parse_extension(list, e));
     GLASSTLS_TRY(check_unique(crl.extensions, e.oid));
     size_t base = offset_in(der, e.value);
     if (oid_equal(e.oid, crl_oid::kCrlNumber)) {
@@ -344,7 +273,7 @@ Status parse_entry_extensions(ByteView der, DerReader& list, RevokedEntry& entry
   }
   while (!list.empty()) {
     Extension e;
-    GLASSTLS_TRY(read_extension(list, e));
+    GLASSTLS_TRY(parse_extension(list, e));
     GLASSTLS_TRY(check_unique(seen, e.oid));
     size_t base = offset_in(der, e.value);
     if (oid_equal(e.oid, crl_oid::kReasonCode)) {
@@ -447,8 +376,9 @@ Status parse(ByteView der, Crl& crl) {
     }
     crl.version = 2;
   }
-  GLASSTLS_TRY(with_context(parse_algorithm(tbs, crl.tbs_signature_algorithm), "signature"));
-  GLASSTLS_TRY(with_context(check_name(tbs, crl.issuer), "issuer"));
+  GLASSTLS_TRY(
+      with_context(parse_algorithm_identifier(tbs, crl.tbs_signature_algorithm), "signature"));
+  GLASSTLS_TRY(with_context(parse_name(tbs, crl.issuer), "issuer"));
   //= https://www.rfc-editor.org/rfc/rfc5280#section-5.1.2.3
   //# The issuer field MUST contain a non-empty X.500
   //# distinguished name (DN).
@@ -480,7 +410,7 @@ Status parse(ByteView der, Crl& crl) {
   }
   GLASSTLS_TRY(with_context(tbs.expect_empty("TBSCertList"), "tbsCertList"));
 
-  GLASSTLS_TRY(with_context(parse_algorithm(outer, crl.signature_algorithm),
+  GLASSTLS_TRY(with_context(parse_algorithm_identifier(outer, crl.signature_algorithm),
                             "signatureAlgorithm"));
   //= https://www.rfc-editor.org/rfc/rfc5280#section-5.1.1.2
   //# This field MUST contain the same algorithm identifier as the
@@ -502,18 +432,6 @@ Status parse(ByteView der, Crl& crl) {
 }
 
 // ---- Status ----
-
-std::string format_time(int64_t t) {
-  std::optional<CivilTime> c = to_civil(t);
-  if (!c) {
-    return std::to_string(t);
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
-                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
-                c->second);
-  return buf;
-}
 
 // integer_text renders non-negative INTEGER contents in decimal when they fit in 64 bits, and
 // in hex otherwise.
@@ -538,8 +456,8 @@ std::string describe(const Crl& crl) {
   if (!crl.crl_number.empty()) {
     s += "number " + integer_text(crl.crl_number) + ", ";
   }
-  s += "thisUpdate " + format_time(crl.this_update) + ", ";
-  s += crl.next_update ? "nextUpdate " + format_time(*crl.next_update) : "no nextUpdate";
+  s += "thisUpdate " + format_time_utc(crl.this_update) + ", ";
+  s += crl.next_update ? "nextUpdate " + format_time_utc(*crl.next_update) : "no nextUpdate";
   return s + ")";
 }
 
@@ -698,12 +616,12 @@ Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
     std::string who = describe(crl);
     if (crl.this_update > now + max_clock_skew) {
       unusable.push_back(who + " is not yet valid: thisUpdate is after now (" +
-                         format_time(now) + ")");
+                         format_time_utc(now) + ")");
       continue;
     }
     if (crl.next_update && *crl.next_update < now - max_clock_skew) {
-      unusable.push_back(who + " expired: nextUpdate " + format_time(*crl.next_update) +
-                         " is before now (" + format_time(now) + ")");
+      unusable.push_back(who + " expired: nextUpdate " + format_time_utc(*crl.next_update) +
+                         " is before now (" + format_time_utc(now) + ")");
       continue;
     }
     std::string scope = scope_failure(crl, cert);
@@ -759,10 +677,10 @@ Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
       std::string why = entry->reason ? "reason " + crl_reason_name(*entry->reason)
                                       : std::string("no reason given");
       if (entry->invalidity_date) {
-        why += ", invalid since " + format_time(*entry->invalidity_date);
+        why += ", invalid since " + format_time_utc(*entry->invalidity_date);
       }
       return CrlVerdict{CrlVerdict::Status::kRevoked, "revoked on " +
-                                                          format_time(entry->revocation_date) +
+                                                          format_time_utc(entry->revocation_date) +
                                                           " (" + why + ") according to " + who};
     }
     if (good == nullptr) {

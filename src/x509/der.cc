@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 #include <vector>
 
@@ -649,6 +650,18 @@ void DerWriter::add_time(int64_t seconds) {
   put2(p + 8, t->second);
   buf[p + 10] = 'Z';
   add_string(utc ? tag::kUtcTime : tag::kGeneralizedTime, std::string_view(buf, p + 11));
+}
+
+std::string format_time_utc(int64_t seconds) {
+  std::optional<CivilTime> c = to_civil(seconds);
+  if (!c) {
+    return std::to_string(seconds);
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
+                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
+                c->second);
+  return buf;
 }
 
 }  // namespace glasstls::x509

@@ -173,6 +173,14 @@ std::optional<CivilTime> to_civil(int64_t seconds);
 // from_civil converts UTC calendar time to seconds since the Unix epoch. The fields must be in
 // range and the year within 0000-9999; from_civil does not validate them.
 int64_t from_civil(const CivilTime& t);
+// format_time_utc renders seconds since the Unix epoch as "2025-06-01 12:00:00 UTC" (the number
+// itself when out of range), for error messages and reports.
+std::string format_time_utc(int64_t seconds);
+
+// offset_in gives the offset of `part` within `whole`; `part` must be a subspan of `whole`.
+inline size_t offset_in(ByteView whole, ByteView part) {
+  return static_cast<size_t>(part.data() - whole.data());
+}
 
 // DerWriter appends DER elements to a buffer. Lengths are always written in minimal form.
 class DerWriter {

@@ -27,43 +27,9 @@ Status in_field(Status s, std::string_view field) {
   return ocsp_error(std::string(field) + ": " + s.error().reason);
 }
 
-size_t offset_in(ByteView whole, ByteView part) {
-  return static_cast<size_t>(part.data() - whole.data());
-}
-
-std::string format_time(int64_t t) {
-  std::optional<CivilTime> c = to_civil(t);
-  if (!c) {
-    return std::to_string(t);
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
-                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
-                c->second);
-  return buf;
-}
-
 std::string name_text(ByteView name) {
   std::string s = name_to_string(name);
   return s.empty() ? std::string("an empty Name") : s;
-}
-
-Status read_algorithm(DerReader& r, AlgorithmIdentifier& out) {
-  ByteView tlv;
-  ByteView contents;
-  size_t start = r.offset();
-  GLASSTLS_TRY(r.read_tlv(tag::kSequence, tlv, contents));
-  DerReader alg(contents, start + (tlv.size() - contents.size()));
-  GLASSTLS_TRY(alg.read_oid(out.oid));
-  out.params = ByteView();
-  if (!alg.empty()) {
-    uint8_t t = 0;
-    ByteView ignored;
-    GLASSTLS_TRY(alg.read_any(t, ignored, &out.params));
-  }
-  GLASSTLS_TRY(alg.expect_empty("AlgorithmIdentifier"));
-  out.der = tlv;
-  return Ok{};
 }
 
 // read_generalized_time reads a GeneralizedTime: RFC 6960 uses no UTCTime.
@@ -71,34 +37,6 @@ Status read_generalized_time(DerReader& r, int64_t& seconds) {
   ByteView v;
   GLASSTLS_TRY(r.read(tag::kGeneralizedTime, v));
   return parse_generalized_time(v, seconds);
-}
-
-// read_name reads a Name (SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { OID, ANY }) and writes
-// the whole element.
-Status read_name(DerReader& r, ByteView& name) {
-  ByteView contents;
-  size_t start = r.offset();
-  GLASSTLS_TRY(r.read_tlv(tag::kSequence, name, contents));
-  DerReader rdns(contents, start + (name.size() - contents.size()));
-  while (!rdns.empty()) {
-    DerReader rdn;
-    GLASSTLS_TRY(rdns.nested(tag::kSet, rdn));
-    if (rdn.empty()) {
-      return der_error("empty RelativeDistinguishedName at offset " +
-                       std::to_string(rdn.offset()));
-    }
-    while (!rdn.empty()) {
-      DerReader atv;
-      GLASSTLS_TRY(rdn.sequence(atv));
-      ByteView type;
-      GLASSTLS_TRY(atv.read_oid(type));
-      uint8_t t = 0;
-      ByteView value;
-      GLASSTLS_TRY(atv.read_any(t, value));
-      GLASSTLS_TRY(atv.expect_empty("AttributeTypeAndValue"));
-    }
-  }
-  return Ok{};
 }
 
 // read_enumerated reads an ENUMERATED that fits in an int (0..255 is all OCSP needs).
@@ -139,20 +77,8 @@ Status read_extensions(DerReader& r, std::string_view field, KnownExtension know
     return ocsp_error(std::string(field) + " is an empty list (SIZE (1..MAX))");
   }
   while (!list.empty()) {
-    DerReader ext;
-    GLASSTLS_TRY(in_field(list.sequence(ext), field));
     Extension e;
-    GLASSTLS_TRY(in_field(ext.read_oid(e.oid), field));
-    uint8_t t = 0;
-    if (ext.peek_tag(t) && t == tag::kBoolean) {
-      GLASSTLS_TRY(in_field(ext.read_bool(e.critical), field));
-      if (!e.critical) {
-        return ocsp_error(std::string(field) + ": extension " + oid_to_string(e.oid) +
-                          " encodes the DEFAULT critical FALSE, which DER forbids");
-      }
-    }
-    GLASSTLS_TRY(in_field(ext.read(tag::kOctetString, e.value), field));
-    GLASSTLS_TRY(in_field(ext.expect_empty("Extension"), field));
+    GLASSTLS_TRY(in_field(parse_extension(list, e), field));
     for (const Extension& prev : out) {
       if (oid_equal(prev.oid, e.oid)) {
         return ocsp_error(std::string(field) + ": extension " + oid_to_string(e.oid) +
@@ -180,7 +106,7 @@ Status read_extensions(DerReader& r, std::string_view field, KnownExtension know
 Status read_cert_id(DerReader& r, OcspCertId& id) {
   DerReader c;
   GLASSTLS_TRY(in_field(r.sequence(c), "certID"));
-  GLASSTLS_TRY(in_field(read_algorithm(c, id.hash_algorithm), "certID hashAlgorithm"));
+  GLASSTLS_TRY(in_field(parse_algorithm_identifier(c, id.hash_algorithm), "certID hashAlgorithm"));
   GLASSTLS_TRY(in_field(c.read(tag::kOctetString, id.issuer_name_hash), "certID issuerNameHash"));
   GLASSTLS_TRY(in_field(c.read(tag::kOctetString, id.issuer_key_hash), "certID issuerKeyHash"));
   GLASSTLS_TRY(in_field(c.read_integer(id.serial), "certID serialNumber"));
@@ -316,7 +242,7 @@ Status read_response_data(DerReader& r, OcspResponse& out) {
   GLASSTLS_TRY(in_field(d.read_any(t, id), "responderID"));
   DerReader idr(id, id_at + 2);
   if (t == tag::context_constructed(1)) {
-    GLASSTLS_TRY(in_field(read_name(idr, out.responder_name), "responderID byName"));
+    GLASSTLS_TRY(in_field(parse_name(idr, out.responder_name), "responderID byName"));
     GLASSTLS_TRY(in_field(idr.expect_empty("responderID byName"), "responderID byName"));
   } else if (t == tag::context_constructed(2)) {
     GLASSTLS_TRY(in_field(idr.read(tag::kOctetString, out.responder_key_hash),
@@ -366,7 +292,8 @@ Status read_basic_response(DerReader& r, OcspResponse& out) {
   GLASSTLS_TRY(in_field(r.sequence(b), "BasicOCSPResponse"));
   GLASSTLS_TRY(in_field(r.expect_empty("response"), "response"));
   GLASSTLS_TRY(read_response_data(b, out));
-  GLASSTLS_TRY(in_field(read_algorithm(b, out.signature_algorithm), "signatureAlgorithm"));
+  GLASSTLS_TRY(
+      in_field(parse_algorithm_identifier(b, out.signature_algorithm), "signatureAlgorithm"));
   GLASSTLS_TRY(in_field(b.read_octet_aligned_bit_string(out.signature), "signature"));
   uint8_t t = 0;
   if (b.peek_tag(t) && t == tag::context_constructed(0)) {
@@ -501,8 +428,8 @@ Status check_delegate(const Certificate& d, const Certificate& issuer, int64_t n
   GLASSTLS_TRY(verify_signed(d.signature_algorithm, d.tbs, d.signature, issuer,
                              who + "'s certificate", name_text(issuer.subject), provider));
   if (now < d.not_before || now > d.not_after) {
-    return ocsp_error(who + " is outside its validity period (" + format_time(d.not_before) +
-                      " to " + format_time(d.not_after) + ") at " + format_time(now));
+    return ocsp_error(who + " is outside its validity period (" + format_time_utc(d.not_before) +
+                      " to " + format_time_utc(d.not_after) + ") at " + format_time_utc(now));
   }
   if (const Extension* e = d.unhandled_critical_extension()) {
     return ocsp_error(who + " has the critical extension " + oid_to_string(e->oid) +
@@ -729,13 +656,13 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
   //# Responses whose thisUpdate time is later than the local system time
   //# SHOULD be considered unreliable.
   if (match->this_update > now + max_clock_skew) {
-    return ocsp_error("not yet valid: thisUpdate " + format_time(match->this_update) +
-                      " is after " + format_time(now) + " (allowing " +
+    return ocsp_error("not yet valid: thisUpdate " + format_time_utc(match->this_update) +
+                      " is after " + format_time_utc(now) + " (allowing " +
                       std::to_string(max_clock_skew) + " s of clock skew)");
   }
   if (match->next_update && *match->next_update < now - max_clock_skew) {
-    return ocsp_error("expired: nextUpdate " + format_time(*match->next_update) +
-                      " is before " + format_time(now) + " (allowing " +
+    return ocsp_error("expired: nextUpdate " + format_time_utc(*match->next_update) +
+                      " is before " + format_time_utc(now) + " (allowing " +
                       std::to_string(max_clock_skew) + " s of clock skew)");
   }
   //= https://www.rfc-editor.org/rfc/rfc6960#section-3.2
@@ -744,8 +671,8 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
   if (!match->next_update &&
       match->this_update + kOcspMaxAgeWithoutNextUpdate < now - max_clock_skew) {
     return ocsp_error("too old: no nextUpdate and thisUpdate " +
-                      format_time(match->this_update) + " is more than 7 days before " +
-                      format_time(now));
+                      format_time_utc(match->this_update) + " is more than 7 days before " +
+                      format_time_utc(now));
   }
 
   OcspVerdict v;
@@ -762,7 +689,7 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
       v.status = OcspVerdict::Status::kRevoked;
       v.revocation_time = match->revocation_time;
       v.reason = match->revocation_reason;
-      what = "revoked at " + format_time(match->revocation_time) +
+      what = "revoked at " + format_time_utc(match->revocation_time) +
              (v.reason ? " (" + reason_name(*v.reason) + ")" : std::string());
       break;
     case OcspCertStatus::kUnknown:
@@ -770,12 +697,11 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
       what = "unknown";
       break;
   }
-  v.detail = what + " according to an OCSP response signed by " +
-             name_text(signer.cert->subject) +
+  v.detail = what + " according to an OCSP response signed by " + name_text(signer.cert->subject) +
              (signer.delegated ? " (delegated responder)" : " (the issuer)") + " produced " +
-             format_time(r.produced_at) + ", thisUpdate " + format_time(match->this_update) +
-             ", nextUpdate " +
-             (match->next_update ? format_time(*match->next_update) : std::string("none"));
+             format_time_utc(r.produced_at) + ", thisUpdate " +
+             format_time_utc(match->this_update) + ", nextUpdate " +
+             (match->next_update ? format_time_utc(*match->next_update) : std::string("none"));
   return v;
 }
 
@@ -814,7 +740,7 @@ std::string describe_parsed(ByteView der) {
          (r.responder_name.empty() ? "by key, SHA-1 " + to_hex(r.responder_key_hash)
                                    : "by name, " + name_text(r.responder_name)) +
          "\n";
-  out += "  producedAt: " + format_time(r.produced_at) + "\n";
+  out += "  producedAt: " + format_time_utc(r.produced_at) + "\n";
   for (size_t i = 0; i < r.responses.size(); i++) {
     const OcspSingleResponse& s = r.responses[i];
     const AlgorithmIdentifier& h = s.cert_id.hash_algorithm;
@@ -829,14 +755,14 @@ std::string describe_parsed(ByteView der) {
       case OcspCertStatus::kGood: out += "good"; break;
       case OcspCertStatus::kUnknown: out += "unknown"; break;
       case OcspCertStatus::kRevoked:
-        out += "revoked at " + format_time(s.revocation_time);
+        out += "revoked at " + format_time_utc(s.revocation_time);
         if (s.revocation_reason) {
           out += ", reason " + reason_name(*s.revocation_reason);
         }
         break;
     }
-    out += "; thisUpdate " + format_time(s.this_update) + ", nextUpdate " +
-           (s.next_update ? format_time(*s.next_update) : std::string("none")) + "\n";
+    out += "; thisUpdate " + format_time_utc(s.this_update) + ", nextUpdate " +
+           (s.next_update ? format_time_utc(*s.next_update) : std::string("none")) + "\n";
   }
   for (const Extension& e : r.extensions) {
     out += "  extension " +

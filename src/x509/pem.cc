@@ -2,6 +2,7 @@
 #include "x509/pem.h"
 
 #include <array>
+#include <cstdio>
 #include <cstdint>
 #include <optional>
 
@@ -193,6 +194,34 @@ std::string pem_encode(std::string_view label, ByteView der) {
     out.append(b64, i, 64).append("\n");
   }
   out.append(kEnd).append(label).append(kDashes).append("\n");
+  return out;
+}
+
+Result<std::string> read_local_file(const std::string& path, std::string_view what) {
+  constexpr size_t kMaxFileSize = 64u << 20;
+  auto error = [&](std::string reason) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      std::string(what) + ": " + std::move(reason));
+  };
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return error("cannot open " + path);
+  }
+  std::string out;
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    out.append(buf, n);
+    if (out.size() > kMaxFileSize) {
+      std::fclose(f);
+      return error(path + " is larger than 64 MiB");
+    }
+  }
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    return error("cannot read " + path);
+  }
   return out;
 }
 

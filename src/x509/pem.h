@@ -32,6 +32,10 @@ Result<std::vector<PemBlock>> pem_decode(std::string_view text);
 // ending with a newline.
 std::string pem_encode(std::string_view label, ByteView der);
 
+// read_local_file reads a whole local file (a trust store, CRLs) of at most 64 MiB. Fails with
+// ErrorKind::kBadConfig, the reason starting with `what` ("trust store: cannot open PATH").
+Result<std::string> read_local_file(const std::string& path, std::string_view what);
+
 // base64_encode and base64_decode are the standard alphabet with padding (RFC 4648 section 4).
 // base64_decode is strict: no whitespace, length a multiple of 4, padding only at the end and
 // zero padding bits; it returns nullopt otherwise.

@@ -14,36 +14,11 @@ namespace glasstls {
 
 namespace {
 
-// kMaxFileSize bounds what is read from one file.
-constexpr size_t kMaxFileSize = 64u << 20;
 constexpr std::string_view kPemLabel = "X509 CRL";
 
 Error config_error(std::string reason) {
   return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                     "CRLs: " + std::move(reason));
-}
-
-Result<std::string> read_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return config_error("cannot open " + path);
-  }
-  std::string out;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
-    out.append(buf, n);
-    if (out.size() > kMaxFileSize) {
-      std::fclose(f);
-      return config_error(path + " is larger than 64 MiB");
-    }
-  }
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    return config_error("cannot read " + path);
-  }
-  return out;
 }
 
 // Loader collects the DER CRLs and where each came from, then parses them.
@@ -74,7 +49,7 @@ struct Loader {
 
   // add_file adds a PEM file (when it holds a PEM header) or a DER file (one CRL).
   Status add_file(const std::string& path) {
-    GLASSTLS_ASSIGN(std::string text, read_file(path));
+    GLASSTLS_ASSIGN(std::string text, x509::read_local_file(path, "CRLs"));
     if (text.find("-----BEGIN ") != std::string::npos) {
       return add_pem(text, path);
     }

@@ -24,35 +24,10 @@ namespace glasstls {
 namespace {
 
 constexpr const char* kDebianBundle = "/etc/ssl/certs/ca-certificates.crt";
-// kMaxFileSize bounds what a store reads from one file.
-constexpr size_t kMaxFileSize = 64u << 20;
 
 Error config_error(std::string reason) {
   return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                     "trust store: " + std::move(reason));
-}
-
-Result<std::string> read_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return config_error("cannot open " + path);
-  }
-  std::string out;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
-    out.append(buf, n);
-    if (out.size() > kMaxFileSize) {
-      std::fclose(f);
-      return config_error(path + " is larger than 64 MiB");
-    }
-  }
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    return config_error("cannot read " + path);
-  }
-  return out;
 }
 
 // Loader collects candidate certificates, then builds the store.
@@ -161,7 +136,7 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::from_pem(std::string_view 
 }
 
 Result<std::shared_ptr<const TrustStore>> TrustStore::from_file(const std::string& path) {
-  GLASSTLS_ASSIGN(std::string text, read_file(path));
+  GLASSTLS_ASSIGN(std::string text, x509::read_local_file(path, "trust store"));
   Loader l;
   GLASSTLS_TRY(l.add_pem(text, path));
   return std::move(l).finish(false);
@@ -185,7 +160,7 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::from_directory(const std::
   Loader l;
   for (const std::string& name : names) {
     std::string file = path + "/" + name;
-    auto text = read_file(file);
+    auto text = x509::read_local_file(file, "trust store");
     if (!text.ok()) {
       l.skipped++;
       continue;

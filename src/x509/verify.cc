@@ -99,18 +99,6 @@ Error cert_error(AlertDescription alert, std::string reason) {
   return make_error(ErrorKind::kInvalidCertificate, alert, std::move(reason));
 }
 
-std::string format_time(int64_t t) {
-  std::optional<x509::CivilTime> c = x509::to_civil(t);
-  if (!c) {
-    return std::to_string(t);
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
-                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
-                c->second);
-  return buf;
-}
-
 std::string subject_text(const Certificate& c) {
   std::string s = x509::name_to_string(c.subject);
   return s.empty() ? std::string("empty subject") : s;
@@ -314,22 +302,22 @@ std::optional<Ranked> check_validity(const Certificate& c, const std::string& wh
   if (c.not_after < c.not_before) {
     return Ranked{kRankMalformed,
                   cert_error(AlertDescription::bad_certificate,
-                             who + ": notAfter " + format_time(c.not_after) +
-                                 " is before notBefore " + format_time(c.not_before))};
+                             who + ": notAfter " + x509::format_time_utc(c.not_after) +
+                                 " is before notBefore " + x509::format_time_utc(c.not_before))};
   }
   //= https://www.rfc-editor.org/rfc/rfc5280#section-6.1.3
   //# (2)  The certificate validity period includes the current time.
   if (now < c.not_before) {
     return Ranked{kRankValidity, cert_error(AlertDescription::certificate_expired,
                                             who + ": not yet valid: notBefore is " +
-                                                format_time(c.not_before) + ", now is " +
-                                                format_time(now))};
+                                                x509::format_time_utc(c.not_before) + ", now is " +
+                                                x509::format_time_utc(now))};
   }
   if (now > c.not_after) {
     return Ranked{kRankValidity,
                   cert_error(AlertDescription::certificate_expired,
-                             who + ": expired: notAfter is " + format_time(c.not_after) +
-                                 ", now is " + format_time(now))};
+                             who + ": expired: notAfter is " + x509::format_time_utc(c.not_after) +
+                                 ", now is " + x509::format_time_utc(now))};
   }
   return std::nullopt;
 }
@@ -378,12 +366,12 @@ std::optional<Ranked> check_ca_shape(const Certificate& c, const std::string& wh
     //# TRUE.
     // glasstls also refuses v1 and v2 intermediates (as rustls-webpki and Go do): without
     // basicConstraints nothing says the key may issue certificates.
-    std::string why = c.version != 3             ? "it is a v" + std::to_string(c.version) +
-                                                     " certificate without basicConstraints"
+    std::string why = c.version != 3 ? "it is a v" + std::to_string(c.version) +
+                                           " certificate without basicConstraints"
                       : !c.has_basic_constraints ? "it has no basicConstraints"
                                                  : "basicConstraints cA is false";
-    return Ranked{kRankCaUse,
-                  cert_error(AlertDescription::certificate_unknown, who + ": " + why + " but it issued ")};
+    return Ranked{kRankCaUse, cert_error(AlertDescription::certificate_unknown,
+                                         who + ": " + why + " but it issued ")};
   }
   //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
   //# Conforming CAs MUST include this extension in all CA certificates
@@ -482,7 +470,8 @@ class PathBuilder {
       return best_->error;
     }
     // Unreachable in practice (a dead end always records an error); keep a sane answer.
-    return cert_error(AlertDescription::unknown_ca, describe(path[0]) + ": no path to a trust anchor");
+    return cert_error(AlertDescription::unknown_ca,
+                      describe(path[0]) + ": no path to a trust anchor");
   }
 
  private:
@@ -594,7 +583,8 @@ class PathBuilder {
       if (i != 0 && c.self_issued()) {
         continue;
       }
-      std::optional<std::string> v = x509::name_constraint_violation(*issuer.cert->name_constraints, c, true);
+      std::optional<std::string> v =
+          x509::name_constraint_violation(*issuer.cert->name_constraints, c, true);
       if (v) {
         return Ranked{kRankNameConstraint,
                       cert_error(AlertDescription::certificate_unknown,
