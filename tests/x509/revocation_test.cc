@@ -371,6 +371,44 @@ TEST_F(Revocation, TraceShowsTheStapleAndTheDecision) {
   }
 }
 
+// `glasstls client --crl` against `glasstls server`: a revoked server certificate fails the
+// handshake (certificate_revoked), a good one passes, and the summary says what was checked.
+TEST_F(Revocation, ClientCommandLine) {
+  std::string key = pki_->key_path("leaf");
+  std::string root = pki_->cert_path("root");
+  std::string inter_crl = pki_->dir() + "/inter.crl";
+  for (const char* leaf : {"good", "revoked"}) {
+    std::string chain = pki_->bundle(std::string(leaf) + "-served.pem", {leaf, "inter"});
+    std::unique_ptr<interop::Child> server = interop::Child::spawn(
+        {GLASSTLS_CLI, "server", "--port", "0", "--cert", chain, "--key", key}, pki_->dir(),
+        std::string("server-") + leaf);
+    ASSERT_TRUE(server && server->wait_for_err("listening on", interop::milliseconds(20000)))
+        << (server ? server->log() : "");
+    std::string err = server->err();
+    size_t at = err.find("listening on ");
+    std::string line = err.substr(at, err.find('\n', at) - at);
+    std::string port = line.substr(line.rfind(':') + 1);
+    std::string out;
+    int status = interop::run({GLASSTLS_CLI, "client", "127.0.0.1:" + port, "--servername",
+                               "www.example.com", "--cafile", root, "--crl", inter_crl},
+                              pki_->dir(), std::string("client-") + leaf,
+                              interop::milliseconds(30000), &out);
+    if (std::string(leaf) == "good") {
+      EXPECT_EQ(status, 0) << out;
+      EXPECT_NE(out.find("revocation checked against 1 CRL"), std::string::npos) << out;
+    } else {
+      EXPECT_NE(status, 0) << out;
+      EXPECT_NE(out.find("certificate_revoked"), std::string::npos) << out;
+    }
+  }
+  std::string out;
+  EXPECT_NE(interop::run({GLASSTLS_CLI, "client", "127.0.0.1:1", "--insecure", "--crl",
+                          inter_crl},
+                         pki_->dir(), "client-usage", interop::milliseconds(30000), &out),
+            0);
+  EXPECT_NE(out.find("go with chain validation"), std::string::npos) << out;
+}
+
 TEST_F(Revocation, VerifyCommandLine) {
   std::string chain = pki_->bundle("revoked-chain.pem", {"revoked", "inter"});
   std::string good = pki_->bundle("good-chain.pem", {"good", "inter"});

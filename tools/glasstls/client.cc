@@ -40,6 +40,11 @@ constexpr const char kClientUsage[] =
     "                        name (testing only)\n"
     "  --cafile PEM          verify the server's chain against these CAs (default: the\n"
     "                        system store, /etc/ssl/certs/ca-certificates.crt)\n"
+    "  --crl FILE            also check the server's chain against this CRL (PEM or DER;\n"
+    "                        may be repeated)\n"
+    "  --revocation soft|hard\n"
+    "                        a certificate whose status no CRL or stapled OCSP response\n"
+    "                        gives is accepted (soft, the default) or refused (hard)\n"
     "  --pin-sha256 HEX      instead of CA verification, trust a server whose\n"
     "                        SubjectPublicKeyInfo has this SHA-256 (hex); may be repeated\n"
     "  --insecure            accept any server certificate (testing only)\n"
@@ -263,7 +268,8 @@ int client_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--servername", "--alpn",   "--pin-sha256", "--groups",
                      "--ciphersuites", "--cafile", "--html",       "--sigalgs",
-                     "--keylog",       "--cert",   "--key",        "--connect-timeout"};
+                     "--keylog",       "--cert",   "--key",        "--connect-timeout",
+                     "--crl",          "--revocation"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
   std::string error;
@@ -338,6 +344,10 @@ int client_main(int argc, char** argv) {
     }
   }
   bool validate_chain = pins.empty() && !args->has("--insecure");
+  if (!validate_chain && (args->has("--crl") || args->has("--revocation"))) {
+    return usage("--crl and --revocation go with chain validation (--cafile or the system "
+                 "store), not with a pin or --insecure");
+  }
   if (skip_name_check && !validate_chain) {
     return usage("--dangerous-skip-name-check goes with chain validation (--cafile or the "
                  "system store); a pin or --insecure matches no name anyway");
@@ -376,7 +386,27 @@ int client_main(int argc, char** argv) {
       verification += std::string("certificate matches the ") +
                       (ip_target ? "IP address " : "name ") + server_name;
     }
-    builder.verifier(webpki_verifier(*roots, CertificatePurpose::kServerAuth));
+    VerifyOptions checks;
+    std::string revocation = args->value("--revocation").value_or("soft");
+    if (revocation == "hard") {
+      checks.revocation.missing = RevocationPolicy::kHardFail;
+    } else if (revocation != "soft") {
+      return usage("--revocation must be soft or hard, not \"" + revocation + "\"");
+    }
+    if (std::vector<std::string> crl_files = args->values("--crl"); !crl_files.empty()) {
+      Result<std::shared_ptr<const CertificateRevocationLists>> crls =
+          CertificateRevocationLists::from_files(crl_files);
+      if (!crls.ok()) {
+        return fail("cannot load the CRLs: " + crls.error().to_string());
+      }
+      checks.revocation.crls = *crls;
+      verification += "; revocation checked against " + std::to_string((*crls)->size()) +
+                      ((*crls)->size() == 1 ? " CRL" : " CRLs");
+    }
+    if (checks.revocation.missing == RevocationPolicy::kHardFail) {
+      verification += "; revocation hard-fail";
+    }
+    builder.verifier(webpki_verifier(*roots, CertificatePurpose::kServerAuth, checks));
   }
   if (auto path = args->value("--keylog")) {
     std::shared_ptr<KeyLog> log = key_log_file(*path);
