@@ -5,22 +5,28 @@
 //
 //   1. Parse every certificate the peer sent; one that does not parse fails the whole chain
 //      (bad_certificate), as Go's crypto/tls does.
-//   2. Check the end-entity certificate alone: validity, critical extensions, key type, key
-//      usage, extended key usage. These failures are final: no path can repair them.
+//   2. Check the end-entity certificate alone: serial, issuer, validity, critical extensions,
+//      the key policy, key identifiers, subject and subjectAltName syntax, not a CA (unless it
+//      is itself an anchor), key usage, extended key usage. These failures are final: no path
+//      can repair them.
 //   3. Build a path depth-first from the leaf. For the certificate at the end of the path, the
 //      candidate issuers are the trust anchors and then the peer's other certificates whose
 //      subject equals its issuer (byte for byte), those whose subjectKeyIdentifier equals its
 //      authorityKeyIdentifier first. For each candidate: issuer-independent checks first
-//      (validity, basicConstraints cA, keyUsage keyCertSign, extKeyUsage, critical extensions;
-//      cached), then pathLenConstraint, then the signature (budgeted), then the candidate's name
-//      constraints over everything below it; then recurse. A failed candidate records its error
-//      and the search backtracks to the next one.
-//   4. Match the reference identity against the leaf's subjectAltName.
+//      (validity, critical extensions, a critical basicConstraints cA, keyUsage present with
+//      keyCertSign, subjectKeyIdentifier, the key policy, extKeyUsage; cached), then
+//      pathLenConstraint, then the signature (budgeted), then the candidate's name constraints
+//      over everything below it; then recurse. A failed candidate records its error and the
+//      search backtracks to the next one.
+//   4. Match the reference identity against the leaf's subjectAltName (and rfc822Name).
+//   5. Revocation, when asked for: the leaf's OCSP response, then CRLs for every certificate
+//      below the anchor (check_revocation).
 //
-// Trust anchors: only the anchor's subject, public key and name constraints are used (as
-// rustls-webpki does). Its validity period, basicConstraints, keyUsage, extKeyUsage and
-// pathLenConstraint are not checked: putting a certificate in the store is the decision to
-// trust that key for that name.
+// Trust anchors (AnchorPolicy::kCertificate, the default, as OpenSSL, Go and pyca/cryptography
+// do): the anchor's validity period, critical extensions, key, a critical basicConstraints
+// cA=TRUE (v3 anchors), keyCertSign when keyUsage is present and its pathLenConstraint are
+// checked. AnchorPolicy::kNameAndKey is RFC 5280 section 6.1.1's reading: only the anchor's
+// subject, public key and name constraints are used.
 //
 // Budgets: at most options.max_signature_checks signature verifications and
 // options.max_path_building_calls recursive steps; exhausting either ends the search at once
