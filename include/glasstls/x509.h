@@ -27,8 +27,9 @@ enum class CertificatePurpose : uint8_t {
   kClientAuth,  // id-kp-clientAuth
 };
 
-// TrustStore is an immutable set of trust anchors (self-signed or not: a certificate in the store
-// is trusted as it is). Shareable across threads.
+// TrustStore is an immutable set of trust anchors (self-signed or not). When an anchor ends a
+// path, its certificate is checked as VerifyOptions::anchors says (by default its validity and
+// CA extensions count). Shareable across threads.
 class TrustStore {
  public:
   // from_pem reads every CERTIFICATE block of a PEM bundle. Certificates that do not parse are

@@ -341,8 +341,8 @@ RsaKeyFacts rsa_key_facts(ByteView public_key);
 // ParseMode::kTrustAnchor relaxes a few DER rules that real root certificates break (two of the
 // Debian ca-certificates roots, for example, encode keyUsage with trailing zero bits): it
 // accepts an explicitly encoded DEFAULT (version v1, critical FALSE, cA FALSE) and keyUsage with
-// trailing zero bits. Anchors come from the local trust store, not from the peer, and only their
-// subject, key and name constraints are used, so the relaxation costs nothing.
+// trailing zero bits. Anchors come from the local trust store, not from the peer, and the
+// relaxation only forgives encodings; what the fields say is still checked.
 enum class ParseMode : uint8_t { kStrict, kTrustAnchor };
 Result<Certificate> parse_certificate(ByteView der, ParseMode mode = ParseMode::kStrict);
 

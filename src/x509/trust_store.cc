@@ -1,9 +1,9 @@
 // trust_store.cc: TrustStore loading (PEM bundles, files, directories, the system store, DER).
 //
 // Anchors are parsed with ParseMode::kTrustAnchor (see certificate.h): the store is local
-// configuration, and the path builder uses only an anchor's subject, public key and name
-// constraints, never its validity, basic constraints, key usage or extended key usage (the
-// rustls-webpki model). Certificates that still do not parse are skipped and counted.
+// configuration, so a few DER encoding slips of real roots are forgiven. What of an anchor the
+// path builder checks is VerifyOptions::anchors's choice (see verify.cc). Certificates that
+// still do not parse are skipped and counted.
 #include <dirent.h>
 
 #include <algorithm>
