@@ -31,6 +31,7 @@ std::vector<RawExtension> extras_of(const ClientHello& ch) {
   for (const RawExtension& e : ch.extensions) {
     switch (e.type) {
       case ExtensionType::server_name:
+      case ExtensionType::status_request:
       case ExtensionType::supported_groups:
       case ExtensionType::signature_algorithms:
       case ExtensionType::signature_algorithms_cert:
@@ -68,6 +69,27 @@ bool same_shares(const std::optional<std::vector<KeyShareEntry>>& a,
   return true;
 }
 
+bool same_status_request(const std::optional<CertificateStatusRequest>& a,
+                         const std::optional<CertificateStatusRequest>& b) {
+  if (a.has_value() != b.has_value()) {
+    return false;
+  }
+  if (!a) {
+    return true;
+  }
+  if (a->status_type != b->status_type ||
+      a->responder_id_list.size() != b->responder_id_list.size() ||
+      !same(a->request_extensions, b->request_extensions)) {
+    return false;
+  }
+  for (size_t i = 0; i < a->responder_id_list.size(); i++) {
+    if (!same(a->responder_id_list[i], b->responder_id_list[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool same_fields(const ClientHello& a, const ClientHello& b) {
   bool cookie_same = a.cookie.has_value() == b.cookie.has_value() &&
                      (!a.cookie || same(*a.cookie, *b.cookie));
@@ -81,7 +103,8 @@ bool same_fields(const ClientHello& a, const ClientHello& b) {
          a.psk_key_exchange_modes == b.psk_key_exchange_modes && cookie_same &&
          a.alpn == b.alpn && a.has_pre_shared_key == b.has_pre_shared_key &&
          a.has_early_data == b.has_early_data &&
-         a.has_post_handshake_auth == b.has_post_handshake_auth;
+         a.has_post_handshake_auth == b.has_post_handshake_auth &&
+         same_status_request(a.status_request, b.status_request);
 }
 
 }  // namespace
