@@ -151,6 +151,12 @@ struct VerifyOptions {
   size_t max_depth = 10;
   // anchors: how much of a trust anchor certificate is checked (see AnchorPolicy).
   AnchorPolicy anchors = AnchorPolicy::kCertificate;
+  // accept_ca_leaf lets a CA certificate (basicConstraints cA=TRUE) be the end entity, as
+  // RFC 5280 allows ("usually, the last certificate is an end entity certificate, but it can be
+  // a CA certificate", section 4.2.1.9). Off by default: the CA/Browser Forum Baseline
+  // Requirements (7.1.2.7.8) and rustls-webpki refuse it. A leaf's pathLenConstraint is never
+  // applied either way.
+  bool accept_ca_leaf = false;
   // Key policy, applied to every certificate of the path, the anchor included: RSA moduli of at
   // least min_rsa_bits (and a whole number of bytes), EC keys on P-256, P-384 or P-521 (P-192
   // and other curves are refused), Ed25519; DSA and other algorithms are refused. The minimum

@@ -1134,7 +1134,7 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   //# to verify certificate signatures.
   // A CA certificate is not an end-entity certificate (CA/Browser Forum Baseline Requirements
   // 7.1.2.7.8; rustls-webpki refuses it as CaUsedAsEndEntity).
-  if (leaf.is_ca && !leaf_is_anchor) {
+  if (leaf.is_ca && !leaf_is_anchor && !options.accept_ca_leaf) {
     return cert_error(AlertDescription::unsupported_certificate,
                       who + ": it is a CA certificate (basicConstraints cA=TRUE), not an "
                             "end-entity certificate");

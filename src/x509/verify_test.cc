@@ -380,6 +380,20 @@ TEST(X509PathTest, PathLenConstraint) {
   });
   expect_failure(verify({tight_root.cert}, {ca_leaf, mid.cert}, o),
                  AlertDescription::unsupported_certificate, {"CA certificate"});
+  // Under RFC 5280's profile, where a CA certificate may end the path, root -> intermediate
+  // (pathLen 0) -> CA leaf (pathLen 0) is valid: neither pathLenConstraint counts the leaf.
+  Ca root2 = make_root("Root 2");
+  Ca pl0 = make_intermediate("PathLen 0", root2, [](CertSpec& s) { s.path_len = 0; });
+  Bytes ca_leaf_pl0 = make_leaf(pl0, {"host.example.com"}, [](CertSpec& s) {
+    s.is_ca = true;
+    s.path_len = 0;
+    s.key_usage = x509::key_usage::kDigitalSignature | x509::key_usage::kKeyCertSign;
+  });
+  expect_failure(verify({root2.cert}, {ca_leaf_pl0, pl0.cert}),
+                 AlertDescription::unsupported_certificate, {"CA certificate"});
+  VerifyOptions rfc5280 = opts();
+  rfc5280.accept_ca_leaf = true;
+  EXPECT_VERIFIED(verify({root2.cert}, {ca_leaf_pl0, pl0.cert}, rfc5280));
 }
 
 TEST(X509PathTest, UnknownCriticalExtension) {
