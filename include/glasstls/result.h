@@ -1,6 +1,7 @@
 // result.h: errors as values. The glasstls core never throws.
 #pragma once
 
+#include <cassert>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -20,21 +21,38 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  // value and operator* require ok(); the invariant is the caller's check.
-  T& value() & { return *std::get_if<0>(&v_); }
-  const T& value() const& { return *std::get_if<0>(&v_); }
-  T&& value() && { return std::move(*std::get_if<0>(&v_)); }
+  // value, operator* and operator-> require ok(), and error() requires !ok(): the caller checks.
+  // Debug builds (without NDEBUG) assert it; release builds do not pay for the check.
+  T& value() & { return *value_ptr(); }
+  const T& value() const& { return *value_ptr(); }
+  T&& value() && { return std::move(*value_ptr()); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*std::get_if<0>(&v_)); }
-  T* operator->() { return std::get_if<0>(&v_); }
-  const T* operator->() const { return std::get_if<0>(&v_); }
+  T&& operator*() && { return std::move(*value_ptr()); }
+  T* operator->() { return value_ptr(); }
+  const T* operator->() const { return value_ptr(); }
 
-  // error requires !ok().
-  const Error& error() const& { return *std::get_if<1>(&v_); }
-  Error&& error() && { return std::move(*std::get_if<1>(&v_)); }
+  const Error& error() const& { return *error_ptr(); }
+  Error&& error() && { return std::move(*error_ptr()); }
 
  private:
+  T* value_ptr() {
+    assert(ok() && "Result::value() on an error");
+    return std::get_if<0>(&v_);
+  }
+  const T* value_ptr() const {
+    assert(ok() && "Result::value() on an error");
+    return std::get_if<0>(&v_);
+  }
+  Error* error_ptr() {
+    assert(!ok() && "Result::error() on a value");
+    return std::get_if<1>(&v_);
+  }
+  const Error* error_ptr() const {
+    assert(!ok() && "Result::error() on a value");
+    return std::get_if<1>(&v_);
+  }
+
   std::variant<T, Error> v_;
 };
 

@@ -12,23 +12,16 @@
 //   {CertificateVerify*}
 //   {Finished}             -->
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cstdio>
 #include <string>
 
 #include "conn/context.h"
 #include "x509/certificate.h"
+#include "x509/names.h"
 
 namespace glasstls::conn {
 
 namespace {
-
-// is_ip_literal says whether `name` is an IPv4 or IPv6 address, which RFC 6066 section 3 forbids
-// in server_name ("Literal IPv4 and IPv6 addresses are not permitted in "HostName".").
-bool is_ip_literal(const std::string& name) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
-}
 
 // ext_name names an extension type for errors: its registry name, or its number.
 std::string ext_name(ExtensionType type) {
@@ -60,7 +53,9 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
   static const uint8_t kNullCompression[1] = {0};
   ch.legacy_compression_methods = ByteView(kNullCompression, 1);
   offered.clear();
-  if (!cx.negotiated.server_name.empty() && !is_ip_literal(cx.negotiated.server_name)) {
+  // RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"."
+  if (!cx.negotiated.server_name.empty() &&
+      !x509::parse_ip_literal(cx.negotiated.server_name).has_value()) {
     ch.server_name = cx.negotiated.server_name;
     offered.push_back(ExtensionType::server_name);
   }
@@ -315,7 +310,8 @@ Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
   for (const auto& ext : ee.extensions) {
     switch (ext.type) {
       case ExtensionType::server_name:
-        if (cx.negotiated.server_name.empty() || is_ip_literal(cx.negotiated.server_name)) {
+        if (cx.negotiated.server_name.empty() ||
+            x509::parse_ip_literal(cx.negotiated.server_name).has_value()) {
           return unsupported_extension("server acknowledged a server_name that was not sent");
         }
         break;
@@ -631,22 +627,6 @@ Result<ClientState> client_handle(ClientState&& state, Context& cx,
   return std::visit(
       [&](auto&& s) -> Result<ClientState> { return handle(std::move(s), cx, m); },
       std::move(state));
-}
-
-const char* state_name(const ClientState& state) {
-  struct Names {
-    const char* operator()(const ClientExpectServerHello&) const { return "ExpectServerHello"; }
-    const char* operator()(const ClientExpectEncryptedExtensions&) const {
-      return "ExpectEncryptedExtensions";
-    }
-    const char* operator()(const ClientExpectCertificate&) const { return "ExpectCertificate"; }
-    const char* operator()(const ClientExpectCertificateVerify&) const {
-      return "ExpectCertificateVerify";
-    }
-    const char* operator()(const ClientExpectFinished&) const { return "ExpectFinished"; }
-    const char* operator()(const ClientConnected&) const { return "Connected"; }
-  };
-  return std::visit(Names{}, state);
 }
 
 }  // namespace glasstls::conn

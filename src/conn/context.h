@@ -267,7 +267,6 @@ Result<ClientState> client_start(Context& cx);
 // client_handle feeds one handshake message to the client state machine.
 Result<ClientState> client_handle(ClientState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m);
-const char* state_name(const ClientState& state);
 
 // ---- Server states (src/server/tls13.cc) ----
 
@@ -278,23 +277,24 @@ struct ServerExpectClientHello {
   NamedGroup group{};
   Bytes session_id;
 };
-// ServerAwaitClient is what the server keeps while the client's second flight arrives.
-struct ServerAwaitClient {
+// ServerSecondFlight is not a state: it is what the server keeps, in each of the states below,
+// while the client's second flight (Certificate, CertificateVerify, Finished) arrives.
+struct ServerSecondFlight {
   handshake::Transcript transcript;
   Secret client_hs;
   handshake::ApplicationSchedule app;
 };
 // ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
 struct ServerExpectCertificate {
-  ServerAwaitClient await;
+  ServerSecondFlight await;
 };
 struct ServerExpectCertificateVerify {
-  ServerAwaitClient await;
+  ServerSecondFlight await;
   CertVerified cert_verified;
   Bytes leaf_spki;
 };
 struct ServerExpectFinished {
-  ServerAwaitClient await;
+  ServerSecondFlight await;
 };
 struct ServerConnected {};
 
@@ -305,6 +305,5 @@ using ServerState = std::variant<ServerExpectClientHello, ServerExpectCertificat
 ServerState server_start();
 Result<ServerState> server_handle(ServerState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m);
-const char* state_name(const ServerState& state);
 
 }  // namespace glasstls::conn

@@ -113,7 +113,6 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   const size_t len = total - kHeaderLen;
   ByteView body = buf.subspan(kHeaderLen, len);
   const auto ctype = static_cast<ContentType>(buf[0]);
-  out.wire_len = total;
   out.protected_record = false;
   out.skipped = false;
 

@@ -62,8 +62,6 @@ struct Record {
   ByteView fragment;
   // protected_record is true when the record was decrypted.
   bool protected_record = false;
-  // wire_len is the length of the whole record as received (header and ciphertext).
-  size_t wire_len = 0;
   // skipped is true for a 0-RTT record passed over unread (RecordLayer::skip_early_data):
   // there is no content.
   bool skipped = false;
@@ -118,7 +116,6 @@ class RecordLayer {
     skip_ = unprotected_phase ? Skip::kUnprotected : Skip::kUndecryptable;
   }
   bool skipping_early_data() const { return skip_ != Skip::kNone; }
-  bool write_protected() const { return write_on_; }
   uint64_t write_seq() const { return write_.seq; }
   uint64_t read_seq() const { return read_.seq; }
   // write_key_exhausted says the sending key has reached its usage limit: the connection must

@@ -475,7 +475,7 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
   GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span(), "server application", true));
 
-  ServerAwaitClient await{std::move(s.transcript), std::move(client_hs), std::move(app)};
+  ServerSecondFlight await{std::move(s.transcript), std::move(client_hs), std::move(app)};
   if (request_client_cert) {
     return ServerState(ServerExpectCertificate{std::move(await)});
   }
@@ -550,7 +550,7 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
   if (m.type != HandshakeType::finished) {
     return unexpected_message("expected client Finished, got " + message_name(m.type));
   }
-  ServerAwaitClient& s = f.await;
+  ServerSecondFlight& s = f.await;
   const crypto::Hash& hash = *cx.suite.hash;
   GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
   GLASSTLS_ASSIGN(Secret expected, handshake::finished_verify_data(hash, s.client_hs.span(),
@@ -585,19 +585,6 @@ Result<ServerState> server_handle(ServerState&& state, Context& cx,
   return std::visit(
       [&](auto&& s) -> Result<ServerState> { return handle(std::move(s), cx, m); },
       std::move(state));
-}
-
-const char* state_name(const ServerState& state) {
-  struct Names {
-    const char* operator()(const ServerExpectClientHello&) const { return "ExpectClientHello"; }
-    const char* operator()(const ServerExpectCertificate&) const { return "ExpectCertificate"; }
-    const char* operator()(const ServerExpectCertificateVerify&) const {
-      return "ExpectCertificateVerify";
-    }
-    const char* operator()(const ServerExpectFinished&) const { return "ExpectFinished"; }
-    const char* operator()(const ServerConnected&) const { return "Connected"; }
-  };
-  return std::visit(Names{}, state);
 }
 
 }  // namespace glasstls::conn

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -649,6 +650,46 @@ bool finish_live_trace(const LiveTrace& trace, const Args& args, const std::stri
   }
   std::fprintf(stderr, "wrote %s\n", path->c_str());
   return true;
+}
+
+std::optional<uint64_t> proc_status_kb(const std::string& pid, const char* field) {
+  std::ifstream in("/proc/" + pid + "/status");
+  std::string line;
+  size_t len = std::strlen(field);
+  while (std::getline(in, line)) {
+    if (line.compare(0, len, field) == 0 && line.size() > len && line[len] == ':') {
+      return std::strtoull(line.c_str() + len + 1, nullptr, 10);
+    }
+  }
+  return std::nullopt;
+}
+
+uint64_t raise_file_limit(uint64_t want, std::string& said) {
+  said.clear();
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    said = "cannot read the open file limit; assuming 1024";
+    return 1024;
+  }
+  if (want == 0) {
+    want = lim.rlim_max;
+  }
+  if (lim.rlim_cur >= want) {
+    return lim.rlim_cur;
+  }
+  const rlim_t old = lim.rlim_cur;
+  lim.rlim_cur = std::min<rlim_t>(want, lim.rlim_max);
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    lim.rlim_cur = old;
+  }
+  if (lim.rlim_cur < want) {
+    said = "cannot raise the open file limit to " + std::to_string(want) + " (hard limit " +
+           std::to_string(lim.rlim_max) + "); using " + std::to_string(lim.rlim_cur);
+  } else {
+    said = "raised the open file limit from " + std::to_string(old) + " to " +
+           std::to_string(lim.rlim_cur);
+  }
+  return lim.rlim_cur;
 }
 
 }  // namespace glasstls::cli

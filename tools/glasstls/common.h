@@ -161,4 +161,14 @@ int server_main(int argc, char** argv);
 int demo_main(int argc, char** argv);
 int verify_main(int argc, char** argv);
 
+// proc_status_kb reads a "Field:   N kB" line (VmRSS, VmHWM, ...) of /proc/PID/status, where
+// `pid` is a process number or "self"; nullopt when the file or the line is missing.
+std::optional<uint64_t> proc_status_kb(const std::string& pid, const char* field);
+
+// raise_file_limit raises the soft RLIMIT_NOFILE towards `want` descriptors (0: the hard limit),
+// never above the hard limit, and returns the limit in force. `said` tells what changed
+// ("raised the open file limit from A to B", "cannot raise the open file limit to W (hard
+// limit H); using N"), and is empty when the limit already sufficed.
+uint64_t raise_file_limit(uint64_t want, std::string& said);
+
 }  // namespace glasstls::cli

@@ -102,18 +102,6 @@ bool is_loopback(const sockaddr* addr) {
   return false;
 }
 
-// vm_rss_kb reads VmRSS of process `pid` from /proc (nullopt if it cannot).
-std::optional<uint64_t> vm_rss_kb(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::strtoull(line.c_str() + 6, nullptr, 10);
-    }
-  }
-  return std::nullopt;
-}
-
 bool parse_count(const std::string& text, uint64_t min, uint64_t max, uint64_t& out) {
   char* end = nullptr;
   unsigned long long v = std::strtoull(text.c_str(), &end, 10);
@@ -122,30 +110,6 @@ bool parse_count(const std::string& text, uint64_t min, uint64_t max, uint64_t& 
   }
   out = v;
   return true;
-}
-
-// raise_file_limit tries for `want` descriptors and returns how many the process may open.
-rlim_t raise_file_limit(rlim_t want) {
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    return 1024;
-  }
-  if (lim.rlim_cur >= want) {
-    return lim.rlim_cur;
-  }
-  rlim_t old = lim.rlim_cur;
-  lim.rlim_cur = std::min(want, lim.rlim_max);
-  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    lim.rlim_cur = old;
-  }
-  if (lim.rlim_cur < want) {
-    note("cannot raise the open file limit to " + std::to_string(want) + " (hard limit " +
-         std::to_string(lim.rlim_max) + "); using " + std::to_string(lim.rlim_cur));
-  } else {
-    note("raised the open file limit from " + std::to_string(old) + " to " +
-         std::to_string(lim.rlim_cur));
-  }
-  return lim.rlim_cur;
 }
 
 class LoadRun {
@@ -604,7 +568,11 @@ int load_main(int argc, char** argv) {
     return 2;
   }
 
-  rlim_t limit = raise_file_limit(static_cast<rlim_t>(n * 2 + 100));
+  std::string said;
+  uint64_t limit = raise_file_limit(n * 2 + 100, said);
+  if (!said.empty()) {
+    note(said);
+  }
   if (limit < n + 32) {
     note("the open file limit (" + std::to_string(limit) + ") is too low for " +
          std::to_string(n) + " connections");
@@ -627,7 +595,7 @@ int load_main(int argc, char** argv) {
   }
   std::optional<uint64_t> rss_before;
   if (server_pid) {
-    rss_before = vm_rss_kb(*server_pid);
+    rss_before = proc_status_kb(std::to_string(*server_pid), "VmRSS");
     if (!rss_before) {
       note("cannot read /proc/" + std::to_string(*server_pid) + "/status");
     }
@@ -637,7 +605,7 @@ int load_main(int argc, char** argv) {
   run->establish(deadline);
   std::optional<uint64_t> rss_after;
   if (server_pid && rss_before) {
-    rss_after = vm_rss_kb(*server_pid);
+    rss_after = proc_status_kb(std::to_string(*server_pid), "VmRSS");
   }
   run->close_all();
   run->print(rss_before, rss_after);

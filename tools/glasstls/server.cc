@@ -860,19 +860,6 @@ class TimerList {
   LiveConnection* tail_ = nullptr;
 };
 
-// proc_status_kb reads a "Name:   N kB" line of /proc/self/status (0 if missing).
-uint64_t proc_status_kb(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  size_t len = std::strlen(field);
-  while (std::getline(in, line)) {
-    if (line.compare(0, len, field) == 0 && line.size() > len && line[len] == ':') {
-      return std::strtoull(line.c_str() + len + 1, nullptr, 10);
-    }
-  }
-  return 0;
-}
-
 class EventLoop {
  public:
   EventLoop(int listener, bool exclusive, std::shared_ptr<const ServerConfig> config,
@@ -1271,26 +1258,6 @@ class EventLoop {
   std::vector<uint8_t> plain_ = std::vector<uint8_t>(kBufferSize);
 };
 
-// raise_file_limit raises RLIMIT_NOFILE to its hard limit, says what it got and returns it.
-uint64_t raise_file_limit() {
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    return 1024;
-  }
-  if (lim.rlim_cur < lim.rlim_max) {
-    rlim_t old = lim.rlim_cur;
-    lim.rlim_cur = lim.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &lim) == 0) {
-      report("raised the open file limit from " + std::to_string(old) + " to " +
-             std::to_string(lim.rlim_cur));
-      return lim.rlim_cur;
-    }
-    lim.rlim_cur = old;
-  }
-  report("open file limit: " + std::to_string(lim.rlim_cur));
-  return lim.rlim_cur;
-}
-
 int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& config,
                      unsigned threads, double max_seconds, const Limits& limits,
                      OcspFile* ocsp) {
@@ -1349,8 +1316,8 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
     still_open += loop->open();
   }
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  uint64_t rss = proc_status_kb("VmRSS");
-  uint64_t hwm = proc_status_kb("VmHWM");
+  uint64_t rss = proc_status_kb("self", "VmRSS").value_or(0);
+  uint64_t hwm = proc_status_kb("self", "VmHWM").value_or(0);
   loops.clear();
   ::close(listener);
   std::fprintf(stderr,
@@ -1599,7 +1566,9 @@ int server_main(int argc, char** argv) {
 
   if (concurrent) {
     // Each connection holds one descriptor; the server keeps a few for itself.
-    uint64_t file_limit = raise_file_limit();
+    std::string said;
+    uint64_t file_limit = raise_file_limit(0, said);
+    report(said.empty() ? "open file limit: " + std::to_string(file_limit) : said);
     uint64_t reserved = kReservedDescriptors + threads;
     uint64_t room = file_limit > reserved ? file_limit - reserved : 0;
     if (room == 0) {
