@@ -14,6 +14,7 @@ namespace glasstls {
 namespace {
 
 using testing::client_builder;
+using testing::ClientHelloFixture;
 using testing::MemoryKeyLog;
 using testing::server_builder;
 
@@ -27,30 +28,6 @@ Bytes record(ContentType type, ByteView body, uint16_t version = 0x0303) {
   std::copy(body.begin(), body.end(), out.begin() + 5);
   return out;
 }
-
-// A fresh, well-formed ClientHello as glasstls's own client would send it (parsed view plus
-// the buffer it points into).
-struct Hello {
-  Bytes random = Bytes(32, 7);
-  Bytes session_id = Bytes(32, 9);
-  Bytes share;
-  std::unique_ptr<crypto::KeyExchange> kx;
-  msgs::ClientHello ch;
-  Hello() {
-    kx = std::move(crypto::openssl_provider().x25519->start()).value();
-    share.assign(kx->public_key().begin(), kx->public_key().end());
-    static const uint8_t kNull[1] = {0};
-    ch.random = random;
-    ch.legacy_session_id = session_id;
-    ch.cipher_suites = {CipherSuite::TLS_AES_128_GCM_SHA256};
-    ch.legacy_compression_methods = ByteView(kNull, 1);
-    ch.server_name = "localhost";
-    ch.supported_groups = std::vector<NamedGroup>{NamedGroup::x25519};
-    ch.signature_algorithms = default_signature_schemes();
-    ch.supported_versions = std::vector<uint16_t>{0x0304};
-    ch.key_shares = std::vector<msgs::KeyShareEntry>{{NamedGroup::x25519, share}};
-  }
-};
 
 // server_answer feeds `wire` to a fresh server and returns its latched error.
 Error server_answer(const Bytes& wire, Bytes* output = nullptr) {
@@ -80,57 +57,57 @@ TEST(ServerAlerts, AlertGoesOnTheWireAsFatal) {
 }
 
 TEST(ServerAlerts, NoSupportedVersionsIsProtocolVersion) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.supported_versions.reset();
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version);
 }
 
 TEST(ServerAlerts, OnlyTls12OfferedIsProtocolVersion) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.supported_versions = std::vector<uint16_t>{0x0303};
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version);
 }
 
 TEST(ServerAlerts, CompressionIsIllegalParameter) {
-  Hello h;
+  ClientHelloFixture h;
   static const uint8_t kDeflate[2] = {1, 0};
   h.ch.legacy_compression_methods = ByteView(kDeflate, 2);
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::illegal_parameter);
 }
 
 TEST(ServerAlerts, MissingSignatureAlgorithmsIsMissingExtension) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.signature_algorithms.reset();
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::missing_extension);
 }
 
 TEST(ServerAlerts, KeyShareWithoutSupportedGroupsIsMissingExtension) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.supported_groups.reset();
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::missing_extension);
 }
 
 TEST(ServerAlerts, ShareForUnlistedGroupIsIllegalParameter) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.supported_groups = std::vector<NamedGroup>{NamedGroup::secp256r1};
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::illegal_parameter);
 }
 
 TEST(ServerAlerts, NoCommonSuiteIsHandshakeFailure) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.cipher_suites = {CipherSuite::TLS_AES_128_CCM_SHA256};
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::handshake_failure);
 }
 
 TEST(ServerAlerts, NoCommonGroupIsHandshakeFailure) {
-  Hello h;
+  ClientHelloFixture h;
   h.ch.supported_groups = std::vector<NamedGroup>{NamedGroup::x448};
   h.ch.key_shares = std::vector<msgs::KeyShareEntry>{};
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::handshake_failure);
 }
 
 TEST(ServerAlerts, DuplicateExtensionIsIllegalParameter) {
-  Hello h;
+  ClientHelloFixture h;
   static const uint8_t kEmpty[1] = {0};
   std::vector<msgs::RawExtension> extra = {
       {ExtensionType::ec_point_formats, ByteView(kEmpty, 0)},
@@ -139,7 +116,7 @@ TEST(ServerAlerts, DuplicateExtensionIsIllegalParameter) {
 }
 
 TEST(ServerAlerts, GreaseAndToleratedExtensionsAreIgnored) {
-  Hello h;
+  ClientHelloFixture h;
   static const uint8_t kPointFormats[2] = {1, 0};
   static const uint8_t kReneg[1] = {0};
   std::vector<msgs::RawExtension> extra = {
@@ -158,7 +135,7 @@ TEST(ServerAlerts, GreaseAndToleratedExtensionsAreIgnored) {
 }
 
 TEST(ServerAlerts, TruncatedHelloIsDecodeError) {
-  Hello h;
+  ClientHelloFixture h;
   Bytes msg = msgs::encode(h.ch);
   // Keep the handshake header's length but cut the body short: the message is complete
   // from the framing's point of view only if we rewrite the length, so do that.
@@ -229,11 +206,11 @@ TEST(ServerAlerts, ClientHelloOver16KiBIsRefusedFromItsHeader) {
 // Issue 9 item 10: RFC 8446 appendix D.5.
 TEST(ServerAlerts, Ssl3LegacyVersionIsProtocolVersion) {
   for (uint16_t v : {uint16_t{0x0300}, uint16_t{0x0200}, uint16_t{0x0002}}) {
-    Hello h;
+    ClientHelloFixture h;
     h.ch.legacy_version = v;
     EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version) << v;
   }
-  Hello tls10;
+  ClientHelloFixture tls10;
   tls10.ch.legacy_version = 0x0301;  // allowed: supported_versions decides
   auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
   auto server = Connection::server(*scfg);
@@ -246,7 +223,7 @@ TEST(ServerAlerts, ServerNameThatIsNotAnAsciiDnsNameIsIllegalParameter) {
   for (std::string bad : {std::string("exa\x1b[2Jmple.com"), std::string("caf\xc3\xa9.example"),
                           std::string("192.0.2.1"), std::string("::1"), std::string("a..b"),
                           std::string("has space.example"), std::string("trailing.dot.")}) {
-    Hello h;
+    ClientHelloFixture h;
     h.ch.server_name = bad;
     Error e = server_answer_hello(h.ch);
     EXPECT_EQ(e.alert, AlertDescription::illegal_parameter) << bad;
@@ -255,7 +232,7 @@ TEST(ServerAlerts, ServerNameThatIsNotAnAsciiDnsNameIsIllegalParameter) {
     }
   }
   for (std::string good : {"localhost", "xn--caf-dma.example", "a-b.example", "_srv.example"}) {
-    Hello h;
+    ClientHelloFixture h;
     h.ch.server_name = good;
     auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
     auto server = Connection::server(*scfg);
@@ -291,7 +268,7 @@ TEST(ServerAlerts, UnprotectedAlertAfterHandshakeKeysIsUnexpectedMessage) {
 }
 
 TEST(ServerAlerts, HandshakeInterleavedWithAlertIsUnexpectedMessage) {
-  Hello h;
+  ClientHelloFixture h;
   Bytes msg = msgs::encode(h.ch);
   Bytes wire = record(ContentType::handshake, ByteView(msg.data(), 10));
   Bytes alert = record(ContentType::alert, Bytes{1, 0});

@@ -11,6 +11,7 @@
 #include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "msgs/handshake.h"
 #include "x509/cert_builder.h"
 
 namespace glasstls::testing {
@@ -59,6 +60,31 @@ inline ClientConfig::Builder client_builder(crypto::KeyType type) {
   b.verifier(pin_sha256_verifier({spki_pin(pki.leaf_key->public_key_spki())}));
   return b;
 }
+
+// ClientHelloFixture is a fresh, well-formed ClientHello as glasstls's own client would send it
+// (X25519 share, TLS_AES_128_GCM_SHA256, SNI localhost): the parsed view and the buffers its
+// views point into, for tests that alter one field.
+struct ClientHelloFixture {
+  Bytes random = Bytes(32, 7);
+  Bytes session_id = Bytes(32, 9);
+  Bytes share;
+  std::unique_ptr<crypto::KeyExchange> kx;
+  msgs::ClientHello ch;
+  ClientHelloFixture() {
+    kx = std::move(crypto::openssl_provider().x25519->start()).value();
+    share.assign(kx->public_key().begin(), kx->public_key().end());
+    static const uint8_t kNull[1] = {0};
+    ch.random = random;
+    ch.legacy_session_id = session_id;
+    ch.cipher_suites = {CipherSuite::TLS_AES_128_GCM_SHA256};
+    ch.legacy_compression_methods = ByteView(kNull, 1);
+    ch.server_name = "localhost";
+    ch.supported_groups = std::vector<NamedGroup>{NamedGroup::x25519};
+    ch.signature_algorithms = default_signature_schemes();
+    ch.supported_versions = std::vector<uint16_t>{0x0304};
+    ch.key_shares = std::vector<msgs::KeyShareEntry>{{NamedGroup::x25519, share}};
+  }
+};
 
 // transfer moves all pending output of `from` into `to`; returns false when `to` failed.
 inline bool transfer(Connection& from, Connection& to) {

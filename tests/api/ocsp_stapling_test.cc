@@ -23,6 +23,7 @@
 namespace glasstls {
 namespace {
 
+using testing::ClientHelloFixture;
 using testing::MemoryKeyLog;
 using testing::server_builder;
 using testing::spki_pin;
@@ -383,29 +384,6 @@ ServerFlight server_flight(const msgs::ClientHello& ch, const Bytes& response,
   }
   return out;
 }
-
-// ClientHelloFixture is a well-formed ClientHello (with the buffers its views point into).
-struct ClientHelloFixture {
-  Bytes random = Bytes(32, 7);
-  Bytes session_id = Bytes(32, 9);
-  Bytes share;
-  std::unique_ptr<crypto::KeyExchange> kx;
-  msgs::ClientHello ch;
-  ClientHelloFixture() {
-    kx = std::move(crypto::openssl_provider().x25519->start()).value();
-    share.assign(kx->public_key().begin(), kx->public_key().end());
-    static const uint8_t kNull[1] = {0};
-    ch.random = random;
-    ch.legacy_session_id = session_id;
-    ch.cipher_suites = {CipherSuite::TLS_AES_128_GCM_SHA256};
-    ch.legacy_compression_methods = ByteView(kNull, 1);
-    ch.server_name = "localhost";
-    ch.supported_groups = std::vector<NamedGroup>{NamedGroup::x25519};
-    ch.signature_algorithms = default_signature_schemes();
-    ch.supported_versions = std::vector<uint16_t>{0x0304};
-    ch.key_shares = std::vector<msgs::KeyShareEntry>{{NamedGroup::x25519, share}};
-  }
-};
 
 TEST(OcspStaplingServer, StaplesInTheLeafEntryOnlyWhenAskedForOcsp) {
   const Bytes response = fake_response(321, 8);
