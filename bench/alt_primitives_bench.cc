@@ -148,8 +148,7 @@ const Key32 kSharedSecret =
 
 // kP256SpkiPrefix is the DER of a P-256 SubjectPublicKeyInfo up to the 65-byte point:
 // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (0 unused bits) 04||X||Y }.
-const Buf kP256SpkiPrefix =
-    from_hex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+const Buf kP256SpkiPrefix = from_hex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
 
 // p256_point_of_spki returns the uncompressed point of a P-256 SPKI, or nothing when `spki` is
 // not exactly kP256SpkiPrefix followed by an uncompressed point. (A fast path; any other SPKI
@@ -275,8 +274,7 @@ class EvpX25519 {
     if (peer_key == nullptr) {
       return drained(false);
     }
-    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query,
-                  shared);
+    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query, shared);
   }
 
  private:
@@ -291,7 +289,7 @@ class EvpX25519 {
     };
     EVP_PKEY* raw = nullptr;
     return EVP_PKEY_fromdata(private_ctx_.get(), &raw, EVP_PKEY_KEYPAIR, params) == 1 ? raw
-                                                                                       : nullptr;
+                                                                                      : nullptr;
   }
 
   bool export_public(Key32& pub) {
@@ -478,8 +476,8 @@ class EvpP256 {
     keygen_ctx_.reset(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     peer_ctx_.reset(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     ready_ = keygen_ctx_ != nullptr && EVP_PKEY_keygen_init(keygen_ctx_.get()) == 1 &&
-             EVP_PKEY_CTX_set_group_name(keygen_ctx_.get(), "P-256") == 1 &&
-             peer_ctx_ != nullptr && EVP_PKEY_fromdata_init(peer_ctx_.get()) == 1;
+             EVP_PKEY_CTX_set_group_name(keygen_ctx_.get(), "P-256") == 1 && peer_ctx_ != nullptr &&
+             EVP_PKEY_fromdata_init(peer_ctx_.get()) == 1;
   }
 
   bool keygen(Point65& pub) {
@@ -538,8 +536,7 @@ class EvpP256 {
       return drained(false);
     }
     Pkey peer_key(raw);
-    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query,
-                  shared);
+    return derive(key_.get(), peer_key.get(), options_.validate_peer, options_.size_query, shared);
   }
 
  private:
@@ -892,9 +889,8 @@ class EvpVerifyToday {
       return false;
     }
     MdCtx mctx(EVP_MD_CTX_new());
-    if (mctx == nullptr ||
-        EVP_DigestVerifyInit_ex(mctx.get(), nullptr, "SHA256", nullptr, nullptr, key.get(),
-                                nullptr) != 1) {
+    if (mctx == nullptr || EVP_DigestVerifyInit_ex(mctx.get(), nullptr, "SHA256", nullptr, nullptr,
+                                                   key.get(), nullptr) != 1) {
       return false;
     }
     const bool ok =
@@ -931,8 +927,7 @@ class EvpVerifyPkey {
       OSSL_PARAM params[] = {
           OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                            const_cast<char*>("prime256v1"), 0),
-          OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point->data(),
-                                            point->size()),
+          OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point->data(), point->size()),
           OSSL_PARAM_construct_end(),
       };
       EVP_PKEY* raw = nullptr;
@@ -1096,8 +1091,7 @@ class NettleVerify {
 class GnutlsSign {
  public:
   explicit GnutlsSign(const SignFixture& f) {
-    gnutls_datum_t der{const_cast<uint8_t*>(f.pkcs8.data()),
-                       static_cast<unsigned>(f.pkcs8.size())};
+    gnutls_datum_t der{const_cast<uint8_t*>(f.pkcs8.data()), static_cast<unsigned>(f.pkcs8.size())};
     ready_ = gnutls_privkey_init(&key_) == 0 &&
              gnutls_privkey_import_x509_raw(key_, &der, GNUTLS_X509_FMT_DER, nullptr, 0) == 0;
   }
@@ -1108,8 +1102,8 @@ class GnutlsSign {
   bool sign(std::span<const uint8_t> msg, Buf& sig) const {
     gnutls_datum_t data{const_cast<uint8_t*>(msg.data()), static_cast<unsigned>(msg.size())};
     gnutls_datum_t out{nullptr, 0};
-    if (!ready_ || gnutls_privkey_sign_data2(key_, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, &data,
-                                             &out) != 0) {
+    if (!ready_ ||
+        gnutls_privkey_sign_data2(key_, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, &data, &out) != 0) {
       return false;
     }
     sig.assign(out.data, out.data + out.size);
@@ -1135,10 +1129,9 @@ class GnutlsVerify {
     gnutls_datum_t der{const_cast<uint8_t*>(spki.data()), static_cast<unsigned>(spki.size())};
     gnutls_datum_t data{const_cast<uint8_t*>(msg.data()), static_cast<unsigned>(msg.size())};
     gnutls_datum_t signature{const_cast<uint8_t*>(sig.data()), static_cast<unsigned>(sig.size())};
-    const bool ok =
-        gnutls_pubkey_import(key, &der, GNUTLS_X509_FMT_DER) == 0 &&
-        gnutls_pubkey_verify_data2(key, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, &data, &signature) >=
-            0;
+    const bool ok = gnutls_pubkey_import(key, &der, GNUTLS_X509_FMT_DER) == 0 &&
+                    gnutls_pubkey_verify_data2(key, GNUTLS_SIGN_ECDSA_SECP256R1_SHA256, 0, &data,
+                                               &signature) >= 0;
     gnutls_pubkey_deinit(key);
     return ok;
   }
@@ -1285,24 +1278,24 @@ const bool kRegistered = [] {
 
   add("p256_keygen/evp_today", p256_keygen<EvpP256>, [] { return EvpP256(POptions{}); });
   add("p256_keygen/glasstls", p256_keygen<GlasstlsP256>, [] { return GlasstlsP256(); });
-  add("p256_keygen/evp_reused_ctx", p256_keygen<EvpP256>,
-      [] { return EvpP256(POptions{true}); });
+  add("p256_keygen/evp_reused_ctx", p256_keygen<EvpP256>, [] { return EvpP256(POptions{true}); });
 #ifdef GLASSTLS_BENCH_HAVE_NETTLE
   add("p256_keygen/nettle", p256_keygen<NettleP256>, [] { return NettleP256(); });
 #endif
 
   add("p256_agree/evp_today", p256_agree<EvpP256>, [] { return EvpP256(POptions{}); });
   add("p256_agree/glasstls", p256_agree<GlasstlsP256>, [] { return GlasstlsP256(); });
-  add("p256_agree/evp_no_validate", p256_agree<EvpP256>,
-      [] { return EvpP256(POptions{false, false, false, false}); });
-  add("p256_agree/evp_reused_peer_ctx", p256_agree<EvpP256>,
-      [] { return EvpP256(POptions{false, true, false, false}); });
+  add("p256_agree/evp_no_validate", p256_agree<EvpP256>, [] {
+    return EvpP256(POptions{false, false, false, false});
+  });
+  add("p256_agree/evp_reused_peer_ctx", p256_agree<EvpP256>, [] {
+    return EvpP256(POptions{false, true, false, false});
+  });
 #ifdef GLASSTLS_BENCH_HAVE_NETTLE
   add("p256_agree/nettle", p256_agree<NettleP256>, [] { return NettleP256(); });
 #endif
 
-  add("p256_sign/evp_today", p256_sign<EvpSignToday>,
-      [] { return EvpSignToday(sign_fixture()); });
+  add("p256_sign/evp_today", p256_sign<EvpSignToday>, [] { return EvpSignToday(sign_fixture()); });
   add("p256_sign/glasstls", p256_sign<GlasstlsSign>, [] { return GlasstlsSign(sign_fixture()); });
   add("p256_sign/evp_pkey_sign", p256_sign<EvpSignPkey>,
       [] { return EvpSignPkey(sign_fixture(), EvpSignPkey::Mode::kFresh); });
@@ -1321,8 +1314,7 @@ const bool kRegistered = [] {
   add("p256_verify/glasstls", p256_verify<GlasstlsVerify>, [] { return GlasstlsVerify(); });
   add("p256_verify/evp_pkey_verify", p256_verify<EvpVerifyPkey>,
       [] { return EvpVerifyPkey(false); });
-  add("p256_verify/evp_fast_spki", p256_verify<EvpVerifyPkey>,
-      [] { return EvpVerifyPkey(true); });
+  add("p256_verify/evp_fast_spki", p256_verify<EvpVerifyPkey>, [] { return EvpVerifyPkey(true); });
 #ifdef GLASSTLS_BENCH_HAVE_NETTLE
   add("p256_verify/nettle", p256_verify<NettleVerify>, [] { return NettleVerify(); });
 #endif

@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "crypto/provider.h"
-#include "peer_common.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "peer_common.h"
 #include "x509/cert_builder.h"
 
 namespace glasstls::bench {
@@ -332,7 +332,7 @@ inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite sui
     if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
         SSL_CTX_set_ciphersuites(c, openssl_suite(suite)) != 1 ||
-        SSL_CTX_set1_groups_list(c, !hrr                 ? "X25519"
+        SSL_CTX_set1_groups_list(c, !hrr               ? "X25519"
                                     : c == ctx->client ? "X25519:P-256"
                                                        : "P-256") != 1) {
       die("SSL_CTX setup failed");

@@ -111,8 +111,7 @@ std::unique_ptr<GnutlsContexts> gnutls_contexts(KeyKind kind, bool hrr) {
   gnutls_datum_t kd{const_cast<unsigned char*>(p.key_pkcs8_der.data()),
                     static_cast<unsigned int>(p.key_pkcs8_der.size())};
   check(gnutls_x509_privkey_init(&key), "gnutls_x509_privkey_init");
-  check(gnutls_x509_privkey_import_pkcs8(key, &kd, GNUTLS_X509_FMT_DER, nullptr,
-                                         GNUTLS_PKCS_PLAIN),
+  check(gnutls_x509_privkey_import_pkcs8(key, &kd, GNUTLS_X509_FMT_DER, nullptr, GNUTLS_PKCS_PLAIN),
         "gnutls_x509_privkey_import_pkcs8");
   // Copies the certificates and the key.
   check(gnutls_certificate_set_x509_key(ctx->server_cred, chain, 2, key),
@@ -142,8 +141,8 @@ struct GnutlsPair {
 
 gnutls_session_t new_session(const GnutlsContexts& ctx, Endpoint* e, bool is_client) {
   gnutls_session_t s = nullptr;
-  check(gnutls_init(&s, (is_client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_TICKETS |
-                            GNUTLS_NONBLOCK),
+  check(gnutls_init(
+            &s, (is_client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_TICKETS | GNUTLS_NONBLOCK),
         "gnutls_init");
   e->session = s;
   check(gnutls_priority_set(s, is_client ? ctx.client_priority : ctx.server_priority),
@@ -276,8 +275,8 @@ const bool kRegistered = [] {
   benchmark::AddCustomContext("gnutls_version", gnutls_check_version(nullptr));
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
-    benchmark::RegisterBenchmark(("handshake/" + key + "/gnutls").c_str(), handshake_gnutls,
-                                 kind, false)
+    benchmark::RegisterBenchmark(("handshake/" + key + "/gnutls").c_str(), handshake_gnutls, kind,
+                                 false)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
     // handshake_hrr/<key>/gnutls is not registered: see the top of the file. (With `hrr` the

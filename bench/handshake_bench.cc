@@ -18,10 +18,10 @@
 // crypto_floor/<key>/<side>: only the primitives one side of that handshake needs, straight
 // through libcrypto's EVP API with every algorithm fetched and every context allocated once:
 // X25519 key generation and derivation, the CertificateVerify signature (server) or its
-// verification with the leaf key imported from its raw parameters (client), the ~22 HMAC-SHA-256 of the TLS 1.3 key
-// schedule and Finished messages, the transcript hash with its snapshots, four AES-128-GCM key
-// set-ups and the AEAD of the encrypted flight. "server spends N x the crypto floor" is
-// handshake server_us divided by crypto_floor/<key>/server.
+// verification with the leaf key imported from its raw parameters (client), the ~22 HMAC-SHA-256 of
+// the TLS 1.3 key schedule and Finished messages, the transcript hash with its snapshots, four
+// AES-128-GCM key set-ups and the AEAD of the encrypted flight. "server spends N x the crypto
+// floor" is handshake server_us divided by crypto_floor/<key>/server.
 
 #include <benchmark/benchmark.h>
 #include <openssl/core_names.h>
@@ -162,9 +162,8 @@ class Floor {
     hmac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     hmac_ctx_ = hmac_ != nullptr ? EVP_MAC_CTX_new(hmac_) : nullptr;
     char digest_name[] = "SHA256";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-        OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                           OSSL_PARAM_construct_end()};
     if (hmac_ctx_ == nullptr || EVP_MAC_CTX_set_params(hmac_ctx_, params) != 1) {
       die("HMAC context");
     }
@@ -208,9 +207,9 @@ class Floor {
     // once, here) on a reused EVP_PKEY_fromdata context, with no DER decoding.
     const uint8_t* p = spki_.data();
     EVP_PKEY* leaf = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki_.size()));
-    leaf_fromdata_ = leaf != nullptr
-                         ? EVP_PKEY_CTX_new_from_name(nullptr, EVP_PKEY_get0_type_name(leaf), nullptr)
-                         : nullptr;
+    leaf_fromdata_ = leaf != nullptr ? EVP_PKEY_CTX_new_from_name(
+                                           nullptr, EVP_PKEY_get0_type_name(leaf), nullptr)
+                                     : nullptr;
     if (leaf_fromdata_ == nullptr || EVP_PKEY_fromdata_init(leaf_fromdata_) != 1 ||
         EVP_PKEY_todata(leaf, EVP_PKEY_PUBLIC_KEY, &leaf_params_) != 1) {
       die("floor leaf key parameters");
@@ -218,9 +217,8 @@ class Floor {
     EVP_PKEY_free(leaf);
     signature_.resize(1024);
     size_t sl = signature_.size();
-    if (!sign_init(pki_.leaf_key) ||
-        EVP_DigestSign(sign_ctx_, signature_.data(), &sl, sign_input_.data(),
-                       sign_input_.size()) != 1) {
+    if (!sign_init(pki_.leaf_key) || EVP_DigestSign(sign_ctx_, signature_.data(), &sl,
+                                                    sign_input_.data(), sign_input_.size()) != 1) {
       die("floor signature");
     }
     signature_.resize(sl);
@@ -263,8 +261,8 @@ class Floor {
     }
     for (int i = 0; i < 4; i++) {
       EVP_CIPHER_CTX_reset(aead_[i]);
-      if (EVP_CipherInit_ex(aead_[i], gcm_, nullptr, secret_.data(), secret_.data() + 16,
-                            i % 2) != 1) {
+      if (EVP_CipherInit_ex(aead_[i], gcm_, nullptr, secret_.data(), secret_.data() + 16, i % 2) !=
+          1) {
         return false;
       }
     }
@@ -346,8 +344,7 @@ class Floor {
     std::array<uint8_t, 512> sig{};
     size_t len = sig.size();
     return sign_init(pki_.leaf_key) &&
-           EVP_DigestSign(sign_ctx_, sig.data(), &len, sign_input_.data(), sign_input_.size()) ==
-               1;
+           EVP_DigestSign(sign_ctx_, sig.data(), &len, sign_input_.data(), sign_input_.size()) == 1;
   }
 
   bool verify() {
@@ -436,25 +433,25 @@ const bool kRegistered = [] {
                                  kind, false)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("handshake/" + key + "/openssl").c_str(), handshake_openssl,
-                                 kind, false)
+    benchmark::RegisterBenchmark(("handshake/" + key + "/openssl").c_str(), handshake_openssl, kind,
+                                 false)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
   // HelloRetryRequest: the client sends only an X25519 share, the server accepts only P-256.
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
-    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/glasstls").c_str(),
-                                 handshake_glasstls, kind, true)
+    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/glasstls").c_str(), handshake_glasstls,
+                                 kind, true)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/openssl").c_str(),
-                                 handshake_openssl, kind, true)
+    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/openssl").c_str(), handshake_openssl,
+                                 kind, true)
         ->MinTime(kMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
-  benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced",
-                               handshake_glasstls_traced, KeyKind::kEcdsaP256, false)
+  benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced", handshake_glasstls_traced,
+                               KeyKind::kEcdsaP256, false)
       ->MinTime(kMinTime)
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced_secrets",
@@ -464,7 +461,8 @@ const bool kRegistered = [] {
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     std::string key = key_name(kind);
     for (FloorSide side : {FloorSide::kClient, FloorSide::kServer}) {
-      std::string name = "crypto_floor/" + key + (side == FloorSide::kClient ? "/client" : "/server");
+      std::string name =
+          "crypto_floor/" + key + (side == FloorSide::kClient ? "/client" : "/server");
       benchmark::RegisterBenchmark(name.c_str(), crypto_floor, kind, side)
           ->MinTime(0.1)
           ->Unit(benchmark::kMicrosecond);

@@ -277,9 +277,7 @@ int64_t heap_side_peak(HeapSide side) { return g_side_peak[static_cast<int>(side
 void* operator new(size_t n) { return counted_new(n); }
 void* operator new[](size_t n) { return counted_new(n); }
 void* operator new(size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n ? n : 1); }
-void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-  return counted_malloc(n ? n : 1);
-}
+void* operator new[](size_t n, const std::nothrow_t&) noexcept { return counted_malloc(n ? n : 1); }
 void* operator new(size_t n, std::align_val_t a) { return counted_aligned_new(n, a); }
 void* operator new[](size_t n, std::align_val_t a) { return counted_aligned_new(n, a); }
 void operator delete(void* p) noexcept { counted_free(p); }

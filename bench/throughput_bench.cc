@@ -197,18 +197,18 @@ const bool kRegistered = [] {
       std::string base = std::string(suite_name(suite)) + "/" + std::to_string(size);
       benchmark::RegisterBenchmark(("throughput/" + base + "/glasstls").c_str(),
                                    throughput_glasstls, suite, size, false)
-            ->MinTime(kMinTime);
+          ->MinTime(kMinTime);
       benchmark::RegisterBenchmark(("throughput/" + base + "/glasstls_view").c_str(),
                                    throughput_glasstls, suite, size, true)
-            ->MinTime(kMinTime);
-      benchmark::RegisterBenchmark(("throughput/" + base + "/openssl").c_str(),
-                                   throughput_openssl, suite, size)
-            ->MinTime(kMinTime);
-      benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal").c_str(), aead_ceiling,
-                                   suite, size, false)
           ->MinTime(kMinTime);
-      benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal_open").c_str(),
-                                   aead_ceiling, suite, size, true)
+      benchmark::RegisterBenchmark(("throughput/" + base + "/openssl").c_str(), throughput_openssl,
+                                   suite, size)
+          ->MinTime(kMinTime);
+      benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal").c_str(), aead_ceiling, suite,
+                                   size, false)
+          ->MinTime(kMinTime);
+      benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal_open").c_str(), aead_ceiling,
+                                   suite, size, true)
           ->MinTime(kMinTime);
     }
   }

@@ -35,14 +35,13 @@ constexpr double kHandshakeMinTime = 0.2;
 constexpr double kThroughputMinTime = 0.1;
 
 int wolf_recv(WOLFSSL* /*ssl*/, char* buf, int sz, void* ctx) {
-  size_t n = static_cast<MemPipe*>(ctx)->read(reinterpret_cast<uint8_t*>(buf),
-                                                static_cast<size_t>(sz));
+  size_t n =
+      static_cast<MemPipe*>(ctx)->read(reinterpret_cast<uint8_t*>(buf), static_cast<size_t>(sz));
   return n == 0 ? WOLFSSL_CBIO_ERR_WANT_READ : static_cast<int>(n);
 }
 
 int wolf_send(WOLFSSL* /*ssl*/, char* buf, int sz, void* ctx) {
-  static_cast<MemPipe*>(ctx)->write(reinterpret_cast<const uint8_t*>(buf),
-                                    static_cast<size_t>(sz));
+  static_cast<MemPipe*>(ctx)->write(reinterpret_cast<const uint8_t*>(buf), static_cast<size_t>(sz));
   return sz;
 }
 
@@ -95,11 +94,10 @@ std::unique_ptr<WolfContexts> wolf_contexts(KeyKind kind, bool hrr) {
   std::vector<uint8_t> chain = p.leaf_der;
   chain.insert(chain.end(), p.ca_der.begin(), p.ca_der.end());
   const std::vector<uint8_t>& pkcs8 = p.key_pkcs8_der;
-  if (wolfSSL_CTX_use_certificate_chain_buffer_format(
-          ctx->server, chain.data(), static_cast<long>(chain.size()), WOLFSSL_FILETYPE_ASN1) !=
-          WOLFSSL_SUCCESS ||
-      wolfSSL_CTX_use_PrivateKey_buffer(ctx->server, pkcs8.data(),
-                                        static_cast<long>(pkcs8.size()),
+  if (wolfSSL_CTX_use_certificate_chain_buffer_format(ctx->server, chain.data(),
+                                                      static_cast<long>(chain.size()),
+                                                      WOLFSSL_FILETYPE_ASN1) != WOLFSSL_SUCCESS ||
+      wolfSSL_CTX_use_PrivateKey_buffer(ctx->server, pkcs8.data(), static_cast<long>(pkcs8.size()),
                                         WOLFSSL_FILETYPE_ASN1) != WOLFSSL_SUCCESS) {
     die("wolfSSL certificate/key set-up failed");
   }
@@ -133,8 +131,7 @@ bool step(WOLFSSL* ssl, bool is_client) {
   return false;
 }
 
-WolfPair wolf_handshake(const WolfContexts& ctx, SideTimer* client_timer,
-                        SideTimer* server_timer) {
+WolfPair wolf_handshake(const WolfContexts& ctx, SideTimer* client_timer, SideTimer* server_timer) {
   SideTimer unused_c, unused_s;
   SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
   SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
@@ -209,8 +206,7 @@ void throughput_wolfssl(benchmark::State& state, size_t size) {
   std::vector<uint8_t> data(size, 0x61);
   std::vector<uint8_t> sink(size);
   for (auto _ : state) {
-    if (wolfSSL_write(pair.client, data.data(), static_cast<int>(size)) !=
-        static_cast<int>(size)) {
+    if (wolfSSL_write(pair.client, data.data(), static_cast<int>(size)) != static_cast<int>(size)) {
       state.SkipWithError("wolfSSL_write failed");
       break;
     }
@@ -237,19 +233,19 @@ const bool kRegistered = [] {
   benchmark::AddCustomContext("wolfssl_version", wolfSSL_lib_version());
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
-    benchmark::RegisterBenchmark(("handshake/" + key + "/wolfssl").c_str(), handshake_wolfssl,
-                                 kind, false)
+    benchmark::RegisterBenchmark(("handshake/" + key + "/wolfssl").c_str(), handshake_wolfssl, kind,
+                                 false)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/wolfssl").c_str(),
-                                 handshake_wolfssl, kind, true)
+    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/wolfssl").c_str(), handshake_wolfssl,
+                                 kind, true)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
   for (size_t size : {size_t{16384}, size_t{1024}}) {
     benchmark::RegisterBenchmark(
-        ("throughput/aes128gcm/" + std::to_string(size) + "/wolfssl").c_str(),
-        throughput_wolfssl, size)
+        ("throughput/aes128gcm/" + std::to_string(size) + "/wolfssl").c_str(), throughput_wolfssl,
+        size)
         ->MinTime(kThroughputMinTime);
   }
   return true;

@@ -13,8 +13,8 @@
 
 namespace {
 
-using glasstls::ByteView;
 using glasstls::Bytes;
+using glasstls::ByteView;
 using glasstls::ExtensionType;
 using namespace glasstls::msgs;
 
@@ -41,10 +41,8 @@ std::vector<RawExtension> extras_of(const ClientHello& ch) {
       case ExtensionType::psk_key_exchange_modes:
       case ExtensionType::cookie:
       case ExtensionType::early_data:
-      case ExtensionType::post_handshake_auth:
-        break;
-      default:
-        out.push_back(e);
+      case ExtensionType::post_handshake_auth: break;
+      default: out.push_back(e);
     }
   }
   return out;
@@ -91,8 +89,8 @@ bool same_status_request(const std::optional<CertificateStatusRequest>& a,
 }
 
 bool same_fields(const ClientHello& a, const ClientHello& b) {
-  bool cookie_same = a.cookie.has_value() == b.cookie.has_value() &&
-                     (!a.cookie || same(*a.cookie, *b.cookie));
+  bool cookie_same =
+      a.cookie.has_value() == b.cookie.has_value() && (!a.cookie || same(*a.cookie, *b.cookie));
   return a.legacy_version == b.legacy_version && same(a.random, b.random) &&
          same(a.legacy_session_id, b.legacy_session_id) && a.cipher_suites == b.cipher_suites &&
          same(a.legacy_compression_methods, b.legacy_compression_methods) &&
@@ -100,9 +98,8 @@ bool same_fields(const ClientHello& a, const ClientHello& b) {
          a.signature_algorithms == b.signature_algorithms &&
          a.signature_algorithms_cert == b.signature_algorithms_cert &&
          a.supported_versions == b.supported_versions && same_shares(a.key_shares, b.key_shares) &&
-         a.psk_key_exchange_modes == b.psk_key_exchange_modes && cookie_same &&
-         a.alpn == b.alpn && a.has_pre_shared_key == b.has_pre_shared_key &&
-         a.has_early_data == b.has_early_data &&
+         a.psk_key_exchange_modes == b.psk_key_exchange_modes && cookie_same && a.alpn == b.alpn &&
+         a.has_pre_shared_key == b.has_pre_shared_key && a.has_early_data == b.has_early_data &&
          a.has_post_handshake_auth == b.has_post_handshake_auth &&
          same_status_request(a.status_request, b.status_request);
 }

@@ -73,15 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto* found = crl->find(e.serial);
     check(found != nullptr);
     check(found <= &e);
-    check(std::equal(found->serial.begin(), found->serial.end(), e.serial.begin(),
-                     e.serial.end()));
+    check(std::equal(found->serial.begin(), found->serial.end(), e.serial.begin(), e.serial.end()));
   }
   (void)glasstls::x509::name_to_string(crl->issuer);
   // Algorithm identification never crashes.
   (void)glasstls::x509::parse_signature_algorithm(crl->signature_algorithm);
   // The loader accepts exactly what the parser accepts.
-  auto set = glasstls::CertificateRevocationLists::from_der(
-      {glasstls::Bytes(input.begin(), input.end())});
+  auto set =
+      glasstls::CertificateRevocationLists::from_der({glasstls::Bytes(input.begin(), input.end())});
   check(set.ok() && (*set)->size() == 1);
   return 0;
 }

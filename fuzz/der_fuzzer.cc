@@ -10,8 +10,8 @@
 
 namespace {
 
-using glasstls::ByteView;
 using glasstls::Bytes;
+using glasstls::ByteView;
 using glasstls::x509::DerReader;
 using glasstls::x509::DerWriter;
 
@@ -48,9 +48,7 @@ void walk(DerReader& r, int depth) {
           (void)DerReader(tlv).read_uint64(u).ok();
         }
         break;
-      case glasstls::x509::tag::kBoolean:
-        (void)typed.read_bool(b).ok();
-        break;
+      case glasstls::x509::tag::kBoolean: (void)typed.read_bool(b).ok(); break;
       case glasstls::x509::tag::kOid:
         if (typed.read_oid(v).ok()) {
           std::string dotted = glasstls::x509::oid_to_string(v);
@@ -62,9 +60,7 @@ void walk(DerReader& r, int depth) {
           }
         }
         break;
-      case glasstls::x509::tag::kBitString:
-        (void)typed.read_bit_string(v, unused).ok();
-        break;
+      case glasstls::x509::tag::kBitString: (void)typed.read_bit_string(v, unused).ok(); break;
       case glasstls::x509::tag::kUtcTime:
       case glasstls::x509::tag::kGeneralizedTime:
         if (typed.read_time(seconds).ok()) {
@@ -77,8 +73,7 @@ void walk(DerReader& r, int depth) {
           check(back.read_time(again_seconds).ok() && again_seconds == seconds);
         }
         break;
-      default:
-        break;
+      default: break;
     }
     if ((t & 0x20) != 0 && depth < 32) {
       walk(inner, depth + 1);

@@ -15,7 +15,7 @@
 
 namespace {
 
-const glasstls::trace::KeyLogFile &fixed_key_log() {
+const glasstls::trace::KeyLogFile& fixed_key_log() {
   // One client_random the fuzzer can hit (all 0x01) with every secret, SHA-256
   // sized.
   static const glasstls::trace::KeyLogFile log = [] {
@@ -25,7 +25,7 @@ const glasstls::trace::KeyLogFile &fixed_key_log() {
     }
     std::string secret(64, 'a');
     std::string text;
-    for (const char *label : {"CLIENT_EARLY_TRAFFIC_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+    for (const char* label : {"CLIENT_EARLY_TRAFFIC_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
                               "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
                               "SERVER_TRAFFIC_SECRET_0"}) {
       text += std::string(label) + " " + random + " " + secret + "\n";
@@ -37,7 +37,7 @@ const glasstls::trace::KeyLogFile &fixed_key_log() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) {
     return 0;
   }

@@ -16,8 +16,8 @@
 
 namespace {
 
-using glasstls::ByteView;
 using glasstls::Bytes;
+using glasstls::ByteView;
 using glasstls::ExtensionType;
 using namespace glasstls::msgs;
 
@@ -73,10 +73,9 @@ void encrypted_extensions(ByteView input) {
         again->supported_groups == m->supported_groups && again->alpn == m->alpn &&
         again->has_early_data == m->has_early_data);
   check(encode(*again) == encoded);
-  if (in_order(m->extensions,
-               {ExtensionType::server_name, ExtensionType::supported_groups,
-                ExtensionType::application_layer_protocol_negotiation,
-                ExtensionType::early_data})) {
+  if (in_order(m->extensions, {ExtensionType::server_name, ExtensionType::supported_groups,
+                               ExtensionType::application_layer_protocol_negotiation,
+                               ExtensionType::early_data})) {
     check(same(body_of(encoded), input));
   }
 }
@@ -156,9 +155,8 @@ void new_session_ticket(ByteView input) {
   auto again = parse_new_session_ticket(body_of(encoded));
   check(again.ok());
   check(again->ticket_lifetime == m->ticket_lifetime &&
-        again->ticket_age_add == m->ticket_age_add &&
-        same(again->ticket_nonce, m->ticket_nonce) && same(again->ticket, m->ticket) &&
-        again->max_early_data_size == m->max_early_data_size);
+        again->ticket_age_add == m->ticket_age_add && same(again->ticket_nonce, m->ticket_nonce) &&
+        same(again->ticket, m->ticket) && again->max_early_data_size == m->max_early_data_size);
   check(encode(*again) == encoded);
   if (in_order(m->extensions, {ExtensionType::early_data})) {
     check(same(body_of(encoded), input));
@@ -181,27 +179,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   ByteView input(data + 1, size - 1);
   switch (data[0] % 7) {
-    case 0:
-      encrypted_extensions(input);
-      break;
-    case 1:
-      certificate(input);
-      break;
-    case 2:
-      certificate_request(input);
-      break;
-    case 3:
-      certificate_verify(input);
-      break;
-    case 4:
-      finished(input);
-      break;
-    case 5:
-      new_session_ticket(input);
-      break;
-    default:
-      key_update(input);
-      break;
+    case 0: encrypted_extensions(input); break;
+    case 1: certificate(input); break;
+    case 2: certificate_request(input); break;
+    case 3: certificate_verify(input); break;
+    case 4: finished(input); break;
+    case 5: new_session_ticket(input); break;
+    default: key_update(input); break;
   }
   return 0;
 }

@@ -57,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const x509::OcspSingleResponse& s : r->responses) {
     check(inside(input, s.cert_id.serial) && inside(input, s.cert_id.issuer_name_hash) &&
           inside(input, s.cert_id.issuer_key_hash));
-    check(!s.revocation_reason || (*s.revocation_reason >= 0 && *s.revocation_reason <= 10 &&
-                                   *s.revocation_reason != 7));
+    check(!s.revocation_reason ||
+          (*s.revocation_reason >= 0 && *s.revocation_reason <= 10 && *s.revocation_reason != 7));
   }
   for (glasstls::ByteView c : r->certs) {
     check(inside(input, c));
@@ -68,8 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!r->certs.empty()) {
     Result<x509::Certificate> cert = x509::parse_certificate(r->certs[0]);
     if (cert.ok()) {
-      Result<x509::OcspVerdict> v = x509::check_ocsp_response(
-          input, *cert, *cert, 1748736000, 300, crypto::openssl_provider());
+      Result<x509::OcspVerdict> v = x509::check_ocsp_response(input, *cert, *cert, 1748736000, 300,
+                                                              crypto::openssl_provider());
       check(v.ok() || v.error().alert == AlertDescription::bad_certificate_status_response);
     }
   }

@@ -14,8 +14,8 @@
 
 namespace {
 
-using glasstls::ByteView;
 using glasstls::Bytes;
+using glasstls::ByteView;
 using glasstls::ExtensionType;
 using namespace glasstls::msgs;
 
@@ -31,8 +31,8 @@ bool same_fields(const ServerHello& a, const ServerHello& b) {
   bool share_same = a.key_share.has_value() == b.key_share.has_value() &&
                     (!a.key_share || (a.key_share->group == b.key_share->group &&
                                       same(a.key_share->key_exchange, b.key_share->key_exchange)));
-  bool cookie_same = a.cookie.has_value() == b.cookie.has_value() &&
-                     (!a.cookie || same(*a.cookie, *b.cookie));
+  bool cookie_same =
+      a.cookie.has_value() == b.cookie.has_value() && (!a.cookie || same(*a.cookie, *b.cookie));
   return a.legacy_version == b.legacy_version && same(a.random, b.random) &&
          same(a.legacy_session_id_echo, b.legacy_session_id_echo) &&
          a.cipher_suite == b.cipher_suite &&

@@ -56,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(!cert->key_usage || *cert->key_usage != 0);
   if (cert->name_constraints) {
     check(!cert->name_constraints->permitted.empty() || !cert->name_constraints->excluded.empty());
-    for (const auto* list : {&cert->name_constraints->permitted, &cert->name_constraints->excluded}) {
+    for (const auto* list :
+         {&cert->name_constraints->permitted, &cert->name_constraints->excluded}) {
       for (const auto& st : *list) {
         check(inside(input, st.base));
         check(st.form != glasstls::x509::general_name::kIpAddress || st.base.size() == 8 ||

@@ -73,8 +73,7 @@ class Connection {
                                    std::string server_name);
   // client with a trace attached from the very first byte.
   static Result<Connection> client(std::shared_ptr<const ClientConfig> config,
-                                   std::string server_name,
-                                   std::shared_ptr<TraceObserver> observer,
+                                   std::string server_name, std::shared_ptr<TraceObserver> observer,
                                    TraceOptions options = {});
   // server starts a server connection waiting for a ClientHello.
   static Result<Connection> server(std::shared_ptr<const ServerConfig> config);

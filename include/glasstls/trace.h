@@ -40,16 +40,16 @@ enum class TraceDirection : uint8_t { kClientToServer, kServerToClient };
 // TraceRecord is one record as it crossed the wire.
 struct TraceRecord {
   TraceDirection direction = TraceDirection::kClientToServer;
-  Bytes wire;                      // header and fragment as sent or received
-  TraceField header;               // the annotated 5-byte header
-  bool encrypted = false;          // protected with a traffic key
-  ContentType content_type{};      // the real (inner) content type when known
+  Bytes wire;                  // header and fragment as sent or received
+  TraceField header;           // the annotated 5-byte header
+  bool encrypted = false;      // protected with a traffic key
+  ContentType content_type{};  // the real (inner) content type when known
   bool plaintext_known = false;
-  Bytes plaintext;                 // the content without inner type and padding
-  size_t padding = 0;              // zero bytes of padding after the inner type
-  uint64_t sequence = 0;           // the record sequence number under its key
-  std::string key_label;           // which traffic secret protects it, e.g. "server handshake"
-  Bytes key;                       // AEAD key and nonce: only when secrets are shown
+  Bytes plaintext;        // the content without inner type and padding
+  size_t padding = 0;     // zero bytes of padding after the inner type
+  uint64_t sequence = 0;  // the record sequence number under its key
+  std::string key_label;  // which traffic secret protects it, e.g. "server handshake"
+  Bytes key;              // AEAD key and nonce: only when secrets are shown
   Bytes nonce;
 };
 
@@ -64,7 +64,7 @@ struct TraceMessage {
 // TraceKeyStep is one derivation of the key schedule (RFC 8446 section 7): only reported when
 // secrets are shown.
 struct TraceKeyStep {
-  std::string step;  // what is derived: "client_handshake_traffic_secret", "server write key"
+  std::string step;     // what is derived: "client_handshake_traffic_secret", "server write key"
   std::string formula;  // how: "Derive-Secret(handshake_secret, \"c hs traffic\", CH..SH)"
   Bytes input;          // the secret or key material going in
   Bytes context;        // the transcript hash or salt, when there is one

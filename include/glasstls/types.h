@@ -74,9 +74,7 @@ std::string_view explain(AlertDescription v);
 
 // is_grease reports whether `v` is one of the reserved GREASE values of RFC 8701 section 2
 // (0x0a0a, 0x1a1a, ..., 0xfafa).
-constexpr bool is_grease(uint16_t v) {
-  return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
+constexpr bool is_grease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
 
 // parse_cipher_suite finds a cipher suite by its IANA name or a common alias, ignoring case
 // (for example "TLS_AES_128_GCM_SHA256" or "aes128gcm"). Returns nullopt when unknown.

@@ -34,12 +34,12 @@ inline Error internal_error(std::string reason) {
 
 // GLASSTLS_TRY evaluates a Result-returning expression and returns its error from the
 // enclosing function if it failed.
-#define GLASSTLS_TRY(expr)                  \
-  do {                                      \
-    auto glasstls_try_r_ = (expr);          \
-    if (!glasstls_try_r_.ok()) {            \
+#define GLASSTLS_TRY(expr)                       \
+  do {                                           \
+    auto glasstls_try_r_ = (expr);               \
+    if (!glasstls_try_r_.ok()) {                 \
       return std::move(glasstls_try_r_).error(); \
-    }                                       \
+    }                                            \
   } while (0)
 
 #define GLASSTLS_CONCAT_INNER_(a, b) a##b

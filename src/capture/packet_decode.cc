@@ -257,14 +257,10 @@ Result<Decoded> decode_tcp(const Packet& packet) {
       return decode_ethertype(type, r, ts);
     }
     case LinkType::kNull:
-    case LinkType::kLoop:
-      return decode_address_family(packet.data, ts);
-    case LinkType::kRaw:
-      return decode_ip(packet.data, ts);
-    case LinkType::kIpv4:
-      return decode_ipv4(packet.data, ts);
-    case LinkType::kIpv6:
-      return decode_ipv6(packet.data, ts);
+    case LinkType::kLoop: return decode_address_family(packet.data, ts);
+    case LinkType::kRaw: return decode_ip(packet.data, ts);
+    case LinkType::kIpv4: return decode_ipv4(packet.data, ts);
+    case LinkType::kIpv6: return decode_ipv6(packet.data, ts);
   }
   return skip(SkipReason::kUnsupportedLinkType);
 }

@@ -327,18 +327,10 @@ std::vector<TcpStream> reassemble_capture(const std::vector<Packet>& packets, De
       continue;
     }
     switch (d->skipped) {
-      case SkipReason::kUnsupportedLinkType:
-        st.unsupported_link_type++;
-        break;
-      case SkipReason::kNotIp:
-        st.not_ip++;
-        break;
-      case SkipReason::kNotTcp:
-        st.not_tcp++;
-        break;
-      case SkipReason::kFragment:
-        st.fragments++;
-        break;
+      case SkipReason::kUnsupportedLinkType: st.unsupported_link_type++; break;
+      case SkipReason::kNotIp: st.not_ip++; break;
+      case SkipReason::kNotTcp: st.not_tcp++; break;
+      case SkipReason::kFragment: st.fragments++; break;
     }
   }
   return reassemble(segments, options);

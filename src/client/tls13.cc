@@ -94,8 +94,7 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
 
 Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
                                        const msgs::HandshakeMessage& m,
-                                       const msgs::ServerHello& hrr,
-                                       const SuiteInfo& suite) {
+                                       const msgs::ServerHello& hrr, const SuiteInfo& suite) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
   //# If a client receives a second
   //# HelloRetryRequest in the same connection (i.e., where the ClientHello
@@ -267,10 +266,10 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   }
   GLASSTLS_ASSIGN(Secret shared, ours->complete(sh.key_share->key_exchange));
   if (cx.tracer) {
-    cx.tracer->key_step("(EC)DHE shared secret",
-                        std::string(name(sh.key_share->group)) +
-                            "(client private key, server key_share)",
-                        sh.key_share->key_exchange, {}, shared.span());
+    cx.tracer->key_step(
+        "(EC)DHE shared secret",
+        std::string(name(sh.key_share->group)) + "(client private key, server key_share)",
+        sh.key_share->key_exchange, {}, shared.span());
   }
 
   cx.suite = *suite;
@@ -294,10 +293,10 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
 
   const bool ocsp_requested = std::find(s.offered.begin(), s.offered.end(),
                                         ExtensionType::status_request) != s.offered.end();
-  return ClientState(ClientExpectEncryptedExtensions{
-      HandshakeSecrets{std::move(s.transcript), std::move(schedule), std::move(client_hs),
-                       std::move(server_hs)},
-      ocsp_requested});
+  return ClientState(
+      ClientExpectEncryptedExtensions{HandshakeSecrets{std::move(s.transcript), std::move(schedule),
+                                                       std::move(client_hs), std::move(server_hs)},
+                                      ocsp_requested});
 }
 
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
@@ -432,11 +431,10 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
       //# the handshake if the response is not satisfactory with
       //# bad_certificate_status_response(113) alert.
       // The verifier checks it (and decides what a missing response means).
-      cx.note(false, ocsp_response.empty()
-                         ? std::string("server stapled no OCSP response")
-                         : "server stapled an OCSP response (" +
-                               std::to_string(ocsp_response.size()) +
-                               " bytes), handed to the verifier");
+      cx.note(false, ocsp_response.empty() ? std::string("server stapled no OCSP response")
+                                           : "server stapled an OCSP response (" +
+                                                 std::to_string(ocsp_response.size()) +
+                                                 " bytes), handed to the verifier");
       if (cx.tracer) {
         // With a trace, the verifier also says what it decided and why (the path, each
         // certificate's revocation status), and the trace shows it line by line.
@@ -458,10 +456,9 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
   cx.negotiated.peer_certificates = std::move(chain);
   cx.negotiated.peer_ocsp_response.assign(ocsp_response.begin(), ocsp_response.end());
   s.hs.transcript.add(m.encoded);
-  return ClientState(ClientExpectCertificateVerify{std::move(s.hs), CertVerified::assertion(),
-                                                   std::move(spki),
-                                                   std::move(s.certificate_request_context),
-                                                   std::move(s.request_schemes)});
+  return ClientState(ClientExpectCertificateVerify{
+      std::move(s.hs), CertVerified::assertion(), std::move(spki),
+      std::move(s.certificate_request_context), std::move(s.request_schemes)});
 }
 
 Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
@@ -511,8 +508,7 @@ std::optional<SignatureScheme> choose_client_scheme(const crypto::SigningKey& ke
   return std::nullopt;
 }
 
-Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
-                           const msgs::HandshakeMessage& m) {
+Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
     return unexpected_message("expected Finished, got " + message_name(m.type));
   }
@@ -572,8 +568,8 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx,
       cx.queue_handshake(cv_msg);
     }
   }
-  GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(
-                                          hash, s.hs.client_hs.span(), s.hs.transcript.current()));
+  GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(hash, s.hs.client_hs.span(),
+                                                                      s.hs.transcript.current()));
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
@@ -624,9 +620,8 @@ Result<ClientState> client_start(Context& cx) {
 
 Result<ClientState> client_handle(ClientState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m) {
-  return std::visit(
-      [&](auto&& s) -> Result<ClientState> { return handle(std::move(s), cx, m); },
-      std::move(state));
+  return std::visit([&](auto&& s) -> Result<ClientState> { return handle(std::move(s), cx, m); },
+                    std::move(state));
 }
 
 }  // namespace glasstls::conn

@@ -58,8 +58,8 @@ Status check_common(const crypto::CryptoProvider& provider, const std::vector<Ci
   for (NamedGroup g : groups) {
     if (provider.group(g) == nullptr) {
       std::string_view n = name(g);
-      return bad_config("unsupported group " + (n.empty() ? std::string("(unknown)") :
-                                                            std::string(n)));
+      return bad_config("unsupported group " +
+                        (n.empty() ? std::string("(unknown)") : std::string(n)));
     }
   }
   for (SignatureScheme s : schemes) {
@@ -69,8 +69,7 @@ Status check_common(const crypto::CryptoProvider& provider, const std::vector<Ci
       case SignatureScheme::rsa_pss_rsae_sha256:
       case SignatureScheme::rsa_pss_rsae_sha384:
       case SignatureScheme::rsa_pss_rsae_sha512:
-      case SignatureScheme::ed25519:
-        break;
+      case SignatureScheme::ed25519: break;
       default: {
         std::string_view n = name(s);
         return bad_config("unsupported signature scheme " +
@@ -104,9 +103,9 @@ class PinVerifier final : public CertificateVerifier {
         return Ok{};
       }
     }
-    return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
-                      "server key does not match the pinned SHA-256 (its SPKI hash is " +
-                          to_hex(digest) + ")");
+    return make_error(
+        ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
+        "server key does not match the pinned SHA-256 (its SPKI hash is " + to_hex(digest) + ")");
   }
   // Pinning trusts a key, whatever names its certificate carries.
   bool checks_server_name() const override { return false; }
@@ -294,9 +293,10 @@ Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const
     // loaded the configuration fails: there is never a silent accept.
     auto roots = TrustStore::system();
     if (!roots.ok()) {
-      return bad_config("no certificate verifier configured and the system trust store cannot "
-                        "be loaded: " +
-                        roots.error().reason);
+      return bad_config(
+          "no certificate verifier configured and the system trust store cannot "
+          "be loaded: " +
+          roots.error().reason);
     }
     c->verifier = webpki_verifier(std::move(roots).value(), CertificatePurpose::kServerAuth);
   }
@@ -329,10 +329,9 @@ ServerConfig::Builder& ServerConfig::Builder::alpn(std::vector<std::string> v) {
   config_->alpn = std::move(v);
   return *this;
 }
-ServerConfig::Builder& ServerConfig::Builder::add_certificate(CertificateChain chain,
-                                                              PrivateKey key,
-                                                              std::vector<std::string> names,
-                                                              std::shared_ptr<const OcspStaple> ocsp) {
+ServerConfig::Builder& ServerConfig::Builder::add_certificate(
+    CertificateChain chain, PrivateKey key, std::vector<std::string> names,
+    std::shared_ptr<const OcspStaple> ocsp) {
   config_->certificates.push_back({std::move(chain), key.key(), std::move(names), std::move(ocsp)});
   return *this;
 }

@@ -325,10 +325,8 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       }
       return Ok{};
     }
-    case ContentType::alert:
-      return process_alert(rec.fragment);
-    case ContentType::handshake:
-      return process_handshake_bytes(rec.fragment);
+    case ContentType::alert: return process_alert(rec.fragment);
+    case ContentType::handshake: return process_handshake_bytes(rec.fragment);
     case ContentType::application_data:
       if (!cx.read_app_keys) {
         return unexpected_message("application data before the handshake completed");
@@ -357,8 +355,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
         app_in.append(rec.fragment);
       }
       return Ok{};
-    default:
-      return unexpected_message("unexpected record type");
+    default: return unexpected_message("unexpected record type");
   }
 }
 
@@ -458,8 +455,8 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
                                   " KeyUpdates without application data between them");
       }
       Secret& peer_secret = client() ? cx.server_app_secret : cx.client_app_secret;
-      GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash,
-                                                                  peer_secret.span()));
+      GLASSTLS_ASSIGN(Secret next,
+                      handshake::next_traffic_secret(*cx.suite.hash, peer_secret.span()));
       if (cx.tracer) {
         cx.tracer->key_step(client() ? "server application traffic secret N+1"
                                      : "client application traffic secret N+1",
@@ -468,9 +465,9 @@ Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
                             peer_secret.span(), {}, next.span());
       }
       peer_secret = std::move(next);
-      GLASSTLS_TRY(cx.install_read_secret(peer_secret.span(), client()
-                                                                  ? "server application (updated)"
-                                                                  : "client application (updated)"));
+      GLASSTLS_TRY(
+          cx.install_read_secret(peer_secret.span(), client() ? "server application (updated)"
+                                                              : "client application (updated)"));
       key_updates_received++;
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
       //# If the request_update field is set to "update_requested", then the
@@ -547,10 +544,8 @@ Status Connection::Impl::send_key_update(bool request) {
                         own.span(), {}, next.span());
   }
   own = std::move(next);
-  return cx.install_write_secret(own.span(),
-                                 client() ? "client application (updated)"
-                                          : "server application (updated)",
-                                 true);
+  return cx.install_write_secret(
+      own.span(), client() ? "client application (updated)" : "server application (updated)", true);
 }
 
 Status Connection::Impl::write_app(ByteView data) {
@@ -561,8 +556,8 @@ Status Connection::Impl::write_app(ByteView data) {
       GLASSTLS_TRY(send_key_update(false));
     }
     size_t chunk = std::min<size_t>(data.size() - offset, 64 * record::kMaxPlaintext);
-    GLASSTLS_TRY(cx.record.write(ContentType::application_data, data.subspan(offset, chunk),
-                                 cx.out));
+    GLASSTLS_TRY(
+        cx.record.write(ContentType::application_data, data.subspan(offset, chunk), cx.out));
     offset += chunk;
     if (data.empty()) {
       break;
@@ -624,9 +619,8 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "null config");
   }
   // A verifier that matches names needs one: an empty name must never mean "any name".
-  if (server_name.empty() && !config->accept_any_certificate &&
-      !config->skip_server_name_check && config->verifier &&
-      config->verifier->checks_server_name()) {
+  if (server_name.empty() && !config->accept_any_certificate && !config->skip_server_name_check &&
+      config->verifier && config->verifier->checks_server_name()) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "no server name: the certificate verifier matches the server's "
                       "certificate to the name connected to, so a name is required (ask for "
@@ -645,8 +639,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   cx.negotiated.server_name = std::move(server_name);
   if (observer) {
     cx.trace_observer = std::move(observer);
-    cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets,
-                                               true);
+    cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets, true);
     cx.record.set_tap(cx.tracer.get());
   }
   auto start = conn::client_start(cx);
@@ -712,13 +705,12 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
     return *i.error;
   }
   if (i.sent_close) {
-    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
-                      "write after close");
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error, "write after close");
   }
   if (!i.cx.handshake_done) {
     // Held until the handshake completes, and then sent under application traffic keys.
-    if (plaintext.size() > i.limits.pending_write - std::min(i.limits.pending_write,
-                                                             i.early_app_out.size())) {
+    if (plaintext.size() >
+        i.limits.pending_write - std::min(i.limits.pending_write, i.early_app_out.size())) {
       return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                         "data written before the handshake completed exceeds the limit (" +
                             std::to_string(i.limits.pending_write) +
@@ -844,8 +836,8 @@ void Connection::set_trace(std::shared_ptr<TraceObserver> observer, TraceOptions
     cx.record.set_tap(nullptr);
     return;
   }
-  cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets,
-                                             cx.is_client);
+  cx.tracer =
+      std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets, cx.is_client);
   cx.record.set_tap(cx.tracer.get());
 }
 
@@ -872,9 +864,7 @@ const std::vector<Bytes>& Connection::peer_certificates() const {
 const Bytes& Connection::peer_ocsp_response() const {
   return impl_->cx.negotiated.peer_ocsp_response;
 }
-bool Connection::hello_retry_request() const {
-  return impl_->cx.negotiated.hello_retry_request;
-}
+bool Connection::hello_retry_request() const { return impl_->cx.negotiated.hello_retry_request; }
 const std::vector<Bytes>& Connection::session_tickets() const { return impl_->tickets; }
 uint64_t Connection::key_updates_received() const { return impl_->key_updates_received; }
 
@@ -886,8 +876,7 @@ Result<Bytes> Connection::export_keying_material(std::string_view label,
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "exporter used before the handshake completed");
   }
-  auto out = handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context,
-                                length);
+  auto out = handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context, length);
   impl_->forget_secrets();
   return out;
 }

@@ -20,8 +20,7 @@ std::optional<SuiteInfo> suite_info(const crypto::CryptoProvider& provider, Ciph
       info.hash = provider.sha256;
       info.aead = provider.chacha20poly1305;
       break;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
   if (info.hash == nullptr || info.aead == nullptr) {
     return std::nullopt;
@@ -83,8 +82,8 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
                          std::to_string(suite.aead->key_len()) + ")",
                      secret, {}, keys.key.span());
     tracer->key_step(who + " write iv",
-                     "HKDF-Expand-Label(" + who + " traffic secret, \"iv\", \"\", 12)", secret,
-                     {}, keys.iv.span());
+                     "HKDF-Expand-Label(" + who + " traffic secret, \"iv\", \"\", 12)", secret, {},
+                     keys.iv.span());
   }
   // Invariant: traffic_keys derived exactly 12 IV bytes.
   std::copy_n(keys.iv.span().begin(), sizeof(p.iv), p.iv);
@@ -101,8 +100,7 @@ Status Context::install_read_secret(ByteView traffic_secret, const char* label) 
   return Ok{};
 }
 
-Status Context::install_write_secret(ByteView traffic_secret, const char* label,
-                                     bool application) {
+Status Context::install_write_secret(ByteView traffic_secret, const char* label, bool application) {
   GLASSTLS_ASSIGN(record::Protection p,
                   make_protection(suite, traffic_secret, label, application, tracer.get()));
   record.set_write_protection(std::move(p));
@@ -124,8 +122,8 @@ void Context::log_secret(std::string_view label, ByteView secret) {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView content,
-                       size_t padding, const record::Protection* p, uint64_t seq) {
+void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
+                       const record::Protection* p, uint64_t seq) {
   TraceRecord r;
   r.direction = direction(sent);
   r.wire.assign(wire.begin(), wire.end());

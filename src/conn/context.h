@@ -63,8 +63,7 @@ class Tracer final : public record::RecordTap {
       : observer_(observer), secrets_(secrets), is_client_(is_client) {}
   bool secrets() const { return secrets_; }
   TraceDirection direction(bool sent) const {
-    return sent == is_client_ ? TraceDirection::kClientToServer
-                              : TraceDirection::kServerToClient;
+    return sent == is_client_ ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
   }
   void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
                  const record::Protection* p, uint64_t seq) override;
@@ -138,12 +137,12 @@ struct Context {
   const handshake::KeyScheduleObserver* key_schedule_observer() const {
     return tracer && tracer->secrets() ? &schedule_forward : nullptr;
   }
-  handshake::KeyScheduleObserver schedule_forward =
-      [this](std::string_view step, ByteView input, ByteView context, ByteView output) {
-        if (tracer && tracer->secrets()) {
-          tracer->schedule_step(step, input, context, output);
-        }
-      };
+  handshake::KeyScheduleObserver schedule_forward = [this](std::string_view step, ByteView input,
+                                                           ByteView context, ByteView output) {
+    if (tracer && tracer->secrets()) {
+      tracer->schedule_step(step, input, context, output);
+    }
+  };
   // note reports a plain event to the trace, if any.
   void note(bool sent, std::string text) {
     if (tracer) {
@@ -191,8 +190,7 @@ inline Error handshake_failure(std::string reason) {
                     std::move(reason));
 }
 inline Error decrypt_error(std::string reason) {
-  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error,
-                    std::move(reason));
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error, std::move(reason));
 }
 
 // Proof tokens: only the code that did the check can make one, and the next state requires it.
@@ -298,9 +296,9 @@ struct ServerExpectFinished {
 };
 struct ServerConnected {};
 
-using ServerState = std::variant<ServerExpectClientHello, ServerExpectCertificate,
-                                 ServerExpectCertificateVerify, ServerExpectFinished,
-                                 ServerConnected>;
+using ServerState =
+    std::variant<ServerExpectClientHello, ServerExpectCertificate, ServerExpectCertificateVerify,
+                 ServerExpectFinished, ServerConnected>;
 
 ServerState server_start();
 Result<ServerState> server_handle(ServerState&& state, Context& cx,

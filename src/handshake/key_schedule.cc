@@ -143,8 +143,8 @@ ByteView EarlySchedule::early_secret() const { return pskless_constants(*hash_).
 Result<HandshakeSchedule> EarlySchedule::with_shared_secret(ByteView shared_secret) && {
   const PsklessConstants& c = pskless_constants(*hash_);
   ByteView salt = c.handshake_salt.span();
-  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(),
-          {}, salt);
+  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(), {},
+          salt);
   Secret hs = hash_->hkdf_extract(salt, shared_secret);
   observe(observer_, "handshake_secret = HKDF-Extract(salt=derived, IKM=(EC)DHE shared secret)",
           shared_secret, salt, hs.span());
@@ -168,16 +168,15 @@ Result<Secret> HandshakeSchedule::server_handshake_traffic(ByteView transcript_h
 Result<ApplicationSchedule> HandshakeSchedule::into_application() && {
   const PsklessConstants& c = pskless_constants(*hash_);
   GLASSTLS_ASSIGN(Secret salt, derived(*hash_, secret_.span(), c.empty_hash));
-  observe(observer_, "derived = Derive-Secret(handshake_secret, \"derived\", \"\")",
-          secret_.span(), {}, salt.span());
+  observe(observer_, "derived = Derive-Secret(handshake_secret, \"derived\", \"\")", secret_.span(),
+          {}, salt.span());
   Secret master = hash_->hkdf_extract(salt.span(), c.zeros);
   observe(observer_, "master_secret = HKDF-Extract(salt=derived, IKM=0)", c.zeros, salt.span(),
           master.span());
   return ApplicationSchedule(*hash_, std::move(master), observer_);
 }
 
-Result<Secret> ApplicationSchedule::derive(std::string_view label,
-                                           ByteView transcript_hash) const {
+Result<Secret> ApplicationSchedule::derive(std::string_view label, ByteView transcript_hash) const {
   GLASSTLS_ASSIGN(Secret s, derive_secret(*hash_, secret_.span(), label, transcript_hash));
   observe(observer_, std::string(label), secret_.span(), transcript_hash, s.span());
   return s;

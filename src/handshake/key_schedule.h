@@ -40,8 +40,8 @@ namespace glasstls::handshake {
 
 // KeyScheduleObserver sees every step of the key schedule: label, inputs and output. It is
 // only installed when the caller opts in to seeing secrets.
-using KeyScheduleObserver = std::function<void(std::string_view step, ByteView input,
-                                               ByteView context, ByteView output)>;
+using KeyScheduleObserver =
+    std::function<void(std::string_view step, ByteView input, ByteView context, ByteView output)>;
 
 // hkdf_expand_label is HKDF-Expand-Label(secret, label, context, length), section 7.1:
 //   struct { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255>; }
@@ -57,8 +57,7 @@ struct TrafficKeys {
   Secret key;
   Secret iv;
 };
-Result<TrafficKeys> traffic_keys(const crypto::Hash& hash, size_t key_len,
-                                 ByteView traffic_secret);
+Result<TrafficKeys> traffic_keys(const crypto::Hash& hash, size_t key_len, ByteView traffic_secret);
 
 // next_traffic_secret is application_traffic_secret_N+1 (section 7.2).
 Result<Secret> next_traffic_secret(const crypto::Hash& hash, ByteView traffic_secret);

@@ -46,9 +46,7 @@ std::string_view as_string(ByteView v) {
   return std::string_view(reinterpret_cast<const char*>(v.data()), v.size());
 }
 
-Error truncated(std::string_view what) {
-  return decode_error(std::string(what) + " is truncated");
-}
+Error truncated(std::string_view what) { return decode_error(std::string(what) + " is truncated"); }
 
 Error trailing(std::string_view what) {
   return decode_error(std::string(what) + " has trailing bytes");
@@ -583,8 +581,7 @@ Status decode_encrypted_extension(EncryptedExtensions& ee, const RawExtension& e
       ee.has_early_data = true;
       break;
     }
-    default:
-      break;
+    default: break;
   }
   return Ok{};
 }
@@ -729,9 +726,11 @@ class MessageWriter {
 
 bool is_recognized(ExtensionType type) {
   switch (type) {
+// clang-format off
 #define GLASSTLS_EXTENSION(n, value, text) \
   case ExtensionType::n:                   \
     return true;
+// clang-format on
 #include "glasstls/iana.def"
   }
   return false;
@@ -755,46 +754,34 @@ bool extension_allowed(ExtensionType type, ExtensionContext context) {
     case ExtensionType::heartbeat:
     case ExtensionType::application_layer_protocol_negotiation:
     case ExtensionType::client_certificate_type:
-    case ExtensionType::server_certificate_type:
-      return ch || ee;
+    case ExtensionType::server_certificate_type: return ch || ee;
     case ExtensionType::status_request:
-    case ExtensionType::signed_certificate_timestamp:
-      return ch || cr || ct;
+    case ExtensionType::signed_certificate_timestamp: return ch || cr || ct;
     case ExtensionType::signature_algorithms:
     case ExtensionType::signature_algorithms_cert:
-    case ExtensionType::certificate_authorities:
-      return ch || cr;
+    case ExtensionType::certificate_authorities: return ch || cr;
     case ExtensionType::padding:
     case ExtensionType::psk_key_exchange_modes:
-    case ExtensionType::post_handshake_auth:
-      return ch;
+    case ExtensionType::post_handshake_auth: return ch;
     case ExtensionType::key_share:
-    case ExtensionType::supported_versions:
-      return ch || sh || hrr;
-    case ExtensionType::pre_shared_key:
-      return ch || sh;
-    case ExtensionType::early_data:
-      return ch || ee || nst;
-    case ExtensionType::cookie:
-      return ch || hrr;
-    case ExtensionType::oid_filters:
-      return cr;
+    case ExtensionType::supported_versions: return ch || sh || hrr;
+    case ExtensionType::pre_shared_key: return ch || sh;
+    case ExtensionType::early_data: return ch || ee || nst;
+    case ExtensionType::cookie: return ch || hrr;
+    case ExtensionType::oid_filters: return cr;
     // RFC 8449 section 4: "record_size_limit" may appear in ClientHello and
     // EncryptedExtensions.
-    case ExtensionType::record_size_limit:
-      return ch || ee;
+    case ExtensionType::record_size_limit: return ch || ee;
     // RFC 8879 section 3: "compress_certificate" may appear in ClientHello and
     // CertificateRequest.
-    case ExtensionType::compress_certificate:
-      return ch || cr;
+    case ExtensionType::compress_certificate: return ch || cr;
     // TLS 1.2-only extensions, tolerated and ignored in a ClientHello that may be answered
     // with TLS 1.3; a TLS 1.3 server never sends them.
     case ExtensionType::ec_point_formats:
     case ExtensionType::session_ticket:
     case ExtensionType::encrypt_then_mac:
     case ExtensionType::extended_master_secret:
-    case ExtensionType::renegotiation_info:
-      return ch;
+    case ExtensionType::renegotiation_info: return ch;
   }
   // Unrecognised types are the caller's decision.
   return true;
@@ -906,8 +893,7 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
       write_u16_list_ext(w, ExtensionType::signature_algorithms, *m.signature_algorithms);
     }
     if (m.signature_algorithms_cert) {
-      write_u16_list_ext(w, ExtensionType::signature_algorithms_cert,
-                         *m.signature_algorithms_cert);
+      write_u16_list_ext(w, ExtensionType::signature_algorithms_cert, *m.signature_algorithms_cert);
     }
     if (m.alpn) {
       write_alpn_ext(w, *m.alpn);
@@ -1128,8 +1114,7 @@ Bytes encode(const CertificateRequest& m) {
     auto exts = w.u16_prefixed();
     write_u16_list_ext(w, ExtensionType::signature_algorithms, m.signature_algorithms);
     if (m.signature_algorithms_cert) {
-      write_u16_list_ext(w, ExtensionType::signature_algorithms_cert,
-                         *m.signature_algorithms_cert);
+      write_u16_list_ext(w, ExtensionType::signature_algorithms_cert, *m.signature_algorithms_cert);
     }
     if (m.certificate_authorities) {
       w.u16(static_cast<uint16_t>(ExtensionType::certificate_authorities));

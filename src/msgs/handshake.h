@@ -107,10 +107,10 @@ struct ServerHello {
   std::vector<RawExtension> extensions;
 
   bool is_hello_retry_request = false;
-  std::optional<uint16_t> selected_version;        // supported_versions
-  std::optional<KeyShareEntry> key_share;          // ServerHello: the server's share
-  std::optional<NamedGroup> selected_group;        // HelloRetryRequest: the group wanted
-  std::optional<ByteView> cookie;                  // HelloRetryRequest only
+  std::optional<uint16_t> selected_version;  // supported_versions
+  std::optional<KeyShareEntry> key_share;    // ServerHello: the server's share
+  std::optional<NamedGroup> selected_group;  // HelloRetryRequest: the group wanted
+  std::optional<ByteView> cookie;            // HelloRetryRequest only
   bool has_pre_shared_key = false;
 };
 
@@ -121,7 +121,7 @@ extern const uint8_t kHelloRetryRequestRandom[32];
 // EncryptedExtensions, RFC 8446 section 4.3.1.
 struct EncryptedExtensions {
   std::vector<RawExtension> extensions;
-  std::optional<std::string_view> alpn;  // exactly one protocol when present
+  std::optional<std::string_view> alpn;   // exactly one protocol when present
   bool server_name_acknowledged = false;  // empty server_name extension
   std::optional<std::vector<NamedGroup>> supported_groups;
   bool has_early_data = false;

@@ -272,10 +272,8 @@ std::vector<RawExtension> extras_of(const ClientHello& ch) {
       case ExtensionType::psk_key_exchange_modes:
       case ExtensionType::cookie:
       case ExtensionType::early_data:
-      case ExtensionType::post_handshake_auth:
-        break;
-      default:
-        out.push_back(e);
+      case ExtensionType::post_handshake_auth: break;
+      default: out.push_back(e);
     }
   }
   return out;
@@ -294,8 +292,9 @@ size_t server_hello_prefix_len(const ServerHello& sh) {
 const Bytes kRandom = hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 const Bytes kSessionId = hex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
 const Bytes kX25519Share = hex("1111111111111111111111111111111111111111111111111111111111111111");
-const Bytes kP256Share = hex("04aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                             "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+const Bytes kP256Share =
+    hex("04aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
 const Bytes kCookie = hex("c0c1c2c3c4c5");
 const Bytes kNullCompression = {0};
 
@@ -309,11 +308,10 @@ ClientHello full_client_hello() {
   ch.legacy_compression_methods = kNullCompression;
   ch.server_name = "example.com";
   ch.supported_groups = std::vector<NamedGroup>{NamedGroup::x25519, NamedGroup::secp256r1};
-  ch.signature_algorithms = std::vector<SignatureScheme>{
-      SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::rsa_pss_rsae_sha256,
-      SignatureScheme::ed25519};
-  ch.signature_algorithms_cert =
-      std::vector<SignatureScheme>{SignatureScheme::rsa_pkcs1_sha256};
+  ch.signature_algorithms =
+      std::vector<SignatureScheme>{SignatureScheme::ecdsa_secp256r1_sha256,
+                                   SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::ed25519};
+  ch.signature_algorithms_cert = std::vector<SignatureScheme>{SignatureScheme::rsa_pkcs1_sha256};
   ch.supported_versions = std::vector<uint16_t>{0x0304, 0x0303};
   ch.key_shares = std::vector<KeyShareEntry>{{NamedGroup::x25519, kX25519Share},
                                              {NamedGroup::secp256r1, kP256Share}};
@@ -363,13 +361,11 @@ TEST(MsgsClientHello, Rfc8448SimpleHandshake) {
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   const ClientHello& ch = *r;
   EXPECT_EQ(ch.legacy_version, 0x0303);
-  EXPECT_EQ(to_hex(ch.random),
-            "cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7");
+  EXPECT_EQ(to_hex(ch.random), "cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7");
   EXPECT_TRUE(ch.legacy_session_id.empty());
-  EXPECT_EQ(ch.cipher_suites,
-            (std::vector<CipherSuite>{CipherSuite::TLS_AES_128_GCM_SHA256,
-                                      CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
-                                      CipherSuite::TLS_AES_256_GCM_SHA384}));
+  EXPECT_EQ(ch.cipher_suites, (std::vector<CipherSuite>{CipherSuite::TLS_AES_128_GCM_SHA256,
+                                                        CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+                                                        CipherSuite::TLS_AES_256_GCM_SHA384}));
   EXPECT_EQ(to_hex(ch.legacy_compression_methods), "00");
   ASSERT_EQ(ch.extensions.size(), 9u);
   std::vector<uint16_t> types;
@@ -386,20 +382,22 @@ TEST(MsgsClientHello, Rfc8448SimpleHandshake) {
     groups.push_back(static_cast<uint16_t>(g));
   }
   // ffdhe6144 and ffdhe8192 (0x0103, 0x0104) are not in iana.def and are kept as values.
-  EXPECT_EQ(groups, (std::vector<uint16_t>{0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101,
-                                           0x0102, 0x0103, 0x0104}));
+  EXPECT_EQ(groups, (std::vector<uint16_t>{0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102,
+                                           0x0103, 0x0104}));
   ASSERT_TRUE(ch.key_shares);
   ASSERT_EQ(ch.key_shares->size(), 1u);
   EXPECT_EQ(ch.key_shares->front().group, NamedGroup::x25519);
   EXPECT_EQ(to_hex(ch.key_shares->front().key_exchange),
             "99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c");
-  EXPECT_EQ(ch.supported_versions, std::optional<std::vector<uint16_t>>(std::vector<uint16_t>{0x0304}));
+  EXPECT_EQ(ch.supported_versions,
+            std::optional<std::vector<uint16_t>>(std::vector<uint16_t>{0x0304}));
   ASSERT_TRUE(ch.signature_algorithms);
   ASSERT_EQ(ch.signature_algorithms->size(), 15u);
   EXPECT_EQ(ch.signature_algorithms->front(), SignatureScheme::ecdsa_secp256r1_sha256);
   EXPECT_EQ(ch.signature_algorithms->at(4), SignatureScheme::rsa_pss_rsae_sha256);
   EXPECT_EQ(static_cast<uint16_t>(ch.signature_algorithms->back()), 0x0202);  // dsa_sha1
-  EXPECT_EQ(ch.psk_key_exchange_modes, std::optional<std::vector<uint8_t>>(std::vector<uint8_t>{1}));
+  EXPECT_EQ(ch.psk_key_exchange_modes,
+            std::optional<std::vector<uint8_t>>(std::vector<uint8_t>{1}));
   EXPECT_FALSE(ch.signature_algorithms_cert);
   EXPECT_FALSE(ch.cookie);
   EXPECT_FALSE(ch.alpn);
@@ -422,10 +420,9 @@ TEST(MsgsClientHello, Rfc8448ResumptionWithPreSharedKey) {
   EXPECT_TRUE(r->has_pre_shared_key);
   EXPECT_TRUE(r->has_early_data);
   EXPECT_EQ(r->extensions.back().type, ExtensionType::pre_shared_key);
-  bool has_padding = std::any_of(r->extensions.begin(), r->extensions.end(),
-                                 [](const RawExtension& e) {
-                                   return e.type == ExtensionType::padding;
-                                 });
+  bool has_padding =
+      std::any_of(r->extensions.begin(), r->extensions.end(),
+                  [](const RawExtension& e) { return e.type == ExtensionType::padding; });
   EXPECT_TRUE(has_padding);
   // The PSK extension goes back in last, as extras keep wire order.
   Bytes again = encode(*r, extras_of(*r));
@@ -457,8 +454,7 @@ TEST(MsgsServerHello, Rfc8448SimpleHandshake) {
   const ServerHello& sh = *r;
   EXPECT_FALSE(sh.is_hello_retry_request);
   EXPECT_EQ(sh.legacy_version, 0x0303);
-  EXPECT_EQ(to_hex(sh.random),
-            "a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155772ed3e26928");
+  EXPECT_EQ(to_hex(sh.random), "a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155772ed3e26928");
   EXPECT_TRUE(sh.legacy_session_id_echo.empty());
   EXPECT_EQ(sh.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
   EXPECT_EQ(sh.selected_version, std::optional<uint16_t>(0x0304));
@@ -643,14 +639,14 @@ TEST(MsgsClientHello, RoundTripAllFields) {
   for (const RawExtension& e : r->extensions) {
     types.push_back(e.type);
   }
-  EXPECT_EQ(types, (std::vector<ExtensionType>{
-                       ExtensionType::server_name, ExtensionType::supported_groups,
-                       ExtensionType::signature_algorithms,
-                       ExtensionType::signature_algorithms_cert,
-                       ExtensionType::application_layer_protocol_negotiation,
-                       ExtensionType::supported_versions, ExtensionType::key_share,
-                       ExtensionType::psk_key_exchange_modes, ExtensionType::cookie,
-                       ExtensionType::early_data, ExtensionType::post_handshake_auth}));
+  EXPECT_EQ(
+      types,
+      (std::vector<ExtensionType>{
+          ExtensionType::server_name, ExtensionType::supported_groups,
+          ExtensionType::signature_algorithms, ExtensionType::signature_algorithms_cert,
+          ExtensionType::application_layer_protocol_negotiation, ExtensionType::supported_versions,
+          ExtensionType::key_share, ExtensionType::psk_key_exchange_modes, ExtensionType::cookie,
+          ExtensionType::early_data, ExtensionType::post_handshake_auth}));
   EXPECT_EQ(encode(*r), msg);
   expect_truncations_fail(body_of(msg, HandshakeType::client_hello), parse_client_hello,
                           client_hello_prefix_len(ch));
@@ -824,7 +820,11 @@ TEST(MsgsHandshake, ClientHelloStatusRequestRoundTrips) {
   Bytes full = encode(ch);
   r = parse_client_hello(body_of(full, HandshakeType::client_hello));
   ASSERT_TRUE(r.ok()) << r.error().to_string();
-  EXPECT_TRUE(same(r->extensions[0].body, hex("01" "0006" "0004a1023000" "0002" "3000")));
+  EXPECT_TRUE(same(r->extensions[0].body, hex("01"
+                                              "0006"
+                                              "0004a1023000"
+                                              "0002"
+                                              "3000")));
   ASSERT_EQ(r->status_request->responder_id_list.size(), 1u);
   EXPECT_TRUE(same(r->status_request->responder_id_list[0], id));
   EXPECT_TRUE(same(r->status_request->request_extensions, exts));
@@ -862,13 +862,13 @@ TEST(MsgsHandshake, CertificateStatusInACertificateEntry) {
     const char* body;
     AlertDescription alert;
   };
-  for (const Bad& bad : {Bad{"", AlertDescription::decode_error},
-                         Bad{"01", AlertDescription::decode_error},
-                         Bad{"010000", AlertDescription::decode_error},
-                         Bad{"01000000", AlertDescription::decode_error},
-                         Bad{"0100000230", AlertDescription::decode_error},
-                         Bad{"01000001300000", AlertDescription::decode_error},
-                         Bad{"0200000130", AlertDescription::illegal_parameter}}) {
+  for (const Bad& bad :
+       {Bad{"", AlertDescription::decode_error}, Bad{"01", AlertDescription::decode_error},
+        Bad{"010000", AlertDescription::decode_error},
+        Bad{"01000000", AlertDescription::decode_error},
+        Bad{"0100000230", AlertDescription::decode_error},
+        Bad{"01000001300000", AlertDescription::decode_error},
+        Bad{"0200000130", AlertDescription::illegal_parameter}}) {
     SCOPED_TRACE(bad.body);
     const Bytes body = hex(bad.body);
     Certificate m;
@@ -993,8 +993,8 @@ TEST(MsgsHandshake, DuplicateExtensionInOtherMessagesIsIllegalParameter) {
   for (uint8_t b : hex("00130100")) {
     sh_body.push_back(b);
   }
-  Bytes exts = ext_block({raw(ExtensionType::supported_versions, sv),
-                          raw(ExtensionType::supported_versions, sv)});
+  Bytes exts = ext_block(
+      {raw(ExtensionType::supported_versions, sv), raw(ExtensionType::supported_versions, sv)});
   sh_body.insert(sh_body.end(), exts.begin(), exts.end());
   expect_alert(parse_server_hello(sh_body), AlertDescription::illegal_parameter);
 }
@@ -1021,14 +1021,20 @@ TEST(MsgsClientHello, PreSharedKeyMustBeLast) {
 TEST(MsgsClientHello, MalformedPreSharedKeyIsDecodeError) {
   Bytes storage;
   // identities empty
-  expect_alert(parse_ch_with({raw(ExtensionType::pre_shared_key, hex("0000" "0021" "20" +
-                                                                        std::string(64, '0')))},
+  expect_alert(parse_ch_with({raw(ExtensionType::pre_shared_key, hex("0000"
+                                                                     "0021"
+                                                                     "20" +
+                                                                     std::string(64, '0')))},
                              storage),
                AlertDescription::decode_error);
   // binder of 31 bytes
-  expect_alert(parse_ch_with({raw(ExtensionType::pre_shared_key,
-                                  hex("0007" "0001" "aa" "00000000" "0020" "1f" +
-                                      std::string(62, '0')))},
+  expect_alert(parse_ch_with({raw(ExtensionType::pre_shared_key, hex("0007"
+                                                                     "0001"
+                                                                     "aa"
+                                                                     "00000000"
+                                                                     "0020"
+                                                                     "1f" +
+                                                                     std::string(62, '0')))},
                              storage),
                AlertDescription::decode_error);
 }
@@ -1044,12 +1050,21 @@ TEST(MsgsHandshake, ExtensionsOutsideTheirMessagesAreIllegalParameter) {
                    ext_block({raw(ExtensionType::extended_master_secret, empty_bytes())})),
                AlertDescription::illegal_parameter);
   // signature_algorithms belongs to CH and CR, not NST.
-  Bytes nst = hex("00000e10" "00000000" "00" "000101");
+  Bytes nst =
+      hex("00000e10"
+          "00000000"
+          "00"
+          "000101");
   Bytes exts = ext_block({raw(ExtensionType::signature_algorithms, hex("00020403"))});
   nst.insert(nst.end(), exts.begin(), exts.end());
   expect_alert(parse_new_session_ticket(nst), AlertDescription::illegal_parameter);
   // key_share is not a CertificateEntry extension.
-  Bytes cert = hex("00" "00000e" "000003aabbcc" "0006" "00330002001d");
+  Bytes cert =
+      hex("00"
+          "00000e"
+          "000003aabbcc"
+          "0006"
+          "00330002001d");
   expect_alert(parse_certificate(cert), AlertDescription::illegal_parameter);
   // post_handshake_auth is ClientHello-only.
   Bytes cr = hex("00");
@@ -1078,8 +1093,8 @@ TEST(MsgsClientHello, GreaseToleratedAndKept) {
   ch.supported_groups = std::vector<NamedGroup>{grease_group, NamedGroup::x25519};
   ch.signature_algorithms = std::vector<SignatureScheme>{grease_scheme, SignatureScheme::ed25519};
   ch.supported_versions = std::vector<uint16_t>{0x3a3a, 0x0304};
-  ch.key_shares = std::vector<KeyShareEntry>{{grease_group, one_byte},
-                                             {NamedGroup::x25519, kX25519Share}};
+  ch.key_shares =
+      std::vector<KeyShareEntry>{{grease_group, one_byte}, {NamedGroup::x25519, kX25519Share}};
   ch.psk_key_exchange_modes = std::vector<uint8_t>{0x0b, 1};  // GREASE mode 0x0b (RFC 8701)
   ch.alpn = std::vector<std::string_view>{"\x0a\x0a", "h2"};
   Bytes msg = encode(ch, {raw(0x4a4a, empty_bytes()), raw(0x5a5a, one_byte)});
@@ -1153,8 +1168,11 @@ TEST(MsgsClientHello, EmptyRequiredListsAreDecodeError) {
       raw(ExtensionType::psk_key_exchange_modes, hex("00")),
       raw(ExtensionType::cookie, hex("0000")),
       raw(ExtensionType::application_layer_protocol_negotiation, hex("0000")),
-      raw(ExtensionType::application_layer_protocol_negotiation, hex("0004" "026832" "00")),
-      raw(ExtensionType::application_layer_protocol_negotiation, hex("0003026832" "00")),
+      raw(ExtensionType::application_layer_protocol_negotiation, hex("0004"
+                                                                     "026832"
+                                                                     "00")),
+      raw(ExtensionType::application_layer_protocol_negotiation, hex("0003026832"
+                                                                     "00")),
       raw(ExtensionType::server_name, hex("0000")),
       raw(ExtensionType::server_name, hex("0003000000")),
       // An extension body with bytes after its vector.
@@ -1173,13 +1191,17 @@ TEST(MsgsClientHello, EmptyRequiredListsAreDecodeError) {
 
 TEST(MsgsClientHello, RandomAndSessionIdLengths) {
   // A body that ends inside the 32-byte random.
-  expect_alert(parse_client_hello(hex("0303" "0102030405")), AlertDescription::decode_error);
+  expect_alert(parse_client_hello(hex("0303"
+                                      "0102030405")),
+               AlertDescription::decode_error);
   // A 33-byte legacy_session_id.
   Bytes body = hex("0303");
   body.insert(body.end(), kRandom.begin(), kRandom.end());
   body.push_back(33);
   body.insert(body.end(), 33, 0x77);
-  for (uint8_t b : hex("00021301" "0100" "0000")) {
+  for (uint8_t b : hex("00021301"
+                       "0100"
+                       "0000")) {
     body.push_back(b);
   }
   expect_alert(parse_client_hello(body), AlertDescription::decode_error);
@@ -1193,37 +1215,49 @@ TEST(MsgsClientHello, RandomAndSessionIdLengths) {
 TEST(MsgsClientHello, ServerNameRules) {
   Bytes storage;
   // Unknown name types are skipped; the host_name is found after them.
-  auto r = parse_ch_with(
-      {raw(ExtensionType::server_name, hex("000d" "07" "0002abcd" "00" "0005" "686f737431"))},
-      storage);
+  auto r = parse_ch_with({raw(ExtensionType::server_name, hex("000d"
+                                                              "07"
+                                                              "0002abcd"
+                                                              "00"
+                                                              "0005"
+                                                              "686f737431"))},
+                         storage);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->server_name, std::optional<std::string_view>("host1"));
   // Two host_name entries.
-  expect_alert(parse_ch_with({raw(ExtensionType::server_name,
-                                  hex("000c" "00" "0003616161" "00" "0003626262"))},
+  expect_alert(parse_ch_with({raw(ExtensionType::server_name, hex("000c"
+                                                                  "00"
+                                                                  "0003616161"
+                                                                  "00"
+                                                                  "0003626262"))},
                              storage),
                AlertDescription::illegal_parameter);
   // An empty host_name.
-  expect_alert(parse_ch_with({raw(ExtensionType::server_name, hex("0003" "00" "0000"))}, storage),
+  expect_alert(parse_ch_with({raw(ExtensionType::server_name, hex("0003"
+                                                                  "00"
+                                                                  "0000"))},
+                             storage),
                AlertDescription::decode_error);
 }
 
 TEST(MsgsHandshake, EncryptedExtensionsServerNameMustBeEmpty) {
-  expect_alert(parse_encrypted_extensions(
-                   ext_block({raw(ExtensionType::server_name, hex("0003000000"))})),
-               AlertDescription::decode_error);
+  expect_alert(
+      parse_encrypted_extensions(ext_block({raw(ExtensionType::server_name, hex("0003000000"))})),
+      AlertDescription::decode_error);
 }
 
 TEST(MsgsHandshake, EncryptedExtensionsAlpnExactlyOne) {
-  expect_alert(parse_encrypted_extensions(
-                   ext_block({raw(ExtensionType::application_layer_protocol_negotiation,
-                                  hex("0006" "026832" "026833"))})),
+  expect_alert(parse_encrypted_extensions(ext_block(
+                   {raw(ExtensionType::application_layer_protocol_negotiation, hex("0006"
+                                                                                   "026832"
+                                                                                   "026833"))})),
                AlertDescription::decode_error);
   expect_alert(parse_encrypted_extensions(ext_block(
                    {raw(ExtensionType::application_layer_protocol_negotiation, hex("0000"))})),
                AlertDescription::decode_error);
-  Bytes body = ext_block(
-      {raw(ExtensionType::application_layer_protocol_negotiation, hex("0003" "026832"))});
+  Bytes body =
+      ext_block({raw(ExtensionType::application_layer_protocol_negotiation, hex("0003"
+                                                                                "026832"))});
   auto ok = parse_encrypted_extensions(body);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->alpn, std::optional<std::string_view>("h2"));
@@ -1235,7 +1269,8 @@ TEST(MsgsHandshake, EncryptedExtensionsAlpnExactlyOne) {
 Bytes server_hello_body(const Bytes& random, uint8_t compression, const Bytes& extensions) {
   Bytes body = hex("0303");
   body.insert(body.end(), random.begin(), random.end());
-  for (uint8_t b : hex("00" "1301")) {
+  for (uint8_t b : hex("00"
+                       "1301")) {
     body.push_back(b);
   }
   body.push_back(compression);
@@ -1285,9 +1320,9 @@ TEST(MsgsServerHello, MalformedExtensionBodies) {
   const std::vector<RawExtension> cases = {
       raw(ExtensionType::supported_versions, hex("030403")),
       raw(ExtensionType::supported_versions, hex("03")),
-      raw(ExtensionType::key_share, hex("001d0000")),        // empty key_exchange
-      raw(ExtensionType::key_share, hex("001d000201")),      // truncated key_exchange
-      raw(ExtensionType::key_share, hex("001d00010100")),    // trailing byte
+      raw(ExtensionType::key_share, hex("001d0000")),      // empty key_exchange
+      raw(ExtensionType::key_share, hex("001d000201")),    // truncated key_exchange
+      raw(ExtensionType::key_share, hex("001d00010100")),  // trailing byte
       raw(ExtensionType::pre_shared_key, hex("000000")),
   };
   for (const RawExtension& e : cases) {
@@ -1313,7 +1348,9 @@ TEST(MsgsServerHello, SessionIdEchoTooLong) {
   body.insert(body.end(), kRandom.begin(), kRandom.end());
   body.push_back(33);
   body.insert(body.end(), 33, 0);
-  for (uint8_t b : hex("1301" "00" "0000")) {
+  for (uint8_t b : hex("1301"
+                       "00"
+                       "0000")) {
     body.push_back(b);
   }
   expect_alert(parse_server_hello(body), AlertDescription::decode_error);
@@ -1329,11 +1366,16 @@ TEST(MsgsHandshake, CertificateRequestWithoutSignatureAlgorithmsIsMissingExtensi
   auto r = parse_certificate_request(body);
   expect_alert(r, AlertDescription::missing_extension);
   // An empty extension block as well.
-  expect_alert(parse_certificate_request(hex("00" "0000")), AlertDescription::missing_extension);
+  expect_alert(parse_certificate_request(hex("00"
+                                             "0000")),
+               AlertDescription::missing_extension);
 }
 
 TEST(MsgsHandshake, CertificateRequestMalformedAuthorities) {
-  for (std::string_view authorities : {"0000", "00020000", "0004" "0003" "3000"}) {
+  for (std::string_view authorities : {"0000", "00020000",
+                                       "0004"
+                                       "0003"
+                                       "3000"}) {
     SCOPED_TRACE(authorities);
     Bytes body = hex("00");
     Bytes exts = ext_block({raw(ExtensionType::signature_algorithms, hex("00020403")),
@@ -1356,10 +1398,16 @@ TEST(MsgsHandshake, CertificateRequestKeepsUnknownAndToleratedExtensions) {
 }
 
 TEST(MsgsHandshake, CertificateEmptyCertDataIsDecodeError) {
-  expect_alert(parse_certificate(hex("00" "000005" "000000" "0000")),
+  expect_alert(parse_certificate(hex("00"
+                                     "000005"
+                                     "000000"
+                                     "0000")),
                AlertDescription::decode_error);
   // certificate_list length that runs past the entries.
-  expect_alert(parse_certificate(hex("00" "000009" "000001aa" "0000")),
+  expect_alert(parse_certificate(hex("00"
+                                     "000009"
+                                     "000001aa"
+                                     "0000")),
                AlertDescription::decode_error);
 }
 
@@ -1392,17 +1440,35 @@ TEST(MsgsHandshake, KeyUpdateValues) {
 
 TEST(MsgsHandshake, NewSessionTicketRules) {
   // ticket_lifetime 604801.
-  expect_alert(parse_new_session_ticket(hex("00093a81" "00000000" "00" "000101" "0000")),
+  expect_alert(parse_new_session_ticket(hex("00093a81"
+                                            "00000000"
+                                            "00"
+                                            "000101"
+                                            "0000")),
                AlertDescription::illegal_parameter);
   // An empty ticket.
-  expect_alert(parse_new_session_ticket(hex("00000e10" "00000000" "00" "0000" "0000")),
+  expect_alert(parse_new_session_ticket(hex("00000e10"
+                                            "00000000"
+                                            "00"
+                                            "0000"
+                                            "0000")),
                AlertDescription::decode_error);
   // early_data with three bytes instead of a uint32.
-  expect_alert(
-      parse_new_session_ticket(hex("00000e10" "00000000" "00" "000101" "0007" "002a0003000400")),
-      AlertDescription::decode_error);
+  expect_alert(parse_new_session_ticket(hex("00000e10"
+                                            "00000000"
+                                            "00"
+                                            "000101"
+                                            "0007"
+                                            "002a0003000400")),
+               AlertDescription::decode_error);
   // An unknown extension is kept.
-  Bytes body = hex("00000e10" "00000000" "00" "000101" "0004" "aaaa0000");
+  Bytes body =
+      hex("00000e10"
+          "00000000"
+          "00"
+          "000101"
+          "0004"
+          "aaaa0000");
   auto r = parse_new_session_ticket(body);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->extensions.size(), 1u);

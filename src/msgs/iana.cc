@@ -8,12 +8,14 @@
 
 namespace glasstls {
 
+// clang-format off
 #define GLASSTLS_NAME_CASE(n, value, text) \
   case decltype(v)::n:                     \
     return #n;
 #define GLASSTLS_TEXT_CASE(n, value, text) \
   case decltype(v)::n:                     \
     return text;
+// clang-format on
 
 std::string_view name(ContentType v) {
   switch (v) {
@@ -107,12 +109,13 @@ std::string_view name(ExtensionType v) {
 #include "glasstls/iana.def"
   }
   switch (static_cast<uint16_t>(v)) {
+// clang-format off
 #define GLASSTLS_EXTENSION_REGISTERED(n, value, text) \
   case value:                                         \
     return #n;
+// clang-format on
 #include "glasstls/iana.def"
-    default:
-      break;
+    default: break;
   }
   return {};
 }
@@ -122,12 +125,13 @@ std::string_view explain(ExtensionType v) {
 #include "glasstls/iana.def"
   }
   switch (static_cast<uint16_t>(v)) {
+// clang-format off
 #define GLASSTLS_EXTENSION_REGISTERED(n, value, text) \
   case value:                                         \
     return text;
+// clang-format on
 #include "glasstls/iana.def"
-    default:
-      break;
+    default: break;
   }
   return {};
 }
@@ -191,10 +195,8 @@ std::optional<NamedGroup> parse_named_group(std::string_view text) {
   static const std::pair<const char*, NamedGroup> kAliases[] = {
 #define GLASSTLS_NAMED_GROUP(n, value, text) {#n, NamedGroup::n},
 #include "glasstls/iana.def"
-      {"P-256", NamedGroup::secp256r1},
-      {"prime256v1", NamedGroup::secp256r1},
-      {"P-384", NamedGroup::secp384r1},
-      {"P-521", NamedGroup::secp521r1},
+      {"P-256", NamedGroup::secp256r1}, {"prime256v1", NamedGroup::secp256r1},
+      {"P-384", NamedGroup::secp384r1}, {"P-521", NamedGroup::secp521r1},
       {"X448", NamedGroup::x448},
   };
   return find_alias(text, kAliases);

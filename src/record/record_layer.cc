@@ -21,10 +21,8 @@ void Protection::nonce(uint8_t out[12]) const {
 uint64_t key_usage_limit(crypto::AeadId id) {
   switch (id) {
     case crypto::AeadId::kAes128Gcm:
-    case crypto::AeadId::kAes256Gcm:
-      return uint64_t{1} << 24;
-    case crypto::AeadId::kChaCha20Poly1305:
-      return uint64_t{1} << 62;
+    case crypto::AeadId::kAes256Gcm: return uint64_t{1} << 24;
+    case crypto::AeadId::kChaCha20Poly1305: return uint64_t{1} << 62;
   }
   return uint64_t{1} << 24;
 }
@@ -199,8 +197,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     //# If the decryption fails, the receiver MUST terminate the connection
     //# with a "bad_record_mac" alert.
     return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::bad_record_mac,
-                      "record authentication failed (sequence " + std::to_string(read_.seq) +
-                          ")");
+                      "record authentication failed (sequence " + std::to_string(read_.seq) + ")");
   }
   read_.seq++;
   //# Once a record is deprotected successfully,
@@ -238,8 +235,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   }
   const auto inner_type = static_cast<ContentType>(inner);
   if (n == 0 && inner_type != ContentType::application_data) {
-    return unexpected_message("zero-length protected " + std::string(name(inner_type)) +
-                              " record");
+    return unexpected_message("zero-length protected " + std::string(name(inner_type)) + " record");
   }
   out.type = inner_type;
   out.fragment = ByteView(plain.data(), n);
@@ -323,10 +319,9 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       write_.nonce(nonce);
       // TLSInnerPlaintext is content || type, with no padding (section 5.2), sealed from the
       // caller's buffer straight into the record.
-      auto sealed = write_.key->seal_record(ByteView(nonce, 12), ByteView(h, kHeaderLen), content,
-                                            static_cast<uint8_t>(type),
-                                            std::span<uint8_t>(body, inner_len),
-                                            std::span<uint8_t>(body + inner_len, kTagLen));
+      auto sealed = write_.key->seal_record(
+          ByteView(nonce, 12), ByteView(h, kHeaderLen), content, static_cast<uint8_t>(type),
+          std::span<uint8_t>(body, inner_len), std::span<uint8_t>(body + inner_len, kTagLen));
       if (!sealed.ok()) {
         shrink(out, start);
         return std::move(sealed).error();
@@ -334,8 +329,7 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       committed(out, kHeaderLen + len);
       if (tap_ != nullptr) {
         // Report the plaintext from the caller's buffer: the record holds ciphertext.
-        tap_->on_record(true, type, ByteView(h, kHeaderLen + len), content, 0, &write_,
-                        write_.seq);
+        tap_->on_record(true, type, ByteView(h, kHeaderLen + len), content, 0, &write_, write_.seq);
       }
       write_.seq++;
     }

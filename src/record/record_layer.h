@@ -102,7 +102,10 @@ class RecordLayer {
       skip_ = Skip::kNone;
     }
   }
-  void set_write_protection(Protection p) { write_ = std::move(p); write_on_ = true; }
+  void set_write_protection(Protection p) {
+    write_ = std::move(p);
+    write_on_ = true;
+  }
   void set_tap(RecordTap* tap) { tap_ = tap; }
   bool read_protected() const { return read_on_; }
   // skip_early_data makes the layer pass over 0-RTT records the server does not accept

@@ -33,9 +33,10 @@ Bytes seal_raw(Protection& p, Bytes inner) {
   std::copy(inner.begin(), inner.end(), rec.begin() + 5);
   uint8_t nonce[12];
   p.nonce(nonce);
-  EXPECT_TRUE(p.key->seal(ByteView(nonce, 12), ByteView(rec.data(), 5),
-                          std::span<uint8_t>(rec.data() + 5, inner.size()),
-                          std::span<uint8_t>(rec.data() + 5 + inner.size(), kTagLen))
+  EXPECT_TRUE(p.key
+                  ->seal(ByteView(nonce, 12), ByteView(rec.data(), 5),
+                         std::span<uint8_t>(rec.data() + 5, inner.size()),
+                         std::span<uint8_t>(rec.data() + 5 + inner.size(), kTagLen))
                   .ok());
   p.seq++;
   return rec;
@@ -442,9 +443,9 @@ TEST(RecordLayer, OutOfPlaceReadLeavesTheReceivedBytesAlone) {
     rest = rest.subspan(*used);
   }
   EXPECT_EQ(back, data);
-  EXPECT_EQ(types, (std::vector<ContentType>{ContentType::application_data,
-                                             ContentType::application_data,
-                                             ContentType::handshake}));
+  EXPECT_EQ(types,
+            (std::vector<ContentType>{ContentType::application_data, ContentType::application_data,
+                                      ContentType::handshake}));
   EXPECT_EQ(Bytes(wire.view().begin(), wire.view().end()), wire_copy);
   // The tap saw each record's ciphertext as it is on the wire.
   ASSERT_EQ(tap.entries.size(), 3u);

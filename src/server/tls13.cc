@@ -110,8 +110,7 @@ std::optional<CertChoice> choose_certificate(const ServerConfig& config,
 
 Result<ServerState> send_hello_retry(ServerExpectClientHello&& s, Context& cx,
                                      const msgs::ClientHello& ch, const msgs::HandshakeMessage& m,
-                                     CipherSuite suite, NamedGroup group,
-                                     const SuiteInfo& info) {
+                                     CipherSuite suite, NamedGroup group, const SuiteInfo& info) {
   s.transcript.start(*info.hash);
   s.transcript.hello_retry_rollup();
   msgs::ServerHello hrr;
@@ -156,9 +155,8 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   //# with a "protocol_version" alert.
   if (ch.legacy_version <= 0x0300) {
     return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
-                      "ClientHello legacy_version " + std::to_string(ch.legacy_version >> 8) +
-                          "." + std::to_string(ch.legacy_version & 0xff) +
-                          " is SSL 3.0 or older");
+                      "ClientHello legacy_version " + std::to_string(ch.legacy_version >> 8) + "." +
+                          std::to_string(ch.legacy_version & 0xff) + " is SSL 3.0 or older");
   }
 
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
@@ -190,8 +188,8 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     //# ClientHello when the server has responded to its ClientHello with a
     //# HelloRetryRequest.  In that case, the client MUST send the same
     //# ClientHello without modification, except as follows
-    if (!std::equal(ch.legacy_session_id.begin(), ch.legacy_session_id.end(),
-                    s.session_id.begin(), s.session_id.end())) {
+    if (!std::equal(ch.legacy_session_id.begin(), ch.legacy_session_id.end(), s.session_id.begin(),
+                    s.session_id.end())) {
       return illegal_parameter("second ClientHello changed legacy_session_id");
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
@@ -327,10 +325,10 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   GLASSTLS_ASSIGN(auto kx, group->start());
   GLASSTLS_ASSIGN(Secret shared, kx->complete(chosen_share->key_exchange));
   if (cx.tracer) {
-    cx.tracer->key_step("(EC)DHE shared secret",
-                        std::string(name(chosen_share->group)) +
-                            "(server private key, client key_share)",
-                        chosen_share->key_exchange, {}, shared.span());
+    cx.tracer->key_step(
+        "(EC)DHE shared secret",
+        std::string(name(chosen_share->group)) + "(server private key, client key_share)",
+        chosen_share->key_exchange, {}, shared.span());
   }
 
   cx.suite = *info;
@@ -493,7 +491,8 @@ Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
   //# CertificateRequest, the value of certificate_request_context in that
   //# message.
   if (!cert.certificate_request_context.empty()) {
-    return illegal_parameter("client Certificate has a certificate_request_context we did not send");
+    return illegal_parameter(
+        "client Certificate has a certificate_request_context we did not send");
   }
   const ServerConfig& config = *cx.server_config;
   s.await.transcript.add(m.encoded);
@@ -527,8 +526,7 @@ Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
 Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
                            const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::certificate_verify) {
-    return unexpected_message("expected client CertificateVerify, got " +
-                              message_name(m.type));
+    return unexpected_message("expected client CertificateVerify, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
   if (cv.signature.empty()) {
@@ -545,8 +543,7 @@ Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
   return ServerState(ServerExpectFinished{std::move(s.await)});
 }
 
-Result<ServerState> handle(ServerExpectFinished&& f, Context& cx,
-                           const msgs::HandshakeMessage& m) {
+Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
     return unexpected_message("expected client Finished, got " + message_name(m.type));
   }
@@ -582,9 +579,8 @@ ServerState server_start() { return ServerState(ServerExpectClientHello{}); }
 
 Result<ServerState> server_handle(ServerState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m) {
-  return std::visit(
-      [&](auto&& s) -> Result<ServerState> { return handle(std::move(s), cx, m); },
-      std::move(state));
+  return std::visit([&](auto&& s) -> Result<ServerState> { return handle(std::move(s), cx, m); },
+                    std::move(state));
 }
 
 }  // namespace glasstls::conn

@@ -491,8 +491,8 @@ void Messages::certificate_status(Cursor& c, Fields& out) {
   if (v == 1) {
     ByteView response;
     if (a_.opaque(c, out, 3, "response", "OCSPResponse",
-                  "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)",
-                  1, 0xffffff, &response)) {
+                  "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)", 1,
+                  0xffffff, &response)) {
       out.back().meaning = ocsp_response_meaning(response);
     }
   } else {
@@ -514,46 +514,22 @@ void Messages::not_decoded(Cursor& c, Fields& out, std::string_view what) {
 void Messages::body(HandshakeType type, Cursor& c, TraceField& root) {
   Fields& out = root.children;
   switch (type) {
-    case HandshakeType::client_hello:
-      client_hello(c, out);
-      break;
-    case HandshakeType::server_hello:
-      server_hello(c, root);
-      break;
-    case HandshakeType::encrypted_extensions:
-      encrypted_extensions(c, out);
-      break;
-    case HandshakeType::certificate_request:
-      certificate_request(c, out);
-      break;
-    case HandshakeType::certificate:
-      certificate(c, out);
-      break;
-    case HandshakeType::certificate_verify:
-      certificate_verify(c, out);
-      break;
-    case HandshakeType::finished:
-      finished(c, out);
-      break;
-    case HandshakeType::new_session_ticket:
-      new_session_ticket(c, out);
-      break;
-    case HandshakeType::key_update:
-      key_update(c, out);
-      break;
-    case HandshakeType::message_hash:
-      message_hash(c, out);
-      break;
+    case HandshakeType::client_hello: client_hello(c, out); break;
+    case HandshakeType::server_hello: server_hello(c, root); break;
+    case HandshakeType::encrypted_extensions: encrypted_extensions(c, out); break;
+    case HandshakeType::certificate_request: certificate_request(c, out); break;
+    case HandshakeType::certificate: certificate(c, out); break;
+    case HandshakeType::certificate_verify: certificate_verify(c, out); break;
+    case HandshakeType::finished: finished(c, out); break;
+    case HandshakeType::new_session_ticket: new_session_ticket(c, out); break;
+    case HandshakeType::key_update: key_update(c, out); break;
+    case HandshakeType::message_hash: message_hash(c, out); break;
     case HandshakeType::end_of_early_data:
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
       //# struct {} EndOfEarlyData;
       break;
-    case HandshakeType::compressed_certificate:
-      compressed_certificate(c, out);
-      break;
-    case HandshakeType::certificate_status:
-      certificate_status(c, out);
-      break;
+    case HandshakeType::compressed_certificate: compressed_certificate(c, out); break;
+    case HandshakeType::certificate_status: certificate_status(c, out); break;
     case HandshakeType::hello_request:
       //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.1
       //# struct { } HelloRequest;

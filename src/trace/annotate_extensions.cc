@@ -14,20 +14,13 @@ using msgs::ExtensionContext;
 
 std::string_view context_name(ExtensionContext context) {
   switch (context) {
-    case ExtensionContext::kClientHello:
-      return "ClientHello";
-    case ExtensionContext::kServerHello:
-      return "ServerHello";
-    case ExtensionContext::kHelloRetryRequest:
-      return "HelloRetryRequest";
-    case ExtensionContext::kEncryptedExtensions:
-      return "EncryptedExtensions";
-    case ExtensionContext::kCertificate:
-      return "Certificate";
-    case ExtensionContext::kCertificateRequest:
-      return "CertificateRequest";
-    case ExtensionContext::kNewSessionTicket:
-      return "NewSessionTicket";
+    case ExtensionContext::kClientHello: return "ClientHello";
+    case ExtensionContext::kServerHello: return "ServerHello";
+    case ExtensionContext::kHelloRetryRequest: return "HelloRetryRequest";
+    case ExtensionContext::kEncryptedExtensions: return "EncryptedExtensions";
+    case ExtensionContext::kCertificate: return "Certificate";
+    case ExtensionContext::kCertificateRequest: return "CertificateRequest";
+    case ExtensionContext::kNewSessionTicket: return "NewSessionTicket";
   }
   return "this message";
 }
@@ -71,14 +64,10 @@ std::string certificate_type_name(uint32_t v) {
   //= https://www.rfc-editor.org/rfc/rfc7250#section-3
   //# X509(0), OpenPGP(1), RawPublicKey(2)
   switch (v) {
-    case 0:
-      return "X509";
-    case 1:
-      return "OpenPGP";
-    case 2:
-      return "RawPublicKey";
-    default:
-      return "unknown";
+    case 0: return "X509";
+    case 1: return "OpenPGP";
+    case 2: return "RawPublicKey";
+    default: return "unknown";
   }
 }
 
@@ -94,8 +83,7 @@ std::string key_exchange_meaning(NamedGroup group, size_t n) {
       return n == 97 ? "uncompressed P-384 point (97 bytes)" : "wrong length for P-384 (97)";
     case NamedGroup::secp521r1:
       return n == 133 ? "uncompressed P-521 point (133 bytes)" : "wrong length for P-521 (133)";
-    default:
-      break;
+    default: break;
   }
   // The groups glasstls does not implement: what a share of each size holds. A hybrid share
   // is the two shares one after the other (draft-ietf-tls-ecdhe-mlkem); a client sends an
@@ -1005,29 +993,20 @@ enum class Registered : uint16_t {
 // hpke_kdf_name and hpke_aead_name name the HPKE algorithm identifiers of RFC 9180 section 7.
 std::string hpke_kdf_name(uint32_t v) {
   switch (v) {
-    case 1:
-      return "HKDF-SHA256";
-    case 2:
-      return "HKDF-SHA384";
-    case 3:
-      return "HKDF-SHA512";
-    default:
-      return "unknown";
+    case 1: return "HKDF-SHA256";
+    case 2: return "HKDF-SHA384";
+    case 3: return "HKDF-SHA512";
+    default: return "unknown";
   }
 }
 
 std::string hpke_aead_name(uint32_t v) {
   switch (v) {
-    case 1:
-      return "AES-128-GCM";
-    case 2:
-      return "AES-256-GCM";
-    case 3:
-      return "ChaCha20Poly1305";
-    case 0xffff:
-      return "export-only";
-    default:
-      return "unknown";
+    case 1: return "AES-128-GCM";
+    case 2: return "AES-256-GCM";
+    case 3: return "ChaCha20Poly1305";
+    case 0xffff: return "export-only";
+    default: return "unknown";
   }
 }
 
@@ -1212,8 +1191,7 @@ bool Annotator::registered_extension_body(Cursor& c, TraceField& data, uint16_t 
           "decoded here";
       rest("parameters", "the transport parameters");
       return true;
-    default:
-      break;
+    default: break;
   }
   data.explanation = "extension_data of " + ext_name + ", not decoded by glasstls";
   rest("data", "the body of " + ext_name);

@@ -88,10 +88,10 @@ Bytes ChromiumClientHello() {
   const Bytes suites = List16({0x5a5a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030,
                                0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035});
   const Bytes server_name = Vec16(Cat({U8(0), Vec16(Text("www.example.com"))}));
-  const Bytes ech = Cat({U8(0), U16(0x0001), U16(0x0001), U8(0x9c), Vec16(Fill(32, 3)),
-                         Vec16(Fill(144, 4))});
-  const Bytes shares = Vec16(Cat({KeyShare(0x8a8a, U8(0)), KeyShare(0x11ec, Fill(1216, 5)),
-                                  KeyShare(0x001d, Fill(32, 6))}));
+  const Bytes ech =
+      Cat({U8(0), U16(0x0001), U16(0x0001), U8(0x9c), Vec16(Fill(32, 3)), Vec16(Fill(144, 4))});
+  const Bytes shares = Vec16(Cat(
+      {KeyShare(0x8a8a, U8(0)), KeyShare(0x11ec, Fill(1216, 5)), KeyShare(0x001d, Fill(32, 6))}));
   const Bytes extensions = Cat({
       Ext(0x2a2a, {}),
       Ext(0x0000, server_name),
@@ -102,8 +102,7 @@ Bytes ChromiumClientHello() {
       Ext(0x0023, {}),
       Ext(0x0010, Alpn({"h2", "http/1.1"})),
       Ext(0x0005, Cat({U8(1), U16(0), U16(0)})),
-      Ext(0x000d, Vec16(List16({0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806,
-                                0x0601}))),
+      Ext(0x000d, Vec16(List16({0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601}))),
       Ext(0x0012, {}),
       Ext(0x0033, shares),
       Ext(0x002d, Vec8(U8(1))),
@@ -131,14 +130,14 @@ Bytes LegacyClientHello() {
        0x002f, 0x0096, 0x0041, 0xc011, 0xc007, 0xc00c, 0xc002, 0x0005, 0x0004, 0xc012, 0xc008,
        0x0016, 0x0013, 0x0010, 0x000d, 0xc00d, 0xc003, 0x000a, 0x0007, 0x0009, 0x0015, 0x0012,
        0x0003, 0x0008, 0x0014, 0x0011, 0x0006, 0x00ff, 0x5600});
-  const Bytes groups = List16({0x000e, 0x000d, 0x0019, 0x001c, 0x000b, 0x000c, 0x001b, 0x0018,
-                               0x0009, 0x000a, 0x001a, 0x0016, 0x0017, 0x0008, 0x0006, 0x0007,
-                               0x0014, 0x0015, 0x0004, 0x0005, 0x0012, 0x0013, 0x0001, 0x0002,
-                               0x0003, 0x000f, 0x0010, 0x0011, 0x001d, 0x001e, 0x0100, 0x0101,
-                               0x0102, 0x0103, 0x0104, 0xff01, 0xff02});
-  const Bytes schemes = List16({0x0601, 0x0602, 0x0603, 0x0501, 0x0502, 0x0503, 0x0401, 0x0402,
-                                0x0403, 0x0301, 0x0302, 0x0303, 0x0201, 0x0202, 0x0203, 0x0808,
-                                0x0809, 0x081a, 0x0708});
+  const Bytes groups =
+      List16({0x000e, 0x000d, 0x0019, 0x001c, 0x000b, 0x000c, 0x001b, 0x0018, 0x0009, 0x000a,
+              0x001a, 0x0016, 0x0017, 0x0008, 0x0006, 0x0007, 0x0014, 0x0015, 0x0004, 0x0005,
+              0x0012, 0x0013, 0x0001, 0x0002, 0x0003, 0x000f, 0x0010, 0x0011, 0x001d, 0x001e,
+              0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0xff01, 0xff02});
+  const Bytes schemes =
+      List16({0x0601, 0x0602, 0x0603, 0x0501, 0x0502, 0x0503, 0x0401, 0x0402, 0x0403, 0x0301,
+              0x0302, 0x0303, 0x0201, 0x0202, 0x0203, 0x0808, 0x0809, 0x081a, 0x0708});
   const Bytes extensions = Cat({
       Ext(0x000b, Vec8(Cat({U8(0), U8(1), U8(2)}))),
       Ext(0x000a, Vec16(groups)),
@@ -367,8 +366,8 @@ TEST(AnnotatePeers, LegacyTls12ClientHelloIsNamedThroughout) {
   EXPECT_EQ(compression.children[1].meaning, "DEFLATE");
   EXPECT_EQ(compression.children[2].meaning, "null");
 
-  const TraceField* groups = find_field(ExtensionNamed(root, "supported_groups"),
-                                        "named_group_list");
+  const TraceField* groups =
+      find_field(ExtensionNamed(root, "supported_groups"), "named_group_list");
   ASSERT_NE(groups, nullptr);
   std::vector<std::string> group_names;
   for (const TraceField& g : groups->children) {
@@ -379,17 +378,16 @@ TEST(AnnotatePeers, LegacyTls12ClientHelloIsNamedThroughout) {
     EXPECT_NE(std::find(group_names.begin(), group_names.end(), want), group_names.end()) << want;
   }
 
-  const TraceField* schemes = find_field(ExtensionNamed(root, "signature_algorithms"),
-                                         "supported_signature_algorithms");
+  const TraceField* schemes =
+      find_field(ExtensionNamed(root, "signature_algorithms"), "supported_signature_algorithms");
   ASSERT_NE(schemes, nullptr);
   std::vector<std::string> scheme_names;
   for (const TraceField& f : schemes->children) {
     scheme_names.push_back(f.meaning);
   }
-  for (std::string_view want :
-       {"dsa_sha512", "rsa_pkcs1_sha224", "dsa_sha224", "ecdsa_sha224", "rsa_pkcs1_sha1",
-        "dsa_sha1", "ecdsa_sha1", "rsa_pss_pss_sha256", "ecdsa_brainpoolP256r1tls13_sha256",
-        "sm2sig_sm3"}) {
+  for (std::string_view want : {"dsa_sha512", "rsa_pkcs1_sha224", "dsa_sha224", "ecdsa_sha224",
+                                "rsa_pkcs1_sha1", "dsa_sha1", "ecdsa_sha1", "rsa_pss_pss_sha256",
+                                "ecdsa_brainpoolP256r1tls13_sha256", "sm2sig_sm3"}) {
     EXPECT_NE(std::find(scheme_names.begin(), scheme_names.end(), want), scheme_names.end())
         << want;
   }
@@ -406,8 +404,8 @@ TEST(AnnotatePeers, LegacyTls12ClientHelloIsNamedThroughout) {
 TEST(AnnotatePeers, Tls12AndCompressedCertificateMessagesAreNamed) {
   // A TLS 1.2 server's ServerKeyExchange and ServerHelloDone, and a CompressedCertificate
   // (RFC 8879) with Brotli.
-  const Bytes ske = Message(12, Cat({U8(3), U16(0x001d), Vec8(Fill(32, 7)), U16(0x0804),
-                                     Vec16(Fill(64, 8))}));
+  const Bytes ske =
+      Message(12, Cat({U8(3), U16(0x001d), Vec8(Fill(32, 7)), U16(0x0804), Vec16(Fill(64, 8))}));
   TraceField root = Annotated(ske);
   EXPECT_EQ(root.name, "ServerKeyExchange");
   EXPECT_EQ(root.meaning, "server_key_exchange");
@@ -428,11 +426,11 @@ TEST(AnnotatePeers, Tls12AndCompressedCertificateMessagesAreNamed) {
   EXPECT_EQ(Child(root, "compressed_certificate_message").length, 3u + 5u);
 
   // A HelloRetryRequest that asks for the hybrid group.
-  const Bytes hrr_random = *from_hex(
-      "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
-  const Bytes hrr = Message(2, Cat({U16(0x0303), hrr_random, Vec8({}), U16(0x1301), U8(0),
-                                    Vec16(Cat({Ext(0x002b, U16(0x0304)),
-                                               Ext(0x0033, U16(0x11ec))}))}));
+  const Bytes hrr_random =
+      *from_hex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+  const Bytes hrr =
+      Message(2, Cat({U16(0x0303), hrr_random, Vec8({}), U16(0x1301), U8(0),
+                      Vec16(Cat({Ext(0x002b, U16(0x0304)), Ext(0x0033, U16(0x11ec))}))}));
   root = Annotated(hrr);
   EXPECT_EQ(root.name, "HelloRetryRequest");
   const TraceField* selected = find_field(root, "selected_group");
@@ -445,8 +443,8 @@ TEST(AnnotatePeers, RegisteredExtensionsInServerMessages) {
   // EncryptedExtensions with ECH retry configurations, ALPS settings and a ticket hint; a
   // HelloRetryRequest with the ECH confirmation; a Certificate entry with a delegated
   // credential.
-  const Bytes ee = Message(8, Vec16(Cat({Ext(0xfe0d, Vec16(Fill(40, 1))),
-                                         Ext(0x44cd, Fill(6, 2)), Ext(58, U8(2))})));
+  const Bytes ee = Message(
+      8, Vec16(Cat({Ext(0xfe0d, Vec16(Fill(40, 1))), Ext(0x44cd, Fill(6, 2)), Ext(58, U8(2))})));
   TraceField root = Annotated(ee);
   EXPECT_EQ(count_named(root, "error"), 0u);
   EXPECT_EQ(Unnamed(root), std::vector<std::string>{});
@@ -457,21 +455,21 @@ TEST(AnnotatePeers, RegisteredExtensionsInServerMessages) {
             6u);
   EXPECT_EQ(Child(ExtensionNamed(root, "ticket_request"), "extension_data").meaning, "2");
 
-  const Bytes hrr_random = *from_hex(
-      "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
-  const Bytes hrr = Message(2, Cat({U16(0x0303), hrr_random, Vec8({}), U16(0x1301), U8(0),
-                                    Vec16(Cat({Ext(0x002b, U16(0x0304)),
-                                               Ext(0xfe0d, Fill(8, 3))}))}));
+  const Bytes hrr_random =
+      *from_hex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+  const Bytes hrr =
+      Message(2, Cat({U16(0x0303), hrr_random, Vec8({}), U16(0x1301), U8(0),
+                      Vec16(Cat({Ext(0x002b, U16(0x0304)), Ext(0xfe0d, Fill(8, 3))}))}));
   root = Annotated(hrr);
   EXPECT_EQ(count_named(root, "error"), 0u);
-  EXPECT_EQ(Child(Child(ExtensionNamed(root, "encrypted_client_hello"), "extension_data"),
-                  "confirmation")
-                .length,
-            8u);
+  EXPECT_EQ(
+      Child(Child(ExtensionNamed(root, "encrypted_client_hello"), "extension_data"), "confirmation")
+          .length,
+      8u);
 
   const Bytes entry = Cat({U24(5), Fill(5, 4), Vec16(Ext(34, Fill(30, 5)))});
-  const Bytes certificate = Message(11, Cat({Vec8({}), U24(static_cast<uint32_t>(entry.size())),
-                                             entry}));
+  const Bytes certificate =
+      Message(11, Cat({Vec8({}), U24(static_cast<uint32_t>(entry.size())), entry}));
   root = Annotated(certificate);
   EXPECT_EQ(count_named(root, "error"), 0u);
   const TraceField* credential = find_field(root, "credential");
@@ -480,8 +478,8 @@ TEST(AnnotatePeers, RegisteredExtensionsInServerMessages) {
 }
 
 TEST(AnnotatePeers, EveryTruncationKeepsTheInvariants) {
-  const Bytes ee = Message(8, Vec16(Cat({Ext(0xfe0d, Vec16(Fill(40, 1))),
-                                         Ext(0x44cd, Fill(6, 2)), Ext(58, U8(2))})));
+  const Bytes ee = Message(
+      8, Vec16(Cat({Ext(0xfe0d, Vec16(Fill(40, 1))), Ext(0x44cd, Fill(6, 2)), Ext(58, U8(2))})));
   for (const Bytes& msg : {ChromiumClientHello(), LegacyClientHello(), ee}) {
     for (size_t n = 0; n <= msg.size(); n++) {
       const Bytes prefix(msg.begin(), msg.begin() + static_cast<std::ptrdiff_t>(n));
@@ -509,8 +507,7 @@ TEST(AnnotatePeers, CountsAndArticlesAgree) {
   EXPECT_EQ(unknown.explanation.rfind("an extension glasstls does not know", 0), 0u)
       << unknown.explanation;
   const std::string text = RenderedText(msg, root);
-  EXPECT_NE(text.find("extensions[0]: unknown (0x1234) — an extension"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("extensions[0]: unknown (0x1234) — an extension"), std::string::npos) << text;
   EXPECT_EQ(text.find("(0x1234) (0x1234)"), std::string::npos) << text;
 
   // An alert description nobody registered.
@@ -533,8 +530,7 @@ TEST(AnnotatePeers, PeerStringsAreEscapedInTheTree) {
   const TraceField root = Annotated(msg);
   const std::string shown = "evil\\x1b[2J\\x0d\\\\x\\xff\\xc3";
   EXPECT_EQ(Child(ExtensionNamed(root, "server_name"), "extension_data").meaning, shown);
-  EXPECT_EQ(Child(ExtensionNamed(root, "application_layer_protocol_negotiation"),
-                  "extension_data")
+  EXPECT_EQ(Child(ExtensionNamed(root, "application_layer_protocol_negotiation"), "extension_data")
                 .meaning,
             shown);
   for (const std::string& t : Texts(root)) {

@@ -623,65 +623,39 @@ TEST(AnnotateCodePoints, RuleViolationsAreExplained) {
 // A well-formed body for every extension of iana.def, in the form a ClientHello carries.
 std::string_view client_hello_body(ExtensionType type) {
   switch (type) {
-    case ExtensionType::server_name:
-      return "0009000006736572766572";
-    case ExtensionType::max_fragment_length:
-      return "02";
-    case ExtensionType::status_request:
-      return "0100000000";
-    case ExtensionType::supported_groups:
-      return "0004001d0017";
-    case ExtensionType::ec_point_formats:
-      return "0100";
-    case ExtensionType::signature_algorithms:
-      return "000408040403";
-    case ExtensionType::use_srtp:
-      return "00040001000200";
-    case ExtensionType::heartbeat:
-      return "01";
+    case ExtensionType::server_name: return "0009000006736572766572";
+    case ExtensionType::max_fragment_length: return "02";
+    case ExtensionType::status_request: return "0100000000";
+    case ExtensionType::supported_groups: return "0004001d0017";
+    case ExtensionType::ec_point_formats: return "0100";
+    case ExtensionType::signature_algorithms: return "000408040403";
+    case ExtensionType::use_srtp: return "00040001000200";
+    case ExtensionType::heartbeat: return "01";
     case ExtensionType::application_layer_protocol_negotiation:
       return "000c02683208687474702f312e31";
-    case ExtensionType::signed_certificate_timestamp:
-      return "";
-    case ExtensionType::client_certificate_type:
-      return "020002";
-    case ExtensionType::server_certificate_type:
-      return "0100";
-    case ExtensionType::padding:
-      return "000000";
-    case ExtensionType::encrypt_then_mac:
-      return "";
-    case ExtensionType::extended_master_secret:
-      return "";
-    case ExtensionType::compress_certificate:
-      return "020002";
-    case ExtensionType::record_size_limit:
-      return "4001";
-    case ExtensionType::session_ticket:
-      return "";
+    case ExtensionType::signed_certificate_timestamp: return "";
+    case ExtensionType::client_certificate_type: return "020002";
+    case ExtensionType::server_certificate_type: return "0100";
+    case ExtensionType::padding: return "000000";
+    case ExtensionType::encrypt_then_mac: return "";
+    case ExtensionType::extended_master_secret: return "";
+    case ExtensionType::compress_certificate: return "020002";
+    case ExtensionType::record_size_limit: return "4001";
+    case ExtensionType::session_ticket: return "";
     case ExtensionType::pre_shared_key:
       return "000b0005616263646500000001"
              "0021200000000000000000000000000000000000000000000000000000000000000000";
-    case ExtensionType::early_data:
-      return "";
-    case ExtensionType::supported_versions:
-      return "0403040303";
-    case ExtensionType::cookie:
-      return "0003010203";
-    case ExtensionType::psk_key_exchange_modes:
-      return "0101";
-    case ExtensionType::certificate_authorities:
-      return "00120010300e310c300a06035504031303727361";
-    case ExtensionType::oid_filters:
-      return "000603551d250000";
-    case ExtensionType::post_handshake_auth:
-      return "";
-    case ExtensionType::signature_algorithms_cert:
-      return "00020804";
+    case ExtensionType::early_data: return "";
+    case ExtensionType::supported_versions: return "0403040303";
+    case ExtensionType::cookie: return "0003010203";
+    case ExtensionType::psk_key_exchange_modes: return "0101";
+    case ExtensionType::certificate_authorities: return "00120010300e310c300a06035504031303727361";
+    case ExtensionType::oid_filters: return "000603551d250000";
+    case ExtensionType::post_handshake_auth: return "";
+    case ExtensionType::signature_algorithms_cert: return "00020804";
     case ExtensionType::key_share:
       return "0024001d0020000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-    case ExtensionType::renegotiation_info:
-      return "00";
+    case ExtensionType::renegotiation_info: return "00";
   }
   return "";
 }
@@ -992,12 +966,17 @@ TEST(AnnotateOcsp, StatusRequestIsShownFieldByField) {
   EXPECT_EQ(extensions->length, 2u + request_extensions.size());
 
   // A server asking the client for a staple: an empty status_request in CertificateRequest.
-  const Bytes cr = hex("0d00000f" "00" "000c" "000d00040002" "0403" "00050000");
+  const Bytes cr =
+      hex("0d00000f"
+          "00"
+          "000c"
+          "000d00040002"
+          "0403"
+          "00050000");
   ASSERT_TRUE(msgs::parse_certificate_request(ByteView(cr).subspan(4)).ok());
   expect_clean(cr, "CertificateRequest");
   const TraceField cr_root = annotated(cr);
-  const TraceField& cr_ext =
-      extension(child(cr_root, "extensions"), ExtensionType::status_request);
+  const TraceField& cr_ext = extension(child(cr_root, "extensions"), ExtensionType::status_request);
   const TraceField* data = find_field(cr_ext, "extension_data");
   ASSERT_NE(data, nullptr);
   EXPECT_EQ(data->meaning, "empty");

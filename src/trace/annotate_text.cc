@@ -24,12 +24,9 @@ bool Cursor::uint(size_t n, uint32_t& out) {
       out = v;
       return true;
     }
-    case 3:
-      return r_.u24(out);
-    case 4:
-      return r_.u32(out);
-    default:
-      return false;
+    case 3: return r_.u24(out);
+    case 4: return r_.u32(out);
+    default: return false;
   }
 }
 
@@ -96,14 +93,10 @@ std::string printable(ByteView v) {
 std::string certificate_compression_name(uint32_t v) {
   // The CertificateCompressionAlgorithm values of RFC 8879 section 3.
   switch (v) {
-    case 1:
-      return "zlib";
-    case 2:
-      return "brotli";
-    case 3:
-      return "zstd";
-    default:
-      return "unknown";
+    case 1: return "zlib";
+    case 2: return "brotli";
+    case 3: return "zstd";
+    default: return "unknown";
   }
 }
 

@@ -40,7 +40,7 @@ constexpr std::array<uint8_t, 32> kHelloRetryRequestRandom = {
 
 enum class Phase : uint8_t { kEarly, kHandshake, kApplication };
 
-const char *side_name(TraceDirection d) {
+const char* side_name(TraceDirection d) {
   return d == TraceDirection::kClientToServer ? "client" : "server";
 }
 
@@ -80,7 +80,7 @@ struct HelloFacts {
 // leading_handshake_messages returns the handshake messages carried by the
 // unprotected handshake records at the start of `stream` (change_cipher_spec
 // records are stepped over), at most `limit` of them.
-std::vector<ByteView> leading_handshake_messages(ByteView stream, Bytes &joined, size_t limit) {
+std::vector<ByteView> leading_handshake_messages(ByteView stream, Bytes& joined, size_t limit) {
   size_t pos = 0;
   joined.clear();
   while (pos + kHeaderLen <= stream.size() && looks_like_record_header(stream.subspan(pos))) {
@@ -113,7 +113,7 @@ std::vector<ByteView> leading_handshake_messages(ByteView stream, Bytes &joined,
 
 // read_client_hello fills the client facts from a ClientHello message (header
 // included).
-void read_client_hello(ByteView message, HelloFacts &facts) {
+void read_client_hello(ByteView message, HelloFacts& facts) {
   ByteReader r(message.subspan(4));
   uint16_t legacy_version = 0;
   ByteView random;
@@ -184,7 +184,7 @@ ServerHelloFacts read_server_hello(ByteView message) {
   return f;
 }
 
-HelloFacts read_ahead(const DissectorInput &input) {
+HelloFacts read_ahead(const DissectorInput& input) {
   HelloFacts facts;
   Bytes joined;
   std::vector<ByteView> client = leading_handshake_messages(input.client_to_server, joined, 1);
@@ -244,7 +244,7 @@ struct Side {
 
 class Dissector {
  public:
-  Dissector(const DissectorInput &input, const DissectorOptions &options)
+  Dissector(const DissectorInput& input, const DissectorOptions& options)
       : input_(input), options_(options) {
     provider_ = options.provider != nullptr ? options.provider : &crypto::openssl_provider();
     client_.dir = TraceDirection::kClientToServer;
@@ -277,8 +277,8 @@ class Dissector {
     }
     complete_ = true;
 
-    for (const StreamChunk &c : input_.chunks) {
-      Side &s = side(c.direction);
+    for (const StreamChunk& c : input_.chunks) {
+      Side& s = side(c.direction);
       uint64_t room = s.data.size() - s.available;
       s.available += static_cast<size_t>(std::min<uint64_t>(c.length, room));
       pump(s);
@@ -294,13 +294,13 @@ class Dissector {
   }
 
  private:
-  Side &side(TraceDirection d) { return d == TraceDirection::kClientToServer ? client_ : server_; }
+  Side& side(TraceDirection d) { return d == TraceDirection::kClientToServer ? client_ : server_; }
 
   void emit(TraceEvent event) { result_.events.push_back(std::move(event)); }
   void note(TraceDirection d, std::string text) { emit(TraceEvent(TraceNote{d, std::move(text)})); }
 
   // pump handles every whole record of `s` that is readable.
-  void pump(Side &s) {
+  void pump(Side& s) {
     while (!s.stopped && s.available - s.pos >= kHeaderLen) {
       ByteView header = s.data.subspan(s.pos, kHeaderLen);
       if (!looks_like_record_header(header)) {
@@ -321,14 +321,14 @@ class Dissector {
     }
   }
 
-  void stop_quietly(Side &s) {
+  void stop_quietly(Side& s) {
     s.stopped = true;
     complete_ = false;
   }
 
   // stop shows `wire` without plaintext, says why nothing more of this
   // direction is shown, and stops the direction.
-  void stop(Side &s, ByteView wire, const std::string &why) {
+  void stop(Side& s, ByteView wire, const std::string& why) {
     TraceRecord r = plain_record(s, wire);
     r.encrypted = true;
     r.plaintext_known = false;
@@ -354,7 +354,7 @@ class Dissector {
     stop_quietly(s);
   }
 
-  TraceRecord plain_record(const Side &s, ByteView wire) {
+  TraceRecord plain_record(const Side& s, ByteView wire) {
     TraceRecord r;
     r.direction = s.dir;
     r.wire.assign(wire.begin(), wire.end());
@@ -366,7 +366,7 @@ class Dissector {
     return r;
   }
 
-  void record(Side &s, ByteView wire) {
+  void record(Side& s, ByteView wire) {
     uint8_t type = wire[0];
     ByteView body = wire.subspan(kHeaderLen);
     if (body.size() > kMaxCiphertext) {
@@ -400,7 +400,7 @@ class Dissector {
 
   // decrypt opens a protected record under the direction's current key,
   // installing keys as the key sequence requires.
-  void decrypt(Side &s, ByteView wire) {
+  void decrypt(Side& s, ByteView wire) {
     std::string why;
     if (!ensure_key(s, s.phase, s.generation, why)) {
       // 0-RTT offered but the early secret is not logged: the client may
@@ -479,7 +479,7 @@ class Dissector {
     content(s, inner, content_bytes);
   }
 
-  static std::array<uint8_t, kNonceLen> nonce_for(const Key &k) {
+  static std::array<uint8_t, kNonceLen> nonce_for(const Key& k) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
     //# The 64-bit record sequence number is encoded in network byte order and
     // padded to the # left with zeros to iv_length. The padded sequence number
@@ -491,7 +491,7 @@ class Dissector {
     return nonce;
   }
 
-  static bool open(Key &k, ByteView wire, Bytes &plain) {
+  static bool open(Key& k, ByteView wire, Bytes& plain) {
     ByteView body = wire.subspan(kHeaderLen);
     if (body.size() < kTagLen + 1) {
       return false;
@@ -504,11 +504,11 @@ class Dissector {
 
   // ensure_key makes the key for (`phase`, `generation`) the direction's
   // current key. False (with `why`) when it cannot be had.
-  bool ensure_key(Side &s, Phase phase, uint64_t generation, std::string &why) {
+  bool ensure_key(Side& s, Phase phase, uint64_t generation, std::string& why) {
     if (s.key && s.key->phase == phase && s.key->generation == generation) {
       return true;
     }
-    const char *who = side_name(s.dir);
+    const char* who = side_name(s.dir);
     if (!facts_.server_hello_seen) {
       why =
           "no ServerHello was seen, so the cipher suite is unknown: cannot "
@@ -566,7 +566,7 @@ class Dissector {
     Secret secret;
     std::string formula;
     Bytes formula_input;
-    if (const Secret *logged = options_.keys->find(log_label, facts_.client_random)) {
+    if (const Secret* logged = options_.keys->find(log_label, facts_.client_random)) {
       secret = logged->clone();
       formula = "from the key log: " + log_label;
     } else if (phase == Phase::kApplication && generation > 0 &&
@@ -645,7 +645,7 @@ class Dissector {
   }
 
   // content handles the content of one record of `type`.
-  void content(Side &s, uint8_t type, ByteView body) {
+  void content(Side& s, uint8_t type, ByteView body) {
     if (type != kContentHandshake && !s.handshake.empty()) {
       note(s.dir, "a " + std::string(name(static_cast<ContentType>(type))) +
                       " record arrived in the middle of a handshake message "
@@ -653,9 +653,7 @@ class Dissector {
                       "5.1 forbids interleaving)");
     }
     switch (type) {
-      case kContentHandshake:
-        handshake_bytes(s, body);
-        break;
+      case kContentHandshake: handshake_bytes(s, body); break;
       case kContentAlert: {
         TraceAlert a;
         a.direction = s.dir;
@@ -674,15 +672,14 @@ class Dissector {
         emit(TraceEvent(std::move(d)));
         break;
       }
-      case kContentCcs:
-        break;
+      case kContentCcs: break;
       default:
         note(s.dir, "content type " + std::to_string(type) + " is not defined for TLS 1.3");
         break;
     }
   }
 
-  void handshake_bytes(Side &s, ByteView body) {
+  void handshake_bytes(Side& s, ByteView body) {
     if (body.empty()) {
       note(s.dir, "an empty handshake record (RFC 8446 section 5.1 forbids these)");
       return;
@@ -690,7 +687,7 @@ class Dissector {
     s.handshake.insert(s.handshake.end(), body.begin(), body.end());
     size_t used = 0;
     while (s.handshake.size() - used >= 4) {
-      const uint8_t *h = s.handshake.data() + used;
+      const uint8_t* h = s.handshake.data() + used;
       size_t len = (size_t{h[1]} << 16) | (size_t{h[2]} << 8) | h[3];
       if (s.handshake.size() - used - 4 < len) {
         break;
@@ -702,7 +699,7 @@ class Dissector {
     s.handshake.erase(s.handshake.begin(), s.handshake.begin() + static_cast<ptrdiff_t>(used));
   }
 
-  void handshake_message(Side &s, ByteView message) {
+  void handshake_message(Side& s, ByteView message) {
     TraceMessage m;
     m.direction = s.dir;
     m.type = static_cast<HandshakeType>(message[0]);
@@ -737,11 +734,8 @@ class Dissector {
           s.generation = 0;
         }
         break;
-      case HandshakeType::key_update:
-        key_update(s, message);
-        break;
-      default:
-        break;
+      case HandshakeType::key_update: key_update(s, message); break;
+      default: break;
     }
   }
 
@@ -782,7 +776,7 @@ class Dissector {
              " with " + std::string(name(sh.suite)));
   }
 
-  void key_update(Side &s, ByteView message) {
+  void key_update(Side& s, ByteView message) {
     uint8_t request = message.size() == 5 ? message[4] : 0xff;
     if (s.phase != Phase::kApplication) {
       note(s.dir,
@@ -805,7 +799,7 @@ class Dissector {
   }
 
   // finish reports what was left over in a direction.
-  void finish(Side &s) {
+  void finish(Side& s) {
     if (s.stopped) {
       return;
     }
@@ -831,9 +825,9 @@ class Dissector {
     }
   }
 
-  const DissectorInput &input_;
-  const DissectorOptions &options_;
-  const crypto::CryptoProvider *provider_ = nullptr;
+  const DissectorInput& input_;
+  const DissectorOptions& options_;
+  const crypto::CryptoProvider* provider_ = nullptr;
   Side client_;
   Side server_;
   HelloFacts facts_;
@@ -844,17 +838,17 @@ class Dissector {
 
 }  // namespace
 
-DissectorResult dissect(const DissectorInput &input, const DissectorOptions &options) {
+DissectorResult dissect(const DissectorInput& input, const DissectorOptions& options) {
   Dissector d(input, options);
   return d.run();
 }
 
-DissectorInput input_from_tcp_stream(const capture::TcpStream &stream) {
+DissectorInput input_from_tcp_stream(const capture::TcpStream& stream) {
   DissectorInput in;
   in.client_to_server = stream.client_to_server.data;
   in.server_to_client = stream.server_to_client.data;
   in.chunks.reserve(stream.chunks.size());
-  for (const capture::Chunk &c : stream.chunks) {
+  for (const capture::Chunk& c : stream.chunks) {
     in.chunks.push_back({c.direction == capture::Direction::kClientToServer
                              ? TraceDirection::kClientToServer
                              : TraceDirection::kServerToClient,
@@ -877,13 +871,13 @@ Result<RecordDump> parse_record_dump(ByteView file) {
     // Raw records of one direction.
     bool server = file.size() > kHeaderLen && file[0] == kContentHandshake &&
                   file[kHeaderLen] == static_cast<uint8_t>(HandshakeType::server_hello);
-    Bytes &out = server ? dump.server_to_client : dump.client_to_server;
+    Bytes& out = server ? dump.server_to_client : dump.client_to_server;
     out.assign(file.begin(), file.end());
     dump.chunks.push_back(
         {server ? TraceDirection::kServerToClient : TraceDirection::kClientToServer, out.size()});
     return dump;
   }
-  std::string_view text(reinterpret_cast<const char *>(file.data()), file.size());
+  std::string_view text(reinterpret_cast<const char*>(file.data()), file.size());
   size_t line_number = 0;
   // dir is the direction of the current line; new_chunk says the next bytes
   // start a chunk.
@@ -931,7 +925,7 @@ Result<RecordDump> parse_record_dump(ByteView file) {
     if (bytes->empty()) {
       continue;
     }
-    Bytes &out =
+    Bytes& out =
         dir == TraceDirection::kClientToServer ? dump.client_to_server : dump.server_to_client;
     out.insert(out.end(), bytes->begin(), bytes->end());
     if (new_chunk) {

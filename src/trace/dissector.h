@@ -86,11 +86,11 @@ class KeyLogFile {
 
   // find returns the secret logged under `label` for `client_random`, or
   // nullptr. The pointer is valid while this object lives and is not modified.
-  const Secret *find(std::string_view label, ByteView client_random) const;
+  const Secret* find(std::string_view label, ByteView client_random) const;
   // has_client_random says whether any secret is logged for `client_random`.
   bool has_client_random(ByteView client_random) const;
 
-  const std::vector<KeyLogProblem> &problems() const { return problems_; }
+  const std::vector<KeyLogProblem>& problems() const { return problems_; }
   // size is the number of secrets held.
   size_t size() const { return secrets_.size(); }
 
@@ -123,10 +123,10 @@ struct DissectorInput {
 struct DissectorOptions {
   // keys is the key log to decrypt with (may be null: then nothing protected is
   // decrypted).
-  const KeyLogFile *keys = nullptr;
+  const KeyLogFile* keys = nullptr;
   // provider supplies HKDF and the AEADs; null means
   // crypto::openssl_provider().
-  const crypto::CryptoProvider *provider = nullptr;
+  const crypto::CryptoProvider* provider = nullptr;
   // show_secrets reports, as TraceKeySteps, the logged traffic secrets and the
   // keys and IVs derived from them, and fills TraceRecord::key and ::nonce.
   bool show_secrets = true;
@@ -160,11 +160,11 @@ struct DissectorResult {
 
 // dissect reads one connection. It never fails: anything it cannot make sense
 // of becomes a TraceNote, and its work is bounded by the size of the input.
-DissectorResult dissect(const DissectorInput &input, const DissectorOptions &options);
+DissectorResult dissect(const DissectorInput& input, const DissectorOptions& options);
 
 // input_from_tcp_stream views a reassembled TCP connection as dissector input.
 // `stream` must outlive the result.
-DissectorInput input_from_tcp_stream(const capture::TcpStream &stream);
+DissectorInput input_from_tcp_stream(const capture::TcpStream& stream);
 
 // RecordDump is dissector input that owns its bytes: see parse_record_dump.
 struct RecordDump {

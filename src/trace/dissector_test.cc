@@ -17,26 +17,26 @@ namespace {
 using glasstls::testing::MemoryKeyLog;
 
 template <typename T>
-std::vector<T> only(const std::vector<TraceEvent> &events) {
+std::vector<T> only(const std::vector<TraceEvent>& events) {
   std::vector<T> out;
-  for (const TraceEvent &e : events) {
-    if (const T *t = std::get_if<T>(&e)) {
+  for (const TraceEvent& e : events) {
+    if (const T* t = std::get_if<T>(&e)) {
       out.push_back(*t);
     }
   }
   return out;
 }
 
-std::vector<std::string> notes(const std::vector<TraceEvent> &events) {
+std::vector<std::string> notes(const std::vector<TraceEvent>& events) {
   std::vector<std::string> out;
-  for (const TraceNote &n : only<TraceNote>(events)) {
+  for (const TraceNote& n : only<TraceNote>(events)) {
     out.push_back(n.text);
   }
   return out;
 }
 
-bool any_note_contains(const std::vector<TraceEvent> &events, const std::string &text) {
-  for (const std::string &n : notes(events)) {
+bool any_note_contains(const std::vector<TraceEvent>& events, const std::string& text) {
+  for (const std::string& n : notes(events)) {
     if (n.find(text) != std::string::npos) {
       return true;
     }
@@ -85,7 +85,7 @@ struct Conversation {
       }
     }
   }
-  bool move(Connection &from, Connection &to, Bytes &wire, TraceDirection d) {
+  bool move(Connection& from, Connection& to, Bytes& wire, TraceDirection d) {
     auto out = from.output();
     if (out.empty()) {
       return false;
@@ -97,17 +97,17 @@ struct Conversation {
     (void)to.receive(copy);
     return true;
   }
-  std::string read_all(Connection &c) {
+  std::string read_all(Connection& c) {
     std::string out;
     uint8_t buf[256];
     while (size_t n = c.read(buf)) {
-      out.append(reinterpret_cast<const char *>(buf), n);
+      out.append(reinterpret_cast<const char*>(buf), n);
     }
     return out;
   }
   KeyLogFile keys() const {
     std::string text = "# glasstls test key log\n\n";
-    for (const std::string &l : key_log->lines) {
+    for (const std::string& l : key_log->lines) {
       text += l + "\n";
     }
     return KeyLogFile::parse(text);
@@ -123,12 +123,12 @@ struct RecordView {
   size_t padding;
   uint64_t sequence;
   std::string key_label;
-  bool operator==(const RecordView &) const = default;
+  bool operator==(const RecordView&) const = default;
 };
 
-std::vector<RecordView> records(const std::vector<TraceEvent> &events, TraceDirection d) {
+std::vector<RecordView> records(const std::vector<TraceEvent>& events, TraceDirection d) {
   std::vector<RecordView> out;
-  for (const TraceRecord &r : only<TraceRecord>(events)) {
+  for (const TraceRecord& r : only<TraceRecord>(events)) {
     if (r.direction != d || r.content_type == ContentType::change_cipher_spec) {
       continue;
     }
@@ -138,25 +138,25 @@ std::vector<RecordView> records(const std::vector<TraceEvent> &events, TraceDire
   return out;
 }
 
-std::vector<std::pair<TraceDirection, Bytes>> messages(const std::vector<TraceEvent> &events) {
+std::vector<std::pair<TraceDirection, Bytes>> messages(const std::vector<TraceEvent>& events) {
   std::vector<std::pair<TraceDirection, Bytes>> out;
-  for (const TraceMessage &m : only<TraceMessage>(events)) {
+  for (const TraceMessage& m : only<TraceMessage>(events)) {
     out.emplace_back(m.direction, m.bytes);
   }
   return out;
 }
 
-std::vector<std::pair<TraceDirection, Bytes>> app_data(const std::vector<TraceEvent> &events) {
+std::vector<std::pair<TraceDirection, Bytes>> app_data(const std::vector<TraceEvent>& events) {
   std::vector<std::pair<TraceDirection, Bytes>> out;
-  for (const TraceApplicationData &a : only<TraceApplicationData>(events)) {
+  for (const TraceApplicationData& a : only<TraceApplicationData>(events)) {
     out.emplace_back(a.direction, a.data);
   }
   return out;
 }
 
-std::vector<HandshakeType> message_types(const std::vector<TraceEvent> &events, TraceDirection d) {
+std::vector<HandshakeType> message_types(const std::vector<TraceEvent>& events, TraceDirection d) {
   std::vector<HandshakeType> out;
-  for (const TraceMessage &m : only<TraceMessage>(events)) {
+  for (const TraceMessage& m : only<TraceMessage>(events)) {
     if (m.direction == d) {
       out.push_back(m.type);
     }
@@ -204,7 +204,7 @@ TEST(DissectorTest, MatchesTheLiveTraceOfAConversation) {
   EXPECT_TRUE(r.summary.complete) << ::testing::PrintToString(notes(r.events));
   EXPECT_EQ(r.summary.cipher_suite, conv.client->cipher_suite());
 
-  const auto &live = conv.client_trace->events;
+  const auto& live = conv.client_trace->events;
   EXPECT_EQ(messages(r.events), messages(live));
   EXPECT_EQ(app_data(r.events), app_data(live));
   for (TraceDirection d : {TraceDirection::kClientToServer, TraceDirection::kServerToClient}) {
@@ -218,7 +218,7 @@ TEST(DissectorTest, MatchesTheLiveTraceOfAConversation) {
   }
   // Keys are reported with their nonces, as the live trace does when it shows
   // secrets.
-  for (const TraceRecord &rec : only<TraceRecord>(r.events)) {
+  for (const TraceRecord& rec : only<TraceRecord>(r.events)) {
     if (rec.encrypted) {
       EXPECT_FALSE(rec.key.empty());
       EXPECT_EQ(rec.nonce.size(), 12u);
@@ -316,7 +316,7 @@ TEST(DissectorTest, ReassemblesAcrossChunksAndRecords) {
   DissectorInput in;
   in.client_to_server = reframed;
   in.server_to_client = conv.s2c;
-  for (const StreamChunk &c : conv.chunks) {
+  for (const StreamChunk& c : conv.chunks) {
     uint64_t len = c.direction == TraceDirection::kClientToServer && &c == &conv.chunks.front()
                        ? c.length + 10
                        : c.length;
@@ -353,7 +353,7 @@ TEST(DissectorTest, StopsWithoutKeys) {
   // Each direction shows its first encrypted record, without plaintext, then
   // stops.
   size_t opaque = 0;
-  for (const TraceRecord &rec : only<TraceRecord>(none.events)) {
+  for (const TraceRecord& rec : only<TraceRecord>(none.events)) {
     if (rec.encrypted) {
       EXPECT_FALSE(rec.plaintext_known);
       opaque++;
@@ -376,7 +376,7 @@ TEST(DissectorTest, StopsWithoutKeys) {
   KeyLogFile wrong;
   Bytes real_random = unmatched.summary.client_random;
   ASSERT_EQ(real_random.size(), 32u);
-  for (const char *label : {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET"}) {
+  for (const char* label : {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET"}) {
     ASSERT_TRUE(wrong.add(label, real_random, secret));
   }
   options.keys = &wrong;
@@ -386,8 +386,8 @@ TEST(DissectorTest, StopsWithoutKeys) {
   // A key log missing the application secrets decrypts the handshake only.
   KeyLogFile full = conv.keys();
   KeyLogFile handshake_only;
-  for (const char *label : {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET"}) {
-    const Secret *s = full.find(label, real_random);
+  for (const char* label : {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET"}) {
+    const Secret* s = full.find(label, real_random);
     ASSERT_NE(s, nullptr);
     ASSERT_TRUE(handshake_only.add(label, real_random, s->span()));
   }
@@ -459,7 +459,7 @@ TEST(KeyLogTest, ParsesTheNssFormat) {
   KeyLogFile log = KeyLogFile::parse(text);
   EXPECT_EQ(log.size(), 2u);
   Bytes r(32, 0xaa);
-  const Secret *s = log.find("CLIENT_HANDSHAKE_TRAFFIC_SECRET", r);
+  const Secret* s = log.find("CLIENT_HANDSHAKE_TRAFFIC_SECRET", r);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(Bytes(s->span().begin(), s->span().end()), (Bytes{0x01, 0x02}));
   s = log.find("SERVER_TRAFFIC_SECRET_0", r);
@@ -489,8 +489,7 @@ TEST(RecordDumpTest, HexLines) {
       "c: 17\n"
       "s:\n"
       "   AA bb\n";
-  auto dump =
-      parse_record_dump(ByteView(reinterpret_cast<const uint8_t *>(text), sizeof(text) - 1));
+  auto dump = parse_record_dump(ByteView(reinterpret_cast<const uint8_t*>(text), sizeof(text) - 1));
   ASSERT_TRUE(dump.ok()) << dump.error().to_string();
   EXPECT_EQ(dump->client_to_server, (Bytes{0x16, 0x03, 0x01, 0x00, 0x02, 0x01, 0x02, 0x17}));
   EXPECT_EQ(dump->server_to_client, (Bytes{0x16, 0x03, 0x03, 0x00, 0x01, 0xff, 0xaa, 0xbb}));
@@ -503,10 +502,10 @@ TEST(RecordDumpTest, HexLines) {
   EXPECT_EQ(dump->chunks[3].direction, TraceDirection::kServerToClient);
   EXPECT_EQ(dump->chunks[3].length, 2u);
 
-  for (const char *bad : {"C: 16 03 0", "C: 16 zz", "# nothing\n", ""}) {
+  for (const char* bad : {"C: 16 03 0", "C: 16 zz", "# nothing\n", ""}) {
     std::string_view b(bad);
     EXPECT_FALSE(
-        parse_record_dump(ByteView(reinterpret_cast<const uint8_t *>(b.data()), b.size())).ok())
+        parse_record_dump(ByteView(reinterpret_cast<const uint8_t*>(b.data()), b.size())).ok())
         << bad;
   }
 }

@@ -88,7 +88,7 @@ KeyLogFile KeyLogFile::parse(std::string_view text) {
       log.problems_.push_back({line_number, "the secret is not hex"});
       continue;
     }
-    const Secret *existing = log.find(fields[0], *random);
+    const Secret* existing = log.find(fields[0], *random);
     if (existing != nullptr) {
       if (!existing->equals(*secret)) {
         log.problems_.push_back(
@@ -116,7 +116,7 @@ bool KeyLogFile::add(std::string_view label, ByteView client_random, ByteView se
   return true;
 }
 
-const Secret *KeyLogFile::find(std::string_view label, ByteView client_random) const {
+const Secret* KeyLogFile::find(std::string_view label, ByteView client_random) const {
   auto key = std::make_pair(Bytes(client_random.begin(), client_random.end()), std::string(label));
   auto it = secrets_.find(key);
   return it == secrets_.end() ? nullptr : &it->second;

@@ -124,10 +124,8 @@ inline std::string alert_label(AlertDescription d) {
 // level_label is "warning", "fatal", or "level N".
 inline std::string level_label(AlertLevel l) {
   switch (l) {
-    case AlertLevel::warning:
-      return "warning";
-    case AlertLevel::fatal:
-      return "fatal";
+    case AlertLevel::warning: return "warning";
+    case AlertLevel::fatal: return "fatal";
   }
   return "level " + dec(static_cast<uint8_t>(l));
 }

@@ -53,8 +53,7 @@ void escape(std::string& out, std::string_view s) {
         out += "\\t";
         i++;
         continue;
-      default:
-        break;
+      default: break;
     }
     const size_t n = render::utf8_length(s, i);
     if (b < 0x20 || b == 0x7f || n == 0) {

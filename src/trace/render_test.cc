@@ -34,20 +34,11 @@ std::string HtmlEscaped(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(ch);
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(ch);
     }
   }
   return out;
@@ -108,20 +99,20 @@ PythonResult RunPython(const std::string& input, const std::string& program) {
 // sequences "ESC [ digits m" are allowed), a byte that is not part of well-formed UTF-8, a C1
 // control (U+0080..U+009F) or a bidirectional override or isolate. Empty when there is none.
 std::string UnsafeForReaders(std::string_view text, bool colour, bool tab_ok = false) {
-  static constexpr std::string_view kHidden[] = {
-      "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",
-      "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9"};
+  static constexpr std::string_view kHidden[] = {"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac",
+                                                 "\xe2\x80\xad", "\xe2\x80\xae", "\xe2\x81\xa6",
+                                                 "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9"};
   size_t i = 0;
   while (i < text.size()) {
     const auto b = static_cast<uint8_t>(text[i]);
-    const std::string where = " at byte " + std::to_string(i) + ": " +
-                              std::string(text.substr(i < 20 ? 0 : i - 20, 40));
+    const std::string where =
+        " at byte " + std::to_string(i) + ": " + std::string(text.substr(i < 20 ? 0 : i - 20, 40));
     if (b == 0x1b && colour) {
       size_t j = i + 1;
       if (j < text.size() && text[j] == '[') {
         j++;
-        while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) != 0 ||
-                                   text[j] == ';')) {
+        while (j < text.size() &&
+               (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == ';')) {
           j++;
         }
         if (j < text.size() && text[j] == 'm') {
@@ -280,8 +271,7 @@ TEST(RenderText, PeerStringsCannotReachTheTerminal) {
     const std::string text = render_text(events, options);
     EXPECT_EQ(UnsafeForReaders(text, colour), "");
     // What the peer sent is still there to read, escaped.
-    EXPECT_NE(text.find("the server named itself a\\x1b[2J\\x0d\\x0a</script>"),
-              std::string::npos)
+    EXPECT_NE(text.find("the server named itself a\\x1b[2J\\x0d\\x0a</script>"), std::string::npos)
         << text;
     EXPECT_NE(text.find("\\u009b31m\\u202e\\xff\\xfe z"), std::string::npos) << text;
     if (!colour) {

@@ -49,11 +49,9 @@ struct SignatureChoice {
 Result<SignatureChoice> signature_choice(const crypto::SigningKey& key) {
   switch (key.type()) {
     case crypto::KeyType::kEcdsaP256:
-      return SignatureChoice{oid::kEcdsaWithSha256, false,
-                             SignatureScheme::ecdsa_secp256r1_sha256};
+      return SignatureChoice{oid::kEcdsaWithSha256, false, SignatureScheme::ecdsa_secp256r1_sha256};
     case crypto::KeyType::kEcdsaP384:
-      return SignatureChoice{oid::kEcdsaWithSha384, false,
-                             SignatureScheme::ecdsa_secp384r1_sha384};
+      return SignatureChoice{oid::kEcdsaWithSha384, false, SignatureScheme::ecdsa_secp384r1_sha384};
     case crypto::KeyType::kRsa:
       //= https://www.rfc-editor.org/rfc/rfc4055#section-5
       //# When any of these four object identifiers appears within an
@@ -287,8 +285,8 @@ Status check_spec(const CertSpec& spec) {
                          [](uint8_t b) { return b == 0; })) {
     return spec_error("the serial number must be positive");
   }
-  auto first = std::find_if(spec.serial.begin(), spec.serial.end(),
-                            [](uint8_t b) { return b != 0; });
+  auto first =
+      std::find_if(spec.serial.begin(), spec.serial.end(), [](uint8_t b) { return b != 0; });
   //= https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
   //# Conforming CAs MUST NOT use serialNumber
   //# values longer than 20 octets.

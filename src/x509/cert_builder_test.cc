@@ -110,9 +110,9 @@ TEST(CertBuilderTest, TestPkiForEveryLeafTypeVerifiesWithOpenssl) {
     write_pem(dir.file("ca.pem"), "CERTIFICATE", pki->ca_cert);
     write_pem(dir.file("leaf.pem"), "CERTIFICATE", pki->leaf_cert);
     std::string log = dir.file("log.txt");
-    EXPECT_EQ(run_cmd("openssl verify -CAfile " + dir.file("ca.pem") + " " + dir.file("leaf.pem"),
-                      log),
-              0)
+    EXPECT_EQ(
+        run_cmd("openssl verify -CAfile " + dir.file("ca.pem") + " " + dir.file("leaf.pem"), log),
+        0)
         << slurp(log);
     // The leaf is fit for TLS servers and clients (keyUsage and extKeyUsage agree).
     EXPECT_EQ(run_cmd("openssl verify -purpose sslserver -CAfile " + dir.file("ca.pem") + " " +
@@ -165,11 +165,11 @@ TEST(CertBuilderTest, TestPkiForEveryLeafTypeVerifiesWithOpenssl) {
     EXPECT_EQ(key_id_of(*leaf, true), key_id_of(*ca, false));
     EXPECT_EQ(key_id_of(*ca, false).size(), 20u);
     // And the signature checks out with glasstls's own verifier.
-    EXPECT_TRUE(provider()
-                    .verifier
-                    ->verify(SignatureScheme::ecdsa_secp256r1_sha256, ca->spki, leaf->tbs,
-                             leaf->signature)
-                    .ok());
+    EXPECT_TRUE(
+        provider()
+            .verifier
+            ->verify(SignatureScheme::ecdsa_secp256r1_sha256, ca->spki, leaf->tbs, leaf->signature)
+            .ok());
   }
 }
 
@@ -181,11 +181,17 @@ TEST(CertBuilderTest, EveryIssuerKeyTypeSigns) {
     SignatureScheme scheme;
   };
   for (const Want& w :
-       {Want{crypto::KeyType::kEcdsaP256, oid::kEcdsaWithSha256, {},
+       {Want{crypto::KeyType::kEcdsaP256,
+             oid::kEcdsaWithSha256,
+             {},
              SignatureScheme::ecdsa_secp256r1_sha256},
-        Want{crypto::KeyType::kEcdsaP384, oid::kEcdsaWithSha384, {},
+        Want{crypto::KeyType::kEcdsaP384,
+             oid::kEcdsaWithSha384,
+             {},
              SignatureScheme::ecdsa_secp384r1_sha384},
-        Want{crypto::KeyType::kRsa, oid::kSha256WithRsa, {0x05, 0x00},
+        Want{crypto::KeyType::kRsa,
+             oid::kSha256WithRsa,
+             {0x05, 0x00},
              SignatureScheme::rsa_pkcs1_sha256},
         Want{crypto::KeyType::kEd25519, oid::kEd25519, {}, SignatureScheme::ed25519}}) {
     SCOPED_TRACE(type_name(w.type));
@@ -233,9 +239,9 @@ TEST(CertBuilderTest, EveryIssuerKeyTypeSigns) {
     write_pem(dir.file("ca.pem"), "CERTIFICATE", *root_der);
     write_pem(dir.file("leaf.pem"), "CERTIFICATE", *leaf_der);
     std::string log = dir.file("log.txt");
-    EXPECT_EQ(run_cmd("openssl verify -CAfile " + dir.file("ca.pem") + " " + dir.file("leaf.pem"),
-                      log),
-              0)
+    EXPECT_EQ(
+        run_cmd("openssl verify -CAfile " + dir.file("ca.pem") + " " + dir.file("leaf.pem"), log),
+        0)
         << slurp(log);
     // Without client_auth the leaf must not pass as a TLS client certificate.
     EXPECT_NE(run_cmd("openssl verify -purpose sslclient -CAfile " + dir.file("ca.pem") + " " +
@@ -307,8 +313,8 @@ TEST(CertBuilderTest, TimesAcrossTheUtcTimeBoundary) {
   CertSpec spec;
   spec.serial = {0x07};
   spec.issuer_cn = spec.subject_cn = "time";
-  spec.not_before = -631152001;   // 1949-12-31 23:59:59: GeneralizedTime.
-  spec.not_after = 2556143999;    // 2050-12-31 23:59:59: GeneralizedTime.
+  spec.not_before = -631152001;  // 1949-12-31 23:59:59: GeneralizedTime.
+  spec.not_after = 2556143999;   // 2050-12-31 23:59:59: GeneralizedTime.
   spec.subject_spki = key->public_key_spki();
   spec.is_ca = true;
   Result<Bytes> der = build_certificate(spec, *key, provider());
@@ -317,8 +323,12 @@ TEST(CertBuilderTest, TimesAcrossTheUtcTimeBoundary) {
   ASSERT_TRUE(cert.ok()) << cert.error().reason;
   EXPECT_EQ(cert->not_before, spec.not_before);
   EXPECT_EQ(cert->not_after, spec.not_after);
-  const std::string gt_before = "\x18\x0f" "19491231235959Z";
-  const std::string gt_after = "\x18\x0f" "20501231235959Z";
+  const std::string gt_before =
+      "\x18\x0f"
+      "19491231235959Z";
+  const std::string gt_after =
+      "\x18\x0f"
+      "20501231235959Z";
   std::string raw(der->begin(), der->end());
   EXPECT_NE(raw.find(gt_before), std::string::npos);
   EXPECT_NE(raw.find(gt_after), std::string::npos);
@@ -336,8 +346,12 @@ TEST(CertBuilderTest, TimesAcrossTheUtcTimeBoundary) {
   der = build_certificate(spec, *key, provider());
   ASSERT_TRUE(der.ok());
   raw.assign(der->begin(), der->end());
-  EXPECT_NE(raw.find("\x17\x0d" "491231235959Z"), std::string::npos);
-  EXPECT_NE(raw.find("\x18\x0f" "20500101000000Z"), std::string::npos);
+  EXPECT_NE(raw.find("\x17\x0d"
+                     "491231235959Z"),
+            std::string::npos);
+  EXPECT_NE(raw.find("\x18\x0f"
+                     "20500101000000Z"),
+            std::string::npos);
 }
 
 TEST(CertBuilderTest, RejectsBadSpecs) {
@@ -389,8 +403,7 @@ TEST(CertBuilderTest, RejectsBadSpecs) {
 }
 
 TEST(CertBuilderTest, TestPkiWithoutNamesUsesDefaultCommonName) {
-  Result<TestPki> pki =
-      make_test_pki(provider(), crypto::KeyType::kEd25519, {}, "Custom Test CA");
+  Result<TestPki> pki = make_test_pki(provider(), crypto::KeyType::kEd25519, {}, "Custom Test CA");
   ASSERT_TRUE(pki.ok()) << pki.error().to_string();
   Result<Certificate> leaf = parse_certificate(pki->leaf_cert);
   ASSERT_TRUE(leaf.ok());

@@ -36,8 +36,7 @@ Status parse_name(DerReader& r, ByteView& name_tlv) {
     DerReader rdn;
     GLASSTLS_TRY(rdns.nested(tag::kSet, rdn));
     if (rdn.empty()) {
-      return der_error("empty RelativeDistinguishedName at offset " +
-                       std::to_string(rdn.offset()));
+      return der_error("empty RelativeDistinguishedName at offset " + std::to_string(rdn.offset()));
     }
     while (!rdn.empty()) {
       DerReader atv;
@@ -115,11 +114,9 @@ Status parse_subject_alt_name(ByteView value, size_t base, Certificate& cert) {
     }
     if (t == tag::context_specific(2)) {
       if (std::any_of(contents.begin(), contents.end(), [](uint8_t c) { return c >= 0x80; })) {
-        return der_error("subjectAltName dNSName is not IA5 text at offset " +
-                         std::to_string(at));
+        return der_error("subjectAltName dNSName is not IA5 text at offset " + std::to_string(at));
       }
-      cert.dns_names.emplace_back(reinterpret_cast<const char*>(contents.data()),
-                                  contents.size());
+      cert.dns_names.emplace_back(reinterpret_cast<const char*>(contents.data()), contents.size());
     } else if (t == tag::context_specific(7)) {
       if (contents.size() != 4 && contents.size() != 16) {
         return der_error("subjectAltName iPAddress has " + std::to_string(contents.size()) +
@@ -265,8 +262,7 @@ Status parse_subtrees(DerReader& list, std::vector<GeneralSubtree>& out) {
     s.base = contents;
     if (t == tag::context_specific(general_name::kDnsName)) {
       if (std::any_of(contents.begin(), contents.end(), [](uint8_t c) { return c >= 0x80; })) {
-        return der_error("nameConstraints dNSName is not IA5 text at offset " +
-                         std::to_string(at));
+        return der_error("nameConstraints dNSName is not IA5 text at offset " + std::to_string(at));
       }
     } else if (t == tag::context_specific(general_name::kIpAddress)) {
       if (contents.size() != 8 && contents.size() != 32) {
@@ -428,9 +424,8 @@ Status parse_authority_info_access(ByteView value, size_t base) {
     ByteView location;
     GLASSTLS_TRY(desc.read_any(t, location));
     if ((t & 0xc0) != 0x80 || (t & 0x1f) > 8) {
-      return der_error("authorityInfoAccess accessLocation has tag 0x" +
-                       to_hex(ByteView(&t, 1)) + ", not a GeneralName, at offset " +
-                       std::to_string(at));
+      return der_error("authorityInfoAccess accessLocation has tag 0x" + to_hex(ByteView(&t, 1)) +
+                       ", not a GeneralName, at offset " + std::to_string(at));
     }
     GLASSTLS_TRY(desc.expect_empty("AccessDescription"));
   }
@@ -495,17 +490,14 @@ Status parse_extensions(ByteView der, DerReader& tbs, bool lenient, Certificate&
     } else if (oid_equal(e.oid, oid::kExtKeyUsage)) {
       GLASSTLS_TRY(with_context(parse_ext_key_usage(e.value, base, cert), "extKeyUsage"));
     } else if (oid_equal(e.oid, oid::kNameConstraints)) {
-      GLASSTLS_TRY(
-          with_context(parse_name_constraints(e.value, base, cert), "nameConstraints"));
+      GLASSTLS_TRY(with_context(parse_name_constraints(e.value, base, cert), "nameConstraints"));
     } else if (oid_equal(e.oid, oid::kAuthorityKeyIdentifier)) {
-      GLASSTLS_TRY(with_context(parse_authority_key_id(e.value, base, cert),
-                                "authorityKeyIdentifier"));
+      GLASSTLS_TRY(
+          with_context(parse_authority_key_id(e.value, base, cert), "authorityKeyIdentifier"));
     } else if (oid_equal(e.oid, oid::kSubjectKeyIdentifier)) {
-      GLASSTLS_TRY(
-          with_context(parse_subject_key_id(e.value, base, cert), "subjectKeyIdentifier"));
+      GLASSTLS_TRY(with_context(parse_subject_key_id(e.value, base, cert), "subjectKeyIdentifier"));
     } else if (oid_equal(e.oid, oid::kAuthorityInfoAccess)) {
-      GLASSTLS_TRY(
-          with_context(parse_authority_info_access(e.value, base), "authorityInfoAccess"));
+      GLASSTLS_TRY(with_context(parse_authority_info_access(e.value, base), "authorityInfoAccess"));
     } else if (oid_equal(e.oid, oid::kTlsFeature)) {
       GLASSTLS_TRY(with_context(parse_tls_feature(e.value, base, cert), "TLS Feature"));
     }
@@ -523,8 +515,8 @@ Status parse(ByteView der, bool lenient, Certificate& cert) {
 
   ByteView tbs_contents;
   size_t tbs_start = outer.offset();
-  GLASSTLS_TRY(with_context(outer.read_tlv(tag::kSequence, cert.tbs, tbs_contents),
-                            "tbsCertificate"));
+  GLASSTLS_TRY(
+      with_context(outer.read_tlv(tag::kSequence, cert.tbs, tbs_contents), "tbsCertificate"));
   DerReader tbs(tbs_contents, tbs_start + (cert.tbs.size() - tbs_contents.size()));
 
   // version [0] EXPLICIT Version DEFAULT v1
@@ -588,8 +580,8 @@ Status parse(ByteView der, bool lenient, Certificate& cert) {
   //# This field MUST only appear if the version is 3 (Section 4.1.2.1).
   if (tbs.peek_tag(t) && t == tag::context_constructed(3)) {
     if (cert.version != 3) {
-      return der_error("certificate extensions: extensions in a v" +
-                       std::to_string(cert.version) + " certificate");
+      return der_error("certificate extensions: extensions in a v" + std::to_string(cert.version) +
+                       " certificate");
     }
     GLASSTLS_TRY(with_context(parse_extensions(der, tbs, lenient, cert), "extensions"));
   }
@@ -608,8 +600,7 @@ Status parse(ByteView der, bool lenient, Certificate& cert) {
                      " differs from the TBSCertificate signature field " +
                      oid_to_string(cert.tbs_signature_algorithm.oid));
   }
-  GLASSTLS_TRY(
-      with_context(outer.read_octet_aligned_bit_string(cert.signature), "signatureValue"));
+  GLASSTLS_TRY(with_context(outer.read_octet_aligned_bit_string(cert.signature), "signatureValue"));
   GLASSTLS_TRY(with_context(outer.expect_empty("Certificate"), "Certificate"));
   return Ok{};
 }
@@ -735,8 +726,7 @@ bool decode_value(uint8_t t, ByteView v, std::string& text) {
         append_utf8(text, cp);
       }
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -847,8 +837,7 @@ Result<SignatureAlgorithm> parse_pss_params(ByteView params) {
   ByteView mgf_id;
   GLASSTLS_TRY(mgf.read_oid(mgf_id));
   if (!oid_equal(mgf_id, oid::kMgf1)) {
-    return unsupported("RSASSA-PSS mask generation " + oid_to_string(mgf_id) +
-                       " is not MGF1");
+    return unsupported("RSASSA-PSS mask generation " + oid_to_string(mgf_id) + " is not MGF1");
   }
   GLASSTLS_ASSIGN(size_t mgf_hash_len, parse_hash_algorithm(mgf, "MGF1 hash"));
   GLASSTLS_TRY(mgf.expect_empty("MaskGenAlgorithm"));
@@ -913,8 +902,7 @@ Result<SignatureAlgorithm> parse_signature_algorithm(const AlgorithmIdentifier& 
       //# When any of these four object identifiers appears within an
       //# AlgorithmIdentifier, the parameters MUST be NULL.
       if (!oid_equal(alg.params, kNullParams)) {
-        return der_error(std::string(signature_algorithm_name(p.alg)) +
-                         " parameters are not NULL");
+        return der_error(std::string(signature_algorithm_name(p.alg)) + " parameters are not NULL");
       }
       return p.alg;
     }
@@ -1016,12 +1004,11 @@ const Extension* Certificate::unhandled_critical_extension() const {
     if (!e.critical) {
       continue;
     }
-    bool handled = oid_equal(e.oid, oid::kBasicConstraints) || oid_equal(e.oid, oid::kKeyUsage) ||
-                   oid_equal(e.oid, oid::kExtKeyUsage) || oid_equal(e.oid, oid::kSubjectAltName) ||
-                   oid_equal(e.oid, oid::kNameConstraints) ||
-                   oid_equal(e.oid, oid::kAuthorityKeyIdentifier) ||
-                   oid_equal(e.oid, oid::kSubjectKeyIdentifier) ||
-                   oid_equal(e.oid, oid::kTlsFeature);
+    bool handled =
+        oid_equal(e.oid, oid::kBasicConstraints) || oid_equal(e.oid, oid::kKeyUsage) ||
+        oid_equal(e.oid, oid::kExtKeyUsage) || oid_equal(e.oid, oid::kSubjectAltName) ||
+        oid_equal(e.oid, oid::kNameConstraints) || oid_equal(e.oid, oid::kAuthorityKeyIdentifier) ||
+        oid_equal(e.oid, oid::kSubjectKeyIdentifier) || oid_equal(e.oid, oid::kTlsFeature);
     if (!handled) {
       return &e;
     }

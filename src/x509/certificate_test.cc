@@ -76,10 +76,10 @@ OpensslCert make_with_openssl(const TempDir& dir, const std::string& newkey,
                     " -subj '" + subj + "' " + extra;
   EXPECT_EQ(run(cmd, log), 0) << cmd << "\n" << read_text(log);
   c.made_before = static_cast<int64_t>(std::time(nullptr));
-  EXPECT_EQ(run("openssl x509 -in " + dir.file("cert.pem") + " -outform DER -out " +
-                    dir.file("cert.der"),
-                log),
-            0)
+  EXPECT_EQ(
+      run("openssl x509 -in " + dir.file("cert.pem") + " -outform DER -out " + dir.file("cert.der"),
+          log),
+      0)
       << read_text(log);
   EXPECT_EQ(run("openssl x509 -in " + dir.file("cert.pem") + " -pubkey -noout -out " +
                     dir.file("pub.pem"),
@@ -137,9 +137,9 @@ void check_openssl_cert(const OpensslCert& oc, const Certificate& cert, int days
   EXPECT_FALSE(cert.signature.empty());
   EXPECT_EQ(cert.is_ca, oc.basic_constraints.find("CA:TRUE") != std::string::npos)
       << oc.basic_constraints;
-  EXPECT_EQ(cert.has_basic_constraints, !oc.basic_constraints.empty() &&
-                                            oc.basic_constraints.find("No extensions") ==
-                                                std::string::npos);
+  EXPECT_EQ(cert.has_basic_constraints,
+            !oc.basic_constraints.empty() &&
+                oc.basic_constraints.find("No extensions") == std::string::npos);
 }
 
 TEST(CertificateTest, ParsesOpensslEcdsaCertificate) {
@@ -316,8 +316,7 @@ Bytes synth(const Synth& s) {
       t.add_sequence([&](DerWriter& v) {
         v.add_string(s.not_before.size() == 13 ? tag::kUtcTime : tag::kGeneralizedTime,
                      s.not_before);
-        v.add_string(s.not_after.size() == 13 ? tag::kUtcTime : tag::kGeneralizedTime,
-                     s.not_after);
+        v.add_string(s.not_after.size() == 13 ? tag::kUtcTime : tag::kGeneralizedTime, s.not_after);
       });
       add_cn(t, "subject");
       t.add_sequence([](DerWriter& spki) {
@@ -385,11 +384,11 @@ Bytes tlv(uint8_t t, Bytes contents) {
 
 TEST(CertificateTest, SyntheticBaselineParses) {
   Synth s;
-  s.extensions = concat({extension(oid::kBasicConstraints, true, b({0x30, 0x06, 0x01, 0x01, 0xff,
-                                                                    0x02, 0x01, 0x03})),
-                         extension(oid::kSubjectAltName, std::nullopt,
-                                   san({tlv(0x82, Bytes{'x', '.', 'y'}),
-                                        tlv(0x86, Bytes{'u'}), tlv(0x87, Bytes{10, 0, 0, 1})}))});
+  s.extensions = concat(
+      {extension(oid::kBasicConstraints, true, b({0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x03})),
+       extension(oid::kSubjectAltName, std::nullopt,
+                 san({tlv(0x82, Bytes{'x', '.', 'y'}), tlv(0x86, Bytes{'u'}),
+                      tlv(0x87, Bytes{10, 0, 0, 1})}))});
   // The views point into `der`, which must outlive the Certificate.
   Bytes der = synth(s);
   Result<Certificate> r = parse_certificate(der);
@@ -580,8 +579,8 @@ TEST(CertificateNameTest, ShortNamesAndOrder) {
 
 TEST(CertificateNameTest, MultiValuedRdnAndUnknownOid) {
   Bytes uid = *oid_from_string("0.9.2342.19200300.100.1.1");
-  Bytes n = name_of({rdn({atv(oid::kCommonName, tag::kUtf8String, str("a")),
-                          atv(uid, tag::kUtf8String, str("b"))})});
+  Bytes n = name_of({rdn(
+      {atv(oid::kCommonName, tag::kUtf8String, str("a")), atv(uid, tag::kUtf8String, str("b"))})});
   EXPECT_EQ(name_to_string(n), "CN=a+0.9.2342.19200300.100.1.1=b");
 }
 

@@ -146,8 +146,9 @@ Status parse_issuing_distribution_point(ByteView value, size_t base, Crl& crl) {
   //# -- at most one of onlyContainsUserCerts, onlyContainsCACerts,
   //# -- and onlyContainsAttributeCerts may be set to TRUE.
   if (out.only_user_certs && out.only_ca_certs) {
-    return der_error("issuingDistributionPoint sets both onlyContainsUserCerts and "
-                     "onlyContainsCACerts");
+    return der_error(
+        "issuingDistributionPoint sets both onlyContainsUserCerts and "
+        "onlyContainsCACerts");
   }
   crl.issuing_distribution_point = std::move(out);
   return Ok{};
@@ -201,8 +202,7 @@ Status parse_crl_extensions(ByteView der, DerReader& tbs, Crl& crl) {
     if (oid_equal(e.oid, crl_oid::kCrlNumber)) {
       GLASSTLS_TRY(context(parse_crl_number(e.value, base, crl), "cRLNumber"));
     } else if (oid_equal(e.oid, oid::kAuthorityKeyIdentifier)) {
-      GLASSTLS_TRY(
-          context(parse_authority_key_id(e.value, base, crl), "authorityKeyIdentifier"));
+      GLASSTLS_TRY(context(parse_authority_key_id(e.value, base, crl), "authorityKeyIdentifier"));
     } else if (oid_equal(e.oid, crl_oid::kIssuingDistributionPoint)) {
       GLASSTLS_TRY(context(parse_issuing_distribution_point(e.value, base, crl),
                            "issuingDistributionPoint"));
@@ -359,8 +359,7 @@ Status parse(ByteView der, Crl& crl) {
 
   ByteView tbs_contents;
   size_t tbs_start = outer.offset();
-  GLASSTLS_TRY(with_context(outer.read_tlv(tag::kSequence, crl.tbs, tbs_contents),
-                            "tbsCertList"));
+  GLASSTLS_TRY(with_context(outer.read_tlv(tag::kSequence, crl.tbs, tbs_contents), "tbsCertList"));
   DerReader tbs(tbs_contents, tbs_start + (crl.tbs.size() - tbs_contents.size()));
 
   //= https://www.rfc-editor.org/rfc/rfc5280#section-5.1
@@ -420,14 +419,12 @@ Status parse(ByteView der, Crl& crl) {
                      " differs from the TBSCertList signature field " +
                      oid_to_string(crl.tbs_signature_algorithm.oid));
   }
-  GLASSTLS_TRY(
-      with_context(outer.read_octet_aligned_bit_string(crl.signature), "signatureValue"));
+  GLASSTLS_TRY(with_context(outer.read_octet_aligned_bit_string(crl.signature), "signatureValue"));
   GLASSTLS_TRY(with_context(outer.expect_empty("CertificateList"), "CertificateList"));
 
-  std::stable_sort(crl.revoked.begin(), crl.revoked.end(),
-                   [](const RevokedEntry& a, const RevokedEntry& b) {
-                     return serial_less(a.serial, b.serial);
-                   });
+  std::stable_sort(
+      crl.revoked.begin(), crl.revoked.end(),
+      [](const RevokedEntry& a, const RevokedEntry& b) { return serial_less(a.serial, b.serial); });
   return Ok{};
 }
 
@@ -571,9 +568,9 @@ std::string crl_reason_name(int code) {
 }
 
 const RevokedEntry* Crl::find(ByteView serial) const {
-  auto it = std::lower_bound(
-      revoked.begin(), revoked.end(), serial,
-      [](const RevokedEntry& e, ByteView s) { return serial_less(e.serial, s); });
+  auto it =
+      std::lower_bound(revoked.begin(), revoked.end(), serial,
+                       [](const RevokedEntry& e, ByteView s) { return serial_less(e.serial, s); });
   if (it == revoked.end() || !bytes_equal(it->serial, serial)) {
     return nullptr;
   }
@@ -586,9 +583,9 @@ Result<Crl> parse_crl(ByteView der) {
   return crl;
 }
 
-Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
-                              const Certificate& cert, const Certificate& issuer, int64_t now,
-                              int64_t max_clock_skew, const crypto::CryptoProvider& provider) {
+Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls, const Certificate& cert,
+                              const Certificate& issuer, int64_t now, int64_t max_clock_skew,
+                              const crypto::CryptoProvider& provider) {
   std::string issuer_text = name_to_string(cert.issuer);
   //= https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3
   //# Otherwise, verify that the CRL issuer matches the
@@ -640,10 +637,9 @@ Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
     }
     if (!crl.authority_key_id.empty() && !issuer.subject_key_id.empty() &&
         !bytes_equal(crl.authority_key_id, issuer.subject_key_id)) {
-      unusable.push_back(who + " cannot be used: its authorityKeyIdentifier " +
-                         to_hex(crl.authority_key_id) +
-                         " is not the issuer's subjectKeyIdentifier " +
-                         to_hex(issuer.subject_key_id));
+      unusable.push_back(
+          who + " cannot be used: its authorityKeyIdentifier " + to_hex(crl.authority_key_id) +
+          " is not the issuer's subjectKeyIdentifier " + to_hex(issuer.subject_key_id));
       continue;
     }
     auto alg = parse_signature_algorithm(crl.signature_algorithm);

@@ -20,14 +20,14 @@ namespace glasstls::x509 {
 // OIDs of the CRL extensions, the CRL entry extensions and cRLDistributionPoints (2.5.29.x),
 // as DER contents.
 namespace crl_oid {
-inline constexpr uint8_t kCrlNumber[] = {0x55, 0x1d, 0x14};              // 2.5.29.20
-inline constexpr uint8_t kReasonCode[] = {0x55, 0x1d, 0x15};             // 2.5.29.21
-inline constexpr uint8_t kInvalidityDate[] = {0x55, 0x1d, 0x18};         // 2.5.29.24
-inline constexpr uint8_t kDeltaCrlIndicator[] = {0x55, 0x1d, 0x1b};      // 2.5.29.27
+inline constexpr uint8_t kCrlNumber[] = {0x55, 0x1d, 0x14};                 // 2.5.29.20
+inline constexpr uint8_t kReasonCode[] = {0x55, 0x1d, 0x15};                // 2.5.29.21
+inline constexpr uint8_t kInvalidityDate[] = {0x55, 0x1d, 0x18};            // 2.5.29.24
+inline constexpr uint8_t kDeltaCrlIndicator[] = {0x55, 0x1d, 0x1b};         // 2.5.29.27
 inline constexpr uint8_t kIssuingDistributionPoint[] = {0x55, 0x1d, 0x1c};  // 2.5.29.28
-inline constexpr uint8_t kCertificateIssuer[] = {0x55, 0x1d, 0x1d};      // 2.5.29.29
-inline constexpr uint8_t kCrlDistributionPoints[] = {0x55, 0x1d, 0x1f};  // 2.5.29.31
-inline constexpr uint8_t kFreshestCrl[] = {0x55, 0x1d, 0x2e};            // 2.5.29.46
+inline constexpr uint8_t kCertificateIssuer[] = {0x55, 0x1d, 0x1d};         // 2.5.29.29
+inline constexpr uint8_t kCrlDistributionPoints[] = {0x55, 0x1d, 0x1f};     // 2.5.29.31
+inline constexpr uint8_t kFreshestCrl[] = {0x55, 0x1d, 0x2e};               // 2.5.29.46
 }  // namespace crl_oid
 
 // CRLReason codes (RFC 5280 section 5.3.1).
@@ -147,8 +147,8 @@ struct CrlVerdict {
 // lists cert.serial (certificateHold included), else kGood when at least one CRL is usable,
 // else kUnknown. Fails only on an internal fault (the provider has no signature verifier, or
 // verification failed inside the provider).
-Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls,
-                              const Certificate& cert, const Certificate& issuer, int64_t now,
-                              int64_t max_clock_skew, const crypto::CryptoProvider& provider);
+Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls, const Certificate& cert,
+                              const Certificate& issuer, int64_t now, int64_t max_clock_skew,
+                              const crypto::CryptoProvider& provider);
 
 }  // namespace glasstls::x509

@@ -329,7 +329,8 @@ TEST(CrlParse, V2FieldsAndEntries) {
   CrlSpec s = basic_spec();
   Bytes key_id(20, 0xab);
   s.extensions = std::vector<RawExt>{
-      crl_number(300), authority_key_id(key_id),
+      crl_number(300),
+      authority_key_id(key_id),
       idp({.uris = {"http://crl.example/ca.crl"}, .user = true}),
       // freshestCRL and an unknown extension, both non-critical, are ignored.
       {oid_bytes(x509::crl_oid::kFreshestCrl), false, Bytes{0x30, 0x00}},
@@ -337,10 +338,10 @@ TEST(CrlParse, V2FieldsAndEntries) {
   };
   s.entries.push_back({Bytes{0x30}, kRevokedOn, {reason(1), invalidity_date(kRevokedOn - kDay)}});
   s.entries.push_back({Bytes{0x01, 0x00}, kRevokedOn + 1, {reason(6)}});
-  s.entries.push_back({Bytes{0x02},
-                       kRevokedOn + 2,
-                       {{Bytes{0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x03}, false,
-                         Bytes{0x05, 0x00}}}});
+  s.entries.push_back(
+      {Bytes{0x02},
+       kRevokedOn + 2,
+       {{Bytes{0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x03}, false, Bytes{0x05, 0x00}}}});
   Bytes der = build_crl(s, *key);
   auto crl = parse(der);
   ASSERT_TRUE(crl.ok()) << crl.error().reason;
@@ -435,9 +436,12 @@ TEST(CrlParse, MalformedRefused) {
          });
        },
        "differs from the TBSCertList signature"},
-      {"empty issuer", [](CrlSpec& s) { s.issuer = Bytes{0x30, 0x00}; }, "issuer Name is empty"},
-      {"nextUpdate before thisUpdate",
-       [](CrlSpec& s) { s.next_update = s.this_update - 1; },
+      {"empty issuer",
+       [](CrlSpec& s) {
+         s.issuer = Bytes{0x30, 0x00};
+       },
+       "issuer Name is empty"},
+      {"nextUpdate before thisUpdate", [](CrlSpec& s) { s.next_update = s.this_update - 1; },
        "nextUpdate is before thisUpdate"},
       {"empty crlExtensions", [](CrlSpec& s) { s.extensions = std::vector<RawExt>{}; },
        "crlExtensions is empty"},
@@ -446,10 +450,12 @@ TEST(CrlParse, MalformedRefused) {
          s.entries.push_back({Bytes{0x01}, kRevokedOn, {}, true});
        },
        "crlEntryExtensions is empty"},
-      {"duplicate CRL extension",
-       [](CrlSpec& s) { s.extensions->push_back(crl_number(8)); }, "appears twice"},
+      {"duplicate CRL extension", [](CrlSpec& s) { s.extensions->push_back(crl_number(8)); },
+       "appears twice"},
       {"duplicate entry extension",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(1), reason(1)}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(1), reason(1)}});
+       },
        "appears twice"},
       {"critical FALSE encoded",
        [](CrlSpec& s) {
@@ -464,10 +470,14 @@ TEST(CrlParse, MalformedRefused) {
        },
        "cRLNumber is negative"},
       {"reasonCode 7",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(7)}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(7)}});
+       },
        "reasonCode 7 is not a CRLReason"},
       {"reasonCode 11",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(11)}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(11)}});
+       },
        "reasonCode 11 is not a CRLReason"},
       {"reasonCode as INTEGER",
        [](CrlSpec& s) {
@@ -484,9 +494,14 @@ TEST(CrlParse, MalformedRefused) {
        },
        "invalidityDate"},
       {"non-minimal serial",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x00, 0x01}, kRevokedOn, {}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x00, 0x01}, kRevokedOn, {}});
+       },
        "revokedCertificates entry 0 userCertificate"},
-      {"empty serial", [](CrlSpec& s) { s.entries.push_back({Bytes{}, kRevokedOn, {}}); },
+      {"empty serial",
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{}, kRevokedOn, {}});
+       },
        "userCertificate"},
       {"second entry broken",
        [&](CrlSpec& s) {
@@ -500,7 +515,8 @@ TEST(CrlParse, MalformedRefused) {
              {oid_bytes(x509::crl_oid::kIssuingDistributionPoint), true, Bytes{0x30, 0x00}});
        },
        "issuingDistributionPoint is an empty sequence"},
-      {"IDP user and CA", [](CrlSpec& s) { s.extensions->push_back(idp({.user = true, .ca = true})); },
+      {"IDP user and CA",
+       [](CrlSpec& s) { s.extensions->push_back(idp({.user = true, .ca = true})); },
        "both onlyContainsUserCerts and onlyContainsCACerts"},
       {"IDP FALSE encoded",
        [](CrlSpec& s) {
@@ -518,7 +534,10 @@ TEST(CrlParse, MalformedRefused) {
        "not a GeneralName"},
       {"signature with unused bits", [](CrlSpec& s) { s.signature_unused_bits = 1; },
        "signatureValue"},
-      {"issuer with an empty RDN", [](CrlSpec& s) { s.issuer = Bytes{0x30, 0x02, 0x31, 0x00}; },
+      {"issuer with an empty RDN",
+       [](CrlSpec& s) {
+         s.issuer = Bytes{0x30, 0x02, 0x31, 0x00};
+       },
        "CRL issuer: empty RelativeDistinguishedName"},
   };
   for (const BadCase& c : cases) {
@@ -585,15 +604,18 @@ TEST(CrlParse, UnsupportedFeaturesRefused) {
        "unsupported: critical CRL extension 1.3.6.1.4.1.55555.1"},
       {"critical freshestCRL",
        [](CrlSpec& s) {
-         s.extensions->push_back(
-             {oid_bytes(x509::crl_oid::kFreshestCrl), true, Bytes{0x30, 0x00}});
+         s.extensions->push_back({oid_bytes(x509::crl_oid::kFreshestCrl), true, Bytes{0x30, 0x00}});
        },
        "unsupported: critical CRL extension 2.5.29.46"},
       {"unknown critical entry extension",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x01}, kRevokedOn, {unknown_ext(true)}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x01}, kRevokedOn, {unknown_ext(true)}});
+       },
        "unsupported: critical CRL entry extension 1.3.6.1.4.1.55555.1"},
       {"removeFromCRL",
-       [](CrlSpec& s) { s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(8)}}); },
+       [](CrlSpec& s) {
+         s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(8)}});
+       },
        "unsupported: removeFromCRL"},
   };
   for (const BadCase& c : cases) {
@@ -609,10 +631,10 @@ TEST(CrlParse, UnsupportedFeaturesRefused) {
 }
 
 TEST(CrlParse, ReasonNames) {
-  const char* names[] = {"unspecified",          "keyCompromise",   "cACompromise",
-                         "affiliationChanged",   "superseded",      "cessationOfOperation",
-                         "certificateHold",      nullptr,           "removeFromCRL",
-                         "privilegeWithdrawn",   "aACompromise"};
+  const char* names[] = {"unspecified",        "keyCompromise", "cACompromise",
+                         "affiliationChanged", "superseded",    "cessationOfOperation",
+                         "certificateHold",    nullptr,         "removeFromCRL",
+                         "privilegeWithdrawn", "aACompromise"};
   for (int code = 0; code <= 10; code++) {
     if (names[code] != nullptr) {
       EXPECT_EQ(x509::crl_reason_name(code), names[code]);
@@ -793,9 +815,8 @@ class CrlStatus : public ::testing::Test {
   }
   Bytes crl(const CrlSpec& s) const { return build_crl(s, *ca_.key); }
 
-  x509::CrlVerdict expect_status(const std::vector<Bytes>& crls, const Bytes& cert,
-                                 CrlState want, const std::string& detail_part,
-                                 int64_t now = kNow) const {
+  x509::CrlVerdict expect_status(const std::vector<Bytes>& crls, const Bytes& cert, CrlState want,
+                                 const std::string& detail_part, int64_t now = kNow) const {
     auto v = status(crls, cert, ca_.cert, now);
     EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().reason);
     if (!v.ok()) {
@@ -817,8 +838,8 @@ TEST_F(CrlStatus, GoodWhenNotListed) {
   CrlSpec s = spec();
   s.entries.push_back({Bytes{0x01}, kRevokedOn, {reason(1)}});
   expect_status({crl(s)}, leaf_, CrlState::kGood,
-                         "not revoked according to the CRL of CN=Test CA (number 7, thisUpdate "
-                         "2025-06-14 12:00:00 UTC, nextUpdate 2025-06-22 12:00:00 UTC)");
+                "not revoked according to the CRL of CN=Test CA (number 7, thisUpdate "
+                "2025-06-14 12:00:00 UTC, nextUpdate 2025-06-22 12:00:00 UTC)");
 }
 
 TEST_F(CrlStatus, RevokedWithReasons) {
@@ -944,8 +965,8 @@ TEST_F(CrlStatus, RememberedSignatureIsPerKey) {
 TEST_F(CrlStatus, IssuerMustAllowCrlSign) {
   Ca no_crl_sign = make_ca(
       "Test CA", [](x509::CertSpec& s) { s.key_usage = x509::key_usage::kKeyCertSign; }, ca_.key);
-  Ca no_key_usage =
-      make_ca("Test CA", [](x509::CertSpec& s) { s.include_key_usage = false; }, ca_.key);
+  Ca no_key_usage = make_ca(
+      "Test CA", [](x509::CertSpec& s) { s.include_key_usage = false; }, ca_.key);
   CrlSpec s = spec();
   auto v = status({crl(s)}, leaf_, no_crl_sign.cert);
   ASSERT_TRUE(v.ok());
@@ -965,7 +986,8 @@ TEST_F(CrlStatus, AuthorityKeyIdentifierMustMatch) {
   // Without an AKI in the CRL, or without an SKI in the issuer, nothing is compared.
   s.extensions = std::vector<RawExt>{crl_number(7)};
   expect_status({crl(s)}, leaf_, CrlState::kGood, "not revoked");
-  Ca no_ski = make_ca("Test CA", [](x509::CertSpec& c) { c.include_key_ids = false; }, ca_.key);
+  Ca no_ski = make_ca(
+      "Test CA", [](x509::CertSpec& c) { c.include_key_ids = false; }, ca_.key);
   CrlSpec wrong = spec();
   wrong.extensions = std::vector<RawExt>{crl_number(7), authority_key_id(Bytes(20, 0x11))};
   auto v = status({crl(wrong)}, leaf_, no_ski.cert);
@@ -993,21 +1015,20 @@ TEST_F(CrlStatus, IssuingDistributionPointUserAndCaScopes) {
 
 TEST_F(CrlStatus, IssuingDistributionPointName) {
   const std::string uri = "http://crl.example/test-ca.crl";
-  Bytes leaf_dp = issue(ca_, "Test CA", "dp.example", false, Bytes{0x61},
-                        [&](x509::CertSpec& s) {
-                          s.extra_extensions.push_back(crldp({"ldap://x/", uri}));
-                        });
-  Bytes leaf_other_dp = issue(ca_, "Test CA", "dp2.example", false, Bytes{0x62},
-                              [&](x509::CertSpec& s) {
-                                s.extra_extensions.push_back(crldp({uri + "x"}));
-                              });
+  Bytes leaf_dp = issue(ca_, "Test CA", "dp.example", false, Bytes{0x61}, [&](x509::CertSpec& s) {
+    s.extra_extensions.push_back(crldp({"ldap://x/", uri}));
+  });
+  Bytes leaf_other_dp =
+      issue(ca_, "Test CA", "dp2.example", false, Bytes{0x62},
+            [&](x509::CertSpec& s) { s.extra_extensions.push_back(crldp({uri + "x"})); });
   CrlSpec s = spec();
   s.extensions->push_back(idp({.uris = {uri}}));
   s.entries.push_back({Bytes{0x61}, kRevokedOn, {reason(5)}});
   expect_status({crl(s)}, leaf_dp, CrlState::kRevoked, "cessationOfOperation");
   expect_status({crl(s)}, leaf_other_dp, CrlState::kUnknown,
                 "its distributionPoint is not among the certificate's cRLDistributionPoints");
-  expect_status({crl(s)}, leaf_, CrlState::kUnknown, "the certificate has no cRLDistributionPoints");
+  expect_status({crl(s)}, leaf_, CrlState::kUnknown,
+                "the certificate has no cRLDistributionPoints");
 }
 
 TEST_F(CrlStatus, ProviderWithoutVerifierIsAnError) {

@@ -64,8 +64,7 @@ Status DerReader::parse_header(uint8_t& tag_out, size_t& header_len, size_t& con
     size_t n = first & 0x7f;
     // Lengths over 4 bytes cannot fit any input we accept; 0xff is reserved by X.690 8.1.3.5.
     if (n > 4) {
-      return der_error("DER: length of " + std::to_string(n) + " bytes is too long" +
-                       at(offset()));
+      return der_error("DER: length of " + std::to_string(n) + " bytes is too long" + at(offset()));
     }
     if (avail < 2 + n) {
       return der_error("DER: truncated length" + at(offset()));
@@ -77,8 +76,8 @@ Status DerReader::parse_header(uint8_t& tag_out, size_t& header_len, size_t& con
       len = (len << 8) | data_[pos_ + 2 + i];
     }
     if (len < 0x80) {
-      return der_error("DER: length " + std::to_string(len) +
-                       " must use the short form" + at(offset()));
+      return der_error("DER: length " + std::to_string(len) + " must use the short form" +
+                       at(offset()));
     }
     hlen = 2 + n;
   }
@@ -164,8 +163,8 @@ Status check_integer(ByteView v) {
   if (v.empty()) {
     return der_error("DER: INTEGER has no contents");
   }
-  if (v.size() > 1 && ((v[0] == 0x00 && (v[1] & 0x80) == 0) ||
-                       (v[0] == 0xff && (v[1] & 0x80) != 0))) {
+  if (v.size() > 1 &&
+      ((v[0] == 0x00 && (v[1] & 0x80) == 0) || (v[0] == 0xff && (v[1] & 0x80) != 0))) {
     return der_error("DER: INTEGER is not minimally encoded");
   }
   return Ok{};
@@ -659,8 +658,7 @@ std::string format_time_utc(int64_t seconds) {
   }
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d:%02d UTC",
-                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute,
-                c->second);
+                static_cast<long long>(c->year), c->month, c->day, c->hour, c->minute, c->second);
   return buf;
 }
 

@@ -144,7 +144,9 @@ std::optional<std::vector<ByteView>> rdns(ByteView name) {
   return out;
 }
 
-bool same_bytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+bool same_bytes(ByteView a, ByteView b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
 
 // wildcard_could_match reports whether the wildcard name "*.rest" could match a name inside
 // the dNSName subtree `constraint`: the constraint is one label directly under `rest`.
@@ -389,8 +391,7 @@ const char* general_name_form_name(uint8_t form) {
 }
 
 std::optional<std::string> name_constraint_violation(const NameConstraints& constraints,
-                                                     const Certificate& cert,
-                                                     bool check_subject) {
+                                                     const Certificate& cert, bool check_subject) {
   auto has_form = [](const std::vector<GeneralSubtree>& list, uint8_t form) {
     return std::any_of(list.begin(), list.end(),
                        [&](const GeneralSubtree& s) { return s.form == form; });
@@ -405,12 +406,10 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   for (const auto* list : {&constraints.permitted, &constraints.excluded}) {
     for (const GeneralSubtree& s : *list) {
       bool checked = s.form == general_name::kDnsName || s.form == general_name::kIpAddress ||
-                     s.form == general_name::kDirectoryName ||
-                     s.form == general_name::kRfc822Name;
+                     s.form == general_name::kDirectoryName || s.form == general_name::kRfc822Name;
       if (!checked && (cert.other_name_forms & (1u << s.form)) != 0) {
         return std::string("it has a subjectAltName ") + general_name_form_name(s.form) +
-               " and glasstls cannot check the " + general_name_form_name(s.form) +
-               " constraint";
+               " and glasstls cannot check the " + general_name_form_name(s.form) + " constraint";
       }
     }
   }
@@ -418,18 +417,17 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   // DNS names.
   for (std::string_view dns : cert.dns_names) {
     if (has_form(constraints.permitted, general_name::kDnsName)) {
-      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
-                            [&](const GeneralSubtree& s) {
-                              return s.form == general_name::kDnsName &&
-                                     dns_name_in_subtree(dns, text_of(s.base));
-                            });
+      bool ok = std::any_of(
+          constraints.permitted.begin(), constraints.permitted.end(), [&](const GeneralSubtree& s) {
+            return s.form == general_name::kDnsName && dns_name_in_subtree(dns, text_of(s.base));
+          });
       if (!ok) {
         return "dNSName \"" + std::string(dns) + "\" is outside the permitted subtrees";
       }
     }
     for (const GeneralSubtree& s : constraints.excluded) {
-      if (s.form == general_name::kDnsName &&
-          (dns_name_in_subtree(dns, text_of(s.base)) || wildcard_could_match(dns, text_of(s.base)))) {
+      if (s.form == general_name::kDnsName && (dns_name_in_subtree(dns, text_of(s.base)) ||
+                                               wildcard_could_match(dns, text_of(s.base)))) {
         return "dNSName \"" + std::string(dns) + "\" is in the excluded subtree \"" +
                text_of(s.base) + "\"";
       }
@@ -449,11 +447,10 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   }
   for (std::string_view email : emails) {
     if (has_form(constraints.permitted, general_name::kRfc822Name)) {
-      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
-                            [&](const GeneralSubtree& s) {
-                              return s.form == general_name::kRfc822Name &&
-                                     email_in_subtree(email, text_of(s.base));
-                            });
+      bool ok = std::any_of(
+          constraints.permitted.begin(), constraints.permitted.end(), [&](const GeneralSubtree& s) {
+            return s.form == general_name::kRfc822Name && email_in_subtree(email, text_of(s.base));
+          });
       if (!ok) {
         return "rfc822Name \"" + std::string(email) + "\" is outside the permitted subtrees";
       }
@@ -469,10 +466,10 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   // IP addresses.
   for (ByteView ip : cert.ip_addresses) {
     if (has_form(constraints.permitted, general_name::kIpAddress)) {
-      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
-                            [&](const GeneralSubtree& s) {
-                              return s.form == general_name::kIpAddress && ip_in_subtree(ip, s.base);
-                            });
+      bool ok = std::any_of(
+          constraints.permitted.begin(), constraints.permitted.end(), [&](const GeneralSubtree& s) {
+            return s.form == general_name::kIpAddress && ip_in_subtree(ip, s.base);
+          });
       if (!ok) {
         return "iPAddress " + ip_to_string(ip) + " is outside the permitted subtrees";
       }
@@ -495,11 +492,10 @@ std::optional<std::string> name_constraint_violation(const NameConstraints& cons
   }
   for (ByteView d : dirs) {
     if (has_form(constraints.permitted, general_name::kDirectoryName)) {
-      bool ok = std::any_of(constraints.permitted.begin(), constraints.permitted.end(),
-                            [&](const GeneralSubtree& s) {
-                              return s.form == general_name::kDirectoryName &&
-                                     directory_name_in_subtree(d, s.base);
-                            });
+      bool ok = std::any_of(
+          constraints.permitted.begin(), constraints.permitted.end(), [&](const GeneralSubtree& s) {
+            return s.form == general_name::kDirectoryName && directory_name_in_subtree(d, s.base);
+          });
       if (!ok) {
         return "directoryName \"" + name_to_string(d) + "\" is outside the permitted subtrees";
       }

@@ -218,8 +218,8 @@ Status read_single_response(DerReader& r, OcspSingleResponse& out) {
 Status read_response_data(DerReader& r, OcspResponse& out) {
   ByteView contents;
   size_t start = r.offset();
-  GLASSTLS_TRY(in_field(r.read_tlv(tag::kSequence, out.tbs_response_data, contents),
-                        "tbsResponseData"));
+  GLASSTLS_TRY(
+      in_field(r.read_tlv(tag::kSequence, out.tbs_response_data, contents), "tbsResponseData"));
   DerReader d(contents, start + (out.tbs_response_data.size() - contents.size()));
   uint8_t t = 0;
   if (d.peek_tag(t) && t == tag::context_constructed(0)) {
@@ -245,13 +245,12 @@ Status read_response_data(DerReader& r, OcspResponse& out) {
     GLASSTLS_TRY(in_field(parse_name(idr, out.responder_name), "responderID byName"));
     GLASSTLS_TRY(in_field(idr.expect_empty("responderID byName"), "responderID byName"));
   } else if (t == tag::context_constructed(2)) {
-    GLASSTLS_TRY(in_field(idr.read(tag::kOctetString, out.responder_key_hash),
-                          "responderID byKey"));
+    GLASSTLS_TRY(
+        in_field(idr.read(tag::kOctetString, out.responder_key_hash), "responderID byKey"));
     GLASSTLS_TRY(in_field(idr.expect_empty("responderID byKey"), "responderID byKey"));
     //# KeyHash ::= OCTET STRING -- SHA-1 hash of responder's public key
     if (out.responder_key_hash.size() != 20) {
-      return ocsp_error("responderID byKey holds " +
-                        std::to_string(out.responder_key_hash.size()) +
+      return ocsp_error("responderID byKey holds " + std::to_string(out.responder_key_hash.size()) +
                         " bytes, not a 20-byte SHA-1 hash");
     }
   } else {
@@ -386,8 +385,8 @@ Status verify_signed(const AlgorithmIdentifier& alg_id, ByteView tbs, ByteView s
   std::optional<SignatureScheme> scheme = signature_scheme_for(*alg, signer.key_type);
   if (!scheme) {
     return ocsp_error(what + ": signature algorithm " + signature_algorithm_name(*alg) +
-                      " does not fit the " + public_key_type_name(signer.key_type) +
-                      " key of " + who);
+                      " does not fit the " + public_key_type_name(signer.key_type) + " key of " +
+                      who);
   }
   if (provider.verifier == nullptr) {
     return internal_error("the crypto provider has no signature verifier");
@@ -455,8 +454,7 @@ Result<Signer> find_signer(const OcspResponse& r, const Certificate& issuer, int
   //#    question, or
   if (responder_is(r, issuer, provider)) {
     GLASSTLS_TRY(verify_signed(r.signature_algorithm, r.tbs_response_data, r.signature, issuer,
-                               "signature", name_text(issuer.subject) + " (the issuer)",
-                               provider));
+                               "signature", name_text(issuer.subject) + " (the issuer)", provider));
     return Signer{&issuer, false};
   }
   parsed.reserve(r.certs.size());
@@ -501,9 +499,9 @@ std::string serial_text(ByteView serial) { return "0x" + to_hex(serial); }
 // reason_name spells a CRLReason (RFC 5280 section 5.3.1) or returns "reason N".
 std::string reason_name(int reason) {
   static constexpr const char* kNames[] = {
-      "unspecified", "keyCompromise",        "cACompromise",    "affiliationChanged",
-      "superseded",  "cessationOfOperation", "certificateHold", nullptr,
-      "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
+      "unspecified",   "keyCompromise",        "cACompromise",    "affiliationChanged",
+      "superseded",    "cessationOfOperation", "certificateHold", nullptr,
+      "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
   if (reason >= 0 && reason <= 10 && kNames[reason] != nullptr) {
     return kNames[reason];
   }
@@ -559,8 +557,7 @@ Result<OcspResponse> parse_ocsp_response(ByteView der) {
     return ocsp_error("a successful response has no responseBytes");
   }
   DerReader explicit_bytes;
-  GLASSTLS_TRY(in_field(resp.nested(tag::context_constructed(0), explicit_bytes),
-                        "responseBytes"));
+  GLASSTLS_TRY(in_field(resp.nested(tag::context_constructed(0), explicit_bytes), "responseBytes"));
   GLASSTLS_TRY(in_field(resp.expect_empty("OCSPResponse"), "OCSPResponse"));
   //# ResponseBytes ::=       SEQUENCE {
   //#     responseType   OBJECT IDENTIFIER,
@@ -631,8 +628,7 @@ Result<OcspVerdict> check_ocsp_response(ByteView der, const Certificate& cert,
       continue;
     }
     if (!bytes_equal(*name_hash, id.issuer_name_hash)) {
-      note(i, "has the serial but its issuerNameHash is not the hash of " +
-                  name_text(cert.issuer));
+      note(i, "has the serial but its issuerNameHash is not the hash of " + name_text(cert.issuer));
       continue;
     }
     std::optional<Bytes> key_hash =
@@ -786,8 +782,6 @@ std::string describe_parsed(ByteView der) {
 
 }  // namespace
 
-std::string describe_ocsp_response(ByteView der) {
-  return ascii_only(describe_parsed(der));
-}
+std::string describe_ocsp_response(ByteView der) { return ascii_only(describe_parsed(der)); }
 
 }  // namespace glasstls::x509

@@ -57,8 +57,8 @@ void add_generalized_time(DerWriter& w, int64_t t) {
   std::optional<CivilTime> c = to_civil(t);
   ASSERT_TRUE(c.has_value());
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%04d%02d%02d%02d%02d%02dZ", static_cast<int>(c->year),
-                c->month, c->day, c->hour, c->minute, c->second);
+  std::snprintf(buf, sizeof(buf), "%04d%02d%02d%02d%02d%02dZ", static_cast<int>(c->year), c->month,
+                c->day, c->hour, c->minute, c->second);
   w.add_string(tag::kGeneralizedTime, buf);
 }
 
@@ -68,7 +68,7 @@ struct Single {
   bool null_params = true;
   Bytes name_hash;
   Bytes key_hash;
-  Bytes serial;  // INTEGER contents
+  Bytes serial;    // INTEGER contents
   int status = 0;  // 0 good, 1 revoked, 2 unknown
   int64_t revocation_time = kNow - 10 * kDay;
   std::optional<int> reason;
@@ -269,8 +269,7 @@ class OcspTest : public ::testing::Test {
   // name `issuer_cn` with `signer`; `ocsp_signing` selects extKeyUsage OCSPSigning
   // (otherwise serverAuth).
   Bytes make_responder(const std::string& issuer_cn, const crypto::SigningKey& signer,
-                       bool ocsp_signing,
-                       const std::function<void(CertSpec&)>& adjust = nullptr) {
+                       bool ocsp_signing, const std::function<void(CertSpec&)>& adjust = nullptr) {
     CertSpec r;
     r.serial = {0x77};
     r.issuer_cn = issuer_cn;
@@ -462,8 +461,7 @@ TEST_F(OcspTest, DelegatedResponderIsAccepted) {
   Result<OcspVerdict> v = check(der);
   ASSERT_TRUE(v.ok()) << v.error().to_string();
   EXPECT_EQ(v->status, OcspVerdict::Status::kGood);
-  EXPECT_NE(v->detail.find("signed by CN=OCSP Responder (delegated responder)"),
-            std::string::npos)
+  EXPECT_NE(v->detail.find("signed by CN=OCSP Responder (delegated responder)"), std::string::npos)
       << v->detail;
 
   // The same by key hash.
@@ -517,12 +515,12 @@ TEST_F(OcspTest, DelegatedResponderOutsideItsValidityIsRefused) {
     s.not_after = kNow - 1;
   });
   expect_refused(encode(by_responder(expired), *responder_key_), "outside its validity period");
-  Bytes future = make_responder("OCSP Test CA", *ca_key_, true,
-                                [](CertSpec& s) { s.not_before = kNow + 1; });
+  Bytes future =
+      make_responder("OCSP Test CA", *ca_key_, true, [](CertSpec& s) { s.not_before = kNow + 1; });
   expect_refused(encode(by_responder(future), *responder_key_), "outside its validity period");
   // At the last second of its validity it is still accepted.
-  Bytes edge = make_responder("OCSP Test CA", *ca_key_, true,
-                              [](CertSpec& s) { s.not_after = kNow; });
+  Bytes edge =
+      make_responder("OCSP Test CA", *ca_key_, true, [](CertSpec& s) { s.not_after = kNow; });
   Result<OcspVerdict> v = check(encode(by_responder(edge), *responder_key_));
   EXPECT_TRUE(v.ok()) << v.error().to_string();
 }
@@ -783,8 +781,7 @@ TEST_F(OcspTest, DescribeSummarisesWithoutRawBytes) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("extension nonce: 04020a1b"), std::string::npos) << text;
-  EXPECT_NE(text.find("signature: ecdsa-with-SHA256, 1 certificate(s) included"),
-            std::string::npos)
+  EXPECT_NE(text.find("signature: ecdsa-with-SHA256, 1 certificate(s) included"), std::string::npos)
       << text;
   EXPECT_NE(text.find("certificate: CN=OCSP Responder, issued by CN=OCSP Test CA"),
             std::string::npos)

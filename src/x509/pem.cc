@@ -2,8 +2,8 @@
 #include "x509/pem.h"
 
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 
 namespace glasstls::x509 {
@@ -169,8 +169,9 @@ Result<std::vector<PemBlock>> pem_decode(std::string_view text) {
       return pem_error(line_no, "BEGIN inside block \"" + label + "\" (missing END)");
     }
     if (line.find(':') != std::string_view::npos) {
-      return pem_error(line_no, "encapsulated headers (such as legacy encrypted PEM) are not "
-                                "supported");
+      return pem_error(line_no,
+                       "encapsulated headers (such as legacy encrypted PEM) are not "
+                       "supported");
     }
     for (char c : line) {
       if (c != '=' && kDecode[static_cast<uint8_t>(c)] == 0xff) {

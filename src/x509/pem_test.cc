@@ -24,9 +24,9 @@ TEST(PemTest, Base64Rfc4648Vectors) {
     const char* plain;
     const char* b64;
   };
-  for (const Case& c : {Case{"", ""}, Case{"f", "Zg=="}, Case{"fo", "Zm8="}, Case{"foo", "Zm9v"},
-                        Case{"foob", "Zm9vYg=="}, Case{"fooba", "Zm9vYmE="},
-                        Case{"foobar", "Zm9vYmFy"}}) {
+  for (const Case& c :
+       {Case{"", ""}, Case{"f", "Zg=="}, Case{"fo", "Zm8="}, Case{"foo", "Zm9v"},
+        Case{"foob", "Zm9vYg=="}, Case{"fooba", "Zm9vYmE="}, Case{"foobar", "Zm9vYmFy"}}) {
     EXPECT_EQ(base64_encode(to_bytes(c.plain)), c.b64);
     std::optional<Bytes> d = base64_decode(c.b64);
     ASSERT_TRUE(d.has_value()) << c.b64;
@@ -74,8 +74,8 @@ TEST(PemTest, RoundTripManyLengths) {
 
 TEST(PemTest, MultipleBlocksWithTextBetween) {
   std::string pem = "Bag Attributes: ignored\nsubject=/CN=x\n" +
-                    pem_encode("CERTIFICATE", Bytes{1}) +
-                    "\nsome commentary\n\n" + pem_encode("PRIVATE KEY", Bytes{2, 3}) +
+                    pem_encode("CERTIFICATE", Bytes{1}) + "\nsome commentary\n\n" +
+                    pem_encode("PRIVATE KEY", Bytes{2, 3}) +
                     pem_encode("CERTIFICATE", Bytes{4, 5, 6}) + "trailer";
   Result<std::vector<PemBlock>> blocks = pem_decode(pem);
   ASSERT_TRUE(blocks.ok()) << blocks.error().reason;

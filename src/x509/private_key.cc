@@ -86,8 +86,8 @@ Result<Identified> parse_rsa_private_key(ByteView der) {
                      " (multi-prime keys are not supported)");
   }
   ByteView fields[8];
-  static constexpr const char* kNames[8] = {"modulus",  "publicExponent", "privateExponent",
-                                            "prime1",   "prime2",         "exponent1",
+  static constexpr const char* kNames[8] = {"modulus",   "publicExponent", "privateExponent",
+                                            "prime1",    "prime2",         "exponent1",
                                             "exponent2", "coefficient"};
   for (size_t i = 0; i < 8; i++) {
     GLASSTLS_TRY(context(seq.read_integer(fields[i]), std::string("RSAPrivateKey ") + kNames[i]));
@@ -98,8 +98,7 @@ Result<Identified> parse_rsa_private_key(ByteView der) {
   GLASSTLS_TRY(context(seq.expect_empty("RSAPrivateKey"), "RSAPrivateKey"));
   size_t bits = bit_length(fields[0]);
   if (bits < 2048 || bits > 4096) {
-    return key_error("RSA key of " + std::to_string(bits) +
-                     " bits (2048 to 4096 are supported)");
+    return key_error("RSA key of " + std::to_string(bits) + " bits (2048 to 4096 are supported)");
   }
   return Identified{crypto::KeyType::kRsa, bits};
 }
@@ -112,8 +111,7 @@ Result<Identified> curve_of(ByteView curve) {
   if (oid_equal(curve, oid::kSecp384r1)) {
     return Identified{crypto::KeyType::kEcdsaP384, 384};
   }
-  return key_error("EC key on curve " + oid_to_string(curve) +
-                   " (P-256 and P-384 are supported)");
+  return key_error("EC key on curve " + oid_to_string(curve) + " (P-256 and P-384 are supported)");
 }
 
 // read_named_curve reads `ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER }` (RFC 5480
@@ -332,7 +330,9 @@ std::string bare(const Error& e) {
   return e.reason;
 }
 
-bool looks_like_pem(std::string_view text) { return text.find("-----BEGIN ") != std::string_view::npos; }
+bool looks_like_pem(std::string_view text) {
+  return text.find("-----BEGIN ") != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -390,8 +390,7 @@ Result<ParsedPrivateKey> parse_private_key(std::string_view pem_or_der) {
     found = std::move(*parsed);
   }
   if (!found) {
-    return key_error(
-        "no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block in the PEM input");
+    return key_error("no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block in the PEM input");
   }
   return std::move(*found);
 }

@@ -76,8 +76,8 @@ TEST(PrivateKeyTest, OpensslGeneratedKeysInEveryContainer) {
   ASSERT_TRUE(run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
                   d.file("p256.pem")));
   ASSERT_TRUE(run("openssl ecparam -name secp384r1 -genkey -out " + d.file("p384_sec1.pem")));
-  ASSERT_TRUE(run("openssl ecparam -name prime256v1 -genkey -noout -out " +
-                  d.file("p256_sec1.pem")));
+  ASSERT_TRUE(
+      run("openssl ecparam -name prime256v1 -genkey -noout -out " + d.file("p256_sec1.pem")));
   ASSERT_TRUE(run("openssl genrsa -traditional -out " + d.file("rsa_pkcs1.pem") + " 2048"));
   ASSERT_TRUE(run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out " +
                   d.file("rsa_pkcs8.pem")));
@@ -87,16 +87,16 @@ TEST(PrivateKeyTest, OpensslGeneratedKeysInEveryContainer) {
                   " -outform DER -out " + d.file("p256.der")));
   ASSERT_TRUE(run("openssl ec -in " + d.file("p384_sec1.pem") + " -outform DER -out " +
                   d.file("p384_sec1.der")));
-  ASSERT_TRUE(run("openssl rsa -in " + d.file("rsa_pkcs1.pem") + " -traditional -outform DER -out " +
-                  d.file("rsa_pkcs1.der")));
+  ASSERT_TRUE(run("openssl rsa -in " + d.file("rsa_pkcs1.pem") +
+                  " -traditional -outform DER -out " + d.file("rsa_pkcs1.der")));
 
   expect_loads(slurp(d.file("p256.pem")), crypto::KeyType::kEcdsaP256, PrivateKeyFormat::kPkcs8,
                256);
   // `openssl ecparam -genkey` writes an EC PARAMETERS block first; it is ignored.
-  expect_loads(slurp(d.file("p384_sec1.pem")), crypto::KeyType::kEcdsaP384,
-               PrivateKeyFormat::kSec1, 384);
-  expect_loads(slurp(d.file("p256_sec1.pem")), crypto::KeyType::kEcdsaP256,
-               PrivateKeyFormat::kSec1, 256);
+  expect_loads(slurp(d.file("p384_sec1.pem")), crypto::KeyType::kEcdsaP384, PrivateKeyFormat::kSec1,
+               384);
+  expect_loads(slurp(d.file("p256_sec1.pem")), crypto::KeyType::kEcdsaP256, PrivateKeyFormat::kSec1,
+               256);
   expect_loads(slurp(d.file("rsa_pkcs1.pem")), crypto::KeyType::kRsa, PrivateKeyFormat::kPkcs1,
                2048);
   expect_loads(slurp(d.file("rsa_pkcs8.pem")), crypto::KeyType::kRsa, PrivateKeyFormat::kPkcs8,
@@ -105,8 +105,8 @@ TEST(PrivateKeyTest, OpensslGeneratedKeysInEveryContainer) {
                255);
   expect_loads(slurp(d.file("p256.der")), crypto::KeyType::kEcdsaP256, PrivateKeyFormat::kPkcs8,
                256);
-  expect_loads(slurp(d.file("p384_sec1.der")), crypto::KeyType::kEcdsaP384,
-               PrivateKeyFormat::kSec1, 384);
+  expect_loads(slurp(d.file("p384_sec1.der")), crypto::KeyType::kEcdsaP384, PrivateKeyFormat::kSec1,
+               384);
   expect_loads(slurp(d.file("rsa_pkcs1.der")), crypto::KeyType::kRsa, PrivateKeyFormat::kPkcs1,
                2048);
 
@@ -148,11 +148,11 @@ TEST(PrivateKeyTest, RejectsUnsupportedAndMalformedKeys) {
   trailing.push_back('\0');
   expect_rejected(trailing, "not a PKCS#8");
   // A PKCS#8 label around SEC1 contents is refused (the containers are not guessed in PEM).
-  ASSERT_TRUE(run("openssl ec -in " + d.file("p256.pem") + " -outform DER -out " +
-                  d.file("sec1.der")));
+  ASSERT_TRUE(
+      run("openssl ec -in " + d.file("p256.pem") + " -outform DER -out " + d.file("sec1.der")));
   std::string sec1 = slurp(d.file("sec1.der"));
-  expect_rejected(pem_encode("PRIVATE KEY", ByteView(reinterpret_cast<const uint8_t*>(sec1.data()),
-                                                     sec1.size())),
+  expect_rejected(pem_encode("PRIVATE KEY",
+                             ByteView(reinterpret_cast<const uint8_t*>(sec1.data()), sec1.size())),
                   "PEM \"PRIVATE KEY\"");
 }
 

@@ -87,8 +87,7 @@ struct Loader {
       impl->ders.push_back(std::move(der));
     }
     if (impl->ders.empty()) {
-      return config_error("no usable certificate (" + std::to_string(impl->skipped) +
-                          " skipped)");
+      return config_error("no usable certificate (" + std::to_string(impl->skipped) + " skipped)");
     }
     // Parse again now that `ders` no longer changes: the views must point into it.
     impl->certs.reserve(impl->ders.size());
@@ -107,8 +106,8 @@ struct Loader {
 };
 
 bool has_suffix(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(),
-                                                suffix.data(), suffix.size()) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0;
 }
 
 }  // namespace

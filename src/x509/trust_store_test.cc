@@ -133,8 +133,7 @@ TEST(TrustStoreTest, DebianSystemStore) {
   ASSERT_TRUE(s.ok()) << s.error().reason;
   EXPECT_GT((*s)->size(), 100u);
   EXPECT_LE((*s)->skipped(), 2u);
-  std::cout << "Debian store: " << (*s)->size() << " anchors, " << (*s)->skipped()
-            << " skipped\n";
+  std::cout << "Debian store: " << (*s)->size() << " anchors, " << (*s)->skipped() << " skipped\n";
   // The anchors are parseable strictly except for a documented few.
   size_t strict_failures = 0;
   for (const Bytes& der : (*s)->anchors()) {

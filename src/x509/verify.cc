@@ -71,8 +71,8 @@
 #include "x509/crl.h"
 #include "x509/crl_impl.h"
 #include "x509/der.h"
-#include "x509/ocsp.h"
 #include "x509/names.h"
+#include "x509/ocsp.h"
 #include "x509/trust_store_impl.h"
 
 namespace glasstls {
@@ -155,11 +155,11 @@ std::optional<Ranked> check_key_policy(const Certificate& c, const std::string& 
   //# * Ensure that the modulus size, when encoded, is at least 2048 bits, and;
   //# * Ensure that the modulus size, in bits, is evenly divisible by 8.
   if (rsa.modulus_bits < min_bits) {
-    return Ranked{kRankUnsupported,
-                  cert_error(AlertDescription::unsupported_certificate,
-                             who + ": RSA key of " + std::to_string(rsa.modulus_bits) +
-                                 " bits is too weak (the minimum is " +
-                                 std::to_string(min_bits) + ")")};
+    return Ranked{
+        kRankUnsupported,
+        cert_error(AlertDescription::unsupported_certificate,
+                   who + ": RSA key of " + std::to_string(rsa.modulus_bits) +
+                       " bits is too weak (the minimum is " + std::to_string(min_bits) + ")")};
   }
   if (rsa.modulus_bits % 8 != 0) {
     return Ranked{kRankUnsupported,
@@ -186,13 +186,12 @@ std::optional<Ranked> check_key_identifiers(const Certificate& c, const std::str
   for (const auto* id : {&x509::oid::kAuthorityKeyIdentifier, &x509::oid::kSubjectKeyIdentifier}) {
     const x509::Extension* e = c.find_extension(ByteView(*id, sizeof(*id)));
     if (e != nullptr && e->critical) {
-      return Ranked{kRankMalformed,
-                    cert_error(AlertDescription::bad_certificate,
-                               who + ": " +
-                                   (id == &x509::oid::kAuthorityKeyIdentifier
-                                        ? "authorityKeyIdentifier"
-                                        : "subjectKeyIdentifier") +
-                                   " is marked critical, which RFC 5280 forbids")};
+      return Ranked{kRankMalformed, cert_error(AlertDescription::bad_certificate,
+                                               who + ": " +
+                                                   (id == &x509::oid::kAuthorityKeyIdentifier
+                                                        ? "authorityKeyIdentifier"
+                                                        : "subjectKeyIdentifier") +
+                                                   " is marked critical, which RFC 5280 forbids")};
     }
   }
   //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
@@ -235,10 +234,9 @@ std::optional<Ranked> check_subject_and_names(const Certificate& c, const std::s
   }
   for (std::string_view dns : c.dns_names) {
     if (std::optional<std::string> why = x509::dns_name_problem(dns, true)) {
-      return Ranked{kRankMalformed,
-                    cert_error(AlertDescription::bad_certificate,
-                               who + ": subjectAltName dNSName \"" +
-                                   escape_text(dns) + "\" is malformed: " + *why)};
+      return Ranked{kRankMalformed, cert_error(AlertDescription::bad_certificate,
+                                               who + ": subjectAltName dNSName \"" +
+                                                   escape_text(dns) + "\" is malformed: " + *why)};
     }
   }
   return std::nullopt;
@@ -258,8 +256,8 @@ std::optional<Ranked> check_constraint_names(const Certificate& c, const std::st
       if (std::optional<std::string> why = x509::dns_name_problem(text, false)) {
         return Ranked{kRankMalformed,
                       cert_error(AlertDescription::bad_certificate,
-                                 who + ": nameConstraints dNSName subtree \"" +
-                                     escape_text(text) + "\" is malformed: " + *why)};
+                                 who + ": nameConstraints dNSName subtree \"" + escape_text(text) +
+                                     "\" is malformed: " + *why)};
       }
     }
   }
@@ -335,10 +333,9 @@ std::optional<Ranked> check_critical_extensions(const Certificate& c, const std:
     //# system MUST reject the certificate if it encounters a critical
     //# extension it does not recognize or a critical extension that contains
     //# information that it cannot process.
-    return Ranked{kRankCriticalExtension,
-                  cert_error(AlertDescription::unsupported_certificate,
-                             who + ": unhandled critical extension " +
-                                 x509::oid_to_string(e->oid))};
+    return Ranked{kRankCriticalExtension, cert_error(AlertDescription::unsupported_certificate,
+                                                     who + ": unhandled critical extension " +
+                                                         x509::oid_to_string(e->oid))};
   }
   return std::nullopt;
 }
@@ -437,9 +434,9 @@ std::optional<Ranked> check_eku(const Certificate& c, const std::string& who,
   // anyExtendedKeyUsage alone does not allow serverAuth or clientAuth (rustls-webpki): a CA that
   // means TLS says so.
   if (c.has_ext_key_usage && !c.has_ext_key_usage_purpose(ByteView(oid, len))) {
-    return Ranked{kRankEku, cert_error(AlertDescription::unsupported_certificate,
-                                       who + ": extKeyUsage does not include " +
-                                           purpose_name(purpose))};
+    return Ranked{kRankEku,
+                  cert_error(AlertDescription::unsupported_certificate,
+                             who + ": extKeyUsage does not include " + purpose_name(purpose))};
   }
   return std::nullopt;
 }
@@ -541,13 +538,13 @@ class PathBuilder {
     }
     std::optional<SignatureScheme> scheme = x509::signature_scheme_for(*alg, issuer.cert->key_type);
     if (!scheme) {
-      return std::optional<Ranked>(Ranked{
-          kRankUnsupported,
-          cert_error(AlertDescription::unsupported_certificate,
-                     describe(child) + ": signature algorithm " +
-                         x509::signature_algorithm_name(*alg) + " does not fit the " +
-                         x509::public_key_type_name(issuer.cert->key_type) + " key of " +
-                         describe(issuer))});
+      return std::optional<Ranked>(
+          Ranked{kRankUnsupported,
+                 cert_error(AlertDescription::unsupported_certificate,
+                            describe(child) + ": signature algorithm " +
+                                x509::signature_algorithm_name(*alg) + " does not fit the " +
+                                x509::public_key_type_name(issuer.cert->key_type) + " key of " +
+                                describe(issuer))});
     }
     signature_checks_++;
     if (provider_.verifier == nullptr) {
@@ -558,20 +555,20 @@ class PathBuilder {
       return std::optional<Ranked>();
     }
     if (s.error().alert == AlertDescription::decrypt_error) {
-      return std::optional<Ranked>(
-          Ranked{kRankSignature, cert_error(AlertDescription::bad_certificate,
-                                            describe(child) + ": signature (" +
-                                                x509::signature_algorithm_name(*alg) +
-                                                ") does not verify with the key of " +
-                                                describe(issuer))});
+      return std::optional<Ranked>(Ranked{
+          kRankSignature,
+          cert_error(AlertDescription::bad_certificate,
+                     describe(child) + ": signature (" + x509::signature_algorithm_name(*alg) +
+                         ") does not verify with the key of " + describe(issuer))});
     }
     if (s.error().kind == ErrorKind::kInternal) {
       return s.error();
     }
     return std::optional<Ranked>(
         Ranked{kRankUnsupported, cert_error(AlertDescription::unsupported_certificate,
-                                            describe(child) + ": cannot verify its signature "
-                                                              "with the key of " +
+                                            describe(child) +
+                                                ": cannot verify its signature "
+                                                "with the key of " +
                                                 describe(issuer) + ": " + s.error().reason)});
   }
 
@@ -643,13 +640,13 @@ class PathBuilder {
     if (below <= *cand.path_len) {
       return std::nullopt;
     }
-    return Ranked{kRankPathLen,
-                  cert_error(AlertDescription::certificate_unknown,
-                             describe(issuer) + ": pathLenConstraint " +
-                                 std::to_string(*cand.path_len) + " allows " +
-                                 std::to_string(*cand.path_len) +
-                                 " intermediate certificates below it, the path has " +
-                                 std::to_string(below))};
+    return Ranked{
+        kRankPathLen,
+        cert_error(AlertDescription::certificate_unknown,
+                   describe(issuer) + ": pathLenConstraint " + std::to_string(*cand.path_len) +
+                       " allows " + std::to_string(*cand.path_len) +
+                       " intermediate certificates below it, the path has " +
+                       std::to_string(below))};
   }
 
   // check_anchor_alone runs the checks of trust anchor `a` under AnchorPolicy::kCertificate
@@ -762,8 +759,9 @@ class PathBuilder {
       any_candidate = true;
       if (in_path(path, cand)) {
         record(Ranked{kRankLoop, cert_error(AlertDescription::unknown_ca,
-                                            describe(issuer) + " would appear twice in the path "
-                                                               "(a loop) as the issuer of " +
+                                            describe(issuer) +
+                                                " would appear twice in the path "
+                                                "(a loop) as the issuer of " +
                                                 describe(child))});
         continue;
       }
@@ -806,21 +804,21 @@ class PathBuilder {
     }
 
     if (!any_candidate) {
-      record(Ranked{kRankUnknownIssuer,
-                    cert_error(AlertDescription::unknown_ca,
-                               describe(child) + ": unknown issuer: no trust anchor or other "
-                                                 "certificate of the chain is named \"" +
-                                   x509::name_to_string(c.issuer) + "\"")});
+      record(Ranked{kRankUnknownIssuer, cert_error(AlertDescription::unknown_ca,
+                                                   describe(child) +
+                                                       ": unknown issuer: no trust anchor or other "
+                                                       "certificate of the chain is named \"" +
+                                                       x509::name_to_string(c.issuer) + "\"")});
     }
     return false;
   }
 
   Ranked depth_error(const std::vector<Node>& path) const {
-    return Ranked{kRankDepth, cert_error(AlertDescription::unknown_ca,
-                                         "no path to a trust anchor within max_depth " +
-                                             std::to_string(options_.max_depth) +
-                                             " certificates (stopped above " +
-                                             describe(path.back()) + ")")};
+    return Ranked{kRankDepth,
+                  cert_error(AlertDescription::unknown_ca,
+                             "no path to a trust anchor within max_depth " +
+                                 std::to_string(options_.max_depth) +
+                                 " certificates (stopped above " + describe(path.back()) + ")")};
   }
 
   struct CachedCheck {
@@ -855,8 +853,9 @@ Status check_reference_identity(const Certificate& leaf, const std::string& dns_
   // and Go do: the Common Name is never used.
   if (!leaf.has_subject_alt_name) {
     return cert_error(AlertDescription::bad_certificate,
-                      who + " has no subjectAltName, so it names no host (the Common Name is "
-                            "never used)");
+                      who +
+                          " has no subjectAltName, so it names no host (the Common Name is "
+                          "never used)");
   }
   if (ip) {
     for (ByteView presented : leaf.ip_addresses) {
@@ -882,8 +881,8 @@ Status check_reference_identity(const Certificate& leaf, const std::string& dns_
     list += (list.empty() ? "" : ", ") + std::string(presented);
   }
   return cert_error(AlertDescription::bad_certificate,
-                    who + " is not valid for name \"" + dns_name + "\" (its dNSName names: " +
-                        (list.empty() ? "none" : list) + ")");
+                    who + " is not valid for name \"" + dns_name +
+                        "\" (its dNSName names: " + (list.empty() ? "none" : list) + ")");
 }
 
 // revocation_checked says whether `options` asks for any revocation checking.
@@ -922,8 +921,7 @@ Status check_revocation(const std::vector<const Certificate*>& path,
         return e;
       }
       if (v->status == x509::OcspVerdict::Status::kRevoked) {
-        return cert_error(AlertDescription::certificate_revoked,
-                          who + ": revoked: " + v->detail);
+        return cert_error(AlertDescription::certificate_revoked, who + ": revoked: " + v->detail);
       }
       known = v->status == x509::OcspVerdict::Status::kGood;
       detail = "OCSP: " + v->detail;
@@ -1024,8 +1022,8 @@ class WebPkiVerifier final : public CertificateVerifier {
     if (!ocsp_response.empty()) {
       report.push_back("stapled OCSP response (" + std::to_string(ocsp_response.size()) +
                        " bytes):");
-      std::string text = x509::describe_ocsp_response(ByteView(ocsp_response.data(),
-                                                               ocsp_response.size()));
+      std::string text =
+          x509::describe_ocsp_response(ByteView(ocsp_response.data(), ocsp_response.size()));
       size_t start = 0;
       while (start < text.size()) {
         size_t end = text.find('\n', start);
@@ -1090,8 +1088,7 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   }
   const crypto::CryptoProvider& provider =
       options.provider != nullptr ? *options.provider : crypto::openssl_provider();
-  const int64_t now =
-      options.time ? *options.time : static_cast<int64_t>(std::time(nullptr));
+  const int64_t now = options.time ? *options.time : static_cast<int64_t>(std::time(nullptr));
 
   // Parse every certificate; duplicates (same DER) are kept once, at their first position.
   std::vector<x509::Certificate> certs;
@@ -1123,9 +1120,8 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   }
   // A leaf that is itself a trust anchor is trusted as it is (the caller chose that very
   // certificate), so the rules that only say "this is a CA" do not apply to it.
-  const bool leaf_is_anchor =
-      std::any_of(roots.impl().ders.begin(), roots.impl().ders.end(),
-                  [&](const Bytes& a) { return same(a, chain[0]); });
+  const bool leaf_is_anchor = std::any_of(roots.impl().ders.begin(), roots.impl().ders.end(),
+                                          [&](const Bytes& a) { return same(a, chain[0]); });
   if (std::optional<Ranked> r = check_common(leaf, who, options)) {
     return r->error;
   }
@@ -1136,8 +1132,9 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   // 7.1.2.7.8; rustls-webpki refuses it as CaUsedAsEndEntity).
   if (leaf.is_ca && !leaf_is_anchor && !options.accept_ca_leaf) {
     return cert_error(AlertDescription::unsupported_certificate,
-                      who + ": it is a CA certificate (basicConstraints cA=TRUE), not an "
-                            "end-entity certificate");
+                      who +
+                          ": it is a CA certificate (basicConstraints cA=TRUE), not an "
+                          "end-entity certificate");
   }
   //= https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.3
   //# If the keyCertSign bit is asserted, then the cA bit in the basic

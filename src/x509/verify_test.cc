@@ -187,8 +187,7 @@ TEST(X509PathTest, BadSignature) {
   // Claims to be issued by Intermediate but is signed by another key.
   Ca impostor{"Intermediate", generate(), {}};
   Bytes forged = make_leaf(impostor, {"host.example.com"});
-  expect_failure(verify({p.root.cert}, {forged, p.inter.cert}),
-                 AlertDescription::bad_certificate,
+  expect_failure(verify({p.root.cert}, {forged, p.inter.cert}), AlertDescription::bad_certificate,
                  {"certificate 0", "does not verify", "certificate 1 (CN=Intermediate)"});
 }
 
@@ -213,9 +212,8 @@ TEST(X509PathTest, ExpiredAndNotYetValid) {
   });
   EXPECT_VERIFIED(verify({p.root.cert}, {edge, p.inter.cert}));
 
-  Ca old = make_intermediate("Old Intermediate", p.root, [](CertSpec& s) {
-    s.not_after = kNow - 100;
-  });
+  Ca old =
+      make_intermediate("Old Intermediate", p.root, [](CertSpec& s) { s.not_after = kNow - 100; });
   Bytes leaf = make_leaf(old, {"host.example.com"});
   expect_failure(verify({p.root.cert}, {leaf, old.cert}), AlertDescription::certificate_expired,
                  {"certificate 1 (CN=Old Intermediate)", "expired"});
@@ -307,13 +305,12 @@ TEST(X509PathTest, ExtendedKeyUsage) {
 
 TEST(X509PathTest, LeafKeyUsage) {
   Pki p;
-  Bytes enc_only = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) {
-    s.key_usage = x509::key_usage::kKeyEncipherment;
-  });
+  Bytes enc_only = make_leaf(p.inter, {"host.example.com"},
+                             [](CertSpec& s) { s.key_usage = x509::key_usage::kKeyEncipherment; });
   expect_failure(verify({p.root.cert}, {enc_only, p.inter.cert}),
                  AlertDescription::unsupported_certificate, {"digitalSignature"});
-  Bytes no_ku = make_leaf(p.inter, {"host.example.com"},
-                          [](CertSpec& s) { s.include_key_usage = false; });
+  Bytes no_ku =
+      make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) { s.include_key_usage = false; });
   EXPECT_VERIFIED(verify({p.root.cert}, {no_ku, p.inter.cert}));
 }
 
@@ -324,9 +321,8 @@ TEST(X509PathTest, IntermediateWithoutCa) {
   expect_failure(verify({root.cert}, {leaf, not_ca.cert}), AlertDescription::certificate_unknown,
                  {"certificate 1 (CN=Not A CA): basicConstraints cA is false but it issued "
                   "certificate 0"});
-  Ca no_bc = make_intermediate("No BC", root, [](CertSpec& s) {
-    s.include_basic_constraints = false;
-  });
+  Ca no_bc =
+      make_intermediate("No BC", root, [](CertSpec& s) { s.include_basic_constraints = false; });
   expect_failure(verify({root.cert}, {make_leaf(no_bc, {"host.example.com"}), no_bc.cert}),
                  AlertDescription::certificate_unknown, {"no basicConstraints"});
   Ca v1 = make_intermediate("V1", root, [](CertSpec& s) { s.version = 1; });
@@ -355,11 +351,11 @@ TEST(X509PathTest, PathLenConstraint) {
   expect_failure(verify({root.cert}, {leaf, lower.cert, upper.cert}),
                  AlertDescription::certificate_unknown,
                  {"certificate 2 (CN=Upper)", "pathLenConstraint 0"});
-  Ca upper1 = make_intermediate("Upper", root, [](CertSpec& s) { s.path_len = 1; },
-                                KeyType::kEcdsaP256);
+  Ca upper1 = make_intermediate(
+      "Upper", root, [](CertSpec& s) { s.path_len = 1; }, KeyType::kEcdsaP256);
   Ca lower1 = make_intermediate("Lower", upper1);
-  EXPECT_VERIFIED(verify({root.cert}, {make_leaf(lower1, {"host.example.com"}), lower1.cert,
-                                       upper1.cert}));
+  EXPECT_VERIFIED(
+      verify({root.cert}, {make_leaf(lower1, {"host.example.com"}), lower1.cert, upper1.cert}));
   // The anchor's own pathLenConstraint counts too (as in OpenSSL and pyca/cryptography), unless
   // the anchor is only a name and a key.
   Ca tight_root = make_root("Tight", [](CertSpec& s) { s.path_len = 0; });
@@ -370,8 +366,7 @@ TEST(X509PathTest, PathLenConstraint) {
   EXPECT_VERIFIED(verify({tight_root.cert}, {make_leaf(tight_root, {"host.example.com"})}));
   VerifyOptions o = opts();
   o.anchors = AnchorPolicy::kNameAndKey;
-  EXPECT_VERIFIED(
-      verify({tight_root.cert}, {make_leaf(mid, {"host.example.com"}), mid.cert}, o));
+  EXPECT_VERIFIED(verify({tight_root.cert}, {make_leaf(mid, {"host.example.com"}), mid.cert}, o));
   // pathLenConstraint is never applied to the leaf, and a leaf that is itself a CA with
   // pathLenConstraint 0 fails as a CA used as an end entity, not on path length.
   Bytes ca_leaf = make_leaf(mid, {"host.example.com"}, [](CertSpec& s) {
@@ -405,8 +400,8 @@ TEST(X509PathTest, UnknownCriticalExtension) {
   expect_failure(verify({p.root.cert}, {leaf, p.inter.cert}),
                  AlertDescription::unsupported_certificate,
                  {"certificate 0", "unhandled critical extension 1.3.6.1.4.1.311.1"});
-  Ca ca = make_intermediate("Odd CA", p.root,
-                            [&](CertSpec& s) { s.extra_extensions.push_back(ext); });
+  Ca ca =
+      make_intermediate("Odd CA", p.root, [&](CertSpec& s) { s.extra_extensions.push_back(ext); });
   expect_failure(verify({p.root.cert}, {make_leaf(ca, {"host.example.com"}), ca.cert}),
                  AlertDescription::unsupported_certificate,
                  {"certificate 1 (CN=Odd CA)", "critical extension"});
@@ -419,12 +414,10 @@ TEST(X509PathTest, UnknownCriticalExtension) {
 TEST(X509PathTest, Sha1SignatureRefused) {
   Pki p;
   x509::DerWriter w;
-  w.add_sequence([](x509::DerWriter& a) {
-    a.add_oid(x509::oid::kEcdsaWithSha1);
-  });
+  w.add_sequence([](x509::DerWriter& a) { a.add_oid(x509::oid::kEcdsaWithSha1); });
   Bytes sha1 = std::move(w).take();
-  Bytes leaf = make_leaf(p.inter, {"host.example.com"},
-                         [&](CertSpec& s) { s.signature_algorithm = sha1; });
+  Bytes leaf =
+      make_leaf(p.inter, {"host.example.com"}, [&](CertSpec& s) { s.signature_algorithm = sha1; });
   expect_failure(verify({p.root.cert}, {leaf, p.inter.cert}),
                  AlertDescription::unsupported_certificate, {"certificate 0", "SHA-1"});
   x509::DerWriter md5w;
@@ -433,8 +426,8 @@ TEST(X509PathTest, Sha1SignatureRefused) {
     a.add_null();
   });
   Bytes md5 = std::move(md5w).take();
-  Bytes leaf2 = make_leaf(p.inter, {"host.example.com"},
-                          [&](CertSpec& s) { s.signature_algorithm = md5; });
+  Bytes leaf2 =
+      make_leaf(p.inter, {"host.example.com"}, [&](CertSpec& s) { s.signature_algorithm = md5; });
   expect_failure(verify({p.root.cert}, {leaf2, p.inter.cert}),
                  AlertDescription::unsupported_certificate, {"MD5"});
 }
@@ -447,8 +440,8 @@ TEST(X509PathTest, KeyTypesAndRsaPss) {
   Bytes leaf = make_leaf(ed, {"host.example.com"}, nullptr, generate(KeyType::kRsa));
   EXPECT_VERIFIED(verify({rsa_root.cert}, {leaf, ed.cert, p384.cert}));
 
-  for (crypto::HashId h : {crypto::HashId::kSha256, crypto::HashId::kSha384,
-                           crypto::HashId::kSha512}) {
+  for (crypto::HashId h :
+       {crypto::HashId::kSha256, crypto::HashId::kSha384, crypto::HashId::kSha512}) {
     SignatureScheme scheme = h == crypto::HashId::kSha256   ? SignatureScheme::rsa_pss_rsae_sha256
                              : h == crypto::HashId::kSha384 ? SignatureScheme::rsa_pss_rsae_sha384
                                                             : SignatureScheme::rsa_pss_rsae_sha512;
@@ -474,8 +467,8 @@ TEST(X509PathTest, KeyTypesAndRsaPss) {
   x509::DerWriter w;
   w.add_sequence([](x509::DerWriter& a) { a.add_oid(x509::oid::kEcdsaWithSha384); });
   Bytes sha384 = std::move(w).take();
-  Bytes odd = make_leaf(p256, {"host.example.com"},
-                        [&](CertSpec& s) { s.signature_algorithm = sha384; });
+  Bytes odd =
+      make_leaf(p256, {"host.example.com"}, [&](CertSpec& s) { s.signature_algorithm = sha384; });
   expect_failure(verify({p256.cert}, {odd}), AlertDescription::unsupported_certificate,
                  {"ecdsa-with-SHA384", "EC P-256"});
 }
@@ -540,8 +533,7 @@ TEST(X509PathTest, MostSpecificErrorWins) {
                          [](CertSpec& s) { s.authority_key_id = Bytes(20, 0xab); });
   for (auto order : {std::vector<Bytes>{leaf, twin_wrong_key.cert, twin_expired.cert},
                      std::vector<Bytes>{leaf, twin_expired.cert, twin_wrong_key.cert}}) {
-    expect_failure(verify({root.cert}, order), AlertDescription::certificate_expired,
-                   {"expired"});
+    expect_failure(verify({root.cert}, order), AlertDescription::certificate_expired, {"expired"});
   }
 }
 
@@ -647,8 +639,8 @@ TEST(X509NameTest, WildcardsEndToEnd) {
   expect_failure(verify({root.cert}, {wild}, opts("example.com")),
                  AlertDescription::bad_certificate, {"not valid for name"});
   Bytes tld = make_leaf(root, {"*.com"});
-  expect_failure(verify({root.cert}, {tld}, opts("example.com")),
-                 AlertDescription::bad_certificate, {"not valid"});
+  expect_failure(verify({root.cert}, {tld}, opts("example.com")), AlertDescription::bad_certificate,
+                 {"not valid"});
   Bytes partial = make_leaf(root, {"f*.example.com"});
   expect_failure(verify({root.cert}, {partial}, opts("foo.example.com")),
                  AlertDescription::bad_certificate, {"not valid"});
@@ -676,7 +668,9 @@ TEST(X509NameTest, ReferenceNameValidation) {
   auto ok = normalize_reference_dns_name("WWW.Example.com.");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(*ok, "www.example.com");
-  for (std::string_view bad : {"", ".", "a..b", ".a.b", "a.b..", "-a.b", "a-.b", "b\xc3\xbc" "cher.de",
+  for (std::string_view bad : {"", ".", "a..b", ".a.b", "a.b..", "-a.b", "a-.b",
+                               "b\xc3\xbc"
+                               "cher.de",
                                "*.example.com", "a b.com", "1.2.3.4", "example.123"}) {
     auto r = normalize_reference_dns_name(bad);
     EXPECT_FALSE(r.ok()) << bad;
@@ -689,7 +683,9 @@ TEST(X509NameTest, ReferenceNameValidation) {
   EXPECT_TRUE(normalize_reference_dns_name("under_score.example").ok());
   // Through the public API, a non-ASCII reference is a configuration error.
   Pki p;
-  auto r = verify({p.root.cert}, {p.leaf, p.inter.cert}, opts("b\xc3\xbc" "cher.example"));
+  auto r = verify({p.root.cert}, {p.leaf, p.inter.cert},
+                  opts("b\xc3\xbc"
+                       "cher.example"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::kBadConfig);
   EXPECT_NE(r.error().reason.find("A-labels"), std::string::npos);
@@ -784,9 +780,8 @@ TEST(X509NameConstraintTest, DnsPermittedAndExcluded) {
   expect_failure(check({"secret.example.com"}), AlertDescription::certificate_unknown,
                  {"excluded"});
   // "*.example.com" could stand for secret.example.com.
-  Ca ex_only = make_intermediate("Excluder", root, [](CertSpec& s) {
-    s.excluded_dns = {"secret.example.com"};
-  });
+  Ca ex_only = make_intermediate("Excluder", root,
+                                 [](CertSpec& s) { s.excluded_dns = {"secret.example.com"}; });
   expect_failure(verify({root.cert}, {make_leaf(ex_only, {"*.example.com"}), ex_only.cert},
                         opts("a.example.com")),
                  AlertDescription::certificate_unknown, {"excluded"});
@@ -847,7 +842,8 @@ TEST(X509NameConstraintTest, DirectoryNames) {
     s.excluded_dirs = {name({{"C", "US"}, {"O", "Example"}, {"OU", "Blocked"}})};
   });
   auto check = [&](Bytes subject) {
-    Bytes leaf = make_leaf(ca, {"host.example.com"}, [&](CertSpec& s) { s.subject_name = subject; });
+    Bytes leaf =
+        make_leaf(ca, {"host.example.com"}, [&](CertSpec& s) { s.subject_name = subject; });
     return verify({root.cert}, {leaf, ca.cert});
   };
   EXPECT_VERIFIED(check(name({{"C", "US"}, {"O", "Example"}, {"CN", "host"}})));
@@ -869,8 +865,8 @@ TEST(X509NameConstraintTest, UncheckableFormIsRefused) {
   CertSpec::RawExtension ext{oid_of(x509::oid::kNameConstraints), true, std::move(uri).take()};
   Ca root = make_root("Root");
   Ca ca = make_intermediate("URI CA", root, [&](CertSpec& s) { s.extra_extensions = {ext}; });
-  Bytes with_uri = make_leaf(ca, {"host.example.com"},
-                             [](CertSpec& s) { s.uris = {"https://host.example/"}; });
+  Bytes with_uri =
+      make_leaf(ca, {"host.example.com"}, [](CertSpec& s) { s.uris = {"https://host.example/"}; });
   expect_failure(verify({root.cert}, {with_uri, ca.cert}), AlertDescription::certificate_unknown,
                  {"uniformResourceIdentifier"});
   // Without a URI name in the leaf, the URI constraint has nothing to check.
@@ -903,8 +899,8 @@ TEST(X509ModelTest, ParsesExtensions) {
   s.path_len = 2;
   s.permitted_dns = {"example.com"};
   s.excluded_ips = {Bytes{10, 0, 0, 0, 255, 0, 0, 0}};
-  s.ext_key_usages = std::vector<Bytes>{oid_of(x509::oid::kServerAuth),
-                                        oid_of(x509::oid::kClientAuth)};
+  s.ext_key_usages =
+      std::vector<Bytes>{oid_of(x509::oid::kServerAuth), oid_of(x509::oid::kClientAuth)};
   s.dns_names = {"a.example.com"};
   s.uris = {"https://x/"};
   Bytes der = issue(s, *key);
@@ -950,18 +946,16 @@ TEST(X509ModelTest, RejectsMalformedExtensions) {
   EXPECT_NE(strict.error().reason.find("trailing zero bits"), std::string::npos);
   EXPECT_TRUE(x509::parse_certificate(padded, x509::ParseMode::kTrustAnchor).ok());
   // Empty extKeyUsage.
-  EXPECT_FALSE(x509::parse_certificate(with_ext(oid_of(x509::oid::kExtKeyUsage),
-                                                Bytes{0x30, 0x00}))
-                   .ok());
+  EXPECT_FALSE(
+      x509::parse_certificate(with_ext(oid_of(x509::oid::kExtKeyUsage), Bytes{0x30, 0x00})).ok());
   // Empty nameConstraints.
-  EXPECT_FALSE(x509::parse_certificate(with_ext(oid_of(x509::oid::kNameConstraints),
-                                                Bytes{0x30, 0x00}))
-                   .ok());
+  EXPECT_FALSE(
+      x509::parse_certificate(with_ext(oid_of(x509::oid::kNameConstraints), Bytes{0x30, 0x00}))
+          .ok());
   // A GeneralSubtree with a maximum.
-  EXPECT_FALSE(x509::parse_certificate(
-                   with_ext(oid_of(x509::oid::kNameConstraints),
-                            Bytes{0x30, 0x0b, 0xa0, 0x09, 0x30, 0x07, 0x82, 0x02, 'a', 'b', 0x81,
-                                  0x01, 0x01}))
+  EXPECT_FALSE(x509::parse_certificate(with_ext(oid_of(x509::oid::kNameConstraints),
+                                                Bytes{0x30, 0x0b, 0xa0, 0x09, 0x30, 0x07, 0x82,
+                                                      0x02, 'a', 'b', 0x81, 0x01, 0x01}))
                    .ok());
 }
 
@@ -984,8 +978,8 @@ TEST(X509ModelTest, SignatureAlgorithmIdentification) {
     ASSERT_TRUE(r.ok()) << r.error().reason;
   }
   // RSASSA-PSS with default (SHA-1) parameters: an empty params SEQUENCE.
-  Bytes pss_default{0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-                    0x0d, 0x01, 0x01, 0x0a, 0x30, 0x00};
+  Bytes pss_default{0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                    0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x00};
   auto d = alg_of(pss_default);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().alert, AlertDescription::unsupported_certificate);
@@ -994,14 +988,13 @@ TEST(X509ModelTest, SignatureAlgorithmIdentification) {
   auto n = alg_of(no_null);
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.error().alert, AlertDescription::bad_certificate);
-  Bytes sha1rsa{0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-                0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
+  Bytes sha1rsa{0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
   auto s = alg_of(sha1rsa);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().alert, AlertDescription::unsupported_certificate);
   EXPECT_NE(s.error().reason.find("SHA-1"), std::string::npos);
 }
-
 
 // ---- Rules of RFC 5280 and the CA/Browser Forum that a strict validator enforces ----
 
@@ -1062,8 +1055,8 @@ Bytes leaf_with_spki(const Ca& issuer, Bytes spki) {
 
 TEST(X509StrictTest, TrustAnchorsAreCheckedAsCertificates) {
   // RFC 5280 4.2: an anchor with an unknown critical extension.
-  CertSpec::RawExtension unknown{oid({0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x63, 0x01}),
-                                 true, {0x05, 0x00}};
+  CertSpec::RawExtension unknown{
+      oid({0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x63, 0x01}), true, {0x05, 0x00}};
   Ca critical = make_root("Critical Root", [&](CertSpec& s) { s.extra_extensions = {unknown}; });
   expect_failure(verify({critical.cert}, {make_leaf(critical, {"host.example.com"})}),
                  AlertDescription::unsupported_certificate,
@@ -1080,13 +1073,14 @@ TEST(X509StrictTest, TrustAnchorsAreCheckedAsCertificates) {
   });
   expect_failure(verify({not_ca.cert}, {make_leaf(not_ca, {"host.example.com"})}),
                  AlertDescription::certificate_unknown, {"cA is false"});
-  Ca soft_bc = make_root("Soft BC Root",
-                         [](CertSpec& s) { s.basic_constraints_not_critical = true; });
+  Ca soft_bc =
+      make_root("Soft BC Root", [](CertSpec& s) { s.basic_constraints_not_critical = true; });
   expect_failure(verify({soft_bc.cert}, {make_leaf(soft_bc, {"host.example.com"})}),
-                 AlertDescription::certificate_unknown, {"basicConstraints is not marked critical"});
+                 AlertDescription::certificate_unknown,
+                 {"basicConstraints is not marked critical"});
   // keyUsage without keyCertSign.
-  Ca no_sign = make_root("No Sign Root",
-                         [](CertSpec& s) { s.key_usage = x509::key_usage::kCrlSign; });
+  Ca no_sign =
+      make_root("No Sign Root", [](CertSpec& s) { s.key_usage = x509::key_usage::kCrlSign; });
   expect_failure(verify({no_sign.cert}, {make_leaf(no_sign, {"host.example.com"})}),
                  AlertDescription::certificate_unknown, {"keyCertSign"});
   // A v1 anchor is taken as a CA; an anchor without keyUsage or subjectKeyIdentifier is kept.
@@ -1122,7 +1116,8 @@ TEST(X509StrictTest, CaCertificateIsNotAnEndEntity) {
   Bytes constrained = make_leaf(p.inter, {"host.example.com"},
                                 [](CertSpec& s) { s.permitted_dns = {"example.com"}; });
   expect_failure(verify({p.root.cert}, {constrained, p.inter.cert}),
-                 AlertDescription::bad_certificate, {"end-entity certificate with nameConstraints"});
+                 AlertDescription::bad_certificate,
+                 {"end-entity certificate with nameConstraints"});
   // A self-signed CA certificate the caller trusts directly (openssl req -x509 makes those) is
   // still accepted as the leaf: the caller chose that very certificate.
   auto key = generate();
@@ -1149,26 +1144,23 @@ TEST(X509StrictTest, OneKeyPolicyForEveryCertificate) {
   // The minimum can be raised, not lowered.
   VerifyOptions o = opts();
   o.min_rsa_bits = 3072;
-  expect_failure(
-      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2048)), p.inter.cert}, o),
-      AlertDescription::unsupported_certificate, {"minimum is 3072"});
+  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(2048)), p.inter.cert}, o),
+                 AlertDescription::unsupported_certificate, {"minimum is 3072"});
   EXPECT_VERIFIED(
       verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(3072)), p.inter.cert}, o));
   o.min_rsa_bits = 1024;
-  expect_failure(
-      verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(1024)), p.inter.cert}, o),
-      AlertDescription::unsupported_certificate, {"minimum is 2048"});
+  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, rsa_spki(1024)), p.inter.cert}, o),
+                 AlertDescription::unsupported_certificate, {"minimum is 2048"});
   // P-192 (secp192r1) and DSA keys.
   const Bytes secp192r1{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x01};
-  expect_failure(verify({p.root.cert}, {leaf_with_spki(p.inter, spki_with(x509::oid::kEcPublicKey,
-                                                                          secp192r1, 49)),
-                                        p.inter.cert}),
+  expect_failure(verify({p.root.cert},
+                        {leaf_with_spki(p.inter, spki_with(x509::oid::kEcPublicKey, secp192r1, 49)),
+                         p.inter.cert}),
                  AlertDescription::unsupported_certificate, {"unsupported public key algorithm"});
   const Bytes dsa{0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01};
-  expect_failure(
-      verify({p.root.cert}, {leaf_with_spki(p.inter, spki_with(dsa, std::nullopt, 128)),
-                             p.inter.cert}),
-      AlertDescription::unsupported_certificate, {"1.2.840.10040.4.1"});
+  expect_failure(verify({p.root.cert},
+                        {leaf_with_spki(p.inter, spki_with(dsa, std::nullopt, 128)), p.inter.cert}),
+                 AlertDescription::unsupported_certificate, {"1.2.840.10040.4.1"});
 }
 
 TEST(X509StrictTest, SerialNumbers) {
@@ -1176,19 +1168,20 @@ TEST(X509StrictTest, SerialNumbers) {
   // RFC 5280 4.1.2.2: positive. A negative serial is refused; zero is not positive either (a
   // policy choice: trust anchors with serial 0 exist and are exempt, peers' certificates are
   // not).
-  Bytes negative = make_leaf(p.inter, {"host.example.com"},
-                             [](CertSpec& s) { s.raw_serial = Bytes{0xff, 0x01}; });
+  Bytes negative = make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) {
+    s.raw_serial = Bytes{0xff, 0x01};
+  });
   expect_failure(verify({p.root.cert}, {negative, p.inter.cert}), AlertDescription::bad_certificate,
                  {"certificate 0", "serialNumber is negative"});
-  Bytes zero = make_leaf(p.inter, {"host.example.com"},
-                         [](CertSpec& s) { s.raw_serial = Bytes{0x00}; });
+  Bytes zero =
+      make_leaf(p.inter, {"host.example.com"}, [](CertSpec& s) { s.raw_serial = Bytes{0x00}; });
   expect_failure(verify({p.root.cert}, {zero, p.inter.cert}), AlertDescription::bad_certificate,
                  {"serialNumber is zero"});
-  Ca negative_ca = make_intermediate("Negative CA", p.root,
-                                     [](CertSpec& s) { s.raw_serial = Bytes{0x80}; });
-  expect_failure(verify({p.root.cert}, {make_leaf(negative_ca, {"host.example.com"}),
-                                        negative_ca.cert}),
-                 AlertDescription::bad_certificate, {"certificate 1", "negative"});
+  Ca negative_ca =
+      make_intermediate("Negative CA", p.root, [](CertSpec& s) { s.raw_serial = Bytes{0x80}; });
+  expect_failure(
+      verify({p.root.cert}, {make_leaf(negative_ca, {"host.example.com"}), negative_ca.cert}),
+      AlertDescription::bad_certificate, {"certificate 1", "negative"});
   Ca zero_root = make_root("Zero Root", [](CertSpec& s) { s.raw_serial = Bytes{0x00}; });
   EXPECT_VERIFIED(verify({zero_root.cert}, {make_leaf(zero_root, {"host.example.com"})}));
 }
@@ -1202,16 +1195,16 @@ TEST(X509StrictTest, KeyIdentifiers) {
                  {"certificate 0", "no authorityKeyIdentifier"});
   Ca inter_no_aki = make_intermediate("No AKI CA", p.root,
                                       [](CertSpec& s) { s.include_authority_key_id = false; });
-  expect_failure(verify({p.root.cert}, {make_leaf(inter_no_aki, {"host.example.com"}),
-                                        inter_no_aki.cert}),
-                 AlertDescription::bad_certificate, {"certificate 1", "no authorityKeyIdentifier"});
+  expect_failure(
+      verify({p.root.cert}, {make_leaf(inter_no_aki, {"host.example.com"}), inter_no_aki.cert}),
+      AlertDescription::bad_certificate, {"certificate 1", "no authorityKeyIdentifier"});
   // RFC 5280 4.2.1.2: a CA certificate carries subjectKeyIdentifier (intermediates; anchors
   // without one exist in Debian's store and are kept).
-  Ca inter_no_ski = make_intermediate("No SKI CA", p.root,
-                                      [](CertSpec& s) { s.include_subject_key_id = false; });
-  expect_failure(verify({p.root.cert}, {make_leaf(inter_no_ski, {"host.example.com"}),
-                                        inter_no_ski.cert}),
-                 AlertDescription::bad_certificate, {"certificate 1", "without subjectKeyIdentifier"});
+  Ca inter_no_ski =
+      make_intermediate("No SKI CA", p.root, [](CertSpec& s) { s.include_subject_key_id = false; });
+  expect_failure(
+      verify({p.root.cert}, {make_leaf(inter_no_ski, {"host.example.com"}), inter_no_ski.cert}),
+      AlertDescription::bad_certificate, {"certificate 1", "without subjectKeyIdentifier"});
   // A leaf needs no subjectKeyIdentifier.
   Bytes no_ski = make_leaf(p.inter, {"host.example.com"},
                            [](CertSpec& s) { s.include_subject_key_id = false; });
@@ -1223,9 +1216,8 @@ TEST(X509StrictTest, KeyIdentifiers) {
       x509::DerWriter v;
       if (aki) {
         s.include_authority_key_id = false;
-        v.add_sequence([](x509::DerWriter& w) {
-          w.add(x509::tag::context_specific(0), Bytes(20, 0x42));
-        });
+        v.add_sequence(
+            [](x509::DerWriter& w) { w.add(x509::tag::context_specific(0), Bytes(20, 0x42)); });
       } else {
         s.include_subject_key_id = false;
         v.add_octet_string(Bytes(20, 0x42));

@@ -109,9 +109,8 @@ TEST(ServerAlerts, NoCommonGroupIsHandshakeFailure) {
 TEST(ServerAlerts, DuplicateExtensionIsIllegalParameter) {
   ClientHelloFixture h;
   static const uint8_t kEmpty[1] = {0};
-  std::vector<msgs::RawExtension> extra = {
-      {ExtensionType::ec_point_formats, ByteView(kEmpty, 0)},
-      {ExtensionType::ec_point_formats, ByteView(kEmpty, 0)}};
+  std::vector<msgs::RawExtension> extra = {{ExtensionType::ec_point_formats, ByteView(kEmpty, 0)},
+                                           {ExtensionType::ec_point_formats, ByteView(kEmpty, 0)}};
   EXPECT_EQ(server_answer_hello(h.ch, extra).alert, AlertDescription::illegal_parameter);
 }
 
@@ -349,8 +348,8 @@ struct Mitm {
     std::vector<Bytes> out;
     size_t off = 0;
     while (off + 4 <= flight.size()) {
-      size_t len = (size_t{flight[off + 1]} << 16) | (size_t{flight[off + 2]} << 8) |
-                   flight[off + 3];
+      size_t len =
+          (size_t{flight[off + 1]} << 16) | (size_t{flight[off + 2]} << 8) | flight[off + 3];
       out.emplace_back(flight.begin() + off, flight.begin() + off + 4 + len);
       off += 4 + len;
     }
@@ -434,8 +433,7 @@ TEST(ClientAlerts, UnofferedAlpnIsIllegalParameter) {
   msgs::EncryptedExtensions ee;
   ee.alpn = "h2";
   msgs_in[0] = msgs::encode(ee);
-  EXPECT_EQ(m.deliver(m.server_hello_record, msgs_in).alert,
-            AlertDescription::illegal_parameter);
+  EXPECT_EQ(m.deliver(m.server_hello_record, msgs_in).alert, AlertDescription::illegal_parameter);
 }
 
 TEST(ClientAlerts, EmptyCertificateIsDecodeError) {
@@ -486,8 +484,7 @@ TEST(ClientAlerts, MessagesOutOfOrderAreUnexpectedMessage) {
   Mitm m;
   auto msgs_in = m.messages();
   std::swap(msgs_in[1], msgs_in[2]);
-  EXPECT_EQ(m.deliver(m.server_hello_record, msgs_in).alert,
-            AlertDescription::unexpected_message);
+  EXPECT_EQ(m.deliver(m.server_hello_record, msgs_in).alert, AlertDescription::unexpected_message);
 }
 
 TEST(ClientAlerts, TamperedRecordIsBadRecordMac) {
@@ -519,9 +516,7 @@ TEST(ClientAlerts, KeyChangeInsideRecordIsUnexpectedMessage) {
 TEST(ClientAlerts, SecondHelloRetryRequestIsUnexpectedMessage) {
   // A client whose only share is P-256, talking to a server that wants P-384, gets one
   // HelloRetryRequest; answering its second ClientHello with another one must fail.
-  auto scfg = server_builder(crypto::KeyType::kEcdsaP256)
-                  .groups({NamedGroup::secp384r1})
-                  .build();
+  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).groups({NamedGroup::secp384r1}).build();
   auto ccfg = client_builder(crypto::KeyType::kEcdsaP256).build();
   auto client = Connection::client(*ccfg, "localhost");
   auto server = Connection::server(*scfg);

@@ -23,8 +23,8 @@ struct Combo {
   crypto::KeyType key;
 };
 
-class HandshakeMatrix : public ::testing::TestWithParam<std::tuple<CipherSuite, NamedGroup,
-                                                                   crypto::KeyType>> {};
+class HandshakeMatrix
+    : public ::testing::TestWithParam<std::tuple<CipherSuite, NamedGroup, crypto::KeyType>> {};
 
 TEST_P(HandshakeMatrix, CompletesAndExchangesData) {
   auto [suite, group, key] = GetParam();
@@ -35,9 +35,8 @@ TEST_P(HandshakeMatrix, CompletesAndExchangesData) {
   auto client = Connection::client(*ccfg, "localhost");
   auto server = Connection::server(*scfg);
   ASSERT_TRUE(client.ok() && server.ok());
-  ASSERT_TRUE(handshake(*client, *server))
-      << (client->error() ? client->error()->to_string() : "")
-      << (server->error() ? server->error()->to_string() : "");
+  ASSERT_TRUE(handshake(*client, *server)) << (client->error() ? client->error()->to_string() : "")
+                                           << (server->error() ? server->error()->to_string() : "");
   EXPECT_EQ(client->cipher_suite(), suite);
   EXPECT_EQ(server->cipher_suite(), suite);
   EXPECT_EQ(client->group(), group);
@@ -71,13 +70,12 @@ TEST_P(HandshakeMatrix, CompletesAndExchangesData) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, HandshakeMatrix,
-    ::testing::Combine(::testing::Values(CipherSuite::TLS_AES_128_GCM_SHA256,
-                                         CipherSuite::TLS_AES_256_GCM_SHA384,
-                                         CipherSuite::TLS_CHACHA20_POLY1305_SHA256),
-                       ::testing::Values(NamedGroup::x25519, NamedGroup::secp256r1,
-                                         NamedGroup::secp384r1),
-                       ::testing::Values(crypto::KeyType::kEcdsaP256, crypto::KeyType::kRsa,
-                                         crypto::KeyType::kEd25519)));
+    ::testing::Combine(
+        ::testing::Values(CipherSuite::TLS_AES_128_GCM_SHA256, CipherSuite::TLS_AES_256_GCM_SHA384,
+                          CipherSuite::TLS_CHACHA20_POLY1305_SHA256),
+        ::testing::Values(NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1),
+        ::testing::Values(crypto::KeyType::kEcdsaP256, crypto::KeyType::kRsa,
+                          crypto::KeyType::kEd25519)));
 
 TEST(Handshake, KeyLogsAgreeAndExportersMatch) {
   auto slog = std::make_shared<MemoryKeyLog>();
@@ -194,9 +192,8 @@ TEST(Handshake, SniChoosesTheNamedCertificate) {
   sb.add_certificate({b.leaf_cert}, PrivateKey(b.leaf_key), {"*.b.test"});
   auto scfg = sb.build();
   ASSERT_TRUE(scfg.ok()) << scfg.error().to_string();
-  for (const auto& [host, expected] :
-       std::vector<std::pair<std::string, const x509::TestPki*>>{{"a.test", &a},
-                                                                 {"www.b.test", &b}}) {
+  for (const auto& [host, expected] : std::vector<std::pair<std::string, const x509::TestPki*>>{
+           {"a.test", &a}, {"www.b.test", &b}}) {
     ClientConfig::Builder cb;
     cb.dangerous_accept_any_server_certificate();
     auto client = Connection::client(*cb.build(), host);

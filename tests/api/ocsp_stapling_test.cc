@@ -80,8 +80,7 @@ std::shared_ptr<const ServerConfig> server_config(std::shared_ptr<const OcspStap
   const auto& pki = test_pki(kKey);
   ServerConfig::Builder b;
   b.cipher_suites({CipherSuite::TLS_AES_128_GCM_SHA256});
-  b.add_certificate({pki.leaf_cert, pki.ca_cert}, PrivateKey(pki.leaf_key), {},
-                    std::move(staple));
+  b.add_certificate({pki.leaf_cert, pki.ca_cert}, PrivateKey(pki.leaf_key), {}, std::move(staple));
   if (log) {
     b.key_log(std::move(log));
   }
@@ -123,8 +122,7 @@ std::vector<Bytes> messages_of(ByteView flight) {
   std::vector<Bytes> out;
   size_t off = 0;
   while (off + 4 <= flight.size()) {
-    size_t len =
-        (size_t{flight[off + 1]} << 16) | (size_t{flight[off + 2]} << 8) | flight[off + 3];
+    size_t len = (size_t{flight[off + 1]} << 16) | (size_t{flight[off + 2]} << 8) | flight[off + 3];
     out.emplace_back(flight.begin() + off, flight.begin() + off + 4 + len);
     off += 4 + len;
   }
@@ -202,9 +200,8 @@ struct Pair {
 
   Pair(std::shared_ptr<const CertificateVerifier> verifier,
        std::shared_ptr<const OcspStaple> staple) {
-    client.emplace(std::move(Connection::client(client_config(std::move(verifier)),
-                                                "localhost"))
-                       .value());
+    client.emplace(
+        std::move(Connection::client(client_config(std::move(verifier)), "localhost")).value());
     server.emplace(std::move(Connection::server(server_config(std::move(staple)))).value());
     client_hello.assign(client->output().begin(), client->output().end());
   }
@@ -324,9 +321,9 @@ TEST(OcspStapling, NoStapleWhenTheServerHasNone) {
 
 TEST(OcspStapling, VerifierRefusingTheStapleFailsTheHandshakeWithItsAlert) {
   auto verifier = std::make_shared<RecordingVerifier>(true);
-  verifier->failure = make_error(ErrorKind::kInvalidCertificate,
-                                 AlertDescription::bad_certificate_status_response,
-                                 "the stapled OCSP response is not acceptable");
+  verifier->failure =
+      make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate_status_response,
+                 "the stapled OCSP response is not acceptable");
   Pair p(verifier, std::make_shared<OcspStaple>(fake_response(250, 6)));
   EXPECT_FALSE(p.handshake());
   ASSERT_NE(p.client->error(), nullptr);
@@ -351,9 +348,9 @@ struct ServerFlight {
 ServerFlight server_flight(const msgs::ClientHello& ch, const Bytes& response,
                            const std::vector<msgs::RawExtension>& extra = {}) {
   auto log = std::make_shared<MemoryKeyLog>();
-  auto server = std::move(Connection::server(
-                              server_config(std::make_shared<OcspStaple>(response), log)))
-                    .value();
+  auto server =
+      std::move(Connection::server(server_config(std::make_shared<OcspStaple>(response), log)))
+          .value();
   Bytes hello = msgs::encode(ch, extra);
   Bytes record = {22, 3, 1, static_cast<uint8_t>(hello.size() >> 8),
                   static_cast<uint8_t>(hello.size())};
@@ -419,8 +416,7 @@ TEST(OcspStaplingServer, StaplesInTheLeafEntryOnlyWhenAskedForOcsp) {
     auto cert = msgs::parse_certificate(ByteView(f.certificate).subspan(4));
     ASSERT_TRUE(cert.ok());
     ASSERT_TRUE(cert->entries[0].ocsp_response.has_value());
-    EXPECT_EQ(Bytes(cert->entries[0].ocsp_response->begin(),
-                    cert->entries[0].ocsp_response->end()),
+    EXPECT_EQ(Bytes(cert->entries[0].ocsp_response->begin(), cert->entries[0].ocsp_response->end()),
               response);
   }
   {
@@ -449,12 +445,12 @@ TEST(OcspStaplingServer, StaplesInTheLeafEntryOnlyWhenAskedForOcsp) {
 TEST(OcspStaplingServer, MalformedStatusRequestIsDecodeError) {
   // ocsp(1), responder_id_list, request_extensions: each broken in turn.
   const std::vector<Bytes> bodies = {
-      {},                              // no status_type
-      {1},                             // no OCSPStatusRequest
-      {1, 0, 0},                       // no request_extensions
-      {1, 0, 0, 0, 0, 0xff},           // trailing byte
-      {1, 0, 2, 0, 0, 0, 0},           // an empty ResponderID
-      {1, 0, 3, 0, 5, 0xaa, 0, 0},     // a ResponderID longer than its list
+      {},                           // no status_type
+      {1},                          // no OCSPStatusRequest
+      {1, 0, 0},                    // no request_extensions
+      {1, 0, 0, 0, 0, 0xff},        // trailing byte
+      {1, 0, 2, 0, 0, 0, 0},        // an empty ResponderID
+      {1, 0, 3, 0, 5, 0xaa, 0, 0},  // a ResponderID longer than its list
   };
   for (const Bytes& body : bodies) {
     ClientHelloFixture h;
@@ -464,7 +460,6 @@ TEST(OcspStaplingServer, MalformedStatusRequestIsDecodeError) {
     EXPECT_EQ(f.error->alert, AlertDescription::decode_error) << f.error->to_string();
   }
 }
-
 
 // ---- A hostile server: the real server's flight, rewritten and signed again.
 
@@ -636,12 +631,12 @@ TEST(OcspStaplingHostile, StatusRequestInANonLeafEntryIsIllegalParameter) {
 
 TEST(OcspStaplingHostile, MalformedCertificateStatusIsDecodeError) {
   const std::vector<Bytes> bodies = {
-      {},                           // no status_type
-      {1},                          // no OCSPResponse
-      {1, 0, 0},                    // a truncated length
-      {1, 0, 0, 0},                 // an empty OCSPResponse (<1..2^24-1>)
-      {1, 0, 0, 3, 0x30, 0x01},     // shorter than its length
-      {1, 0, 0, 1, 0x30, 0x00},     // a trailing byte
+      {},                        // no status_type
+      {1},                       // no OCSPResponse
+      {1, 0, 0},                 // a truncated length
+      {1, 0, 0, 0},              // an empty OCSPResponse (<1..2^24-1>)
+      {1, 0, 0, 3, 0x30, 0x01},  // shorter than its length
+      {1, 0, 0, 1, 0x30, 0x00},  // a trailing byte
   };
   for (const Bytes& body : bodies) {
     SCOPED_TRACE(::testing::PrintToString(body));
@@ -653,10 +648,9 @@ TEST(OcspStaplingHostile, MalformedCertificateStatusIsDecodeError) {
 
 TEST(OcspStaplingHostile, StatusTypeOtherThanOcspIsIllegalParameter) {
   Forger f(true, nullptr);
-  expect_refused(f,
-                 f.with_certificate_extension(0, ExtensionType::status_request,
-                                              {2, 0, 0, 2, 0x30, 0x00}),
-                 AlertDescription::illegal_parameter, "status_type 2");
+  expect_refused(
+      f, f.with_certificate_extension(0, ExtensionType::status_request, {2, 0, 0, 2, 0x30, 0x00}),
+      AlertDescription::illegal_parameter, "status_type 2");
 }
 
 TEST(OcspStaplingHostile, OtherCertificateExtensionsStayUnsolicited) {

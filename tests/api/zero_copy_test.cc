@@ -198,8 +198,8 @@ TEST(ZeroCopyRead, RecordsSplitAcrossReceiveCalls) {
       // What is visible is always the next part of the stream.
       std::span<const uint8_t> v = p.server->read_view();
       ASSERT_LE(got.size() + v.size(), expect.size());
-      ASSERT_TRUE(std::equal(v.begin(), v.end(),
-                             expect.begin() + static_cast<std::ptrdiff_t>(got.size())));
+      ASSERT_TRUE(
+          std::equal(v.begin(), v.end(), expect.begin() + static_cast<std::ptrdiff_t>(got.size())));
       // Consume half of it now and then, so the rest waits behind.
       if (v.size() > 3000) {
         got.insert(got.end(), v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2));

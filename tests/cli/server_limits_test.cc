@@ -145,8 +145,8 @@ struct TlsClient {
 
   // echo sends `text` and reads until as many bytes came back; false on any failure.
   bool echo(const std::string& text, std::string& why) {
-    Status w = stream->write_all(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    Status w = stream->write_all(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     if (!w.ok()) {
       why = "write: " + w.error().to_string();
       return false;
@@ -174,8 +174,8 @@ struct TlsClient {
 
   // request sends `text` and reads everything until the server's close_notify.
   bool request(const std::string& text, std::string& response, std::string& why) {
-    Status w = stream->write_all(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    Status w = stream->write_all(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     if (!w.ok()) {
       why = "write: " + w.error().to_string();
       return false;
@@ -211,13 +211,13 @@ class ServerLimits : public ::testing::Test {
     }
     x509test::Pki& p = *pki_;
     std::string leaf_ext = x509test::kServerLeafExt;
-    bool ok = p.key("ca", x509test::KeyKind::kP256) && p.key("leaf", x509test::KeyKind::kP256) &&
-              p.key("rsa", x509test::KeyKind::kRsa2048) &&
-              p.issue({"ca", "", "ca", "/CN=Server Limits CA", x509test::kRootExt}) &&
-              p.issue({"leaf", "ca", "leaf", "/CN=localhost",
-                       leaf_ext + "subjectAltName = DNS:localhost\n"}) &&
-              p.issue({"rsa", "ca", "rsa", "/CN=rsa.test",
-                       leaf_ext + "subjectAltName = DNS:rsa.test\n"});
+    bool ok =
+        p.key("ca", x509test::KeyKind::kP256) && p.key("leaf", x509test::KeyKind::kP256) &&
+        p.key("rsa", x509test::KeyKind::kRsa2048) &&
+        p.issue({"ca", "", "ca", "/CN=Server Limits CA", x509test::kRootExt}) &&
+        p.issue({"leaf", "ca", "leaf", "/CN=localhost",
+                 leaf_ext + "subjectAltName = DNS:localhost\n"}) &&
+        p.issue({"rsa", "ca", "rsa", "/CN=rsa.test", leaf_ext + "subjectAltName = DNS:rsa.test\n"});
     if (!ok) {
       error_ = p.error();
       return;
@@ -262,9 +262,9 @@ class ServerLimits : public ::testing::Test {
       // so the server cannot raise it again.
       argv = {"/bin/sh", "-c", "ulimit -n " + std::to_string(nofile) + " && exec \"$0\" \"$@\""};
     }
-    for (const std::string& a : {std::string(GLASSTLS_CLI), std::string("server"),
-                                 std::string("--port"), std::string("0"), std::string("--cert"),
-                                 chain_, std::string("--key"), pki_->key_path("leaf")}) {
+    for (const std::string& a :
+         {std::string(GLASSTLS_CLI), std::string("server"), std::string("--port"), std::string("0"),
+          std::string("--cert"), chain_, std::string("--key"), pki_->key_path("leaf")}) {
       argv.push_back(a);
     }
     for (const std::string& a : args) {
@@ -362,11 +362,11 @@ class ServerLimits : public ::testing::Test {
     std::unique_ptr<TlsClient> client = connect_tls();
     ASSERT_TRUE(client->established()) << what << ": " << client->error << "\n" << server.log();
     std::string why;
-    ASSERT_TRUE(client->echo("a real client", why)) << what << ": " << why << "\n"
-                                                    << server.log();
+    ASSERT_TRUE(client->echo("a real client", why)) << what << ": " << why << "\n" << server.log();
     double took = seconds_since(start);
     EXPECT_LT(took, std::chrono::duration<double>(kRealClientBound).count())
-        << what << ": the real client took " << took << " s\n" << server.log();
+        << what << ": the real client took " << took << " s\n"
+        << server.log();
   }
 
   // expect_idle_timeout keeps an echo going for 3.5 s against a server with a 1.5 s idle
@@ -380,8 +380,8 @@ class ServerLimits : public ::testing::Test {
     auto busy_until = Clock::now() + milliseconds(3500);
     int round_trips = 0;
     while (Clock::now() < busy_until) {
-      ASSERT_TRUE(client->echo(chunk, why))
-          << "round trip " << round_trips << ": " << why << "\n" << server.log();
+      ASSERT_TRUE(client->echo(chunk, why)) << "round trip " << round_trips << ": " << why << "\n"
+                                            << server.log();
       ++round_trips;
       std::this_thread::sleep_for(milliseconds(250));
     }
@@ -638,9 +638,8 @@ TEST_F(ServerLimits, LimitFlagsAreValidated) {
       argv = {"/bin/sh", "-c", "ulimit -n 64 && exec \"$0\" \"$@\""};
     }
     for (const std::string& a :
-         {std::string(GLASSTLS_CLI), std::string("server"), std::string("--port"),
-          std::string("0"), std::string("--cert"), chain_, std::string("--key"),
-          pki_->key_path("leaf")}) {
+         {std::string(GLASSTLS_CLI), std::string("server"), std::string("--port"), std::string("0"),
+          std::string("--cert"), chain_, std::string("--key"), pki_->key_path("leaf")}) {
       argv.push_back(a);
     }
     for (const std::string& a : c.args) {
@@ -666,8 +665,8 @@ TEST_F(ServerLimits, WwwNegotiatesHttp11Only) {
 
   const std::string get = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
   std::string why;
-  for (const auto& offer : {std::vector<std::string>{"h2", "http/1.1"},
-                            std::vector<std::string>{}}) {
+  for (const auto& offer :
+       {std::vector<std::string>{"h2", "http/1.1"}, std::vector<std::string>{}}) {
     std::unique_ptr<TlsClient> client = connect_tls(offer);
     ASSERT_TRUE(client->established()) << client->error << "\n" << server->log();
     if (offer.empty()) {
@@ -707,11 +706,10 @@ TEST_F(ServerLimits, WwwServesCurl) {
   std::unique_ptr<Child> server = start({"--www"});
   ASSERT_NE(server, nullptr);
   std::string output;
-  int status = interop::run({curl, "--silent", "--show-error", "--max-time", "10", "--noproxy",
-                             "*", "--cacert", pki_->cert_path("ca"),
-                             "https://localhost:" + std::to_string(port_) + "/"},
-                            pki_->dir(), "curl" + std::to_string(pki_->next_id()),
-                            milliseconds(20000), &output);
+  int status = interop::run(
+      {curl, "--silent", "--show-error", "--max-time", "10", "--noproxy", "*", "--cacert",
+       pki_->cert_path("ca"), "https://localhost:" + std::to_string(port_) + "/"},
+      pki_->dir(), "curl" + std::to_string(pki_->next_id()), milliseconds(20000), &output);
   EXPECT_EQ(status, 0) << output << "\n" << server->log();
   EXPECT_NE(output.find("<h1>glasstls</h1>"), std::string::npos) << output;
   EXPECT_NE(output.find("<li>ALPN: http/1.1</li>"), std::string::npos) << output;
@@ -727,10 +725,9 @@ TEST_F(ServerLimits, ReportsItsCertificateAndSignatureScheme) {
     std::string certificate;
     std::string scheme;
   };
-  for (const Case& c : {Case{"localhost", "subject CN=localhost (chain of 2)",
-                             "ecdsa_secp256r1_sha256"},
-                        Case{"rsa.test", "subject CN=rsa.test (chain of 2)",
-                             "rsa_pss_rsae_sha256"}}) {
+  for (const Case& c :
+       {Case{"localhost", "subject CN=localhost (chain of 2)", "ecdsa_secp256r1_sha256"},
+        Case{"rsa.test", "subject CN=rsa.test (chain of 2)", "rsa_pss_rsae_sha256"}}) {
     std::unique_ptr<TlsClient> client = connect_tls({}, c.name);
     ASSERT_TRUE(client->established()) << client->error << "\n" << server->log();
     ASSERT_TRUE(client->stream->close().ok());
@@ -766,8 +763,8 @@ TEST_F(ServerLimits, PeerStringsReachTheLogEscaped) {
   ASSERT_TRUE(client->established()) << client->error << "\n" << server->log();
   std::string response;
   std::string why;
-  ASSERT_TRUE(client->request("GET /" + clear + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
-                              response, why))
+  ASSERT_TRUE(
+      client->request("GET /" + clear + " HTTP/1.1\r\nHost: localhost\r\n\r\n", response, why))
       << why;
   EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
   ASSERT_TRUE(server->wait_for_err("closed cleanly", milliseconds(5000))) << server->log();

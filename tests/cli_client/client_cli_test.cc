@@ -80,8 +80,8 @@ const Credentials& credentials() {
         interop::write_text(made->ca_pem, x509::pem_encode("CERTIFICATE", p.ca_cert)) &&
         interop::write_text(made->chain_pem, x509::pem_encode("CERTIFICATE", p.leaf_cert) +
                                                  x509::pem_encode("CERTIFICATE", p.ca_cert)) &&
-        interop::write_text(made->key_pem,
-                            x509::pem_encode("PRIVATE KEY", p.leaf_key->private_key_pkcs8().span()));
+        interop::write_text(
+            made->key_pem, x509::pem_encode("PRIVATE KEY", p.leaf_key->private_key_pkcs8().span()));
     if (!written) {
       made->error = "cannot write the PEM files";
       return made;
@@ -262,8 +262,8 @@ bool read_client_hello(int fd, ScriptedServer& server) {
 void echo_server(int fd, ScriptedServer& server) {
   if (std::optional<SocketStream> stream = tls_accept(fd, server)) {
     if (std::optional<std::string> data = read_until_close_notify(*stream, server)) {
-      Status w = stream->write_all(std::span<const uint8_t>(
-          reinterpret_cast<const uint8_t*>(data->data()), data->size()));
+      Status w = stream->write_all(
+          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data->data()), data->size()));
       Status closed = stream->close();
       server.note(w.ok() && closed.ok() ? "echoed and sent close_notify" : "echo failed");
     }
@@ -329,16 +329,16 @@ TEST_F(ClientCli, ServerClosingTcpAfterOurCloseNotifyIsClean) {
     }
     ::close(fd);  // no close_notify of ours
   });
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"},
-                          "hello\n");
+  CliRun client = run_cli(
+      {"client", server.target(), "--cafile", ca(), "--servername", "other.test"}, "hello\n");
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_TRUE(contains(server.log(), "got hello")) << logs;
   EXPECT_EQ(client.status, 0) << logs;
   EXPECT_EQ(client.out, "from server\n") << logs;
-  EXPECT_TRUE(contains(client.err, "the server closed TCP after our close_notify without "
-                                   "sending its own"))
+  EXPECT_TRUE(contains(client.err,
+                       "the server closed TCP after our close_notify without "
+                       "sending its own"))
       << logs;
   EXPECT_FALSE(contains(client.err, "truncation")) << logs;
   EXPECT_FALSE(contains(client.err, "closed cleanly (close_notify both ways)")) << logs;
@@ -355,10 +355,9 @@ TEST_F(ClientCli, ServerClosingTcpBeforeWeFinishIsTruncation) {
     ::close(fd);  // while the client still has stdin open
   });
   TempDir dir;
-  std::unique_ptr<Child> client =
-      Child::spawn({GLASSTLS_CLI, "client", server.target(), "--cafile", ca(), "--servername",
-                    "other.test"},
-                   dir.path(), "client", StdinMode::kPipe);
+  std::unique_ptr<Child> client = Child::spawn(
+      {GLASSTLS_CLI, "client", server.target(), "--cafile", ca(), "--servername", "other.test"},
+      dir.path(), "client", StdinMode::kPipe);
   ASSERT_TRUE(client);
   std::optional<int> status = client->wait_exit(kTimeout);
   server.wait();
@@ -387,9 +386,8 @@ TEST_F(ClientCli, ServerClosingInsideARecordIsTruncationEvenAfterOurCloseNotify)
     }
     ::close(fd);
   });
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"},
-                          "hello\n");
+  CliRun client = run_cli(
+      {"client", server.target(), "--cafile", ca(), "--servername", "other.test"}, "hello\n");
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_TRUE(contains(server.log(), "sent a cut record")) << logs;
@@ -402,14 +400,15 @@ TEST_F(ClientCli, TcpCloseDuringTheHandshakeIsNotAnAlert) {
     (void)read_client_hello(fd, self);
     ::close(fd);
   });
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"});
+  CliRun client =
+      run_cli({"client", server.target(), "--cafile", ca(), "--servername", "other.test"});
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_TRUE(contains(server.log(), "read the ClientHello")) << logs;
   EXPECT_EQ(client.status, 1) << logs;
-  EXPECT_TRUE(contains(client.err, "handshake failed: the server closed the connection (TCP) "
-                                   "without sending an alert"))
+  EXPECT_TRUE(contains(client.err,
+                       "handshake failed: the server closed the connection (TCP) "
+                       "without sending an alert"))
       << logs;
   EXPECT_FALSE(contains(client.err, "received alert")) << logs;
   EXPECT_FALSE(contains(client.err, "handshake_failure")) << logs;
@@ -424,8 +423,8 @@ TEST_F(ClientCli, TcpResetDuringTheHandshakeIsNotAnAlert) {
     }
     ::close(fd);
   });
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"});
+  CliRun client =
+      run_cli({"client", server.target(), "--cafile", ca(), "--servername", "other.test"});
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_EQ(client.status, 1) << logs;
@@ -448,8 +447,8 @@ TEST_F(ClientCli, ARealAlertIsNamedAsReceived) {
     }
     ::close(fd);
   });
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"});
+  CliRun client =
+      run_cli({"client", server.target(), "--cafile", ca(), "--servername", "other.test"});
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_TRUE(contains(server.log(), "sent handshake_failure")) << logs;
@@ -459,9 +458,8 @@ TEST_F(ClientCli, ARealAlertIsNamedAsReceived) {
 
 TEST_F(ClientCli, CleanCloseBothWays) {
   ScriptedServer server(echo_server);
-  CliRun client = run_cli({"client", server.target(), "--cafile", ca(), "--servername",
-                           "other.test"},
-                          "echo me\n");
+  CliRun client = run_cli(
+      {"client", server.target(), "--cafile", ca(), "--servername", "other.test"}, "echo me\n");
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_EQ(client.status, 0) << logs;
@@ -518,8 +516,9 @@ TEST_F(ClientCli, SkippingTheNameCheckIsAskedForAndSaidSo) {
     EXPECT_EQ(client.status, 0) << logs;
     EXPECT_EQ(client.out, "unchecked\n") << logs;
     EXPECT_TRUE(contains(client.err, "verification: chain validated against " + ca())) << logs;
-    EXPECT_TRUE(contains(client.err, "the server's name was NOT checked "
-                                     "(--dangerous-skip-name-check)"))
+    EXPECT_TRUE(contains(client.err,
+                         "the server's name was NOT checked "
+                         "(--dangerous-skip-name-check)"))
         << logs;
     EXPECT_FALSE(contains(client.err, "certificate matches")) << logs;
     EXPECT_TRUE(contains(client.err, "SNI: none sent")) << logs;
@@ -537,8 +536,8 @@ TEST_F(ClientCli, SkippingTheNameCheckNeedsChainValidation) {
 
 TEST_F(ClientCli, IpTargetPrintsNoServerName) {
   ScriptedServer server(echo_server);
-  std::string pin = to_hex(crypto::openssl_provider().sha256->digest(
-      credentials().pki.leaf_key->public_key_spki()));
+  std::string pin = to_hex(
+      crypto::openssl_provider().sha256->digest(credentials().pki.leaf_key->public_key_spki()));
   CliRun client = run_cli({"client", server.target(), "--pin-sha256", pin}, "pinned\n");
   server.wait();
   std::string logs = client.log + server.log();
@@ -557,8 +556,7 @@ TEST_F(ClientCli, RefusedConnectionFailsFastAndSaysSo) {
   CliRun client = run_cli({"client", bound_only.target(), "--insecure"});
   EXPECT_EQ(client.status, 1) << client.log;
   EXPECT_TRUE(contains(client.err, "cannot connect to 127.0.0.1 port " +
-                                       std::to_string(bound_only.port()) +
-                                       ": Connection refused"))
+                                       std::to_string(bound_only.port()) + ": Connection refused"))
       << client.log;
   EXPECT_LT(client.elapsed.count(), 5000) << client.log;
 }
@@ -600,13 +598,13 @@ TEST_F(ClientCli, ConnectTimeoutBoundsTheHandshake) {
     self.note(n == 0 ? "client closed" : "read timed out");
     ::close(fd);
   });
-  CliRun client =
-      run_cli({"client", server.target(), "--insecure", "--connect-timeout", "0.5"});
+  CliRun client = run_cli({"client", server.target(), "--insecure", "--connect-timeout", "0.5"});
   server.wait();
   std::string logs = client.log + server.log();
   EXPECT_EQ(client.status, 1) << logs;
-  EXPECT_TRUE(contains(client.err, "handshake timed out: the server did not complete the TLS "
-                                   "handshake within 0.5 s"))
+  EXPECT_TRUE(contains(client.err,
+                       "handshake timed out: the server did not complete the TLS "
+                       "handshake within 0.5 s"))
       << logs;
   EXPECT_LT(client.elapsed.count(), 5000) << logs;
   EXPECT_TRUE(contains(server.log(), "client closed")) << logs;
@@ -616,8 +614,8 @@ TEST_F(ClientCli, ConnectTimeoutMustBeAPositiveNumber) {
   for (const char* bad : {"0", "-1", "abc", "", "nan", "inf", "1e9", "5s"}) {
     CliRun client = run_cli({"client", "127.0.0.1:9", "--insecure", "--connect-timeout", bad});
     EXPECT_EQ(client.status, 2) << bad << "\n" << client.log;
-    EXPECT_TRUE(contains(client.err, "--connect-timeout needs a number of seconds"))
-        << bad << "\n" << client.log;
+    EXPECT_TRUE(contains(client.err, "--connect-timeout needs a number of seconds")) << bad << "\n"
+                                                                                     << client.log;
   }
 }
 
@@ -625,8 +623,8 @@ TEST_F(ClientCli, ConnectTimeoutMustBeAPositiveNumber) {
 // The command line: ports, unknown options, --version.
 
 TEST_F(ClientCli, PortsOutsideTheRangeAreRefused) {
-  for (const char* target : {"127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1:https",
-                             "127.0.0.1:-1", "[::1]:70000", "127.0.0.1:"}) {
+  for (const char* target : {"127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1:https", "127.0.0.1:-1",
+                             "[::1]:70000", "127.0.0.1:"}) {
     CliRun client = run_cli({"client", target, "--insecure"});
     EXPECT_EQ(client.status, 2) << target << "\n" << client.log;
     EXPECT_TRUE(contains(client.err, "invalid port")) << target << "\n" << client.log;
@@ -639,12 +637,11 @@ TEST_F(ClientCli, PortsOutsideTheRangeAreRefused) {
 TEST_F(ClientCli, ServerPortOutsideTheRangeIsRefused) {
   const Credentials& c = credentials();
   for (const char* port : {"99999", "65536", "http", "-5"}) {
-    CliRun server = run_cli({"server", "--cert", c.chain_pem, "--key", c.key_pem, "--port", port,
-                             "--once"});
+    CliRun server =
+        run_cli({"server", "--cert", c.chain_pem, "--key", c.key_pem, "--port", port, "--once"});
     EXPECT_NE(server.status, 0) << port << "\n" << server.log;
     EXPECT_NE(server.status, -1) << port << "\n" << server.log;
-    EXPECT_TRUE(contains(server.err, std::string("invalid port \"") + port + "\""))
-        << server.log;
+    EXPECT_TRUE(contains(server.err, std::string("invalid port \"") + port + "\"")) << server.log;
     EXPECT_FALSE(contains(server.err, "listening on")) << server.log;
   }
 }
@@ -671,8 +668,7 @@ TEST_F(ClientCli, UnknownOptionNamesTheClosestOne) {
 
   CliRun verify = run_cli({"verify", "--cafle", "x.pem", "chain.pem"});
   EXPECT_EQ(verify.status, 2) << verify.log;
-  EXPECT_TRUE(contains(verify.err, "unknown option --cafle; did you mean --cafile?"))
-      << verify.log;
+  EXPECT_TRUE(contains(verify.err, "unknown option --cafle; did you mean --cafile?")) << verify.log;
   EXPECT_FALSE(contains(verify.err, "usage:")) << verify.log;
   CliRun demo = run_cli({"demo", "--key_type", "rsa"});
   EXPECT_EQ(demo.status, 2) << demo.log;
@@ -683,8 +679,7 @@ TEST_F(ClientCli, UnknownOptionNamesTheClosestOne) {
 
   CliRun command = run_cli({"clinet", "127.0.0.1:9"});
   EXPECT_EQ(command.status, 2) << command.log;
-  EXPECT_TRUE(contains(command.err, "unknown command clinet; did you mean client?"))
-      << command.log;
+  EXPECT_TRUE(contains(command.err, "unknown command clinet; did you mean client?")) << command.log;
 }
 
 TEST_F(ClientCli, VersionNamesGlasstlsAndLibcrypto) {

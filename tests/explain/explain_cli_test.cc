@@ -32,7 +32,7 @@ Fixture rfc8448_fixture() {
   auto values = testing::load_rfc8448_section(testing::rfc8448_simple_1rtt_path(),
                                               "3.  Simple 1-RTT Handshake");
   f.dump = "# RFC 8448 section 3, every complete record in order\n";
-  for (const auto &v : values) {
+  for (const auto& v : values) {
     if (v.label != "complete record") {
       continue;
     }
@@ -43,14 +43,14 @@ Fixture rfc8448_fixture() {
   }
   Bytes hello = testing::find_value(values, "construct a ClientHello", "ClientHello");
   std::string random = hello.size() >= 38 ? to_hex(ByteView(hello).subspan(6, 32)) : "";
-  const char *logged[][2] = {
+  const char* logged[][2] = {
       {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "{server}  derive secret \"tls13 c hs traffic\""},
       {"SERVER_HANDSHAKE_TRAFFIC_SECRET", "{server}  derive secret \"tls13 s hs traffic\""},
       {"CLIENT_TRAFFIC_SECRET_0", "{server}  derive secret \"tls13 c ap traffic\""},
       {"SERVER_TRAFFIC_SECRET_0", "{server}  derive secret \"tls13 s ap traffic\""},
   };
   f.keylog = "# RFC 8448 section 3\n";
-  for (const auto &l : logged) {
+  for (const auto& l : logged) {
     f.keylog += std::string(l[0]) + " " + random + " " +
                 to_hex(testing::find_value(values, l[1], "expanded")) + "\n";
   }
@@ -59,7 +59,7 @@ Fixture rfc8448_fixture() {
 
 // as_pcap puts the records on one IPv6 TCP connection, after a three-way
 // handshake.
-Bytes as_pcap(const Fixture &f) {
+Bytes as_pcap(const Fixture& f) {
   auto client = capture::SocketAddress{*capture::IpAddress::parse("2001:db8::1"), 50000};
   auto server = capture::SocketAddress{*capture::IpAddress::parse("2001:db8::2"), 443};
   std::vector<capture::SyntheticSegment> segs;
@@ -82,7 +82,7 @@ Bytes as_pcap(const Fixture &f) {
   };
   add(true, capture::tcp_flag::kSyn, {});
   add(false, capture::tcp_flag::kSyn | capture::tcp_flag::kAck, {});
-  for (const auto &[from_client, record] : f.records) {
+  for (const auto& [from_client, record] : f.records) {
     add(from_client, capture::tcp_flag::kAck | capture::tcp_flag::kPsh, record);
   }
   Result<Bytes> pcap = capture::write_pcap(segs);
@@ -107,7 +107,7 @@ class ExplainCliTest : public ::testing::Test {
   }
 
   // run runs the CLI with `args`; stdout goes to `out`, stderr to `err`.
-  int run(const std::vector<std::string> &args, std::string *out, std::string *err = nullptr) {
+  int run(const std::vector<std::string>& args, std::string* out, std::string* err = nullptr) {
     std::vector<std::string> argv = {GLASSTLS_CLI};
     argv.insert(argv.end(), args.begin(), args.end());
     std::string tag = "run" + std::to_string(runs_++);
@@ -148,7 +148,7 @@ TEST_F(ExplainCliTest, PcapWithKeyLogMatchesTheDump) {
             std::string::npos)
       << from_pcap.substr(0, 200);
   // Apart from the connection's name, the two views are the same.
-  auto body = [](const std::string &s) { return s.substr(s.find('\n')); };
+  auto body = [](const std::string& s) { return s.substr(s.find('\n')); };
   EXPECT_EQ(body(from_pcap), body(from_dump));
 }
 

@@ -31,7 +31,7 @@ using std::chrono::milliseconds;
 constexpr char kClientLine[] = "hello from s_client to the glasstls dissector\n";
 constexpr char kServerLine[] = "and hello back from s_server\n";
 
-Bytes unhex_line(const std::string &hex) {
+Bytes unhex_line(const std::string& hex) {
   Bytes out;
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
     out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
@@ -40,7 +40,7 @@ Bytes unhex_line(const std::string &hex) {
 }
 
 // Capturer starts dumpcap, or else tcpdump, on loopback for one port.
-std::unique_ptr<Child> start_capture(const TempDir &dir, uint16_t port, const std::string &file) {
+std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const std::string& file) {
   std::string filter = "tcp port " + std::to_string(port);
   std::string dumpcap = find_program("dumpcap");
   if (!dumpcap.empty()) {
@@ -114,7 +114,7 @@ TEST(OpensslCaptureTest, DissectorAgreesWithThePeersAndWithTshark) {
   }
 
   std::string file = read_text(capture_file);
-  ByteView view(reinterpret_cast<const uint8_t *>(file.data()), file.size());
+  ByteView view(reinterpret_cast<const uint8_t*>(file.data()), file.size());
   Result<capture::Capture> cap = capture::read_capture(view);
   ASSERT_TRUE(cap.ok()) << cap.error().reason;
   std::vector<capture::TcpStream> streams = capture::reassemble_capture(cap->packets);
@@ -133,11 +133,11 @@ TEST(OpensslCaptureTest, DissectorAgreesWithThePeersAndWithTshark) {
   std::vector<int> types;
   std::string client_data;
   std::string server_data;
-  for (const TraceEvent &e : r.events) {
-    if (const auto *m = std::get_if<TraceMessage>(&e)) {
+  for (const TraceEvent& e : r.events) {
+    if (const auto* m = std::get_if<TraceMessage>(&e)) {
       types.push_back(static_cast<int>(m->type));
-    } else if (const auto *a = std::get_if<TraceApplicationData>(&e)) {
-      std::string &out =
+    } else if (const auto* a = std::get_if<TraceApplicationData>(&e)) {
+      std::string& out =
           a->direction == TraceDirection::kClientToServer ? client_data : server_data;
       out.append(a->data.begin(), a->data.end());
     }
@@ -194,7 +194,7 @@ TEST(OpensslCaptureTest, DissectorAgreesWithThePeersAndWithTshark) {
       in_data = false;
     } else if (in_data && !line.empty()) {
       Bytes b = unhex_line(line[0] == '\t' ? line.substr(1) : line);
-      Bytes &to = line[0] == '\t' ? from1 : from0;
+      Bytes& to = line[0] == '\t' ? from1 : from0;
       to.insert(to.end(), b.begin(), b.end());
     }
   }

@@ -25,7 +25,7 @@ using glasstls::testing::TraceValue;
 
 const std::string kGoldenDir = std::string(GLASSTLS_SOURCE_DIR) + "/tests/golden/";
 
-std::string read_text(const std::string &path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
@@ -33,13 +33,13 @@ std::string read_text(const std::string &path) {
 }
 
 bool update_mode() {
-  const char *v = std::getenv("GLASSTLS_UPDATE_GOLDEN");
+  const char* v = std::getenv("GLASSTLS_UPDATE_GOLDEN");
   return v != nullptr && std::string(v) == "1";
 }
 
 // check_golden compares `actual` with the golden file `name`, or rewrites it in
 // update mode.
-void check_golden(const std::string &name, const std::string &actual) {
+void check_golden(const std::string& name, const std::string& actual) {
   std::string path = kGoldenDir + name;
   if (update_mode()) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -75,16 +75,16 @@ void check_golden(const std::string &name, const std::string &actual) {
 class Rfc8448Golden : public ::testing::Test {
  protected:
   void SetUp() override {
-    values_ = glasstls::testing::load_rfc8448_section(
-        glasstls::testing::rfc8448_simple_1rtt_path(), "3.  Simple 1-RTT Handshake");
+    values_ = glasstls::testing::load_rfc8448_section(glasstls::testing::rfc8448_simple_1rtt_path(),
+                                                      "3.  Simple 1-RTT Handshake");
     ASSERT_GT(values_.size(), 40u) << "could not read RFC 8448 section 3";
     // Every "complete record" in the order the RFC sends them.
-    for (const TraceValue &v : values_) {
+    for (const TraceValue& v : values_) {
       if (v.label != "complete record") {
         continue;
       }
       bool client = v.step.rfind("{client}", 0) == 0;
-      Bytes &out = client ? dump_.client_to_server : dump_.server_to_client;
+      Bytes& out = client ? dump_.client_to_server : dump_.server_to_client;
       out.insert(out.end(), v.bytes.begin(), v.bytes.end());
       dump_.chunks.push_back(
           {client ? TraceDirection::kClientToServer : TraceDirection::kServerToClient,
@@ -95,8 +95,8 @@ class Rfc8448Golden : public ::testing::Test {
     ASSERT_GE(hello.size(), 38u);
     Bytes random(hello.begin() + 6, hello.begin() + 38);
     struct Logged {
-      const char *label;
-      const char *step;
+      const char* label;
+      const char* step;
     };
     const Logged logged[] = {
         {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "{server}  derive secret \"tls13 c hs traffic\""},
@@ -105,7 +105,7 @@ class Rfc8448Golden : public ::testing::Test {
         {"SERVER_TRAFFIC_SECRET_0", "{server}  derive secret \"tls13 s ap traffic\""},
         {"EXPORTER_SECRET", "{server}  derive secret \"tls13 exp master\""},
     };
-    for (const Logged &l : logged) {
+    for (const Logged& l : logged) {
       Bytes secret = find_value(values_, l.step, "expanded");
       ASSERT_EQ(secret.size(), 32u) << l.step;
       ASSERT_TRUE(keys_.add(l.label, random, secret));
@@ -123,7 +123,7 @@ class Rfc8448Golden : public ::testing::Test {
 };
 
 TEST_F(Rfc8448Golden, EveryMessageDecrypted) {
-  const DissectorSummary &s = result_.summary;
+  const DissectorSummary& s = result_.summary;
   EXPECT_TRUE(s.is_tls);
   EXPECT_TRUE(s.tls13);
   EXPECT_TRUE(s.complete);
@@ -133,40 +133,27 @@ TEST_F(Rfc8448Golden, EveryMessageDecrypted) {
   std::vector<std::pair<TraceDirection, HandshakeType>> types;
   std::vector<Bytes> data;
   std::vector<AlertDescription> alerts;
-  for (const TraceEvent &e : result_.events) {
-    if (const auto *m = std::get_if<TraceMessage>(&e)) {
+  for (const TraceEvent& e : result_.events) {
+    if (const auto* m = std::get_if<TraceMessage>(&e)) {
       types.emplace_back(m->direction, m->type);
       // Each message is the RFC's own bytes.
       std::string name_in_rfc;
       switch (m->type) {
-        case HandshakeType::client_hello:
-          name_in_rfc = "ClientHello";
-          break;
-        case HandshakeType::server_hello:
-          name_in_rfc = "ServerHello";
-          break;
-        case HandshakeType::encrypted_extensions:
-          name_in_rfc = "EncryptedExtensions";
-          break;
-        case HandshakeType::certificate:
-          name_in_rfc = "Certificate";
-          break;
-        case HandshakeType::certificate_verify:
-          name_in_rfc = "CertificateVerify";
-          break;
-        case HandshakeType::new_session_ticket:
-          name_in_rfc = "NewSessionTicket";
-          break;
-        default:
-          break;
+        case HandshakeType::client_hello: name_in_rfc = "ClientHello"; break;
+        case HandshakeType::server_hello: name_in_rfc = "ServerHello"; break;
+        case HandshakeType::encrypted_extensions: name_in_rfc = "EncryptedExtensions"; break;
+        case HandshakeType::certificate: name_in_rfc = "Certificate"; break;
+        case HandshakeType::certificate_verify: name_in_rfc = "CertificateVerify"; break;
+        case HandshakeType::new_session_ticket: name_in_rfc = "NewSessionTicket"; break;
+        default: break;
       }
       if (!name_in_rfc.empty()) {
         EXPECT_EQ(m->bytes, find_value(values_, " " + name_in_rfc + " handshake", name_in_rfc))
             << name_in_rfc;
       }
-    } else if (const auto *a = std::get_if<TraceApplicationData>(&e)) {
+    } else if (const auto* a = std::get_if<TraceApplicationData>(&e)) {
       data.push_back(a->data);
-    } else if (const auto *al = std::get_if<TraceAlert>(&e)) {
+    } else if (const auto* al = std::get_if<TraceAlert>(&e)) {
       alerts.push_back(al->description);
     }
   }

@@ -179,8 +179,8 @@ TEST(EarlyData, SkippedAfterServerHello) {
   ScriptedClient client(offering_early_data());
   auto ch = client.client_hello();
   ASSERT_TRUE(ch.ok());
-  Bytes wire = concat({*ch, early_data_record(1024), early_data_record(1024),
-                       early_data_record(1024)});
+  Bytes wire =
+      concat({*ch, early_data_record(1024), early_data_record(1024), early_data_record(1024)});
   Status s = server->receive(wire);
   ASSERT_TRUE(s.ok()) << describe(s);
   EXPECT_EQ(server->state(), ConnectionState::kHandshaking);
@@ -216,8 +216,8 @@ TEST(EarlyData, SkippedWhenFedInSmallPieces) {
   ScriptedClient client(offering_early_data());
   auto ch = client.client_hello();
   ASSERT_TRUE(ch.ok());
-  Bytes wire = concat({*ch, testing::ccs_record(), early_data_record(1500),
-                       early_data_record(3000), early_data_record(700)});
+  Bytes wire = concat({*ch, testing::ccs_record(), early_data_record(1500), early_data_record(3000),
+                       early_data_record(700)});
   for (size_t off = 0; off < wire.size(); off += 7) {
     size_t n = std::min<size_t>(7, wire.size() - off);
     Status s = server->receive(ByteView(wire).subspan(off, n));
@@ -413,8 +413,8 @@ TEST(EarlyDataHelloRetry, EarlyRecordsSkippedUntilSecondClientHello) {
   auto ch = client.client_hello();
   ASSERT_TRUE(ch.ok());
   ASSERT_TRUE(server->receive(*ch).ok()) << describe(*server);
-  Status s = server->receive(concat({early_data_record(1024), early_data_record(1024),
-                                     early_data_record(1024)}));
+  Status s = server->receive(
+      concat({early_data_record(1024), early_data_record(1024), early_data_record(1024)}));
   ASSERT_TRUE(s.ok()) << describe(s);
   ASSERT_TRUE(client.receive(drain(*server)).ok());
   ASSERT_TRUE(client.hello_retry_requested());
@@ -460,8 +460,8 @@ TEST(EarlyDataHelloRetry, ChangeCipherSpecBeforeEarlyRecords) {
   ScriptedClient client(needing_retry(/*early_data=*/true));
   auto ch = client.client_hello();
   ASSERT_TRUE(ch.ok());
-  Status s = server->receive(concat({*ch, testing::ccs_record(), early_data_record(1024),
-                                     early_data_record(4096)}));
+  Status s = server->receive(
+      concat({*ch, testing::ccs_record(), early_data_record(1024), early_data_record(4096)}));
   ASSERT_TRUE(s.ok()) << describe(s);
   ASSERT_TRUE(client.receive(drain(*server)).ok());
   ASSERT_TRUE(client.hello_retry_requested());

@@ -115,9 +115,8 @@ TEST(HostileClose, ClientWriteThenCloseBeforeServerHelloSendsNoApplicationData) 
   auto client = Connection::client(*ccfg, "localhost");
   Bytes hello = take_output(*client);
   const std::string secret = "PASSWORD=hunter2";
-  ASSERT_TRUE(client->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()),
-                                     secret.size()))
-                  .ok());
+  ASSERT_TRUE(
+      client->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size())).ok());
   client->close();
   Bytes out = take_output(*client);
   EXPECT_FALSE(contains(out, secret));
@@ -145,12 +144,11 @@ TEST(HostileClose, ClientWriteThenCloseAfterServerHelloSendsNothingAfterCloseNot
   auto server = Connection::server(*scfg);
   ASSERT_TRUE(server->receive(take_output(*client)).ok());
   auto flight = records_of(take_output(*server));
-  ASSERT_GE(flight.size(), 3u);  // ServerHello, CCS, encrypted flight
+  ASSERT_GE(flight.size(), 3u);                  // ServerHello, CCS, encrypted flight
   ASSERT_TRUE(client->receive(flight[0]).ok());  // ServerHello only: handshake keys, no more
   const std::string secret = "GET /private HTTP/1.1";
   ASSERT_TRUE(
-      client->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size()))
-          .ok());
+      client->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size())).ok());
   client->close();
   Bytes out = take_output(*client);
   EXPECT_FALSE(contains(out, secret));
@@ -213,8 +211,7 @@ TEST(HostileClose, ServerRequiringClientCertificateSendsNothingToAnUnauthenticat
   Bytes flight = take_output(*server);
   const std::string secret = "only for authenticated clients";
   ASSERT_TRUE(
-      server->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size()))
-          .ok());
+      server->write(ByteView(reinterpret_cast<const uint8_t*>(secret.data()), secret.size())).ok());
   server->close();
   Bytes after = take_output(*server);
   // Two alerts (user_canceled, close_notify) under the server's key: 5 + 2 + 1 + 16 bytes each.
@@ -341,7 +338,8 @@ TEST(HostileNames, CertificateForAnotherNameFailsUnlessTheSkipIsAskedFor) {
 
 TEST(HostileNames, ServerNamesMustBeAsciiDnsNamesOrAddresses) {
   auto cfg = client_builder(crypto::KeyType::kEcdsaP256).build();
-  for (std::string bad : {"exa\x1bmple.com", "has space", "caf\xc3\xa9.example", "a..b", "-x.com"}) {
+  for (std::string bad :
+       {"exa\x1bmple.com", "has space", "caf\xc3\xa9.example", "a..b", "-x.com"}) {
     auto c = Connection::client(*cfg, bad);
     EXPECT_FALSE(c.ok()) << bad;
   }
@@ -366,7 +364,8 @@ bool heap_contains(ByteView needle) {
     }
     // The heap and anonymous mappings (large allocations, thread arenas); not stacks, files
     // or the sanitizer's own bookkeeping.
-    if (path.find("[heap]") == std::string::npos && path.find_first_not_of(' ') != std::string::npos) {
+    if (path.find("[heap]") == std::string::npos &&
+        path.find_first_not_of(' ') != std::string::npos) {
       continue;
     }
     uintptr_t lo = std::stoull(range.substr(0, range.find('-')), nullptr, 16);
@@ -509,7 +508,8 @@ TEST(HostileTickets, NoTicketIsKeptUnlessAskedAndThenABoundedNumber) {
     const size_t before = heap_in_use();
     const bool measured = before != 0;  // mallinfo2 counts nothing under AddressSanitizer
     for (int i = 0; i < 500; i++) {
-      ASSERT_TRUE(p.client->receive(w.write(ContentType::handshake, ticket_message(60000, 1))).ok());
+      ASSERT_TRUE(
+          p.client->receive(w.write(ContentType::handshake, ticket_message(60000, 1))).ok());
       // Application data between tickets keeps other counters out of the way.
     }
     EXPECT_TRUE(p.client->session_tickets().empty());

@@ -72,8 +72,7 @@ inline Bytes random_bytes(size_t n) {
 // the AEAD tag, all ciphertext under an early traffic key the server does not have (random
 // bytes here). A server skipping it counts `payload_len` bytes against its budget.
 inline Bytes early_data_record(size_t payload_len) {
-  return plain_record(ContentType::application_data,
-                      random_bytes(payload_len + 1 + kAeadTagLen));
+  return plain_record(ContentType::application_data, random_bytes(payload_len + 1 + kAeadTagLen));
 }
 
 // early_data_records is `total` bytes of early data payload in records of at most `per_record`.
@@ -320,8 +319,7 @@ class ScriptedClient {
         hash = p.sha256;
         aead = p.chacha20poly1305;
         return true;
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -419,18 +417,15 @@ class ScriptedClient {
     const auto inner = static_cast<ContentType>(body[end - 1]);
     std::span<uint8_t> content = body.first(end - 1);
     switch (inner) {
-      case ContentType::handshake:
-        return process_handshake(content);
-      case ContentType::alert:
-        return process_alert(content);
+      case ContentType::handshake: return process_handshake(content);
+      case ContentType::alert: return process_alert(content);
       case ContentType::application_data:
         if (!server_finished_verified_) {
           return fail("application data before the server Finished");
         }
         app_in_.insert(app_in_.end(), content.begin(), content.end());
         return Ok{};
-      default:
-        return fail("protected record of inner type " + std::to_string(body[end - 1]));
+      default: return fail("protected record of inner type " + std::to_string(body[end - 1]));
     }
   }
 
@@ -507,10 +502,8 @@ class ScriptedClient {
         transcript_.add(m.encoded);
         return Ok{};
       }
-      case HandshakeType::finished:
-        return process_server_finished(m);
-      default:
-        return fail("unexpected " + std::string(name(m.type)) + " in the server flight");
+      case HandshakeType::finished: return process_server_finished(m);
+      default: return fail("unexpected " + std::string(name(m.type)) + " in the server flight");
     }
   }
 

@@ -59,15 +59,15 @@ struct Pki {
   std::string key;
 };
 
-bool openssl_step(const TempDir& dir, const std::vector<std::string>& args,
-                  const std::string& tag, std::string& error) {
+bool openssl_step(const TempDir& dir, const std::vector<std::string>& args, const std::string& tag,
+                  std::string& error) {
   std::vector<std::string> argv = {openssl()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string output;
   int status = run(argv, dir.path(), tag, kRunTimeout, &output);
   if (status != 0) {
-    error = "openssl " + args[0] + " (" + tag + ") failed with status " +
-            std::to_string(status) + ":\n" + output;
+    error = "openssl " + args[0] + " (" + tag + ") failed with status " + std::to_string(status) +
+            ":\n" + output;
     return false;
   }
   return true;
@@ -88,37 +88,36 @@ const Pki& pki() {
     write_text(d.file("leaf.ext"),
                "subjectAltName=DNS:localhost\nbasicConstraints=critical,CA:FALSE\n"
                "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n");
-    bool ok =
-        openssl_step(d,
-                     {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                      "-nodes", "-keyout", d.file("ca.key"), "-out", x->ca, "-days", "30",
-                      "-subj", "/CN=glasstls early data test CA", "-addext",
-                      "basicConstraints=critical,CA:TRUE", "-addext",
-                      "keyUsage=critical,keyCertSign,cRLSign"},
-                     "ca", x->error) &&
-        openssl_step(d,
-                     {"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                      "-nodes", "-keyout", x->key, "-out", d.file("leaf.csr"), "-subj",
-                      "/CN=localhost"},
-                     "leaf-req", x->error) &&
-        openssl_step(d,
-                     {"x509", "-req", "-in", d.file("leaf.csr"), "-CA", x->ca, "-CAkey",
-                      d.file("ca.key"), "-set_serial", "2", "-days", "30", "-out", x->cert,
-                      "-extfile", d.file("leaf.ext")},
-                     "leaf-sign", x->error);
+    bool ok = openssl_step(d,
+                           {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                            "-nodes", "-keyout", d.file("ca.key"), "-out", x->ca, "-days", "30",
+                            "-subj", "/CN=glasstls early data test CA", "-addext",
+                            "basicConstraints=critical,CA:TRUE", "-addext",
+                            "keyUsage=critical,keyCertSign,cRLSign"},
+                           "ca", x->error) &&
+              openssl_step(
+                  d,
+                  {"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                   "-keyout", x->key, "-out", d.file("leaf.csr"), "-subj", "/CN=localhost"},
+                  "leaf-req", x->error) &&
+              openssl_step(d,
+                           {"x509", "-req", "-in", d.file("leaf.csr"), "-CA", x->ca, "-CAkey",
+                            d.file("ca.key"), "-set_serial", "2", "-days", "30", "-out", x->cert,
+                            "-extfile", d.file("leaf.ext")},
+                           "leaf-sign", x->error);
     (void)ok;  // On failure x->error says why.
     return x;
   }();
   return *p;
 }
 
-#define REQUIRE_OPENSSL()                                                              \
-  do {                                                                                 \
-    if (openssl().empty()) {                                                           \
-      GTEST_SKIP() << "openssl is not installed";                                      \
-    }                                                                                  \
-    ASSERT_EQ(::access(GLASSTLS_CLI, X_OK), 0) << "the glasstls CLI is missing at "    \
-                                               << GLASSTLS_CLI;                        \
+#define REQUIRE_OPENSSL()                                                               \
+  do {                                                                                  \
+    if (openssl().empty()) {                                                            \
+      GTEST_SKIP() << "openssl is not installed";                                       \
+    }                                                                                   \
+    ASSERT_EQ(::access(GLASSTLS_CLI, X_OK), 0)                                          \
+        << "the glasstls CLI is missing at " << GLASSTLS_CLI;                           \
     ASSERT_TRUE(pki().error.empty()) << "test PKI generation failed:\n" << pki().error; \
   } while (0)
 
@@ -167,10 +166,9 @@ Peer start_openssl_server(const std::vector<std::string>& args, const TempDir& d
 // against the test CA, with a stdin pipe.
 std::unique_ptr<Child> openssl_client(uint16_t port, const std::vector<std::string>& args,
                                       const TempDir& dir, const std::string& tag) {
-  std::vector<std::string> argv = {openssl(),    "s_client",  "-tls1_3",
-                                   "-connect",   "127.0.0.1:" + std::to_string(port),
-                                   "-servername", "localhost", "-CAfile",
-                                   pki().ca,     "-verify_return_error"};
+  std::vector<std::string> argv = {
+      openssl(),     "s_client",  "-tls1_3", "-connect", "127.0.0.1:" + std::to_string(port),
+      "-servername", "localhost", "-CAfile", pki().ca,   "-verify_return_error"};
   argv.insert(argv.end(), args.begin(), args.end());
   return Child::spawn(argv, dir.path(), tag, StdinMode::kPipe);
 }
@@ -229,8 +227,7 @@ constexpr char kEarlyText[] = "EARLY-0RTT-DATA the server must not see this\n";
 // a full handshake that rejects the early data and then echoes 1-RTT data. The server's stderr
 // goes to `server_err`.
 void resume_with_early_data(const std::vector<std::string>& server_args,
-                            const std::vector<std::string>& client_args,
-                            std::string* server_err) {
+                            const std::vector<std::string>& client_args, std::string* server_err) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
   const std::string session = dir.file("session.pem");

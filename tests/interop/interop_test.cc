@@ -81,8 +81,8 @@ struct Pki {
   Credential ecdsa;
   Credential rsa;
   Credential ed25519;
-  Credential sni_a;  // CN/SAN a.glasstls.test
-  Credential sni_b;  // CN/SAN b.glasstls.test
+  Credential sni_a;   // CN/SAN a.glasstls.test
+  Credential sni_b;   // CN/SAN b.glasstls.test
   Credential client;  // clientAuth leaf for mutual TLS
 
   const Credential& credential(CertKind kind) const {
@@ -102,8 +102,8 @@ bool openssl_step(const Pki& pki, const std::vector<std::string>& args, const st
   std::string output;
   int status = run(argv, pki.dir->path(), tag, kRunTimeout, &output);
   if (status != 0) {
-    error = "openssl " + args[0] + " (" + tag + ") failed with status " +
-            std::to_string(status) + ":\n" + output;
+    error = "openssl " + args[0] + " (" + tag + ") failed with status " + std::to_string(status) +
+            ":\n" + output;
     return false;
   }
   return true;
@@ -119,20 +119,21 @@ bool make_leaf(Pki& pki, const std::string& name, const std::vector<std::string>
   std::string ext = d.file(name + ".ext");
   write_text(ext, "subjectAltName=DNS:" + host +
                       "\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature"
-                      "\nextendedKeyUsage=" + eku + "\n");
+                      "\nextendedKeyUsage=" +
+                      eku + "\n");
   std::vector<std::string> req = {"req", "-new"};
   req.insert(req.end(), key_opts.begin(), key_opts.end());
-  std::vector<std::string> rest = {"-nodes", "-keyout", out.key, "-out", csr,
-                                   "-subj",   "/CN=" + host};
+  std::vector<std::string> rest = {"-nodes", "-keyout", out.key,      "-out",
+                                   csr,      "-subj",   "/CN=" + host};
   req.insert(req.end(), rest.begin(), rest.end());
   if (!openssl_step(pki, req, name + "-req", pki.error)) {
     return false;
   }
-  if (!openssl_step(pki,
-                    {"x509", "-req", "-in", csr, "-CA", pki.ca, "-CAkey", d.file("ca.key"),
-                     "-set_serial", std::to_string(serial), "-days", "30", "-out", out.cert,
-                     "-extfile", ext},
-                    name + "-sign", pki.error)) {
+  if (!openssl_step(
+          pki,
+          {"x509", "-req", "-in", csr, "-CA", pki.ca, "-CAkey", d.file("ca.key"), "-set_serial",
+           std::to_string(serial), "-days", "30", "-out", out.cert, "-extfile", ext},
+          name + "-sign", pki.error)) {
     return false;
   }
   std::string spki = d.file(name + ".spki.der");
@@ -160,13 +161,13 @@ const Pki& pki() {
       return x;
     }
     x->ca = x->dir->file("ca.pem");
-    if (!openssl_step(*x,
-                      {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                       "-nodes", "-keyout", x->dir->file("ca.key"), "-out", x->ca, "-days", "30",
-                       "-subj", "/CN=glasstls interop CA", "-addext",
-                       "basicConstraints=critical,CA:TRUE", "-addext",
-                       "keyUsage=critical,keyCertSign,cRLSign"},
-                      "ca", x->error)) {
+    if (!openssl_step(
+            *x,
+            {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", x->dir->file("ca.key"), "-out", x->ca, "-days", "30", "-subj",
+             "/CN=glasstls interop CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+             "keyUsage=critical,keyCertSign,cRLSign"},
+            "ca", x->error)) {
       return x;
     }
     const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"};
@@ -187,23 +188,22 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 // The checks every test starts with: the tools exist (else skip) and the PKI was made.
-#define REQUIRE_OPENSSL()                                                   \
-  do {                                                                      \
-    if (tools().openssl.empty()) {                                          \
-      GTEST_SKIP() << "openssl is not installed";                           \
-    }                                                                       \
-    ASSERT_EQ(::access(tools().cli.c_str(), X_OK), 0)                       \
-        << "the glasstls CLI is missing at " << tools().cli;                \
-    ASSERT_TRUE(pki().error.empty()) << "test PKI generation failed:\n"     \
-                                     << pki().error;                        \
+#define REQUIRE_OPENSSL()                                                               \
+  do {                                                                                  \
+    if (tools().openssl.empty()) {                                                      \
+      GTEST_SKIP() << "openssl is not installed";                                       \
+    }                                                                                   \
+    ASSERT_EQ(::access(tools().cli.c_str(), X_OK), 0)                                   \
+        << "the glasstls CLI is missing at " << tools().cli;                            \
+    ASSERT_TRUE(pki().error.empty()) << "test PKI generation failed:\n" << pki().error; \
   } while (0)
 
-#define REQUIRE_GNUTLS()                                                    \
-  do {                                                                      \
-    REQUIRE_OPENSSL();                                                      \
-    if (tools().gnutls_serv.empty() || tools().gnutls_cli.empty()) {        \
-      GTEST_SKIP() << "gnutls-serv/gnutls-cli are not installed";           \
-    }                                                                       \
+#define REQUIRE_GNUTLS()                                             \
+  do {                                                               \
+    REQUIRE_OPENSSL();                                               \
+    if (tools().gnutls_serv.empty() || tools().gnutls_cli.empty()) { \
+      GTEST_SKIP() << "gnutls-serv/gnutls-cli are not installed";    \
+    }                                                                \
   } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -328,8 +328,7 @@ Peer start_openssl_server(const std::vector<std::string>& args, const TempDir& d
   Peer peer;
   for (int attempt = 0; attempt < 3 && peer.port == 0; ++attempt) {
     uint16_t port = free_port();
-    std::vector<std::string> argv = {tools().openssl, "s_server", "-accept",
-                                     std::to_string(port)};
+    std::vector<std::string> argv = {tools().openssl, "s_server", "-accept", std::to_string(port)};
     argv.insert(argv.end(), args.begin(), args.end());
     peer.child = Child::spawn(argv, dir.path(), tag, StdinMode::kPipe);
     if (peer.child && peer.child->wait_for_out("ACCEPT", kStartTimeout)) {
@@ -378,8 +377,7 @@ ClientRun run_glasstls_client(uint16_t port, const std::vector<std::string>& arg
     stdin_path = dir.file(tag + ".in");
     write_text(stdin_path, input);
   }
-  std::vector<std::string> argv = {tools().cli, "client",
-                                   "127.0.0.1:" + std::to_string(port)};
+  std::vector<std::string> argv = {tools().cli, "client", "127.0.0.1:" + std::to_string(port)};
   argv.insert(argv.end(), args.begin(), args.end());
   ClientRun r;
   std::unique_ptr<Child> c = Child::spawn(argv, dir.path(), tag, StdinMode::kFile, stdin_path);
@@ -412,9 +410,8 @@ TEST_P(InteropOurClientVsOpensslServer, HandshakeAndData) {
   const Algorithms& a = GetParam();
   const Credential& cred = pki().credential(a.cert);
   TempDir dir;
-  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", cred.cert, "-key",
-                                      cred.key},
-                                     dir);
+  Peer server =
+      start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", cred.cert, "-key", cred.key}, dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::vector<std::string> args = pinned(cred);
   args.insert(args.end(), {"--ciphersuites", ours(a.suite), "--groups", openssl_group(a.group)});
@@ -450,8 +447,7 @@ TEST_P(InteropOurClientVsGnutlsServer, HandshakeAndEcho) {
   EXPECT_EQ(client.out, "hello from glasstls\n") << logs;
   EXPECT_TRUE(contains(client.err, "cipher suite: " + ours(a.suite))) << logs;
   EXPECT_TRUE(contains(client.err, "group: " + ours(a.group))) << logs;
-  EXPECT_TRUE(server.child->wait_for_out("(" + gnutls_cipher(a.suite) + ")", kRunTimeout))
-      << logs;
+  EXPECT_TRUE(server.child->wait_for_out("(" + gnutls_cipher(a.suite) + ")", kRunTimeout)) << logs;
   EXPECT_TRUE(contains(server.child->out(), "(ECDHE-" + gnutls_group(a.group) + ")")) << logs;
 }
 
@@ -462,8 +458,13 @@ INSTANTIATE_TEST_SUITE_P(Matrix, InteropOurClientVsGnutlsServer, testing::Values
 // the test CA, with a stdin pipe.
 std::unique_ptr<Child> openssl_client(uint16_t port, const std::vector<std::string>& args,
                                       const TempDir& dir, const std::string& tag = "s_client") {
-  std::vector<std::string> argv = {tools().openssl, "s_client", "-tls1_3", "-connect",
-                                   "127.0.0.1:" + std::to_string(port), "-CAfile", pki().ca,
+  std::vector<std::string> argv = {tools().openssl,
+                                   "s_client",
+                                   "-tls1_3",
+                                   "-connect",
+                                   "127.0.0.1:" + std::to_string(port),
+                                   "-CAfile",
+                                   pki().ca,
                                    "-verify_return_error"};
   argv.insert(argv.end(), args.begin(), args.end());
   return Child::spawn(argv, dir.path(), tag, StdinMode::kPipe);
@@ -482,15 +483,13 @@ TEST_P(InteropOpensslClientVsOurServer, HandshakeAndEcho) {
   const Algorithms& a = GetParam();
   const Credential& cred = pki().credential(a.cert);
   TempDir dir;
-  Peer server = start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo",
-                                       "--once"},
-                                      dir);
+  Peer server =
+      start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo", "--once"}, dir);
   ASSERT_NE(server.port, 0) << server.log();
-  std::unique_ptr<Child> client = openssl_client(
-      server.port,
-      {"-servername", "localhost", "-ciphersuites", ours(a.suite), "-groups",
-       openssl_group(a.group)},
-      dir);
+  std::unique_ptr<Child> client = openssl_client(server.port,
+                                                 {"-servername", "localhost", "-ciphersuites",
+                                                  ours(a.suite), "-groups", openssl_group(a.group)},
+                                                 dir);
   ASSERT_TRUE(client);
   bool handshook = client->wait_for_out("Verify return code", kRunTimeout);
   ASSERT_TRUE(handshook) << client->log() << server.log();
@@ -514,8 +513,9 @@ INSTANTIATE_TEST_SUITE_P(Matrix, InteropOpensslClientVsOurServer, testing::Value
 std::unique_ptr<Child> gnutls_client(uint16_t port, const std::string& priority,
                                      const std::vector<std::string>& args, const TempDir& dir,
                                      const std::string& tag = "gnutls-cli") {
-  std::vector<std::string> argv = {tools().gnutls_cli, "-p", std::to_string(port),
-                                   "--x509cafile", pki().ca, "--priority", priority};
+  std::vector<std::string> argv = {
+      tools().gnutls_cli, "-p",    std::to_string(port), "--x509cafile", pki().ca,
+      "--priority",       priority};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("localhost");
   return Child::spawn(argv, dir.path(), tag, StdinMode::kPipe);
@@ -528,9 +528,8 @@ TEST_P(InteropGnutlsClientVsOurServer, HandshakeAndEcho) {
   const Algorithms& a = GetParam();
   const Credential& cred = pki().credential(a.cert);
   TempDir dir;
-  Peer server = start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo",
-                                       "--once"},
-                                      dir);
+  Peer server =
+      start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo", "--once"}, dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::unique_ptr<Child> client = gnutls_client(server.port, gnutls_priority(a), {}, dir);
   ASSERT_TRUE(client);
@@ -563,8 +562,7 @@ TEST(InteropHelloRetryRequest, OurClientOffersX25519ShareOpensslServerWantsP256)
   TempDir dir;
   const Credential& cred = pki().ecdsa;
   Peer server = start_openssl_server(
-      {"-tls1_3", "-naccept", "1", "-groups", "P-256", "-cert", cred.cert, "-key", cred.key},
-      dir);
+      {"-tls1_3", "-naccept", "1", "-groups", "P-256", "-cert", cred.cert, "-key", cred.key}, dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::vector<std::string> args = pinned(cred);
   args.insert(args.end(), {"--groups", "X25519:P-256"});
@@ -647,8 +645,7 @@ TEST(InteropAlpn, OurClientAgreesWithOpensslServer) {
   TempDir dir;
   const Credential& cred = pki().ecdsa;
   Peer server = start_openssl_server(
-      {"-tls1_3", "-naccept", "1", "-alpn", "http/1.1", "-cert", cred.cert, "-key", cred.key},
-      dir);
+      {"-tls1_3", "-naccept", "1", "-alpn", "http/1.1", "-cert", cred.cert, "-key", cred.key}, dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::vector<std::string> args = pinned(cred);
   args.insert(args.end(), {"--alpn", "h2,http/1.1"});
@@ -701,10 +698,10 @@ TEST(InteropAlpn, MismatchGnutlsServerRejectsOurClient) {
   REQUIRE_GNUTLS();
   TempDir dir;
   const Credential& cred = pki().ecdsa;
-  Peer server = start_gnutls_server({"--echo", "--x509certfile", cred.cert, "--x509keyfile",
-                                     cred.key, "--priority", kGnutlsTls13, "--alpn", "h2",
-                                     "--alpn-fatal"},
-                                    dir);
+  Peer server =
+      start_gnutls_server({"--echo", "--x509certfile", cred.cert, "--x509keyfile", cred.key,
+                           "--priority", kGnutlsTls13, "--alpn", "h2", "--alpn-fatal"},
+                          dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::vector<std::string> args = pinned(cred);
   args.insert(args.end(), {"--alpn", "spdy/1"});
@@ -722,17 +719,17 @@ TEST_P(InteropSniTest, OurServerChoosesCertificateByName) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Pki& p = pki();
-  Peer server = start_glasstls_server(
-      {"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo", "--once", "--sni",
-       "a.glasstls.test:" + p.sni_a.cert + ":" + p.sni_a.key, "--sni",
-       "b.glasstls.test:" + p.sni_b.cert + ":" + p.sni_b.key},
-      dir);
+  Peer server =
+      start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo", "--once",
+                             "--sni", "a.glasstls.test:" + p.sni_a.cert + ":" + p.sni_a.key,
+                             "--sni", "b.glasstls.test:" + p.sni_b.cert + ":" + p.sni_b.key},
+                            dir);
   ASSERT_NE(server.port, 0) << server.log();
-  std::string host = GetParam() == 0 ? "a.glasstls.test"
+  std::string host = GetParam() == 0   ? "a.glasstls.test"
                      : GetParam() == 1 ? "b.glasstls.test"
                                        : "localhost";
-  std::unique_ptr<Child> client = openssl_client(
-      server.port, {"-servername", host, "-verify_hostname", host}, dir);
+  std::unique_ptr<Child> client =
+      openssl_client(server.port, {"-servername", host, "-verify_hostname", host}, dir);
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
       << client->log() << server.log();
@@ -761,8 +758,7 @@ TEST(InteropSni, OurClientSendsServerName) {
       dir);
   ASSERT_NE(server.port, 0) << server.log();
   ClientRun client = run_glasstls_client(
-      server.port, {"--servername", "b.glasstls.test", "--pin-sha256", p.sni_b.pin}, "sni\n",
-      dir);
+      server.port, {"--servername", "b.glasstls.test", "--pin-sha256", p.sni_b.pin}, "sni\n", dir);
   EXPECT_EQ(client.status, 0) << client.log << server.log();
   EXPECT_TRUE(contains(client.err, "server name: b.glasstls.test")) << client.log;
 }
@@ -826,16 +822,15 @@ TEST(InteropMutualTls, OurClientCertificateToOpensslServerVerify) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Pki& p = pki();
-  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key",
-                                      p.ecdsa.key, "-Verify", "1", "-CAfile", p.ca,
-                                      "-verify_return_error"},
-                                     dir);
+  Peer server =
+      start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key", p.ecdsa.key,
+                            "-Verify", "1", "-CAfile", p.ca, "-verify_return_error"},
+                           dir);
   ASSERT_NE(server.port, 0) << server.log();
-  ClientRun client = run_glasstls_client(
-      server.port,
-      {"--servername", "localhost", "--cafile", p.ca, "--cert", p.client.cert, "--key",
-       p.client.key},
-      "mutual\n", dir);
+  ClientRun client = run_glasstls_client(server.port,
+                                         {"--servername", "localhost", "--cafile", p.ca, "--cert",
+                                          p.client.cert, "--key", p.client.key},
+                                         "mutual\n", dir);
   EXPECT_EQ(client.status, 0) << client.log << server.log();
   EXPECT_TRUE(server.child->wait_for_out("mutual", kRunTimeout)) << server.log();
   EXPECT_TRUE(contains(server.child->err() + server.child->out(), "client.glasstls.test"))
@@ -846,13 +841,13 @@ TEST(InteropMutualTls, OpensslServerRejectsOurClientWithoutCertificate) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Pki& p = pki();
-  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key",
-                                      p.ecdsa.key, "-Verify", "1", "-CAfile", p.ca,
-                                      "-verify_return_error"},
-                                     dir);
+  Peer server =
+      start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", p.ecdsa.cert, "-key", p.ecdsa.key,
+                            "-Verify", "1", "-CAfile", p.ca, "-verify_return_error"},
+                           dir);
   ASSERT_NE(server.port, 0) << server.log();
-  ClientRun client = run_glasstls_client(
-      server.port, {"--servername", "localhost", "--cafile", p.ca}, "", dir);
+  ClientRun client =
+      run_glasstls_client(server.port, {"--servername", "localhost", "--cafile", p.ca}, "", dir);
   EXPECT_NE(client.status, 0) << client.log << server.log();
   EXPECT_TRUE(contains(client.err, "certificate_required")) << client.log;
 }
@@ -862,13 +857,11 @@ TEST(InteropMutualTls, OpensslClientCertificateToOurServer) {
   TempDir dir;
   const Pki& p = pki();
   Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
-                                       "--once", "--verify-client", p.ca,
-                                       "--require-client-cert"},
+                                       "--once", "--verify-client", p.ca, "--require-client-cert"},
                                       dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::unique_ptr<Child> client = openssl_client(
-      server.port, {"-servername", "localhost", "-cert", p.client.cert, "-key", p.client.key},
-      dir);
+      server.port, {"-servername", "localhost", "-cert", p.client.cert, "-key", p.client.key}, dir);
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
       << client->log() << server.log();
@@ -881,8 +874,7 @@ TEST(InteropMutualTls, OurServerRequiresACertificateFromOpensslClient) {
   TempDir dir;
   const Pki& p = pki();
   Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
-                                       "--once", "--verify-client", p.ca,
-                                       "--require-client-cert"},
+                                       "--once", "--verify-client", p.ca, "--require-client-cert"},
                                       dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::unique_ptr<Child> client = openssl_client(server.port, {"-servername", "localhost"}, dir);
@@ -896,9 +888,9 @@ TEST(InteropMutualTls, OurServerRejectsAServerAuthOnlyCertificate) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Pki& p = pki();
-  Peer server = start_glasstls_server({"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo",
-                                       "--once", "--verify-client", p.ca},
-                                      dir);
+  Peer server = start_glasstls_server(
+      {"--cert", p.ecdsa.cert, "--key", p.ecdsa.key, "--echo", "--once", "--verify-client", p.ca},
+      dir);
   ASSERT_NE(server.port, 0) << server.log();
   // The RSA leaf carries only serverAuth in its extendedKeyUsage.
   std::unique_ptr<Child> client = openssl_client(
@@ -968,8 +960,7 @@ TEST(InteropKeyUpdate, OurServerRequestsUpdateFromOpensslClient) {
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
       << client->log() << server.log();
-  EXPECT_TRUE(echo_through(*client, "after the server's update")) << client->log()
-                                                                   << server.log();
+  EXPECT_TRUE(echo_through(*client, "after the server's update")) << client->log() << server.log();
   client->close_stdin();
   EXPECT_EQ(client->wait_exit(kRunTimeout), 0) << client->log() << server.log();
   EXPECT_EQ(server.child->wait_exit(kRunTimeout), 0) << client->log() << server.log();
@@ -1127,10 +1118,10 @@ TEST(InteropBulk, SixtyFourMebibytesToOpensslServer) {
   // -quiet: s_server writes exactly the received bytes to stdout, and prints no "ACCEPT"; the
   // port is probed instead (s_server shrugs off the probe's empty connection and goes on).
   uint16_t port = free_port();
-  std::unique_ptr<Child> server = Child::spawn(
-      {tools().openssl, "s_server", "-accept", std::to_string(port), "-tls1_3", "-quiet",
-       "-cert", cred.cert, "-key", cred.key},
-      dir.path(), "s_server", StdinMode::kPipe);
+  std::unique_ptr<Child> server =
+      Child::spawn({tools().openssl, "s_server", "-accept", std::to_string(port), "-tls1_3",
+                    "-quiet", "-cert", cred.cert, "-key", cred.key},
+                   dir.path(), "s_server", StdinMode::kPipe);
   ASSERT_TRUE(server);
   ASSERT_TRUE(wait_port_open(port, kStartTimeout)) << server->log();
   ClientRun client =
@@ -1169,12 +1160,11 @@ TEST(InteropCloseNotify, TruncationIsAnError) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Credential& cred = pki().ecdsa;
-  Peer server = start_openssl_server(
-      {"-tls1_3", "-naccept", "1", "-cert", cred.cert, "-key", cred.key}, dir);
+  Peer server =
+      start_openssl_server({"-tls1_3", "-naccept", "1", "-cert", cred.cert, "-key", cred.key}, dir);
   ASSERT_NE(server.port, 0) << server.log();
   // Our client keeps its stdin open; killing s_server drops the transport without close_notify.
-  std::vector<std::string> argv = {tools().cli, "client",
-                                   "127.0.0.1:" + server.port_text()};
+  std::vector<std::string> argv = {tools().cli, "client", "127.0.0.1:" + server.port_text()};
   for (const std::string& a : pinned(cred)) {
     argv.push_back(a);
   }
@@ -1217,10 +1207,10 @@ TEST(InteropKeyLog, OurClientMatchesOpensslServer) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Credential& cred = pki().ecdsa;
-  Peer server = start_openssl_server({"-tls1_3", "-naccept", "1", "-keylogfile",
-                                      dir.file("openssl.keys"), "-cert", cred.cert, "-key",
-                                      cred.key},
-                                     dir);
+  Peer server =
+      start_openssl_server({"-tls1_3", "-naccept", "1", "-keylogfile", dir.file("openssl.keys"),
+                            "-cert", cred.cert, "-key", cred.key},
+                           dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::vector<std::string> args = pinned(cred);
   args.insert(args.end(), {"--keylog", dir.file("glasstls.keys")});
@@ -1237,8 +1227,8 @@ TEST(InteropKeyLog, OurServerMatchesOpensslClient) {
   REQUIRE_OPENSSL();
   TempDir dir;
   const Credential& cred = pki().ed25519;
-  Peer server = start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo",
-                                       "--once", "--keylog", dir.file("glasstls.keys")},
+  Peer server = start_glasstls_server({"--cert", cred.cert, "--key", cred.key, "--echo", "--once",
+                                       "--keylog", dir.file("glasstls.keys")},
                                       dir);
   ASSERT_NE(server.port, 0) << server.log();
   std::unique_ptr<Child> client = openssl_client(
@@ -1296,10 +1286,10 @@ TEST(InteropIpv6, OpensslClientReachesOurServerOnLoopback) {
   }
   ASSERT_NE(server.port, 0) << server.log();
   EXPECT_TRUE(contains(server.child->err(), "listening on [::1]:")) << server.log();
-  std::unique_ptr<Child> client = Child::spawn(
-      {tools().openssl, "s_client", "-tls1_3", "-connect", "[::1]:" + server.port_text(),
-       "-CAfile", pki().ca, "-servername", "localhost"},
-      dir.path(), "s_client", StdinMode::kPipe);
+  std::unique_ptr<Child> client =
+      Child::spawn({tools().openssl, "s_client", "-tls1_3", "-connect",
+                    "[::1]:" + server.port_text(), "-CAfile", pki().ca, "-servername", "localhost"},
+                   dir.path(), "s_client", StdinMode::kPipe);
   ASSERT_TRUE(client);
   ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
       << client->log() << server.log();

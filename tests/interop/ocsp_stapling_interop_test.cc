@@ -59,9 +59,8 @@ struct OcspPki {
   bool respond(const std::string& out, std::string& why) const {
     std::string output;
     int status = pki->run({"ocsp", "-index", pki->dir() + "/index.txt", "-rsigner",
-                           pki->cert_path("responder"), "-rkey", pki->key_path("responder"),
-                           "-CA", ca(), "-issuer", ca(), "-cert", leaf(), "-respout", out,
-                           "-ndays", "7"},
+                           pki->cert_path("responder"), "-rkey", pki->key_path("responder"), "-CA",
+                           ca(), "-issuer", ca(), "-cert", leaf(), "-respout", out, "-ndays", "7"},
                           output);
     if (status != 0) {
       why = "openssl ocsp failed (" + std::to_string(status) + "): " + output;
@@ -73,8 +72,8 @@ struct OcspPki {
   // revoke_leaf marks the leaf revoked in the CA's database.
   bool revoke_leaf(std::string& why) const {
     std::string output;
-    int status = pki->run({"ca", "-config", pki->dir() + "/ca.cnf", "-revoke", leaf(),
-                           "-keyfile", pki->key_path("ca"), "-cert", ca()},
+    int status = pki->run({"ca", "-config", pki->dir() + "/ca.cnf", "-revoke", leaf(), "-keyfile",
+                           pki->key_path("ca"), "-cert", ca()},
                           output);
     if (status != 0) {
       why = "openssl ca -revoke failed (" + std::to_string(status) + "): " + output;
@@ -109,13 +108,13 @@ std::unique_ptr<OcspPki> make_pki() {
   return out;
 }
 
-#define REQUIRE_OPENSSL_PKI(name)                                                    \
-  if (find_program("openssl").empty()) {                                             \
-    GTEST_SKIP() << "openssl is not installed";                                      \
-  }                                                                                  \
-  ASSERT_EQ(::access(GLASSTLS_CLI, X_OK), 0) << "the glasstls CLI is missing";       \
-  ::signal(SIGPIPE, SIG_IGN);                                                        \
-  std::unique_ptr<OcspPki> name = make_pki();                                        \
+#define REQUIRE_OPENSSL_PKI(name)                                              \
+  if (find_program("openssl").empty()) {                                       \
+    GTEST_SKIP() << "openssl is not installed";                                \
+  }                                                                            \
+  ASSERT_EQ(::access(GLASSTLS_CLI, X_OK), 0) << "the glasstls CLI is missing"; \
+  ::signal(SIGPIPE, SIG_IGN);                                                  \
+  std::unique_ptr<OcspPki> name = make_pki();                                  \
   ASSERT_TRUE(name->error.empty()) << "PKI generation failed: " << name->error
 
 std::string sha256_hex(const std::string& data) {
@@ -200,8 +199,8 @@ TEST(InteropOcspStapling, OpensslServerStaplesToOurClient) {
 
   for (bool staple : {true, false}) {
     SCOPED_TRACE(staple ? "-status_file" : "no -status_file");
-    std::vector<std::string> args = {"-tls1_3", "-naccept", "1", "-cert", ocsp->leaf(), "-key",
-                                     ocsp->leaf_key()};
+    std::vector<std::string> args = {"-tls1_3", "-naccept",      "1", "-cert", ocsp->leaf(),
+                                     "-key",    ocsp->leaf_key()};
     if (staple) {
       args.push_back("-status_file");
       args.push_back(resp);
@@ -210,10 +209,10 @@ TEST(InteropOcspStapling, OpensslServerStaplesToOurClient) {
     ASSERT_NE(server.port, 0) << server.log();
     std::string in = dir.file("client.in");
     write_text(in, "hello\n");
-    std::unique_ptr<Child> client = Child::spawn(
-        {GLASSTLS_CLI, "client", "127.0.0.1:" + std::to_string(server.port), "--servername",
-         "localhost", "--cafile", ocsp->ca()},
-        dir.path(), staple ? "client-stapled" : "client-plain", StdinMode::kFile, in);
+    std::unique_ptr<Child> client =
+        Child::spawn({GLASSTLS_CLI, "client", "127.0.0.1:" + std::to_string(server.port),
+                      "--servername", "localhost", "--cafile", ocsp->ca()},
+                     dir.path(), staple ? "client-stapled" : "client-plain", StdinMode::kFile, in);
     ASSERT_TRUE(client);
     std::optional<int> status = client->wait_exit(kRunTimeout);
     std::string logs = client->log() + server.log();
@@ -249,9 +248,8 @@ TEST(InteropOcspStapling, OurServerStaplesToOpensslClient) {
   EXPECT_TRUE(contains(server.child->err(), "stapling the OCSP response from " + resp)) << logs;
 
   // Without --ocsp nothing is stapled.
-  Peer plain = start_glasstls_server({"--cert", ocsp->leaf(), "--key", ocsp->leaf_key(),
-                                      "--echo"},
-                                     dir);
+  Peer plain =
+      start_glasstls_server({"--cert", ocsp->leaf(), "--key", ocsp->leaf_key(), "--echo"}, dir);
   ASSERT_NE(plain.port, 0) << plain.log();
   std::string plain_out = s_client_status(plain.port, ocsp->ca(), dir, "s_client-plain");
   EXPECT_TRUE(contains(plain_out, "OCSP response: no response sent")) << plain_out;
@@ -286,8 +284,7 @@ TEST(InteropOcspStapling, OurServerReloadsARewrittenResponse) {
   ASSERT_TRUE(write_text(resp, "-----BEGIN OCSP RESPONSE-----\nnot der\n"));
   std::string third = s_client_status(server.port, ocsp->ca(), dir, "s_client-3");
   EXPECT_TRUE(contains(third, "Cert Status: revoked")) << third << server.log();
-  EXPECT_TRUE(server.child->wait_for_err("is not a DER OCSPResponse", kRunTimeout))
-      << server.log();
+  EXPECT_TRUE(server.child->wait_for_err("is not a DER OCSPResponse", kRunTimeout)) << server.log();
   EXPECT_TRUE(contains(server.child->err(), "keeping the previous response")) << server.log();
 }
 

@@ -121,9 +121,8 @@ class Child {
  public:
   // spawn starts `argv` with stdout and stderr in `dir`/`tag`.out and `dir`/`tag`.err. With
   // kPipe, write_stdin()/close_stdin() feed it; with kFile, stdin reads `stdin_file`.
-  static std::unique_ptr<Child> spawn(const std::vector<std::string>& argv,
-                                      const std::string& dir, const std::string& tag,
-                                      StdinMode mode = StdinMode::kNull,
+  static std::unique_ptr<Child> spawn(const std::vector<std::string>& argv, const std::string& dir,
+                                      const std::string& tag, StdinMode mode = StdinMode::kNull,
                                       const std::string& stdin_file = "") {
     auto child = std::unique_ptr<Child>(new Child());
     child->tag_ = tag;
@@ -235,14 +234,14 @@ class Child {
     }
   }
   bool wait_for_out(const std::string& needle, milliseconds timeout) {
-    return wait_for([&](const std::string& o, const std::string&) {
-      return o.find(needle) != std::string::npos;
-    }, timeout);
+    return wait_for([&](const std::string& o,
+                        const std::string&) { return o.find(needle) != std::string::npos; },
+                    timeout);
   }
   bool wait_for_err(const std::string& needle, milliseconds timeout) {
-    return wait_for([&](const std::string&, const std::string& e) {
-      return e.find(needle) != std::string::npos;
-    }, timeout);
+    return wait_for([&](const std::string&,
+                        const std::string& e) { return e.find(needle) != std::string::npos; },
+                    timeout);
   }
 
   // wait_exit waits up to `timeout` for the child to exit and returns its exit status (128 +
@@ -320,8 +319,8 @@ class Child {
 
 // run runs `argv` to completion (bounded by `timeout`) and returns its exit status, or -1 if
 // it could not start or timed out (it is killed then).
-inline int run(const std::vector<std::string>& argv, const std::string& dir,
-               const std::string& tag, milliseconds timeout, std::string* output = nullptr) {
+inline int run(const std::vector<std::string>& argv, const std::string& dir, const std::string& tag,
+               milliseconds timeout, std::string* output = nullptr) {
   std::unique_ptr<Child> c = Child::spawn(argv, dir, tag);
   if (!c) {
     return -1;

@@ -39,10 +39,10 @@ Throwaway make_certificate(const std::string& openssl) {
   t.cert = t.dir->file("cert.pem");
   t.key = t.dir->file("key.pem");
   std::string output;
-  int status = run({openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", t.key, "-out", t.cert,
-                    "-days", "2", "-subj", "/CN=localhost"},
-                   t.dir->path(), "req", milliseconds(20000), &output);
+  int status =
+      run({openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+           "-nodes", "-keyout", t.key, "-out", t.cert, "-days", "2", "-subj", "/CN=localhost"},
+          t.dir->path(), "req", milliseconds(20000), &output);
   if (status != 0) {
     t.error = "openssl req failed (" + std::to_string(status) + "): " + output;
   }
@@ -107,8 +107,8 @@ TEST(Load, RefusesNonLoopbackTargets) {
   TempDir dir;
   for (const char* target : {"10.1.2.3:443", "[2001:db8::1]:443", "[::ffff:127.0.0.1]:443"}) {
     std::string output;
-    int status = run({GLASSTLS_CLI, "load", target, "-n", "1", "--insecure"}, dir.path(),
-                     "load", milliseconds(10000), &output);
+    int status = run({GLASSTLS_CLI, "load", target, "-n", "1", "--insecure"}, dir.path(), "load",
+                     milliseconds(10000), &output);
     EXPECT_EQ(status, 2) << target << ": " << output;
     EXPECT_NE(output.find("loopback"), std::string::npos) << target << ": " << output;
   }

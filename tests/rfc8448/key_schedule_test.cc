@@ -27,8 +27,7 @@ class Rfc8448Simple : public ::testing::Test {
     return b;
   }
   Bytes message(const std::string& name) {
-    return v("construct " + std::string(name == "EncryptedExtensions" ? "an " : "a ") + name,
-             name);
+    return v("construct " + std::string(name == "EncryptedExtensions" ? "an " : "a ") + name, name);
   }
   static Bytes bytes(ByteView s) { return Bytes(s.begin(), s.end()); }
 
@@ -52,8 +51,7 @@ TEST_F(Rfc8448Simple, FullKeySchedule) {
 
   auto hs = std::move(early).with_shared_secret(v("{server}  extract secret \"handshake\"", "IKM"));
   ASSERT_TRUE(hs.ok());
-  EXPECT_EQ(bytes(hs->handshake_secret()),
-            v("{server}  extract secret \"handshake\"", "secret"));
+  EXPECT_EQ(bytes(hs->handshake_secret()), v("{server}  extract secret \"handshake\"", "secret"));
 
   handshake::Transcript t;
   t.add(message("ClientHello"));

@@ -49,8 +49,11 @@ struct CrlWorld {
     std::string d = pki->dir();
     std::string config =
         "[ca]\ndefault_ca = dflt\n[dflt]\ndatabase = " + d + "/" + id +
-        ".index.txt\nnew_certs_dir = " + d + "/issued\ndefault_md = sha256\npolicy = pol\n"
-        "unique_subject = no\ncrlnumber = " + d + "/" + id + ".crlnumber\n"
+        ".index.txt\nnew_certs_dir = " + d +
+        "/issued\ndefault_md = sha256\npolicy = pol\n"
+        "unique_subject = no\ncrlnumber = " +
+        d + "/" + id +
+        ".crlnumber\n"
         "[pol]\ncommonName = optional\n[crl_ext]\nauthorityKeyIdentifier = keyid:always\n";
     std::string path = d + "/" + id + ".cnf";
     if (!interop::write_text(path, config) ||
@@ -151,8 +154,8 @@ struct CrlWorld {
       return false;
     }
     inter_crl = gencrl(inter_cnf, "inter", "inter", "inter.crl.pem");
-    inter_expired = gencrl(inter_cnf, "inter", "inter", "inter_expired.crl.pem",
-                           "20250101000000Z", "20250201000000Z");
+    inter_expired = gencrl(inter_cnf, "inter", "inter", "inter_expired.crl.pem", "20250101000000Z",
+                           "20250201000000Z");
     root_crl = gencrl(root_cnf, "root", "root", "root.crl.pem");
     // Without an authorityKeyIdentifier, so that only the signature tells it from the root's.
     twin_crl = gencrl(twin_cnf, "root_twin", "root_twin", "twin.crl.pem", "20250501000000Z",
@@ -175,8 +178,8 @@ struct CrlWorld {
     }
     std::string big_cnf = cnf("big_db", index);
     big_crl = big_cnf.empty() ? "" : gencrl(big_cnf, "inter", "inter", "big.crl.pem");
-    return !inter_crl.empty() && !inter_expired.empty() && !root_crl.empty() &&
-           !twin_crl.empty() && !big_crl.empty();
+    return !inter_crl.empty() && !inter_expired.empty() && !root_crl.empty() && !twin_crl.empty() &&
+           !big_crl.empty();
   }
 };
 
@@ -197,12 +200,12 @@ const CrlWorld* world(std::string& error) {
   return w.get();
 }
 
-#define GET_WORLD(w)                                                  \
-  std::string world_error;                                            \
-  const CrlWorld* w = world(world_error);                             \
-  if (w == nullptr && world_error == "openssl not found") {           \
-    GTEST_SKIP() << "openssl not found: CRLs cannot be made";         \
-  }                                                                   \
+#define GET_WORLD(w)                                          \
+  std::string world_error;                                    \
+  const CrlWorld* w = world(world_error);                     \
+  if (w == nullptr && world_error == "openssl not found") {   \
+    GTEST_SKIP() << "openssl not found: CRLs cannot be made"; \
+  }                                                           \
   ASSERT_NE(w, nullptr) << world_error
 
 std::shared_ptr<const CertificateRevocationLists> load(const std::vector<std::string>& files) {
@@ -265,8 +268,7 @@ TEST(CrlOpenssl, RevokedLeaves) {
         << v.detail;
     EXPECT_NE(v.detail.find("according to the CRL of CN=CRL Test Inter"), std::string::npos)
         << v.detail;
-    EXPECT_NE(openssl_says(*w, c.cert, w->inter_crl).find("certificate revoked"),
-              std::string::npos)
+    EXPECT_NE(openssl_says(*w, c.cert, w->inter_crl).find("certificate revoked"), std::string::npos)
         << c.cert;
   }
 }
@@ -303,8 +305,7 @@ TEST(CrlOpenssl, SameNameOtherKey) {
   // The twin CRL has the root's name (so it is a candidate) but the twin's signature.
   x509::CrlVerdict v = verdict(*w, {w->twin_crl}, "inter", "root");
   EXPECT_EQ(v.status, CrlState::kUnknown) << v.detail;
-  EXPECT_NE(v.detail.find("does not verify with the issuer's key"), std::string::npos)
-      << v.detail;
+  EXPECT_NE(v.detail.find("does not verify with the issuer's key"), std::string::npos) << v.detail;
   v = verdict(*w, {w->twin_crl, w->root_crl}, "inter", "root");
   EXPECT_EQ(v.status, CrlState::kRevoked) << v.detail;
 }
@@ -332,8 +333,8 @@ TEST(CrlOpenssl, TenThousandEntries) {
     if (i % 3 == 2) {
       EXPECT_FALSE(e->reason.has_value()) << hex;
     } else {
-      EXPECT_EQ(e->reason, i % 3 == 0 ? x509::crl_reason::kKeyCompromise
-                                      : x509::crl_reason::kSuperseded)
+      EXPECT_EQ(e->reason,
+                i % 3 == 0 ? x509::crl_reason::kKeyCompromise : x509::crl_reason::kSuperseded)
           << hex;
     }
   }
@@ -353,8 +354,7 @@ TEST(CrlOpenssl, LoadsPemAndDerFiles) {
   GET_WORLD(w);
   std::string der_path = w->pki->dir() + "/inter.crl.der";
   std::string out;
-  ASSERT_EQ(w->pki->run({"crl", "-in", w->inter_crl, "-outform", "DER", "-out", der_path}, out),
-            0)
+  ASSERT_EQ(w->pki->run({"crl", "-in", w->inter_crl, "-outform", "DER", "-out", der_path}, out), 0)
       << out;
   auto pem = CertificateRevocationLists::from_file(w->inter_crl);
   ASSERT_TRUE(pem.ok()) << pem.error().reason;

@@ -146,10 +146,10 @@ class OcspOpensslTest : public ::testing::Test {
   // openssl_verdict asks `openssl ocsp -respin` about the last response, trusting only "ca".
   OpensslVerdict openssl_verdict(const std::string& leaf) const {
     std::string out;
-    int status = pki_->run({"ocsp", "-respin", last_response_path_, "-CAfile",
-                            pki_->cert_path("ca"), "-issuer", pki_->cert_path("ca"), "-cert",
-                            pki_->cert_path(leaf), "-no_nonce"},
-                           out);
+    int status =
+        pki_->run({"ocsp", "-respin", last_response_path_, "-CAfile", pki_->cert_path("ca"),
+                   "-issuer", pki_->cert_path("ca"), "-cert", pki_->cert_path(leaf), "-no_nonce"},
+                  out);
     OpensslVerdict v;
     v.output = out;
     v.verified = status == 0 && out.find("Response verify OK") != std::string::npos;
@@ -272,8 +272,7 @@ TEST_F(OcspOpensslTest, DelegatedResponder) {
   Result<OcspVerdict> v = check(resp, "leaf_good", now_);
   ASSERT_TRUE(v.ok()) << v.error().to_string();
   EXPECT_EQ(v->status, OcspVerdict::Status::kGood);
-  EXPECT_NE(v->detail.find("signed by CN=OCSP Responder (delegated responder)"),
-            std::string::npos)
+  EXPECT_NE(v->detail.find("signed by CN=OCSP Responder (delegated responder)"), std::string::npos)
       << v->detail;
   OpensslVerdict o = openssl_verdict("leaf_good");
   EXPECT_TRUE(o.verified) << o.output;

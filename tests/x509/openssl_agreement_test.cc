@@ -124,23 +124,22 @@ TEST(OpenSslAgreement, PurposesAndKeyUsage) {
   Check client_as_server = server("leaf_client", "client.example.com");
   Check both_as_client = client("leaf_both");
   Check no_eku_as_client = client("leaf_no_eku");
-  expect_all(
-      *pki, {
-                {"client_leaf_for_client", client("leaf_client"), true},
-                {"client_leaf_for_server", client_as_server, false},
-                {"server_leaf_for_client", client("leaf_ok"), false},
-                {"both_for_server", server("leaf_both"), true},
-                {"both_for_client", both_as_client, true},
-                {"no_eku_for_server", server("leaf_no_eku"), true},
-                {"no_eku_for_client", no_eku_as_client, true},
-                {"eku_code_signing_only", server("leaf_eku_codesign"), false},
-                {"eku_any_only", server("leaf_eku_any"), false},
-                {"ku_key_cert_sign_only", server("leaf_ku_certsign"), false},
-                {"no_key_usage", server("leaf_no_ku"), true},
-                {"unknown_critical_extension_leaf", server("leaf_unknown_crit"), false},
-                {"unknown_noncritical_extension_leaf", server("leaf_unknown_noncrit"), true},
-                {"rsa_leaf_under_ecdsa", server("leaf_rsa_key"), true},
-            });
+  expect_all(*pki, {
+                       {"client_leaf_for_client", client("leaf_client"), true},
+                       {"client_leaf_for_server", client_as_server, false},
+                       {"server_leaf_for_client", client("leaf_ok"), false},
+                       {"both_for_server", server("leaf_both"), true},
+                       {"both_for_client", both_as_client, true},
+                       {"no_eku_for_server", server("leaf_no_eku"), true},
+                       {"no_eku_for_client", no_eku_as_client, true},
+                       {"eku_code_signing_only", server("leaf_eku_codesign"), false},
+                       {"eku_any_only", server("leaf_eku_any"), false},
+                       {"ku_key_cert_sign_only", server("leaf_ku_certsign"), false},
+                       {"no_key_usage", server("leaf_no_ku"), true},
+                       {"unknown_critical_extension_leaf", server("leaf_unknown_crit"), false},
+                       {"unknown_noncritical_extension_leaf", server("leaf_unknown_noncrit"), true},
+                       {"rsa_leaf_under_ecdsa", server("leaf_rsa_key"), true},
+                   });
 }
 
 TEST(OpenSslAgreement, CaConstraints) {
@@ -281,8 +280,8 @@ TEST(OpenSslAgreement, StrictRules) {
           {"trust_anchor_unknown_critical_extension",
            under("leaf_under_crit_root", {"inter_under_crit"}, "root_crit"), false},
           // RFC 5280 4.2.1.9 pathLenConstraint of the anchor itself.
-          {"trust_anchor_path_len_0",
-           under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0"), false},
+          {"trust_anchor_path_len_0", under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0"),
+           false},
           // RFC 5280 4.2.1.10 rfc822Name constraints: a host, a domain (leading period).
           {"rfc822_permitted_host", mail_ok, true},
           {"rfc822_outside_permitted", mail_bad, false},
@@ -406,9 +405,8 @@ TEST(OpenSslDisagreement, IntermediateAsTrustAnchor) {
 // name and a key. Under it, glasstls accepts what OpenSSL refuses.
 TEST(OpenSslDisagreement, TrustAnchorAsNameAndKey) {
   GLASSTLS_CORPUS(pki);
-  for (const Check& c :
-       {under("leaf_under_expired_root", {"inter_under_expired"}, "root_expired"),
-        under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0")}) {
+  for (const Check& c : {under("leaf_under_expired_root", {"inter_under_expired"}, "root_expired"),
+                         under("leaf_under_pl0_root", {"inter_under_pl0"}, "root_pl0")}) {
     EXPECT_TRUE(glasstls_verdict(*pki, c, AnchorPolicy::kNameAndKey).valid) << c.leaf;
     EXPECT_FALSE(openssl_verdict(*pki, c).valid) << c.leaf;
   }
@@ -441,9 +439,9 @@ TEST(OpenSslDisagreement, IntermediateWithoutKeyUsage) {
 // does, as pyca/cryptography does for leaves.
 TEST(OpenSslDisagreement, MissingKeyIdentifiers) {
   GLASSTLS_CORPUS(pki);
-  for (const Check& c : {under("leaf_no_keyid", {"inter_no_keyid"}, "root_a"),
-                         server("leaf_no_aki"), under("leaf_no_ski_inter", {"inter_no_ski"},
-                                                      "root_a")}) {
+  for (const Check& c :
+       {under("leaf_no_keyid", {"inter_no_keyid"}, "root_a"), server("leaf_no_aki"),
+        under("leaf_no_ski_inter", {"inter_no_ski"}, "root_a")}) {
     Both b = both(*pki, c);
     GLASSTLS_EXPECT_VERDICTS(b, false, true);
     EXPECT_FALSE(openssl_verdict(*pki, c, {"-x509_strict"}).valid) << c.leaf;

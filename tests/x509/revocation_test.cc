@@ -66,9 +66,8 @@ class Revocation : public ::testing::Test {
     // (listing the revoked leaf) and of Root (listing the revoked intermediate), and one signed
     // by the impostor.
     ok = ok && revoke("revoked", "inter", "keyCompromise") &&
-         revoke("inter_revoked", "root", "cessationOfOperation") &&
-         gencrl("inter", "inter.crl") && gencrl("root", "root.crl") &&
-         gencrl("impostor", "impostor.crl");
+         revoke("inter_revoked", "root", "cessationOfOperation") && gencrl("inter", "inter.crl") &&
+         gencrl("root", "root.crl") && gencrl("impostor", "impostor.crl");
     if (!ok) {
       error_ = p.error().empty() ? last_error_ : p.error();
     }
@@ -115,10 +114,10 @@ class Revocation : public ::testing::Test {
   // responder certificate) and returns its bytes (empty on failure).
   static Bytes ocsp(const std::string& cert, const std::string& signer = "inter") {
     std::string out_file = pki_->dir() + "/" + cert + "-by-" + signer + ".ocsp";
-    if (!openssl({"ocsp", "-index", pki_->dir() + "/index.txt", "-rsigner",
-                  pki_->cert_path(signer), "-rkey", pki_->key_path(key_of(signer)), "-CA",
-                  pki_->cert_path("inter"), "-issuer", pki_->cert_path("inter"), "-cert",
-                  pki_->cert_path(cert), "-ndays", "7", "-respout", out_file})) {
+    if (!openssl({"ocsp", "-index", pki_->dir() + "/index.txt", "-rsigner", pki_->cert_path(signer),
+                  "-rkey", pki_->key_path(key_of(signer)), "-CA", pki_->cert_path("inter"),
+                  "-issuer", pki_->cert_path("inter"), "-cert", pki_->cert_path(cert), "-ndays",
+                  "7", "-respout", out_file})) {
       return {};
     }
     std::string text = interop::read_text(out_file);
@@ -360,13 +359,13 @@ TEST_F(Revocation, TraceShowsTheStapleAndTheDecision) {
   auto recorder = std::make_shared<Recorder>();
   ASSERT_EQ(staple_handshake(*pki_, "good", ocsp("good"), nullptr, recorder), std::nullopt);
   std::string text = render_text(recorder->events, RenderOptions{});
-  for (const char* part : {"response: OCSP response: successful; responder: by name, CN=Revocation Inter",
-                           "(CertID hash SHA-1): good",
-                           "verifier: stapled OCSP response",
-                           "verifier: certificate chain accepted: CN=www.example.com <- "
-                           "CN=Revocation Inter <- CN=Revocation Root",
-                           "verifier: revocation: certificate 0 (CN=www.example.com): not "
-                           "revoked: OCSP"}) {
+  for (const char* part :
+       {"response: OCSP response: successful; responder: by name, CN=Revocation Inter",
+        "(CertID hash SHA-1): good", "verifier: stapled OCSP response",
+        "verifier: certificate chain accepted: CN=www.example.com <- "
+        "CN=Revocation Inter <- CN=Revocation Root",
+        "verifier: revocation: certificate 0 (CN=www.example.com): not "
+        "revoked: OCSP"}) {
     EXPECT_NE(text.find(part), std::string::npos) << "no \"" << part << "\" in\n" << text;
   }
 }
@@ -402,8 +401,7 @@ TEST_F(Revocation, ClientCommandLine) {
     }
   }
   std::string out;
-  EXPECT_NE(interop::run({GLASSTLS_CLI, "client", "127.0.0.1:1", "--insecure", "--crl",
-                          inter_crl},
+  EXPECT_NE(interop::run({GLASSTLS_CLI, "client", "127.0.0.1:1", "--insecure", "--crl", inter_crl},
                          pki_->dir(), "client-usage", interop::milliseconds(30000), &out),
             0);
   EXPECT_NE(out.find("go with chain validation"), std::string::npos) << out;
@@ -416,8 +414,7 @@ TEST_F(Revocation, VerifyCommandLine) {
   std::string inter_crl = pki_->dir() + "/inter.crl";
   std::string root_crl = pki_->dir() + "/root.crl";
   std::string out;
-  EXPECT_EQ(cli({"--cafile", root, "--host", "www.example.com", "--crl", inter_crl, chain}, out),
-            1)
+  EXPECT_EQ(cli({"--cafile", root, "--host", "www.example.com", "--crl", inter_crl, chain}, out), 1)
       << out;
   EXPECT_NE(out.find("certificate_revoked"), std::string::npos) << out;
   EXPECT_EQ(cli({"--cafile", root, "--crl", inter_crl, "--crl", root_crl, good}, out), 0) << out;

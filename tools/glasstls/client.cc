@@ -233,8 +233,9 @@ std::string run_handshake(int fd, Connection& c, RecordBoundary& records,
       return "handshake failed: " + transport_failure("recv", errno);
     }
     if (n == 0) {
-      return std::string("handshake failed: the server closed the connection (TCP) without "
-                         "sending an alert") +
+      return std::string(
+                 "handshake failed: the server closed the connection (TCP) without "
+                 "sending an alert") +
              (records.inside_record() ? ", in the middle of a record" : "");
     }
     std::span<const uint8_t> received(buf, static_cast<size_t>(n));
@@ -266,9 +267,9 @@ bool is_ip_address(const std::string& name) {
 
 int client_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--servername", "--alpn",   "--pin-sha256", "--groups",
-                     "--ciphersuites", "--cafile", "--html",       "--sigalgs",
-                     "--keylog",       "--cert",   "--key",        "--connect-timeout",
+  spec.with_value = {"--servername",   "--alpn",      "--pin-sha256", "--groups",
+                     "--ciphersuites", "--cafile",    "--html",       "--sigalgs",
+                     "--keylog",       "--cert",      "--key",        "--connect-timeout",
                      "--crl",          "--revocation"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
@@ -282,10 +283,10 @@ int client_main(int argc, char** argv) {
     return 0;
   }
   if (args->positionals.size() != 1) {
-    return usage(args->positionals.empty() ? "no HOST:PORT given"
-                                           : "expected one HOST:PORT, got " +
-                                                 std::to_string(args->positionals.size()) +
-                                                 " arguments");
+    return usage(args->positionals.empty()
+                     ? "no HOST:PORT given"
+                     : "expected one HOST:PORT, got " + std::to_string(args->positionals.size()) +
+                           " arguments");
   }
   std::optional<HostPort> target = split_host_port(args->positionals[0], "443", error);
   if (!target) {
@@ -345,18 +346,21 @@ int client_main(int argc, char** argv) {
   }
   bool validate_chain = pins.empty() && !args->has("--insecure");
   if (!validate_chain && (args->has("--crl") || args->has("--revocation"))) {
-    return usage("--crl and --revocation go with chain validation (--cafile or the system "
-                 "store), not with a pin or --insecure");
+    return usage(
+        "--crl and --revocation go with chain validation (--cafile or the system "
+        "store), not with a pin or --insecure");
   }
   if (skip_name_check && !validate_chain) {
-    return usage("--dangerous-skip-name-check goes with chain validation (--cafile or the "
-                 "system store); a pin or --insecure matches no name anyway");
+    return usage(
+        "--dangerous-skip-name-check goes with chain validation (--cafile or the "
+        "system store); a pin or --insecure matches no name anyway");
   }
   if (validate_chain && server_name.empty() && !skip_name_check) {
     // The verifier would have no name to match, and must not take that as "any name".
-    return usage("empty --servername: the server's certificate is matched to the name you "
-                 "connect to, so give that name; --dangerous-skip-name-check validates the "
-                 "chain without matching any name (a pin or --insecure needs no name)");
+    return usage(
+        "empty --servername: the server's certificate is matched to the name you "
+        "connect to, so give that name; --dangerous-skip-name-check validates the "
+        "chain without matching any name (a pin or --insecure needs no name)");
   }
   if (!pins.empty()) {
     builder.verifier(pin_sha256_verifier(pins));
@@ -571,8 +575,9 @@ int client_main(int argc, char** argv) {
       }
       if (n == 0) {
         if (records.inside_record()) {
-          status = fail("the server closed the connection (TCP) in the middle of a record "
-                        "(truncation): data is missing");
+          status = fail(
+              "the server closed the connection (TCP) in the middle of a record "
+              "(truncation): data is missing");
         } else if (we_closed && !c.wants_write()) {
           //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
           //# Each party MUST send a "close_notify" alert before closing its write side of
@@ -582,8 +587,9 @@ int client_main(int argc, char** argv) {
           // record it sent was whole. Many servers (nginx among them) do this.
           server_dropped = true;
         } else {
-          status = fail("the server closed the connection (TCP) without close_notify before we "
-                        "had finished (truncation): data it meant to send may be missing");
+          status = fail(
+              "the server closed the connection (TCP) without close_notify before we "
+              "had finished (truncation): data it meant to send may be missing");
         }
         break;
       }
@@ -610,10 +616,11 @@ int client_main(int argc, char** argv) {
   std::fprintf(stderr, "  key updates received: %llu\n",
                static_cast<unsigned long long>(c.key_updates_received()));
   if (status == 0 && server_dropped) {
-    std::fputs("glasstls client: note: the server closed TCP after our close_notify without "
-               "sending its own; every record it sent was complete\n"
-               "glasstls client: closed (our close_notify sent, the server closed TCP)\n",
-               stderr);
+    std::fputs(
+        "glasstls client: note: the server closed TCP after our close_notify without "
+        "sending its own; every record it sent was complete\n"
+        "glasstls client: closed (our close_notify sent, the server closed TCP)\n",
+        stderr);
   } else if (status == 0) {
     std::fputs("glasstls client: closed cleanly (close_notify both ways)\n", stderr);
   }

@@ -264,8 +264,7 @@ std::optional<std::vector<NamedGroup>> parse_groups(std::string_view text, std::
 
 std::optional<std::vector<SignatureScheme>> parse_sigalgs(std::string_view text,
                                                           std::string& error) {
-  return parse_named_list<SignatureScheme>(text, error, "signature scheme",
-                                           parse_signature_scheme);
+  return parse_named_list<SignatureScheme>(text, error, "signature scheme", parse_signature_scheme);
 }
 
 std::optional<std::array<uint8_t, 32>> parse_pin(std::string_view hex) {
@@ -443,8 +442,7 @@ int connect_tcp(const std::string& host, const std::string& port, std::string& e
   int fd = -1;
   error = "no address for " + host;
   for (addrinfo* ai = results; ai != nullptr; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                  ai->ai_protocol);
+    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) {
       error = std::string("socket: ") + std::strerror(errno);
       continue;
@@ -548,8 +546,8 @@ std::string describe_certificate(std::span<const uint8_t> der) {
   if (cert.ok()) {
     return "subject " + x509::name_to_string(cert->subject);
   }
-  return "unparsable certificate (" + std::to_string(der.size()) + " bytes DER): " +
-         cert.error().to_string();
+  return "unparsable certificate (" + std::to_string(der.size()) +
+         " bytes DER): " + cert.error().to_string();
 #else
   return std::to_string(der.size()) + " bytes DER";
 #endif
@@ -569,8 +567,7 @@ void print_parameters(const Connection& conn, std::string_view title,
   out += "  group: " + std::string(name(conn.group())) + "\n";
   std::string_view scheme = name(conn.peer_signature_scheme());
   out += "  peer signature scheme: " + std::string(scheme.empty() ? "(none)" : scheme) + "\n";
-  out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") +
-         "\n";
+  out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") + "\n";
   out += "  ALPN: " + alpn_or_none(conn) + "\n";
   if (!server_name_line.empty()) {
     out += "  " + std::string(server_name_line) + "\n";
@@ -604,9 +601,7 @@ bool write_fd(int fd, std::span<const uint8_t> data) {
   return true;
 }
 
-void install_signal_handlers() {
-  ::signal(SIGPIPE, SIG_IGN);
-}
+void install_signal_handlers() { ::signal(SIGPIPE, SIG_IGN); }
 
 bool write_file(const std::string& path, std::string_view content, std::string& error) {
   std::FILE* f = std::fopen(path.c_str(), "wb");

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "glasstls/trace.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "glasstls/trace.h"
 #include "glasstls/types.h"
 
 namespace glasstls::cli {

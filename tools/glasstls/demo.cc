@@ -170,9 +170,11 @@ int demo_main(int argc, char** argv) {
     std::fprintf(stderr, "glasstls demo: %s\n", error.c_str());
     return 1;
   }
-  std::fprintf(info, "glasstls demo: server listening on 127.0.0.1:%u with a throwaway %s certificate\n",
-              static_cast<unsigned>(port), key_type.c_str());
-  std::fprintf(info, "glasstls demo: client pins the server key, SHA-256 %s\n", to_hex(pin).c_str());
+  std::fprintf(info,
+               "glasstls demo: server listening on 127.0.0.1:%u with a throwaway %s certificate\n",
+               static_cast<unsigned>(port), key_type.c_str());
+  std::fprintf(info, "glasstls demo: client pins the server key, SHA-256 %s\n",
+               to_hex(pin).c_str());
   std::fflush(info);
 
   auto recorder = std::make_shared<TraceRecorder>();
@@ -224,8 +226,7 @@ int demo_main(int argc, char** argv) {
       while (status == 0) {
         Result<size_t> n = stream.read(buf);
         if (!n.ok()) {
-          std::fprintf(stderr, "glasstls demo: client read: %s\n",
-                       n.error().to_string().c_str());
+          std::fprintf(stderr, "glasstls demo: client read: %s\n", n.error().to_string().c_str());
           status = 1;
           break;
         }
@@ -268,12 +269,13 @@ int demo_main(int argc, char** argv) {
       std::fprintf(info, "  version:        %s\n", std::string(explain(c.version())).c_str());
       std::fprintf(info, "  cipher suite:   %s\n", std::string(name(c.cipher_suite())).c_str());
       std::fprintf(info, "  group:          %s\n", std::string(name(c.group())).c_str());
-      std::fprintf(info, "  signature:      %s\n", std::string(name(c.peer_signature_scheme())).c_str());
+      std::fprintf(info, "  signature:      %s\n",
+                   std::string(name(c.peer_signature_scheme())).c_str());
       std::fprintf(info, "  server name:    %s\n", server_report.sni.c_str());
       std::fprintf(info, "  server cert:    %s\n",
-                  c.peer_certificates().empty()
-                      ? "(none)"
-                      : describe_certificate(c.peer_certificates().front()).c_str());
+                   c.peer_certificates().empty()
+                       ? "(none)"
+                       : describe_certificate(c.peer_certificates().front()).c_str());
     }
   }
   ::close(fd);
@@ -281,12 +283,11 @@ int demo_main(int argc, char** argv) {
   ::close(listener);
 
   std::fprintf(info, "  client -> server: %llu bytes (%s)\n",
-              static_cast<unsigned long long>(client_out), server_report.received.empty()
-                                                               ? "nothing arrived"
-                                                               : "arrived intact");
+               static_cast<unsigned long long>(client_out),
+               server_report.received.empty() ? "nothing arrived" : "arrived intact");
   std::fprintf(info, "  server -> client: %llu bytes (%s)\n",
-              static_cast<unsigned long long>(server_report.bytes_out),
-              reply == kServerMessage ? "arrived intact" : "MISMATCH");
+               static_cast<unsigned long long>(server_report.bytes_out),
+               reply == kServerMessage ? "arrived intact" : "MISMATCH");
   if (!server_report.error.empty()) {
     std::fprintf(info, "  server error:   %s\n", server_report.error.c_str());
     status = 1;
@@ -294,11 +295,12 @@ int demo_main(int argc, char** argv) {
   if (server_report.received != kClientMessage || reply != kServerMessage) {
     status = 1;
   }
-  std::fprintf(info, "  client: %s\n", client_clean ? "sent and received close_notify, closed cleanly"
-                                             : "did NOT close cleanly");
-  std::fprintf(info, "  server: %s\n", server_report.clean
-                                    ? "received and sent close_notify, closed cleanly"
-                                    : "did NOT close cleanly");
+  std::fprintf(
+      info, "  client: %s\n",
+      client_clean ? "sent and received close_notify, closed cleanly" : "did NOT close cleanly");
+  std::fprintf(info, "  server: %s\n",
+               server_report.clean ? "received and sent close_notify, closed cleanly"
+                                   : "did NOT close cleanly");
   if (!client_clean || !server_report.clean) {
     status = 1;
   }

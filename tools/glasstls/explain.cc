@@ -77,7 +77,7 @@ struct Connection {
   trace::DissectorResult result;
 };
 
-std::string endpoint(const capture::Endpoint &e) {
+std::string endpoint(const capture::Endpoint& e) {
   if (e.address.find(':') != std::string::npos) {
     return "[" + e.address + "]:" + std::to_string(e.port);
   }
@@ -117,7 +117,7 @@ bool is_capture(std::string_view file) {
   return be == 0x0a0d0d0au;
 }
 
-std::string summary_line(const trace::DissectorSummary &s) {
+std::string summary_line(const trace::DissectorSummary& s) {
   std::string out = "summary: ";
   if (s.cipher_suite) {
     out += s.tls13 ? "TLS 1.3, " : "not TLS 1.3, ";
@@ -135,7 +135,7 @@ std::string summary_line(const trace::DissectorSummary &s) {
   return out;
 }
 
-std::string summary_json(const trace::DissectorSummary &s) {
+std::string summary_json(const trace::DissectorSummary& s) {
   std::string out = "{\"tls13\":";
   out += s.tls13 ? "true" : "false";
   out += ",\"cipher_suite\":";
@@ -155,9 +155,9 @@ std::string summary_json(const trace::DissectorSummary &s) {
 
 // capture_notes describes what the capture lost, as notes shown before the
 // connection.
-std::vector<TraceEvent> capture_notes(const capture::TcpStream &t) {
+std::vector<TraceEvent> capture_notes(const capture::TcpStream& t) {
   std::vector<TraceEvent> notes;
-  auto half = [&](const capture::StreamHalf &h, TraceDirection d, const char *who) {
+  auto half = [&](const capture::StreamHalf& h, TraceDirection d, const char* who) {
     if (h.gap_offset) {
       notes.emplace_back(TraceNote{d, "the capture misses bytes of the " + std::string(who) +
                                           "'s stream at offset " + std::to_string(*h.gap_offset) +
@@ -180,7 +180,7 @@ std::vector<TraceEvent> capture_notes(const capture::TcpStream &t) {
 
 }  // namespace
 
-int explain_main(int argc, char **argv) {
+int explain_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--keylog", "--html", "--stream"};
   spec.flags = {"--help", "-h", "--json"};
@@ -199,7 +199,7 @@ int explain_main(int argc, char **argv) {
   const bool json = args->has("--json");
   size_t only_stream = 0;
   if (auto n = args->value("--stream")) {
-    char *end = nullptr;
+    char* end = nullptr;
     unsigned long v = std::strtoul(n->c_str(), &end, 10);
     if (n->empty() || *end != '\0' || v == 0) {
       std::fprintf(stderr, "glasstls explain: --stream takes a number from 1\n");
@@ -216,7 +216,7 @@ int explain_main(int argc, char **argv) {
       return 2;
     }
     keys = trace::KeyLogFile::parse(*text);
-    for (const trace::KeyLogProblem &p : keys->problems()) {
+    for (const trace::KeyLogProblem& p : keys->problems()) {
       std::fprintf(stderr, "glasstls explain: %s line %zu: %s (line ignored)\n", path->c_str(),
                    p.line, p.reason.c_str());
     }
@@ -224,13 +224,13 @@ int explain_main(int argc, char **argv) {
       std::fprintf(stderr, "glasstls explain: %s holds no secrets\n", path->c_str());
     }
   }
-  const std::string &input_path = args->positionals[0];
+  const std::string& input_path = args->positionals[0];
   std::optional<std::string> file = read_file(input_path, error);
   if (!file) {
     std::fprintf(stderr, "glasstls explain: %s\n", error.c_str());
     return 2;
   }
-  ByteView bytes(reinterpret_cast<const uint8_t *>(file->data()), file->size());
+  ByteView bytes(reinterpret_cast<const uint8_t*>(file->data()), file->size());
 
   trace::DissectorOptions options;
   options.keys = keys ? &*keys : nullptr;
@@ -265,7 +265,7 @@ int explain_main(int argc, char **argv) {
                    static_cast<unsigned long long>(stats.malformed), stats.first_malformed.c_str());
     }
     for (size_t i = 0; i < streams.size(); i++) {
-      const capture::TcpStream &t = streams[i];
+      const capture::TcpStream& t = streams[i];
       std::string client = endpoint(t.client);
       std::string server = endpoint(t.server);
       if (t.client_to_server.data.empty() && t.server_to_client.data.empty()) {
@@ -328,7 +328,7 @@ int explain_main(int argc, char **argv) {
   if (json) {
     std::string out = "{\"input\":" + json_string(input_path) + ",\"connections\":[";
     for (size_t i = 0; i < connections.size(); i++) {
-      const Connection &c = connections[i];
+      const Connection& c = connections[i];
       out += i == 0 ? "\n" : ",\n";
       out += "{\"index\":" + std::to_string(c.index) + ",\"client\":" + json_string(c.client) +
              ",\"server\":" + json_string(c.server) +
@@ -341,7 +341,7 @@ int explain_main(int argc, char **argv) {
     RenderOptions render;
     render.colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     render.show_secrets = true;
-    for (const Connection &c : connections) {
+    for (const Connection& c : connections) {
       std::string head =
           "connection " + std::to_string(c.index) + ": client " + c.client + ", server " + c.server;
       if (render.colour) {
@@ -356,7 +356,7 @@ int explain_main(int argc, char **argv) {
   if (auto html = args->value("--html")) {
     // One page for every connection: each begins with a note naming it.
     std::vector<TraceEvent> all;
-    for (const Connection &c : connections) {
+    for (const Connection& c : connections) {
       all.emplace_back(TraceNote{TraceDirection::kClientToServer,
                                  "connection " + std::to_string(c.index) + ": client " + c.client +
                                      ", server " + c.server});

@@ -8,6 +8,6 @@ namespace glasstls::cli {
 // FILE]` with the whole command line (argv[1] is "explain") and returns the
 // process exit status: 0 when at least one TLS connection was shown, 1 when the
 // input holds none, 2 on a usage or input error.
-int explain_main(int argc, char **argv);
+int explain_main(int argc, char** argv);
 
 }  // namespace glasstls::cli

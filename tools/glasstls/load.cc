@@ -66,8 +66,16 @@ constexpr size_t kMaxConnections = 50000;
 constexpr size_t kMaxRequest = 16384;
 constexpr double kCloseWaitSeconds = 10.0;
 
-enum class Phase : uint8_t { kIdle, kConnecting, kHandshaking, kAwaitEcho, kHeld, kClosing,
-                             kDone, kFailed };
+enum class Phase : uint8_t {
+  kIdle,
+  kConnecting,
+  kHandshaking,
+  kAwaitEcho,
+  kHeld,
+  kClosing,
+  kDone,
+  kFailed
+};
 
 // Client is one load connection.
 struct Client {
@@ -115,10 +123,13 @@ bool parse_count(const std::string& text, uint64_t min, uint64_t max, uint64_t& 
 class LoadRun {
  public:
   LoadRun(std::shared_ptr<const ClientConfig> config, std::string server_name,
-          sockaddr_storage target, socklen_t target_len, size_t n, size_t parallel,
-          size_t request)
-      : config_(std::move(config)), server_name_(std::move(server_name)), target_(target),
-        target_len_(target_len), clients_(n), parallel_(parallel),
+          sockaddr_storage target, socklen_t target_len, size_t n, size_t parallel, size_t request)
+      : config_(std::move(config)),
+        server_name_(std::move(server_name)),
+        target_(target),
+        target_len_(target_len),
+        clients_(n),
+        parallel_(parallel),
         request_(request, static_cast<uint8_t>('x')) {}
   LoadRun(const LoadRun&) = delete;
   LoadRun& operator=(const LoadRun&) = delete;
@@ -213,10 +224,10 @@ class LoadRun {
     if (rss_before && rss_after) {
       std::printf("server RSS before: %llu kB\n", static_cast<unsigned long long>(*rss_before));
       std::printf("server RSS after: %llu kB\n", static_cast<unsigned long long>(*rss_after));
-      double per = established_ > 0 ? (static_cast<double>(*rss_after) -
-                                       static_cast<double>(*rss_before)) /
-                                          static_cast<double>(established_)
-                                    : 0.0;
+      double per = established_ > 0
+                       ? (static_cast<double>(*rss_after) - static_cast<double>(*rss_before)) /
+                             static_cast<double>(established_)
+                       : 0.0;
       std::printf("server RSS per connection: %.1f kB\n", per);
     }
     std::printf("closed with close_notify both ways: %zu\n", clean_closes_);
@@ -319,8 +330,7 @@ class LoadRun {
       }
       if (c.phase == Phase::kHandshaking && !c.tls->is_handshaking()) {
         auto now = SteadyClock::now();
-        latencies_ms_.push_back(
-            std::chrono::duration<double, std::milli>(now - c.started).count());
+        latencies_ms_.push_back(std::chrono::duration<double, std::milli>(now - c.started).count());
         ++handshakes_;
         last_handshake_ = now;
         if (request_.empty()) {
@@ -463,8 +473,8 @@ class LoadRun {
 
 int load_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"-n", "--duration", "--parallel", "--request", "--pin-sha256",
-                     "--servername", "--server-pid"};
+  spec.with_value = {"-n",           "--duration",   "--parallel",  "--request",
+                     "--pin-sha256", "--servername", "--server-pid"};
   spec.flags = {"--insecure", "--help", "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
@@ -574,21 +584,20 @@ int load_main(int argc, char** argv) {
     note(said);
   }
   if (limit < n + 32) {
-    note("the open file limit (" + std::to_string(limit) + ") is too low for " +
-         std::to_string(n) + " connections");
+    note("the open file limit (" + std::to_string(limit) + ") is too low for " + std::to_string(n) +
+         " connections");
     return 1;
   }
 
   std::string server_name = args->value("--servername").value_or("localhost");
   std::printf("target: %s port %s, %llu connections, request %llu bytes, %llu in flight\n",
               hp->host.c_str(), hp->port.c_str(), static_cast<unsigned long long>(n),
-              static_cast<unsigned long long>(request),
-              static_cast<unsigned long long>(parallel));
+              static_cast<unsigned long long>(request), static_cast<unsigned long long>(parallel));
   std::fflush(stdout);
 
-  auto run = std::make_unique<LoadRun>(*config, server_name, target, target_len,
-                                       static_cast<size_t>(n), static_cast<size_t>(parallel),
-                                       static_cast<size_t>(request));
+  auto run =
+      std::make_unique<LoadRun>(*config, server_name, target, target_len, static_cast<size_t>(n),
+                                static_cast<size_t>(parallel), static_cast<size_t>(request));
   if (!run->init()) {
     note(std::string("epoll: ") + std::strerror(errno));
     return 1;

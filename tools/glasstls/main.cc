@@ -87,7 +87,6 @@ int main(int argc, char** argv) {
   if (!near.empty()) {
     message += "; did you mean " + near + "?";
   }
-  std::fprintf(stderr, "glasstls: %s\nRun `glasstls --help` for the commands.\n",
-               message.c_str());
+  std::fprintf(stderr, "glasstls: %s\nRun `glasstls --help` for the commands.\n", message.c_str());
   return 2;
 }

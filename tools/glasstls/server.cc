@@ -316,9 +316,7 @@ std::string log_safe(std::string_view text) {
 }
 
 // quoted is a peer string in double quotes, escaped.
-std::string quoted(std::string_view peer_string) {
-  return "\"" + escape_text(peer_string) + "\"";
-}
+std::string quoted(std::string_view peer_string) { return "\"" + escape_text(peer_string) + "\""; }
 
 // html_escape makes (already terminal-safe) text safe inside HTML element content.
 std::string html_escape(std::string_view text) {
@@ -370,8 +368,7 @@ void print_connection(const Connection& conn, const std::string& title) {
   out += "  group: " + std::string(name(conn.group())) + "\n";
   out += "  certificate: " + chain_text(conn.local_certificates()) + "\n";
   out += "  signature scheme: " + scheme_text(conn.signature_scheme()) + "\n";
-  out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") +
-         "\n";
+  out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") + "\n";
   out += "  ALPN: " + alpn_text(conn) + "\n";
   out += "  server name: " + server_name_text(conn) + "\n";
   out += "  peer certificate: " + chain_text(conn.peer_certificates()) + "\n";
@@ -514,8 +511,7 @@ class TimedStream {
 
  private:
   Clock::time_point deadline() const {
-    return conn_.is_handshaking() ? handshake_deadline_
-                                  : last_activity_ + limits_.idle_timeout;
+    return conn_.is_handshaking() ? handshake_deadline_ : last_activity_ + limits_.idle_timeout;
   }
 
   // wait polls for `events` until the deadline; false (with `error`) when it passes first.
@@ -705,10 +701,10 @@ bool serve(int fd, const std::string& peer, Clock::time_point accepted,
       std::string_view line(request.data(), request.find_first_of("\r\n"));
       report("request from " + peer + ": " + quoted(line));
       std::string response = html_page(c);
-      if (!stream->write_all(std::span<const uint8_t>(
-                                 reinterpret_cast<const uint8_t*>(response.data()),
-                                 response.size()),
-                             error)) {
+      if (!stream->write_all(
+              std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(response.data()),
+                                       response.size()),
+              error)) {
         report("response failed: " + error);
         break;
       }
@@ -771,9 +767,7 @@ bool serve(int fd, const std::string& peer, Clock::time_point accepted,
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
-extern "C" void on_stop_signal(int) {
-  g_stop.store(true, std::memory_order_relaxed);
-}
+extern "C" void on_stop_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
 
 // Stats are shared by the loops; every field is a counter.
 struct Stats {
@@ -1144,8 +1138,7 @@ class EventLoop {
       if (c.tls.peer_closed() && c.tls.state() != ConnectionState::kClosed) {
         c.tls.close();  // answer the client's close_notify with ours
       }
-      if (c.tls.output().size() > kMaxPendingOutput ||
-          static_cast<size_t>(n) < in_.size()) {
+      if (c.tls.output().size() > kMaxPendingOutput || static_cast<size_t>(n) < in_.size()) {
         return End::kOpen;  // drained for now, or too much waiting to go out
       }
     }
@@ -1186,8 +1179,8 @@ class EventLoop {
     if (!blocked && state == ConnectionState::kFailed) {
       return End::kFailed;
     }
-    uint32_t want = (c.tls.output().size() > kMaxPendingOutput ? 0u : EPOLLIN) |
-                    (blocked ? EPOLLOUT : 0u);
+    uint32_t want =
+        (c.tls.output().size() > kMaxPendingOutput ? 0u : EPOLLIN) | (blocked ? EPOLLOUT : 0u);
     if (want != c.events) {
       epoll_event ev{};
       ev.events = want;
@@ -1202,15 +1195,9 @@ class EventLoop {
 
   void finish(LiveConnection& c, End end) {
     switch (end) {
-      case End::kClean:
-        stats_.closed_clean.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case End::kUnclean:
-        stats_.closed_unclean.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case End::kFailed:
-        stats_.failures.fetch_add(1, std::memory_order_relaxed);
-        break;
+      case End::kClean: stats_.closed_clean.fetch_add(1, std::memory_order_relaxed); break;
+      case End::kUnclean: stats_.closed_unclean.fetch_add(1, std::memory_order_relaxed); break;
+      case End::kFailed: stats_.failures.fetch_add(1, std::memory_order_relaxed); break;
       case End::kHandshakeTimeout:
         stats_.handshake_timeouts.fetch_add(1, std::memory_order_relaxed);
         stats_.failures.fetch_add(1, std::memory_order_relaxed);
@@ -1219,11 +1206,8 @@ class EventLoop {
         stats_.evicted.fetch_add(1, std::memory_order_relaxed);
         stats_.failures.fetch_add(1, std::memory_order_relaxed);
         break;
-      case End::kIdleTimeout:
-        stats_.idle_timeouts.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case End::kOpen:
-        return;
+      case End::kIdleTimeout: stats_.idle_timeouts.fetch_add(1, std::memory_order_relaxed); break;
+      case End::kOpen: return;
     }
     stats_.current.fetch_sub(1, std::memory_order_relaxed);
     ::close(c.fd);  // also removes it from the epoll set
@@ -1259,8 +1243,7 @@ class EventLoop {
 };
 
 int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& config,
-                     unsigned threads, double max_seconds, const Limits& limits,
-                     OcspFile* ocsp) {
+                     unsigned threads, double max_seconds, const Limits& limits, OcspFile* ocsp) {
   int flags = ::fcntl(listener, F_GETFL);
   if (flags < 0 || ::fcntl(listener, F_SETFL, flags | O_NONBLOCK) != 0) {
     report(std::string("fcntl: ") + std::strerror(errno));
@@ -1281,11 +1264,10 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   if (max_seconds > 0) {
     deadline = started + to_duration(max_seconds);
   }
-  report("concurrent mode: " + std::to_string(threads) + " event loop" +
-         (threads == 1 ? "" : "s") + ", echo, at most " +
-         std::to_string(limits.max_connections) + " connections, handshake timeout " +
-         seconds_text(limits.handshake_timeout) + ", idle timeout " +
-         seconds_text(limits.idle_timeout));
+  report("concurrent mode: " + std::to_string(threads) + " event loop" + (threads == 1 ? "" : "s") +
+         ", echo, at most " + std::to_string(limits.max_connections) +
+         " connections, handshake timeout " + seconds_text(limits.handshake_timeout) +
+         ", idle timeout " + seconds_text(limits.idle_timeout));
 
   Stats stats;
   std::vector<std::unique_ptr<EventLoop>> loops;
@@ -1345,12 +1327,27 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
 
 int server_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--cert",   "--key",          "--host",    "--port",  "--alpn",
-                     "--sni",    "--ciphersuites", "--sigalgs", "--groups", "--keylog",
-                     "--verify-client", "--html", "--threads", "--max-seconds",
-                     "--handshake-timeout", "--idle-timeout", "--max-connections", "--ocsp"};
-  spec.flags = {"--echo", "--www", "--once", "--key-update", "--require-client-cert", "--trace",
-                "--concurrent", "--help", "-h"};
+  spec.with_value = {"--cert",
+                     "--key",
+                     "--host",
+                     "--port",
+                     "--alpn",
+                     "--sni",
+                     "--ciphersuites",
+                     "--sigalgs",
+                     "--groups",
+                     "--keylog",
+                     "--verify-client",
+                     "--html",
+                     "--threads",
+                     "--max-seconds",
+                     "--handshake-timeout",
+                     "--idle-timeout",
+                     "--max-connections",
+                     "--ocsp"};
+  spec.flags = {
+      "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
+      "--concurrent", "--help", "-h"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -1409,8 +1406,9 @@ int server_main(int argc, char** argv) {
     report("--threads and --max-seconds need --concurrent");
     return 2;
   } else if (args->has("--max-connections")) {
-    report("--max-connections needs --concurrent (the sequential server holds one connection "
-           "at a time)");
+    report(
+        "--max-connections needs --concurrent (the sequential server holds one connection "
+        "at a time)");
     return 2;
   }
   Limits limits;
@@ -1448,15 +1446,14 @@ int server_main(int argc, char** argv) {
     if (auto v = args->value("--alpn")) {
       for (const std::string& protocol : split_list(*v)) {
         if (protocol != "http/1.1") {
-          report("--www speaks HTTP/1.1 only: --alpn may name http/1.1 alone, got \"" + *v +
-                 "\"");
+          report("--www speaks HTTP/1.1 only: --alpn may name http/1.1 alone, got \"" + *v + "\"");
           return 2;
         }
       }
     }
   }
   ServerOptions options;
-  options.mode = args->has("--echo") ? Mode::kEcho
+  options.mode = args->has("--echo")  ? Mode::kEcho
                  : args->has("--www") ? Mode::kWww
                                       : Mode::kStdout;
   options.key_update = args->has("--key-update");
@@ -1555,8 +1552,7 @@ int server_main(int argc, char** argv) {
       return 1;
     }
     builder.request_client_certificate(webpki_verifier(*roots, CertificatePurpose::kClientAuth),
-                                       args->has("--require-client-cert"),
-                                       (*roots)->subjects());
+                                       args->has("--require-client-cert"), (*roots)->subjects());
   }
   Result<std::shared_ptr<const ServerConfig>> config = builder.build();
   if (!config.ok()) {

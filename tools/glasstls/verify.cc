@@ -237,9 +237,9 @@ int usage(const std::string& message) { return usage_error("verify", message); }
 // process exit status.
 int verify_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--cafile",     "--host",          "--ip",           "--time",
-                     "--purpose",    "--email",         "--max-depth",    "--min-rsa-bits",
-                     "--crl",        "--ocsp-response", "--revocation",   "--hard-fail-issuer"};
+  spec.with_value = {"--cafile",  "--host",          "--ip",         "--time",
+                     "--purpose", "--email",         "--max-depth",  "--min-rsa-bits",
+                     "--crl",     "--ocsp-response", "--revocation", "--hard-fail-issuer"};
   spec.flags = {"--help", "-h", "--anchor-as-name-and-key"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
@@ -251,8 +251,7 @@ int verify_main(int argc, char** argv) {
     return 0;
   }
   if (args->positionals.size() != 1) {
-    return usage(args->positionals.empty() ? "no chain file given"
-                                           : "give exactly one chain file");
+    return usage(args->positionals.empty() ? "no chain file given" : "give exactly one chain file");
   }
 
   VerifyOptions options;

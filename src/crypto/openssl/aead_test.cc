@@ -172,8 +172,7 @@ TEST(OpenSslProviderAead, OutOfPlaceMatchesKnownAnswers) {
     const Bytes content_copy = content;
     Bytes sealed(v.plaintext.size(), 0xee);
     Bytes tag(16);
-    ASSERT_TRUE(
-        (*key)->seal_record(v.nonce, v.aad, content, v.plaintext.back(), sealed, tag).ok());
+    ASSERT_TRUE((*key)->seal_record(v.nonce, v.aad, content, v.plaintext.back(), sealed, tag).ok());
     EXPECT_EQ(to_hex(sealed), to_hex(v.ciphertext));
     EXPECT_EQ(to_hex(tag), to_hex(v.tag));
     EXPECT_EQ(content, content_copy);

@@ -197,8 +197,7 @@ Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) co
     if ((counter > 1 && (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
                          EVP_MAC_update(ctx, block.data(), block.size()) != 1)) ||
         EVP_MAC_update(ctx, info.data(), info.size()) != 1 || EVP_MAC_update(ctx, &c, 1) != 1 ||
-        EVP_MAC_final(ctx, block.data(), &block_len, block.size()) != 1 ||
-        block_len != len_) {
+        EVP_MAC_final(ctx, block.data(), &block_len, block.size()) != 1 || block_len != len_) {
       die("HKDF-Expand");
     }
     size_t n = std::min(len_, len - done);

@@ -190,8 +190,8 @@ EVP_PKEY_CTX* keygen_context(const KxSpec& spec) {
   if (ctx != nullptr) {
     return ctx.get();
   }
-  PkeyCtxPtr fresh(EVP_PKEY_CTX_new_from_name(nullptr, spec.is_x25519 ? spec.ossl_name : "EC",
-                                              nullptr));
+  PkeyCtxPtr fresh(
+      EVP_PKEY_CTX_new_from_name(nullptr, spec.is_x25519 ? spec.ossl_name : "EC", nullptr));
   if (fresh == nullptr || EVP_PKEY_keygen_init(fresh.get()) != 1 ||
       (!spec.is_x25519 && EVP_PKEY_CTX_set_group_name(fresh.get(), spec.ossl_name) != 1)) {
     drain_errors();

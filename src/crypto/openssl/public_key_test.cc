@@ -30,11 +30,10 @@ Bytes generated_spki(KeyType type, size_t rsa_bits = 2048) {
 }
 
 TEST(OpenSslPublicKey, ImportsTheSameKeyAsTheDecoder) {
-  std::vector<Bytes> spkis = {generated_spki(KeyType::kEcdsaP256),
-                              generated_spki(KeyType::kEcdsaP384),
-                              generated_spki(KeyType::kRsa, 2048),
-                              generated_spki(KeyType::kRsa, 3072),
-                              generated_spki(KeyType::kEd25519)};
+  std::vector<Bytes> spkis = {
+      generated_spki(KeyType::kEcdsaP256), generated_spki(KeyType::kEcdsaP384),
+      generated_spki(KeyType::kRsa, 2048), generated_spki(KeyType::kRsa, 3072),
+      generated_spki(KeyType::kEd25519)};
   for (const Bytes& spki : spkis) {
     PkeyPtr ours = import_public_key(spki);
     PkeyPtr theirs = decoder_key(spki);
@@ -92,8 +91,8 @@ TEST(OpenSslPublicKey, CompressedPointsMatchTheDecoder) {
   compressed.push_back(0x30);
   compressed.push_back(0x39);
   compressed.insert(compressed.end(), spki.begin() + 2, spki.begin() + 23);
-  for (uint8_t b : {uint8_t{0x03}, uint8_t{0x22}, uint8_t{0x00},
-                    static_cast<uint8_t>(0x02 | y_parity)}) {
+  for (uint8_t b :
+       {uint8_t{0x03}, uint8_t{0x22}, uint8_t{0x00}, static_cast<uint8_t>(0x02 | y_parity)}) {
     compressed.push_back(b);
   }
   compressed.insert(compressed.end(), spki.begin() + 27, spki.begin() + 59);

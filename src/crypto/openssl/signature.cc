@@ -256,8 +256,7 @@ class OsslSigningKey final : public SigningKey {
   // sign_prehashed hashes `message` and signs the digest on a copy of `tmpl`: the same
   // signature as EVP_DigestSign (ECDSA and RSA sign a digest), without setting the operation up
   // again for every signature. Copies are independent, so threads may sign at once.
-  Result<Bytes> sign_prehashed(const EVP_PKEY_CTX* tmpl, const EVP_MD* md,
-                               ByteView message) const {
+  Result<Bytes> sign_prehashed(const EVP_PKEY_CTX* tmpl, const EVP_MD* md, ByteView message) const {
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     if (EVP_Digest(message.data(), message.size(), digest, &digest_len, md, nullptr) != 1) {

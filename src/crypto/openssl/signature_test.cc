@@ -278,8 +278,8 @@ TEST(OpenSslProviderSign, InterleavedVerificationsKeepTheirOwnKeyAndPadding) {
   const ByteView message = text("interleaved verification");
   std::vector<Signed> all;
   for (int copy = 0; copy < 2; copy++) {
-    for (KeyType type : {KeyType::kEcdsaP256, KeyType::kEcdsaP384, KeyType::kRsa,
-                         KeyType::kEd25519}) {
+    for (KeyType type :
+         {KeyType::kEcdsaP256, KeyType::kEcdsaP384, KeyType::kRsa, KeyType::kEd25519}) {
       std::shared_ptr<const SigningKey> key = must_generate(type);
       ASSERT_NE(key, nullptr);
       std::vector<SignatureScheme> schemes = key->schemes();
