@@ -33,7 +33,7 @@
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
 #include "peer_common.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 namespace glasstls::bench {
 

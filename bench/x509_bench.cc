@@ -34,9 +34,9 @@
 
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::bench {
 namespace {

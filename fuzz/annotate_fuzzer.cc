@@ -13,7 +13,7 @@
 #include <string>
 
 #include "glasstls/trace.h"
-#include "trace/annotate_check.h"
+#include "testing/annotate_check.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace {
 

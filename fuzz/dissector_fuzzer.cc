@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 namespace {
 

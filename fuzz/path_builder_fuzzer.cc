@@ -26,7 +26,7 @@
 
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 namespace {
 

@@ -19,7 +19,7 @@
 #include "base/bytes.h"
 #include "glasstls/trace.h"
 #include "glasstls/types.h"
-#include "trace/annotate_check.h"
+#include "testing/annotate_check.h"
 
 namespace glasstls {
 namespace {

@@ -18,7 +18,7 @@
 #include "base/bytes.h"
 #include "glasstls/trace.h"
 #include "msgs/handshake.h"
-#include "trace/annotate_check.h"
+#include "testing/annotate_check.h"
 
 namespace glasstls {
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

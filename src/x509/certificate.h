@@ -110,7 +110,12 @@ inline constexpr uint8_t kSha1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
 // oid_equal compares an OID view with one of the constants above.
 bool oid_equal(ByteView a, ByteView b);
 
+}  // namespace glasstls::x509
+namespace glasstls::asn1 {
 class DerReader;
+}  // namespace glasstls::asn1
+namespace glasstls::x509 {
+using asn1::DerReader;
 
 // The pieces of RFC 5280 section 4.1 that certificates, CRLs (section 5.1) and OCSP responses
 // (RFC 6960) share; each reads one element from `r` with strict DER, or fails with a

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <string>
 
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

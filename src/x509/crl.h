@@ -13,7 +13,7 @@
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::x509 {
 

@@ -16,10 +16,10 @@
 
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/certificate.h"
 #include "x509/crl_impl.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/pem.h"
 
 namespace glasstls {

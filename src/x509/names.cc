@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::x509 {
 

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <utility>
 
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::x509 {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::x509 {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

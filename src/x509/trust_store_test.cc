@@ -8,7 +8,7 @@
 
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/certificate.h"
 #include "x509/pem.h"
 

@@ -70,7 +70,7 @@
 #include "x509/certificate.h"
 #include "x509/crl.h"
 #include "x509/crl_impl.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/names.h"
 #include "x509/ocsp.h"
 #include "x509/trust_store_impl.h"

@@ -8,9 +8,9 @@
 
 #include "crypto/provider.h"
 #include "glasstls/x509.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/names.h"
 
 namespace glasstls {

@@ -16,7 +16,7 @@
 #include "crypto/provider.h"
 #include "glasstls/socket.h"
 #include "glasstls/trace.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 namespace glasstls::cli {
 

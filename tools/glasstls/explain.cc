@@ -21,7 +21,7 @@
 #include "capture/tcp_reassembly.h"
 #include "common.h"
 #include "glasstls/trace.h"
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 namespace glasstls::cli {
 

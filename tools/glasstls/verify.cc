@@ -18,7 +18,7 @@
 #include "common.h"
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::cli {
 

@@ -13,7 +13,7 @@
 #include <bit>
 
 #include "crypto/openssl/internal.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::crypto::openssl {
 namespace {
@@ -54,8 +54,8 @@ PkeyPtr ec_key(const char* group, ByteView point) {
 //#    modulus            INTEGER,    -- n
 //#    publicExponent     INTEGER  }  -- e
 PkeyPtr rsa_key(ByteView rsa_public_key) {
-  x509::DerReader outer(rsa_public_key);
-  x509::DerReader seq;
+  asn1::DerReader outer(rsa_public_key);
+  asn1::DerReader seq;
   ByteView n;
   ByteView e;
   if (!outer.sequence(seq).ok() || !outer.expect_empty("RSAPublicKey").ok() ||
@@ -101,9 +101,9 @@ PkeyPtr import_known(ByteView spki_der) {
   //# SubjectPublicKeyInfo  ::=  SEQUENCE  {
   //#      algorithm            AlgorithmIdentifier,
   //#      subjectPublicKey     BIT STRING  }
-  x509::DerReader outer(spki_der);
-  x509::DerReader spki;
-  x509::DerReader algorithm;
+  asn1::DerReader outer(spki_der);
+  asn1::DerReader spki;
+  asn1::DerReader algorithm;
   ByteView oid;
   ByteView key;
   if (!outer.sequence(spki).ok() || !outer.expect_empty("SubjectPublicKeyInfo").ok() ||

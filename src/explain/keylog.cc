@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 namespace glasstls::trace {
 

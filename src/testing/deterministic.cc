@@ -1,5 +1,5 @@
 // deterministic.cc: reproducible Random implementations for tests.
-#include "crypto/testing/deterministic.h"
+#include "testing/deterministic.h"
 
 #include <algorithm>
 #include <deque>

@@ -1,5 +1,5 @@
 // deterministic_test.cc: the deterministic test provider and FixedRandom.
-#include "crypto/testing/deterministic.h"
+#include "testing/deterministic.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// der.h: a strict reader and a small writer for the DER subset that X.509 needs.
+// der.h: a strict reader and a small writer for the DER subset that X.509 needs (the asn1 layer:
+// below crypto, which reads SubjectPublicKeyInfo with it, and below x509).
 //
 // DerReader is a cursor over a span, in the style of ByteReader: every element it returns is a
 // view into the caller's buffer. It accepts only DER (ITU-T X.690 section 10): definite lengths
@@ -23,7 +24,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 
-namespace glasstls::x509 {
+namespace glasstls::asn1 {
 
 // der_error makes the error for malformed DER or a malformed certificate: kInvalidCertificate
 // with alert bad_certificate.
@@ -236,4 +237,9 @@ class DerWriter {
 // append_der_length writes a DER length (short form below 128, else the minimal long form).
 void append_der_length(Bytes& out, size_t len);
 
+}  // namespace glasstls::asn1
+
+// The X.509 layer is built on DER and names these unqualified, as x509::DerReader and so on.
+namespace glasstls::x509 {
+using namespace glasstls::asn1;  // NOLINT(google-build-using-namespace)
 }  // namespace glasstls::x509

@@ -1,5 +1,5 @@
 // cert_builder.cc: X.509 v3 certificate construction.
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 #include <algorithm>
 #include <ctime>
@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 
 namespace glasstls::x509 {
 

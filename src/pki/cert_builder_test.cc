@@ -1,5 +1,5 @@
 // cert_builder_test.cc: certificates built here must satisfy `openssl verify` and parse back.
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "asn1/der.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

@@ -1,7 +1,7 @@
 // dissector_test.cc: the passive dissector against live glasstls conversations
 // (whose own trace is the reference), RFC 8448's records, and malformed or
 // undecryptable input.
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 #include <gtest/gtest.h>
 

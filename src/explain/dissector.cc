@@ -1,5 +1,5 @@
 // dissector.cc: the passive TLS 1.3 dissector (see dissector.h for the model).
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 #include <algorithm>
 #include <array>

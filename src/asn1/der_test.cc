@@ -1,12 +1,12 @@
 // der_test.cc: strict DER decoding, time rules and the DER writer.
-#include "x509/der.h"
+#include "asn1/der.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace glasstls::x509 {
+namespace glasstls::asn1 {
 namespace {
 
 Bytes hex(std::string_view h) {
@@ -457,4 +457,4 @@ TEST(DerWriterTest, ReaderReadsWhatWriterWrites) {
 }
 
 }  // namespace
-}  // namespace glasstls::x509
+}  // namespace glasstls::asn1

@@ -1,5 +1,5 @@
 // annotate_check.cc: the structural rules of annotated trees (see annotate_check.h).
-#include "trace/annotate_check.h"
+#include "testing/annotate_check.h"
 
 namespace glasstls::annotate {
 namespace {

@@ -1,5 +1,5 @@
 // der.cc: strict DER decoding and minimal DER encoding.
-#include "x509/der.h"
+#include "asn1/der.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-namespace glasstls::x509 {
+namespace glasstls::asn1 {
 
 Error der_error(std::string reason) {
   return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
@@ -662,4 +662,4 @@ std::string format_time_utc(int64_t seconds) {
   return buf;
 }
 
-}  // namespace glasstls::x509
+}  // namespace glasstls::asn1
