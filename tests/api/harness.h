@@ -12,7 +12,7 @@
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
 #include "msgs/handshake.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 
 namespace glasstls::testing {
 

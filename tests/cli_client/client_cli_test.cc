@@ -28,7 +28,7 @@
 #include "glasstls/connection.h"
 #include "glasstls/socket.h"
 #include "interop/process.h"
-#include "x509/cert_builder.h"
+#include "pki/cert_builder.h"
 #include "x509/pem.h"
 
 #ifndef GLASSTLS_CLI

@@ -15,7 +15,7 @@
 #include "capture/pcap.h"
 #include "capture/tcp_reassembly.h"
 #include "interop/process.h"
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 namespace glasstls::trace {
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "rfc8448/trace.h"
-#include "trace/dissector.h"
+#include "explain/dissector.h"
 
 namespace glasstls::trace {
 namespace {
