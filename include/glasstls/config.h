@@ -2,7 +2,12 @@
 //
 // A configuration is built once with its Builder, validated by build(), and is then immutable:
 // one std::shared_ptr<const ClientConfig> (or ServerConfig) can be shared by any number of
-// connections on any number of threads.
+// connections on any number of threads. Configurations can only be made by their Builder.
+//
+// Thread safety: the objects a configuration holds (CertificateVerifier, KeyLog, SigningKey,
+// CryptoProvider, OcspStaple) are shared by every connection made from it and called from the
+// threads those connections run on, concurrently: a caller's implementation must be safe to call
+// from several threads at once (immutable, or synchronised inside).
 #pragma once
 
 #include <array>
@@ -14,28 +19,28 @@
 #include <string_view>
 #include <vector>
 
+#include "glasstls/crypto.h"
 #include "glasstls/error.h"
 #include "glasstls/result.h"
 #include "glasstls/types.h"
 
 namespace glasstls {
 
-namespace crypto {
-class SigningKey;
-struct CryptoProvider;
-}  // namespace crypto
-
 using Bytes = std::vector<uint8_t>;
 
 // CertificateChain is a chain of DER certificates, end-entity first.
 using CertificateChain = std::vector<Bytes>;
 
-// PrivateKey is a loaded private key (ECDSA P-256/P-384, RSA 2048-4096, Ed25519).
+// PrivateKey is a private key to sign handshakes with (ECDSA P-256/P-384, RSA 2048-4096,
+// Ed25519): loaded from a file, or supplied by the caller.
 class PrivateKey {
  public:
   // from_pem loads a key from PEM text (PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1
   // "RSA PRIVATE KEY") or from DER PKCS#8. Fails with kBadConfig naming the reason.
   static Result<PrivateKey> from_pem(std::string_view pem_or_der);
+  // PrivateKey(key) wraps a caller's own SigningKey (crypto.h), for example one whose private
+  // key stays in a hardware module: glasstls asks it for its type, public key and schemes, and
+  // calls sign() for each handshake it authenticates, from any thread.
   explicit PrivateKey(std::shared_ptr<const crypto::SigningKey> key) : key_(std::move(key)) {}
   const std::shared_ptr<const crypto::SigningKey>& key() const { return key_; }
 
@@ -183,6 +188,9 @@ class ClientConfig {
     std::shared_ptr<ClientConfig> config_;
   };
 
+  // The settings, read-only once built (a configuration is only ever handed out as a
+  // std::shared_ptr<const ClientConfig> by Builder::build(), which checked them).
+
   std::vector<CipherSuite> cipher_suites;
   std::vector<NamedGroup> groups;
   std::vector<NamedGroup> key_share_groups;
@@ -197,6 +205,12 @@ class ClientConfig {
   CertificateChain client_chain;
   std::shared_ptr<const crypto::SigningKey> client_key;
   const crypto::CryptoProvider* provider = nullptr;
+
+ private:
+  // Only the Builder makes one, so that every configuration in use went through build().
+  ClientConfig() = default;
+  ClientConfig(const ClientConfig&) = default;
+  ClientConfig& operator=(const ClientConfig&) = delete;
 };
 
 class ServerConfig {
@@ -244,6 +258,9 @@ class ServerConfig {
     std::shared_ptr<ServerConfig> config_;
   };
 
+  // The settings, read-only once built (a configuration is only ever handed out as a
+  // std::shared_ptr<const ServerConfig> by Builder::build(), which checked them).
+
   std::vector<CipherSuite> cipher_suites;
   std::vector<NamedGroup> groups;
   std::vector<SignatureScheme> signature_schemes;
@@ -254,6 +271,12 @@ class ServerConfig {
   bool client_certificate_required = false;
   std::vector<Bytes> client_authorities;
   const crypto::CryptoProvider* provider = nullptr;
+
+ private:
+  // Only the Builder makes one, so that every configuration in use went through build().
+  ServerConfig() = default;
+  ServerConfig(const ServerConfig&) = default;
+  ServerConfig& operator=(const ServerConfig&) = delete;
 };
 
 }  // namespace glasstls

@@ -27,6 +27,10 @@ enum class CertificatePurpose : uint8_t {
   kClientAuth,  // id-kp-clientAuth
 };
 
+namespace x509 {
+struct Internals;
+}  // namespace x509
+
 // TrustStore is an immutable set of trust anchors (self-signed or not). When an anchor ends a
 // path, its certificate is checked as VerifyOptions::anchors says (by default its validity and
 // CA extensions count). Shareable across threads.
@@ -54,12 +58,14 @@ class TrustStore {
   // certificate_authorities extension.
   std::vector<Bytes> subjects() const;
 
-  struct Impl;
-  explicit TrustStore(std::unique_ptr<Impl> impl);
   ~TrustStore();
-  const Impl& impl() const { return *impl_; }
 
  private:
+  // The parsed form stays inside the library (src/x509), which reaches it through
+  // x509::Internals.
+  friend struct x509::Internals;
+  struct Impl;
+  explicit TrustStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
@@ -87,12 +93,14 @@ class CertificateRevocationLists {
   // size is the number of CRLs.
   size_t size() const;
 
-  struct Impl;
-  explicit CertificateRevocationLists(std::unique_ptr<Impl> impl);
   ~CertificateRevocationLists();
-  const Impl& impl() const { return *impl_; }
 
  private:
+  // The parsed form stays inside the library (src/x509), which reaches it through
+  // x509::Internals.
+  friend struct x509::Internals;
+  struct Impl;
+  explicit CertificateRevocationLists(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

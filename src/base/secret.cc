@@ -1,4 +1,4 @@
-#include "base/secret.h"
+#include "glasstls/secret.h"
 
 namespace glasstls {
 

@@ -11,7 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "x509/certificate.h"
 #include "x509/private_key.h"
 
@@ -206,7 +206,7 @@ std::vector<SignatureScheme> default_signature_schemes() {
 
 // ---- ClientConfig ----
 
-ClientConfig::Builder::Builder() : config_(std::make_shared<ClientConfig>()) {
+ClientConfig::Builder::Builder() : config_(new ClientConfig()) {
   config_->cipher_suites = default_cipher_suites();
   config_->groups = default_groups();
   config_->signature_schemes = default_signature_schemes();
@@ -268,7 +268,7 @@ ClientConfig::Builder& ClientConfig::Builder::provider(const crypto::CryptoProvi
 }
 
 Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
-  auto c = std::make_shared<ClientConfig>(*config_);
+  std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
   const crypto::CryptoProvider& provider =
       c->provider != nullptr ? *c->provider : crypto::openssl_provider();
   GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
@@ -308,7 +308,7 @@ Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const
 
 // ---- ServerConfig ----
 
-ServerConfig::Builder::Builder() : config_(std::make_shared<ServerConfig>()) {
+ServerConfig::Builder::Builder() : config_(new ServerConfig()) {
   config_->cipher_suites = default_cipher_suites();
   config_->groups = default_groups();
   config_->signature_schemes = default_signature_schemes();
@@ -353,7 +353,7 @@ ServerConfig::Builder& ServerConfig::Builder::provider(const crypto::CryptoProvi
 }
 
 Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const {
-  auto c = std::make_shared<ServerConfig>(*config_);
+  std::shared_ptr<ServerConfig> c(new ServerConfig(*config_));
   const crypto::CryptoProvider& provider =
       c->provider != nullptr ? *c->provider : crypto::openssl_provider();
   GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));

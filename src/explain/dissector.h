@@ -48,9 +48,9 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "base/secret.h"
 #include "capture/tcp_reassembly.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
 #include "glasstls/trace.h"
 
 namespace glasstls::trace {

@@ -33,8 +33,8 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "base/secret.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
 
 namespace glasstls::handshake {
 

@@ -5,7 +5,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::handshake {
 

@@ -11,7 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::x509 {
 

@@ -22,8 +22,8 @@
 #include "base/buffer.h"
 #include "base/bytes.h"
 #include "base/result.h"
-#include "base/secret.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
 #include "glasstls/types.h"
 
 namespace glasstls::record {

@@ -5,6 +5,9 @@
 #include <deque>
 #include <memory>
 
+#include "base/bytes.h"
+#include "base/result.h"
+
 namespace glasstls::crypto::testing {
 namespace {
 

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::crypto::testing {
 

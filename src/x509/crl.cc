@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "x509/crl_impl.h"
+#include "x509/internals.h"
 
 namespace glasstls::x509 {
 
@@ -583,9 +584,10 @@ Result<Crl> parse_crl(ByteView der) {
   return crl;
 }
 
-Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls, const Certificate& cert,
+Result<CrlVerdict> crl_status(const CertificateRevocationLists& set, const Certificate& cert,
                               const Certificate& issuer, int64_t now, int64_t max_clock_skew,
                               const crypto::CryptoProvider& provider) {
+  const auto& crls = Internals::impl(set);
   std::string issuer_text = name_to_string(cert.issuer);
   //= https://www.rfc-editor.org/rfc/rfc5280#section-6.3.3
   //# Otherwise, verify that the CRL issuer matches the

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "asn1/der.h"
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
-#include "asn1/der.h"
 
 namespace glasstls::x509 {
 
@@ -147,7 +147,7 @@ struct CrlVerdict {
 // lists cert.serial (certificateHold included), else kGood when at least one CRL is usable,
 // else kUnknown. Fails only on an internal fault (the provider has no signature verifier, or
 // verification failed inside the provider).
-Result<CrlVerdict> crl_status(const CertificateRevocationLists::Impl& crls, const Certificate& cert,
+Result<CrlVerdict> crl_status(const CertificateRevocationLists& crls, const Certificate& cert,
                               const Certificate& issuer, int64_t now, int64_t max_clock_skew,
                               const crypto::CryptoProvider& provider);
 

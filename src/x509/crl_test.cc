@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "asn1/der.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "pki/cert_builder.h"
 #include "x509/certificate.h"
 #include "x509/crl_impl.h"
-#include "asn1/der.h"
+#include "x509/internals.h"
 #include "x509/pem.h"
 
 namespace glasstls {
@@ -790,7 +791,7 @@ Result<x509::CrlVerdict> status(const std::vector<Bytes>& crls, const Bytes& cer
   if (!cert.ok() || !issuer.ok()) {
     return internal_error("test certificates do not parse");
   }
-  return x509::crl_status((*set)->impl(), *cert, *issuer, now, kSkew, p);
+  return x509::crl_status(**set, *cert, *issuer, now, kSkew, p);
 }
 
 class CrlStatus : public ::testing::Test {
@@ -947,19 +948,19 @@ TEST_F(CrlStatus, RememberedSignatureIsPerKey) {
   ASSERT_TRUE(leaf.ok() && ca.ok());
   const crypto::CryptoProvider& p = crypto::openssl_provider();
   for (int i = 0; i < 3; i++) {
-    auto v = x509::crl_status((*set)->impl(), *leaf, *ca, kNow, kSkew, p);
+    auto v = x509::crl_status(**set, *leaf, *ca, kNow, kSkew, p);
     ASSERT_TRUE(v.ok());
     EXPECT_EQ(v->status, CrlState::kGood) << v->detail;
   }
-  EXPECT_TRUE((*set)->impl().signature_verified(0, ca->spki));
+  EXPECT_TRUE(x509::Internals::impl(**set).signature_verified(0, ca->spki));
   Ca impostor = make_ca("Test CA");
   auto impostor_cert = x509::parse_certificate(impostor.cert);
   ASSERT_TRUE(impostor_cert.ok());
-  EXPECT_FALSE((*set)->impl().signature_verified(0, impostor_cert->spki));
-  auto v = x509::crl_status((*set)->impl(), *leaf, *impostor_cert, kNow, kSkew, p);
+  EXPECT_FALSE(x509::Internals::impl(**set).signature_verified(0, impostor_cert->spki));
+  auto v = x509::crl_status(**set, *leaf, *impostor_cert, kNow, kSkew, p);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->status, CrlState::kUnknown) << v->detail;
-  EXPECT_FALSE((*set)->impl().signature_verified(0, impostor_cert->spki));
+  EXPECT_FALSE(x509::Internals::impl(**set).signature_verified(0, impostor_cert->spki));
 }
 
 TEST_F(CrlStatus, IssuerMustAllowCrlSign) {
@@ -1097,7 +1098,7 @@ TEST_F(CrlLoad, FromPemAndDer) {
   auto set = CertificateRevocationLists::from_pem(pem);
   ASSERT_TRUE(set.ok()) << set.error().reason;
   EXPECT_EQ((*set)->size(), 2u);
-  const auto& impl = (*set)->impl();
+  const auto& impl = x509::Internals::impl(**set);
   EXPECT_EQ(impl.by_issuer.count(as_text(name("Test CA"))), 1u);
   EXPECT_EQ(impl.by_issuer.count(as_text(name("Second CA"))), 1u);
   // The views point into the set's own buffers.
@@ -1154,7 +1155,7 @@ TEST_F(CrlLoad, FromFiles) {
   auto der = CertificateRevocationLists::from_file(der_path);
   ASSERT_TRUE(der.ok()) << der.error().reason;
   EXPECT_EQ((*der)->size(), 1u);
-  EXPECT_TRUE(std::ranges::equal((*der)->impl().ders[0], two_));
+  EXPECT_TRUE(std::ranges::equal(x509::Internals::impl(**der).ders[0], two_));
   auto both = CertificateRevocationLists::from_files({pem_path, der_path});
   ASSERT_TRUE(both.ok()) << both.error().reason;
   EXPECT_EQ((*both)->size(), 2u);

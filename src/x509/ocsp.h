@@ -30,7 +30,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "x509/certificate.h"
 
 namespace glasstls::x509 {

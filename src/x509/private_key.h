@@ -17,8 +17,8 @@
 #include <string_view>
 
 #include "base/result.h"
-#include "base/secret.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
 
 namespace glasstls::x509 {
 

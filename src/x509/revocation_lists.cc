@@ -8,6 +8,7 @@
 #include "glasstls/x509.h"
 #include "x509/crl.h"
 #include "x509/crl_impl.h"
+#include "x509/internals.h"
 #include "x509/pem.h"
 
 namespace glasstls {
@@ -66,7 +67,7 @@ struct Loader {
     if (ders.empty()) {
       return config_error("no CRL given");
     }
-    auto impl = std::make_unique<CertificateRevocationLists::Impl>();
+    auto impl = std::make_unique<x509::Internals::CrlSetImpl>();
     impl->ders = std::move(ders);
     impl->origins = std::move(origins);
     impl->crls.reserve(impl->ders.size());
@@ -79,7 +80,7 @@ struct Loader {
       const x509::Crl& c = impl->crls.back();
       impl->by_issuer.emplace(std::string(c.issuer.begin(), c.issuer.end()), i);
     }
-    return std::make_shared<const CertificateRevocationLists>(std::move(impl));
+    return x509::Internals::make(std::move(impl));
   }
 };
 

@@ -16,6 +16,7 @@
 
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
+#include "x509/internals.h"
 #include "x509/pem.h"
 #include "x509/trust_store_impl.h"
 
@@ -55,7 +56,7 @@ struct Loader {
   // finish parses the candidates, drops duplicates (same DER) and builds the store.
   // `require_all` makes an unparsable certificate an error instead of a skip.
   Result<std::shared_ptr<const TrustStore>> finish(bool require_all) && {
-    auto impl = std::make_unique<TrustStore::Impl>();
+    auto impl = std::make_unique<x509::Internals::TrustStoreImpl>();
     impl->skipped = skipped;
     // Views of the accepted DER, which keeps its buffer when moved into `ders`. Ordered by size
     // first, so that the comparison is an explicit memcmp of equal lengths (GCC 12 at -O3
@@ -101,7 +102,7 @@ struct Loader {
       const x509::Certificate& c = impl->certs.back();
       impl->by_subject.emplace(std::string(c.subject.begin(), c.subject.end()), i);
     }
-    return std::make_shared<const TrustStore>(std::move(impl));
+    return x509::Internals::make(std::move(impl));
   }
 };
 

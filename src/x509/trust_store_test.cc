@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "pki/cert_builder.h"
 #include "x509/certificate.h"

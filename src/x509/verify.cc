@@ -64,13 +64,14 @@
 #include <utility>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "asn1/der.h"
+#include "glasstls/crypto.h"
 #include "glasstls/trace.h"
 #include "glasstls/x509.h"
 #include "x509/certificate.h"
 #include "x509/crl.h"
 #include "x509/crl_impl.h"
-#include "asn1/der.h"
+#include "x509/internals.h"
 #include "x509/names.h"
 #include "x509/ocsp.h"
 #include "x509/trust_store_impl.h"
@@ -450,7 +451,7 @@ struct Node {
 
 class PathBuilder {
  public:
-  PathBuilder(const TrustStore::Impl& roots, std::vector<Certificate>& certs,
+  PathBuilder(const x509::Internals::TrustStoreImpl& roots, std::vector<Certificate>& certs,
               std::vector<int>& positions, const VerifyOptions& options,
               const crypto::CryptoProvider& provider, int64_t now)
       : roots_(roots),
@@ -826,7 +827,7 @@ class PathBuilder {
     std::optional<Ranked> result;
   };
 
-  const TrustStore::Impl& roots_;
+  const x509::Internals::TrustStoreImpl& roots_;
   std::vector<Certificate>& certs_;
   std::vector<int>& positions_;
   const VerifyOptions& options_;
@@ -928,7 +929,7 @@ Status check_revocation(const std::vector<const Certificate*>& path,
     }
     if (!known && r.crls != nullptr) {
       GLASSTLS_ASSIGN(x509::CrlVerdict v,
-                      x509::crl_status(r.crls->impl(), cert, issuer, now, skew, provider));
+                      x509::crl_status(*r.crls, cert, issuer, now, skew, provider));
       if (v.status == x509::CrlVerdict::Status::kRevoked) {
         return cert_error(AlertDescription::certificate_revoked, who + ": revoked: " + v.detail);
       }
@@ -1120,7 +1121,8 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   }
   // A leaf that is itself a trust anchor is trusted as it is (the caller chose that very
   // certificate), so the rules that only say "this is a CA" do not apply to it.
-  const bool leaf_is_anchor = std::any_of(roots.impl().ders.begin(), roots.impl().ders.end(),
+  const bool leaf_is_anchor = std::any_of(x509::Internals::impl(roots).ders.begin(),
+                                          x509::Internals::impl(roots).ders.end(),
                                           [&](const Bytes& a) { return same(a, chain[0]); });
   if (std::optional<Ranked> r = check_common(leaf, who, options)) {
     return r->error;
@@ -1167,7 +1169,7 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
   if (leaf_is_anchor) {
     out.path.push_back(chain[0]);
   } else {
-    PathBuilder builder(roots.impl(), certs, positions, options, provider, now);
+    PathBuilder builder(x509::Internals::impl(roots), certs, positions, options, provider, now);
     GLASSTLS_ASSIGN(std::vector<Node> path, builder.run());
     std::vector<const Certificate*> certs_in_path;
     std::vector<std::string> names;
@@ -1178,7 +1180,7 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
         names.push_back("certificate " + std::to_string(n.index) + " (" + subject_text(*n.cert) +
                         ")");
       } else {
-        out.path.push_back(roots.impl().ders[n.anchor]);
+        out.path.push_back(x509::Internals::impl(roots).ders[n.anchor]);
         names.push_back("trust anchor (" + subject_text(*n.cert) + ")");
       }
     }

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "asn1/der.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "asn1/der.h"
 #include "x509/names.h"
 
 namespace glasstls {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "glasstls/crypto.h"
 #include "msgs/handshake.h"
 #include "pki/cert_builder.h"
 

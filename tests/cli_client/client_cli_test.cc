@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "base/bytes.h"
-#include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "glasstls/crypto.h"
 #include "glasstls/socket.h"
 #include "interop/process.h"
 #include "pki/cert_builder.h"

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "api/harness.h"
-#include "base/secret.h"
 #include "conn/context.h"
+#include "glasstls/secret.h"
 #include "glasstls/x509.h"
 #include "handshake/key_schedule.h"
 #include "msgs/handshake.h"

@@ -24,9 +24,9 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "base/secret.h"
-#include "crypto/provider.h"
 #include "glasstls/config.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
 #include "glasstls/types.h"
 #include "handshake/key_schedule.h"
 #include "handshake/transcript.h"

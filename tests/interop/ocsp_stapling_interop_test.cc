@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "base/bytes.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "interop/process.h"
 #include "x509/corpus.h"
 

@@ -2,7 +2,7 @@
 // key schedule, and record protection, checked against the RFC's own bytes.
 #include <gtest/gtest.h>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "handshake/key_schedule.h"
 #include "handshake/transcript.h"
 #include "record/record_layer.h"

@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "interop/process.h"
 #include "x509/certificate.h"
 #include "x509/corpus.h"
 #include "x509/crl.h"
 #include "x509/crl_impl.h"
+#include "x509/internals.h"
 #include "x509/pem.h"
 
 namespace glasstls {
@@ -227,7 +228,7 @@ x509::CrlVerdict verdict(const CrlWorld& w, const std::vector<std::string>& file
   if (!set || !c.ok() || !i.ok()) {
     return {};
   }
-  auto v = x509::crl_status(set->impl(), *c, *i, now, kSkew, crypto::openssl_provider());
+  auto v = x509::crl_status(*set, *c, *i, now, kSkew, crypto::openssl_provider());
   EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().reason);
   return v.ok() ? *v : x509::CrlVerdict{};
 }
@@ -315,7 +316,7 @@ TEST(CrlOpenssl, TenThousandEntries) {
   auto set = load({w->big_crl});
   ASSERT_TRUE(set);
   ASSERT_EQ(set->size(), 1u);
-  const x509::Crl& crl = set->impl().crls[0];
+  const x509::Crl& crl = x509::Internals::impl(*set).crls[0];
   ASSERT_EQ(crl.revoked.size(), kBigCount);
   for (size_t i = 0; i < w->big_serials.size(); i++) {
     std::string hex = w->big_serials[i];
@@ -362,8 +363,8 @@ TEST(CrlOpenssl, LoadsPemAndDerFiles) {
   ASSERT_TRUE(der.ok()) << der.error().reason;
   ASSERT_EQ((*pem)->size(), 1u);
   ASSERT_EQ((*der)->size(), 1u);
-  EXPECT_EQ((*pem)->impl().ders[0], (*der)->impl().ders[0]);
-  const x509::Crl& crl = (*der)->impl().crls[0];
+  EXPECT_EQ(x509::Internals::impl(**pem).ders[0], x509::Internals::impl(**der).ders[0]);
+  const x509::Crl& crl = x509::Internals::impl(**der).crls[0];
   EXPECT_EQ(crl.version, 2);
   EXPECT_EQ(x509::name_to_string(crl.issuer), "CN=CRL Test Inter");
   EXPECT_EQ(crl.revoked.size(), 3u);

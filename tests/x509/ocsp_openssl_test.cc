@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "interop/process.h"
 #include "x509/certificate.h"
 #include "x509/corpus.h"

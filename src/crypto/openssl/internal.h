@@ -18,7 +18,9 @@
 #include <string>
 #include <string_view>
 
-#include "crypto/provider.h"
+#include "base/bytes.h"
+#include "base/result.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::crypto::openssl {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "base/bytes.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::crypto {
 namespace {

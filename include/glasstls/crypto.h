@@ -1,12 +1,16 @@
-// provider.h: the narrow seam between glasstls and its cryptographic primitives.
+// crypto.h: the narrow seam between glasstls and its cryptographic primitives.
 //
 // Everything glasstls needs from cryptography goes through these interfaces: hashes with
 // HMAC/HKDF, in-place AEADs, key exchange groups, signature verification, private keys, and
-// randomness. The only implementation over a real library is src/crypto/openssl/ (the sole
-// includer of <openssl/*>). Algorithms are fetched once when the provider is created and reused
-// by every connection; all objects here are immutable after construction and safe to share
-// across threads, except the per-use contexts (HashContext, AeadKey, KeyExchange), which belong
-// to one connection.
+// randomness. The implementation glasstls ships is openssl_provider(), over OpenSSL 3
+// libcrypto. A caller may supply its own: a CryptoProvider with some members replaced (a
+// Random of its own, say), or a SigningKey whose private key never leaves a hardware module,
+// given to a configuration as PrivateKey(key) (config.h).
+//
+// Thread safety: a CryptoProvider and everything it points to, and every SigningKey, are used
+// from many connections on many threads at once: they must be immutable after construction (or
+// synchronise internally). The per-use contexts (HashContext, AeadKey, KeyExchange) belong to
+// one connection and are used by one thread at a time.
 #pragma once
 
 #include <cstddef>
@@ -17,10 +21,15 @@
 #include <string_view>
 #include <vector>
 
-#include "base/bytes.h"
-#include "base/result.h"
-#include "base/secret.h"
+#include "glasstls/error.h"
+#include "glasstls/result.h"
+#include "glasstls/secret.h"
 #include "glasstls/types.h"
+
+namespace glasstls {
+using Bytes = std::vector<uint8_t>;
+using ByteView = std::span<const uint8_t>;
+}  // namespace glasstls
 
 namespace glasstls::crypto {
 
@@ -89,7 +98,8 @@ class AeadKey {
   virtual Status seal_record(ByteView nonce, ByteView aad, ByteView content, uint8_t inner_type,
                              std::span<uint8_t> out, std::span<uint8_t> tag) {
     if (out.size() != content.size() + 1) {
-      return internal_error("AEAD seal_record output is not the content plus one byte");
+      return Error{ErrorKind::kInternal, AlertDescription::internal_error,
+                   "AEAD seal_record output is not the content plus one byte"};
     }
     if (!content.empty() && out.data() != content.data()) {
       std::memmove(out.data(), content.data(), content.size());
@@ -104,7 +114,8 @@ class AeadKey {
   virtual Status open_into(ByteView nonce, ByteView aad, ByteView ciphertext,
                            std::span<uint8_t> out, ByteView tag) {
     if (out.size() != ciphertext.size()) {
-      return internal_error("AEAD open_into output is not the size of the ciphertext");
+      return Error{ErrorKind::kInternal, AlertDescription::internal_error,
+                   "AEAD open_into output is not the size of the ciphertext"};
     }
     if (!ciphertext.empty() && out.data() != ciphertext.data()) {
       std::memmove(out.data(), ciphertext.data(), ciphertext.size());

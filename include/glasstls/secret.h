@@ -1,4 +1,5 @@
-// secret.h: key material that wipes itself.
+// secret.h: key material that wipes itself (keys, traffic secrets, shared secrets). Part of the
+// public API because providers and signing keys (crypto.h) hand secrets to glasstls in it.
 #pragma once
 
 #include <cstddef>
