@@ -64,7 +64,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 
 #ifdef GLASSTLS_BENCH_HAVE_SODIUM
 #include <sodium.h>

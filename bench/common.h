@@ -29,9 +29,9 @@
 #include <utility>
 #include <vector>
 
-#include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "glasstls/crypto.h"
 #include "peer_common.h"
 #include "pki/cert_builder.h"
 

@@ -32,11 +32,11 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "asn1/der.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "asn1/der.h"
 
 namespace glasstls::bench {
 namespace {

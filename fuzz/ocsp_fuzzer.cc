@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "x509/certificate.h"
 #include "x509/ocsp.h"
 

@@ -24,7 +24,7 @@
 #include <memory>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 #include "pki/cert_builder.h"
 

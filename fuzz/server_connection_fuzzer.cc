@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "crypto/provider.h"
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
+#include "glasstls/crypto.h"
 #include "pki/cert_builder.h"
 
 namespace {

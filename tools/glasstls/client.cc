@@ -15,7 +15,7 @@
 #include <string>
 
 #include "common.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/x509.h"
 
 namespace glasstls::cli {

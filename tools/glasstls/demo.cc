@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "common.h"
-#include "crypto/provider.h"
+#include "glasstls/crypto.h"
 #include "glasstls/socket.h"
 #include "glasstls/trace.h"
 #include "pki/cert_builder.h"
