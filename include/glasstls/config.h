@@ -177,7 +177,8 @@ class ClientConfig {
     Builder& keep_session_tickets(size_t max);
     // client_certificate sets the chain and key to present if the server asks for one.
     Builder& client_certificate(CertificateChain chain, PrivateKey key);
-    // provider replaces the crypto provider (tests). The provider must outlive the config.
+    // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
+    // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
 
     // build validates the configuration (non-empty supported lists, known values, a verifier,
@@ -247,7 +248,8 @@ class ServerConfig {
     // certificate_authorities extension (empty: none).
     Builder& request_client_certificate(std::shared_ptr<const CertificateVerifier> verifier,
                                         bool required, std::vector<Bytes> authorities = {});
-    // provider replaces the crypto provider (tests). The provider must outlive the config.
+    // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
+    // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
 
     // build validates the configuration: at least one certificate, each key matching its
