@@ -214,4 +214,28 @@ std::shared_ptr<const CertificateVerifier> webpki_verifier(std::shared_ptr<const
                                                            VerifyOptions options,
                                                            bool ask_for_staple = true);
 
+// decode_pem_certificates returns the DER of every CERTIFICATE block of a PEM text, in order,
+// without parsing the certificates (load_certificate_chain in config.h also parses them). Fails
+// when there is no such block or one is not valid base64.
+Result<std::vector<Bytes>> decode_pem_certificates(std::string_view pem);
+
+// CertificateSummary is what a reader of a certificate wants to see first.
+struct CertificateSummary {
+  // subject and issuer as "CN=example.com, O=Example" (RDNs in encoded order); empty when the
+  // name is empty.
+  std::string subject;
+  std::string issuer;
+  // not_before and not_after are seconds since the Unix epoch (UTC).
+  int64_t not_before = 0;
+  int64_t not_after = 0;
+  // key describes the public key: "ECDSA P-256", "ECDSA P-384", "RSA-2048", "Ed25519", or the
+  // algorithm's OID for other keys.
+  std::string key;
+};
+
+// describe_certificate parses the DER certificate `der` and summarises it. It is as lenient as
+// trust anchors need (some real roots break a DER rule or two), since it describes rather than
+// validates. Fails with kInvalidCertificate and a reason naming the field at fault.
+Result<CertificateSummary> describe_certificate(std::span<const uint8_t> der);
+
 }  // namespace glasstls

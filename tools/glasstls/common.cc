@@ -24,10 +24,7 @@
 #include <iostream>
 #include <sstream>
 
-#if __has_include("x509/certificate.h")
-#include "x509/certificate.h"
-#define GLASSTLS_CLI_HAVE_X509 1
-#endif
+#include "glasstls/x509.h"
 
 namespace glasstls::cli {
 
@@ -541,16 +538,12 @@ bool load_chain_and_key(const std::string& cert_path, const std::string& key_pat
 }
 
 std::string describe_certificate(std::span<const uint8_t> der) {
-#ifdef GLASSTLS_CLI_HAVE_X509
-  auto cert = x509::parse_certificate(der);
+  auto cert = glasstls::describe_certificate(der);
   if (cert.ok()) {
-    return "subject " + x509::name_to_string(cert->subject);
+    return "subject " + cert->subject;
   }
   return "unparsable certificate (" + std::to_string(der.size()) +
          " bytes DER): " + cert.error().to_string();
-#else
-  return std::to_string(der.size()) + " bytes DER";
-#endif
 }
 
 std::string alpn_or_none(const Connection& conn) {

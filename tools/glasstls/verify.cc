@@ -17,8 +17,6 @@
 
 #include "common.h"
 #include "glasstls/x509.h"
-#include "x509/certificate.h"
-#include "asn1/der.h"
 
 namespace glasstls::cli {
 
@@ -84,10 +82,10 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
       *day < 1 || *day > 31) {
     return std::nullopt;
   }
-  x509::CivilTime t;
-  t.year = *year;
-  t.month = *month;
-  t.day = *day;
+  std::tm t{};
+  t.tm_year = *year - 1900;
+  t.tm_mon = *month - 1;
+  t.tm_mday = *day;
   std::string_view rest = text.substr(10);
   if (!rest.empty()) {
     if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') {
@@ -98,15 +96,15 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
     if (!hour || !minute || rest.size() < 6 || rest[3] != ':' || *hour > 23 || *minute > 59) {
       return std::nullopt;
     }
-    t.hour = *hour;
-    t.minute = *minute;
+    t.tm_hour = *hour;
+    t.tm_min = *minute;
     rest = rest.substr(6);
     if (!rest.empty() && rest[0] == ':') {
       std::optional<int> second = parse_number(rest, 1, 2);
       if (!second || *second > 59) {
         return std::nullopt;
       }
-      t.second = *second;
+      t.tm_sec = *second;
       rest = rest.substr(3);
     }
     if (rest == "Z" || rest == "z") {
@@ -116,10 +114,12 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
       return std::nullopt;
     }
   }
-  int64_t seconds = x509::from_civil(t);
-  // Reject dates that do not exist (2025-02-30): they do not round-trip.
-  std::optional<x509::CivilTime> back = x509::to_civil(seconds);
-  if (!back || back->day != t.day || back->month != t.month) {
+  const int day_asked = t.tm_mday;
+  const int month_asked = t.tm_mon;
+  // timegm normalises the fields it is given: a date that does not exist (2025-02-30) comes
+  // back as another day, and is refused.
+  int64_t seconds = timegm(&t);
+  if (t.tm_mday != day_asked || t.tm_mon != month_asked) {
     return std::nullopt;
   }
   return seconds;
@@ -127,82 +127,32 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
 
 // format_time renders seconds since the epoch as 2025-06-01T00:00:00Z.
 std::string format_time(int64_t seconds) {
-  std::optional<x509::CivilTime> t = x509::to_civil(seconds);
-  if (!t) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  if (gmtime_r(&t, &utc) == nullptr) {
     return std::to_string(seconds);
   }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                static_cast<long long>(t->year), t->month, t->day, t->hour, t->minute, t->second);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
   return buf;
-}
-
-// rsa_bits is the size of the modulus of an RSAPublicKey, or 0 when it does not parse.
-size_t rsa_bits(ByteView public_key) {
-  x509::DerReader outer(public_key);
-  x509::DerReader key;
-  ByteView modulus;
-  if (!outer.sequence(key).ok() || !key.read_integer(modulus).ok()) {
-    return 0;
-  }
-  size_t i = 0;
-  while (i < modulus.size() && modulus[i] == 0) {
-    ++i;
-  }
-  if (i == modulus.size()) {
-    return 0;
-  }
-  size_t bits = (modulus.size() - i) * 8;
-  for (uint8_t top = modulus[i]; (top & 0x80) == 0; top = static_cast<uint8_t>(top << 1)) {
-    --bits;
-  }
-  return bits;
-}
-
-// key_type describes a certificate's public key: "ECDSA P-256", "RSA-2048", "Ed25519", ...
-std::string key_type(const x509::Certificate& cert) {
-  ByteView alg = cert.spki_algorithm.oid;
-  if (x509::oid_equal(alg, x509::oid::kEcPublicKey)) {
-    x509::DerReader params(cert.spki_algorithm.params);
-    ByteView curve;
-    if (params.read_oid(curve).ok()) {
-      if (x509::oid_equal(curve, x509::oid::kSecp256r1)) {
-        return "ECDSA P-256";
-      }
-      if (x509::oid_equal(curve, x509::oid::kSecp384r1)) {
-        return "ECDSA P-384";
-      }
-      return "EC curve " + x509::oid_to_string(curve);
-    }
-    return "EC (unnamed curve)";
-  }
-  if (x509::oid_equal(alg, x509::oid::kRsaEncryption)) {
-    return "RSA-" + std::to_string(rsa_bits(cert.public_key));
-  }
-  if (x509::oid_equal(alg, x509::oid::kEd25519)) {
-    return "Ed25519";
-  }
-  return "key " + x509::oid_to_string(alg);
 }
 
 // describe renders certificate `index` on one line.
 std::string describe(size_t index, const Bytes& der) {
   std::string line = "  " + std::to_string(index) + "  ";
-  Result<x509::Certificate> cert = x509::parse_certificate(der);
-  if (!cert.ok()) {
-    // Some real roots break a DER rule or two; trust anchors are parsed leniently.
-    cert = x509::parse_certificate(der, x509::ParseMode::kTrustAnchor);
-  }
+  // Some real roots break a DER rule or two: describe_certificate parses as leniently as trust
+  // anchors need.
+  Result<CertificateSummary> cert = glasstls::describe_certificate(der);
   if (!cert.ok()) {
     return line + "unparsable certificate (" + std::to_string(der.size()) +
            " bytes): " + cert.error().reason;
   }
-  std::string subject = x509::name_to_string(cert->subject);
-  std::string issuer = x509::name_to_string(cert->issuer);
+  const std::string& subject = cert->subject;
+  const std::string& issuer = cert->issuer;
   return line + "subject: " + (subject.empty() ? "(empty)" : subject) +
          " | issuer: " + (issuer.empty() ? "(empty)" : issuer) + " | valid " +
-         format_time(cert->not_before) + " to " + format_time(cert->not_after) + " | " +
-         key_type(*cert);
+         format_time(cert->not_before) + " to " + format_time(cert->not_after) + " | " + cert->key;
 }
 
 // load_chain reads the chain file: PEM CERTIFICATE blocks, or one DER certificate.
@@ -213,7 +163,7 @@ std::optional<std::vector<Bytes>> load_chain(const std::string& path, std::strin
   }
   if (text->find("-----BEGIN") == std::string::npos) {
     Bytes der(text->begin(), text->end());
-    if (!x509::parse_certificate(der).ok()) {
+    if (!glasstls::describe_certificate(der).ok()) {
       error = path + ": neither PEM nor a DER certificate";
       return std::nullopt;
     }
@@ -221,7 +171,7 @@ std::optional<std::vector<Bytes>> load_chain(const std::string& path, std::strin
     one.push_back(std::move(der));
     return one;
   }
-  Result<std::vector<Bytes>> chain = x509::certificate_chain_from_pem(*text);
+  Result<std::vector<Bytes>> chain = decode_pem_certificates(*text);
   if (!chain.ok()) {
     error = path + ": " + chain.error().reason;
     return std::nullopt;
