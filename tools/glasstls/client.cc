@@ -177,20 +177,10 @@ void drain(Connection& conn) {
 // send_some sends as much of the connection's output as the socket takes without blocking.
 // False (with `error` set) on a transport error.
 bool send_some(int fd, Connection& conn, std::string& error) {
-  while (conn.wants_write()) {
-    std::span<const uint8_t> out = conn.output();
-    ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        return true;
-      }
-      error = transport_failure("send", errno);
-      return false;
-    }
-    conn.consume_output(static_cast<size_t>(n));
+  SendOutcome sent = send_output(conn, fd);
+  if (sent.error != 0) {
+    error = transport_failure("send", sent.error);
+    return false;
   }
   return true;
 }

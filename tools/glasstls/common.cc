@@ -640,6 +640,28 @@ bool finish_live_trace(const LiveTrace& trace, const Args& args, const std::stri
   return true;
 }
 
+SendOutcome send_output(Connection& conn, int fd) {
+  SendOutcome outcome;
+  while (conn.wants_write()) {
+    std::span<const uint8_t> out = conn.output();
+    ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        outcome.blocked = true;
+      } else {
+        outcome.error = errno;
+      }
+      break;
+    }
+    conn.consume_output(static_cast<size_t>(n));
+    outcome.sent += static_cast<size_t>(n);
+  }
+  return outcome;
+}
+
 std::optional<uint64_t> proc_status_kb(const std::string& pid, const char* field) {
   std::ifstream in("/proc/" + pid + "/status");
   std::string line;

@@ -161,6 +161,18 @@ int server_main(int argc, char** argv);
 int demo_main(int argc, char** argv);
 int verify_main(int argc, char** argv);
 
+// SendOutcome is what send_output did: how many bytes went out, whether the socket would take no
+// more for now (`blocked`), and the errno of a send that failed (0 when none did).
+struct SendOutcome {
+  size_t sent = 0;
+  bool blocked = false;
+  int error = 0;
+};
+// send_output sends the connection's pending output to the socket `fd` without blocking, until
+// it is all sent, the socket would block, or send fails (EINTR is retried). What was sent is
+// consumed from the connection.
+SendOutcome send_output(Connection& conn, int fd);
+
 // proc_status_kb reads a "Field:   N kB" line (VmRSS, VmHWM, ...) of /proc/PID/status, where
 // `pid` is a process number or "self"; nullopt when the file or the line is missing.
 std::optional<uint64_t> proc_status_kb(const std::string& pid, const char* field);

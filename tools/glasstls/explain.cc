@@ -20,8 +20,8 @@
 #include "capture/pcap.h"
 #include "capture/tcp_reassembly.h"
 #include "common.h"
-#include "glasstls/trace.h"
 #include "explain/dissector.h"
+#include "glasstls/trace.h"
 
 namespace glasstls::cli {
 

@@ -369,27 +369,16 @@ class LoadRun {
     if (c.fd < 0 || c.phase == Phase::kConnecting) {
       return;
     }
-    bool blocked = false;
-    while (c.tls->wants_write()) {
-      std::span<const uint8_t> out = c.tls->output();
-      ssize_t n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          blocked = true;
-          break;
-        }
-        if (c.phase == Phase::kClosing) {
-          finish(i, Phase::kDone);
-        } else {
-          fail(i, std::string("send: ") + std::strerror(errno));
-        }
-        return;
+    SendOutcome sent = send_output(*c.tls, c.fd);
+    if (sent.error != 0) {
+      if (c.phase == Phase::kClosing) {
+        finish(i, Phase::kDone);
+      } else {
+        fail(i, std::string("send: ") + std::strerror(sent.error));
       }
-      c.tls->consume_output(static_cast<size_t>(n));
+      return;
     }
+    const bool blocked = sent.blocked;
     uint32_t want = EPOLLIN | (blocked ? EPOLLOUT : 0u);
     if (want != c.events) {
       epoll_event ev{};

@@ -488,23 +488,17 @@ class TimedStream {
   // flush sends everything the connection has queued.
   bool flush(std::string& error) {
     while (conn_.wants_write()) {
-      std::span<const uint8_t> out = conn_.output();
-      ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          if (!wait(POLLOUT, error)) {
-            return false;
-          }
-          continue;
-        }
-        error = std::string("send: ") + std::strerror(errno);
+      SendOutcome sent = send_output(conn_, fd_);
+      if (sent.sent > 0) {
+        last_activity_ = Clock::now();
+      }
+      if (sent.error != 0) {
+        error = std::string("send: ") + std::strerror(sent.error);
         return false;
       }
-      conn_.consume_output(static_cast<size_t>(n));
-      last_activity_ = Clock::now();
+      if (sent.blocked && !wait(POLLOUT, error)) {
+        return false;
+      }
     }
     return true;
   }
@@ -1147,27 +1141,18 @@ class EventLoop {
 
   // flush sends output() as far as the socket takes it and sets the epoll interest to match.
   End flush(LiveConnection& c) {
-    bool blocked = false;
-    while (c.tls.wants_write()) {
-      std::span<const uint8_t> out = c.tls.output();
-      ssize_t n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          blocked = true;
-          break;
-        }
-        // A client that closed right after its close_notify may reset before ours arrives.
-        if (c.tls.peer_closed()) {
-          return End::kClean;
-        }
-        return c.handshake_counted ? End::kUnclean : End::kFailed;
-      }
-      c.tls.consume_output(static_cast<size_t>(n));
+    SendOutcome sent = send_output(c.tls, c.fd);
+    if (sent.sent > 0) {
       active(c);
     }
+    if (sent.error != 0) {
+      // A client that closed right after its close_notify may reset before ours arrives.
+      if (c.tls.peer_closed()) {
+        return End::kClean;
+      }
+      return c.handshake_counted ? End::kUnclean : End::kFailed;
+    }
+    const bool blocked = sent.blocked;
     if (!blocked) {
       // Everything went out: the connection waits for its client, holding no buffer memory.
       c.tls.release_buffers();
