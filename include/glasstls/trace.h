@@ -94,7 +94,11 @@ using TraceEvent = std::variant<TraceRecord, TraceMessage, TraceKeyStep, TraceAl
                                 TraceApplicationData>;
 
 // TraceObserver receives events in the order they happen. Implementations must not call back
-// into the connection.
+// into the connection. Thread safety: on_event is called on the thread that is inside the
+// connection's call (receive, write, close, ...), during that call; an observer attached to one
+// connection needs no locking, but one shared by connections on several threads is called
+// concurrently and must synchronise itself. TraceRecorder does not: give each connection its
+// own.
 class TraceObserver {
  public:
   virtual ~TraceObserver() = default;
