@@ -55,6 +55,9 @@ Result<CertificateChain> load_certificate_chain(std::string_view pem);
 // CertificateVerifier decides whether the peer's certificate chain is trusted for `server_name`.
 // glasstls calls it after the chain arrives and before it checks CertificateVerify; the
 // signature over the handshake is always checked by glasstls itself with the leaf's key.
+// Thread safety: one verifier serves every connection of its configuration, so its methods are
+// called concurrently from those connections' threads; they must be safe to call that way (the
+// verifiers glasstls makes are immutable).
 class CertificateVerifier {
  public:
   virtual ~CertificateVerifier() = default;
@@ -115,6 +118,8 @@ std::shared_ptr<const CertificateVerifier> pin_sha256_verifier(
     std::vector<std::array<uint8_t, 32>> pins);
 
 // KeyLog receives TLS secrets in the NSS key log format, for debugging with a packet analyser.
+// Thread safety: log() is called concurrently from the threads of every connection that shares
+// the configuration; key_log_file serialises its writes.
 class KeyLog {
  public:
   virtual ~KeyLog() = default;
