@@ -65,6 +65,27 @@ struct BufferLimits {
   size_t unread_plaintext = 64 * 1024;
 };
 
+// SessionTicket is a NewSessionTicket message from the server (RFC 8446 section 4.6.1), as
+// decoded by the client that received it. glasstls does not resume sessions yet: tickets are
+// kept only for the caller (ClientConfig::Builder::keep_session_tickets) and are valid as long
+// as the Connection that received them.
+struct SessionTicket {
+  // lifetime is ticket_lifetime: how many seconds from its issue the ticket may be used (at most
+  // 604800, 7 days; a larger value fails the connection with illegal_parameter).
+  uint32_t lifetime = 0;
+  // age_add is ticket_age_add, the value a client adds to the ticket's age when it offers it.
+  uint32_t age_add = 0;
+  // nonce is ticket_nonce, which makes the resumption PSK unique to this ticket.
+  Bytes nonce;
+  // ticket is the opaque ticket to offer in a pre_shared_key extension (never empty).
+  Bytes ticket;
+  // max_early_data_size is the early_data extension's limit on 0-RTT data under this ticket;
+  // nullopt when the ticket allows no early data.
+  std::optional<uint32_t> max_early_data_size;
+  // message is the whole NewSessionTicket handshake message as received, header included.
+  Bytes message;
+};
+
 class Connection {
  public:
   // client starts a client connection to `server_name` (sent as SNI when it is a DNS name, and
@@ -168,10 +189,10 @@ class Connection {
   // verifier's job. Valid once the server's Certificate has been accepted.
   const Bytes& peer_ocsp_response() const;
   bool hello_retry_request() const;
-  // session_tickets are the newest NewSessionTicket messages received (whole handshake
-  // messages), at most ClientConfig::keep_session_tickets of them (none by default).
-  // Resumption is not implemented yet; they are kept only for the caller.
-  const std::vector<Bytes>& session_tickets() const;
+  // session_tickets are the newest NewSessionTicket messages received, decoded and oldest
+  // first, at most ClientConfig::keep_session_tickets of them (none by default; always none on
+  // a server). Resumption is not implemented yet; they are kept only for the caller.
+  const std::vector<SessionTicket>& session_tickets() const;
   // key_updates_received counts KeyUpdate messages from the peer.
   uint64_t key_updates_received() const;
 

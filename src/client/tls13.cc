@@ -161,8 +161,8 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   //# change_cipher_spec record (see the third paragraph of Section 5)
   //# immediately before its second flight.  This may either be before
   //# its second ClientHello or before its encrypted handshake flight.
-  if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
-    cx.send_ccs();
+  if (cx.client_config->compatibility_mode && !cx.tls13.ccs_sent) {
+    send_ccs(cx);
   }
   cx.queue_handshake(ch2);
   GLASSTLS_TRY(cx.flush_handshake());
@@ -529,18 +529,18 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   s.hs.transcript.add(m.encoded);
   Bytes th = s.hs.transcript.current();
   GLASSTLS_ASSIGN(auto app, std::move(s.hs.schedule).into_application());
-  GLASSTLS_ASSIGN(cx.client_app_secret, app.client_application_traffic(th));
-  GLASSTLS_ASSIGN(cx.server_app_secret, app.server_application_traffic(th));
-  GLASSTLS_ASSIGN(cx.exporter_master, app.exporter_master(th));
-  cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
-  cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
-  cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
-  GLASSTLS_TRY(cx.install_read_secret(cx.server_app_secret.span(), "server application"));
+  GLASSTLS_ASSIGN(cx.tls13.client_app_secret, app.client_application_traffic(th));
+  GLASSTLS_ASSIGN(cx.tls13.server_app_secret, app.server_application_traffic(th));
+  GLASSTLS_ASSIGN(cx.tls13.exporter_master, app.exporter_master(th));
+  cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.tls13.client_app_secret.span());
+  cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.tls13.server_app_secret.span());
+  cx.log_secret("EXPORTER_SECRET", cx.tls13.exporter_master.span());
+  GLASSTLS_TRY(cx.install_read_secret(cx.tls13.server_app_secret.span(), "server application"));
   cx.read_app_keys = true;
 
   // The client's second flight, under the client handshake traffic key.
-  if (cx.client_config->compatibility_mode && !cx.ccs_sent) {
-    cx.send_ccs();
+  if (cx.client_config->compatibility_mode && !cx.tls13.ccs_sent) {
+    send_ccs(cx);
   }
   if (s.certificate_request_context) {
     const ClientConfig& config = *cx.client_config;
@@ -573,7 +573,8 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
-  GLASSTLS_TRY(cx.install_write_secret(cx.client_app_secret.span(), "client application", true));
+  GLASSTLS_TRY(
+      cx.install_write_secret(cx.tls13.client_app_secret.span(), "client application", true));
   cx.handshake_done = true;
   if (cx.key_log == nullptr) {
     // The client random served the ClientHello(s); only a key log would still need it.

@@ -1,5 +1,7 @@
-// connection.cc: the sans-IO connection: buffers, record dispatch, alerts, post-handshake
-// messages, and the latched error.
+// connection.cc: the sans-IO connection: buffers, record dispatch, alerts and the latched
+// error. Handshake messages go to the handshake state machine; what depends on the protocol
+// version outside it (change_cipher_spec records, post-handshake messages, key updates,
+// exporters) goes to the version's rules (conn/version_rules.h).
 #include "glasstls/connection.h"
 
 #include <algorithm>
@@ -31,11 +33,11 @@ size_t max_handshake_message(HandshakeType type) {
 
 // Records that carry nothing for the application or the handshake are counted, and too many
 // in a row end the connection (as BoringSSL and OpenSSL do), so that a peer cannot keep us
-// busy for free: empty records and change_cipher_spec records, warning alerts (user_canceled)
-// and KeyUpdates without application data between them.
+// busy for free: empty records and change_cipher_spec records, and warning alerts
+// (user_canceled). The version's rules bound key changes without application data between
+// them (PeerActivity::key_changes).
 constexpr unsigned kMaxEmptyRecords = 32;
 constexpr unsigned kMaxWarningAlerts = 4;
-constexpr unsigned kMaxKeyUpdates = 32;
 
 // kKeepCapacity is the memory a drained buffer keeps for the next record: one whole record,
 // header included. A buffer that grew past it (a large write not yet sent, data the
@@ -62,12 +64,14 @@ const char* name(ConnectionState state) {
   return "unknown";
 }
 
-// kMaxKeptSessionTickets caps ClientConfig::keep_session_tickets.
-constexpr size_t kMaxKeptSessionTickets = 16;
-
 struct Connection::Impl {
   Context cx;
   std::variant<ClientState, ServerState> hs;
+  // rules are the version's rules for what is not the handshake state machine's (cx.tls13).
+  conn::VersionRules* rules = nullptr;
+  // hello_seen: the first ClientHello was sent (a client, from the start) or handled (a server,
+  // once its state machine accepted one).
+  bool hello_seen = false;
 
   // in holds the start of a record that arrived split across receive() calls: never more than
   // one record. Whole records are read straight from the bytes handed to receive().
@@ -84,16 +88,13 @@ struct Connection::Impl {
   // limits.pending_write bytes.
   Bytes early_app_out;
   BufferLimits limits;
-  // The most NewSessionTicket messages kept for the caller (ClientConfig).
-  size_t max_tickets = 0;
 
   // Useless records in a row (see kMaxEmptyRecords and friends).
   unsigned empty_records = 0;
   unsigned warning_alerts = 0;
-  unsigned key_updates_in_a_row = 0;
-  // key_update_owed: the peer asked for a KeyUpdate; one is sent when this receive() ends,
-  // however many requests it carried (RFC 8446 section 4.6.3).
-  bool key_update_owed = false;
+  // activity: the peer's key changes since its last application data, and whether the rules
+  // owe it an answer when this receive() ends (however many messages asked for one).
+  conn::PeerActivity activity;
   // abandoned: close() was called before the handshake completed. Pending data was wiped,
   // the closure alerts were sent, and nothing else is sent or processed.
   bool abandoned = false;
@@ -101,10 +102,7 @@ struct Connection::Impl {
   std::optional<Error> error;
   bool sent_close = false;
   bool received_close = false;
-  uint64_t key_updates_received = 0;
-  std::vector<Bytes> tickets;
 
-  bool client() const { return cx.is_client; }
   size_t readable() const { return app_in.size() - app_start; }
 
   ConnectionState state() const {
@@ -151,9 +149,7 @@ struct Connection::Impl {
   Status process_record(const record::Record& rec);
   Status process_handshake_bytes(ByteView data);
   Status dispatch(const msgs::HandshakeMessage& m);
-  Status post_handshake(const msgs::HandshakeMessage& m);
   Status process_alert(ByteView data);
-  Status send_key_update(bool request);
   Status flush_early_data();
   Status write_app(ByteView data);
   void wipe_pending_writes();
@@ -222,15 +218,10 @@ Status Connection::Impl::receive(ByteView data) {
   if (error) {
     return *error;
   }
-  if (key_update_owed) {
-    key_update_owed = false;
+  if (activity.answer_owed) {
+    activity.answer_owed = false;
     if (!sent_close) {
-      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
-      //# This mechanism allows either side to force an update to the
-      //# entire connection, but causes an implementation which receives
-      //# multiple KeyUpdates while it is silent to respond with a single
-      //# update.
-      Status s = send_key_update(false);
+      Status s = rules->answer(cx);
       if (!s.ok()) {
         return fail(std::move(s).error());
       }
@@ -299,26 +290,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
   }
   switch (rec.type) {
     case ContentType::change_cipher_spec: {
-      //= https://www.rfc-editor.org/rfc/rfc8446#section-5
-      //# An implementation may receive an unencrypted record of type
-      //# change_cipher_spec consisting of the single byte value 0x01 at any
-      //# time after the first ClientHello message has been sent or received
-      //# and before the peer's Finished message has been received and MUST
-      //# simply drop it without further processing. ... An implementation which receives any
-      //# other change_cipher_spec value or which receives a protected change_cipher_spec
-      //# record MUST abort the handshake with an "unexpected_message" alert.
-      bool before_peer_finished = !cx.read_app_keys;
-      bool after_first_hello = true;
-      if (const auto* ss = std::get_if<ServerState>(&hs)) {
-        const auto* expect_ch = std::get_if<conn::ServerExpectClientHello>(ss);
-        after_first_hello = expect_ch == nullptr || expect_ch->after_hello_retry;
-      }
-      if (rec.fragment.size() != 1 || rec.fragment[0] != 0x01) {
-        return unexpected_message("change_cipher_spec record with a value other than 0x01");
-      }
-      if (!before_peer_finished || !after_first_hello) {
-        return unexpected_message("change_cipher_spec record outside the handshake");
-      }
+      GLASSTLS_TRY(rules->change_cipher_spec(cx, rec.fragment, hello_seen));
       if (++empty_records > kMaxEmptyRecords) {
         return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
                                   " change_cipher_spec or empty records in a row");
@@ -344,7 +316,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
         return Ok{};
       }
       useful();
-      key_updates_in_a_row = 0;
+      activity.key_changes = 0;
       if (cx.tracer) {
         cx.tracer->application_data(false, rec.fragment);
       }
@@ -415,7 +387,7 @@ Status Connection::Impl::process_handshake_bytes(ByteView data) {
 
 Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
   if (cx.handshake_done) {
-    return post_handshake(m);
+    return rules->post_handshake(cx, m, activity);
   }
   if (auto* cs = std::get_if<ClientState>(&hs)) {
     GLASSTLS_ASSIGN(*cs, conn::client_handle(std::move(*cs), cx, m));
@@ -423,67 +395,11 @@ Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
     auto* ss = std::get_if<ServerState>(&hs);
     GLASSTLS_ASSIGN(*ss, conn::server_handle(std::move(*ss), cx, m));
   }
+  hello_seen = true;
   if (cx.handshake_done) {
     GLASSTLS_TRY(flush_early_data());
   }
   return Ok{};
-}
-
-Status Connection::Impl::post_handshake(const msgs::HandshakeMessage& m) {
-  switch (m.type) {
-    case HandshakeType::new_session_ticket: {
-      if (!client()) {
-        return unexpected_message("NewSessionTicket sent to a server");
-      }
-      GLASSTLS_ASSIGN(auto nst, msgs::parse_new_session_ticket(m.body));
-      (void)nst;
-      useful();
-      // Resumption does not exist yet: tickets are kept only when the caller asked, and then
-      // at most max_tickets of them, the newest.
-      if (max_tickets > 0) {
-        if (tickets.size() >= max_tickets) {
-          tickets.erase(tickets.begin());
-        }
-        tickets.emplace_back(m.encoded.begin(), m.encoded.end());
-      }
-      return Ok{};
-    }
-    case HandshakeType::key_update: {
-      GLASSTLS_ASSIGN(msgs::KeyUpdate ku, msgs::parse_key_update(m.body));
-      if (++key_updates_in_a_row > kMaxKeyUpdates) {
-        return unexpected_message("more than " + std::to_string(kMaxKeyUpdates) +
-                                  " KeyUpdates without application data between them");
-      }
-      Secret& peer_secret = client() ? cx.server_app_secret : cx.client_app_secret;
-      GLASSTLS_ASSIGN(Secret next,
-                      handshake::next_traffic_secret(*cx.suite.hash, peer_secret.span()));
-      if (cx.tracer) {
-        cx.tracer->key_step(client() ? "server application traffic secret N+1"
-                                     : "client application traffic secret N+1",
-                            "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", "
-                            "\"\", Hash.length)",
-                            peer_secret.span(), {}, next.span());
-      }
-      peer_secret = std::move(next);
-      GLASSTLS_TRY(
-          cx.install_read_secret(peer_secret.span(), client() ? "server application (updated)"
-                                                              : "client application (updated)"));
-      key_updates_received++;
-      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
-      //# If the request_update field is set to "update_requested", then the
-      //# receiver MUST send a KeyUpdate of its own with request_update set to
-      //# "update_not_requested" prior to sending its next Application Data
-      //# record.
-      // Answered once, when this receive() is done (see Impl::receive).
-      if (ku.update_requested) {
-        key_update_owed = true;
-      }
-      return Ok{};
-    }
-    default:
-      return unexpected_message("unexpected " + conn::message_name(m.type) +
-                                " after the handshake");
-  }
 }
 
 Status Connection::Impl::process_alert(ByteView data) {
@@ -528,32 +444,12 @@ Status Connection::Impl::process_alert(ByteView data) {
   return make_error(ErrorKind::kAlertReceived, desc, reason);
 }
 
-Status Connection::Impl::send_key_update(bool request) {
-  Bytes msg = msgs::encode(msgs::KeyUpdate{request});
-  GLASSTLS_TRY(cx.record.write(ContentType::handshake, msg, cx.out));
-  if (cx.tracer) {
-    cx.tracer->message(true, msg);
-  }
-  Secret& own = client() ? cx.client_app_secret : cx.server_app_secret;
-  GLASSTLS_ASSIGN(Secret next, handshake::next_traffic_secret(*cx.suite.hash, own.span()));
-  if (cx.tracer) {
-    cx.tracer->key_step(client() ? "client application traffic secret N+1"
-                                 : "server application traffic secret N+1",
-                        "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", \"\", "
-                        "Hash.length)",
-                        own.span(), {}, next.span());
-  }
-  own = std::move(next);
-  return cx.install_write_secret(
-      own.span(), client() ? "client application (updated)" : "server application (updated)", true);
-}
-
 Status Connection::Impl::write_app(ByteView data) {
-  // Keep each key within its usage limit (section 5.5) by updating before it runs out.
+  // Each key stays within its usage limit: the version's rules replace it before it runs out.
   size_t offset = 0;
   while (offset < data.size() || data.empty()) {
     if (cx.record.write_key_exhausted()) {
-      GLASSTLS_TRY(send_key_update(false));
+      GLASSTLS_TRY(rules->write_key_exhausted(cx));
     }
     size_t chunk = std::min<size_t>(data.size() - offset, 64 * record::kMaxPlaintext);
     GLASSTLS_TRY(
@@ -631,10 +527,11 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   }
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
+  impl->rules = &cx.tls13;
+  impl->hello_seen = true;  // client_start sends it
   cx.is_client = true;
   cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
   cx.key_log = config->key_log.get();
-  impl->max_tickets = std::min(config->keep_session_tickets, kMaxKeptSessionTickets);
   cx.client_config = std::move(config);
   cx.negotiated.server_name = std::move(server_name);
   if (observer) {
@@ -657,6 +554,7 @@ Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config
   }
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
+  impl->rules = &cx.tls13;
   cx.is_client = false;
   cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
   cx.key_log = config->key_log.get();
@@ -820,7 +718,7 @@ Status Connection::key_update(bool request_peer_update) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "key_update needs an established connection");
   }
-  Status s = i.send_key_update(request_peer_update);
+  Status s = i.rules->key_update(i.cx, request_peer_update);
   i.forget_secrets();
   if (!s.ok()) {
     return i.fail(std::move(s).error());
@@ -865,18 +763,15 @@ const Bytes& Connection::peer_ocsp_response() const {
   return impl_->cx.negotiated.peer_ocsp_response;
 }
 bool Connection::hello_retry_request() const { return impl_->cx.negotiated.hello_retry_request; }
-const std::vector<Bytes>& Connection::session_tickets() const { return impl_->tickets; }
-uint64_t Connection::key_updates_received() const { return impl_->key_updates_received; }
+const std::vector<SessionTicket>& Connection::session_tickets() const {
+  return impl_->rules->session_tickets();
+}
+uint64_t Connection::key_updates_received() const { return impl_->rules->key_updates_received(); }
 
 Result<Bytes> Connection::export_keying_material(std::string_view label,
                                                  std::span<const uint8_t> context,
                                                  size_t length) const {
-  const Context& cx = impl_->cx;
-  if (!cx.handshake_done || cx.exporter_master.empty()) {
-    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
-                      "exporter used before the handshake completed");
-  }
-  auto out = handshake::exporter(*cx.suite.hash, cx.exporter_master.span(), label, context, length);
+  auto out = impl_->rules->export_keying_material(impl_->cx, label, context, length);
   impl_->forget_secrets();
   return out;
 }

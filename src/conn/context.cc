@@ -44,16 +44,6 @@ Status Context::flush_handshake(uint16_t legacy_version) {
   return s;
 }
 
-void Context::send_ccs() {
-  out.append(ByteView(kCcsRecord));
-  ccs_sent = true;
-  if (tracer) {
-    // The record is on the wire like any other: the trace shows it.
-    tracer->on_record(true, ContentType::change_cipher_spec, ByteView(kCcsRecord),
-                      ByteView(kCcsRecord).subspan(record::kHeaderLen), 0, nullptr, 0);
-  }
-}
-
 std::string message_name(HandshakeType type) {
   std::string_view n = name(type);
   if (n.empty()) {

@@ -14,6 +14,7 @@
 #include "base/buffer.h"
 #include "base/bytes.h"
 #include "base/result.h"
+#include "conn/tls13_session.h"
 #include "glasstls/config.h"
 #include "glasstls/crypto.h"
 #include "glasstls/secret.h"
@@ -103,10 +104,9 @@ struct Context {
   SuiteInfo suite;
   Bytes client_random;
 
-  // Application traffic secrets, set when the handshake derives them.
-  Secret client_app_secret;
-  Secret server_app_secret;
-  Secret exporter_master;
+  // tls13 holds the application traffic secrets and the exporter master secret once the
+  // handshake derives them, and is the connection's VersionRules.
+  Tls13Session tls13;
 
   // tracer is set while a trace observer is attached; null otherwise (no trace work at all).
   std::unique_ptr<Tracer> tracer;
@@ -118,7 +118,6 @@ struct Context {
   bool read_key_changed = false;
   // read_app_keys is true once the read side uses application traffic keys.
   bool read_app_keys = false;
-  bool ccs_sent = false;
 
   // queue_handshake adds an encoded handshake message to the current flight.
   void queue_handshake(ByteView message) {
@@ -151,8 +150,6 @@ struct Context {
   }
   // flush_handshake frames the queued flight into records under the current write key.
   Status flush_handshake(uint16_t legacy_version = 0x0303);
-  // send_ccs writes the middlebox-compatibility change_cipher_spec record (always plaintext).
-  void send_ccs();
   // install_read_secret and install_write_secret derive keys from a traffic secret with the
   // negotiated suite and install them.
   // `label` names the secret for traces ("server handshake"). `application` marks application
@@ -164,9 +161,6 @@ struct Context {
   // random fills `n` bytes from the provider.
   Result<Bytes> random(size_t n);
 };
-
-// The middlebox-compatibility CCS record: 14 03 03 00 01 01.
-inline constexpr uint8_t kCcsRecord[6] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
 
 // certificate_verify_input builds the content signed by CertificateVerify (section 4.4.3):
 // 64 spaces, the context string, a zero byte, and the transcript hash.

@@ -126,8 +126,8 @@ Result<ServerState> send_hello_retry(ServerExpectClientHello&& s, Context& cx,
   //# The server sends a dummy change_cipher_spec record immediately
   //# after its first handshake message.  This may either be after a
   //# ServerHello or a HelloRetryRequest.
-  if (!ch.legacy_session_id.empty() && !cx.ccs_sent) {
-    cx.send_ccs();
+  if (!ch.legacy_session_id.empty() && !cx.tls13.ccs_sent) {
+    send_ccs(cx);
   }
   (void)m;
   cx.negotiated.hello_retry_request = true;
@@ -373,8 +373,8 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   }
   kx.reset();  // The key share has been used and sent.
   GLASSTLS_TRY(cx.flush_handshake());
-  if (!session_id.empty() && !cx.ccs_sent) {
-    cx.send_ccs();
+  if (!session_id.empty() && !cx.tls13.ccs_sent) {
+    send_ccs(cx);
   }
 
   Bytes th = s.transcript.current();
@@ -465,13 +465,14 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
 
   Bytes th_sf = s.transcript.current();
   GLASSTLS_ASSIGN(auto app, std::move(schedule).into_application());
-  GLASSTLS_ASSIGN(cx.client_app_secret, app.client_application_traffic(th_sf));
-  GLASSTLS_ASSIGN(cx.server_app_secret, app.server_application_traffic(th_sf));
-  GLASSTLS_ASSIGN(cx.exporter_master, app.exporter_master(th_sf));
-  cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.client_app_secret.span());
-  cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.server_app_secret.span());
-  cx.log_secret("EXPORTER_SECRET", cx.exporter_master.span());
-  GLASSTLS_TRY(cx.install_write_secret(cx.server_app_secret.span(), "server application", true));
+  GLASSTLS_ASSIGN(cx.tls13.client_app_secret, app.client_application_traffic(th_sf));
+  GLASSTLS_ASSIGN(cx.tls13.server_app_secret, app.server_application_traffic(th_sf));
+  GLASSTLS_ASSIGN(cx.tls13.exporter_master, app.exporter_master(th_sf));
+  cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.tls13.client_app_secret.span());
+  cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.tls13.server_app_secret.span());
+  cx.log_secret("EXPORTER_SECRET", cx.tls13.exporter_master.span());
+  GLASSTLS_TRY(
+      cx.install_write_secret(cx.tls13.server_app_secret.span(), "server application", true));
 
   ServerSecondFlight await{std::move(s.transcript), std::move(client_hs), std::move(app)};
   if (request_client_cert) {
@@ -563,7 +564,7 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::Ha
           "client Finished verified: HMAC(finished_key from client_handshake_traffic_secret, "
           "transcript hash) matches");
   s.transcript.add(m.encoded);
-  GLASSTLS_TRY(cx.install_read_secret(cx.client_app_secret.span(), "client application"));
+  GLASSTLS_TRY(cx.install_read_secret(cx.tls13.client_app_secret.span(), "client application"));
   cx.read_app_keys = true;
   cx.handshake_done = true;
   return ServerState(ServerConnected{});
