@@ -67,11 +67,10 @@ const char* name(ConnectionState state) {
 struct Connection::Impl {
   Context cx;
   std::variant<ClientState, ServerState> hs;
-  // rules are the version's rules for what is not the handshake state machine's (cx.tls13).
-  conn::VersionRules* rules = nullptr;
-  // hello_seen: the first ClientHello was sent (a client, from the start) or handled (a server,
-  // once its state machine accepted one).
-  bool hello_seen = false;
+  // rules are the version's rules for what is not the handshake state machine's. TLS 1.3 is
+  // the only version: its rules live in the Context, beside the secrets its handshake derives.
+  conn::VersionRules& rules() { return cx.tls13; }
+  const conn::VersionRules& rules() const { return cx.tls13; }
 
   // in holds the start of a record that arrived split across receive() calls: never more than
   // one record. Whole records are read straight from the bytes handed to receive().
@@ -95,13 +94,16 @@ struct Connection::Impl {
   // activity: the peer's key changes since its last application data, and whether the rules
   // owe it an answer when this receive() ends (however many messages asked for one).
   conn::PeerActivity activity;
-  // abandoned: close() was called before the handshake completed. Pending data was wiped,
-  // the closure alerts were sent, and nothing else is sent or processed.
-  bool abandoned = false;
 
   std::optional<Error> error;
   bool sent_close = false;
   bool received_close = false;
+  // abandoned: close() was called before the handshake completed. Pending data was wiped,
+  // the closure alerts were sent, and nothing else is sent or processed.
+  bool abandoned = false;
+  // hello_seen: the first ClientHello was sent (a client, from the start) or handled (a server,
+  // once its state machine accepted one).
+  bool hello_seen = false;
 
   size_t readable() const { return app_in.size() - app_start; }
 
@@ -221,7 +223,7 @@ Status Connection::Impl::receive(ByteView data) {
   if (activity.answer_owed) {
     activity.answer_owed = false;
     if (!sent_close) {
-      Status s = rules->answer(cx);
+      Status s = rules().answer(cx);
       if (!s.ok()) {
         return fail(std::move(s).error());
       }
@@ -290,7 +292,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
   }
   switch (rec.type) {
     case ContentType::change_cipher_spec: {
-      GLASSTLS_TRY(rules->change_cipher_spec(cx, rec.fragment, hello_seen));
+      GLASSTLS_TRY(rules().change_cipher_spec(cx, rec.fragment, hello_seen));
       if (++empty_records > kMaxEmptyRecords) {
         return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
                                   " change_cipher_spec or empty records in a row");
@@ -387,7 +389,7 @@ Status Connection::Impl::process_handshake_bytes(ByteView data) {
 
 Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
   if (cx.handshake_done) {
-    return rules->post_handshake(cx, m, activity);
+    return rules().post_handshake(cx, m, activity);
   }
   if (auto* cs = std::get_if<ClientState>(&hs)) {
     GLASSTLS_ASSIGN(*cs, conn::client_handle(std::move(*cs), cx, m));
@@ -449,7 +451,7 @@ Status Connection::Impl::write_app(ByteView data) {
   size_t offset = 0;
   while (offset < data.size() || data.empty()) {
     if (cx.record.write_key_exhausted()) {
-      GLASSTLS_TRY(rules->write_key_exhausted(cx));
+      GLASSTLS_TRY(rules().write_key_exhausted(cx));
     }
     size_t chunk = std::min<size_t>(data.size() - offset, 64 * record::kMaxPlaintext);
     GLASSTLS_TRY(
@@ -527,7 +529,6 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   }
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
-  impl->rules = &cx.tls13;
   impl->hello_seen = true;  // client_start sends it
   cx.is_client = true;
   cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
@@ -554,7 +555,6 @@ Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config
   }
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
-  impl->rules = &cx.tls13;
   cx.is_client = false;
   cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
   cx.key_log = config->key_log.get();
@@ -718,7 +718,7 @@ Status Connection::key_update(bool request_peer_update) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "key_update needs an established connection");
   }
-  Status s = i.rules->key_update(i.cx, request_peer_update);
+  Status s = i.rules().key_update(i.cx, request_peer_update);
   i.forget_secrets();
   if (!s.ok()) {
     return i.fail(std::move(s).error());
@@ -764,14 +764,14 @@ const Bytes& Connection::peer_ocsp_response() const {
 }
 bool Connection::hello_retry_request() const { return impl_->cx.negotiated.hello_retry_request; }
 const std::vector<SessionTicket>& Connection::session_tickets() const {
-  return impl_->rules->session_tickets();
+  return impl_->rules().session_tickets();
 }
-uint64_t Connection::key_updates_received() const { return impl_->rules->key_updates_received(); }
+uint64_t Connection::key_updates_received() const { return impl_->rules().key_updates_received(); }
 
 Result<Bytes> Connection::export_keying_material(std::string_view label,
                                                  std::span<const uint8_t> context,
                                                  size_t length) const {
-  auto out = impl_->rules->export_keying_material(impl_->cx, label, context, length);
+  auto out = impl_->rules().export_keying_material(impl_->cx, label, context, length);
   impl_->forget_secrets();
   return out;
 }
