@@ -36,14 +36,17 @@ enum class ExtensionContext : uint8_t {
 };
 
 // extension_allowed reports whether `type` may appear in `context` per RFC 8446 section 4.2
-// (and RFC 8449, 8879 for record_size_limit and compress_certificate). TLS 1.2-only
-// extensions (ec_point_formats, session_ticket, encrypt_then_mac, extended_master_secret,
-// renegotiation_info) are allowed only in ClientHello, where they are tolerated and ignored.
-// Unrecognised types return true (the caller decides: ignored in ClientHello, unsolicited
-// elsewhere).
+// (and RFC 8449, 8879 for record_size_limit and compress_certificate), as the extension table
+// of extensions.h says. A ClientHello may offer TLS 1.2 as well as TLS 1.3, so it is checked
+// against both versions' columns: the TLS 1.2 extensions (ec_point_formats, session_ticket,
+// encrypt_then_mac, extended_master_secret, renegotiation_info) are tolerated and ignored
+// there. Every other message is checked against TLS 1.3's column (extensions.h has the form
+// that takes the version). Unrecognised types return true (the caller decides: ignored in
+// ClientHello, unsolicited elsewhere).
 bool extension_allowed(ExtensionType type, ExtensionContext context);
 
-// is_recognized reports whether `type` is an extension glasstls knows.
+// is_recognized reports whether `type` is an extension glasstls knows: one with a row in the
+// extension table.
 bool is_recognized(ExtensionType type);
 
 // RawExtension is one extension as it appeared on the wire.
@@ -208,8 +211,11 @@ Result<KeyUpdate> parse_key_update(ByteView body);
 // HelloRetryRequest, kHelloRetryRequestRandom). ClientHello writes status_request (when set)
 // right after server_name. Certificate writes each entry's `extensions` as given (its
 // ocsp_response is ignored). If a field is too long for its length prefix (a caller bug), the
-// result is empty.
-Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions = {});
+// result is empty. The order is that of the extension table (extensions.h). When `written` is
+// not null, encode(ClientHello) appends to it the type of every extension it wrote, in wire
+// order, extra_extensions included: what a client offered.
+Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions = {},
+             std::vector<ExtensionType>* written = nullptr);
 Bytes encode(const ServerHello& m);
 Bytes encode(const EncryptedExtensions& m);
 Bytes encode(const CertificateRequest& m);

@@ -1,0 +1,69 @@
+// codec_util.h: the reading and writing helpers shared by the message codecs (handshake.cc) and
+// the extension codecs (extensions.cc). Internal to src/msgs/.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "glasstls/types.h"
+#include "msgs/handshake.h"
+
+namespace glasstls::msgs::detail {
+
+// ext_label names an extension type for error reasons, falling back to its number.
+inline std::string ext_label(ExtensionType t) {
+  std::string_view n = name(t);
+  if (!n.empty()) {
+    return std::string(n);
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "extension 0x%04x", static_cast<unsigned>(t));
+  return buf;
+}
+
+inline std::string_view as_string(ByteView v) {
+  return std::string_view(reinterpret_cast<const char*>(v.data()), v.size());
+}
+
+inline Error truncated(std::string_view what) {
+  return decode_error(std::string(what) + " is truncated");
+}
+
+inline Error trailing(std::string_view what) {
+  return decode_error(std::string(what) + " has trailing bytes");
+}
+
+// read_u16_list decodes a list of 16-bit code points filling `list`. Values glasstls does not
+// know (GREASE, new registrations) are kept: the enums have a fixed underlying type.
+template <typename T>
+Result<std::vector<T>> read_u16_list(ByteReader list, bool non_empty, std::string_view what) {
+  if (list.remaining() % 2 != 0) {
+    return decode_error(std::string(what) + " has an odd length");
+  }
+  if (non_empty && list.empty()) {
+    return decode_error(std::string(what) + " is empty");
+  }
+  std::vector<T> out;
+  out.reserve(list.remaining() / 2);
+  while (!list.empty()) {
+    uint16_t v = 0;
+    if (!list.u16(v)) {
+      return truncated(what);  // unreachable: the length is even
+    }
+    out.push_back(static_cast<T>(v));
+  }
+  return out;
+}
+
+// write_raw_ext writes one extension as given: type, length, body.
+inline void write_raw_ext(ByteWriter& w, const RawExtension& e) {
+  w.u16(static_cast<uint16_t>(e.type));
+  auto ext = w.u16_prefixed();
+  w.bytes(e.body);
+}
+
+}  // namespace glasstls::msgs::detail
