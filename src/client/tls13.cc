@@ -16,6 +16,7 @@
 #include <string>
 
 #include "conn/context.h"
+#include "msgs/extensions.h"
 #include "x509/certificate.h"
 #include "x509/names.h"
 
@@ -41,7 +42,8 @@ bool asks_for_ocsp_staple(const ClientConfig& config) {
 }
 
 // build_client_hello encodes a ClientHello from the configuration with the given shares and
-// cookie, records the extensions it offered, and returns the encoded message.
+// cookie, records the extensions it offered (every one the encoder wrote, the list that the
+// answers are checked against), and returns the encoded message.
 Bytes build_client_hello(Context& cx, ByteView session_id,
                          const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
                          ByteView cookie, std::vector<ExtensionType>& offered) {
@@ -52,44 +54,35 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
   ch.cipher_suites = config.cipher_suites;
   static const uint8_t kNullCompression[1] = {0};
   ch.legacy_compression_methods = ByteView(kNullCompression, 1);
-  offered.clear();
   // RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"."
   if (!cx.negotiated.server_name.empty() &&
       !x509::parse_ip_literal(cx.negotiated.server_name).has_value()) {
     ch.server_name = cx.negotiated.server_name;
-    offered.push_back(ExtensionType::server_name);
   }
   if (asks_for_ocsp_staple(config)) {
     // ocsp, with an empty responder_id_list ("the responders are implicitly known to the
     // server") and no request_extensions.
     ch.status_request = msgs::CertificateStatusRequest{};
-    offered.push_back(ExtensionType::status_request);
   }
   ch.supported_groups = config.groups;
-  offered.push_back(ExtensionType::supported_groups);
   ch.signature_algorithms = config.signature_schemes;
-  offered.push_back(ExtensionType::signature_algorithms);
   if (!config.alpn.empty()) {
     std::vector<std::string_view> names(config.alpn.begin(), config.alpn.end());
     ch.alpn = std::move(names);
-    offered.push_back(ExtensionType::application_layer_protocol_negotiation);
   }
   ch.supported_versions = std::vector<uint16_t>{0x0304};
-  offered.push_back(ExtensionType::supported_versions);
   std::vector<msgs::KeyShareEntry> entries;
   for (const auto& kx : shares) {
     entries.push_back({kx->group(), kx->public_key()});
   }
   ch.key_shares = std::move(entries);
-  offered.push_back(ExtensionType::key_share);
   // psk_dhe_ke: lets the server send tickets, which are handed to the caller.
   ch.psk_key_exchange_modes = std::vector<uint8_t>{1};
-  offered.push_back(ExtensionType::psk_key_exchange_modes);
   if (!cookie.empty()) {
     ch.cookie = cookie;
-    offered.push_back(ExtensionType::cookie);
   }
-  return msgs::encode(ch);
+  offered.clear();
+  return msgs::encode(ch, {}, &offered);
 }
 
 Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
@@ -103,12 +96,13 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   if (s.after_hello_retry) {
     return unexpected_message("second HelloRetryRequest");
   }
-  for (const auto& ext : hrr.extensions) {
-    if (ext.type != ExtensionType::supported_versions && ext.type != ExtensionType::key_share &&
-        ext.type != ExtensionType::cookie) {
-      return unsupported_extension("HelloRetryRequest carries extension " +
-                                   std::to_string(static_cast<int>(ext.type)));
-    }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+  //# Upon receiving such an extension, an endpoint MUST abort the handshake
+  //# with an "unsupported_extension" alert.
+  if (auto t = msgs::first_unsolicited(hrr.extensions, s.offered,
+                                       msgs::ExtensionContext::kHelloRetryRequest)) {
+    return unsupported_extension("HelloRetryRequest carries extension " +
+                                 std::to_string(static_cast<int>(*t)));
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
   //# Clients MUST abort the handshake with an
@@ -238,14 +232,13 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   if (s.after_hello_retry && sh.cipher_suite != s.hello_retry_suite) {
     return illegal_parameter("ServerHello cipher suite differs from the HelloRetryRequest's");
   }
-  for (const auto& ext : sh.extensions) {
-    if (ext.type != ExtensionType::supported_versions && ext.type != ExtensionType::key_share) {
-      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
-      //# Upon receiving such an extension, an endpoint MUST abort the handshake
-      //# with an "unsupported_extension" alert.
-      return unsupported_extension("ServerHello carries unsolicited extension " +
-                                   std::to_string(static_cast<int>(ext.type)));
-    }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+  //# Upon receiving such an extension, an endpoint MUST abort the handshake
+  //# with an "unsupported_extension" alert.
+  if (auto t =
+          msgs::first_unsolicited(sh.extensions, s.offered, msgs::ExtensionContext::kServerHello)) {
+    return unsupported_extension("ServerHello carries unsolicited extension " +
+                                 std::to_string(static_cast<int>(*t)));
   }
   if (!sh.key_share) {
     return missing_extension("ServerHello has no key_share (PSK-only modes are not offered)");
@@ -296,7 +289,7 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   return ClientState(
       ClientExpectEncryptedExtensions{HandshakeSecrets{std::move(s.transcript), std::move(schedule),
                                                        std::move(client_hs), std::move(server_hs)},
-                                      ocsp_requested});
+                                      ocsp_requested, std::move(s.offered)});
 }
 
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
@@ -306,25 +299,21 @@ Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
   }
   GLASSTLS_ASSIGN(msgs::EncryptedExtensions ee, msgs::parse_encrypted_extensions(m.body));
   const ClientConfig& config = *cx.client_config;
-  for (const auto& ext : ee.extensions) {
-    switch (ext.type) {
+  // supported_groups, always offered, is informational (section 4.2.7): the client MUST NOT act
+  // on it before success.
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+  //# Upon receiving such an extension, an endpoint MUST abort the handshake
+  //# with an "unsupported_extension" alert.
+  if (auto t = msgs::first_unsolicited(ee.extensions, s.offered,
+                                       msgs::ExtensionContext::kEncryptedExtensions)) {
+    switch (*t) {
       case ExtensionType::server_name:
-        if (cx.negotiated.server_name.empty() ||
-            x509::parse_ip_literal(cx.negotiated.server_name).has_value()) {
-          return unsupported_extension("server acknowledged a server_name that was not sent");
-        }
-        break;
-      case ExtensionType::supported_groups:
-        // Informational (section 4.2.7): the client MUST NOT act on it before success.
-        break;
+        return unsupported_extension("server acknowledged a server_name that was not sent");
       case ExtensionType::application_layer_protocol_negotiation:
-        if (config.alpn.empty()) {
-          return unsupported_extension("server selected ALPN but none was offered");
-        }
-        break;
+        return unsupported_extension("server selected ALPN but none was offered");
       default:
         return unsupported_extension("EncryptedExtensions carries unsolicited extension " +
-                                     std::to_string(static_cast<int>(ext.type)));
+                                     std::to_string(static_cast<int>(*t)));
     }
   }
   if (ee.alpn) {
@@ -373,21 +362,28 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
   if (cert.entries.empty()) {
     return decode_error("server sent an empty Certificate message");
   }
+  // Of the extensions the ClientHello offers, the only one a CertificateEntry may answer (the
+  // table of RFC 8446 section 4.2 allows the others nowhere in a Certificate) is status_request.
+  static constexpr ExtensionType kStatusRequest[] = {ExtensionType::status_request};
+  const std::span<const ExtensionType> offered_for_entries =
+      s.ocsp_requested ? std::span<const ExtensionType>(kStatusRequest)
+                       : std::span<const ExtensionType>();
   std::vector<Bytes> chain;
   chain.reserve(cert.entries.size());
   for (size_t i = 0; i < cert.entries.size(); i++) {
     const msgs::CertificateEntry& entry = cert.entries[i];
     for (const auto& ext : entry.extensions) {
-      // The only per-certificate extension the client may offer is status_request.
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
       //# Extensions in the Certificate message from the server MUST
       //# correspond to ones from the ClientHello message.
-      if (ext.type != ExtensionType::status_request || !s.ocsp_requested) {
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
-        //# Upon receiving such an extension, an endpoint MUST abort the handshake
-        //# with an "unsupported_extension" alert.
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+      //# Upon receiving such an extension, an endpoint MUST abort the handshake
+      //# with an "unsupported_extension" alert.
+      if (auto t =
+              msgs::first_unsolicited(std::span<const msgs::RawExtension>(&ext, 1),
+                                      offered_for_entries, msgs::ExtensionContext::kCertificate)) {
         return unsupported_extension("certificate entry " + std::to_string(i) +
-                                     " carries unsolicited extension " + ext_name(ext.type));
+                                     " carries unsolicited extension " + ext_name(*t));
       }
       // status_request asks for the status of the server's own certificate, the leaf: a
       // response in another entry answers a request the client never made. The extension

@@ -225,6 +225,7 @@ struct ClientExpectServerHello {
 struct ClientExpectEncryptedExtensions {
   HandshakeSecrets hs;
   bool ocsp_requested = false;  // the ClientHello carried status_request
+  std::vector<ExtensionType> offered;  // extensions sent in the ClientHello
 };
 struct ClientExpectCertificate {
   HandshakeSecrets hs;
