@@ -5,9 +5,11 @@ namespace glasstls::handshake {
 void Transcript::add(ByteView message) {
   if (ctx_) {
     ctx_->update(message);
-  } else {
-    pending_.insert(pending_.end(), message.begin(), message.end());
+    if (!keep_) {
+      return;
+    }
   }
+  pending_.insert(pending_.end(), message.begin(), message.end());
 }
 
 void Transcript::start(const crypto::Hash& hash) {
@@ -17,8 +19,10 @@ void Transcript::start(const crypto::Hash& hash) {
   hash_ = &hash;
   ctx_ = hash.start();
   ctx_->update(pending_);
-  pending_.clear();
-  pending_.shrink_to_fit();
+  if (!keep_) {
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
 }
 
 Bytes Transcript::current() const {
@@ -33,6 +37,26 @@ void Transcript::hello_retry_rollup() {
                        static_cast<uint8_t>(ch1_hash.size())};
   ctx_->update(ByteView(header, 4));
   ctx_->update(ch1_hash);
+  if (keep_) {
+    pending_.assign(header, header + 4);
+    pending_.insert(pending_.end(), ch1_hash.begin(), ch1_hash.end());
+  }
+}
+
+Status Transcript::keep_messages() {
+  if (ctx_ && !keep_) {
+    return internal_error("the transcript was started without keeping its messages");
+  }
+  keep_ = true;
+  return Ok{};
+}
+
+void Transcript::release_messages() {
+  keep_ = false;
+  if (ctx_) {
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
 }
 
 }  // namespace glasstls::handshake
