@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "msgs/extensions.h"
 #include "msgs/handshake.h"
 
 namespace {
@@ -42,15 +43,23 @@ bool same_fields(const ServerHello& a, const ServerHello& b) {
          a.selected_group == b.selected_group && cookie_same;
 }
 
+// canonical_layout reports whether the extensions of `sh` are a subsequence of those encode()
+// writes, in the extension table's order.
 bool canonical_layout(const ServerHello& sh) {
-  const ExtensionType order[] = {ExtensionType::supported_versions, ExtensionType::key_share,
-                                 ExtensionType::cookie};
+  const ExtensionContext context = sh.is_hello_retry_request ? ExtensionContext::kHelloRetryRequest
+                                                             : ExtensionContext::kServerHello;
+  std::vector<ExtensionType> order;
+  for (const ExtensionRow& row : extension_table()) {
+    if (encoded_from_field(row.type, context)) {
+      order.push_back(row.type);
+    }
+  }
   size_t next = 0;
   for (const RawExtension& e : sh.extensions) {
-    while (next < 3 && order[next] != e.type) {
+    while (next < order.size() && order[next] != e.type) {
       next++;
     }
-    if (next == 3) {
+    if (next == order.size()) {
       return false;
     }
     next++;
