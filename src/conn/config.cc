@@ -11,6 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/suites.h"
 #include "glasstls/crypto.h"
 #include "x509/certificate.h"
 #include "x509/private_key.h"
@@ -46,9 +47,10 @@ Status check_common(const crypto::CryptoProvider& provider, const std::vector<Ci
   GLASSTLS_TRY(check_nonempty_unique(groups, "groups"));
   GLASSTLS_TRY(check_nonempty_unique(schemes, "signature schemes"));
   for (CipherSuite s : suites) {
-    bool ok = (s == CipherSuite::TLS_AES_128_GCM_SHA256 && provider.aes128gcm) ||
-              (s == CipherSuite::TLS_AES_256_GCM_SHA384 && provider.aes256gcm) ||
-              (s == CipherSuite::TLS_CHACHA20_POLY1305_SHA256 && provider.chacha20poly1305);
+    // A TLS 1.3 suite of the table whose AEAD the provider has.
+    const crypto::SuiteRow* row = crypto::find_suite(s);
+    bool ok = row != nullptr && row->version == ProtocolVersion::TLSv1_3 &&
+              crypto::provider_aead(provider, row->aead) != nullptr;
     if (!ok) {
       return bad_config("unsupported cipher suite 0x" +
                         to_hex(Bytes{static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8),
@@ -189,8 +191,14 @@ std::shared_ptr<KeyLog> key_log_from_env() {
 }
 
 std::vector<CipherSuite> default_cipher_suites() {
-  return {CipherSuite::TLS_AES_128_GCM_SHA256, CipherSuite::TLS_AES_256_GCM_SHA384,
-          CipherSuite::TLS_CHACHA20_POLY1305_SHA256};
+  // Every TLS 1.3 suite of the table, in its order.
+  std::vector<CipherSuite> out;
+  for (const crypto::SuiteRow& row : crypto::suite_table()) {
+    if (row.version == ProtocolVersion::TLSv1_3) {
+      out.push_back(row.suite);
+    }
+  }
+  return out;
 }
 std::vector<NamedGroup> default_groups() {
   return {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1};

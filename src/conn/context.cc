@@ -4,30 +4,6 @@
 
 namespace glasstls::conn {
 
-std::optional<SuiteInfo> suite_info(const crypto::CryptoProvider& provider, CipherSuite suite) {
-  SuiteInfo info;
-  info.suite = suite;
-  switch (suite) {
-    case CipherSuite::TLS_AES_128_GCM_SHA256:
-      info.hash = provider.sha256;
-      info.aead = provider.aes128gcm;
-      break;
-    case CipherSuite::TLS_AES_256_GCM_SHA384:
-      info.hash = provider.sha384;
-      info.aead = provider.aes256gcm;
-      break;
-    case CipherSuite::TLS_CHACHA20_POLY1305_SHA256:
-      info.hash = provider.sha256;
-      info.aead = provider.chacha20poly1305;
-      break;
-    default: return std::nullopt;
-  }
-  if (info.hash == nullptr || info.aead == nullptr) {
-    return std::nullopt;
-  }
-  return info;
-}
-
 Status Context::flush_handshake(uint16_t legacy_version) {
   if (hs_out.empty()) {
     return Ok{};

@@ -15,6 +15,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "conn/tls13_session.h"
+#include "crypto/suites.h"
 #include "glasstls/config.h"
 #include "glasstls/crypto.h"
 #include "glasstls/secret.h"
@@ -27,15 +28,9 @@
 
 namespace glasstls::conn {
 
-// SuiteInfo is a TLS 1.3 cipher suite resolved against a provider.
-struct SuiteInfo {
-  CipherSuite suite{};
-  const crypto::Hash* hash = nullptr;
-  const crypto::Aead* aead = nullptr;
-};
-
-// suite_info resolves `suite` against `provider`; nullopt if unknown or unsupported.
-std::optional<SuiteInfo> suite_info(const crypto::CryptoProvider& provider, CipherSuite suite);
+// SuiteInfo and suite_info come from the cipher suite table (crypto/suites.h).
+using crypto::suite_info;
+using SuiteInfo = crypto::SuiteInfo;
 
 // Negotiated holds what the handshake agreed.
 struct Negotiated {

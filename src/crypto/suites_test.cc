@@ -1,0 +1,128 @@
+// suites_test.cc: the cipher suite table against RFC 8446's registry and OpenSSL's own answers.
+#include "crypto/suites.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <set>
+#include <string>
+
+#include "glasstls/config.h"
+
+namespace glasstls::crypto {
+namespace {
+
+// What RFC 8446 appendix B.4 says of each TLS 1.3 suite: its code point, its HKDF hash, and the
+// AEAD (named as OpenSSL names it, to ask OpenSSL for its key and IV lengths).
+struct Expected {
+  uint16_t code;
+  const char* digest;
+  const char* cipher;
+};
+constexpr Expected kRfc8446Suites[] = {
+    {0x1301, "SHA256", "AES-128-GCM"},
+    {0x1302, "SHA384", "AES-256-GCM"},
+    {0x1303, "SHA256", "ChaCha20-Poly1305"},
+};
+
+const char* openssl_digest(HashId id) {
+  switch (id) {
+    case HashId::kSha256: return "SHA256";
+    case HashId::kSha384: return "SHA384";
+    case HashId::kSha512: return "SHA512";
+  }
+  return "";
+}
+
+TEST(SuiteTable, AgreesWithRfc8446AndOpenSsl) {
+  for (const Expected& e : kRfc8446Suites) {
+    SCOPED_TRACE(e.code);
+    const SuiteRow* row = find_suite(static_cast<CipherSuite>(e.code));
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(static_cast<uint16_t>(row->suite), e.code);
+    EXPECT_EQ(row->version, ProtocolVersion::TLSv1_3);
+    EXPECT_EQ(row->kx, SuiteKx::kAny);
+    EXPECT_EQ(row->auth, SuiteAuth::kAny);
+    EXPECT_EQ(row->protection, Protection::kAead);
+    EXPECT_STREQ(openssl_digest(row->hash), e.digest);
+    EXPECT_EQ(row->explicit_nonce_len, 0u);
+    EXPECT_EQ(row->mac_len, 0u);
+
+    EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, e.cipher, nullptr);
+    ASSERT_NE(cipher, nullptr) << e.cipher;
+    EXPECT_EQ(row->key_len, static_cast<size_t>(EVP_CIPHER_get_key_length(cipher)));
+    EXPECT_EQ(row->fixed_iv_len, static_cast<size_t>(EVP_CIPHER_get_iv_length(cipher)));
+    EVP_CIPHER_free(cipher);
+    // RFC 8446 section 5.2: every AEAD of TLS 1.3 here has a 16-byte tag (AEAD_AES_*_GCM,
+    // RFC 5116 section 5.1; AEAD_CHACHA20_POLY1305, RFC 8439 section 2.5).
+    EXPECT_EQ(row->tag_len, 16u);
+  }
+  // The table holds exactly these: a row for another code point would be unchecked.
+  EXPECT_EQ(suite_table().size(), std::size(kRfc8446Suites));
+}
+
+TEST(SuiteTable, EachSuiteOnce) {
+  std::set<CipherSuite> seen;
+  for (const SuiteRow& row : suite_table()) {
+    EXPECT_TRUE(seen.insert(row.suite).second) << name(row.suite);
+  }
+}
+
+TEST(SuiteTable, UnknownSuitesAreNotFound) {
+  // TLS_AES_128_CCM_SHA256 is registered but not implemented; 0x0000 is TLS_NULL_WITH_NULL_NULL.
+  EXPECT_EQ(find_suite(CipherSuite::TLS_AES_128_CCM_SHA256), nullptr);
+  EXPECT_EQ(find_suite(static_cast<CipherSuite>(0x0000)), nullptr);
+  EXPECT_EQ(find_suite(static_cast<CipherSuite>(0xc02f)), nullptr);
+  CryptoProvider p = openssl_provider();
+  EXPECT_FALSE(suite_info(p, CipherSuite::TLS_AES_128_CCM_SHA256).has_value());
+}
+
+TEST(SuiteTable, EveryRowResolvesAgainstTheOpenSslProvider) {
+  const CryptoProvider& p = openssl_provider();
+  for (const SuiteRow& row : suite_table()) {
+    SCOPED_TRACE(std::string(name(row.suite)));
+    std::optional<SuiteInfo> info = suite_info(p, row.suite);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->suite, row.suite);
+    EXPECT_EQ(info->row, &row);
+    ASSERT_NE(info->hash, nullptr);
+    ASSERT_NE(info->aead, nullptr);
+    EXPECT_EQ(info->hash->id(), row.hash);
+    EXPECT_EQ(info->aead->id(), row.aead);
+    EXPECT_EQ(info->aead->key_len(), row.key_len);
+    EXPECT_EQ(info->aead->nonce_len(), row.fixed_iv_len + row.explicit_nonce_len);
+    EXPECT_EQ(info->aead->tag_len(), row.tag_len);
+  }
+}
+
+TEST(SuiteTable, ResolutionNeedsTheProvidersAeadAndHash) {
+  CryptoProvider p = openssl_provider();
+  p.chacha20poly1305 = nullptr;
+  EXPECT_FALSE(suite_info(p, CipherSuite::TLS_CHACHA20_POLY1305_SHA256).has_value());
+  EXPECT_TRUE(suite_info(p, CipherSuite::TLS_AES_128_GCM_SHA256).has_value());
+  p.sha384 = nullptr;
+  EXPECT_FALSE(suite_info(p, CipherSuite::TLS_AES_256_GCM_SHA384).has_value());
+}
+
+TEST(SuiteTable, KeyUsageLimits) {
+  // RFC 8446 section 5.5: AES-GCM allows about 2^24.5 full-size records per key; glasstls stops
+  // at 2^24. ChaCha20-Poly1305's limit is above 2^24.5 by far.
+  EXPECT_EQ(aead_key_usage_limit(AeadId::kAes128Gcm), uint64_t{1} << 24);
+  EXPECT_EQ(aead_key_usage_limit(AeadId::kAes256Gcm), uint64_t{1} << 24);
+  EXPECT_GT(aead_key_usage_limit(AeadId::kChaCha20Poly1305), uint64_t{1} << 25);
+  for (const SuiteRow& row : suite_table()) {
+    EXPECT_EQ(row.key_usage_limit, aead_key_usage_limit(row.aead)) << name(row.suite);
+  }
+}
+
+TEST(SuiteTable, DefaultsAreTheDocumentedList) {
+  // include/glasstls/config.h: "default_cipher_suites: AES-128-GCM, AES-256-GCM,
+  // ChaCha20-Poly1305."
+  EXPECT_EQ(default_cipher_suites(),
+            (std::vector<CipherSuite>{CipherSuite::TLS_AES_128_GCM_SHA256,
+                                      CipherSuite::TLS_AES_256_GCM_SHA384,
+                                      CipherSuite::TLS_CHACHA20_POLY1305_SHA256}));
+}
+
+}  // namespace
+}  // namespace glasstls::crypto
