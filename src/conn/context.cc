@@ -89,7 +89,7 @@ void Context::log_secret(std::string_view label, ByteView secret) {
 #endif
 
 void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
-                       const record::Protection* p, uint64_t seq) {
+                       const record::RecordProtector* p, uint64_t seq) {
   TraceRecord r;
   r.direction = direction(sent);
   r.wire.assign(wire.begin(), wire.end());
@@ -101,15 +101,10 @@ void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView cont
   r.padding = padding;
   r.sequence = seq;
   if (p != nullptr) {
-    r.key_label = p->label;
-    if (secrets_ && !p->trace_key.empty()) {
-      r.key.assign(p->trace_key.span().begin(), p->trace_key.span().end());
-      record::Protection at;
-      std::copy(std::begin(p->iv), std::end(p->iv), at.iv);
-      at.seq = seq;
-      uint8_t nonce[12];
-      at.nonce(nonce);
-      r.nonce.assign(nonce, nonce + 12);
+    r.key_label = p->label();
+    if (secrets_ && !p->trace_key().empty()) {
+      r.key.assign(p->trace_key().span().begin(), p->trace_key().span().end());
+      r.nonce = p->nonce_for_trace(seq);
     }
   }
   observer_->on_event(TraceEvent(std::move(r)));

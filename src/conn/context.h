@@ -62,7 +62,7 @@ class Tracer final : public record::RecordTap {
     return sent == is_client_ ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
   }
   void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
-                 const record::Protection* p, uint64_t seq) override;
+                 const record::RecordProtector* p, uint64_t seq) override;
   void message(bool sent, ByteView message);
   void alert(bool sent, ByteView alert);
   void application_data(bool sent, ByteView data);

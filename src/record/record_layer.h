@@ -1,4 +1,4 @@
-// record_layer.h: TLS 1.3 record framing and protection (RFC 8446 section 5).
+// record_layer.h: TLS record framing (RFC 8446 section 5).
 //
 //   struct {                                 struct {
 //     ContentType type;                        ContentType opaque_type = application_data;
@@ -7,8 +7,12 @@
 //     opaque fragment[length];                 opaque encrypted_record[length];
 //   } TLSPlaintext;                          } TLSCiphertext;
 //
-// Protected records carry TLSInnerPlaintext = content || ContentType || zeros, sealed with the
-// AEAD under a per-record nonce: the static IV XOR the 64-bit sequence number (section 5.3).
+// The layer frames and splits records, counts each direction's sequence numbers, enforces the
+// record size limits of the version (RecordLimits) and the rules on what may be sent or received
+// in the clear, and skips 0-RTT data a server does not accept. Sealing and opening one record is
+// the job of each direction's RecordProtector (protector.h): Tls13AeadProtector today, which
+// carries TLSInnerPlaintext = content || ContentType || zeros, sealed with the AEAD under a
+// per-record nonce: the static IV XOR the 64-bit sequence number (section 5.3).
 //
 // Each byte of a record is touched once: write() seals straight from the caller's plaintext
 // into the output buffer, and read_record() decrypts from wherever the ciphertext is (in place,
@@ -25,35 +29,9 @@
 #include "glasstls/crypto.h"
 #include "glasstls/secret.h"
 #include "glasstls/types.h"
+#include "record/protector.h"
 
 namespace glasstls::record {
-
-constexpr size_t kHeaderLen = 5;
-// RFC 8446 section 5.1: "The length MUST NOT exceed 2^14 bytes."
-constexpr size_t kMaxPlaintext = 16384;
-// RFC 8446 section 5.2: "The length MUST NOT exceed 2^14 + 256 bytes."
-constexpr size_t kMaxCiphertext = 16384 + 256;
-constexpr size_t kTagLen = 16;
-
-// Protection is one direction's record protection: the AEAD key, the static IV and the
-// sequence number.
-struct Protection {
-  const crypto::Aead* aead = nullptr;
-  std::unique_ptr<crypto::AeadKey> key;
-  uint8_t iv[12] = {};
-  uint64_t seq = 0;
-  // label names the traffic secret the key came from ("server handshake"), for traces.
-  const char* label = "";
-  // application is true for application traffic keys (and, later, early data keys): only
-  // under such a key may application_data be sent (RFC 8446 section 5.1: "application_data
-  // records ... MUST NOT be sent" before keys for it exist; see RecordLayer::write).
-  bool application = false;
-  // trace_key holds a copy of the AEAD key only while a trace that shows secrets is attached.
-  Secret trace_key;
-
-  // nonce writes the per-record nonce for the current sequence number (section 5.3).
-  void nonce(uint8_t out[12]) const;
-};
 
 // Record is one received record after deprotection. fragment points into the caller's buffer:
 // the received bytes for an unprotected record, the decryption destination for a protected one.
@@ -74,9 +52,9 @@ class RecordTap {
   virtual ~RecordTap() = default;
   // on_record reports one record: `wire` as it is on the wire (ciphertext for protected
   // records), `content` the plaintext content, `padding` the zero bytes stripped, and `p` the
-  // protection that applied (nullptr when unprotected; `seq` is the sequence number it used).
+  // protector that applied (nullptr when unprotected; `seq` is the sequence number it used).
   virtual void on_record(bool sent, ContentType type, ByteView wire, ByteView content,
-                         size_t padding, const Protection* p, uint64_t seq) = 0;
+                         size_t padding, const RecordProtector* p, uint64_t seq) = 0;
 };
 
 // kMaxSkippedEarlyData bounds the 0-RTT data a server that does not accept early data skips
@@ -85,29 +63,40 @@ class RecordTap {
 // from another server). Counted as the record payload without tag and content type byte.
 constexpr size_t kMaxSkippedEarlyData = 64 * 1024;
 
-// key_usage_limit is how many records may be protected under one key before a KeyUpdate is due.
-// RFC 8446 section 5.5: "For AES-GCM, up to 2^24.5 full-size records ... may be encrypted on a
-// given connection while keeping a safety margin of approximately 2^-57"; ChaCha20-Poly1305's
-// limit is above the sequence number space. glasstls updates keys well before either.
+// key_usage_limit is how many records may be protected under one key of `id` before a KeyUpdate
+// is due: the suite table's limit (crypto/suites.h, RFC 8446 section 5.5).
 uint64_t key_usage_limit(crypto::AeadId id);
 
 class RecordLayer {
  public:
-  // set_read_protection and set_write_protection install new keys and reset the sequence
-  // number to zero (section 5.3: "reset to zero whenever the key is changed").
-  void set_read_protection(Protection p) {
+  // set_read_protector and set_write_protector install a direction's new protection, starting
+  // at sequence number `seq` (zero: section 5.3, "reset to zero whenever the key is changed").
+  void set_read_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
     read_ = std::move(p);
-    read_on_ = true;
+    read_seq_ = seq;
     if (skip_ == Skip::kUnprotected) {
       skip_ = Skip::kNone;
     }
   }
-  void set_write_protection(Protection p) {
+  void set_write_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
     write_ = std::move(p);
-    write_on_ = true;
+    write_seq_ = seq;
   }
+  // set_read_protection and set_write_protection install TLS 1.3 AEAD protection
+  // (Tls13AeadProtector) with `p`'s keys, from sequence number `p.seq`.
+  void set_read_protection(Protection p) {
+    const uint64_t seq = p.seq;
+    set_read_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+  }
+  void set_write_protection(Protection p) {
+    const uint64_t seq = p.seq;
+    set_write_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+  }
+  // set_limits sets the record size limits (kTls13Limits until changed).
+  void set_limits(const RecordLimits& limits) { limits_ = limits; }
+  const RecordLimits& limits() const { return limits_; }
   void set_tap(RecordTap* tap) { tap_ = tap; }
-  bool read_protected() const { return read_on_; }
+  bool read_protected() const { return read_ != nullptr; }
   // skip_early_data makes the layer pass over 0-RTT records the server does not accept
   // (RFC 8446 section 4.2.10), up to kMaxSkippedEarlyData in all. With `unprotected_phase`
   // (after a HelloRetryRequest, before the second ClientHello) every record of outer type
@@ -119,8 +108,8 @@ class RecordLayer {
     skip_ = unprotected_phase ? Skip::kUnprotected : Skip::kUndecryptable;
   }
   bool skipping_early_data() const { return skip_ != Skip::kNone; }
-  uint64_t write_seq() const { return write_.seq; }
-  uint64_t read_seq() const { return read_.seq; }
+  uint64_t write_seq() const { return write_seq_; }
+  uint64_t read_seq() const { return read_seq_; }
   // write_key_exhausted says the sending key has reached its usage limit: the connection must
   // update its key before sending more.
   bool write_key_exhausted() const;
@@ -128,8 +117,9 @@ class RecordLayer {
   // record_len reads the header at the front of `buf`: the length of the whole record, header
   // included, once the kHeaderLen header bytes are there, and 0 before. It fails on what the
   // header alone decides: an unknown content type (unexpected_message) and a length over
-  // 2^14 + 256 (record_overflow). read_record makes the same checks.
-  static Result<size_t> record_len(ByteView buf);
+  // `limits.max_ciphertext()`, 2^14 + 256 in TLS 1.3 (record_overflow). read_record makes the
+  // same checks with the layer's limits.
+  static Result<size_t> record_len(ByteView buf, const RecordLimits& limits = kTls13Limits);
 
   // read_record takes one record from the front of `buf`, deprotecting it in place. It returns
   // the number of bytes the record used, or 0 if `buf` does not yet hold a whole record.
@@ -140,7 +130,8 @@ class RecordLayer {
 
   // read_record with `dest` takes one record from the front of `buf` without writing to `buf`:
   // a protected record is decrypted into `dest`, which must hold at least the ciphertext
-  // (record_len(buf) - kHeaderLen - kTagLen bytes; record_len(buf) - kHeaderLen always does)
+  // (record_len(buf) - kHeaderLen - kTagLen bytes under TLS 1.3; record_len(buf) - kHeaderLen
+  // always does)
   // and must not overlap `buf`, and out.fragment then points into `dest`. An unprotected
   // record's fragment points into `buf`, and `dest` is not touched. On an error the contents of
   // `dest` are unspecified. Returns and fails as the in-place read_record.
@@ -167,10 +158,12 @@ class RecordLayer {
   template <typename Out>
   Status write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version);
 
-  Protection read_;
-  Protection write_;
-  bool read_on_ = false;
-  bool write_on_ = false;
+  // read_ and write_ are null until protection is installed (records are then in the clear).
+  std::unique_ptr<RecordProtector> read_;
+  std::unique_ptr<RecordProtector> write_;
+  uint64_t read_seq_ = 0;
+  uint64_t write_seq_ = 0;
+  RecordLimits limits_ = kTls13Limits;
   enum class Skip : uint8_t { kNone, kUnprotected, kUndecryptable };
   Skip skip_ = Skip::kNone;
   size_t skipped_bytes_ = 0;

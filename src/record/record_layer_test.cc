@@ -368,7 +368,7 @@ TEST(RecordLayer, InitialClientHelloMayUseLegacyVersion0301) {
 class TapLog final : public RecordTap {
  public:
   void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
-                 const Protection* p, uint64_t seq) override {
+                 const RecordProtector* p, uint64_t seq) override {
     (void)p;
     entries.push_back({sent, type, Bytes(wire.begin(), wire.end()),
                        Bytes(content.begin(), content.end()), padding, seq});

@@ -1,0 +1,173 @@
+// protector.h: record protection, one direction's sealing and opening of single records.
+//
+// The record layer (record_layer.h) frames records, counts sequence numbers and enforces the
+// size limits of the protocol version; a RecordProtector turns one record's content into its
+// protected form and back. Tls13AeadProtector is TLS 1.3's (RFC 8446 section 5.2): an AEAD
+// under a per-record nonce, the content type inside the encryption, outer type application_data.
+// TLS 1.2's AEAD suites (an explicit nonce in each record) and CBC suites with encrypt-then-MAC
+// (RFC 7366) are other protectors beside it, chosen from the suite table (crypto/suites.h).
+//
+// A protector seals from the caller's content straight into the record (one pass) and opens
+// into any destination, the record's own bytes included (in place). It allocates nothing per
+// record.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
+#include "glasstls/types.h"
+
+namespace glasstls::record {
+
+constexpr size_t kHeaderLen = 5;
+// RFC 8446 section 5.1: "The length MUST NOT exceed 2^14 bytes."
+constexpr size_t kMaxPlaintext = 16384;
+// RFC 8446 section 5.2: "The length MUST NOT exceed 2^14 + 256 bytes."
+constexpr size_t kMaxCiphertext = 16384 + 256;
+constexpr size_t kTagLen = 16;
+
+// RecordLimits are the record sizes a protocol version allows.
+struct RecordLimits {
+  // max_plaintext bounds a TLSPlaintext fragment (and the content of a protected record).
+  size_t max_plaintext = kMaxPlaintext;
+  // max_expansion is how much longer than max_plaintext a protected record's body may be.
+  size_t max_expansion = kMaxCiphertext - kMaxPlaintext;
+  size_t max_ciphertext() const { return max_plaintext + max_expansion; }
+};
+// kTls13Limits: 2^14 and 2^14 + 256 (RFC 8446 sections 5.1 and 5.2).
+inline constexpr RecordLimits kTls13Limits{};
+
+// known_content_type says whether `t` is one of the four TLS 1.3 record content types.
+bool known_content_type(uint8_t t);
+
+// record_overflow is the record_overflow error a too-long record gets.
+Error record_overflow(std::string reason);
+
+// limit_text writes a record size limit for an error: "2^14" for 16384, else the number.
+std::string limit_text(size_t n);
+
+// OpenedRecord is what RecordProtector::open found in one record.
+struct OpenedRecord {
+  // authentic is true once the record passed authentication (even if it is rejected after).
+  bool authentic = false;
+  ContentType type{};
+  // content points into the destination given to open.
+  ByteView content;
+  // padding is the number of zero bytes stripped after the content type (TLS 1.3).
+  size_t padding = 0;
+  // plaintext is everything the record decrypted to (in TLS 1.3 the whole TLSInnerPlaintext),
+  // in the destination given to open; set once the record is authentic, even if it is then
+  // rejected, so that a dissector can still show what the peer sent.
+  ByteView plaintext;
+};
+
+// RecordProtector is one direction's record protection under one key.
+class RecordProtector {
+ public:
+  virtual ~RecordProtector() = default;
+
+  // overhead is how many bytes a sealed record's body adds to its content.
+  virtual size_t overhead() const = 0;
+  // min_body is the shortest record body that can be opened at all.
+  virtual size_t min_body() const = 0;
+
+  // seal writes the record carrying `content` of `type` under sequence number `seq` into
+  // `record`: the header and the body, kHeaderLen + content.size() + overhead() bytes. `content`
+  // is only read, and must not overlap `record`. Fails only on an internal error (a wrong
+  // `record` size, the AEAD failing); `record` is then unspecified.
+  virtual Status seal(ContentType type, ByteView content, uint64_t seq,
+                      std::span<uint8_t> record) = 0;
+
+  // open authenticates and decrypts `record` (a whole record, header included, with a body of at
+  // least min_body() bytes) under sequence number `seq` into `dest`, which may be the record's
+  // own body (in place) or separate bytes that do not overlap it, and must hold at least the
+  // body's ciphertext. A record that fails authentication is not an error: `out.authentic` stays
+  // false. Errors: internal_error (`dest` too small); for an authentic record, record_overflow
+  // (content over `max_plaintext`) and unexpected_message (a malformed or forbidden inner
+  // content type), with `out.plaintext` set. The contents of `dest` are unspecified after any
+  // other failure.
+  virtual Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
+                      OpenedRecord& out) = 0;
+
+  // nonce_for_trace returns the nonce record `seq` uses, for traces.
+  virtual Bytes nonce_for_trace(uint64_t seq) const = 0;
+
+  // label names the traffic secret the key came from ("server handshake"), for traces.
+  const char* label() const { return label_; }
+  // application is true for application traffic keys (and, later, early data keys): only
+  // under such a key may application_data be sent (RFC 8446 section 5.1: "application_data
+  // records ... MUST NOT be sent" before keys for it exist; see RecordLayer::write).
+  bool application() const { return application_; }
+  // trace_key holds a copy of the key only while a trace that shows secrets is attached.
+  const Secret& trace_key() const { return trace_key_; }
+  // key_usage_limit is how many records the key may protect (crypto/suites.h).
+  uint64_t key_usage_limit() const { return key_usage_limit_; }
+
+ protected:
+  RecordProtector(const char* label, bool application, Secret trace_key, uint64_t limit)
+      : label_(label),
+        application_(application),
+        trace_key_(std::move(trace_key)),
+        key_usage_limit_(limit) {}
+
+ private:
+  const char* label_;
+  bool application_;
+  Secret trace_key_;
+  uint64_t key_usage_limit_;
+};
+
+// Protection is the key material of one direction's TLS 1.3 record protection: the AEAD key,
+// the static IV, and the sequence number to start from.
+struct Protection {
+  const crypto::Aead* aead = nullptr;
+  std::unique_ptr<crypto::AeadKey> key;
+  uint8_t iv[12] = {};
+  uint64_t seq = 0;
+  // label names the traffic secret the key came from ("server handshake"), for traces.
+  const char* label = "";
+  // application marks application traffic keys (RecordProtector::application).
+  bool application = false;
+  // trace_key holds a copy of the AEAD key only while a trace that shows secrets is attached.
+  Secret trace_key;
+
+  // nonce writes the per-record nonce for the current sequence number (section 5.3).
+  void nonce(uint8_t out[12]) const;
+};
+
+// tls13_nonce writes the per-record nonce of sequence number `seq` under `iv` (section 5.3).
+void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]);
+
+// Tls13AeadProtector is TLS 1.3 record protection (RFC 8446 section 5.2):
+//
+//   TLSCiphertext = application_data || 0x0303 || length || AEAD(TLSInnerPlaintext)
+//   TLSInnerPlaintext = content || ContentType || zeros
+//
+// sealed under the nonce static IV XOR sequence number, with the record header as additional
+// data. It seals with no padding and opens any padding.
+class Tls13AeadProtector final : public RecordProtector {
+ public:
+  // Tls13AeadProtector takes the key, IV, label, application flag and trace key of `p` (its
+  // `seq` is the record layer's business). `p.aead` and `p.key` must be set.
+  explicit Tls13AeadProtector(Protection p);
+
+  size_t overhead() const override { return 1 + tag_len_; }
+  size_t min_body() const override { return tag_len_ + 1; }
+  Status seal(ContentType type, ByteView content, uint64_t seq, std::span<uint8_t> record) override;
+  Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
+              OpenedRecord& out) override;
+  Bytes nonce_for_trace(uint64_t seq) const override;
+
+ private:
+  std::unique_ptr<crypto::AeadKey> key_;
+  uint8_t iv_[12];
+  size_t tag_len_;
+};
+
+}  // namespace glasstls::record
