@@ -2,22 +2,21 @@
 #include "explain/dissector.h"
 
 #include <algorithm>
-#include <array>
+#include <limits>
 #include <memory>
 #include <string>
 
-#include "conn/context.h"
+#include "crypto/suites.h"
 #include "handshake/key_schedule.h"
+#include "msgs/handshake.h"
+#include "record/protector.h"
 
 namespace glasstls::trace {
 
 namespace {
 
-constexpr size_t kHeaderLen = 5;
-constexpr size_t kTagLen = 16;
-constexpr size_t kNonceLen = 12;
-// RFC 8446 section 5.2: "The length MUST NOT exceed 2^14 + 256 bytes."
-constexpr size_t kMaxCiphertext = 16384 + 256;
+using record::kHeaderLen;
+using record::kMaxCiphertext;
 
 constexpr uint8_t kContentCcs = 20;
 constexpr uint8_t kContentAlert = 21;
@@ -25,18 +24,10 @@ constexpr uint8_t kContentHandshake = 22;
 constexpr uint8_t kContentApplicationData = 23;
 constexpr uint8_t kContentHeartbeat = 24;
 
-constexpr uint16_t kExtensionEarlyData = 42;
-constexpr uint16_t kExtensionSupportedVersions = 43;
-constexpr uint16_t kTls13 = 0x0304;
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
-//# For reasons of backward compatibility with middleboxes (see Appendix D.4),
-// the # HelloRetryRequest message uses the same structure as the ServerHello,
-// but with # Random set to the special value of the SHA-256 of
-//"HelloRetryRequest":
-constexpr std::array<uint8_t, 32> kHelloRetryRequestRandom = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+constexpr uint16_t kExtensionEarlyData = static_cast<uint16_t>(ExtensionType::early_data);
+constexpr uint16_t kExtensionSupportedVersions =
+    static_cast<uint16_t>(ExtensionType::supported_versions);
+constexpr uint16_t kTls13 = static_cast<uint16_t>(ProtocolVersion::TLSv1_3);
 
 enum class Phase : uint8_t { kEarly, kHandshake, kApplication };
 
@@ -162,8 +153,9 @@ ServerHelloFacts read_server_hello(ByteView message) {
     return f;
   }
   f.valid = true;
-  f.retry = std::equal(random.begin(), random.end(), kHelloRetryRequestRandom.begin(),
-                       kHelloRetryRequestRandom.end());
+  // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with the special random.
+  f.retry = std::equal(random.begin(), random.end(), std::begin(msgs::kHelloRetryRequestRandom),
+                       std::end(msgs::kHelloRetryRequestRandom));
   f.suite = static_cast<CipherSuite>(suite);
   f.version = legacy_version;
   ByteReader extensions;
@@ -218,9 +210,9 @@ struct Key {
   Phase phase = Phase::kHandshake;
   uint64_t generation = 0;
   std::string label;  // "client handshake"
-  std::unique_ptr<crypto::AeadKey> aead_key;
-  Secret key;  // kept only when secrets are shown
-  std::array<uint8_t, kNonceLen> iv{};
+  // protector opens records as the record layer does; it keeps a copy of the key (its
+  // trace_key) only when secrets are shown.
+  std::unique_ptr<record::RecordProtector> protector;
   uint64_t seq = 0;
 };
 
@@ -419,13 +411,14 @@ class Dissector {
       }
     }
     Bytes plain;
-    if (!open(*s.key, wire, plain)) {
+    Opened opened;
+    if (!open(*s.key, wire, plain, opened)) {
       bool recovered = false;
       if (s.phase == Phase::kEarly) {
         // The early data ended (or was rejected and the client moved on): try
         // handshake keys.
         std::string why2;
-        if (ensure_key(s, Phase::kHandshake, 0, why2) && open(*s.key, wire, plain)) {
+        if (ensure_key(s, Phase::kHandshake, 0, why2) && open(*s.key, wire, plain, opened)) {
           s.phase = Phase::kHandshake;
           recovered = true;
           note(s.dir,
@@ -443,18 +436,28 @@ class Dissector {
         return;
       }
     }
-    // Strip the padding and the inner content type (section 5.2).
-    size_t end = plain.size();
-    while (end > 0 && plain[end - 1] == 0) {
-      end--;
+    // The record layer's protector stripped the padding and took the inner content type
+    // (section 5.2). Where it refused what it found, the dissector still shows it: it strips the
+    // padding itself and reports any content type.
+    ByteView plaintext = opened.content;
+    uint8_t inner = static_cast<uint8_t>(opened.type);
+    size_t padding = opened.padding;
+    if (!opened.content_ok) {
+      ByteView inner_plaintext = opened.record.plaintext;
+      size_t end = inner_plaintext.size();
+      while (end > 0 && inner_plaintext[end - 1] == 0) {
+        end--;
+      }
+      if (end == 0) {
+        stop(s, wire,
+             "the decrypted record is all zeros, with no content type (RFC 8446 "
+             "section 5.4 makes this an unexpected_message)");
+        return;
+      }
+      inner = inner_plaintext[end - 1];
+      plaintext = inner_plaintext.first(end - 1);
+      padding = inner_plaintext.size() - end;
     }
-    if (end == 0) {
-      stop(s, wire,
-           "the decrypted record is all zeros, with no content type (RFC 8446 "
-           "section 5.4 makes this an unexpected_message)");
-      return;
-    }
-    uint8_t inner = plain[end - 1];
     TraceRecord r;
     r.direction = s.dir;
     r.wire.assign(wire.begin(), wire.end());
@@ -462,14 +465,14 @@ class Dissector {
     r.encrypted = true;
     r.content_type = static_cast<ContentType>(inner);
     r.plaintext_known = true;
-    r.plaintext.assign(plain.begin(), plain.begin() + static_cast<ptrdiff_t>(end - 1));
-    r.padding = plain.size() - end;
+    r.plaintext.assign(plaintext.begin(), plaintext.end());
+    r.padding = padding;
     r.sequence = s.key->seq;
     r.key_label = s.key->label;
     if (options_.show_secrets) {
-      r.key.assign(s.key->key.span().begin(), s.key->key.span().end());
-      std::array<uint8_t, kNonceLen> nonce = nonce_for(*s.key);
-      r.nonce.assign(nonce.begin(), nonce.end());
+      const Secret& key = s.key->protector->trace_key();
+      r.key.assign(key.span().begin(), key.span().end());
+      r.nonce = s.key->protector->nonce_for_trace(s.key->seq);
     }
     s.key->seq++;
     Bytes content_bytes = r.plaintext;
@@ -479,27 +482,36 @@ class Dissector {
     content(s, inner, content_bytes);
   }
 
-  static std::array<uint8_t, kNonceLen> nonce_for(const Key& k) {
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
-    //# The 64-bit record sequence number is encoded in network byte order and
-    // padded to the # left with zeros to iv_length. The padded sequence number
-    // is XORed with either the # static client_write_iv or server_write_iv
-    std::array<uint8_t, kNonceLen> nonce = k.iv;
-    for (size_t i = 0; i < 8; i++) {
-      nonce[kNonceLen - 1 - i] ^= static_cast<uint8_t>(k.seq >> (8 * i));
-    }
-    return nonce;
-  }
+  // Opened is a record opened by a direction's protector.
+  struct Opened {
+    record::OpenedRecord record;
+    // content_ok is false when the protector refused the authentic record's inner plaintext
+    // (record.plaintext holds it); type, content and padding are then unset.
+    bool content_ok = false;
+    ContentType type{};
+    ByteView content;
+    size_t padding = 0;
+  };
 
-  static bool open(Key& k, ByteView wire, Bytes& plain) {
-    ByteView body = wire.subspan(kHeaderLen);
-    if (body.size() < kTagLen + 1) {
+  // open deprotects `wire` with the record layer's protector under the key's sequence number,
+  // into `plain`. False when the record does not authenticate.
+  static bool open(Key& k, ByteView wire, Bytes& plain, Opened& opened) {
+    opened = Opened{};
+    if (wire.size() - kHeaderLen < k.protector->min_body()) {
       return false;
     }
-    plain.assign(body.begin(), body.end() - kTagLen);
-    std::array<uint8_t, kNonceLen> nonce = nonce_for(k);
-    Status st = k.aead_key->open(nonce, wire.first(kHeaderLen), plain, body.last(kTagLen));
-    return st.ok();
+    plain.resize(wire.size() - kHeaderLen);
+    // No content is too long here: the dissector shows what was sent.
+    Status st = k.protector->open(wire, k.seq, plain, std::numeric_limits<size_t>::max() - 1,
+                                  opened.record);
+    if (!opened.record.authentic) {
+      return false;
+    }
+    opened.content_ok = st.ok();
+    opened.type = opened.record.type;
+    opened.content = opened.record.content;
+    opened.padding = opened.record.padding;
+    return true;
   }
 
   // ensure_key makes the key for (`phase`, `generation`) the direction's
@@ -515,7 +527,7 @@ class Dissector {
           "decrypt the rest";
       return false;
     }
-    std::optional<conn::SuiteInfo> suite = conn::suite_info(*provider_, *facts_.suite);
+    std::optional<crypto::SuiteInfo> suite = crypto::suite_info(*provider_, *facts_.suite);
     if (!suite) {
       why = "the cipher suite " + std::string(name(*facts_.suite)) +
             " is not supported here: cannot decrypt the rest";
@@ -606,16 +618,21 @@ class Dissector {
       why = "cannot load the " + key_label + " key: " + aead_key.error().to_string();
       return false;
     }
+    record::Protection protection;
+    protection.aead = suite->aead;
+    protection.key = std::move(aead_key).value();
+    // Invariant: traffic_keys derives exactly 12 IV bytes (section 7.3,
+    // iv_length = 12).
+    std::copy_n(keys->iv.span().begin(), sizeof(protection.iv), protection.iv);
+    if (options_.show_secrets) {
+      protection.trace_key = keys->key.clone();
+    }
     Key k;
     k.phase = phase;
     k.generation = generation;
     k.label = key_label;
-    k.aead_key = std::move(aead_key).value();
-    // Invariant: traffic_keys derives exactly 12 IV bytes (section 7.3,
-    // iv_length = 12).
-    std::copy_n(keys->iv.span().begin(), kNonceLen, k.iv.begin());
+    k.protector = std::make_unique<record::Tls13AeadProtector>(std::move(protection));
     if (options_.show_secrets) {
-      k.key = keys->key.clone();
       key_step(secret_name, formula, formula_input, secret.span());
       key_step(key_label + " write key",
                "HKDF-Expand-Label(" + secret_name + ", \"key\", \"\", " +

@@ -5,10 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "api/harness.h"
+#include "crypto/suites.h"
+#include "handshake/key_schedule.h"
+#include "record/protector.h"
 #include "rfc8448/trace.h"
 
 namespace glasstls::trace {
@@ -447,6 +452,59 @@ TEST(DissectorTest, TruncatedStreams) {
   DissectorResult r = dissect(in, options);
   EXPECT_FALSE(r.summary.complete);
   EXPECT_TRUE(any_note_contains(r.events, "the server's stream ends inside a record"));
+}
+
+// Records that authenticate but whose TLSInnerPlaintext a connection would refuse are still
+// shown: an undefined inner content type with its content, then an all-zero plaintext, which
+// stops the direction.
+TEST(DissectorTest, ShowsAuthenticRecordsAConnectionWouldRefuse) {
+  Conversation conv;
+  ASSERT_TRUE(conv.start(glasstls::testing::client_builder(crypto::KeyType::kEcdsaP256),
+                         glasstls::testing::server_builder(crypto::KeyType::kEcdsaP256)));
+  conv.pump();
+  ASSERT_EQ(conv.client->state(), ConnectionState::kEstablished);
+  ASSERT_TRUE(conv.server->write(text_bytes("pong\n")).ok());
+  conv.pump();
+  // The server's next application record under SERVER_TRAFFIC_SECRET_0 is its second: seal two
+  // more by hand, as a hostile or broken server might.
+  auto suite = crypto::suite_info(crypto::openssl_provider(), conv.client->cipher_suite());
+  ASSERT_TRUE(suite.has_value());
+  auto keys = handshake::traffic_keys(*suite->hash, suite->aead->key_len(),
+                                      conv.key_log->secrets.at("SERVER_TRAFFIC_SECRET_0"));
+  ASSERT_TRUE(keys.ok());
+  record::Protection prot;
+  prot.aead = suite->aead;
+  prot.key = std::move(suite->aead->new_key(keys->key.span())).value();
+  std::copy_n(keys->iv.span().begin(), 12, prot.iv);
+  record::Tls13AeadProtector sealer(std::move(prot));
+  // TLSInnerPlaintexts 0x42 || 99 (no such content type) and 00 00 || 00 (no content type).
+  const Bytes odd = {0x42};
+  const Bytes zeros = {0, 0};
+  for (auto [content, type, seq] :
+       {std::tuple{odd, uint8_t{99}, uint64_t{1}}, std::tuple{zeros, uint8_t{0}, uint64_t{2}}}) {
+    Bytes rec(record::kHeaderLen + content.size() + sealer.overhead());
+    ASSERT_TRUE(sealer.seal(static_cast<ContentType>(type), content, seq, rec).ok());
+    conv.s2c.insert(conv.s2c.end(), rec.begin(), rec.end());
+    conv.chunks.push_back({TraceDirection::kServerToClient, rec.size()});
+  }
+
+  KeyLogFile log = conv.keys();
+  DissectorOptions options;
+  options.keys = &log;
+  DissectorResult r = dissect(conv.input(), options);
+  std::vector<RecordView> server = records(r.events, TraceDirection::kServerToClient);
+  ASSERT_GE(server.size(), 2u);
+  const RecordView& undefined = server[server.size() - 2];
+  EXPECT_EQ(static_cast<uint8_t>(undefined.type), 99);
+  EXPECT_EQ(undefined.plaintext, odd);
+  EXPECT_EQ(undefined.sequence, 1u);
+  EXPECT_EQ(undefined.key_label, "server application");
+  EXPECT_TRUE(any_note_contains(r.events, "content type 99 is not defined for TLS 1.3"));
+  const TraceRecord last = only<TraceRecord>(r.events).back();
+  EXPECT_TRUE(last.encrypted);
+  EXPECT_FALSE(last.plaintext_known);
+  EXPECT_TRUE(any_note_contains(r.events, "the decrypted record is all zeros"));
+  EXPECT_FALSE(r.summary.complete);
 }
 
 TEST(KeyLogTest, ParsesTheNssFormat) {
