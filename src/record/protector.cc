@@ -36,8 +36,9 @@ void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]) {
 void Protection::nonce(uint8_t out[12]) const { tls13_nonce(iv, seq, out); }
 
 Tls13AeadProtector::Tls13AeadProtector(Protection p)
-    : RecordProtector(p.label, p.application, std::move(p.trace_key),
-                      crypto::aead_key_usage_limit(p.aead->id())),
+    // The body adds the content type byte and the tag; the shortest that opens is those two.
+    : RecordProtector(1 + p.aead->tag_len(), 1 + p.aead->tag_len(), p.label, p.application,
+                      std::move(p.trace_key), crypto::aead_key_usage_limit(p.aead->id())),
       key_(std::move(p.key)),
       tag_len_(p.aead->tag_len()) {
   std::memcpy(iv_, p.iv, sizeof(iv_));

@@ -72,10 +72,11 @@ class RecordProtector {
  public:
   virtual ~RecordProtector() = default;
 
-  // overhead is how many bytes a sealed record's body adds to its content.
-  virtual size_t overhead() const = 0;
+  // overhead is how many bytes a sealed record's body adds to its content. (Plain members, not
+  // virtual: the layer asks for every record.)
+  size_t overhead() const { return overhead_; }
   // min_body is the shortest record body that can be opened at all.
-  virtual size_t min_body() const = 0;
+  size_t min_body() const { return min_body_; }
 
   // seal writes the record carrying `content` of `type` under sequence number `seq` into
   // `record`: the header and the body, kHeaderLen + content.size() + overhead() bytes. `content`
@@ -110,13 +111,18 @@ class RecordProtector {
   uint64_t key_usage_limit() const { return key_usage_limit_; }
 
  protected:
-  RecordProtector(const char* label, bool application, Secret trace_key, uint64_t limit)
-      : label_(label),
+  RecordProtector(size_t overhead, size_t min_body, const char* label, bool application,
+                  Secret trace_key, uint64_t limit)
+      : overhead_(overhead),
+        min_body_(min_body),
+        label_(label),
         application_(application),
         trace_key_(std::move(trace_key)),
         key_usage_limit_(limit) {}
 
  private:
+  size_t overhead_;
+  size_t min_body_;
   const char* label_;
   bool application_;
   Secret trace_key_;
@@ -157,8 +163,6 @@ class Tls13AeadProtector final : public RecordProtector {
   // `seq` is the record layer's business). `p.aead` and `p.key` must be set.
   explicit Tls13AeadProtector(Protection p);
 
-  size_t overhead() const override { return 1 + tag_len_; }
-  size_t min_body() const override { return tag_len_ + 1; }
   Status seal(ContentType type, ByteView content, uint64_t seq, std::span<uint8_t> record) override;
   Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
               OpenedRecord& out) override;
