@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <string>
 
-#include "conn/context.h"
+#include "client/tls13.h"
 #include "msgs/extensions.h"
 #include "x509/certificate.h"
 #include "x509/names.h"

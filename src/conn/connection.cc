@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "client/tls13.h"
 #include "conn/context.h"
+#include "server/tls13.h"
 #include "x509/names.h"
 
 namespace glasstls {

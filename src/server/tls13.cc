@@ -5,10 +5,11 @@
 //                     ServerHello, [ChangeCipherSpec], {EncryptedExtensions}, {Certificate},
 //                     {CertificateVerify}, {Finished}
 //   {Finished}   -->
+#include "server/tls13.h"
+
 #include <algorithm>
 #include <cctype>
 
-#include "conn/context.h"
 #include "x509/certificate.h"
 #include "x509/names.h"
 

@@ -1,0 +1,55 @@
+// tls13.h: the states of the TLS 1.3 server handshake (src/server/tls13.cc) and its entry
+// points.
+//
+// Each state holds only what is valid in it; the Context (conn/context.h) holds what the
+// whole connection shares. The connection (src/conn/connection.cc) keeps a ServerState and
+// feeds it one handshake message at a time.
+#pragma once
+
+#include <variant>
+
+#include "conn/context.h"
+
+namespace glasstls::conn {
+
+// ServerExpectClientHello: the first ClientHello, or the second one after a HelloRetryRequest
+// (after_hello_retry; the fields below it say what that request asked for).
+struct ServerExpectClientHello {
+  bool after_hello_retry = false;
+  handshake::Transcript transcript;
+  CipherSuite suite{};
+  NamedGroup group{};
+  Bytes session_id;
+};
+// ServerSecondFlight is not a state: it is what the server keeps, in each of the states below,
+// while the client's second flight (Certificate, CertificateVerify, Finished) arrives.
+struct ServerSecondFlight {
+  handshake::Transcript transcript;
+  Secret client_hs;
+  handshake::ApplicationSchedule app;
+};
+// ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
+struct ServerExpectCertificate {
+  ServerSecondFlight await;
+};
+struct ServerExpectCertificateVerify {
+  ServerSecondFlight await;
+  CertVerified cert_verified;
+  Bytes leaf_spki;
+};
+struct ServerExpectFinished {
+  ServerSecondFlight await;
+};
+struct ServerConnected {};
+
+using ServerState =
+    std::variant<ServerExpectClientHello, ServerExpectCertificate, ServerExpectCertificateVerify,
+                 ServerExpectFinished, ServerConnected>;
+
+// server_start is the state of a server that has received nothing yet.
+ServerState server_start();
+// server_handle feeds one handshake message to the server state machine.
+Result<ServerState> server_handle(ServerState&& state, Context& cx,
+                                  const msgs::HandshakeMessage& m);
+
+}  // namespace glasstls::conn
