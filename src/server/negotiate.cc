@@ -247,7 +247,8 @@ bool server_name_matches(std::string_view pattern, std::string_view host) {
 }
 
 Result<ServerChoice> negotiate(const msgs::ClientHello& ch, const ServerConfig& config,
-                               const ProviderSupport& support, const HelloRetrySent* retry) {
+                               const ProviderSupport& support, const HelloRetrySent* retry,
+                               std::optional<std::string_view>* accepted_server_name) {
   GLASSTLS_TRY(check_hello(ch, retry));
   ServerChoice choice;
   choice.version = ProtocolVersion::TLSv1_3;
@@ -279,6 +280,9 @@ Result<ServerChoice> negotiate(const msgs::ClientHello& ch, const ServerConfig& 
                                escape_text(*ch.server_name) + ")");
     }
     choice.server_name = *ch.server_name;
+  }
+  if (accepted_server_name != nullptr) {
+    *accepted_server_name = choice.server_name;
   }
   // Certificate by SNI and signature scheme.
   auto cert = choose_certificate(config, ch.server_name, *ch.signature_algorithms);

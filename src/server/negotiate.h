@@ -73,8 +73,13 @@ struct ServerChoice {
 // missing_extension, handshake_failure (no suite, group or certificate in common),
 // no_application_protocol (ALPN offered with no overlap), or internal_error (the choice is
 // not implemented by the provider, see ProviderSupport).
+//
+// `accepted_server_name`, when not null, is set once the ClientHello's server_name (empty when
+// it has none) has passed its check, even if negotiation fails afterwards: a server reports the
+// name it was asked for when no certificate or ALPN protocol suits the client.
 Result<ServerChoice> negotiate(const msgs::ClientHello& ch, const ServerConfig& config,
-                               const ProviderSupport& support, const HelloRetrySent* retry);
+                               const ProviderSupport& support, const HelloRetrySent* retry,
+                               std::optional<std::string_view>* accepted_server_name = nullptr);
 
 // server_name_matches compares a configured certificate name ("example.com", or a wildcard
 // "*.example.com" that covers exactly one more label) with a client's server_name, ignoring

@@ -440,6 +440,41 @@ TEST(Negotiate, ServerNameThatIsNotAHostNameIsIllegalParameter) {
   }
 }
 
+// The accepted name is reported once the name has passed its check, even when negotiation
+// fails later, and not when it fails before (or asks for a HelloRetryRequest first).
+TEST(Negotiate, AcceptedServerNameIsReportedFromItsCheckOn) {
+  ServerConfig config = base_config();
+  config.alpn = {"h2"};
+  Hello h;
+  h.ch.server_name = "example.com";
+  h.ch.alpn = std::vector<std::string_view>{"http/1.1"};
+  std::optional<std::string_view> accepted;
+  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_EQ(accepted, std::optional<std::string_view>("example.com"));
+
+  h.ch.alpn.reset();
+  h.ch.server_name.reset();
+  accepted.reset();
+  EXPECT_TRUE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_EQ(accepted, std::optional<std::string_view>(""));
+
+  h.ch.server_name = "localhost.";
+  accepted.reset();
+  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(accepted);
+  h.ch.server_name = "example.com";
+  h.ch.cipher_suites = {kAes256};
+  config.cipher_suites = {kAes128};
+  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(accepted);
+  config.cipher_suites = {kAes256};
+  h.ch.supported_groups = std::vector<NamedGroup>{NG::x25519, NG::secp256r1};
+  h.shares({NG::secp256r1});
+  config.groups = {NG::x25519};
+  ASSERT_TRUE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(accepted);  // a HelloRetryRequest for X25519 comes first
+}
+
 const crypto::SigningKey& real_key(crypto::KeyType type) {
   static std::map<crypto::KeyType, std::shared_ptr<const crypto::SigningKey>> keys;
   auto& key = keys[type];

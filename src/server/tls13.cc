@@ -87,13 +87,19 @@ Result<ServerState> send_hello_retry(ServerExpectClientHello&& s, Context& cx,
 }
 
 // negotiate_hello runs negotiate() for this connection: its configuration, what its provider
-// implements, and what a HelloRetryRequest asked for if one was sent.
-Result<ServerChoice> negotiate_hello(const ServerExpectClientHello& s, const Context& cx,
+// implements, and what a HelloRetryRequest asked for if one was sent. The client's server name
+// is recorded once accepted, even if negotiation fails later.
+Result<ServerChoice> negotiate_hello(const ServerExpectClientHello& s, Context& cx,
                                      const msgs::ClientHello& ch) {
   const HelloRetrySent retry{s.suite, s.group, s.session_id};
   const Supported supported(*cx.provider, *cx.server_config);
-  return negotiate(ch, *cx.server_config, supported.support(),
-                   s.after_hello_retry ? &retry : nullptr);
+  std::optional<std::string_view> server_name;
+  Result<ServerChoice> choice = negotiate(ch, *cx.server_config, supported.support(),
+                                          s.after_hello_retry ? &retry : nullptr, &server_name);
+  if (server_name) {
+    cx.negotiated.server_name = std::string(*server_name);
+  }
+  return choice;
 }
 
 // KeyExchangeDone is the server's key pair for the chosen group (its public half still to be
@@ -297,7 +303,6 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     }
     return send_hello_retry(std::move(s), cx, ch, choice.suite, *choice.hello_retry_group, info);
   }
-  cx.negotiated.server_name = std::string(choice.server_name);
   GLASSTLS_ASSIGN(KeyExchangeDone kx, complete_key_exchange(cx, choice.key_share));
   adopt_choice(cx, choice, info, ch.random);
   // A view into `m`, which outlives this handler.
