@@ -35,6 +35,8 @@ class Supported {
  public:
   Supported(const crypto::CryptoProvider& provider, const ServerConfig& config)
       : arena_(room_, sizeof(room_)), suites_(&arena_), groups_(&arena_) {
+    suites_.reserve(config.cipher_suites.size());
+    groups_.reserve(config.groups.size());
     for (CipherSuite c : config.cipher_suites) {
       if (suite_info(provider, c)) {
         suites_.push_back(c);
