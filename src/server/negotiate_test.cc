@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "crypto/provider.h"
+#include "api/harness.h"
+#include "glasstls/crypto.h"
 
 namespace glasstls::conn {
 namespace {
@@ -21,47 +22,78 @@ using SS = SignatureScheme;
 constexpr CS kAes128 = CS::TLS_AES_128_GCM_SHA256;
 constexpr CS kAes256 = CS::TLS_AES_256_GCM_SHA384;
 constexpr CS kChaCha = CS::TLS_CHACHA20_POLY1305_SHA256;
+constexpr auto kP256 = crypto::KeyType::kEcdsaP256;
 
 const CS kAllSuites[] = {kAes128, kAes256, kChaCha};
 const NG kAllGroups[] = {NG::x25519, NG::secp256r1, NG::secp384r1};
 const ProviderSupport kEverything{kAllSuites, kAllGroups};
 
 // FakeKey is a key that can sign with the schemes it is given and never signs: negotiate()
-// only asks a key which schemes it has.
+// only asks a key which schemes it has. Its public key is that of a real certificate, so that
+// a configuration can be built with it.
 class FakeKey final : public crypto::SigningKey {
  public:
-  explicit FakeKey(std::vector<SignatureScheme> schemes) : schemes_(std::move(schemes)) {}
+  FakeKey(std::vector<SignatureScheme> schemes, Bytes spki)
+      : schemes_(std::move(schemes)), spki_(std::move(spki)) {}
   crypto::KeyType type() const override { return crypto::KeyType::kEcdsaP256; }
   size_t bits() const override { return 256; }
   std::vector<SignatureScheme> schemes() const override { return schemes_; }
   Result<Bytes> sign(SignatureScheme, ByteView) const override {
     return internal_error("FakeKey does not sign");
   }
-  Bytes public_key_spki() const override { return {}; }
+  Bytes public_key_spki() const override { return spki_; }
   Secret private_key_pkcs8() const override { return Secret(); }
 
  private:
   std::vector<SignatureScheme> schemes_;
+  Bytes spki_;
 };
 
-ServerConfig::CertifiedKey certified(std::vector<std::string> names,
-                                     std::vector<SignatureScheme> schemes = {
-                                         SS::ecdsa_secp256r1_sha256}) {
-  ServerConfig::CertifiedKey ck;
-  ck.chain = {Bytes{0x30, 0x00}};
-  ck.key = std::make_shared<FakeKey>(std::move(schemes));
-  ck.names = std::move(names);
-  return ck;
+// Chain is one configured certificate chain: a FakeKey with `schemes`, or the real key of a
+// throwaway PKI of type `real` (tests/api/harness.h).
+struct Chain {
+  std::vector<std::string> names;
+  std::vector<SignatureScheme> schemes = {SS::ecdsa_secp256r1_sha256};
+  std::shared_ptr<const OcspStaple> ocsp;
+  std::optional<crypto::KeyType> real;
+};
+
+Chain certified(std::vector<std::string> names,
+                std::vector<SignatureScheme> schemes = {SS::ecdsa_secp256r1_sha256}) {
+  return Chain{std::move(names), std::move(schemes), nullptr, std::nullopt};
 }
 
-ServerConfig base_config() {
-  ServerConfig c;
-  c.cipher_suites = {kAes128, kAes256, kChaCha};
-  c.groups = {NG::x25519, NG::secp256r1, NG::secp384r1};
-  c.signature_schemes = default_signature_schemes();
-  c.certificates.push_back(certified({}));
-  return c;
-}
+// Settings are the server settings a test changes; config() makes them a ServerConfig with
+// its Builder (and keeps it in `built` while the test looks at a choice that points into it).
+struct Settings {
+  std::vector<CS> cipher_suites = {kAes128, kAes256, kChaCha};
+  std::vector<NG> groups = {NG::x25519, NG::secp256r1, NG::secp384r1};
+  std::vector<SS> signature_schemes = default_signature_schemes();
+  std::vector<std::string> alpn;
+  std::vector<Chain> certificates = {Chain{}};
+  std::shared_ptr<const CertificateVerifier> client_verifier;
+  mutable std::shared_ptr<const ServerConfig> built;
+
+  const ServerConfig& config() const {
+    ServerConfig::Builder b;
+    b.cipher_suites(cipher_suites).groups(groups).signature_schemes(signature_schemes).alpn(alpn);
+    for (const Chain& c : certificates) {
+      const x509::TestPki& pki = glasstls::testing::test_pki(c.real.value_or(kP256));
+      std::shared_ptr<const crypto::SigningKey> key = pki.leaf_key;
+      if (!c.real) {
+        key = std::make_shared<FakeKey>(c.schemes, pki.leaf_key->public_key_spki());
+      }
+      b.add_certificate({pki.leaf_cert}, PrivateKey(key), c.names, c.ocsp);
+    }
+    if (client_verifier) {
+      b.request_client_certificate(client_verifier, false);
+    }
+    auto r = b.build();
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+    built = r.ok() ? *r : nullptr;
+    return *built;
+  }
+};
 
 // Hello is a well-formed TLS 1.3 ClientHello (one X25519 share, TLS_AES_128_GCM_SHA256, SNI
 // localhost) with the buffers its views point into.
@@ -90,24 +122,24 @@ struct Hello {
   }
 };
 
-Error failure(const msgs::ClientHello& ch, const ServerConfig& config,
+Error failure(const msgs::ClientHello& ch, const Settings& config,
               const ProviderSupport& support = kEverything, const HelloRetrySent* retry = nullptr) {
-  Result<ServerChoice> r = negotiate(ch, config, support, retry);
+  Result<ServerChoice> r = negotiate(ch, config.config(), support, retry);
   EXPECT_FALSE(r.ok());
   return r.ok() ? Error{} : r.error();
 }
 
-ServerChoice success(const msgs::ClientHello& ch, const ServerConfig& config,
+ServerChoice success(const msgs::ClientHello& ch, const Settings& config,
                      const ProviderSupport& support = kEverything,
                      const HelloRetrySent* retry = nullptr) {
-  Result<ServerChoice> r = negotiate(ch, config, support, retry);
+  Result<ServerChoice> r = negotiate(ch, config.config(), support, retry);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
   return r.ok() ? r.value() : ServerChoice{};
 }
 
 TEST(Negotiate, WellFormedHelloGetsEverythingChosen) {
   Hello h;
-  ServerConfig config = base_config();
+  Settings config;
   ServerChoice c = success(h.ch, config);
   EXPECT_EQ(c.version, ProtocolVersion::TLSv1_3);
   EXPECT_EQ(c.suite, kAes128);
@@ -116,7 +148,7 @@ TEST(Negotiate, WellFormedHelloGetsEverythingChosen) {
   // The share is a view of the ClientHello's bytes, not a copy.
   EXPECT_EQ(c.key_share.key_exchange.data(), h.share_bytes.data());
   EXPECT_EQ(c.server_name, "localhost");
-  EXPECT_EQ(c.certificate, &config.certificates[0]);
+  EXPECT_EQ(c.certificate, &config.built->certificates[0]);
   EXPECT_EQ(c.scheme, SS::ecdsa_secp256r1_sha256);
   EXPECT_FALSE(c.server_name_acknowledged);  // chosen as the default, not by name
   EXPECT_EQ(c.alpn, nullptr);
@@ -142,7 +174,7 @@ TEST(Negotiate, CipherSuiteFollowsServerPreference) {
   for (const Row& row : rows) {
     Hello h;
     h.ch.cipher_suites = row.client;
-    ServerConfig config = base_config();
+    Settings config;
     config.cipher_suites = row.server;
     EXPECT_EQ(success(h.ch, config).suite, row.expected) << name(row.expected);
   }
@@ -151,7 +183,7 @@ TEST(Negotiate, CipherSuiteFollowsServerPreference) {
 TEST(Negotiate, NoCommonSuiteIsHandshakeFailure) {
   Hello h;
   h.ch.cipher_suites = {kAes256, static_cast<CS>(0xc02f)};
-  ServerConfig config = base_config();
+  Settings config;
   config.cipher_suites = {kAes128, kChaCha};
   Error e = failure(h.ch, config);
   EXPECT_EQ(e.alert, AlertDescription::handshake_failure);
@@ -181,7 +213,7 @@ TEST(Negotiate, VersionComesFromSupportedVersions) {
     Hello h;
     h.ch.legacy_version = row.legacy_version;
     h.ch.supported_versions = row.supported_versions;
-    Result<ServerChoice> r = negotiate(h.ch, base_config(), kEverything, nullptr);
+    Result<ServerChoice> r = negotiate(h.ch, Settings().config(), kEverything, nullptr);
     SCOPED_TRACE(row.legacy_version);
     ASSERT_EQ(r.ok(), row.ok);
     if (r.ok()) {
@@ -197,7 +229,7 @@ TEST(Negotiate, CompressionOtherThanNullIsIllegalParameter) {
   for (const Bytes& m : methods) {
     Hello h;
     h.ch.legacy_compression_methods = m;
-    Error e = failure(h.ch, base_config());
+    Error e = failure(h.ch, Settings());
     EXPECT_EQ(e.alert, AlertDescription::illegal_parameter);
     EXPECT_EQ(e.reason, "ClientHello compression methods are not exactly {null}");
   }
@@ -209,19 +241,19 @@ TEST(Negotiate, MandatoryExtensionsMissingIsMissingExtension) {
   {
     Hello h;
     h.ch.signature_algorithms.reset();
-    Error e = failure(h.ch, base_config());
+    Error e = failure(h.ch, Settings());
     EXPECT_EQ(e.alert, AlertDescription::missing_extension);
     EXPECT_EQ(e.reason, "ClientHello has no signature_algorithms");
   }
   {
     Hello h;
     h.ch.key_shares.reset();
-    EXPECT_EQ(failure(h.ch, base_config()).alert, AlertDescription::missing_extension);
+    EXPECT_EQ(failure(h.ch, Settings()).alert, AlertDescription::missing_extension);
   }
   {
     Hello h;
     h.ch.supported_groups.reset();
-    EXPECT_EQ(failure(h.ch, base_config()).alert, AlertDescription::missing_extension);
+    EXPECT_EQ(failure(h.ch, Settings()).alert, AlertDescription::missing_extension);
   }
 }
 
@@ -229,7 +261,7 @@ TEST(Negotiate, ShareForGroupNotInSupportedGroupsIsIllegalParameter) {
   Hello h;
   h.ch.supported_groups = std::vector<NamedGroup>{NG::secp256r1};
   h.shares({NG::secp256r1, NG::x25519});
-  Error e = failure(h.ch, base_config());
+  Error e = failure(h.ch, Settings());
   EXPECT_EQ(e.alert, AlertDescription::illegal_parameter);
   EXPECT_EQ(e.reason, "key share for a group not in supported_groups");
 }
@@ -280,7 +312,7 @@ TEST(Negotiate, GroupIsAShareOrAHelloRetryRequest) {
     Hello h;
     h.ch.supported_groups = row.client_groups;
     h.shares(row.client_shares);
-    ServerConfig config = base_config();
+    Settings config;
     config.groups = row.server;
     ServerChoice c = success(h.ch, config);
     EXPECT_EQ(c.hello_retry_group, row.retry);
@@ -299,7 +331,7 @@ TEST(Negotiate, NoCommonGroupIsHandshakeFailure) {
   Hello h;
   h.ch.supported_groups = std::vector<NamedGroup>{NG::secp384r1, static_cast<NG>(0x0a0a)};
   h.shares({NG::secp384r1});
-  ServerConfig config = base_config();
+  Settings config;
   config.groups = {NG::x25519, NG::secp256r1};
   Error e = failure(h.ch, config);
   EXPECT_EQ(e.alert, AlertDescription::handshake_failure);
@@ -311,7 +343,7 @@ TEST(Negotiate, NoCommonGroupIsHandshakeFailure) {
 TEST(Negotiate, SecondHelloMustAnswerTheHelloRetryRequest) {
   Hello first;
   const HelloRetrySent retry{kAes128, NG::secp256r1, first.session_id};
-  ServerConfig config = base_config();
+  Settings config;
   {
     Hello h;
     h.ch.supported_groups = std::vector<NamedGroup>{NG::x25519, NG::secp256r1};
@@ -362,7 +394,7 @@ TEST(Negotiate, SecondHelloMustAnswerTheHelloRetryRequest) {
 // RFC 6066 section 3: the certificate follows the server_name; an exact name or a wildcard for
 // one label picks a chain (ASCII case ignored), and then the server acknowledges the name.
 TEST(Negotiate, CertificateIsChosenByServerName) {
-  ServerConfig config = base_config();
+  Settings config;
   config.certificates.clear();
   config.certificates.push_back(certified({"example.com"}));
   config.certificates.push_back(certified({"*.example.org", "example.net"}));
@@ -389,27 +421,27 @@ TEST(Negotiate, CertificateIsChosenByServerName) {
     h.ch.server_name = row.sni;
     ServerChoice c = success(h.ch, config);
     SCOPED_TRACE(row.sni ? std::string(*row.sni) : "(no SNI)");
-    EXPECT_EQ(c.certificate, &config.certificates[row.index]);
+    EXPECT_EQ(c.certificate, &config.built->certificates[row.index]);
     EXPECT_EQ(c.server_name_acknowledged, row.acknowledged);
     EXPECT_EQ(c.server_name, row.sni ? *row.sni : std::string_view());
   }
 }
 
 TEST(Negotiate, WithoutADefaultChainAnyChainServesOtherNames) {
-  ServerConfig config = base_config();
+  Settings config;
   config.certificates.clear();
   config.certificates.push_back(certified({"example.com"}));
   Hello h;
   h.ch.server_name = "other.test";
   ServerChoice c = success(h.ch, config);
-  EXPECT_EQ(c.certificate, &config.certificates[0]);
+  EXPECT_EQ(c.certificate, &config.built->certificates[0]);
   EXPECT_FALSE(c.server_name_acknowledged);
 }
 
 // A chain whose key cannot sign with a scheme the client accepts is passed over, even when its
 // name matches.
 TEST(Negotiate, CertificateKeyMustSignWithAClientScheme) {
-  ServerConfig config = base_config();
+  Settings config;
   config.certificates.clear();
   config.certificates.push_back(certified({"example.com"}, {SS::ed25519}));
   config.certificates.push_back(certified({"example.com"}, {SS::rsa_pss_rsae_sha256}));
@@ -417,7 +449,7 @@ TEST(Negotiate, CertificateKeyMustSignWithAClientScheme) {
   h.ch.server_name = "example.com";
   h.ch.signature_algorithms = std::vector<SignatureScheme>{SS::rsa_pss_rsae_sha256};
   ServerChoice c = success(h.ch, config);
-  EXPECT_EQ(c.certificate, &config.certificates[1]);
+  EXPECT_EQ(c.certificate, &config.built->certificates[1]);
   EXPECT_EQ(c.scheme, SS::rsa_pss_rsae_sha256);
   EXPECT_TRUE(c.server_name_acknowledged);
 
@@ -434,7 +466,7 @@ TEST(Negotiate, ServerNameThatIsNotAHostNameIsIllegalParameter) {
   for (std::string_view n : names) {
     Hello h;
     h.ch.server_name = n;
-    Error e = failure(h.ch, base_config());
+    Error e = failure(h.ch, Settings());
     EXPECT_EQ(e.alert, AlertDescription::illegal_parameter) << n;
     EXPECT_EQ(e.reason.rfind("server_name host_name is not an ASCII DNS name (", 0), 0u) << n;
   }
@@ -443,47 +475,36 @@ TEST(Negotiate, ServerNameThatIsNotAHostNameIsIllegalParameter) {
 // The accepted name is reported once the name has passed its check, even when negotiation
 // fails later, and not when it fails before (or asks for a HelloRetryRequest first).
 TEST(Negotiate, AcceptedServerNameIsReportedFromItsCheckOn) {
-  ServerConfig config = base_config();
+  Settings config;
   config.alpn = {"h2"};
   Hello h;
   h.ch.server_name = "example.com";
   h.ch.alpn = std::vector<std::string_view>{"http/1.1"};
   std::optional<std::string_view> accepted;
-  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(negotiate(h.ch, config.config(), kEverything, nullptr, &accepted).ok());
   EXPECT_EQ(accepted, std::optional<std::string_view>("example.com"));
 
   h.ch.alpn.reset();
   h.ch.server_name.reset();
   accepted.reset();
-  EXPECT_TRUE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_TRUE(negotiate(h.ch, config.config(), kEverything, nullptr, &accepted).ok());
   EXPECT_EQ(accepted, std::optional<std::string_view>(""));
 
   h.ch.server_name = "localhost.";
   accepted.reset();
-  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(negotiate(h.ch, config.config(), kEverything, nullptr, &accepted).ok());
   EXPECT_FALSE(accepted);
   h.ch.server_name = "example.com";
   h.ch.cipher_suites = {kAes256};
   config.cipher_suites = {kAes128};
-  EXPECT_FALSE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  EXPECT_FALSE(negotiate(h.ch, config.config(), kEverything, nullptr, &accepted).ok());
   EXPECT_FALSE(accepted);
   config.cipher_suites = {kAes256};
   h.ch.supported_groups = std::vector<NamedGroup>{NG::x25519, NG::secp256r1};
   h.shares({NG::secp256r1});
   config.groups = {NG::x25519};
-  ASSERT_TRUE(negotiate(h.ch, config, kEverything, nullptr, &accepted).ok());
+  ASSERT_TRUE(negotiate(h.ch, config.config(), kEverything, nullptr, &accepted).ok());
   EXPECT_FALSE(accepted);  // a HelloRetryRequest for X25519 comes first
-}
-
-const crypto::SigningKey& real_key(crypto::KeyType type) {
-  static std::map<crypto::KeyType, std::shared_ptr<const crypto::SigningKey>> keys;
-  auto& key = keys[type];
-  if (!key) {
-    auto k = crypto::openssl_provider().keys->generate(type);
-    EXPECT_TRUE(k.ok());
-    key = std::move(k).value();
-  }
-  return *key;
 }
 
 // RFC 8446 section 4.2.3: ECDSA schemes name their curve, RSA keys sign with RSASSA-PSS (never
@@ -512,12 +533,11 @@ TEST(Negotiate, SignatureSchemeFollowsTheKeyType) {
        std::nullopt},
   };
   for (const Row& row : rows) {
-    ServerConfig config = base_config();
-    config.certificates[0].key = std::shared_ptr<const crypto::SigningKey>(
-        std::shared_ptr<const crypto::SigningKey>(), &real_key(row.type));
+    Settings config;
+    config.certificates[0].real = row.type;
     Hello h;
     h.ch.signature_algorithms = row.client;
-    Result<ServerChoice> r = negotiate(h.ch, config, kEverything, nullptr);
+    Result<ServerChoice> r = negotiate(h.ch, config.config(), kEverything, nullptr);
     SCOPED_TRACE(static_cast<int>(row.type));
     ASSERT_EQ(r.ok(), row.expected.has_value());
     if (r.ok()) {
@@ -530,7 +550,7 @@ TEST(Negotiate, SignatureSchemeFollowsTheKeyType) {
 
 // The server's own list of schemes limits what it signs with too.
 TEST(Negotiate, SignatureSchemeMustBeConfigured) {
-  ServerConfig config = base_config();
+  Settings config;
   config.certificates[0] = certified({}, {SS::ed25519, SS::ecdsa_secp256r1_sha256});
   Hello h;
   EXPECT_EQ(success(h.ch, config).scheme, SS::ed25519);
@@ -559,11 +579,11 @@ TEST(Negotiate, AlpnMatchesOrFails) {
       {{"h2"}, std::vector<std::string_view>{"H2"}, std::nullopt, true},  // exact bytes
   };
   for (const Row& row : rows) {
-    ServerConfig config = base_config();
+    Settings config;
     config.alpn = row.server;
     Hello h;
     h.ch.alpn = row.client;
-    Result<ServerChoice> r = negotiate(h.ch, config, kEverything, nullptr);
+    Result<ServerChoice> r = negotiate(h.ch, config.config(), kEverything, nullptr);
     ASSERT_EQ(r.ok(), !row.fails);
     if (row.fails) {
       EXPECT_EQ(r.error().alert, AlertDescription::no_application_protocol);
@@ -582,7 +602,7 @@ TEST(Negotiate, AlpnMatchesOrFails) {
 // RFC 6066 section 8 and RFC 8446 section 4.4.2.1: a staple only for an ocsp status_request,
 // and only when the certificate has one configured.
 TEST(Negotiate, OcspStaplingNeedsARequestAndAStaple) {
-  ServerConfig config = base_config();
+  Settings config;
   config.certificates[0].ocsp = std::make_shared<OcspStaple>(Bytes{1, 2, 3});
   Hello h;
   EXPECT_FALSE(success(h.ch, config).staple_ocsp);
@@ -596,7 +616,7 @@ TEST(Negotiate, OcspStaplingNeedsARequestAndAStaple) {
 }
 
 TEST(Negotiate, ClientCertificateIsRequestedWhenAVerifierIsConfigured) {
-  ServerConfig config = base_config();
+  Settings config;
   Hello h;
   EXPECT_FALSE(success(h.ch, config).request_client_certificate);
   config.client_verifier = pin_sha256_verifier({});
@@ -606,7 +626,7 @@ TEST(Negotiate, ClientCertificateIsRequestedWhenAVerifierIsConfigured) {
 // What the provider lacks is an internal error, only when it is chosen, and only at the point
 // where the handshake needs it (after the group, certificate and ALPN checks for a group).
 TEST(Negotiate, ChoiceTheProviderLacksIsInternalError) {
-  ServerConfig config = base_config();
+  Settings config;
   Hello h;
   h.ch.cipher_suites = {kAes256, kAes128};
   const CS only_aes128[] = {kAes128};
@@ -637,7 +657,7 @@ TEST(Negotiate, ChecksRunInOrder) {
   Hello h;
   h.ch.supported_versions = std::vector<uint16_t>{0x0303};
   h.ch.cipher_suites = {kAes256};
-  ServerConfig config = base_config();
+  Settings config;
   config.cipher_suites = {kAes128};
   EXPECT_EQ(failure(h.ch, config).alert, AlertDescription::protocol_version);
   h.ch.supported_versions = std::vector<uint16_t>{0x0304};
