@@ -78,8 +78,8 @@ TEST(ServerStateMachine, FullHandshakeWalksTheStates) {
   EXPECT_TRUE(p.server->handshake_done);
   EXPECT_TRUE(p.server->read_app_keys);
   // Both sides derived the same application secrets.
-  EXPECT_TRUE(p.server->client_app_secret.equals(p.client->client_app_secret.span()));
-  EXPECT_TRUE(p.server->server_app_secret.equals(p.client->server_app_secret.span()));
+  EXPECT_TRUE(p.server->tls13.client_app_secret.equals(p.client->tls13.client_app_secret.span()));
+  EXPECT_TRUE(p.server->tls13.server_app_secret.equals(p.client->tls13.server_app_secret.span()));
 }
 
 // RFC 8446 section 4.1.4: with no usable share the server answers with a HelloRetryRequest and
