@@ -6,8 +6,8 @@
 #include <initializer_list>
 #include <utility>
 
-#include "x509/certificate.h"
 #include "asn1/der.h"
+#include "x509/certificate.h"
 
 namespace glasstls::x509 {
 

@@ -11,8 +11,8 @@
 #include <iterator>
 #include <string>
 
-#include "x509/certificate.h"
 #include "asn1/der.h"
+#include "x509/certificate.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "asn1/der.h"
 #include "pki/cert_builder.h"
 #include "x509/certificate.h"
-#include "asn1/der.h"
 
 namespace glasstls::x509 {
 namespace {

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "x509/certificate.h"
 #include "asn1/der.h"
+#include "x509/certificate.h"
 #include "x509/pem.h"
 
 namespace glasstls::x509 {

@@ -14,8 +14,8 @@
 
 #include "capture/pcap.h"
 #include "capture/tcp_reassembly.h"
-#include "interop/process.h"
 #include "explain/dissector.h"
+#include "interop/process.h"
 
 namespace glasstls::trace {
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "rfc8448/trace.h"
 #include "explain/dissector.h"
+#include "rfc8448/trace.h"
 
 namespace glasstls::trace {
 namespace {

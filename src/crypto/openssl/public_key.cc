@@ -12,8 +12,8 @@
 #include <array>
 #include <bit>
 
-#include "crypto/openssl/internal.h"
 #include "asn1/der.h"
+#include "crypto/openssl/internal.h"
 
 namespace glasstls::crypto::openssl {
 namespace {
