@@ -16,6 +16,7 @@
 #include <string>
 
 #include "client/tls13.h"
+#include "msgs/codec_util.h"
 #include "msgs/extensions.h"
 #include "x509/certificate.h"
 #include "x509/names.h"
@@ -23,17 +24,6 @@
 namespace glasstls::conn {
 
 namespace {
-
-// ext_name names an extension type for errors: its registry name, or its number.
-std::string ext_name(ExtensionType type) {
-  std::string_view n = name(type);
-  if (!n.empty()) {
-    return std::string(n);
-  }
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "extension 0x%04x", static_cast<unsigned>(type));
-  return buf;
-}
 
 // asks_for_ocsp_staple says whether the ClientHello carries status_request: the verifier wants
 // a staple (a client that accepts any certificate has no verifier to give it to).
@@ -383,7 +373,8 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
               msgs::first_unsolicited(std::span<const msgs::RawExtension>(&ext, 1),
                                       offered_for_entries, msgs::ExtensionContext::kCertificate)) {
         return unsupported_extension("certificate entry " + std::to_string(i) +
-                                     " carries unsolicited extension " + ext_name(*t));
+                                     " carries unsolicited extension " +
+                                     msgs::detail::ext_label(*t));
       }
       // status_request asks for the status of the server's own certificate, the leaf: a
       // response in another entry answers a request the client never made. The extension

@@ -15,24 +15,14 @@ namespace {
 using glasstls::testing::client_builder;
 using glasstls::testing::server_builder;
 using testing::as_message;
+using testing::client_config;
 using testing::handshake_message;
+using testing::server_config;
 using testing::StatePair;
 using testing::take_output;
 
 constexpr auto kP256 = crypto::KeyType::kEcdsaP256;
 constexpr auto kAes128 = CipherSuite::TLS_AES_128_GCM_SHA256;
-
-std::shared_ptr<const ServerConfig> server_config(ServerConfig::Builder b) {
-  auto c = b.build();
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
-  return c.ok() ? *c : nullptr;
-}
-
-std::shared_ptr<const ClientConfig> client_config(ClientConfig::Builder b) {
-  auto c = b.build();
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
-  return c.ok() ? *c : nullptr;
-}
 
 // Records is `wire` split into records, each with its header.
 std::vector<Bytes> records(const Bytes& wire) {

@@ -13,22 +13,12 @@ namespace {
 using glasstls::testing::client_builder;
 using glasstls::testing::server_builder;
 using testing::as_message;
+using testing::client_config;
 using testing::handshake_message;
+using testing::server_config;
 using testing::StatePair;
 
 constexpr auto kP256 = crypto::KeyType::kEcdsaP256;
-
-std::shared_ptr<const ServerConfig> server_config(ServerConfig::Builder b) {
-  auto c = b.build();
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
-  return c.ok() ? *c : nullptr;
-}
-
-std::shared_ptr<const ClientConfig> client_config(ClientConfig::Builder b) {
-  auto c = b.build();
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
-  return c.ok() ? *c : nullptr;
-}
 
 TEST(ServerStateMachine, StartsExpectingAFirstClientHello) {
   ServerState s = server_start();

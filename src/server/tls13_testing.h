@@ -4,6 +4,8 @@
 // layer, and each handshake message in them to the state handler.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -12,6 +14,18 @@
 #include "server/tls13.h"
 
 namespace glasstls::conn::testing {
+
+// server_config and client_config build a configuration, failing the test when build() does.
+inline std::shared_ptr<const ServerConfig> server_config(ServerConfig::Builder b) {
+  auto c = b.build();
+  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
+  return c.ok() ? *c : nullptr;
+}
+inline std::shared_ptr<const ClientConfig> client_config(ClientConfig::Builder b) {
+  auto c = b.build();
+  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());
+  return c.ok() ? *c : nullptr;
+}
 
 // server_context makes a server Context as Connection::server does.
 inline std::unique_ptr<Context> server_context(std::shared_ptr<const ServerConfig> config) {
