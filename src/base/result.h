@@ -29,6 +29,22 @@ inline Error unexpected_message(std::string reason) {
 inline Error internal_error(std::string reason) {
   return make_error(ErrorKind::kInternal, AlertDescription::internal_error, std::move(reason));
 }
+// The errors of the handshake checks of both sides.
+inline Error unsupported_extension(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::unsupported_extension,
+                    std::move(reason));
+}
+inline Error missing_extension(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::missing_extension,
+                    std::move(reason));
+}
+inline Error handshake_failure(std::string reason) {
+  return make_error(ErrorKind::kPeerIncompatible, AlertDescription::handshake_failure,
+                    std::move(reason));
+}
+inline Error decrypt_error(std::string reason) {
+  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error, std::move(reason));
+}
 
 }  // namespace glasstls
 

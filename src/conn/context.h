@@ -1,4 +1,5 @@
-// context.h: what the handshake state machines share with the connection.
+// context.h: what the handshake state machines share with the connection (the trace side is
+// conn/tracer.h, the errors of the handshake checks are in base/result.h).
 //
 // The Context owns the record layer, the output buffer and the negotiated parameters. State
 // handlers (src/client/tls13.cc, src/server/tls13.cc) receive it by reference together with
@@ -15,6 +16,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "conn/tls13_session.h"
+#include "conn/tracer.h"
 #include "crypto/suites.h"
 #include "glasstls/config.h"
 #include "glasstls/crypto.h"
@@ -49,34 +51,6 @@ struct Negotiated {
   // empty when none was asked for or stapled).
   Bytes peer_ocsp_response;
   bool hello_retry_request = false;
-};
-
-// Tracer turns what the connection does into TraceEvents for an attached observer. A
-// Context only has one while a trace is attached.
-class Tracer final : public record::RecordTap {
- public:
-  Tracer(TraceObserver* observer, bool secrets, bool is_client)
-      : observer_(observer), secrets_(secrets), is_client_(is_client) {}
-  bool secrets() const { return secrets_; }
-  TraceDirection direction(bool sent) const {
-    return sent == is_client_ ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
-  }
-  void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
-                 const record::RecordProtector* p, uint64_t seq) override;
-  void message(bool sent, ByteView message);
-  void alert(bool sent, ByteView alert);
-  void application_data(bool sent, ByteView data);
-  void note(bool sent, std::string text);
-  // key_step reports a key schedule derivation (only when secrets are shown).
-  void key_step(std::string step, std::string formula, ByteView input, ByteView context,
-                ByteView output);
-  // schedule_step reports a step of the key schedule's own callback.
-  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
-
- private:
-  TraceObserver* observer_;
-  bool secrets_;
-  bool is_client_;
 };
 
 // Context is the per-connection state shared by every handshake state.
@@ -164,23 +138,6 @@ Bytes certificate_verify_input(bool server, ByteView transcript_hash);
 // message_name names a handshake message type for errors: its registry name, or its number
 // when it has none ("handshake message type 99").
 std::string message_name(HandshakeType type);
-
-// Unsolicited-extension and similar errors used by both sides.
-inline Error unsupported_extension(std::string reason) {
-  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::unsupported_extension,
-                    std::move(reason));
-}
-inline Error missing_extension(std::string reason) {
-  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::missing_extension,
-                    std::move(reason));
-}
-inline Error handshake_failure(std::string reason) {
-  return make_error(ErrorKind::kPeerIncompatible, AlertDescription::handshake_failure,
-                    std::move(reason));
-}
-inline Error decrypt_error(std::string reason) {
-  return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::decrypt_error, std::move(reason));
-}
 
 // Proof tokens: only the code that did the check can make one, and the next state requires it.
 class CertVerified {

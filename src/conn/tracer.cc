@@ -1,0 +1,121 @@
+// tracer.cc: Tracer (conn/tracer.h), a connection's events for its trace observer.
+#include "conn/tracer.h"
+
+#include <string>
+#include <utility>
+
+namespace glasstls::conn {
+
+// GCC 12 at -O3 reports members of the other alternatives of a freshly built TraceEvent as
+// "maybe uninitialized" when the variant is passed on by reference (a known false positive of
+// its variant analysis); every alternative here is fully initialised.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
+                       const record::RecordProtector* p, uint64_t seq) {
+  TraceRecord r;
+  r.direction = direction(sent);
+  r.wire.assign(wire.begin(), wire.end());
+  r.header = annotate_record_header(wire.first(std::min<size_t>(wire.size(), 5)));
+  r.encrypted = p != nullptr;
+  r.content_type = type;
+  r.plaintext_known = true;
+  r.plaintext.assign(content.begin(), content.end());
+  r.padding = padding;
+  r.sequence = seq;
+  if (p != nullptr) {
+    r.key_label = p->label();
+    if (secrets_ && !p->trace_key().empty()) {
+      r.key.assign(p->trace_key().span().begin(), p->trace_key().span().end());
+      r.nonce = p->nonce_for_trace(seq);
+    }
+  }
+  observer_->on_event(TraceEvent(std::move(r)));
+}
+
+void Tracer::message(bool sent, ByteView message) {
+  TraceMessage m;
+  m.direction = direction(sent);
+  m.type = message.empty() ? HandshakeType{} : static_cast<HandshakeType>(message[0]);
+  m.bytes.assign(message.begin(), message.end());
+  m.tree = annotate_handshake_message(message);
+  observer_->on_event(TraceEvent(std::move(m)));
+}
+
+void Tracer::alert(bool sent, ByteView alert) {
+  TraceAlert a;
+  a.direction = direction(sent);
+  if (alert.size() == 2) {
+    a.level = static_cast<AlertLevel>(alert[0]);
+    a.description = static_cast<AlertDescription>(alert[1]);
+  }
+  a.tree = annotate_alert(alert);
+  observer_->on_event(TraceEvent(std::move(a)));
+}
+
+void Tracer::application_data(bool sent, ByteView data) {
+  TraceApplicationData d;
+  d.direction = direction(sent);
+  d.data.assign(data.begin(), data.end());
+  observer_->on_event(TraceEvent(std::move(d)));
+}
+
+void Tracer::note(bool sent, std::string text) {
+  observer_->on_event(TraceEvent(TraceNote{direction(sent), std::move(text)}));
+}
+
+void Tracer::key_step(std::string step, std::string formula, ByteView input, ByteView context,
+                      ByteView output) {
+  if (!secrets_) {
+    return;
+  }
+  TraceKeyStep k;
+  k.step = std::move(step);
+  k.formula = std::move(formula);
+  k.input.assign(input.begin(), input.end());
+  k.context.assign(context.begin(), context.end());
+  k.output.assign(output.begin(), output.end());
+  observer_->on_event(TraceEvent(std::move(k)));
+}
+
+void Tracer::schedule_step(std::string_view step, ByteView input, ByteView context,
+                           ByteView output) {
+  // Derive-Secret labels get their RFC 8446 section 7.1 names; the extraction steps arrive
+  // already described.
+  struct Label {
+    std::string_view label;
+    const char* name;
+    const char* formula;
+  };
+  static constexpr Label kLabels[] = {
+      {"c hs traffic", "client_handshake_traffic_secret",
+       "Derive-Secret(handshake_secret, \"c hs traffic\", ClientHello...ServerHello)"},
+      {"s hs traffic", "server_handshake_traffic_secret",
+       "Derive-Secret(handshake_secret, \"s hs traffic\", ClientHello...ServerHello)"},
+      {"c ap traffic", "client_application_traffic_secret_0",
+       "Derive-Secret(master_secret, \"c ap traffic\", ClientHello...server Finished)"},
+      {"s ap traffic", "server_application_traffic_secret_0",
+       "Derive-Secret(master_secret, \"s ap traffic\", ClientHello...server Finished)"},
+      {"exp master", "exporter_master_secret",
+       "Derive-Secret(master_secret, \"exp master\", ClientHello...server Finished)"},
+      {"res master", "resumption_master_secret",
+       "Derive-Secret(master_secret, \"res master\", ClientHello...client Finished)"},
+  };
+  for (const auto& l : kLabels) {
+    if (step == l.label) {
+      key_step(l.name, l.formula, input, context, output);
+      return;
+    }
+  }
+  size_t eq = step.find(" = ");
+  if (eq != std::string_view::npos) {
+    key_step(std::string(step.substr(0, eq)), std::string(step.substr(eq + 3)), input, context,
+             output);
+  } else {
+    key_step(std::string(step), std::string(step), input, context, output);
+  }
+}
+
+}  // namespace glasstls::conn

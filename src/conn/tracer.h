@@ -1,0 +1,46 @@
+// tracer.h: the connection's side of a trace. A Tracer turns the records, messages, alerts and
+// key schedule steps of one connection into the TraceEvents of include/glasstls/trace.h for the
+// attached observer, annotating each with the same tables the parser uses.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "glasstls/trace.h"
+#include "glasstls/types.h"
+#include "record/record_layer.h"
+
+namespace glasstls::conn {
+
+// Tracer turns what the connection does into TraceEvents for an attached observer. A
+// Context only has one while a trace is attached.
+class Tracer final : public record::RecordTap {
+ public:
+  Tracer(TraceObserver* observer, bool secrets, bool is_client)
+      : observer_(observer), secrets_(secrets), is_client_(is_client) {}
+  bool secrets() const { return secrets_; }
+  TraceDirection direction(bool sent) const {
+    return sent == is_client_ ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
+  }
+  void on_record(bool sent, ContentType type, ByteView wire, ByteView content, size_t padding,
+                 const record::RecordProtector* p, uint64_t seq) override;
+  void message(bool sent, ByteView message);
+  void alert(bool sent, ByteView alert);
+  void application_data(bool sent, ByteView data);
+  void note(bool sent, std::string text);
+  // key_step reports a key schedule derivation (only when secrets are shown).
+  void key_step(std::string step, std::string formula, ByteView input, ByteView context,
+                ByteView output);
+  // schedule_step reports a step of the key schedule's own callback.
+  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
+
+ private:
+  TraceObserver* observer_;
+  bool secrets_;
+  bool is_client_;
+};
+
+}  // namespace glasstls::conn
