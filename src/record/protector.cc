@@ -40,7 +40,7 @@ Tls13AeadProtector::Tls13AeadProtector(Protection p)
     : RecordProtector(1 + p.aead->tag_len(), 1 + p.aead->tag_len(), p.label, p.application,
                       std::move(p.trace_key), crypto::aead_key_usage_limit(p.aead->id())),
       key_(std::move(p.key)),
-      tag_len_(p.aead->tag_len()) {
+      tag_len_(static_cast<uint8_t>(p.aead->tag_len())) {
   std::memcpy(iv_, p.iv, sizeof(iv_));
 }
 

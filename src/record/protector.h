@@ -113,18 +113,20 @@ class RecordProtector {
  protected:
   RecordProtector(size_t overhead, size_t min_body, const char* label, bool application,
                   Secret trace_key, uint64_t limit)
-      : overhead_(overhead),
-        min_body_(min_body),
-        label_(label),
+      : overhead_(static_cast<uint16_t>(overhead)),
+        min_body_(static_cast<uint16_t>(min_body)),
         application_(application),
+        label_(label),
         trace_key_(std::move(trace_key)),
         key_usage_limit_(limit) {}
 
  private:
-  size_t overhead_;
-  size_t min_body_;
-  const char* label_;
+  // Narrow fields, packed: every connection holds one protector per direction. A record's
+  // overhead is at most 2^8 bytes (RFC 8446 section 5.2), far below 2^16.
+  uint16_t overhead_;
+  uint16_t min_body_;
   bool application_;
+  const char* label_;
   Secret trace_key_;
   uint64_t key_usage_limit_;
 };
@@ -171,7 +173,7 @@ class Tls13AeadProtector final : public RecordProtector {
  private:
   std::unique_ptr<crypto::AeadKey> key_;
   uint8_t iv_[12];
-  size_t tag_len_;
+  uint8_t tag_len_;
 };
 
 }  // namespace glasstls::record
