@@ -539,7 +539,10 @@ TEST_F(ServerLimits, AtTheCapWithEveryHandshakeCompleteANewConnectionIsClosed) {
   // back before it closes the socket, so the TCP end of stream says the slot is free.
   EXPECT_TRUE(wait_closed(held[0]->fd, milliseconds(5000)).has_value()) << server->log();
   std::unique_ptr<TlsClient> next = connect_tls();
-  EXPECT_TRUE(next->established()) << next->error << "\n" << server->log();
+  ASSERT_TRUE(next->established()) << next->error << "\n" << server->log();
+  // The client is established once it sends its Finished; the echo makes sure the server has
+  // read it (and counted the handshake) before it is stopped.
+  EXPECT_TRUE(next->echo("next", why)) << why << "\n" << server->log();
 
   std::string stats = stop(*server);
   EXPECT_EQ(stat(stats, "refused"), 1) << stats;
@@ -602,7 +605,9 @@ TEST_F(ServerLimits, SequentialServerClosesAnIdleConnection) {
   }
   // The server is free for the next client.
   std::unique_ptr<TlsClient> next = connect_tls();
-  EXPECT_TRUE(next->established()) << next->error << "\n" << server->log();
+  ASSERT_TRUE(next->established()) << next->error << "\n" << server->log();
+  std::string why;
+  EXPECT_TRUE(next->echo("next", why)) << why << "\n" << server->log();
   EXPECT_TRUE(server->wait_for_err("(idle timeout)", milliseconds(2000))) << server->log();
 }
 
