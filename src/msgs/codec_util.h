@@ -10,6 +10,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "glasstls/types.h"
+#include "msgs/fields.h"
 #include "msgs/handshake.h"
 
 namespace glasstls::msgs::detail {
@@ -67,3 +68,15 @@ inline void write_raw_ext(ByteWriter& w, const RawExtension& e) {
 }
 
 }  // namespace glasstls::msgs::detail
+
+namespace glasstls::msgs {
+
+// The readers behind the parse_* functions of handshake.h: each reads one message body through
+// `r` and does not check for trailing bytes (parse_* does). With a reporting reader they report
+// every field and go on past what they would reject (fields.h); walk.cc calls them so.
+// read_finished checks the length against `hash_len` when it is given.
+Result<CertificateVerify> read_certificate_verify(FieldReader& r);
+Result<Finished> read_finished(FieldReader& r, std::optional<size_t> hash_len);
+Result<KeyUpdate> read_key_update(FieldReader& r);
+
+}  // namespace glasstls::msgs

@@ -13,6 +13,7 @@
 
 #include "msgs/codec_util.h"
 #include "msgs/extensions.h"
+#include "msgs/fields.h"
 
 namespace glasstls::msgs {
 
@@ -460,22 +461,29 @@ Bytes encode_certificate_status(ByteView ocsp_response) {
 // ---------------------------------------------------------------------------------------------
 // CertificateVerify, RFC 8446 section 4.4.3.
 
-Result<CertificateVerify> parse_certificate_verify(ByteView body) {
-  ByteReader r(body);
+Result<CertificateVerify> read_certificate_verify(FieldReader& r) {
   CertificateVerify cv;
   uint16_t scheme = 0;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
   //# SignatureScheme algorithm;
   //# opaque signature<0..2^16-1>;
-  if (!r.u16(scheme) || !r.u16_prefixed(cv.signature)) {
+  if (!r.u16(scheme, "algorithm") || !r.opaque(2, "signature", "signature", cv.signature)) {
     return truncated("CertificateVerify");
   }
+  // The vector may be empty on the wire. No scheme produces an empty signature, but that is a
+  // failed verification (decrypt_error, sections 4.4.3 and 6.2), which the handshake decides;
+  // the view points it out.
+  r.note_length(cv.signature.size(), 1, 0xffff);
+  cv.scheme = static_cast<SignatureScheme>(scheme);
+  return cv;
+}
+
+Result<CertificateVerify> parse_certificate_verify(ByteView body) {
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(CertificateVerify cv, read_certificate_verify(r));
   if (!r.empty()) {
     return trailing("CertificateVerify");
   }
-  // The vector may be empty on the wire. No scheme produces an empty signature, but that is a
-  // failed verification (decrypt_error, sections 4.4.3 and 6.2), which the handshake decides.
-  cv.scheme = static_cast<SignatureScheme>(scheme);
   return cv;
 }
 
@@ -493,13 +501,22 @@ Bytes encode(const CertificateVerify& m) {
 // ---------------------------------------------------------------------------------------------
 // Finished, RFC 8446 section 4.4.4.
 
-Result<Finished> parse_finished(ByteView body, size_t hash_len) {
+Result<Finished> read_finished(FieldReader& r, std::optional<size_t> hash_len) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
   //# opaque verify_data[Hash.length];
-  if (body.size() != hash_len) {
+  if (hash_len && r.remaining() != *hash_len) {
     return decode_error("Finished verify_data length does not match the hash length");
   }
-  return Finished{body};
+  if (r.empty()) {
+    r.fail("Finished has no verify_data");
+    return decode_error("Finished has no verify_data");
+  }
+  return Finished{r.rest_field("verify_data")};
+}
+
+Result<Finished> parse_finished(ByteView body, size_t hash_len) {
+  FieldReader r(body);
+  return read_finished(r, hash_len);
 }
 
 Bytes encode(const Finished& m) {
@@ -567,18 +584,30 @@ Bytes encode(const NewSessionTicket& m) {
 // ---------------------------------------------------------------------------------------------
 // KeyUpdate, RFC 8446 section 4.6.3.
 
-Result<KeyUpdate> parse_key_update(ByteView body) {
-  if (body.size() != 1) {
+Result<KeyUpdate> read_key_update(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+  //# struct {
+  //#     KeyUpdateRequest request_update;
+  //# } KeyUpdate;
+  uint8_t request = 0;
+  if (!r.u8(request, "request_update")) {
     return decode_error("KeyUpdate body is not exactly one byte");
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
   //# If an implementation
   //# receives any other value, it MUST terminate the connection with an
   //# "illegal_parameter" alert.
-  if (body[0] > 1) {
-    return illegal_parameter("KeyUpdate request_update is neither 0 nor 1");
+  GLASSTLS_TRY(r.check(request <= 1, Broken{Broken::kValue}, true,
+                       illegal_parameter("KeyUpdate request_update is neither 0 nor 1")));
+  return KeyUpdate{request == 1};
+}
+
+Result<KeyUpdate> parse_key_update(ByteView body) {
+  if (body.size() != 1) {
+    return decode_error("KeyUpdate body is not exactly one byte");
   }
-  return KeyUpdate{body[0] == 1};
+  FieldReader r(body);
+  return read_key_update(r);
 }
 
 Bytes encode(const KeyUpdate& m) {

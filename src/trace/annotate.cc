@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "msgs/walk.h"
 #include "trace/annotate_internal.h"
+#include "trace/annotate_tree.h"
 #include "x509/certificate.h"
 
 namespace glasstls {
@@ -566,6 +568,13 @@ void Messages::body(HandshakeType type, Cursor& c, TraceField& root) {
 }  // namespace annotate
 
 TraceField annotate_handshake_message(std::span<const uint8_t> message) {
+  if (message.empty() || msgs::walks(static_cast<HandshakeType>(message[0]))) {
+    annotate::TreeBuilder tree("handshake message", message.size(),
+                               "a handshake message: 1-byte type, 3-byte length, body");
+    msgs::walk_handshake_message(message, tree);
+    annotate::describe_message(tree.root());
+    return tree.finish();
+  }
   using annotate::Cursor;
   annotate::Annotator a;
   Cursor c(message, 0);

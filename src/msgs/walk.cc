@@ -1,0 +1,153 @@
+// walk.cc: handshake messages read field by field for the view (walk.h).
+#include "msgs/walk.h"
+
+#include "msgs/codec_util.h"
+
+namespace glasstls::msgs {
+namespace {
+
+std::string count(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// read_message_hash reads the body of a message_hash: Hash(ClientHello1), which stands in for
+// the first ClientHello in the transcript after a HelloRetryRequest (RFC 8446 section 4.4.1).
+void read_message_hash(FieldReader& r) {
+  if (r.empty()) {
+    r.fail("message_hash has no hash");
+    return;
+  }
+  (void)r.rest_field("hash");
+}
+
+void read_compressed_certificate(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8879#section-4
+  //# struct {
+  //#      CertificateCompressionAlgorithm algorithm;
+  //#      uint24 uncompressed_length;
+  //#      opaque compressed_certificate_message<1..2^24-1>;
+  //# } CompressedCertificate;
+  uint16_t algorithm = 0;
+  uint32_t uncompressed_length = 0;
+  ByteView compressed;
+  if (!r.u16(algorithm, "algorithm") || !r.u24(uncompressed_length, "uncompressed_length") ||
+      !r.opaque(3, "compressed_certificate_message", "compressed", compressed)) {
+    return;
+  }
+  r.note_length(compressed.size(), 1, 0xffffff);
+}
+
+void read_certificate_status_message(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# struct {
+  //#     CertificateStatusType status_type;
+  //#     select (status_type) {
+  //#         case ocsp: OCSPResponse;
+  //#     } response;
+  //# } CertificateStatus;
+  //#
+  //# opaque OCSPResponse<1..2^24-1>;
+  uint8_t status_type = 0;
+  if (!r.u8(status_type, "status_type")) {
+    return;
+  }
+  if (status_type != kStatusTypeOcsp) {
+    (void)r.rest_field("body");  // the response of a status type glasstls does not know
+    return;
+  }
+  ByteView response;
+  if (r.opaque(3, "response", "OCSPResponse", response)) {
+    r.note_length(response.size(), 1, 0xffffff);
+  }
+}
+
+}  // namespace
+
+std::string handshake_message_name(HandshakeType type) {
+  std::string_view e = explain(type);
+  if (name(type).empty()) {
+    return "handshake message " + std::to_string(static_cast<unsigned>(type));
+  }
+  const size_t colon = e.find(':');
+  if (e.empty() || colon == std::string_view::npos) {
+    return "handshake message";
+  }
+  return std::string(e.substr(0, colon));
+}
+
+bool walks(HandshakeType type) {
+  switch (type) {
+    case HandshakeType::client_hello:
+    case HandshakeType::server_hello:
+    case HandshakeType::encrypted_extensions:
+    case HandshakeType::certificate_request:
+    case HandshakeType::certificate:
+    case HandshakeType::new_session_ticket: return false;
+    default: return true;
+  }
+}
+
+void walk_handshake_message(ByteView message, FieldSink& sink) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4
+  //# struct {
+  //#     HandshakeType msg_type;    /* handshake type */
+  //#     uint24 length;             /* remaining bytes in message */
+  //#     ...
+  //# } Handshake;
+  FieldReader r(message, &sink, 0);
+  uint8_t raw_type = 0;
+  uint32_t declared = 0;
+  if (!r.u8(raw_type, "msg_type", Show::kCode) || !r.u24(declared, "length")) {
+    return;
+  }
+  const auto type = static_cast<HandshakeType>(raw_type);
+  FieldReader body = r.region(declared);
+  const size_t present = body.remaining();
+  const std::string message_name = handshake_message_name(type);
+  switch (type) {
+    case HandshakeType::certificate_verify: (void)read_certificate_verify(body); break;
+    case HandshakeType::finished: (void)read_finished(body, std::nullopt); break;
+    case HandshakeType::key_update: (void)read_key_update(body); break;
+    case HandshakeType::message_hash: read_message_hash(body); break;
+    case HandshakeType::compressed_certificate: read_compressed_certificate(body); break;
+    case HandshakeType::certificate_status: read_certificate_status_message(body); break;
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //# struct {} EndOfEarlyData;
+    case HandshakeType::end_of_early_data:
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.1
+    //# struct { } HelloRequest;
+    case HandshakeType::hello_request:
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.5
+    //# struct { } ServerHelloDone;
+    case HandshakeType::server_hello_done: break;
+    case HandshakeType::hello_verify_request:
+    case HandshakeType::server_key_exchange:
+    case HandshakeType::client_key_exchange:
+    case HandshakeType::certificate_url:
+    case HandshakeType::supplemental_data:
+      // The body of a message TLS 1.3 does not use, whose contents depend on the negotiated
+      // key exchange: shown undecoded.
+      (void)body.rest_field("body");
+      break;
+    default: break;
+  }
+  if (!body.empty()) {
+    if (name(type).empty()) {
+      (void)body.rest_field("body");  // a type glasstls does not know
+    } else {
+      body.fail(count(body.remaining(), "byte", "bytes") + " after the end of " + message_name +
+                ": the message body is longer than its fields");
+    }
+  }
+  if (present < declared) {
+    body.fail(message_name + " is truncated: its length says " + std::to_string(declared) +
+              " bytes of body, only " + std::to_string(present) + " are present");
+  }
+  if (!r.empty()) {
+    r.fail(count(r.remaining(), "byte", "bytes") +
+           " beyond the message: its length field covers only " + std::to_string(declared) +
+           " bytes of body");
+  }
+}
+
+}  // namespace glasstls::msgs

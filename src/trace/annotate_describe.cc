@@ -1,0 +1,165 @@
+// annotate_describe.cc: the wording of the handshake messages the codecs report field by field.
+//
+// Each describer finds the fields of one message by the names its codec reports (the names of
+// the RFC's structs) and says what each one means. Names, meanings and explanations of code
+// points come from iana.def through name() and explain(), the tables the parser uses.
+#include <string>
+
+#include "msgs/walk.h"
+#include "trace/annotate_internal.h"
+#include "trace/annotate_tree.h"
+
+namespace glasstls::annotate {
+namespace {
+
+// opaque_node words `opaque name<..>` as the codec reports it (FieldReader::opaque): the node's
+// value is its contents, and the contents field has the same explanation.
+void opaque_node(Node* n, std::string explanation, bool as_text = false) {
+  if (n == nullptr) {
+    return;
+  }
+  ByteView contents;
+  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
+    contents = n->kids[1].bytes;
+  }
+  n->field.value = as_text ? printable(contents) : hex(contents);
+  n->field.explanation = explanation;
+  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
+    n->kids[1].field.value = n->field.value;
+    n->kids[1].field.explanation = std::move(explanation);
+  }
+}
+
+void certificate_verify(Node& root) {
+  if (Node* f = root.kid("algorithm")) {
+    const auto scheme = static_cast<SignatureScheme>(f->number);
+    f->field.meaning = code_name(scheme);
+    f->field.explanation = "algorithm: the signature scheme used: " + code_explanation(scheme);
+  }
+  opaque_node(root.kid("signature"),
+              "signature: over 64 spaces, a context string naming the signer's role, a zero "
+              "byte and the transcript hash");
+}
+
+void finished(Node& root) {
+  if (Node* f = root.kid("verify_data")) {
+    const size_t n = f->bytes.size();
+    f->field.meaning = n == 32   ? "32 bytes: SHA-256 suites"
+                       : n == 48 ? "48 bytes: SHA-384 suites"
+                                 : "unexpected length";
+    f->field.explanation =
+        "verify_data: HMAC over the transcript hash with the finished key (RFC 8446 section "
+        "4.4.4)";
+  }
+}
+
+void key_update(Node& root) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+  //# enum {
+  //#     update_not_requested(0), update_requested(1), (255)
+  //# } KeyUpdateRequest;
+  if (Node* f = root.kid("request_update")) {
+    const uint32_t v = f->number;
+    f->field.meaning = v == 0 ? "update_not_requested" : v == 1 ? "update_requested" : "invalid";
+    f->field.explanation =
+        "request_update: whether the receiver must answer with a KeyUpdate of its own";
+    if (!f->broken.empty()) {
+      f->field.explanation +=
+          "; only 0 and 1 are defined, a receiver aborts with illegal_parameter";
+      f->broken.clear();
+    }
+  }
+}
+
+void message_hash(Node& root) {
+  if (Node* f = root.kid("hash")) {
+    f->field.meaning = "Hash(ClientHello1)";
+    f->field.explanation =
+        "the hash of the first ClientHello, which stands in for it in the transcript after a "
+        "HelloRetryRequest (RFC 8446 section 4.4.1)";
+  }
+}
+
+void compressed_certificate(Node& root) {
+  if (Node* f = root.kid("algorithm")) {
+    f->field.meaning = certificate_compression_name(f->number);
+    f->field.explanation =
+        "algorithm: how the Certificate message is compressed; one the receiver offered in "
+        "compress_certificate";
+  }
+  if (Node* f = root.kid("uncompressed_length")) {
+    f->field.meaning = plural(f->number, "byte", "bytes");
+    f->field.explanation =
+        "uncompressed_length: the size of the Certificate message once decompressed";
+  }
+  opaque_node(root.kid("compressed_certificate_message"),
+              "compressed_certificate_message: the compressed Certificate message, not "
+              "decompressed here");
+}
+
+void certificate_status(Node& root) {
+  Node* f = root.kid("status_type");
+  if (f == nullptr) {
+    return;
+  }
+  f->field.meaning = f->number == 1 ? "ocsp" : "unknown";
+  f->field.explanation = "status_type: 1 (ocsp) is the only type defined";
+  if (Node* response = root.kid("response")) {
+    opaque_node(response,
+                "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)");
+    if (!response->has_error() && response->kids.size() > 1) {
+      response->field.meaning = ocsp_response_meaning(response->kids[1].bytes);
+    }
+  }
+  if (Node* body = root.kid("body")) {
+    body->field.meaning = "not decoded";
+    body->field.explanation = "the response of a status type glasstls does not know";
+  }
+}
+
+}  // namespace
+
+void describe_message(Node& root) {
+  Node* type_field = root.kid("msg_type");
+  if (type_field == nullptr) {
+    return;
+  }
+  const auto type = static_cast<HandshakeType>(type_field->number);
+  const std::string type_name(name(type));
+  type_field->field.meaning =
+      type_name.empty() ? "unknown (" + dec(type_field->number) + ")" : type_name;
+  type_field->field.explanation = "msg_type: which handshake message follows (RFC 8446 section 4)";
+  root.field.name = msgs::handshake_message_name(type);
+  if (!type_name.empty()) {
+    root.field.meaning = type_name;
+    root.field.explanation = std::string(explain(type));
+  } else {
+    root.field.explanation =
+        "a handshake message type glasstls does not know (TLS 1.2 or unassigned)";
+  }
+  Node* length = root.kid("length");
+  if (length == nullptr) {
+    return;
+  }
+  length->field.explanation = plural(length->number, "byte", "bytes") + " of message body " +
+                              (length->number == 1 ? "follows" : "follow");
+  switch (type) {
+    case HandshakeType::certificate_verify: certificate_verify(root); break;
+    case HandshakeType::finished: finished(root); break;
+    case HandshakeType::key_update: key_update(root); break;
+    case HandshakeType::message_hash: message_hash(root); break;
+    case HandshakeType::compressed_certificate: compressed_certificate(root); break;
+    case HandshakeType::certificate_status: certificate_status(root); break;
+    default: break;
+  }
+  if (Node* body = root.kid("body"); body != nullptr && type != HandshakeType::certificate_status) {
+    body->field.meaning = "not decoded";
+    body->field.explanation =
+        type_name.empty()
+            ? "the body of a handshake message type glasstls does not know (TLS 1.2 or "
+              "unassigned)"
+            : "the body of a message TLS 1.3 does not use; glasstls does not decode it";
+  }
+}
+
+}  // namespace glasstls::annotate

@@ -1,0 +1,144 @@
+// annotate_tree.cc: the tree builder of the illustrated view (annotate_tree.h).
+#include "trace/annotate_tree.h"
+
+#include "trace/annotate_internal.h"
+
+namespace glasstls::annotate {
+namespace {
+
+std::string indexed(std::string_view name, size_t index) {
+  std::string out(name);
+  if (index != msgs::kNoIndex) {
+    out += "[" + dec(index) + "]";
+  }
+  return out;
+}
+
+// close_node finishes a node: the explanation of its length, its default explanation and the
+// wording of the rules it breaks; then its children, and it hands them to the TraceField.
+TraceField close_node(Node& n) {
+  TraceField f = std::move(n.field);
+  if (n.prefix_len > 0) {
+    const std::string& what = n.what.empty() ? f.name : n.what;
+    TraceField& length = n.kids.front().field;
+    if (length.explanation.empty()) {
+      length.explanation = plural(n.number, "byte", "bytes") + " of " + what +
+                           (n.number == 1 ? " follows" : " follow");
+    }
+    if (f.explanation.empty()) {
+      f.explanation = f.name + ": a vector of " + what;
+    }
+  }
+  for (const msgs::Broken& b : n.broken) {
+    if (b.kind == msgs::Broken::kLength) {
+      bounds_note(f, n.is_node ? f.length - n.prefix_len : f.length, b.min, b.max);
+    }
+  }
+  f.children.reserve(n.kids.size());
+  for (Node& k : n.kids) {
+    f.children.push_back(close_node(k));
+  }
+  return f;
+}
+
+}  // namespace
+
+Node* Node::kid(std::string_view name) {
+  for (Node& k : kids) {
+    if (k.field.name == name) {
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
+bool Node::has_error() const {
+  for (const Node& k : kids) {
+    if (k.field.name == "error") {
+      return true;
+    }
+  }
+  return false;
+}
+
+TreeBuilder::TreeBuilder(std::string root_name, size_t size, std::string explanation) {
+  Node root;
+  root.field = leaf(std::move(root_name), 0, size, "", "", std::move(explanation));
+  root.is_node = true;
+  stack_.push_back(std::move(root));
+}
+
+void TreeBuilder::field(std::string_view name, size_t index, size_t offset, ByteView bytes,
+                        uint32_t number, msgs::Show show, bool integer) {
+  Node n;
+  std::string value;
+  if (integer) {
+    value =
+        show == msgs::Show::kCode ? code(number, static_cast<int>(bytes.size() * 2)) : dec(number);
+  } else {
+    value = hex(bytes);
+  }
+  n.field = leaf(indexed(name, index), offset, bytes.size(), std::move(value), "", "");
+  n.bytes = bytes;
+  n.number = number;
+  n.integer = integer;
+  stack_.back().kids.push_back(std::move(n));
+}
+
+void TreeBuilder::begin(std::string_view name, size_t index, size_t offset, size_t prefix_len,
+                        uint32_t declared) {
+  Node n;
+  n.field = leaf(indexed(name, index), offset, 0, "", "", "");
+  n.is_node = true;
+  n.prefix_len = prefix_len;
+  n.number = declared;
+  if (prefix_len > 0) {
+    Node length;
+    length.field = leaf("length", offset, prefix_len, dec(declared), "", "");
+    length.number = declared;
+    length.integer = true;
+    n.kids.push_back(std::move(length));
+  }
+  stack_.push_back(std::move(n));
+}
+
+void TreeBuilder::end(size_t end) {
+  if (stack_.size() < 2) {
+    return;  // the root is closed by finish()
+  }
+  Node n = std::move(stack_.back());
+  stack_.pop_back();
+  n.field.length = end - n.field.offset;
+  stack_.back().kids.push_back(std::move(n));
+}
+
+void TreeBuilder::malformed(size_t offset, ByteView rest, std::string why) {
+  // An empty error directly after another says nothing new (see Annotator::fail).
+  if (rest.empty() && offset == last_error_end_) {
+    return;
+  }
+  Node n;
+  n.field = leaf("error", offset, rest.size(), hex(rest), "malformed", std::move(why));
+  n.bytes = rest;
+  stack_.back().kids.push_back(std::move(n));
+  last_error_end_ = offset + rest.size();
+}
+
+void TreeBuilder::broken(const msgs::Broken& rule, bool on_last_field) {
+  Node& top = stack_.back();
+  Node& target = on_last_field && !top.kids.empty() ? top.kids.back() : top;
+  target.broken.push_back(rule);
+}
+
+Node& TreeBuilder::root() { return stack_.front(); }
+
+TraceField TreeBuilder::finish() {
+  while (stack_.size() > 1) {
+    const TraceField& last =
+        stack_.back().kids.empty() ? stack_.back().field : stack_.back().kids.back().field;
+    end(last.offset + last.length);
+  }
+  return close_node(stack_.front());
+}
+
+}  // namespace glasstls::annotate

@@ -1,0 +1,66 @@
+// annotate_tree.h (internal): the annotated tree built from what the codecs report.
+//
+// TreeBuilder is the FieldSink (msgs/fields.h) of the illustrated view: the codec of a message
+// reads it field by field, and the builder turns each report into a node with its offset,
+// length and value. Then the describers of annotate_describe.cc give each node its meaning and
+// explanation, looked up by the field names the codecs report, and finish() words the rules the
+// codec found broken. Malformed bytes become "error" fields, as trace/annotate_internal.h says.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "glasstls/trace.h"
+#include "msgs/fields.h"
+
+namespace glasstls::annotate {
+
+// Node is a TraceField while it is being built: with the raw value the codec reported and the
+// rules it found broken.
+struct Node {
+  TraceField field;  // its children are in `kids` until finish()
+  std::vector<Node> kids;
+  ByteView bytes;       // a leaf's bytes
+  uint32_t number = 0;  // an integer leaf's value, or a vector's declared length
+  bool integer = false;
+  size_t prefix_len = 0;  // a vector's length prefix (0 for a struct or a leaf)
+  bool is_node = false;   // opened with begin()
+  // what names a vector's contents in the explanation of its length ("cipher suites").
+  std::string what;
+  std::vector<msgs::Broken> broken;
+
+  // kid is the child named `name`, or nullptr.
+  Node* kid(std::string_view name);
+  // has_error says whether an "error" field is among the children.
+  bool has_error() const;
+};
+
+class TreeBuilder final : public msgs::FieldSink {
+ public:
+  // The root node covers the whole input.
+  TreeBuilder(std::string root_name, size_t size, std::string explanation);
+
+  void field(std::string_view name, size_t index, size_t offset, ByteView bytes, uint32_t number,
+             msgs::Show show, bool integer) override;
+  void begin(std::string_view name, size_t index, size_t offset, size_t prefix_len,
+             uint32_t declared) override;
+  void end(size_t end) override;
+  void malformed(size_t offset, ByteView rest, std::string why) override;
+  void broken(const msgs::Broken& rule, bool on_last_field) override;
+
+  // root is the tree so far (nodes left open are closed by finish()).
+  Node& root();
+  // finish closes what is open, words the defaults and broken rules, and returns the tree.
+  TraceField finish();
+
+ private:
+  std::vector<Node> stack_;
+  size_t last_error_end_ = SIZE_MAX;
+};
+
+// describe_message gives every node of a message tree (as walk_handshake_message reports it)
+// its meaning and explanation.
+void describe_message(Node& root);
+
+}  // namespace glasstls::annotate
