@@ -78,5 +78,8 @@ namespace glasstls::msgs {
 Result<CertificateVerify> read_certificate_verify(FieldReader& r);
 Result<Finished> read_finished(FieldReader& r, std::optional<size_t> hash_len);
 Result<KeyUpdate> read_key_update(FieldReader& r);
+Result<EncryptedExtensions> read_encrypted_extensions(FieldReader& r);
+Result<CertificateRequest> read_certificate_request(FieldReader& r);
+Result<NewSessionTicket> read_new_session_ticket(FieldReader& r);
 
 }  // namespace glasstls::msgs

@@ -139,6 +139,12 @@ class FieldReader {
   // check_length is check() for a vector of `n` bytes that must be `min`..`max` long, called
   // once the vector is closed (the rule is reported on it).
   Status check_length(size_t n, size_t min, size_t max, Error error);
+  // note reports `rule` (reporting mode only), for a rule the strict codec checks elsewhere.
+  void note(Broken rule, bool on_last_field) {
+    if (sink_ != nullptr) {
+      sink_->broken(rule, on_last_field);
+    }
+  }
   // note_length reports (reporting mode only) a vector of `n` bytes outside `min`..`max` that
   // the codec itself accepts, leaving the decision to the handshake.
   void note_length(size_t n, size_t min, size_t max);

@@ -46,23 +46,57 @@ Error missing_extension_error(std::string reason) {
                     std::move(reason));
 }
 
-// parse_extension_block reads `extensions<0..2^16-1>` from `r` and applies the rules common
+// read_extension_block reads `extensions<0..2^16-1>` from `r` and applies the rules common
 // to every extension block. When `optional` is set, a reader with nothing left stands for an
-// absent block (ClientHello and ServerHello from before extensions existed).
-Result<std::vector<RawExtension>> parse_extension_block(ByteReader& r, ExtensionContext context,
-                                                        bool optional) {
+// absent block (ClientHello and ServerHello from before extensions existed). A reporting
+// reader reports each extension as the struct `extensions[i]` (extension_type, length,
+// extension_data) and each rule it breaks on it.
+Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, ExtensionContext context,
+                                                       bool optional) {
   std::vector<RawExtension> out;
   if (optional && r.empty()) {
     return out;
   }
-  ByteReader block;
-  if (!r.u16_prefixed(block)) {
+  FieldReader block;
+  if (!r.open(2, "extensions", block)) {
     return truncated("extension block");
   }
-  while (!block.empty()) {
+  // seen marks the types read so far, for a reporting reader's duplicate check.
+  std::vector<bool> seen;
+  if (block.reporting()) {
+    seen.resize(0x10000);
+  }
+  for (size_t index = 0; !block.empty(); index++) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //# struct {
+    //#     ExtensionType extension_type;
+    //#     opaque extension_data<0..2^16-1>;
+    //# } Extension;
+    block.open_struct("extensions", index);
     uint16_t type = 0;
+    uint16_t declared = 0;
+    if (!block.u16(type, "extension_type")) {
+      block.close_struct();
+      if (!block.reporting()) {
+        return truncated("extension");
+      }
+      break;
+    }
+    const bool has_length = block.u16(declared, "length", Show::kDecimal);
     ByteView body;
-    if (!block.u16(type) || !block.u16_prefixed(body)) {
+    if (has_length) {
+      const size_t present = declared < block.remaining() ? declared : block.remaining();
+      if (present < declared && !block.reporting()) {
+        return truncated("extension");
+      }
+      (void)block.bytes(present, body, "extension_data");
+      if (present < declared) {
+        block.fail("extension_data is truncated: its length says " + std::to_string(declared) +
+                   " bytes, only " + std::to_string(present) + " are present");
+      }
+    }
+    block.close_struct();
+    if (!has_length && !block.reporting()) {
       return truncated("extension");
     }
     auto t = static_cast<ExtensionType>(type);
@@ -71,10 +105,26 @@ Result<std::vector<RawExtension>> parse_extension_block(ByteReader& r, Extension
     //# which it recognizes and which is not specified for the message in
     //# which it appears, it MUST abort the handshake with an
     //# "illegal_parameter" alert.
-    if (!extension_allowed(t, context)) {
-      return illegal_parameter(ext_label(t) + " is not allowed in this message");
+    GLASSTLS_TRY(block.check(extension_allowed(t, context), Broken{Broken::kNotAllowed}, true,
+                             illegal_parameter(ext_label(t) + " is not allowed in this message")));
+    if (!has_length) {
+      break;  // reporting: the rest of the block was reported as malformed
+    }
+    if (block.reporting()) {
+      if (seen[type]) {
+        block.note(Broken{Broken::kDuplicate}, true);
+      }
+      seen[type] = true;
+      if (context == ExtensionContext::kClientHello && t == ExtensionType::pre_shared_key &&
+          block.remaining() >= 2) {
+        block.note(Broken{Broken::kNotLast}, true);
+      }
     }
     out.push_back(RawExtension{t, body});
+  }
+  r.close(block);
+  if (r.reporting()) {
+    return out;
   }
 
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
@@ -103,6 +153,16 @@ Result<std::vector<RawExtension>> parse_extension_block(ByteReader& r, Extension
       }
     }
   }
+  return out;
+}
+
+// parse_extension_block is read_extension_block for the codecs that still read through a
+// ByteReader.
+Result<std::vector<RawExtension>> parse_extension_block(ByteReader& r, ExtensionContext context,
+                                                        bool optional) {
+  FieldReader f(r.rest());
+  GLASSTLS_ASSIGN(auto out, read_extension_block(f, context, optional));
+  (void)r.skip(r.remaining() - f.remaining());
   return out;
 }
 
@@ -300,18 +360,25 @@ Bytes encode(const ServerHello& m) {
 // ---------------------------------------------------------------------------------------------
 // EncryptedExtensions, RFC 8446 section 4.3.1.
 
-Result<EncryptedExtensions> parse_encrypted_extensions(ByteView body) {
-  ByteReader r(body);
+Result<EncryptedExtensions> read_encrypted_extensions(FieldReader& r) {
   EncryptedExtensions ee;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
   //# Extension extensions<0..2^16-1>;
   GLASSTLS_ASSIGN(ee.extensions,
-                  parse_extension_block(r, ExtensionContext::kEncryptedExtensions, false));
+                  read_extension_block(r, ExtensionContext::kEncryptedExtensions, false));
+  if (r.reporting()) {
+    return ee;
+  }
   if (!r.empty()) {
     return trailing("EncryptedExtensions");
   }
   GLASSTLS_TRY(decode_extensions(ee, ee.extensions));
   return ee;
+}
+
+Result<EncryptedExtensions> parse_encrypted_extensions(ByteView body) {
+  FieldReader r(body);
+  return read_encrypted_extensions(r);
 }
 
 Bytes encode(const EncryptedExtensions& m) {
@@ -327,17 +394,21 @@ Bytes encode(const EncryptedExtensions& m) {
 // ---------------------------------------------------------------------------------------------
 // CertificateRequest, RFC 8446 section 4.3.2.
 
-Result<CertificateRequest> parse_certificate_request(ByteView body) {
-  ByteReader r(body);
+Result<CertificateRequest> read_certificate_request(FieldReader& r) {
   CertificateRequest cr;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
   //# opaque certificate_request_context<0..2^8-1>;
   //# Extension extensions<2..2^16-1>;
-  if (!r.u8_prefixed(cr.certificate_request_context)) {
+  if (!r.opaque(1, "certificate_request_context", "context", cr.certificate_request_context) &&
+      !r.reporting()) {
     return truncated("CertificateRequest certificate_request_context");
   }
+  r.note_length(cr.certificate_request_context.size(), 0, 255);
   GLASSTLS_ASSIGN(cr.extensions,
-                  parse_extension_block(r, ExtensionContext::kCertificateRequest, false));
+                  read_extension_block(r, ExtensionContext::kCertificateRequest, false));
+  if (r.reporting()) {
+    return cr;
+  }
   if (!r.empty()) {
     return trailing("CertificateRequest");
   }
@@ -353,6 +424,11 @@ Result<CertificateRequest> parse_certificate_request(ByteView body) {
     return missing_extension_error("CertificateRequest has no signature_algorithms");
   }
   return cr;
+}
+
+Result<CertificateRequest> parse_certificate_request(ByteView body) {
+  FieldReader r(body);
+  return read_certificate_request(r);
 }
 
 Bytes encode(const CertificateRequest& m) {
@@ -529,8 +605,7 @@ Bytes encode(const Finished& m) {
 // ---------------------------------------------------------------------------------------------
 // NewSessionTicket, RFC 8446 section 4.6.1.
 
-Result<NewSessionTicket> parse_new_session_ticket(ByteView body) {
-  ByteReader r(body);
+Result<NewSessionTicket> read_new_session_ticket(FieldReader& r) {
   NewSessionTicket nst;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
   //# uint32 ticket_lifetime;
@@ -538,15 +613,23 @@ Result<NewSessionTicket> parse_new_session_ticket(ByteView body) {
   //# opaque ticket_nonce<0..255>;
   //# opaque ticket<1..2^16-1>;
   //# Extension extensions<0..2^16-2>;
-  if (!r.u32(nst.ticket_lifetime) || !r.u32(nst.ticket_age_add) ||
-      !r.u8_prefixed(nst.ticket_nonce) || !r.u16_prefixed(nst.ticket)) {
+  const bool lifetime = r.u32(nst.ticket_lifetime, "ticket_lifetime");
+  const bool age_add = r.u32(nst.ticket_age_add, "ticket_age_add");
+  const bool nonce = r.opaque(1, "ticket_nonce", "nonce", nst.ticket_nonce);
+  r.note_length(nst.ticket_nonce.size(), 0, 255);
+  const bool ticket = r.opaque(2, "ticket", "ticket", nst.ticket);
+  if (!(lifetime && age_add && nonce && ticket) && !r.reporting()) {
     return truncated("NewSessionTicket");
   }
-  if (nst.ticket.empty()) {
-    return decode_error("NewSessionTicket ticket is empty");
+  if (ticket) {
+    GLASSTLS_TRY(r.check_length(nst.ticket.size(), 1, 0xffff,
+                                decode_error("NewSessionTicket ticket is empty")));
   }
   GLASSTLS_ASSIGN(nst.extensions,
-                  parse_extension_block(r, ExtensionContext::kNewSessionTicket, false));
+                  read_extension_block(r, ExtensionContext::kNewSessionTicket, false));
+  if (r.reporting()) {
+    return nst;
+  }
   if (!r.empty()) {
     return trailing("NewSessionTicket");
   }
@@ -558,6 +641,11 @@ Result<NewSessionTicket> parse_new_session_ticket(ByteView body) {
   }
   GLASSTLS_TRY(decode_extensions(nst, nst.extensions));
   return nst;
+}
+
+Result<NewSessionTicket> parse_new_session_ticket(ByteView body) {
+  FieldReader r(body);
+  return read_new_session_ticket(r);
 }
 
 Bytes encode(const NewSessionTicket& m) {

@@ -79,10 +79,7 @@ bool walks(HandshakeType type) {
   switch (type) {
     case HandshakeType::client_hello:
     case HandshakeType::server_hello:
-    case HandshakeType::encrypted_extensions:
-    case HandshakeType::certificate_request:
-    case HandshakeType::certificate:
-    case HandshakeType::new_session_ticket: return false;
+    case HandshakeType::certificate: return false;
     default: return true;
   }
 }
@@ -108,6 +105,9 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
     case HandshakeType::certificate_verify: (void)read_certificate_verify(body); break;
     case HandshakeType::finished: (void)read_finished(body, std::nullopt); break;
     case HandshakeType::key_update: (void)read_key_update(body); break;
+    case HandshakeType::encrypted_extensions: (void)read_encrypted_extensions(body); break;
+    case HandshakeType::certificate_request: (void)read_certificate_request(body); break;
+    case HandshakeType::new_session_ticket: (void)read_new_session_ticket(body); break;
     case HandshakeType::message_hash: read_message_hash(body); break;
     case HandshakeType::compressed_certificate: read_compressed_certificate(body); break;
     case HandshakeType::certificate_status: read_certificate_status_message(body); break;

@@ -117,6 +117,74 @@ void certificate_status(Node& root) {
   }
 }
 
+void extension_block(Node& root, msgs::ExtensionContext context) {
+  if (Node* block = root.kid("extensions")) {
+    describe_extension_block(*block, context);
+  }
+}
+
+void encrypted_extensions(Node& root) {
+  extension_block(root, msgs::ExtensionContext::kEncryptedExtensions);
+}
+
+void certificate_request(Node& root) {
+  opaque_node(root.kid("certificate_request_context"),
+              "certificate_request_context: chosen by the server, echoed in the client's "
+              "Certificate; empty during the handshake");
+  extension_block(root, msgs::ExtensionContext::kCertificateRequest);
+}
+
+std::string duration(uint32_t seconds) {
+  if (seconds == 0) {
+    return "0 seconds: do not use the ticket for resumption";
+  }
+  struct Unit {
+    uint32_t size;
+    std::string_view one;
+    std::string_view many;
+  };
+  static constexpr Unit kUnits[] = {{86400, "day", "days"},
+                                    {3600, "hour", "hours"},
+                                    {60, "minute", "minutes"},
+                                    {1, "second", "seconds"}};
+  std::string out;
+  for (const Unit& u : kUnits) {
+    if (seconds >= u.size) {
+      if (!out.empty()) {
+        out += ", ";
+      }
+      out += plural(seconds / u.size, u.one, u.many);
+      seconds %= u.size;
+    }
+  }
+  return out;
+}
+
+void new_session_ticket(Node& root) {
+  constexpr uint32_t kMaxTicketLifetime = 604800;
+  if (Node* f = root.kid("ticket_lifetime")) {
+    f->field.meaning = duration(f->number);
+    f->field.explanation =
+        "ticket_lifetime: seconds the ticket may be used, at most 604800 (7 days)";
+    if (f->number > kMaxTicketLifetime) {
+      f->field.explanation +=
+          "; invalid: longer than 7 days, a client aborts with illegal_parameter";
+    }
+  }
+  if (Node* f = root.kid("ticket_age_add")) {
+    f->field.meaning = code(f->number, 8);
+    f->field.explanation =
+        "ticket_age_add: random value the client adds (mod 2^32) to the ticket age it reports, "
+        "hiding the real age";
+  }
+  opaque_node(root.kid("ticket_nonce"),
+              "ticket_nonce: makes each ticket's PSK unique: HKDF-Expand-Label(resumption_secret, "
+              "\"resumption\", ticket_nonce)");
+  opaque_node(root.kid("ticket"),
+              "ticket: opaque label for the PSK; the client sends it back as a PSK identity");
+  extension_block(root, msgs::ExtensionContext::kNewSessionTicket);
+}
+
 }  // namespace
 
 void describe_message(Node& root) {
@@ -147,6 +215,9 @@ void describe_message(Node& root) {
     case HandshakeType::certificate_verify: certificate_verify(root); break;
     case HandshakeType::finished: finished(root); break;
     case HandshakeType::key_update: key_update(root); break;
+    case HandshakeType::encrypted_extensions: encrypted_extensions(root); break;
+    case HandshakeType::certificate_request: certificate_request(root); break;
+    case HandshakeType::new_session_ticket: new_session_ticket(root); break;
     case HandshakeType::message_hash: message_hash(root); break;
     case HandshakeType::compressed_certificate: compressed_certificate(root); break;
     case HandshakeType::certificate_status: certificate_status(root); break;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "trace/annotate_internal.h"
+#include "trace/annotate_tree.h"
 #include "x509/certificate.h"
 
 namespace glasstls::annotate {
@@ -138,6 +139,93 @@ std::string key_exchange_meaning(NamedGroup group, size_t n) {
 }
 
 }  // namespace
+
+void Annotator::extension_data(ByteView bytes, TraceField& data, ExtensionType type,
+                               ExtensionContext context) {
+  Cursor body(bytes, data.offset);
+  extension_body(body, data, type, context);
+  if (!body.empty()) {
+    fail(body, data.children,
+         plural(body.remaining(), "byte", "bytes") + " left over after the " + code_name(type) +
+             " data");
+  }
+  if (data.explanation.empty()) {
+    data.explanation = std::string(kUnknownExplanation);
+  }
+}
+
+void describe_extension_block(Node& block, ExtensionContext context) {
+  block.field.explanation = block_explanation(context);
+  size_t count = 0;
+  for (size_t i = 0; i < block.kids.size(); i++) {
+    Node& e = block.kids[i];
+    if (e.field.name == "error" || e.field.name == "length") {
+      continue;
+    }
+    count++;
+    e.field.explanation = "an extension: a 2-byte type, a 2-byte length and the data";
+    Node* type_field = e.kid("extension_type");
+    if (type_field == nullptr) {
+      continue;
+    }
+    const auto type = static_cast<ExtensionType>(type_field->number);
+    type_field->field.meaning = code_name(type);
+    type_field->field.explanation = code_explanation(type);
+    e.field.value = type_field->field.value;
+    e.field.meaning = type_field->field.meaning;
+    e.field.explanation = type_field->field.explanation;
+    bool not_allowed = false;
+    bool duplicate = false;
+    bool not_last = false;
+    for (const msgs::Broken& b : e.broken) {
+      not_allowed |= b.kind == msgs::Broken::kNotAllowed;
+      duplicate |= b.kind == msgs::Broken::kDuplicate;
+      not_last |= b.kind == msgs::Broken::kNotLast;
+    }
+    e.broken.clear();
+    if (not_allowed) {
+      e.field.explanation += "; not allowed in " + std::string(context_name(context)) +
+                             " (RFC 8446 section 4.2), a receiver aborts with illegal_parameter";
+    } else if (msgs::is_recognized(type)) {
+    } else if (is_grease(static_cast<uint16_t>(type))) {
+      e.field.explanation += "; the receiver ignores it";
+    } else if (context == ExtensionContext::kServerHello ||
+               context == ExtensionContext::kHelloRetryRequest ||
+               context == ExtensionContext::kEncryptedExtensions) {
+      e.field.explanation +=
+          "; glasstls never offers it, so a client aborts with "
+          "unsupported_extension";
+    } else {
+      e.field.explanation += "; the receiver ignores it";
+    }
+    if (duplicate) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+      //# There MUST NOT be more than one extension of the
+      //# same type in a given extension block.
+      e.field.explanation +=
+          "; invalid: a second extension of this type, a receiver aborts with "
+          "illegal_parameter";
+    }
+    if (not_last) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+      //# The "pre_shared_key" extension MUST be the last extension in the
+      //# ClientHello (this facilitates implementation as described below).
+      e.field.explanation += "; invalid: pre_shared_key must be the last ClientHello extension";
+    }
+    if (Node* length = e.kid("length")) {
+      length->field.explanation = plural(length->number, "byte", "bytes") + " of extension_data " +
+                                  (length->number == 1 ? "follows" : "follow");
+    }
+    Node* data = e.kid("extension_data");
+    if (data == nullptr) {
+      continue;
+    }
+    data->field.value.clear();
+    Annotator a;
+    a.extension_data(data->bytes, data->field, type, context);
+  }
+  block.field.meaning = plural(count, "extension", "extensions");
+}
 
 void Annotator::extensions(Cursor& c, Fields& out, ExtensionContext context, bool optional) {
   if (optional && c.empty()) {

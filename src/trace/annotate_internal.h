@@ -134,6 +134,12 @@ class Annotator {
   template <typename F>
   bool items(Cursor& c, Fields& out, size_t width, std::string_view list, F&& each);
 
+  // extension_data annotates the body of one extension of `type` into `data`, the field the
+  // codec reported for it (a bridge while the extension bodies are not yet read by their
+  // codecs).
+  void extension_data(ByteView body, TraceField& data, ExtensionType type,
+                      msgs::ExtensionContext context);
+
   // extensions annotates an extension block (RFC 8446 section 4.2) for `context`. When
   // `optional` is set and `c` is empty, the block is absent (a hello without extensions).
   void extensions(Cursor& c, Fields& out, msgs::ExtensionContext context, bool optional);

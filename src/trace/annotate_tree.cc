@@ -41,6 +41,25 @@ TraceField close_node(Node& n) {
   return f;
 }
 
+// drop_repeated_errors removes, in document order, every empty "error" field that starts where
+// the error before it ended: it would say nothing new (see Annotator::fail). Errors are added
+// in document order, so this is the rule Annotator::fail applies as it adds them.
+void drop_repeated_errors(TraceField& f, size_t& last_end) {
+  for (size_t i = 0; i < f.children.size();) {
+    TraceField& k = f.children[i];
+    if (k.name == "error" && k.children.empty()) {
+      if (k.length == 0 && k.offset == last_end) {
+        f.children.erase(f.children.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      last_end = k.offset + k.length;
+    } else {
+      drop_repeated_errors(k, last_end);
+    }
+    i++;
+  }
+}
+
 }  // namespace
 
 Node* Node::kid(std::string_view name) {
@@ -113,15 +132,11 @@ void TreeBuilder::end(size_t end) {
 }
 
 void TreeBuilder::malformed(size_t offset, ByteView rest, std::string why) {
-  // An empty error directly after another says nothing new (see Annotator::fail).
-  if (rest.empty() && offset == last_error_end_) {
-    return;
-  }
+  // An empty error right after another is dropped by finish() (drop_repeated_errors).
   Node n;
   n.field = leaf("error", offset, rest.size(), hex(rest), "malformed", std::move(why));
   n.bytes = rest;
   stack_.back().kids.push_back(std::move(n));
-  last_error_end_ = offset + rest.size();
 }
 
 void TreeBuilder::broken(const msgs::Broken& rule, bool on_last_field) {
@@ -138,7 +153,10 @@ TraceField TreeBuilder::finish() {
         stack_.back().kids.empty() ? stack_.back().field : stack_.back().kids.back().field;
     end(last.offset + last.length);
   }
-  return close_node(stack_.front());
+  TraceField out = close_node(stack_.front());
+  size_t last_end = SIZE_MAX;
+  drop_repeated_errors(out, last_end);
+  return out;
 }
 
 }  // namespace glasstls::annotate

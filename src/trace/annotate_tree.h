@@ -13,6 +13,7 @@
 
 #include "glasstls/trace.h"
 #include "msgs/fields.h"
+#include "msgs/handshake.h"
 
 namespace glasstls::annotate {
 
@@ -56,8 +57,11 @@ class TreeBuilder final : public msgs::FieldSink {
 
  private:
   std::vector<Node> stack_;
-  size_t last_error_end_ = SIZE_MAX;
 };
+
+// describe_extension_block words an extension block (the node "extensions") as
+// msgs::read_extension_block reports it, in the message of `context`.
+void describe_extension_block(Node& block, msgs::ExtensionContext context);
 
 // describe_message gives every node of a message tree (as walk_handshake_message reports it)
 // its meaning and explanation.
