@@ -30,6 +30,11 @@ inline std::string_view as_string(ByteView v) {
   return std::string_view(reinterpret_cast<const char*>(v.data()), v.size());
 }
 
+// count is "1 byte" / "2 bytes", for the view's reports of malformed bytes.
+inline std::string count(size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 inline Error truncated(std::string_view what) {
   return decode_error(std::string(what) + " is truncated");
 }
@@ -60,6 +65,36 @@ Result<std::vector<T>> read_u16_list(ByteReader list, bool non_empty, std::strin
   return out;
 }
 
+// read_code_vector reads an extension body that is one `name<2..2^16-2>` vector of 16-bit code
+// points and nothing else (supported_groups, signature_algorithms, ...). The strict errors
+// (decode_error) say `what`: cut short, trailing bytes, an odd length, empty. A reporting
+// reader reports the vector and each value as `name[i]`. Values glasstls does not know are
+// kept.
+template <typename T>
+Result<std::vector<T>> read_code_vector(FieldReader& r, std::string_view name,
+                                        std::string_view what) {
+  FieldReader list;
+  if (!r.open(2, name, list)) {
+    return truncated(what);
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing(what);
+  }
+  if (!r.reporting() && list.remaining() % 2 != 0) {
+    return decode_error(std::string(what) + " has an odd length");
+  }
+  const size_t n = list.remaining();
+  std::vector<T> out;
+  out.reserve(n / 2);
+  uint32_t v = 0;
+  for (size_t i = 0; !list.empty() && list.item(2, v, name, i); i++) {
+    out.push_back(static_cast<T>(v));
+  }
+  r.close(list);
+  GLASSTLS_TRY(r.check_length(n, 2, 0xffff, decode_error(std::string(what) + " is empty")));
+  return out;
+}
+
 // write_raw_ext writes one extension as given: type, length, body.
 inline void write_raw_ext(ByteWriter& w, const RawExtension& e) {
   w.u16(static_cast<uint16_t>(e.type));
@@ -75,6 +110,8 @@ namespace glasstls::msgs {
 // `r` and does not check for trailing bytes (parse_* does). With a reporting reader they report
 // every field and go on past what they would reject (fields.h); walk.cc calls them so.
 // read_finished checks the length against `hash_len` when it is given.
+Result<ClientHello> read_client_hello(FieldReader& r);
+Result<ServerHello> read_server_hello(FieldReader& r);
 Result<CertificateVerify> read_certificate_verify(FieldReader& r);
 Result<Finished> read_finished(FieldReader& r, std::optional<size_t> hash_len);
 Result<KeyUpdate> read_key_update(FieldReader& r);

@@ -19,6 +19,7 @@ namespace {
 
 using detail::as_string;
 using detail::ext_label;
+using detail::read_code_vector;
 using detail::read_u16_list;
 using detail::trailing;
 using detail::truncated;
@@ -344,7 +345,9 @@ Status decode_ct_status_request(CertificateEntry& entry, ByteView body) {
 // supported_groups (RFC 8446 section 4.2.7).
 
 Status decode_ch_supported_groups(ClientHello& ch, ByteView body) {
-  GLASSTLS_ASSIGN(ch.supported_groups, u16_list_extension<NamedGroup>(body, "supported_groups"));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.supported_groups,
+                  read_code_vector<NamedGroup>(r, "named_group_list", "supported_groups"));
   return Ok{};
 }
 
@@ -353,7 +356,9 @@ bool encode_ch_supported_groups(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_ee_supported_groups(EncryptedExtensions& ee, ByteView body) {
-  GLASSTLS_ASSIGN(ee.supported_groups, u16_list_extension<NamedGroup>(body, "supported_groups"));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ee.supported_groups,
+                  read_code_vector<NamedGroup>(r, "named_group_list", "supported_groups"));
   return Ok{};
 }
 

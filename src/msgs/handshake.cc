@@ -12,6 +12,7 @@
 #include <string>
 
 #include "msgs/codec_util.h"
+#include "msgs/extension_walk.h"
 #include "msgs/extensions.h"
 #include "msgs/fields.h"
 
@@ -89,7 +90,21 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
       if (present < declared && !block.reporting()) {
         return truncated("extension");
       }
-      (void)block.bytes(present, body, "extension_data");
+      if (ExtensionWalker walk =
+              block.reporting() ? find_extension_walker(static_cast<ExtensionType>(type), context)
+                                : nullptr) {
+        FieldReader data = block.region(present);
+        body = data.rest();
+        data.open_struct("extension_data", kNoIndex);
+        walk(data, context);
+        if (!data.empty()) {
+          data.fail(detail::count(data.remaining(), "byte", "bytes") + " left over after the " +
+                    ext_label(static_cast<ExtensionType>(type)) + " data");
+        }
+        data.close_struct();
+      } else {
+        (void)block.bytes(present, body, "extension_data");
+      }
       if (present < declared) {
         block.fail("extension_data is truncated: its length says " + std::to_string(declared) +
                    " bytes, only " + std::to_string(present) + " are present");
@@ -107,9 +122,6 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
     //# "illegal_parameter" alert.
     GLASSTLS_TRY(block.check(extension_allowed(t, context), Broken{Broken::kNotAllowed}, true,
                              illegal_parameter(ext_label(t) + " is not allowed in this message")));
-    if (!has_length) {
-      break;  // reporting: the rest of the block was reported as malformed
-    }
     if (block.reporting()) {
       if (seen[type]) {
         block.note(Broken{Broken::kDuplicate}, true);
@@ -119,6 +131,9 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
           block.remaining() >= 2) {
         block.note(Broken{Broken::kNotLast}, true);
       }
+    }
+    if (!has_length) {
+      break;  // reporting: the rest of the block was reported as malformed
     }
     out.push_back(RawExtension{t, body});
   }
@@ -213,45 +228,76 @@ void write_handshake_header(ByteWriter& w, HandshakeType type, size_t body_len) 
 // ---------------------------------------------------------------------------------------------
 // ClientHello, RFC 8446 section 4.1.2.
 
-Result<ClientHello> parse_client_hello(ByteView body) {
-  ByteReader r(body);
+Result<ClientHello> read_client_hello(FieldReader& r) {
   ClientHello ch;
-  if (!r.u16(ch.legacy_version) || !r.bytes(kRandomLen, ch.random)) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+  //# struct {
+  //#     ProtocolVersion legacy_version = 0x0303;    /* TLS v1.2 */
+  //#     Random random;
+  //#     opaque legacy_session_id<0..32>;
+  //#     CipherSuite cipher_suites<2..2^16-2>;
+  //#     opaque legacy_compression_methods<1..2^8-1>;
+  //#     Extension extensions<8..2^16-1>;
+  //# } ClientHello;
+  const bool version = r.u16(ch.legacy_version, "legacy_version");
+  if (!(r.bytes(kRandomLen, ch.random, "random") && version) && !r.reporting()) {
     return truncated("ClientHello");
   }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
-  //# opaque legacy_session_id<0..32>;
-  if (!r.u8_prefixed(ch.legacy_session_id)) {
+  if (r.opaque(1, "legacy_session_id", "session_id", ch.legacy_session_id)) {
+    GLASSTLS_TRY(
+        r.check_length(ch.legacy_session_id.size(), 0, kMaxSessionIdLen,
+                       decode_error("ClientHello legacy_session_id is longer than 32 bytes")));
+  } else if (!r.reporting()) {
     return truncated("ClientHello legacy_session_id");
   }
-  if (ch.legacy_session_id.size() > kMaxSessionIdLen) {
-    return decode_error("ClientHello legacy_session_id is longer than 32 bytes");
-  }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
-  //# CipherSuite cipher_suites<2..2^16-2>;
-  ByteReader suites;
-  if (!r.u16_prefixed(suites)) {
+  FieldReader suites;
+  if (r.open(2, "cipher_suites", suites)) {
+    const size_t n = suites.remaining();
+    if (!r.reporting() && n % 2 != 0) {
+      return decode_error("cipher_suites has an odd length");
+    }
+    ch.cipher_suites.reserve(n / 2);
+    uint32_t v = 0;
+    for (size_t i = 0; !suites.empty() && suites.item(2, v, "cipher_suites", i); i++) {
+      ch.cipher_suites.push_back(static_cast<CipherSuite>(v));
+    }
+    r.close(suites);
+    GLASSTLS_TRY(r.check_length(n, 2, 0xfffe, decode_error("cipher_suites is empty")));
+  } else if (!r.reporting()) {
     return truncated("ClientHello cipher_suites");
   }
-  GLASSTLS_ASSIGN(ch.cipher_suites, read_u16_list<CipherSuite>(suites, true, "cipher_suites"));
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
-  //# opaque legacy_compression_methods<1..2^8-1>;
-  if (!r.u8_prefixed(ch.legacy_compression_methods)) {
+  FieldReader methods;
+  if (r.open(1, "legacy_compression_methods", methods)) {
+    ch.legacy_compression_methods = methods.rest();
+    const size_t n = methods.remaining();
+    uint32_t v = 0;
+    for (size_t i = 0; !methods.empty() && methods.item(1, v, "legacy_compression_methods", i);
+         i++) {
+    }
+    r.close(methods);
+    GLASSTLS_TRY(
+        r.check_length(n, 1, 255, decode_error("ClientHello legacy_compression_methods is empty")));
+  } else if (!r.reporting()) {
     return truncated("ClientHello legacy_compression_methods");
-  }
-  if (ch.legacy_compression_methods.empty()) {
-    return decode_error("ClientHello legacy_compression_methods is empty");
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
   //# However,
   //# TLS 1.3 servers might receive ClientHello messages without an
   //# extensions field from prior versions of TLS.
-  GLASSTLS_ASSIGN(ch.extensions, parse_extension_block(r, ExtensionContext::kClientHello, true));
+  GLASSTLS_ASSIGN(ch.extensions, read_extension_block(r, ExtensionContext::kClientHello, true));
+  if (r.reporting()) {
+    return ch;
+  }
   if (!r.empty()) {
     return trailing("ClientHello");
   }
   GLASSTLS_TRY(decode_extensions(ch, ch.extensions));
   return ch;
+}
+
+Result<ClientHello> parse_client_hello(ByteView body) {
+  FieldReader r(body);
+  return read_client_hello(r);
 }
 
 Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions,
@@ -294,30 +340,20 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
 // ---------------------------------------------------------------------------------------------
 // ServerHello and HelloRetryRequest, RFC 8446 section 4.1.3 and 4.1.4.
 
-Result<ServerHello> parse_server_hello(ByteView body) {
-  ByteReader r(body);
+Result<ServerHello> read_server_hello(FieldReader& r) {
   ServerHello sh;
-  if (!r.u16(sh.legacy_version) || !r.bytes(kRandomLen, sh.random)) {
-    return truncated("ServerHello");
-  }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
-  //# opaque legacy_session_id_echo<0..32>;
-  if (!r.u8_prefixed(sh.legacy_session_id_echo)) {
-    return truncated("ServerHello legacy_session_id_echo");
-  }
-  if (sh.legacy_session_id_echo.size() > kMaxSessionIdLen) {
-    return decode_error("ServerHello legacy_session_id_echo is longer than 32 bytes");
-  }
-  uint16_t suite = 0;
-  if (!r.u16(suite) || !r.u8(sh.legacy_compression_method)) {
+  //# struct {
+  //#     ProtocolVersion legacy_version = 0x0303;    /* TLS v1.2 */
+  //#     Random random;
+  //#     opaque legacy_session_id_echo<0..32>;
+  //#     CipherSuite cipher_suite;
+  //#     uint8 legacy_compression_method = 0;
+  //#     Extension extensions<6..2^16-1>;
+  //# } ServerHello;
+  const bool version = r.u16(sh.legacy_version, "legacy_version");
+  if (!(r.bytes(kRandomLen, sh.random, "random") && version) && !r.reporting()) {
     return truncated("ServerHello");
-  }
-  sh.cipher_suite = static_cast<CipherSuite>(suite);
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
-  //# legacy_compression_method:  A single byte which MUST have the
-  //# value 0.
-  if (sh.legacy_compression_method != 0) {
-    return illegal_parameter("ServerHello legacy_compression_method is not 0");
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
   //# Upon receiving a message with type server_hello, implementations MUST
@@ -326,14 +362,44 @@ Result<ServerHello> parse_server_hello(ByteView body) {
   sh.is_hello_retry_request =
       std::equal(sh.random.begin(), sh.random.end(), std::begin(kHelloRetryRequestRandom),
                  std::end(kHelloRetryRequestRandom));
+  if (r.opaque(1, "legacy_session_id_echo", "session_id", sh.legacy_session_id_echo)) {
+    GLASSTLS_TRY(
+        r.check_length(sh.legacy_session_id_echo.size(), 0, kMaxSessionIdLen,
+                       decode_error("ServerHello legacy_session_id_echo is longer than 32 bytes")));
+  } else if (!r.reporting()) {
+    return truncated("ServerHello legacy_session_id_echo");
+  }
+  uint16_t suite = 0;
+  const bool has_suite = r.u16(suite, "cipher_suite");
+  const bool has_method =
+      r.u8(sh.legacy_compression_method, "legacy_compression_method", Show::kCode);
+  if (!(has_suite && has_method) && !r.reporting()) {
+    return truncated("ServerHello");
+  }
+  sh.cipher_suite = static_cast<CipherSuite>(suite);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+  //# legacy_compression_method:  A single byte which MUST have the
+  //# value 0.
+  if (has_method) {
+    GLASSTLS_TRY(r.check(sh.legacy_compression_method == 0, Broken{Broken::kValue}, true,
+                         illegal_parameter("ServerHello legacy_compression_method is not 0")));
+  }
   ExtensionContext context = sh.is_hello_retry_request ? ExtensionContext::kHelloRetryRequest
                                                        : ExtensionContext::kServerHello;
-  GLASSTLS_ASSIGN(sh.extensions, parse_extension_block(r, context, true));
+  GLASSTLS_ASSIGN(sh.extensions, read_extension_block(r, context, true));
+  if (r.reporting()) {
+    return sh;
+  }
   if (!r.empty()) {
     return trailing("ServerHello");
   }
   GLASSTLS_TRY(decode_extensions(sh, sh.extensions));
   return sh;
+}
+
+Result<ServerHello> parse_server_hello(ByteView body) {
+  FieldReader r(body);
+  return read_server_hello(r);
 }
 
 Bytes encode(const ServerHello& m) {

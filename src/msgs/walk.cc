@@ -1,14 +1,13 @@
 // walk.cc: handshake messages read field by field for the view (walk.h).
 #include "msgs/walk.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "msgs/codec_util.h"
 
 namespace glasstls::msgs {
 namespace {
-
-std::string count(size_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 // read_message_hash reads the body of a message_hash: Hash(ClientHello1), which stands in for
 // the first ClientHello in the transcript after a HelloRetryRequest (RFC 8446 section 4.4.1).
@@ -77,8 +76,6 @@ std::string handshake_message_name(HandshakeType type) {
 
 bool walks(HandshakeType type) {
   switch (type) {
-    case HandshakeType::client_hello:
-    case HandshakeType::server_hello:
     case HandshakeType::certificate: return false;
     default: return true;
   }
@@ -100,8 +97,16 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
   const auto type = static_cast<HandshakeType>(raw_type);
   FieldReader body = r.region(declared);
   const size_t present = body.remaining();
-  const std::string message_name = handshake_message_name(type);
+  std::string message_name = handshake_message_name(type);
+  const ByteView b = body.rest();
+  if (type == HandshakeType::server_hello && b.size() >= 2 + sizeof(kHelloRetryRequestRandom) &&
+      std::equal(b.begin() + 2, b.begin() + 2 + sizeof(kHelloRetryRequestRandom),
+                 std::begin(kHelloRetryRequestRandom))) {
+    message_name = "HelloRetryRequest";  // RFC 8446 section 4.1.3: the special random
+  }
   switch (type) {
+    case HandshakeType::client_hello: (void)read_client_hello(body); break;
+    case HandshakeType::server_hello: (void)read_server_hello(body); break;
     case HandshakeType::certificate_verify: (void)read_certificate_verify(body); break;
     case HandshakeType::finished: (void)read_finished(body, std::nullopt); break;
     case HandshakeType::key_update: (void)read_key_update(body); break;
@@ -135,8 +140,8 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
     if (name(type).empty()) {
       (void)body.rest_field("body");  // a type glasstls does not know
     } else {
-      body.fail(count(body.remaining(), "byte", "bytes") + " after the end of " + message_name +
-                ": the message body is longer than its fields");
+      body.fail(detail::count(body.remaining(), "byte", "bytes") + " after the end of " +
+                message_name + ": the message body is longer than its fields");
     }
   }
   if (present < declared) {
@@ -144,7 +149,7 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
               " bytes of body, only " + std::to_string(present) + " are present");
   }
   if (!r.empty()) {
-    r.fail(count(r.remaining(), "byte", "bytes") +
+    r.fail(detail::count(r.remaining(), "byte", "bytes") +
            " beyond the message: its length field covers only " + std::to_string(declared) +
            " bytes of body");
   }

@@ -3,6 +3,8 @@
 // Each describer finds the fields of one message by the names its codec reports (the names of
 // the RFC's structs) and says what each one means. Names, meanings and explanations of code
 // points come from iana.def through name() and explain(), the tables the parser uses.
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "msgs/walk.h"
@@ -117,6 +119,154 @@ void certificate_status(Node& root) {
   }
 }
 
+constexpr size_t kRandomLen = 32;
+
+// RFC 8446 section 4.1.3: the last 8 bytes of a ServerHello random that signal a downgrade.
+constexpr uint8_t kDowngradeTls12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+constexpr uint8_t kDowngradeTls11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
+
+bool ends_with(ByteView v, const uint8_t (&tail)[8]) {
+  return v.size() >= 8 && std::equal(v.end() - 8, v.end(), std::begin(tail));
+}
+
+bool is_hrr_random(ByteView v) {
+  return v.size() == kRandomLen &&
+         std::equal(v.begin(), v.end(), std::begin(msgs::kHelloRetryRequestRandom));
+}
+
+void legacy_version(Node& root, bool client) {
+  Node* f = root.kid("legacy_version");
+  if (f == nullptr) {
+    return;
+  }
+  f->field.meaning = version_name(static_cast<uint16_t>(f->number));
+  f->field.explanation =
+      client ? "legacy_version: fixed at TLS 1.2 (0x0303); the real versions are in "
+               "supported_versions"
+             : "legacy_version: fixed at TLS 1.2 (0x0303); the negotiated version is in "
+               "supported_versions";
+  if (f->number != 0x0303) {
+    f->field.explanation += "; a TLS 1.3 peer must send 0x0303 here";
+  }
+}
+
+void extension_block(Node& root, msgs::ExtensionContext context);
+
+void client_hello(Node& root) {
+  legacy_version(root, true);
+  if (Node* f = root.kid("random")) {
+    f->field.explanation =
+        "random: 32 bytes from the client's CSPRNG; they enter the transcript hash and so every "
+        "key";
+  }
+  if (Node* n = root.kid("legacy_session_id")) {
+    const ByteView id =
+        n->kids.size() > 1 && n->kids[1].field.name != "error" ? n->kids[1].bytes : ByteView{};
+    n->field.value = hex(id);
+    if (id.size() == 32) {
+      n->field.meaning = "middlebox compatibility mode";
+      n->field.explanation =
+          "legacy_session_id: 32 random bytes for middlebox compatibility mode (RFC 8446 "
+          "appendix D.4); the server echoes them";
+    } else if (id.empty()) {
+      n->field.meaning = "empty";
+      n->field.explanation =
+          "legacy_session_id: empty, no TLS 1.2 session to resume and no middlebox "
+          "compatibility mode";
+    } else {
+      n->field.explanation =
+          "legacy_session_id: a TLS 1.2 session ID (at most 32 bytes); a TLS 1.3 server just "
+          "echoes it";
+    }
+    if (!id.empty()) {
+      n->kids[1].field.explanation = "the session ID bytes, echoed by the server";
+    }
+  }
+  if (Node* n = root.kid("cipher_suites")) {
+    n->what = "cipher suites";
+    n->field.explanation =
+        "cipher_suites: the AEAD and hash pairs the client offers, most preferred first";
+    n->field.meaning = plural(n->contents() / 2, "suite", "suites");
+    for (Node& k : n->kids) {
+      if (k.integer && k.field.name != "length") {
+        const auto suite = static_cast<CipherSuite>(k.number);
+        k.field.meaning = code_name(suite);
+        k.field.explanation = code_explanation(suite);
+      }
+    }
+  }
+  if (Node* n = root.kid("legacy_compression_methods")) {
+    n->what = "compression methods";
+    n->field.explanation =
+        "legacy_compression_methods: TLS 1.3 requires exactly one byte, 0 (null)";
+    const bool only_null =
+        n->contents() == 1 && n->kids.size() > 1 && n->kids[1].integer && n->kids[1].number == 0;
+    if (only_null) {
+      n->field.meaning = "null";
+    } else {
+      n->field.explanation += "; anything else means a TLS 1.2-or-older client";
+    }
+    for (Node& k : n->kids) {
+      if (!k.integer || k.field.name == "length") {
+        continue;
+      }
+      if (k.number == 0) {
+        k.field.meaning = "null";
+        k.field.explanation = "null compression: none, the only TLS 1.3 value";
+      } else {
+        // The CompressionMethod registry: DEFLATE (RFC 3749) and LZS (RFC 3943).
+        k.field.meaning = k.number == 1 ? "DEFLATE" : k.number == 64 ? "LZS" : "unknown";
+        k.field.explanation = "a compression method TLS 1.3 does not allow";
+      }
+    }
+  }
+  extension_block(root, msgs::ExtensionContext::kClientHello);
+}
+
+void server_hello(Node& root) {
+  legacy_version(root, false);
+  bool hrr = false;
+  if (Node* f = root.kid("random")) {
+    f->field.explanation =
+        "random: 32 bytes from the server's CSPRNG; they enter the transcript hash and so every "
+        "key";
+    if (is_hrr_random(f->bytes)) {
+      hrr = true;
+      f->field.meaning = "HelloRetryRequest";
+      f->field.explanation =
+          "random: the fixed value SHA-256(\"HelloRetryRequest\"), which makes this ServerHello "
+          "a HelloRetryRequest (RFC 8446 section 4.1.4)";
+    } else if (ends_with(f->bytes, kDowngradeTls12)) {
+      f->field.meaning = "downgrade sentinel (TLS 1.2)";
+      f->field.explanation += "; ends in \"DOWNGRD\\x01\": a TLS 1.3 server negotiated TLS 1.2";
+    } else if (ends_with(f->bytes, kDowngradeTls11)) {
+      f->field.meaning = "downgrade sentinel (TLS 1.1 or older)";
+      f->field.explanation +=
+          "; ends in \"DOWNGRD\\x00\": a TLS 1.3 server negotiated TLS 1.1 or older";
+    }
+  }
+  if (hrr) {
+    root.field.name = "HelloRetryRequest";
+    root.field.explanation =
+        "HelloRetryRequest: a ServerHello with the special random; the server asks for a new "
+        "ClientHello with different parameters (RFC 8446 section 4.1.4)";
+  }
+  opaque_node(root.kid("legacy_session_id_echo"),
+              "legacy_session_id_echo: the client's legacy_session_id, echoed");
+  if (Node* f = root.kid("cipher_suite")) {
+    const auto suite = static_cast<CipherSuite>(f->number);
+    f->field.meaning = code_name(suite);
+    f->field.explanation = "cipher_suite: the suite the server chose: " + code_explanation(suite);
+  }
+  if (Node* f = root.kid("legacy_compression_method")) {
+    f->field.meaning = f->number == 0 ? "null" : "invalid";
+    f->field.explanation = "legacy_compression_method: must be 0 (null) in TLS 1.3";
+    f->broken.clear();
+  }
+  extension_block(root, hrr ? msgs::ExtensionContext::kHelloRetryRequest
+                            : msgs::ExtensionContext::kServerHello);
+}
+
 void extension_block(Node& root, msgs::ExtensionContext context) {
   if (Node* block = root.kid("extensions")) {
     describe_extension_block(*block, context);
@@ -212,6 +362,8 @@ void describe_message(Node& root) {
   length->field.explanation = plural(length->number, "byte", "bytes") + " of message body " +
                               (length->number == 1 ? "follows" : "follow");
   switch (type) {
+    case HandshakeType::client_hello: client_hello(root); break;
+    case HandshakeType::server_hello: server_hello(root); break;
     case HandshakeType::certificate_verify: certificate_verify(root); break;
     case HandshakeType::finished: finished(root); break;
     case HandshakeType::key_update: key_update(root); break;

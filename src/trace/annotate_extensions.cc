@@ -154,6 +154,15 @@ void Annotator::extension_data(ByteView bytes, TraceField& data, ExtensionType t
   }
 }
 
+void describe_extension_data(Node& data, ExtensionType type, ExtensionContext context) {
+  if (!describe_extension_data_a(data, type, context)) {
+    describe_extension_data_b(data, type, context);
+  }
+  if (data.field.explanation.empty()) {
+    data.field.explanation = std::string(kUnknownExplanation);
+  }
+}
+
 void describe_extension_block(Node& block, ExtensionContext context) {
   block.field.explanation = block_explanation(context);
   size_t count = 0;
@@ -220,9 +229,13 @@ void describe_extension_block(Node& block, ExtensionContext context) {
     if (data == nullptr) {
       continue;
     }
-    data->field.value.clear();
-    Annotator a;
-    a.extension_data(data->bytes, data->field, type, context);
+    if (data->is_node) {
+      describe_extension_data(*data, type, context);
+    } else {
+      data->field.value.clear();
+      Annotator a;
+      a.extension_data(data->bytes, data->field, type, context);
+    }
   }
   block.field.meaning = plural(count, "extension", "extensions");
 }

@@ -31,6 +31,9 @@ struct Node {
   std::string what;
   std::vector<msgs::Broken> broken;
 
+  // contents is the number of content bytes a vector node holds (its length less its prefix;
+  // fewer than `number` when it was cut short).
+  size_t contents() const { return field.length - prefix_len; }
   // kid is the child named `name`, or nullptr.
   Node* kid(std::string_view name);
   // has_error says whether an "error" field is among the children.
@@ -62,6 +65,13 @@ class TreeBuilder final : public msgs::FieldSink {
 // describe_extension_block words an extension block (the node "extensions") as
 // msgs::read_extension_block reports it, in the message of `context`.
 void describe_extension_block(Node& block, msgs::ExtensionContext context);
+
+// describe_extension_data words the body of one extension of `type` in `context`, the node
+// "extension_data" as its walker (msgs/extension_walk.h) reported it. The describers are
+// split over annotate_extension_*.cc like the walkers; each returns whether it knows `type`.
+void describe_extension_data(Node& data, ExtensionType type, msgs::ExtensionContext context);
+bool describe_extension_data_a(Node& data, ExtensionType type, msgs::ExtensionContext context);
+bool describe_extension_data_b(Node& data, ExtensionType type, msgs::ExtensionContext context);
 
 // describe_message gives every node of a message tree (as walk_handshake_message reports it)
 // its meaning and explanation.
