@@ -112,6 +112,7 @@ namespace glasstls::msgs {
 // read_finished checks the length against `hash_len` when it is given.
 Result<ClientHello> read_client_hello(FieldReader& r);
 Result<ServerHello> read_server_hello(FieldReader& r);
+Result<Certificate> read_certificate(FieldReader& r);
 Result<CertificateVerify> read_certificate_verify(FieldReader& r);
 Result<Finished> read_finished(FieldReader& r, std::optional<size_t> hash_len);
 Result<KeyUpdate> read_key_update(FieldReader& r);

@@ -171,16 +171,6 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
   return out;
 }
 
-// parse_extension_block is read_extension_block for the codecs that still read through a
-// ByteReader.
-Result<std::vector<RawExtension>> parse_extension_block(ByteReader& r, ExtensionContext context,
-                                                        bool optional) {
-  FieldReader f(r.rest());
-  GLASSTLS_ASSIGN(auto out, read_extension_block(f, context, optional));
-  (void)r.skip(r.remaining() - f.remaining());
-  return out;
-}
-
 // MessageWriter writes one handshake message into a single buffer: the type byte, a 24-bit
 // length filled in by finish(), then the body written through body(). The body is never copied
 // behind a header afterwards, and `size_hint` (the usual size of the whole message, header
@@ -514,36 +504,61 @@ Bytes encode(const CertificateRequest& m) {
 // ---------------------------------------------------------------------------------------------
 // Certificate, RFC 8446 section 4.4.2.
 
-Result<Certificate> parse_certificate(ByteView body) {
-  ByteReader r(body);
+Result<Certificate> read_certificate(FieldReader& r) {
   Certificate c;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
   //# opaque certificate_request_context<0..2^8-1>;
   //# CertificateEntry certificate_list<0..2^24-1>;
-  ByteReader list;
-  if (!r.u8_prefixed(c.certificate_request_context) || !r.u24_prefixed(list)) {
+  const bool context =
+      r.opaque(1, "certificate_request_context", "context", c.certificate_request_context);
+  FieldReader list;
+  const bool has_list = context && r.open(3, "certificate_list", list);
+  if (!has_list && !r.reporting()) {
     return truncated("Certificate");
   }
-  if (!r.empty()) {
+  if (!r.reporting() && !r.empty()) {
     return trailing("Certificate");
   }
-  while (!list.empty()) {
-    CertificateEntry entry;
+  for (size_t i = 0; has_list && !list.empty(); i++) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
-    //# opaque cert_data<1..2^24-1>;
-    if (!list.u24_prefixed(entry.cert_data)) {
+    //# struct {
+    //#     select (certificate_type) {
+    //#         case RawPublicKey:
+    //#           /* From RFC 7250 ASN.1_subjectPublicKeyInfo */
+    //#           opaque ASN1_subjectPublicKeyInfo<1..2^24-1>;
+    //#
+    //#         case X509:
+    //#           opaque cert_data<1..2^24-1>;
+    //#     };
+    //#     Extension extensions<0..2^16-1>;
+    //# } CertificateEntry;
+    list.open_struct("certificate_list", i);
+    CertificateEntry entry;
+    if (list.opaque(3, "cert_data", "certificate", entry.cert_data)) {
+      GLASSTLS_TRY(list.check_length(entry.cert_data.size(), 1, 0xffffff,
+                                     decode_error("CertificateEntry cert_data is empty")));
+    } else if (!list.reporting()) {
       return truncated("CertificateEntry cert_data");
     }
-    if (entry.cert_data.empty()) {
-      return decode_error("CertificateEntry cert_data is empty");
+    Result<std::vector<RawExtension>> extensions =
+        read_extension_block(list, ExtensionContext::kCertificate, false);
+    list.close_struct();
+    if (list.reporting()) {
+      continue;
     }
-    //# Extension extensions<0..2^16-1>;
-    GLASSTLS_ASSIGN(entry.extensions,
-                    parse_extension_block(list, ExtensionContext::kCertificate, false));
+    GLASSTLS_ASSIGN(entry.extensions, std::move(extensions));
     GLASSTLS_TRY(decode_extensions(entry, entry.extensions));
     c.entries.push_back(std::move(entry));
   }
+  if (has_list) {
+    r.close(list);
+  }
   return c;
+}
+
+Result<Certificate> parse_certificate(ByteView body) {
+  FieldReader r(body);
+  return read_certificate(r);
 }
 
 namespace {

@@ -74,13 +74,6 @@ std::string handshake_message_name(HandshakeType type) {
   return std::string(e.substr(0, colon));
 }
 
-bool walks(HandshakeType type) {
-  switch (type) {
-    case HandshakeType::certificate: return false;
-    default: return true;
-  }
-}
-
 void walk_handshake_message(ByteView message, FieldSink& sink) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4
   //# struct {
@@ -107,6 +100,7 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
   switch (type) {
     case HandshakeType::client_hello: (void)read_client_hello(body); break;
     case HandshakeType::server_hello: (void)read_server_hello(body); break;
+    case HandshakeType::certificate: (void)read_certificate(body); break;
     case HandshakeType::certificate_verify: (void)read_certificate_verify(body); break;
     case HandshakeType::finished: (void)read_finished(body, std::nullopt); break;
     case HandshakeType::key_update: (void)read_key_update(body); break;

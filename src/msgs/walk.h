@@ -13,10 +13,6 @@
 
 namespace glasstls::msgs {
 
-// walks reports whether walk_handshake_message reads messages of `type`. (The view reads the
-// others itself until their codecs report their fields.)
-bool walks(HandshakeType type);
-
 // walk_handshake_message reports every field of `message`, header included, to `sink`, with
 // offsets from the message's first byte. It never fails: what cannot be read is reported as
 // malformed.

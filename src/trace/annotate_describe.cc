@@ -10,6 +10,7 @@
 #include "msgs/walk.h"
 #include "trace/annotate_internal.h"
 #include "trace/annotate_tree.h"
+#include "x509/certificate.h"
 
 namespace glasstls::annotate {
 namespace {
@@ -310,6 +311,64 @@ std::string duration(uint32_t seconds) {
   return out;
 }
 
+void certificate_entry(Node& entry, size_t index) {
+  entry.field.explanation = index == 0
+                                ? "CertificateEntry: the end-entity certificate and its extensions"
+                                : "CertificateEntry: a CA certificate and its extensions";
+  if (Node* n = entry.kid("cert_data")) {
+    n->what = "DER certificate";
+    const bool whole = !n->has_error();
+    const ByteView der =
+        n->kids.size() > 1 && n->kids[1].field.name != "error" ? n->kids[1].bytes : ByteView{};
+    n->field.value = hex_prefix(der, 16);
+    n->field.explanation = index == 0 ? "cert_data: the end-entity certificate, DER X.509"
+                                      : "cert_data: a certificate that certifies the previous "
+                                        "one, DER X.509";
+    if (!der.empty()) {
+      if (whole) {
+        Result<x509::Certificate> cert = x509::parse_certificate(der);
+        n->field.meaning = cert.ok() ? "subject: " + x509::name_to_string(cert->subject)
+                                     : "not a well-formed X.509 certificate";
+      }
+      Node& leaf = n->kids[1];
+      leaf.field.value = n->field.value;
+      leaf.field.meaning = n->field.meaning;
+      leaf.field.explanation = "the DER-encoded X.509 certificate (RFC 5280)";
+    }
+  }
+  if (Node* block = entry.kid("extensions")) {
+    describe_extension_block(*block, msgs::ExtensionContext::kCertificate);
+  }
+  if (!entry.kids.empty() && !entry.kids.front().field.meaning.empty()) {
+    entry.field.meaning = entry.kids.front().field.meaning;
+  }
+}
+
+void certificate(Node& root) {
+  opaque_node(root.kid("certificate_request_context"),
+              "certificate_request_context: empty in the server's Certificate; a client echoes "
+              "the context of the CertificateRequest");
+  Node* list = root.kid("certificate_list");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "certificate entries";
+  list->field.explanation =
+      "certificate_list: the sender's certificate first, then each certificate certifying the "
+      "one before";
+  size_t n = 0;
+  for (Node& k : list->kids) {
+    if (k.is_node) {
+      certificate_entry(k, n);
+      n++;
+    }
+  }
+  list->field.meaning = plural(n, "certificate", "certificates");
+  if (n == 0) {
+    list->field.explanation += "; empty: the client has no certificate to send";
+  }
+}
+
 void new_session_ticket(Node& root) {
   constexpr uint32_t kMaxTicketLifetime = 604800;
   if (Node* f = root.kid("ticket_lifetime")) {
@@ -364,6 +423,7 @@ void describe_message(Node& root) {
   switch (type) {
     case HandshakeType::client_hello: client_hello(root); break;
     case HandshakeType::server_hello: server_hello(root); break;
+    case HandshakeType::certificate: certificate(root); break;
     case HandshakeType::certificate_verify: certificate_verify(root); break;
     case HandshakeType::finished: finished(root); break;
     case HandshakeType::key_update: key_update(root); break;

@@ -140,15 +140,7 @@ class Annotator {
   void extension_data(ByteView body, TraceField& data, ExtensionType type,
                       msgs::ExtensionContext context);
 
-  // extensions annotates an extension block (RFC 8446 section 4.2) for `context`. When
-  // `optional` is set and `c` is empty, the block is absent (a hello without extensions).
-  void extensions(Cursor& c, Fields& out, msgs::ExtensionContext context, bool optional);
-
  private:
-  // extension annotates one Extension; `index` is its position in the block. Returns whether
-  // the extension_type could be read, and then sets `type`.
-  bool extension(Cursor& c, Fields& out, size_t index, msgs::ExtensionContext context,
-                 uint16_t& type);
   // extension_body decodes the extension_data of `type` into `node`.
   void extension_body(Cursor& c, TraceField& node, ExtensionType type,
                       msgs::ExtensionContext context);
