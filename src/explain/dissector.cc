@@ -9,6 +9,7 @@
 #include "crypto/suites.h"
 #include "handshake/key_schedule.h"
 #include "msgs/handshake.h"
+#include "msgs/walk.h"
 #include "record/protector.h"
 
 namespace glasstls::trace {
@@ -24,9 +25,6 @@ constexpr uint8_t kContentHandshake = 22;
 constexpr uint8_t kContentApplicationData = 23;
 constexpr uint8_t kContentHeartbeat = 24;
 
-constexpr uint16_t kExtensionEarlyData = static_cast<uint16_t>(ExtensionType::early_data);
-constexpr uint16_t kExtensionSupportedVersions =
-    static_cast<uint16_t>(ExtensionType::supported_versions);
 constexpr uint16_t kTls13 = static_cast<uint16_t>(ProtocolVersion::TLSv1_3);
 
 enum class Phase : uint8_t { kEarly, kHandshake, kApplication };
@@ -102,32 +100,17 @@ std::vector<ByteView> leading_handshake_messages(ByteView stream, Bytes& joined,
   return out;
 }
 
-// read_client_hello fills the client facts from a ClientHello message (header
-// included).
+// read_client_hello fills the client facts from a ClientHello message (header included),
+// read by the ClientHello codec as far as it goes (msgs::peek_client_hello).
 void read_client_hello(ByteView message, HelloFacts& facts) {
-  ByteReader r(message.subspan(4));
-  uint16_t legacy_version = 0;
-  ByteView random;
-  ByteReader session_id;
-  ByteReader suites;
-  ByteReader compression;
-  ByteReader extensions;
-  if (!r.u16(legacy_version) || !r.bytes(32, random)) {
+  const msgs::ClientHello ch = msgs::peek_client_hello(message.subspan(4));
+  if (ch.random.size() != 32) {
     return;
   }
   facts.client_hello_seen = true;
-  facts.client_random.assign(random.begin(), random.end());
-  if (!r.u8_prefixed(session_id) || !r.u16_prefixed(suites) || !r.u8_prefixed(compression) ||
-      !r.u16_prefixed(extensions)) {
-    return;
-  }
-  while (!extensions.empty()) {
-    uint16_t type = 0;
-    ByteReader data;
-    if (!extensions.u16(type) || !extensions.u16_prefixed(data)) {
-      return;
-    }
-    if (type == kExtensionEarlyData) {
+  facts.client_random.assign(ch.random.begin(), ch.random.end());
+  for (const msgs::RawExtension& e : ch.extensions) {
+    if (e.type == ExtensionType::early_data) {
       facts.early_data_offered = true;
     }
   }
@@ -140,39 +123,19 @@ struct ServerHelloFacts {
   uint16_t version = 0;
 };
 
+// read_server_hello reads a ServerHello message (header included) through its codec, as far
+// as it goes (msgs::peek_server_hello): a TLS 1.2 ServerHello gives its suite and version too.
 ServerHelloFacts read_server_hello(ByteView message) {
   ServerHelloFacts f;
-  ByteReader r(message.subspan(4));
-  uint16_t legacy_version = 0;
-  ByteView random;
-  ByteReader session_id;
-  uint16_t suite = 0;
-  uint8_t compression = 0;
-  if (!r.u16(legacy_version) || !r.bytes(32, random) || !r.u8_prefixed(session_id) ||
-      !r.u16(suite) || !r.u8(compression)) {
+  const std::optional<msgs::ServerHello> sh = msgs::peek_server_hello(message.subspan(4));
+  if (!sh) {
     return f;
   }
   f.valid = true;
   // RFC 8446 section 4.1.3: a HelloRetryRequest is a ServerHello with the special random.
-  f.retry = std::equal(random.begin(), random.end(), std::begin(msgs::kHelloRetryRequestRandom),
-                       std::end(msgs::kHelloRetryRequestRandom));
-  f.suite = static_cast<CipherSuite>(suite);
-  f.version = legacy_version;
-  ByteReader extensions;
-  if (!r.u16_prefixed(extensions)) {
-    return f;
-  }
-  while (!extensions.empty()) {
-    uint16_t type = 0;
-    ByteReader data;
-    if (!extensions.u16(type) || !extensions.u16_prefixed(data)) {
-      break;
-    }
-    uint16_t selected = 0;
-    if (type == kExtensionSupportedVersions && data.u16(selected)) {
-      f.version = selected;
-    }
-  }
+  f.retry = sh->is_hello_retry_request;
+  f.suite = sh->cipher_suite;
+  f.version = sh->selected_version.value_or(sh->legacy_version);
   return f;
 }
 

@@ -60,6 +60,9 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
   }
   FieldReader block;
   if (!r.open(2, "extensions", block)) {
+    if (r.reporting()) {
+      return out;  // reported: the rest is malformed
+    }
     return truncated("extension block");
   }
   // seen marks the types read so far, for a reporting reader's duplicate check.

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "msgs/codec_util.h"
+#include "msgs/extensions.h"
 
 namespace glasstls::msgs {
 namespace {
@@ -60,7 +61,51 @@ void read_certificate_status_message(FieldReader& r) {
   }
 }
 
+// Quiet is a sink that keeps nothing but whether a field named `want` was read.
+class Quiet final : public FieldSink {
+ public:
+  explicit Quiet(std::string_view want) : want_(want) {}
+  void field(std::string_view name, size_t, size_t, ByteView, uint32_t, Show, bool) override {
+    seen |= name == want_;
+  }
+  void begin(std::string_view, size_t, size_t, size_t, uint32_t) override {}
+  void end(size_t) override {}
+  void malformed(size_t, ByteView, std::string) override {}
+  void broken(const Broken&, bool) override {}
+
+  bool seen = false;
+
+ private:
+  std::string_view want_;
+};
+
 }  // namespace
+
+ClientHello peek_client_hello(ByteView body) {
+  Quiet sink("");
+  FieldReader r(body, &sink, 0);
+  Result<ClientHello> ch = read_client_hello(r);  // a reporting reader always returns it
+  return ch.ok() ? std::move(*ch) : ClientHello{};
+}
+
+std::optional<ServerHello> peek_server_hello(ByteView body) {
+  // The last fixed field: a reporting reader that could not read a field before it has
+  // consumed the rest of the body.
+  Quiet sink("legacy_compression_method");
+  FieldReader r(body, &sink, 0);
+  Result<ServerHello> sh = read_server_hello(r);
+  if (!sh.ok() || !sink.seen) {
+    return std::nullopt;
+  }
+  for (const RawExtension& e : sh->extensions) {
+    const ExtensionRow* row = find_extension(e.type);
+    if (e.type == ExtensionType::supported_versions && row != nullptr &&
+        row->server_hello.decode != nullptr) {
+      (void)row->server_hello.decode(*sh, e.body);
+    }
+  }
+  return std::move(*sh);
+}
 
 std::string handshake_message_name(HandshakeType type) {
   std::string_view e = explain(type);

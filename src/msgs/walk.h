@@ -7,9 +7,13 @@
 // one field.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "base/bytes.h"
 #include "glasstls/types.h"
 #include "msgs/fields.h"
+#include "msgs/handshake.h"
 
 namespace glasstls::msgs {
 
@@ -17,6 +21,16 @@ namespace glasstls::msgs {
 // offsets from the message's first byte. It never fails: what cannot be read is reported as
 // malformed.
 void walk_handshake_message(ByteView message, FieldSink& sink);
+
+// peek_client_hello and peek_server_hello read a hello body from a capture as far as it goes,
+// as the view does: nothing stops them and no rule is enforced, so a TLS 1.2 ServerHello, or
+// a hello cut short, still gives what it holds (a field that could not be read is left empty;
+// `random` is empty unless all 32 bytes were there). peek_server_hello also decodes
+// supported_versions (selected_version), and returns nullopt when the fields before the
+// extension block cannot all be read. For the dissector (explain/), which needs the random,
+// the suite and the version before it knows whether the handshake is well formed.
+ClientHello peek_client_hello(ByteView body);
+std::optional<ServerHello> peek_server_hello(ByteView body);
 
 // handshake_message_name is the struct name of a message type ("ClientHello"), from its
 // iana.def explanation, or "handshake message N" for a type glasstls does not know.

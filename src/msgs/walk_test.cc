@@ -1,0 +1,88 @@
+// walk_test.cc: the hello peeks the dissector reads captures with (walk.h).
+#include "msgs/walk.h"
+
+#include <gtest/gtest.h>
+
+#include "base/bytes.h"
+
+namespace glasstls::msgs {
+namespace {
+
+Bytes hex(std::string_view h) {
+  Bytes out;
+  for (size_t i = 0; i + 1 < h.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+// A TLS 1.2 ServerHello body: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with
+// renegotiation_info, ec_point_formats and extended_master_secret, which a TLS 1.3 parse
+// refuses in a ServerHello.
+Bytes tls12_server_hello() {
+  return hex(
+      "0303"
+      "1111111111111111111111111111111111111111111111111111111111111111"
+      "00"
+      "c02b"
+      "00"
+      "000f"
+      "ff01000100"
+      "000b00020100"
+      "00170000");
+}
+
+TEST(PeekServerHello, ReadsATls12ServerHelloTheStrictParserRefuses) {
+  const Bytes body = tls12_server_hello();
+  EXPECT_FALSE(parse_server_hello(body).ok());
+  std::optional<ServerHello> sh = peek_server_hello(body);
+  ASSERT_TRUE(sh.has_value());
+  EXPECT_EQ(sh->cipher_suite, static_cast<CipherSuite>(0xc02b));
+  EXPECT_EQ(sh->legacy_version, 0x0303);
+  EXPECT_FALSE(sh->selected_version.has_value());
+  EXPECT_FALSE(sh->is_hello_retry_request);
+  EXPECT_EQ(sh->extensions.size(), 3u);
+}
+
+TEST(PeekServerHello, TakesTheVersionFromSupportedVersions) {
+  Bytes body =
+      hex("0303"
+          "2222222222222222222222222222222222222222222222222222222222222222"
+          "00"
+          "1301"
+          "00"
+          "0006"
+          "002b00020304");
+  std::optional<ServerHello> sh = peek_server_hello(body);
+  ASSERT_TRUE(sh.has_value());
+  ASSERT_TRUE(sh->selected_version.has_value());
+  EXPECT_EQ(*sh->selected_version, 0x0304);
+}
+
+TEST(PeekServerHello, NulloptWhenAFixedFieldIsMissing) {
+  Bytes body = tls12_server_hello();
+  body.resize(2 + 32 + 1 + 1);  // the suite is cut in half
+  EXPECT_FALSE(peek_server_hello(body).has_value());
+  // Cut inside the extension block: the fixed fields are all there.
+  Bytes cut = tls12_server_hello();
+  cut.resize(cut.size() - 3);
+  std::optional<ServerHello> sh = peek_server_hello(cut);
+  ASSERT_TRUE(sh.has_value());
+  EXPECT_EQ(sh->cipher_suite, static_cast<CipherSuite>(0xc02b));
+}
+
+TEST(PeekClientHello, KeepsTheRandomOfAHelloCutShort) {
+  const Bytes body =
+      hex("0303"
+          "3333333333333333333333333333333333333333333333333333333333333333"
+          "00"
+          "0002");  // cipher_suites claims 2 bytes, none are there
+  ClientHello ch = peek_client_hello(body);
+  ASSERT_EQ(ch.random.size(), 32u);
+  EXPECT_EQ(ch.random[0], 0x33);
+  EXPECT_TRUE(ch.extensions.empty());
+  EXPECT_TRUE(peek_client_hello(hex("0303")).random.empty());
+}
+
+}  // namespace
+}  // namespace glasstls::msgs
