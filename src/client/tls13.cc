@@ -16,7 +16,6 @@
 #include <string>
 
 #include "client/tls13.h"
-#include "msgs/codec_util.h"
 #include "msgs/extensions.h"
 #include "x509/certificate.h"
 #include "x509/names.h"
@@ -373,8 +372,7 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
               msgs::first_unsolicited(std::span<const msgs::RawExtension>(&ext, 1),
                                       offered_for_entries, msgs::ExtensionContext::kCertificate)) {
         return unsupported_extension("certificate entry " + std::to_string(i) +
-                                     " carries unsolicited extension " +
-                                     msgs::detail::ext_label(*t));
+                                     " carries unsolicited extension " + msgs::extension_label(*t));
       }
       // status_request asks for the status of the server's own certificate, the leaf: a
       // response in another entry answers a request the client never made. The extension

@@ -992,6 +992,8 @@ bool has_encoder(const ExtensionRow& row, ExtensionContext context) {
 
 std::span<const ExtensionRow> extension_table() { return kTable; }
 
+std::string extension_label(ExtensionType type) { return ext_label(type); }
+
 const ExtensionRow* find_extension(ExtensionType type) {
   const auto v = static_cast<uint16_t>(type);
   if (v < kLowTypes) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "base/bytes.h"
@@ -86,6 +87,10 @@ bool encoded_from_field(ExtensionType type, ExtensionContext context);
 std::optional<ExtensionType> first_unsolicited(std::span<const RawExtension> received,
                                                std::span<const ExtensionType> offered,
                                                ExtensionContext context);
+
+// extension_label names an extension type for error reasons: its iana.def name, or
+// "extension 0x...." for a type glasstls does not know.
+std::string extension_label(ExtensionType type);
 
 // decode_extensions runs each extension of `extensions` through the decoder of its row for
 // message type M, in wire order, and stops at the first error. Extensions without a decoder

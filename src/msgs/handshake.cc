@@ -490,7 +490,7 @@ Result<CertificateRequest> parse_certificate_request(ByteView body) {
   return read_certificate_request(r);
 }
 
-Bytes encode(const CertificateRequest& m) {
+Bytes encode(const CertificateRequest& m, std::vector<ExtensionType>* written) {
   MessageWriter mw(HandshakeType::certificate_request, 0);
   ByteWriter& w = mw.body();
   {
@@ -499,7 +499,7 @@ Bytes encode(const CertificateRequest& m) {
   }
   {
     auto exts = w.u16_prefixed();
-    encode_extensions(w, m, nullptr);
+    encode_extensions(w, m, written);
   }
   return std::move(mw).finish();
 }

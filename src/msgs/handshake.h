@@ -218,7 +218,7 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
              std::vector<ExtensionType>* written = nullptr);
 Bytes encode(const ServerHello& m);
 Bytes encode(const EncryptedExtensions& m);
-Bytes encode(const CertificateRequest& m);
+Bytes encode(const CertificateRequest& m, std::vector<ExtensionType>* written = nullptr);
 Bytes encode(const Certificate& m);
 Bytes encode(const CertificateVerify& m);
 Bytes encode(const Finished& m);

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory_resource>
 
+#include "msgs/extensions.h"
 #include "server/negotiate.h"
 #include "x509/certificate.h"
 
@@ -224,9 +225,11 @@ void queue_certificate(Context& cx, handshake::Transcript& transcript, const Ser
 
 // send_encrypted_flight queues and sends, under the handshake keys, EncryptedExtensions,
 // CertificateRequest (when the configuration asks for a client certificate), Certificate,
-// CertificateVerify and Finished.
+// CertificateVerify and Finished. The types of the CertificateRequest's extensions go to
+// `requested`: the client's certificate entries may answer only those.
 Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
-                             const ServerChoice& choice, ByteView server_hs) {
+                             const ServerChoice& choice, ByteView server_hs,
+                             std::vector<ExtensionType>& requested) {
   const ServerConfig& config = *cx.server_config;
   {
     msgs::EncryptedExtensions ee;
@@ -249,7 +252,7 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
                                   config.client_authorities.end());
       cr.certificate_authorities = std::move(names);
     }
-    queue_message(cx, transcript, msgs::encode(cr));
+    queue_message(cx, transcript, msgs::encode(cr, &requested));
   }
 
   queue_certificate(cx, transcript, choice);
@@ -322,12 +325,13 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   if (choice.early_data_offered) {
     cx.record.skip_early_data(false);
   }
-  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span()));
+  std::vector<ExtensionType> requested;
+  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span(), requested));
   GLASSTLS_ASSIGN(auto app, derive_application_keys(cx, s.transcript, std::move(keys.schedule)));
 
   ServerSecondFlight await{std::move(s.transcript), std::move(keys.client_hs), std::move(app)};
   if (choice.request_client_certificate) {
-    return ServerState(ServerExpectCertificate{std::move(await)});
+    return ServerState(ServerExpectCertificate{std::move(await), std::move(requested)});
   }
   return ServerState(ServerExpectFinished{std::move(await)});
 }
@@ -362,8 +366,15 @@ Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
   }
   std::vector<Bytes> chain;
   for (const auto& entry : cert.entries) {
-    if (!entry.extensions.empty()) {
-      return unsupported_extension("client certificate entry carries an unsolicited extension");
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //# Extensions in
+    //# the Certificate message from the client MUST correspond to
+    //# extensions in the CertificateRequest message from the server.
+    // (Extensions that may not appear in a Certificate at all were refused by the parser.)
+    if (auto t = msgs::first_unsolicited(entry.extensions, s.requested,
+                                         msgs::ExtensionContext::kCertificate)) {
+      return unsupported_extension("client certificate entry carries unsolicited extension " +
+                                   msgs::extension_label(*t));
     }
     chain.emplace_back(entry.cert_data.begin(), entry.cert_data.end());
   }
