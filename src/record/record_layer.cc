@@ -11,7 +11,7 @@ namespace glasstls::record {
 uint64_t key_usage_limit(crypto::AeadId id) { return crypto::aead_key_usage_limit(id); }
 
 bool RecordLayer::write_key_exhausted() const {
-  return write_ != nullptr && write_seq_ >= write_->key_usage_limit();
+  return write_.on() && write_seq_ >= write_.key_usage_limit();
 }
 
 Result<size_t> RecordLayer::record_len(ByteView buf, const RecordLimits& limits) {
@@ -82,8 +82,8 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   out.protected_record = false;
   out.skipped = false;
 
-  if (read_ == nullptr || ctype == ContentType::change_cipher_spec) {
-    if (read_ == nullptr && ctype == ContentType::application_data) {
+  if (!read_.on() || ctype == ContentType::change_cipher_spec) {
+    if (!read_.on() && ctype == ContentType::application_data) {
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
       //# The server then ignores early data by skipping all records with an external
       //# content type of "application_data" (indicating that they are
@@ -123,7 +123,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     }
     return unexpected_message("unprotected " + what + " record after keys were established");
   }
-  if (len < read_->min_body()) {
+  if (len < read_.min_body()) {
     if (skip_ == Skip::kUndecryptable) {
       return skip(total, 0, out);
     }
@@ -146,10 +146,10 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     wire = wire_copy;
   }
   OpenedRecord opened;
-  Status st = read_->open(buf.first(total), read_seq_, dest, limits_.max_plaintext, opened);
+  Status st = read_.open(buf.first(total), read_seq_, dest, limits_.max_plaintext, opened);
   if (st.ok() && !opened.authentic) {
     if (skip_ == Skip::kUndecryptable) {
-      return skip(total, len - read_->overhead(), out);
+      return skip(total, len - read_.overhead(), out);
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# If the decryption fails, the receiver MUST terminate the connection
@@ -172,7 +172,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   out.fragment = opened.content;
   out.protected_record = true;
   if (tap_ != nullptr) {
-    tap_->on_record(false, opened.type, wire, opened.content, opened.padding, read_.get(),
+    tap_->on_record(false, opened.type, wire, opened.content, opened.padding, &read_,
                     read_seq_ - 1);
   }
   return total;
@@ -209,17 +209,16 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
   //# Application Data MUST NOT be sent prior to sending the Finished
   //# message, except as specified in Section 2.3.
   // Nor ever in the clear: only under an application (or early data) traffic key.
-  if (type == ContentType::application_data && (write_ == nullptr || !write_->application())) {
-    return internal_error(write_ != nullptr
-                              ? "refusing to send application data under handshake keys"
-                              : "refusing to send application data without protection");
+  if (type == ContentType::application_data && (!write_.on() || !write_.application())) {
+    return internal_error(write_.on() ? "refusing to send application data under handshake keys"
+                                      : "refusing to send application data without protection");
   }
   size_t offset = 0;
   do {
     const size_t chunk = std::min(limits_.max_plaintext, data.size() - offset);
     const size_t start = out.size();
     ByteView content = data.subspan(offset, chunk);
-    if (write_ == nullptr) {
+    if (!write_.on()) {
       uint8_t* h = grow(out, kHeaderLen + chunk);
       h[0] = static_cast<uint8_t>(type);
       h[1] = static_cast<uint8_t>(legacy_version >> 8);
@@ -238,11 +237,11 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       if (write_seq_ == std::numeric_limits<uint64_t>::max()) {
         return internal_error("write sequence number exhausted");
       }
-      const size_t total = kHeaderLen + chunk + write_->overhead();
+      const size_t total = kHeaderLen + chunk + write_.overhead();
       uint8_t* h = grow(out, total);
       // The protector writes the header and seals from the caller's buffer straight into the
       // record.
-      Status sealed = write_->seal(type, content, write_seq_, std::span<uint8_t>(h, total));
+      Status sealed = write_.seal(type, content, write_seq_, std::span<uint8_t>(h, total));
       if (!sealed.ok()) {
         shrink(out, start);
         return std::move(sealed).error();
@@ -250,7 +249,7 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       committed(out, total);
       if (tap_ != nullptr) {
         // Report the plaintext from the caller's buffer: the record holds ciphertext.
-        tap_->on_record(true, type, ByteView(h, total), content, 0, write_.get(), write_seq_);
+        tap_->on_record(true, type, ByteView(h, total), content, 0, &write_, write_seq_);
       }
       write_seq_++;
     }

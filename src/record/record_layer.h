@@ -21,7 +21,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "base/buffer.h"
 #include "base/bytes.h"
@@ -71,14 +70,14 @@ class RecordLayer {
  public:
   // set_read_protector and set_write_protector install a direction's new protection, starting
   // at sequence number `seq` (zero: section 5.3, "reset to zero whenever the key is changed").
-  void set_read_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
+  void set_read_protector(RecordProtector p, uint64_t seq = 0) {
     read_ = std::move(p);
     read_seq_ = seq;
     if (skip_ == Skip::kUnprotected) {
       skip_ = Skip::kNone;
     }
   }
-  void set_write_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
+  void set_write_protector(RecordProtector p, uint64_t seq = 0) {
     write_ = std::move(p);
     write_seq_ = seq;
   }
@@ -86,17 +85,17 @@ class RecordLayer {
   // (Tls13AeadProtector) with `p`'s keys, from sequence number `p.seq`.
   void set_read_protection(Protection p) {
     const uint64_t seq = p.seq;
-    set_read_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+    set_read_protector(RecordProtector(Tls13AeadProtector(std::move(p))), seq);
   }
   void set_write_protection(Protection p) {
     const uint64_t seq = p.seq;
-    set_write_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+    set_write_protector(RecordProtector(Tls13AeadProtector(std::move(p))), seq);
   }
   // set_limits sets the record size limits (kTls13Limits until changed).
   void set_limits(const RecordLimits& limits) { limits_ = limits; }
   const RecordLimits& limits() const { return limits_; }
   void set_tap(RecordTap* tap) { tap_ = tap; }
-  bool read_protected() const { return read_ != nullptr; }
+  bool read_protected() const { return read_.on(); }
   // skip_early_data makes the layer pass over 0-RTT records the server does not accept
   // (RFC 8446 section 4.2.10), up to kMaxSkippedEarlyData in all. With `unprotected_phase`
   // (after a HelloRetryRequest, before the second ClientHello) every record of outer type
@@ -158,9 +157,10 @@ class RecordLayer {
   template <typename Out>
   Status write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version);
 
-  // read_ and write_ are null until protection is installed (records are then in the clear).
-  std::unique_ptr<RecordProtector> read_;
-  std::unique_ptr<RecordProtector> write_;
+  // read_ and write_ are off (no protection: records in the clear) until protection is
+  // installed. Held inline: a connection allocates nothing per direction for its protection.
+  RecordProtector read_;
+  RecordProtector write_;
   uint64_t read_seq_ = 0;
   uint64_t write_seq_ = 0;
   RecordLimits limits_ = kTls13Limits;
