@@ -59,8 +59,11 @@ Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
   //# max_early_data_size).
   // A record with no payload (a tag and a type byte, or less) still costs a decryption: each
   // skipped record is charged at least one byte, so no number of them is free.
-  skipped_bytes_ += std::max<size_t>(payload, 1);
-  if (skipped_bytes_ > kMaxSkippedEarlyData) {
+  // The count saturates just past the budget: once over it, every later skip fails too.
+  const size_t skipped =
+      std::min(size_t{skipped_bytes_} + std::max<size_t>(payload, 1), kMaxSkippedEarlyData + 1);
+  skipped_bytes_ = static_cast<uint32_t>(skipped);
+  if (skipped > kMaxSkippedEarlyData) {
     return unexpected_message("more than " + std::to_string(kMaxSkippedEarlyData) +
                               " bytes of 0-RTT data to skip");
   }

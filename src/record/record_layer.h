@@ -61,6 +61,7 @@ class RecordTap {
 // tickets of its own, so this is the most it will read past for a client that holds a ticket
 // from another server). Counted as the record payload without tag and content type byte.
 constexpr size_t kMaxSkippedEarlyData = 64 * 1024;
+static_assert(kMaxSkippedEarlyData < UINT32_MAX);
 
 // key_usage_limit is how many records may be protected under one key of `id` before a KeyUpdate
 // is due: the suite table's limit (crypto/suites.h, RFC 8446 section 5.5).
@@ -164,10 +165,12 @@ class RecordLayer {
   uint64_t read_seq_ = 0;
   uint64_t write_seq_ = 0;
   RecordLimits limits_ = kTls13Limits;
+  RecordTap* tap_ = nullptr;
+  // skipped_bytes_ counts the 0-RTT data skipped so far; it stops just past
+  // kMaxSkippedEarlyData, so 32 bits hold it (and skip_ shares its word).
+  uint32_t skipped_bytes_ = 0;
   enum class Skip : uint8_t { kNone, kUnprotected, kUndecryptable };
   Skip skip_ = Skip::kNone;
-  size_t skipped_bytes_ = 0;
-  RecordTap* tap_ = nullptr;
 };
 
 }  // namespace glasstls::record
