@@ -185,7 +185,7 @@ Status Connection::Impl::receive(ByteView data) {
     // The header first (it says how long the record is), then the rest of the record.
     pos = std::min(record::kHeaderLen - std::min(record::kHeaderLen, in.size()), data.size());
     in.append(data.first(pos));
-    auto total = record::RecordLayer::record_len(in.view());
+    auto total = cx.record.next_record_len(in.view());
     if (!total.ok()) {
       return fail(std::move(total).error());
     }
@@ -212,7 +212,7 @@ Status Connection::Impl::receive(ByteView data) {
   }
   while (!error && pos < data.size()) {
     ByteView rest = data.subspan(pos);
-    auto total = record::RecordLayer::record_len(rest);
+    auto total = cx.record.next_record_len(rest);
     if (!total.ok()) {
       return fail(std::move(total).error());
     }

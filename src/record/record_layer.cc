@@ -14,7 +14,8 @@ bool RecordLayer::write_key_exhausted() const {
   return write_.on() && write_seq_ >= write_.key_usage_limit();
 }
 
-Result<size_t> RecordLayer::record_len(ByteView buf, const RecordLimits& limits) {
+Result<size_t> RecordLayer::record_len(ByteView buf, const RecordRules& rules) {
+  const RecordLimits& limits = rules.limits;
   if (buf.size() < kHeaderLen) {
     return size_t{0};
   }
@@ -38,7 +39,7 @@ Result<size_t> RecordLayer::record_len(ByteView buf, const RecordLimits& limits)
 }
 
 Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out) {
-  GLASSTLS_ASSIGN(size_t total, record_len(buf, limits_));
+  GLASSTLS_ASSIGN(size_t total, record_len(buf, *rules_));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
   }
@@ -75,17 +76,21 @@ Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
 
 Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, bool in_place,
                                       Record& out) {
-  GLASSTLS_ASSIGN(const size_t total, record_len(buf, limits_));
+  GLASSTLS_ASSIGN(const size_t total, record_len(buf, *rules_));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
   }
   const size_t len = total - kHeaderLen;
   ByteView body = buf.subspan(kHeaderLen, len);
   const auto ctype = static_cast<ContentType>(buf[0]);
+  const RecordLimits& limits = rules_->limits;
+  // outer_fixed: protected records all have outer type application_data (TLS 1.3), so one of
+  // another type is in the clear even once read protection is on.
+  const bool outer_fixed = rules_->protected_outer_type_fixed;
   out.protected_record = false;
   out.skipped = false;
 
-  if (!read_.on() || ctype == ContentType::change_cipher_spec) {
+  if (!read_.on() || (outer_fixed && ctype == ContentType::change_cipher_spec)) {
     if (!read_.on() && ctype == ContentType::application_data) {
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
       //# The server then ignores early data by skipping all records with an external
@@ -96,9 +101,9 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
       }
       return unexpected_message("application data before the handshake keys are in place");
     }
-    if (len > limits_.max_plaintext) {
+    if (len > limits.max_plaintext) {
       return record_overflow("plaintext record length " + std::to_string(len) + " exceeds " +
-                             limit_text(limits_.max_plaintext));
+                             limit_text(limits.max_plaintext));
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
     //# Implementations MUST NOT send zero-length fragments of Handshake
@@ -114,7 +119,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     return total;
   }
 
-  if (ctype != ContentType::application_data) {
+  if (outer_fixed && ctype != ContentType::application_data) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# opaque_type:  The outer opaque_type field of a TLSCiphertext record
     //# is always set to the value 23 (application_data)
@@ -149,7 +154,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     wire = wire_copy;
   }
   OpenedRecord opened;
-  Status st = read_.open(buf.first(total), read_seq_, dest, limits_.max_plaintext, opened);
+  Status st = read_.open(buf.first(total), read_seq_, dest, limits.max_plaintext, opened);
   if (st.ok() && !opened.authentic) {
     if (skip_ == Skip::kUndecryptable) {
       return skip(total, len - read_.overhead(), out);
@@ -218,7 +223,7 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
   }
   size_t offset = 0;
   do {
-    const size_t chunk = std::min(limits_.max_plaintext, data.size() - offset);
+    const size_t chunk = std::min(rules_->limits.max_plaintext, data.size() - offset);
     const size_t start = out.size();
     ByteView content = data.subspan(offset, chunk);
     if (!write_.on()) {
