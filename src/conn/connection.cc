@@ -90,6 +90,10 @@ struct Connection::Impl {
   Bytes early_app_out;
   BufferLimits limits;
 
+  // error is the latched error, null until the first fatal one (boxed: an Error is 40 bytes
+  // that a healthy connection never uses).
+  std::unique_ptr<Error> error;
+
   // Useless records in a row (see kMaxEmptyRecords and friends).
   unsigned empty_records = 0;
   unsigned warning_alerts = 0;
@@ -97,7 +101,7 @@ struct Connection::Impl {
   // owe it an answer when this receive() ends (however many messages asked for one).
   conn::PeerActivity activity;
 
-  std::optional<Error> error;
+  // The flags follow activity's four bytes, in the same word.
   bool sent_close = false;
   bool received_close = false;
   // abandoned: close() was called before the handshake completed. Pending data was wiped,
@@ -142,7 +146,7 @@ struct Connection::Impl {
       }
       (void)cx.record.write(ContentType::alert, ByteView(alert, 2), cx.out);
     }
-    error = e;
+    error = std::make_unique<Error>(e);
     return e;
   }
 
@@ -181,7 +185,7 @@ Status Connection::Impl::receive(ByteView data) {
     // The header first (it says how long the record is), then the rest of the record.
     pos = std::min(record::kHeaderLen - std::min(record::kHeaderLen, in.size()), data.size());
     in.append(data.first(pos));
-    auto total = record::RecordLayer::record_len(in.view());
+    auto total = cx.record.next_record_len(in.view());
     if (!total.ok()) {
       return fail(std::move(total).error());
     }
@@ -208,7 +212,7 @@ Status Connection::Impl::receive(ByteView data) {
   }
   while (!error && pos < data.size()) {
     ByteView rest = data.subspan(pos);
-    auto total = record::RecordLayer::record_len(rest);
+    auto total = cx.record.next_record_len(rest);
     if (!total.ok()) {
       return fail(std::move(total).error());
     }

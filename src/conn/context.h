@@ -43,6 +43,8 @@ struct Negotiated {
   // own_scheme and own_chain: what this side signed with and presented (own_chain points into
   // the configuration, which the connection keeps alive).
   SignatureScheme own_scheme{};
+  // hello_retry_request sits beside the two-byte fields, in what would be padding.
+  bool hello_retry_request = false;
   const std::vector<Bytes>* own_chain = nullptr;
   std::optional<std::string> alpn;
   std::string server_name;
@@ -50,12 +52,10 @@ struct Negotiated {
   // peer_ocsp_response: the DER OCSPResponse the server stapled for its leaf (client only;
   // empty when none was asked for or stapled).
   Bytes peer_ocsp_response;
-  bool hello_retry_request = false;
 };
 
 // Context is the per-connection state shared by every handshake state.
 struct Context {
-  bool is_client = false;
   const crypto::CryptoProvider* provider = nullptr;
   std::shared_ptr<const ClientConfig> client_config;
   std::shared_ptr<const ServerConfig> server_config;
@@ -81,6 +81,8 @@ struct Context {
   std::unique_ptr<Tracer> tracer;
   std::shared_ptr<TraceObserver> trace_observer;
 
+  // The flags are together, so that they share one word (every connection holds a Context).
+  bool is_client = false;
   bool handshake_done = false;
   // read_key_changed is set by a handler that switched the read key: the message that did it
   // must end its record (RFC 8446 section 5.1).

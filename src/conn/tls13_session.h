@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,7 @@ inline constexpr size_t kMaxKeptSessionTickets = 16;
 // kMaxKeyUpdates is how many KeyUpdates in a row, without application data between them, a
 // peer may send before the connection ends (as BoringSSL and OpenSSL bound them).
 inline constexpr unsigned kMaxKeyUpdates = 32;
+static_assert(kMaxKeyUpdates < std::numeric_limits<decltype(PeerActivity::key_changes)>::max());
 
 // Tls13Session is the TLS 1.3 part of a connection that the handshake leaves behind: the
 // application traffic secrets, the exporter master secret, and the tickets kept for the caller.

@@ -30,8 +30,9 @@ struct Context;
 struct PeerActivity {
   // key_changes counts the peer's changes of its sending key since its last application data;
   // the connection resets it when application data arrives. The rules bound it, so that a
-  // peer cannot keep the connection busy changing keys and sending nothing.
-  unsigned key_changes = 0;
+  // peer cannot keep the connection busy changing keys and sending nothing. (16 bits: the
+  // bound is far below 2^16, and the struct is per connection.)
+  uint16_t key_changes = 0;
   // answer_owed is set by the rules when a message received owes the peer an answer. The
   // connection calls VersionRules::answer() once, when the receive() that set it ends.
   bool answer_owed = false;

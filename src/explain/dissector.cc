@@ -175,7 +175,7 @@ struct Key {
   std::string label;  // "client handshake"
   // protector opens records as the record layer does; it keeps a copy of the key (its
   // trace_key) only when secrets are shown.
-  std::unique_ptr<record::RecordProtector> protector;
+  record::RecordProtector protector;
   uint64_t seq = 0;
 };
 
@@ -433,9 +433,9 @@ class Dissector {
     r.sequence = s.key->seq;
     r.key_label = s.key->label;
     if (options_.show_secrets) {
-      const Secret& key = s.key->protector->trace_key();
+      const Secret& key = s.key->protector.trace_key();
       r.key.assign(key.span().begin(), key.span().end());
-      r.nonce = s.key->protector->nonce_for_trace(s.key->seq);
+      r.nonce = s.key->protector.nonce_for_trace(s.key->seq);
     }
     s.key->seq++;
     Bytes content_bytes = r.plaintext;
@@ -460,13 +460,13 @@ class Dissector {
   // into `plain`. False when the record does not authenticate.
   static bool open(Key& k, ByteView wire, Bytes& plain, Opened& opened) {
     opened = Opened{};
-    if (wire.size() - kHeaderLen < k.protector->min_body()) {
+    if (wire.size() - kHeaderLen < k.protector.min_body()) {
       return false;
     }
     plain.resize(wire.size() - kHeaderLen);
     // No content is too long here: the dissector shows what was sent.
-    Status st = k.protector->open(wire, k.seq, plain, std::numeric_limits<size_t>::max() - 1,
-                                  opened.record);
+    Status st =
+        k.protector.open(wire, k.seq, plain, std::numeric_limits<size_t>::max() - 1, opened.record);
     if (!opened.record.authentic) {
       return false;
     }
@@ -594,7 +594,7 @@ class Dissector {
     k.phase = phase;
     k.generation = generation;
     k.label = key_label;
-    k.protector = std::make_unique<record::Tls13AeadProtector>(std::move(protection));
+    k.protector = record::RecordProtector(record::Tls13AeadProtector(std::move(protection)));
     if (options_.show_secrets) {
       key_step(secret_name, formula, formula_input, secret.span());
       key_step(key_label + " write key",

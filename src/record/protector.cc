@@ -2,6 +2,8 @@
 #include "record/protector.h"
 
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 #include "crypto/suites.h"
 
@@ -35,14 +37,35 @@ void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]) {
 
 void Protection::nonce(uint8_t out[12]) const { tls13_nonce(iv, seq, out); }
 
+ProtectorBase::ProtectorBase(size_t overhead, size_t min_body, const char* label, bool application,
+                             Secret trace_key)
+    : label_(label),
+      trace_key_(trace_key.empty() ? nullptr : std::make_unique<Secret>(std::move(trace_key))),
+      overhead_(static_cast<uint16_t>(overhead)),
+      min_body_(static_cast<uint16_t>(min_body)),
+      application_(application) {}
+
+const Secret& ProtectorBase::trace_key() const {
+  static const Secret kNoKey;
+  return trace_key_ != nullptr ? *trace_key_ : kNoKey;
+}
+
+// Every connection holds a protector per direction, inline: keep the usual kind small (on
+// 64-bit targets, where the sizes are known).
+static_assert(sizeof(void*) != 8 || sizeof(Tls13AeadProtector) <= 48);
+static_assert(sizeof(void*) != 8 || sizeof(RecordProtector) <= 56);
+
 Tls13AeadProtector::Tls13AeadProtector(Protection p)
     // The body adds the content type byte and the tag; the shortest that opens is those two.
-    : RecordProtector(1 + p.aead->tag_len(), 1 + p.aead->tag_len(), p.label, p.application,
-                      std::move(p.trace_key), crypto::aead_key_usage_limit(p.aead->id())),
-      key_(std::move(p.key)),
-      tag_len_(static_cast<uint8_t>(p.aead->tag_len())) {
+    : ProtectorBase(1 + p.aead->tag_len(), 1 + p.aead->tag_len(), p.label, p.application,
+                    std::move(p.trace_key)),
+      tag_len_(static_cast<uint8_t>(p.aead->tag_len())),
+      aead_(p.aead->id()),
+      key_(std::move(p.key)) {
   std::memcpy(iv_, p.iv, sizeof(iv_));
 }
+
+uint64_t Tls13AeadProtector::key_usage_limit() const { return crypto::aead_key_usage_limit(aead_); }
 
 Bytes Tls13AeadProtector::nonce_for_trace(uint64_t seq) const {
   uint8_t nonce[12];
@@ -138,6 +161,64 @@ Status Tls13AeadProtector::open(ByteView record, uint64_t seq, std::span<uint8_t
   out.content = ByteView(plain.data(), n);
   out.padding = plain.size() - n - 1;
   return Ok{};
+}
+
+// The calls a RecordProtector passes on to its kind. None has no keys: sealing or opening
+// under it is the caller's mistake.
+namespace {
+template <typename K>
+constexpr bool kIsNone = std::is_same_v<std::decay_t<K>, std::monostate>;
+}  // namespace
+
+Status RecordProtector::seal(ContentType type, ByteView content, uint64_t seq,
+                             std::span<uint8_t> record) {
+  return std::visit(
+      [&](auto& k) -> Status {
+        if constexpr (kIsNone<decltype(k)>) {
+          return internal_error("record seal with no protection installed");
+        } else {
+          return k.seal(type, content, seq, record);
+        }
+      },
+      kind_);
+}
+
+Status RecordProtector::open(ByteView record, uint64_t seq, std::span<uint8_t> dest,
+                             size_t max_plaintext, OpenedRecord& out) {
+  return std::visit(
+      [&](auto& k) -> Status {
+        if constexpr (kIsNone<decltype(k)>) {
+          out = OpenedRecord{};
+          return internal_error("record open with no protection installed");
+        } else {
+          return k.open(record, seq, dest, max_plaintext, out);
+        }
+      },
+      kind_);
+}
+
+Bytes RecordProtector::nonce_for_trace(uint64_t seq) const {
+  return std::visit(
+      [&](const auto& k) -> Bytes {
+        if constexpr (kIsNone<decltype(k)>) {
+          return {};
+        } else {
+          return k.nonce_for_trace(seq);
+        }
+      },
+      kind_);
+}
+
+uint64_t RecordProtector::key_usage_limit() const {
+  return std::visit(
+      [](const auto& k) -> uint64_t {
+        if constexpr (kIsNone<decltype(k)>) {
+          return 0;
+        } else {
+          return k.key_usage_limit();
+        }
+      },
+      kind_);
 }
 
 }  // namespace glasstls::record

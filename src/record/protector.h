@@ -2,10 +2,12 @@
 //
 // The record layer (record_layer.h) frames records, counts sequence numbers and enforces the
 // size limits of the protocol version; a RecordProtector turns one record's content into its
-// protected form and back. Tls13AeadProtector is TLS 1.3's (RFC 8446 section 5.2): an AEAD
-// under a per-record nonce, the content type inside the encryption, outer type application_data.
-// TLS 1.2's AEAD suites (an explicit nonce in each record) and CBC suites with encrypt-then-MAC
-// (RFC 7366) are other protectors beside it, chosen from the suite table (crypto/suites.h).
+// protected form and back. A RecordProtector holds one kind of protection in a variant, inline
+// (the layer keeps one per direction in every connection: no allocation, no virtual call).
+// Tls13AeadProtector is TLS 1.3's kind (RFC 8446 section 5.2): an AEAD under a per-record
+// nonce, the content type inside the encryption, outer type application_data. TLS 1.2's AEAD
+// suites (an explicit nonce in each record) and CBC suites with encrypt-then-MAC (RFC 7366) are
+// other kinds beside it in the variant, chosen from the suite table (crypto/suites.h).
 //
 // A protector seals from the caller's content straight into the record (one pass) and opens
 // into any destination, the record's own bytes included (in place). It allocates nothing per
@@ -16,6 +18,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -67,68 +71,41 @@ struct OpenedRecord {
   ByteView plaintext;
 };
 
-// RecordProtector is one direction's record protection under one key.
-class RecordProtector {
+// ProtectorBase is what every kind of protector has: its sizes, the name and kind of its key,
+// the key's copy for traces, and nothing virtual (the kinds are held in a RecordProtector's
+// variant, not behind a pointer). Its fields are narrow and packed, and a kind's own fields
+// follow in its tail padding: every connection holds one protector per direction.
+class ProtectorBase {
  public:
-  virtual ~RecordProtector() = default;
-
-  // overhead is how many bytes a sealed record's body adds to its content. (Plain members, not
-  // virtual: the layer asks for every record.)
+  // overhead is how many bytes a sealed record's body adds to its content.
   size_t overhead() const { return overhead_; }
   // min_body is the shortest record body that can be opened at all.
   size_t min_body() const { return min_body_; }
-
-  // seal writes the record carrying `content` of `type` under sequence number `seq` into
-  // `record`: the header and the body, kHeaderLen + content.size() + overhead() bytes. `content`
-  // is only read, and must not overlap `record`. Fails only on an internal error (a wrong
-  // `record` size, the AEAD failing); `record` is then unspecified.
-  virtual Status seal(ContentType type, ByteView content, uint64_t seq,
-                      std::span<uint8_t> record) = 0;
-
-  // open authenticates and decrypts `record` (a whole record, header included, with a body of at
-  // least min_body() bytes) under sequence number `seq` into `dest`, which may be the record's
-  // own body (in place) or separate bytes that do not overlap it, and must hold at least the
-  // body's ciphertext. A record that fails authentication is not an error: `out.authentic` stays
-  // false. Errors: internal_error (`dest` too small); for an authentic record, record_overflow
-  // (content over `max_plaintext`) and unexpected_message (a malformed or forbidden inner
-  // content type), with `out.plaintext` set. The contents of `dest` are unspecified after any
-  // other failure.
-  virtual Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
-                      OpenedRecord& out) = 0;
-
-  // nonce_for_trace returns the nonce record `seq` uses, for traces.
-  virtual Bytes nonce_for_trace(uint64_t seq) const = 0;
-
   // label names the traffic secret the key came from ("server handshake"), for traces.
   const char* label() const { return label_; }
   // application is true for application traffic keys (and, later, early data keys): only
   // under such a key may application_data be sent (RFC 8446 section 5.1: "application_data
   // records ... MUST NOT be sent" before keys for it exist; see RecordLayer::write).
   bool application() const { return application_; }
-  // trace_key holds a copy of the key only while a trace that shows secrets is attached.
-  const Secret& trace_key() const { return trace_key_; }
-  // key_usage_limit is how many records the key may protect (crypto/suites.h).
-  uint64_t key_usage_limit() const { return key_usage_limit_; }
+  // trace_key holds a copy of the key only while a trace that shows secrets is attached (empty
+  // otherwise).
+  const Secret& trace_key() const;
 
  protected:
-  RecordProtector(size_t overhead, size_t min_body, const char* label, bool application,
-                  Secret trace_key, uint64_t limit)
-      : overhead_(static_cast<uint16_t>(overhead)),
-        min_body_(static_cast<uint16_t>(min_body)),
-        application_(application),
-        label_(label),
-        trace_key_(std::move(trace_key)),
-        key_usage_limit_(limit) {}
+  // The default ProtectorBase is that of no protection: no overhead, no label, no key.
+  constexpr ProtectorBase() = default;
+  ProtectorBase(size_t overhead, size_t min_body, const char* label, bool application,
+                Secret trace_key);
 
  private:
-  // Narrow fields, packed: every connection holds one protector per direction. A record's
-  // overhead is at most 2^8 bytes (RFC 8446 section 5.2), far below 2^16.
-  uint16_t overhead_;
-  uint16_t min_body_;
-  bool application_;
-  const char* label_;
-  Secret trace_key_;
-  uint64_t key_usage_limit_;
+  const char* label_ = "";
+  // trace_key_ is null unless a trace that shows secrets is attached: boxed, so that the usual
+  // protector pays 8 bytes for it, not a Secret's 24.
+  std::unique_ptr<Secret> trace_key_;
+  // A record's overhead is at most 2^8 bytes (RFC 8446 section 5.2), far below 2^16.
+  uint16_t overhead_ = 0;
+  uint16_t min_body_ = 0;
+  bool application_ = false;
 };
 
 // Protection is the key material of one direction's TLS 1.3 record protection: the AEAD key,
@@ -159,21 +136,92 @@ void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]);
 //
 // sealed under the nonce static IV XOR sequence number, with the record header as additional
 // data. It seals with no padding and opens any padding.
-class Tls13AeadProtector final : public RecordProtector {
+class Tls13AeadProtector final : public ProtectorBase {
  public:
   // Tls13AeadProtector takes the key, IV, label, application flag and trace key of `p` (its
   // `seq` is the record layer's business). `p.aead` and `p.key` must be set.
   explicit Tls13AeadProtector(Protection p);
 
-  Status seal(ContentType type, ByteView content, uint64_t seq, std::span<uint8_t> record) override;
+  // seal writes the record carrying `content` of `type` under sequence number `seq` into
+  // `record`: the header and the body, kHeaderLen + content.size() + overhead() bytes. `content`
+  // is only read, and must not overlap `record`. Fails only on an internal error (a wrong
+  // `record` size, the AEAD failing); `record` is then unspecified.
+  Status seal(ContentType type, ByteView content, uint64_t seq, std::span<uint8_t> record);
+
+  // open authenticates and decrypts `record` (a whole record, header included, with a body of at
+  // least min_body() bytes) under sequence number `seq` into `dest`, which may be the record's
+  // own body (in place) or separate bytes that do not overlap it, and must hold at least the
+  // body's ciphertext. A record that fails authentication is not an error: `out.authentic` stays
+  // false. Errors: internal_error (`dest` too small); for an authentic record, record_overflow
+  // (content over `max_plaintext`) and unexpected_message (a malformed or forbidden inner
+  // content type), with `out.plaintext` set. The contents of `dest` are unspecified after any
+  // other failure.
   Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
-              OpenedRecord& out) override;
-  Bytes nonce_for_trace(uint64_t seq) const override;
+              OpenedRecord& out);
+
+  // nonce_for_trace returns the nonce record `seq` uses, for traces.
+  Bytes nonce_for_trace(uint64_t seq) const;
+
+  // key_usage_limit is how many records the key may protect: the suite table's limit for its
+  // AEAD (crypto/suites.h), looked up from the AEAD's id rather than kept (8 bytes less).
+  uint64_t key_usage_limit() const;
 
  private:
-  std::unique_ptr<crypto::AeadKey> key_;
+  // Declared before key_, these fit in ProtectorBase's tail padding.
   uint8_t iv_[12];
   uint8_t tag_len_;
+  crypto::AeadId aead_;
+  std::unique_ptr<crypto::AeadKey> key_;
+};
+
+// RecordProtector is one direction's record protection under one key, of whichever kind: none
+// (a default RecordProtector: records go in the clear) or Tls13AeadProtector; TLS 1.2's kinds
+// join the variant beside it. The kind is held inline, with no allocation and no virtual call:
+// each call dispatches on the variant. With none installed, the sizes are 0, the label is empty,
+// there is no key, and seal and open fail with internal_error.
+class RecordProtector {
+ public:
+  RecordProtector() = default;
+  explicit RecordProtector(Tls13AeadProtector p) : kind_(std::move(p)) {}
+
+  // on is true once a protection is installed.
+  bool on() const { return !std::holds_alternative<std::monostate>(kind_); }
+
+  size_t overhead() const { return base().overhead(); }
+  size_t min_body() const { return base().min_body(); }
+  const char* label() const { return base().label(); }
+  bool application() const { return base().application(); }
+  const Secret& trace_key() const { return base().trace_key(); }
+
+  // seal, open, nonce_for_trace and key_usage_limit are the kind's own (see
+  // Tls13AeadProtector).
+  Status seal(ContentType type, ByteView content, uint64_t seq, std::span<uint8_t> record);
+  Status open(ByteView record, uint64_t seq, std::span<uint8_t> dest, size_t max_plaintext,
+              OpenedRecord& out);
+  Bytes nonce_for_trace(uint64_t seq) const;
+  uint64_t key_usage_limit() const;
+
+ private:
+  // None is what base() answers when no protection is on.
+  struct None final : ProtectorBase {
+    constexpr None() = default;
+  };
+  static inline constinit const None kNone{};
+
+  // base is the common part of the installed kind (kNone when none is).
+  const ProtectorBase& base() const {
+    return std::visit(
+        [](const auto& k) -> const ProtectorBase& {
+          if constexpr (std::is_same_v<std::decay_t<decltype(k)>, std::monostate>) {
+            return kNone;
+          } else {
+            return k;
+          }
+        },
+        kind_);
+  }
+
+  std::variant<std::monostate, Tls13AeadProtector> kind_;
 };
 
 }  // namespace glasstls::record

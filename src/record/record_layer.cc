@@ -11,10 +11,11 @@ namespace glasstls::record {
 uint64_t key_usage_limit(crypto::AeadId id) { return crypto::aead_key_usage_limit(id); }
 
 bool RecordLayer::write_key_exhausted() const {
-  return write_ != nullptr && write_seq_ >= write_->key_usage_limit();
+  return write_.on() && write_seq_ >= write_.key_usage_limit();
 }
 
-Result<size_t> RecordLayer::record_len(ByteView buf, const RecordLimits& limits) {
+Result<size_t> RecordLayer::record_len(ByteView buf, const RecordRules& rules) {
+  const RecordLimits& limits = rules.limits;
   if (buf.size() < kHeaderLen) {
     return size_t{0};
   }
@@ -38,7 +39,7 @@ Result<size_t> RecordLayer::record_len(ByteView buf, const RecordLimits& limits)
 }
 
 Result<size_t> RecordLayer::read_record(std::span<uint8_t> buf, Record& out) {
-  GLASSTLS_ASSIGN(size_t total, record_len(buf, limits_));
+  GLASSTLS_ASSIGN(size_t total, record_len(buf, *rules_));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
   }
@@ -59,8 +60,11 @@ Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
   //# max_early_data_size).
   // A record with no payload (a tag and a type byte, or less) still costs a decryption: each
   // skipped record is charged at least one byte, so no number of them is free.
-  skipped_bytes_ += std::max<size_t>(payload, 1);
-  if (skipped_bytes_ > kMaxSkippedEarlyData) {
+  // The count saturates just past the budget: once over it, every later skip fails too.
+  const size_t skipped =
+      std::min(size_t{skipped_bytes_} + std::max<size_t>(payload, 1), kMaxSkippedEarlyData + 1);
+  skipped_bytes_ = static_cast<uint32_t>(skipped);
+  if (skipped > kMaxSkippedEarlyData) {
     return unexpected_message("more than " + std::to_string(kMaxSkippedEarlyData) +
                               " bytes of 0-RTT data to skip");
   }
@@ -72,18 +76,22 @@ Result<size_t> RecordLayer::skip(size_t total, size_t payload, Record& out) {
 
 Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, bool in_place,
                                       Record& out) {
-  GLASSTLS_ASSIGN(const size_t total, record_len(buf, limits_));
+  GLASSTLS_ASSIGN(const size_t total, record_len(buf, *rules_));
   if (total == 0 || buf.size() < total) {
     return size_t{0};
   }
   const size_t len = total - kHeaderLen;
   ByteView body = buf.subspan(kHeaderLen, len);
   const auto ctype = static_cast<ContentType>(buf[0]);
+  const RecordLimits& limits = rules_->limits;
+  // outer_fixed: protected records all have outer type application_data (TLS 1.3), so one of
+  // another type is in the clear even once read protection is on.
+  const bool outer_fixed = rules_->protected_outer_type_fixed;
   out.protected_record = false;
   out.skipped = false;
 
-  if (read_ == nullptr || ctype == ContentType::change_cipher_spec) {
-    if (read_ == nullptr && ctype == ContentType::application_data) {
+  if (!read_.on() || (outer_fixed && ctype == ContentType::change_cipher_spec)) {
+    if (!read_.on() && ctype == ContentType::application_data) {
       //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
       //# The server then ignores early data by skipping all records with an external
       //# content type of "application_data" (indicating that they are
@@ -93,9 +101,9 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
       }
       return unexpected_message("application data before the handshake keys are in place");
     }
-    if (len > limits_.max_plaintext) {
+    if (len > limits.max_plaintext) {
       return record_overflow("plaintext record length " + std::to_string(len) + " exceeds " +
-                             limit_text(limits_.max_plaintext));
+                             limit_text(limits.max_plaintext));
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
     //# Implementations MUST NOT send zero-length fragments of Handshake
@@ -111,7 +119,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     return total;
   }
 
-  if (ctype != ContentType::application_data) {
+  if (outer_fixed && ctype != ContentType::application_data) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# opaque_type:  The outer opaque_type field of a TLSCiphertext record
     //# is always set to the value 23 (application_data)
@@ -123,7 +131,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     }
     return unexpected_message("unprotected " + what + " record after keys were established");
   }
-  if (len < read_->min_body()) {
+  if (len < read_.min_body()) {
     if (skip_ == Skip::kUndecryptable) {
       return skip(total, 0, out);
     }
@@ -146,10 +154,10 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
     wire = wire_copy;
   }
   OpenedRecord opened;
-  Status st = read_->open(buf.first(total), read_seq_, dest, limits_.max_plaintext, opened);
+  Status st = read_.open(buf.first(total), read_seq_, dest, limits.max_plaintext, opened);
   if (st.ok() && !opened.authentic) {
     if (skip_ == Skip::kUndecryptable) {
-      return skip(total, len - read_->overhead(), out);
+      return skip(total, len - read_.overhead(), out);
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
     //# If the decryption fails, the receiver MUST terminate the connection
@@ -172,7 +180,7 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
   out.fragment = opened.content;
   out.protected_record = true;
   if (tap_ != nullptr) {
-    tap_->on_record(false, opened.type, wire, opened.content, opened.padding, read_.get(),
+    tap_->on_record(false, opened.type, wire, opened.content, opened.padding, &read_,
                     read_seq_ - 1);
   }
   return total;
@@ -209,17 +217,16 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
   //# Application Data MUST NOT be sent prior to sending the Finished
   //# message, except as specified in Section 2.3.
   // Nor ever in the clear: only under an application (or early data) traffic key.
-  if (type == ContentType::application_data && (write_ == nullptr || !write_->application())) {
-    return internal_error(write_ != nullptr
-                              ? "refusing to send application data under handshake keys"
-                              : "refusing to send application data without protection");
+  if (type == ContentType::application_data && (!write_.on() || !write_.application())) {
+    return internal_error(write_.on() ? "refusing to send application data under handshake keys"
+                                      : "refusing to send application data without protection");
   }
   size_t offset = 0;
   do {
-    const size_t chunk = std::min(limits_.max_plaintext, data.size() - offset);
+    const size_t chunk = std::min(rules_->limits.max_plaintext, data.size() - offset);
     const size_t start = out.size();
     ByteView content = data.subspan(offset, chunk);
-    if (write_ == nullptr) {
+    if (!write_.on()) {
       uint8_t* h = grow(out, kHeaderLen + chunk);
       h[0] = static_cast<uint8_t>(type);
       h[1] = static_cast<uint8_t>(legacy_version >> 8);
@@ -238,11 +245,11 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       if (write_seq_ == std::numeric_limits<uint64_t>::max()) {
         return internal_error("write sequence number exhausted");
       }
-      const size_t total = kHeaderLen + chunk + write_->overhead();
+      const size_t total = kHeaderLen + chunk + write_.overhead();
       uint8_t* h = grow(out, total);
       // The protector writes the header and seals from the caller's buffer straight into the
       // record.
-      Status sealed = write_->seal(type, content, write_seq_, std::span<uint8_t>(h, total));
+      Status sealed = write_.seal(type, content, write_seq_, std::span<uint8_t>(h, total));
       if (!sealed.ok()) {
         shrink(out, start);
         return std::move(sealed).error();
@@ -250,7 +257,7 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       committed(out, total);
       if (tap_ != nullptr) {
         // Report the plaintext from the caller's buffer: the record holds ciphertext.
-        tap_->on_record(true, type, ByteView(h, total), content, 0, write_.get(), write_seq_);
+        tap_->on_record(true, type, ByteView(h, total), content, 0, &write_, write_seq_);
       }
       write_seq_++;
     }

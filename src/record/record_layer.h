@@ -7,12 +7,14 @@
 //     opaque fragment[length];                 opaque encrypted_record[length];
 //   } TLSPlaintext;                          } TLSCiphertext;
 //
-// The layer frames and splits records, counts each direction's sequence numbers, enforces the
-// record size limits of the version (RecordLimits) and the rules on what may be sent or received
-// in the clear, and skips 0-RTT data a server does not accept. Sealing and opening one record is
-// the job of each direction's RecordProtector (protector.h): Tls13AeadProtector today, which
-// carries TLSInnerPlaintext = content || ContentType || zeros, sealed with the AEAD under a
-// per-record nonce: the static IV XOR the 64-bit sequence number (section 5.3).
+// The layer frames and splits records, counts each direction's sequence numbers, refuses
+// application data in the clear, and applies the record rules of the protocol version, which
+// it is given as data (RecordRules, kTls13Rules): the record size limits, whether protected
+// records all carry outer type application_data (TLS 1.3) or their own type (TLS 1.2), and
+// whether a server may skip 0-RTT data it does not accept (TLS 1.3 only). Sealing and opening
+// one record is the job of each direction's RecordProtector (protector.h): Tls13AeadProtector
+// today, which carries TLSInnerPlaintext = content || ContentType || zeros, sealed with the AEAD
+// under a per-record nonce: the static IV XOR the 64-bit sequence number (section 5.3).
 //
 // Each byte of a record is touched once: write() seals straight from the caller's plaintext
 // into the output buffer, and read_record() decrypts from wherever the ciphertext is (in place,
@@ -21,7 +23,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "base/buffer.h"
 #include "base/bytes.h"
@@ -62,6 +63,29 @@ class RecordTap {
 // tickets of its own, so this is the most it will read past for a client that holds a ticket
 // from another server). Counted as the record payload without tag and content type byte.
 constexpr size_t kMaxSkippedEarlyData = 64 * 1024;
+static_assert(kMaxSkippedEarlyData < UINT32_MAX);
+
+// RecordRules are the record rules of one protocol version, the data that makes the layer's
+// logic that version's. A layer holds a pointer to them (a connection pays 8 bytes for its
+// rules): each version's are one static constant, such as kTls13Rules.
+struct RecordRules {
+  // limits are the record sizes the version allows.
+  RecordLimits limits;
+  // protected_outer_type_fixed: every protected record carries outer type application_data and
+  // its real content type inside the protection (TLS 1.3, RFC 8446 section 5.2). Once read
+  // protection is on, a record of any other outer type is then unprotected: change_cipher_spec
+  // is passed on in the clear (the caller decides when that is allowed, section 5), anything
+  // else is refused. When false (TLS 1.2), once read protection is on every record is
+  // protected, under its own outer type.
+  bool protected_outer_type_fixed = true;
+  // skips_early_data: a server may be told to pass over 0-RTT records it does not accept
+  // (RFC 8446 section 4.2.10; RecordLayer::skip_early_data). A version without 0-RTT has
+  // nothing to skip.
+  bool skips_early_data = true;
+};
+// kTls13Rules are TLS 1.3's: kTls13Limits, outer type application_data when protected, 0-RTT
+// skipping.
+inline constexpr RecordRules kTls13Rules{kTls13Limits, true, true};
 
 // key_usage_limit is how many records may be protected under one key of `id` before a KeyUpdate
 // is due: the suite table's limit (crypto/suites.h, RFC 8446 section 5.5).
@@ -71,14 +95,14 @@ class RecordLayer {
  public:
   // set_read_protector and set_write_protector install a direction's new protection, starting
   // at sequence number `seq` (zero: section 5.3, "reset to zero whenever the key is changed").
-  void set_read_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
+  void set_read_protector(RecordProtector p, uint64_t seq = 0) {
     read_ = std::move(p);
     read_seq_ = seq;
     if (skip_ == Skip::kUnprotected) {
       skip_ = Skip::kNone;
     }
   }
-  void set_write_protector(std::unique_ptr<RecordProtector> p, uint64_t seq = 0) {
+  void set_write_protector(RecordProtector p, uint64_t seq = 0) {
     write_ = std::move(p);
     write_seq_ = seq;
   }
@@ -86,26 +110,30 @@ class RecordLayer {
   // (Tls13AeadProtector) with `p`'s keys, from sequence number `p.seq`.
   void set_read_protection(Protection p) {
     const uint64_t seq = p.seq;
-    set_read_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+    set_read_protector(RecordProtector(Tls13AeadProtector(std::move(p))), seq);
   }
   void set_write_protection(Protection p) {
     const uint64_t seq = p.seq;
-    set_write_protector(std::make_unique<Tls13AeadProtector>(std::move(p)), seq);
+    set_write_protector(RecordProtector(Tls13AeadProtector(std::move(p))), seq);
   }
-  // set_limits sets the record size limits (kTls13Limits until changed).
-  void set_limits(const RecordLimits& limits) { limits_ = limits; }
-  const RecordLimits& limits() const { return limits_; }
+  // set_rules sets the version's record rules (kTls13Rules until changed). `rules` must outlive
+  // the layer, as the static kXxxRules constants do.
+  void set_rules(const RecordRules& rules) { rules_ = &rules; }
+  const RecordRules& rules() const { return *rules_; }
   void set_tap(RecordTap* tap) { tap_ = tap; }
-  bool read_protected() const { return read_ != nullptr; }
+  bool read_protected() const { return read_.on(); }
   // skip_early_data makes the layer pass over 0-RTT records the server does not accept
   // (RFC 8446 section 4.2.10), up to kMaxSkippedEarlyData in all. With `unprotected_phase`
   // (after a HelloRetryRequest, before the second ClientHello) every record of outer type
   // application_data is skipped until read protection is installed; otherwise (after a
   // ServerHello) records that fail to deprotect under the current key are skipped until one
   // deprotects. A skipped record is returned with Record::skipped set. Skipping more than the
-  // budget fails with unexpected_message.
+  // budget fails with unexpected_message. Under rules without 0-RTT (skips_early_data false)
+  // it does nothing: application data before the keys is then refused as usual.
   void skip_early_data(bool unprotected_phase) {
-    skip_ = unprotected_phase ? Skip::kUnprotected : Skip::kUndecryptable;
+    if (rules_->skips_early_data) {
+      skip_ = unprotected_phase ? Skip::kUnprotected : Skip::kUndecryptable;
+    }
   }
   bool skipping_early_data() const { return skip_ != Skip::kNone; }
   uint64_t write_seq() const { return write_seq_; }
@@ -117,14 +145,17 @@ class RecordLayer {
   // record_len reads the header at the front of `buf`: the length of the whole record, header
   // included, once the kHeaderLen header bytes are there, and 0 before. It fails on what the
   // header alone decides: an unknown content type (unexpected_message) and a length over
-  // `limits.max_ciphertext()`, 2^14 + 256 in TLS 1.3 (record_overflow). read_record makes the
-  // same checks with the layer's limits.
-  static Result<size_t> record_len(ByteView buf, const RecordLimits& limits = kTls13Limits);
+  // `rules.limits.max_ciphertext()`, 2^14 + 256 in TLS 1.3 (record_overflow). read_record makes
+  // the same checks with the layer's rules.
+  static Result<size_t> record_len(ByteView buf, const RecordRules& rules = kTls13Rules);
+  // next_record_len is record_len under the layer's own rules.
+  Result<size_t> next_record_len(ByteView buf) const { return record_len(buf, *rules_); }
 
   // read_record takes one record from the front of `buf`, deprotecting it in place. It returns
   // the number of bytes the record used, or 0 if `buf` does not yet hold a whole record.
-  // Once read protection is on, the only unprotected record accepted is change_cipher_spec
-  // (RFC 8446 section 5); the caller decides when that is allowed.
+  // Once read protection is on, what may still arrive unprotected is the rules' business
+  // (RecordRules::protected_outer_type_fixed): in TLS 1.3 only change_cipher_spec (RFC 8446
+  // section 5), and the caller decides when that is allowed.
   // Errors: record_overflow, bad_record_mac, unexpected_message, decode_error.
   Result<size_t> read_record(std::span<uint8_t> buf, Record& out);
 
@@ -158,16 +189,19 @@ class RecordLayer {
   template <typename Out>
   Status write_to(ContentType type, ByteView data, Out& out, uint16_t legacy_version);
 
-  // read_ and write_ are null until protection is installed (records are then in the clear).
-  std::unique_ptr<RecordProtector> read_;
-  std::unique_ptr<RecordProtector> write_;
+  // read_ and write_ are off (no protection: records in the clear) until protection is
+  // installed. Held inline: a connection allocates nothing per direction for its protection.
+  RecordProtector read_;
+  RecordProtector write_;
   uint64_t read_seq_ = 0;
   uint64_t write_seq_ = 0;
-  RecordLimits limits_ = kTls13Limits;
+  const RecordRules* rules_ = &kTls13Rules;
+  RecordTap* tap_ = nullptr;
+  // skipped_bytes_ counts the 0-RTT data skipped so far; it stops just past
+  // kMaxSkippedEarlyData, so 32 bits hold it (and skip_ shares its word).
+  uint32_t skipped_bytes_ = 0;
   enum class Skip : uint8_t { kNone, kUnprotected, kUndecryptable };
   Skip skip_ = Skip::kNone;
-  size_t skipped_bytes_ = 0;
-  RecordTap* tap_ = nullptr;
 };
 
 }  // namespace glasstls::record

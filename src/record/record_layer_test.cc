@@ -21,11 +21,11 @@ Protection make(uint8_t seed) {
 }
 
 // seal_raw builds a protected record around an arbitrary TLSInnerPlaintext, so tests can make
-// inner plaintexts the writer would never produce.
-Bytes seal_raw(Protection& p, Bytes inner) {
+// inner plaintexts the writer would never produce (and, with `outer`, outer content types).
+Bytes seal_raw(Protection& p, Bytes inner, uint8_t outer = 23) {
   size_t len = inner.size() + kTagLen;
   Bytes rec(5 + len);
-  rec[0] = 23;
+  rec[0] = outer;
   rec[1] = 3;
   rec[2] = 3;
   rec[3] = static_cast<uint8_t>(len >> 8);
@@ -548,6 +548,72 @@ TEST(RecordLayer, RecordLenChecksTheHeaderOnly) {
   auto big = RecordLayer::record_len(Bytes{23, 3, 3, 0x41, 0x01});
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().alert, AlertDescription::record_overflow);
+}
+
+// The version's record rules are data the layer is given: other rules change what it does
+// without a change to its logic.
+TEST(RecordLayer, FollowsTheRecordRulesItIsGiven) {
+  static constexpr RecordRules kSmall{RecordLimits{512, 256}, true, true};
+  static constexpr RecordRules kOwnOuterType{kTls13Limits, false, true};
+  static constexpr RecordRules kNoEarlyData{kTls13Limits, true, false};
+  EXPECT_EQ(RecordLayer().rules().limits.max_ciphertext(), kTls13Limits.max_ciphertext());
+
+  // Limits: the header check, the plaintext bound and the fragment size.
+  const Bytes header = {23, 3, 3, 0x03, 0x01};  // 769 bytes: over 512 + 256, within 2^14 + 256
+  EXPECT_TRUE(RecordLayer::record_len(header).ok());
+  auto over = RecordLayer::record_len(header, kSmall);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().alert, AlertDescription::record_overflow);
+  RecordLayer small;
+  small.set_rules(kSmall);
+  EXPECT_FALSE(small.next_record_len(header).ok());
+  Bytes handshake = {22, 3, 3, 0x02, 0x01};  // a plaintext record of 513 bytes
+  handshake.resize(5 + 513, 1);
+  Record out;
+  auto big = small.read_record(std::span<uint8_t>(handshake), out);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().alert, AlertDescription::record_overflow);
+  Bytes written;
+  ASSERT_TRUE(small.write(ContentType::handshake, Bytes(1000, 'h'), written).ok());
+  EXPECT_EQ(written.size(), 5 + 512 + 5 + 488u);
+
+  // The outer type: under TLS 1.3's rules a protected record is application_data on the
+  // outside and anything else is refused as unprotected; under rules where each protected
+  // record keeps its own outer type, the same record is deprotected.
+  Protection seal = make(40);
+  Bytes rec = seal_raw(seal, Bytes{'f', 22}, 22);
+  RecordLayer tls13;
+  tls13.set_read_protection(make(40));
+  Bytes copy = rec;
+  auto refused = tls13.read_record(std::span<uint8_t>(copy), out);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().alert, AlertDescription::unexpected_message);
+  RecordLayer own;
+  own.set_rules(kOwnOuterType);
+  own.set_read_protection(make(40));
+  copy = rec;
+  auto opened = own.read_record(std::span<uint8_t>(copy), out);
+  ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+  EXPECT_TRUE(out.protected_record);
+  EXPECT_EQ(out.type, ContentType::handshake);
+  // Nor is change_cipher_spec passed on in the clear once protection is on.
+  Bytes ccs = {20, 3, 3, 0, 1, 1};
+  EXPECT_TRUE(tls13.read_record(std::span<uint8_t>(ccs), out).ok());
+  ccs = {20, 3, 3, 0, 1, 1};
+  auto ccs_own = own.read_record(std::span<uint8_t>(ccs), out);
+  ASSERT_FALSE(ccs_own.ok());
+  EXPECT_EQ(ccs_own.error().alert, AlertDescription::bad_record_mac);
+
+  // Early data: without it in the rules, there is nothing to skip.
+  RecordLayer none;
+  none.set_rules(kNoEarlyData);
+  none.skip_early_data(true);
+  EXPECT_FALSE(none.skipping_early_data());
+  Protection early = make(41);
+  Bytes zero_rtt = seal_raw(early, Bytes(100, 'e'));
+  auto not_skipped = none.read_record(std::span<uint8_t>(zero_rtt), out);
+  ASSERT_FALSE(not_skipped.ok());
+  EXPECT_EQ(not_skipped.error().alert, AlertDescription::unexpected_message);
 }
 
 }  // namespace
