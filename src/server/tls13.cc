@@ -223,13 +223,22 @@ void queue_certificate(Context& cx, handshake::Transcript& transcript, const Ser
   queue_message(cx, transcript, msgs::encode(cert_msg));
 }
 
+// certificate_request is the CertificateRequest `config` sends.
+msgs::CertificateRequest certificate_request(const ServerConfig& config) {
+  msgs::CertificateRequest cr;
+  cr.signature_algorithms = config.signature_schemes;
+  if (!config.client_authorities.empty()) {
+    cr.certificate_authorities.emplace(config.client_authorities.begin(),
+                                       config.client_authorities.end());
+  }
+  return cr;
+}
+
 // send_encrypted_flight queues and sends, under the handshake keys, EncryptedExtensions,
 // CertificateRequest (when the configuration asks for a client certificate), Certificate,
-// CertificateVerify and Finished. The types of the CertificateRequest's extensions go to
-// `requested`: the client's certificate entries may answer only those.
+// CertificateVerify and Finished.
 Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
-                             const ServerChoice& choice, ByteView server_hs,
-                             std::vector<ExtensionType>& requested) {
+                             const ServerChoice& choice, ByteView server_hs) {
   const ServerConfig& config = *cx.server_config;
   {
     msgs::EncryptedExtensions ee;
@@ -245,14 +254,7 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
     //# A server which is authenticating with a certificate MAY optionally
     //# request a certificate from the client.  This message, if sent, MUST
     //# follow EncryptedExtensions.
-    msgs::CertificateRequest cr;
-    cr.signature_algorithms = config.signature_schemes;
-    if (!config.client_authorities.empty()) {
-      std::vector<ByteView> names(config.client_authorities.begin(),
-                                  config.client_authorities.end());
-      cr.certificate_authorities = std::move(names);
-    }
-    queue_message(cx, transcript, msgs::encode(cr, &requested));
+    queue_message(cx, transcript, msgs::encode(certificate_request(config)));
   }
 
   queue_certificate(cx, transcript, choice);
@@ -325,13 +327,12 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   if (choice.early_data_offered) {
     cx.record.skip_early_data(false);
   }
-  std::vector<ExtensionType> requested;
-  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span(), requested));
+  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span()));
   GLASSTLS_ASSIGN(auto app, derive_application_keys(cx, s.transcript, std::move(keys.schedule)));
 
   ServerSecondFlight await{std::move(s.transcript), std::move(keys.client_hs), std::move(app)};
   if (choice.request_client_certificate) {
-    return ServerState(ServerExpectCertificate{std::move(await), std::move(requested)});
+    return ServerState(ServerExpectCertificate{std::move(await)});
   }
   return ServerState(ServerExpectFinished{std::move(await)});
 }
@@ -364,6 +365,10 @@ Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
     }
     return ServerState(ServerExpectFinished{std::move(s.await)});
   }
+  // What the CertificateRequest carried, from the configuration that built it (not kept in
+  // the state: a client certificate is rare, a byte of state per connection is not).
+  std::vector<ExtensionType> requested;
+  (void)msgs::encode(certificate_request(config), &requested);
   std::vector<Bytes> chain;
   for (const auto& entry : cert.entries) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
@@ -371,7 +376,7 @@ Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,
     //# the Certificate message from the client MUST correspond to
     //# extensions in the CertificateRequest message from the server.
     // (Extensions that may not appear in a Certificate at all were refused by the parser.)
-    if (auto t = msgs::first_unsolicited(entry.extensions, s.requested,
+    if (auto t = msgs::first_unsolicited(entry.extensions, requested,
                                          msgs::ExtensionContext::kCertificate)) {
       return unsupported_extension("client certificate entry carries unsolicited extension " +
                                    msgs::extension_label(*t));

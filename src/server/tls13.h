@@ -31,8 +31,6 @@ struct ServerSecondFlight {
 // ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
 struct ServerExpectCertificate {
   ServerSecondFlight await;
-  // requested is the extension types the CertificateRequest carried.
-  std::vector<ExtensionType> requested;
 };
 struct ServerExpectCertificateVerify {
   ServerSecondFlight await;
