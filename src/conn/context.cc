@@ -34,14 +34,8 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
                                            const char* label, bool application, Tracer* tracer) {
   GLASSTLS_ASSIGN(handshake::TrafficKeys keys,
                   handshake::traffic_keys(*suite.hash, suite.aead->key_len(), secret));
-  GLASSTLS_ASSIGN(auto key, suite.aead->new_key(keys.key.span()));
-  record::Protection p;
-  p.aead = suite.aead;
-  p.key = std::move(key);
-  p.label = label;
-  p.application = application;
-  if (tracer != nullptr && tracer->secrets()) {
-    p.trace_key = keys.key.clone();
+  const bool secrets = tracer != nullptr && tracer->secrets();
+  if (secrets) {
     std::string who(label);
     tracer->key_step(who + " write key",
                      "HKDF-Expand-Label(" + who + " traffic secret, \"key\", \"\", " +
@@ -51,9 +45,8 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
                      "HKDF-Expand-Label(" + who + " traffic secret, \"iv\", \"\", 12)", secret, {},
                      keys.iv.span());
   }
-  // Invariant: traffic_keys derived exactly 12 IV bytes.
-  std::copy_n(keys.iv.span().begin(), sizeof(p.iv), p.iv);
-  return p;
+  return record::make_protection(*suite.aead, keys.key, keys.iv.span(), label, application,
+                                 secrets);
 }
 
 }  // namespace

@@ -576,25 +576,18 @@ class Dissector {
       why = "cannot derive the " + key_label + " keys: " + keys.error().to_string();
       return false;
     }
-    Result<std::unique_ptr<crypto::AeadKey>> aead_key = suite->aead->new_key(keys->key.span());
-    if (!aead_key.ok()) {
-      why = "cannot load the " + key_label + " key: " + aead_key.error().to_string();
+    Result<record::Protection> protection =
+        record::make_protection(*suite->aead, keys->key, keys->iv.span(), "",
+                                /*application=*/false, options_.show_secrets);
+    if (!protection.ok()) {
+      why = "cannot load the " + key_label + " key: " + protection.error().to_string();
       return false;
-    }
-    record::Protection protection;
-    protection.aead = suite->aead;
-    protection.key = std::move(aead_key).value();
-    // Invariant: traffic_keys derives exactly 12 IV bytes (section 7.3,
-    // iv_length = 12).
-    std::copy_n(keys->iv.span().begin(), sizeof(protection.iv), protection.iv);
-    if (options_.show_secrets) {
-      protection.trace_key = keys->key.clone();
     }
     Key k;
     k.phase = phase;
     k.generation = generation;
     k.label = key_label;
-    k.protector = record::RecordProtector(record::Tls13AeadProtector(std::move(protection)));
+    k.protector = record::RecordProtector(record::Tls13AeadProtector(std::move(*protection)));
     if (options_.show_secrets) {
       key_step(secret_name, formula, formula_input, secret.span());
       key_step(key_label + " write key",

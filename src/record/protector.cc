@@ -37,6 +37,24 @@ void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]) {
 
 void Protection::nonce(uint8_t out[12]) const { tls13_nonce(iv, seq, out); }
 
+Result<Protection> make_protection(const crypto::Aead& aead, const Secret& key, ByteView iv,
+                                   const char* label, bool application, bool keep_trace_key) {
+  Protection p;
+  if (iv.size() != sizeof(p.iv)) {
+    return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
+                      "a TLS 1.3 record IV is 12 bytes");
+  }
+  GLASSTLS_ASSIGN(p.key, aead.new_key(key.span()));
+  p.aead = &aead;
+  p.label = label;
+  p.application = application;
+  if (keep_trace_key) {
+    p.trace_key = key.clone();
+  }
+  std::memcpy(p.iv, iv.data(), sizeof(p.iv));
+  return p;
+}
+
 ProtectorBase::ProtectorBase(size_t overhead, size_t min_body, const char* label, bool application,
                              Secret trace_key)
     : label_(label),

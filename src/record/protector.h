@@ -126,6 +126,13 @@ struct Protection {
   void nonce(uint8_t out[12]) const;
 };
 
+// make_protection makes one direction's TLS 1.3 protection from the key and IV the key
+// schedule derived from a traffic secret (RFC 8446 section 7.3: `iv` is 12 bytes), under
+// `aead`. With `keep_trace_key` the protection keeps a copy of the key for a trace that shows
+// secrets. The connection and the dissector both install keys through it.
+Result<Protection> make_protection(const crypto::Aead& aead, const Secret& key, ByteView iv,
+                                   const char* label, bool application, bool keep_trace_key);
+
 // tls13_nonce writes the per-record nonce of sequence number `seq` under `iv` (section 5.3).
 void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]);
 
