@@ -12,8 +12,360 @@
 #include <type_traits>
 
 #include "msgs/codec_util.h"
+#include "msgs/extension_readers_b.h"
 
 namespace glasstls::msgs {
+
+// ---------------------------------------------------------------------------------------------
+// The readers of extension_readers_b.h, shared by the decoders below and by the walkers of
+// extension_walk_b.cc.
+
+namespace detail {
+
+Status read_empty_body(FieldReader& r, std::string_view what) {
+  if (r.empty()) {
+    return Ok{};
+  }
+  if (!r.reporting()) {
+    return decode_error(std::string(what) + " must have an empty body");
+  }
+  r.fail(std::string(what) + " must have empty extension_data here");
+  return Ok{};
+}
+
+Result<std::vector<uint16_t>> read_supported_versions(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+  //# ProtocolVersion versions<2..254>;
+  FieldReader list;
+  if (!r.open(1, "versions", list)) {
+    return truncated("supported_versions");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("supported_versions");
+  }
+  if (!r.reporting() && list.remaining() % 2 != 0) {
+    return decode_error("supported_versions has an odd length");
+  }
+  const size_t n = list.remaining();
+  std::vector<uint16_t> out;
+  out.reserve(n / 2);
+  uint32_t v = 0;
+  for (size_t i = 0; !list.empty() && list.item(2, v, "versions", i); i++) {
+    out.push_back(static_cast<uint16_t>(v));
+  }
+  r.close(list);
+  // An odd length was refused above, so only an empty list fails here when strict.
+  GLASSTLS_TRY(r.check_length(n, 2, 254, decode_error("supported_versions is empty")));
+  return out;
+}
+
+Result<uint16_t> read_selected_version(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+  //# ProtocolVersion selected_version;
+  uint16_t v = 0;
+  if (!r.u16(v, "selected_version", Show::kCode)) {
+    return truncated("supported_versions");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing(ext_label(ExtensionType::supported_versions));
+  }
+  return v;
+}
+
+namespace {
+
+// read_key_share_entry reads one KeyShareEntry (RFC 8446 section 4.2.8), reported as the
+// struct `name` (`name[index]` in a list).
+Result<KeyShareEntry> read_key_share_entry(FieldReader& r, std::string_view name, size_t index) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# struct {
+  //#     NamedGroup group;
+  //#     opaque key_exchange<1..2^16-1>;
+  //# } KeyShareEntry;
+  r.open_struct(name, index);
+  uint16_t group = 0;
+  FieldReader key;
+  if (!r.u16(group, "group", Show::kCode) || !r.open(2, "key_exchange", key)) {
+    r.close_struct();
+    return truncated("KeyShareEntry");
+  }
+  const ByteView key_exchange = key.rest_field("public_key");
+  r.close(key);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# opaque key_exchange<1..2^16-1>;
+  Status length = r.check_length(key_exchange.size(), 1, 0xffff,
+                                 decode_error("KeyShareEntry key_exchange is empty"));
+  r.close_struct();
+  GLASSTLS_TRY(length);
+  return KeyShareEntry{static_cast<NamedGroup>(group), key_exchange};
+}
+
+}  // namespace
+
+Result<std::vector<KeyShareEntry>> read_client_shares(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# KeyShareEntry client_shares<0..2^16-1>;
+  FieldReader list;
+  if (!r.open(2, "client_shares", list)) {
+    return truncated("key_share client_shares");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("key_share client_shares");
+  }
+  std::vector<KeyShareEntry> shares;
+  for (size_t i = 0; !list.empty(); i++) {
+    Result<KeyShareEntry> entry = read_key_share_entry(list, "client_shares", i);
+    if (!entry.ok()) {
+      // Only a strict reader fails; a reporting one reported the fault and used up the list.
+      r.close(list);
+      return std::move(entry).error();
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //# Clients MUST NOT offer multiple KeyShareEntry values
+    //# for the same group.
+    if (!r.reporting()) {
+      for (const KeyShareEntry& seen : shares) {
+        if (seen.group == entry->group) {
+          r.close(list);
+          return illegal_parameter("key_share offers the same group twice");
+        }
+      }
+    }
+    shares.push_back(*entry);
+  }
+  r.close(list);
+  return shares;
+}
+
+Result<KeyShareEntry> read_server_share(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# KeyShareEntry server_share;
+  GLASSTLS_ASSIGN(KeyShareEntry share, read_key_share_entry(r, "server_share", kNoIndex));
+  if (!r.reporting() && !r.empty()) {
+    return trailing(ext_label(ExtensionType::key_share));
+  }
+  return share;
+}
+
+Result<NamedGroup> read_selected_group(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+  //# NamedGroup selected_group;
+  uint16_t group = 0;
+  if (!r.u16(group, "selected_group", Show::kCode)) {
+    return truncated("key_share selected_group");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing(ext_label(ExtensionType::key_share));
+  }
+  return static_cast<NamedGroup>(group);
+}
+
+Result<std::vector<uint8_t>> read_psk_key_exchange_modes(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+  //# PskKeyExchangeMode ke_modes<1..255>;
+  FieldReader list;
+  if (!r.open(1, "ke_modes", list)) {
+    return truncated("psk_key_exchange_modes");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("psk_key_exchange_modes");
+  }
+  const size_t n = list.remaining();
+  std::vector<uint8_t> modes;
+  modes.reserve(n);
+  uint32_t v = 0;
+  for (size_t i = 0; !list.empty() && list.item(1, v, "ke_modes", i); i++) {
+    modes.push_back(static_cast<uint8_t>(v));
+  }
+  r.close(list);
+  // A 1-byte length cannot exceed 255: only an empty list fails here when strict.
+  GLASSTLS_TRY(r.check_length(
+      n, 1, 255, decode_error("psk_key_exchange_modes is shorter than its minimum length")));
+  return modes;
+}
+
+Result<ByteView> read_cookie(FieldReader& r, bool client_hello) {
+  FieldReader inner;
+  if (!r.open(2, "cookie", inner)) {
+    return truncated("cookie");
+  }
+  const ByteView cookie = inner.rest_field("cookie");
+  r.close(inner);
+  // The ClientHello decoder refuses trailing bytes before an empty cookie, the
+  // HelloRetryRequest one after.
+  if (client_hello && !r.reporting() && !r.empty()) {
+    return trailing("cookie");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
+  //# opaque cookie<1..2^16-1>;
+  GLASSTLS_TRY(
+      r.check_length(cookie.size(), 1, 0xffff,
+                     decode_error(client_hello ? "cookie is shorter than its minimum length"
+                                               : "cookie is empty")));
+  if (!client_hello && !r.reporting() && !r.empty()) {
+    return trailing(ext_label(ExtensionType::cookie));
+  }
+  return cookie;
+}
+
+Result<uint32_t> read_max_early_data_size(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+  //# uint32 max_early_data_size;
+  uint32_t max = 0;
+  if (!r.u32(max, "max_early_data_size")) {
+    return truncated("early_data");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("early_data");
+  }
+  return max;
+}
+
+Result<std::vector<ByteView>> read_certificate_authorities(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
+  //# opaque DistinguishedName<1..2^16-1>;
+  //#
+  //# struct {
+  //#     DistinguishedName authorities<3..2^16-1>;
+  //# } CertificateAuthoritiesExtension;
+  FieldReader list;
+  if (!r.open(2, "authorities", list)) {
+    return truncated("certificate_authorities");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("certificate_authorities");
+  }
+  const size_t n = list.remaining();
+  if (!r.reporting() && n < 3) {
+    r.close(list);
+    return decode_error("certificate_authorities is shorter than its minimum length");
+  }
+  std::vector<ByteView> names;
+  for (size_t i = 0; !list.empty(); i++) {
+    FieldReader name;
+    if (!list.open(2, "authorities", name, i)) {
+      if (!r.reporting()) {
+        return truncated("DistinguishedName");
+      }
+      continue;  // the cut-short length was reported and used up the list
+    }
+    const ByteView dn = name.rest_field("name");
+    list.close(name);
+    if (Status s =
+            list.check_length(dn.size(), 1, 0xffff, decode_error("DistinguishedName is empty"));
+        !s.ok()) {
+      r.close(list);
+      return s.error();
+    }
+    names.push_back(dn);
+  }
+  r.close(list);
+  r.note_length(n, 3, 0xffff);
+  return names;
+}
+
+Status read_offered_psks(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+  //# struct {
+  //#     PskIdentity identities<7..2^16-1>;
+  //#     PskBinderEntry binders<33..2^16-1>;
+  //# } OfferedPsks;
+  FieldReader identities;
+  if (!r.open(2, "identities", identities)) {
+    return truncated("pre_shared_key");
+  }
+  if (!r.reporting()) {
+    // The whole body is framed before an identity is read: a cut-short binders vector or
+    // trailing bytes are refused first.
+    FieldReader after = r;
+    FieldReader binders;
+    if (!after.open(2, "binders", binders)) {
+      return truncated("pre_shared_key");
+    }
+    after.close(binders);
+    if (!after.empty()) {
+      return trailing("pre_shared_key");
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# PskIdentity identities<7..2^16-1>;
+    //# PskBinderEntry binders<33..2^16-1>;
+    if (identities.empty() || binders.empty()) {
+      return decode_error("pre_shared_key has no identities or no binders");
+    }
+  }
+  const size_t identities_len = identities.remaining();
+  for (size_t i = 0; !identities.empty(); i++) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# struct {
+    //#     opaque identity<1..2^16-1>;
+    //#     uint32 obfuscated_ticket_age;
+    //# } PskIdentity;
+    identities.open_struct("identities", i);
+    FieldReader label;
+    bool ok = identities.open(2, "identity", label);
+    if (ok) {
+      const ByteView identity = label.rest_field("identity");
+      identities.close(label);
+      identities.note_length(identity.size(), 1, 0xffff);
+      ok = !identity.empty() || identities.reporting();
+      if (!ok) {
+        // Strict: the age must be there before an empty identity is refused.
+        uint32_t age = 0;
+        if (!identities.u32(age, "obfuscated_ticket_age")) {
+          return truncated("PskIdentity");
+        }
+        return decode_error("PskIdentity identity is empty");
+      }
+    }
+    uint32_t obfuscated_ticket_age = 0;
+    // Reporting: the age is read even after a cut-short identity, as the view always did (the
+    // empty error it adds is dropped).
+    ok = identities.u32(obfuscated_ticket_age, "obfuscated_ticket_age") && ok;
+    identities.close_struct();
+    if (!ok && !r.reporting()) {
+      return truncated("PskIdentity");
+    }
+  }
+  r.close(identities);
+  r.note_length(identities_len, 7, 0xffff);
+  FieldReader binders;
+  if (!r.open(2, "binders", binders)) {
+    return truncated("pre_shared_key");  // unreachable when strict: framed above
+  }
+  const size_t binders_len = binders.remaining();
+  for (size_t i = 0; !binders.empty(); i++) {
+    //# opaque PskBinderEntry<32..255>;
+    FieldReader binder;
+    if (!binders.open(1, "binders", binder, i)) {
+      return truncated("PskBinderEntry");
+    }
+    const ByteView entry = binder.rest_field("binder");
+    binders.close(binder);
+    if (Status s = binders.check_length(entry.size(), 32, 255,
+                                        decode_error("PskBinderEntry is shorter than 32 bytes"));
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  r.close(binders);
+  r.note_length(binders_len, 33, 0xffff);
+  return Ok{};
+}
+
+Result<uint16_t> read_selected_identity(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+  //# uint16 selected_identity;
+  uint16_t selected_identity = 0;
+  if (!r.u16(selected_identity, "selected_identity", Show::kDecimal)) {
+    return truncated("pre_shared_key");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing(ext_label(ExtensionType::pre_shared_key));
+  }
+  return selected_identity;
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -126,29 +478,6 @@ void write_key_share_entry(ByteWriter& w, const KeyShareEntry& k) {
   w.u16(static_cast<uint16_t>(k.group));
   auto ke = w.u16_prefixed();
   w.bytes(k.key_exchange);
-}
-
-// read_key_share_entry reads one KeyShareEntry (RFC 8446 section 4.2.8).
-Result<KeyShareEntry> read_key_share_entry(ByteReader& r) {
-  uint16_t group = 0;
-  ByteView key_exchange;
-  if (!r.u16(group) || !r.u16_prefixed(key_exchange)) {
-    return truncated("KeyShareEntry");
-  }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-  //# opaque key_exchange<1..2^16-1>;
-  if (key_exchange.empty()) {
-    return decode_error("KeyShareEntry key_exchange is empty");
-  }
-  return KeyShareEntry{static_cast<NamedGroup>(group), key_exchange};
-}
-
-// no_trailing is the end of a ServerHello extension decoder: the body must be used up.
-Status no_trailing(const ByteReader& r, ExtensionType type) {
-  if (!r.empty()) {
-    return trailing(ext_label(type));
-  }
-  return Ok{};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,10 +809,8 @@ bool encode_ee_alpn(ByteWriter& w, const EncryptedExtensions& ee) {
 // supported_versions (RFC 8446 section 4.2.1).
 
 Status decode_ch_supported_versions(ClientHello& ch, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
-  //# ProtocolVersion versions<2..254>;
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 1, 0, "supported_versions"));
-  GLASSTLS_ASSIGN(ch.supported_versions, read_u16_list<uint16_t>(list, true, "supported_versions"));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.supported_versions, detail::read_supported_versions(r));
   return Ok{};
 }
 
@@ -501,15 +828,9 @@ bool encode_ch_supported_versions(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_sh_supported_versions(ServerHello& sh, ByteView body) {
-  ByteReader r(body);
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
-  //# ProtocolVersion selected_version;
-  uint16_t v = 0;
-  if (!r.u16(v)) {
-    return truncated("supported_versions");
-  }
-  sh.selected_version = v;
-  return no_trailing(r, ExtensionType::supported_versions);
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(sh.selected_version, detail::read_selected_version(r));
+  return Ok{};
 }
 
 bool encode_sh_supported_versions(ByteWriter& w, const ServerHello& sh) {
@@ -526,23 +847,8 @@ bool encode_sh_supported_versions(ByteWriter& w, const ServerHello& sh) {
 // key_share (RFC 8446 section 4.2.8).
 
 Status decode_ch_key_share(ClientHello& ch, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-  //# KeyShareEntry client_shares<0..2^16-1>;
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 2, 0, "key_share client_shares"));
-  std::vector<KeyShareEntry> shares;
-  while (!list.empty()) {
-    GLASSTLS_ASSIGN(KeyShareEntry entry, read_key_share_entry(list));
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-    //# Clients MUST NOT offer multiple KeyShareEntry values
-    //# for the same group.
-    for (const KeyShareEntry& seen : shares) {
-      if (seen.group == entry.group) {
-        return illegal_parameter("key_share offers the same group twice");
-      }
-    }
-    shares.push_back(entry);
-  }
-  ch.key_shares = std::move(shares);
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.key_shares, detail::read_client_shares(r));
   return Ok{};
 }
 
@@ -560,21 +866,13 @@ bool encode_ch_key_share(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_sh_key_share(ServerHello& sh, ByteView body) {
-  ByteReader r(body);
+  FieldReader r(body);
   if (sh.is_hello_retry_request) {
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-    //# NamedGroup selected_group;
-    uint16_t group = 0;
-    if (!r.u16(group)) {
-      return truncated("key_share selected_group");
-    }
-    sh.selected_group = static_cast<NamedGroup>(group);
+    GLASSTLS_ASSIGN(sh.selected_group, detail::read_selected_group(r));
   } else {
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-    //# KeyShareEntry server_share;
-    GLASSTLS_ASSIGN(sh.key_share, read_key_share_entry(r));
+    GLASSTLS_ASSIGN(sh.key_share, detail::read_server_share(r));
   }
-  return no_trailing(r, ExtensionType::key_share);
+  return Ok{};
 }
 
 // A HelloRetryRequest writes its selected_group, a ServerHello its key share.
@@ -601,11 +899,8 @@ bool encode_sh_key_share(ByteWriter& w, const ServerHello& sh) {
 // psk_key_exchange_modes (RFC 8446 section 4.2.9).
 
 Status decode_ch_psk_key_exchange_modes(ClientHello& ch, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-  //# PskKeyExchangeMode ke_modes<1..255>;
-  GLASSTLS_ASSIGN(ByteReader modes, sole_prefixed(body, 1, 1, "psk_key_exchange_modes"));
-  ByteView rest = modes.rest();
-  ch.psk_key_exchange_modes = std::vector<uint8_t>(rest.begin(), rest.end());
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.psk_key_exchange_modes, detail::read_psk_key_exchange_modes(r));
   return Ok{};
 }
 
@@ -633,10 +928,8 @@ void write_cookie_ext(ByteWriter& w, ByteView cookie) {
 }
 
 Status decode_ch_cookie(ClientHello& ch, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
-  //# opaque cookie<1..2^16-1>;
-  GLASSTLS_ASSIGN(ByteReader cookie, sole_prefixed(body, 2, 1, "cookie"));
-  ch.cookie = cookie.rest();
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.cookie, detail::read_cookie(r, true));
   return Ok{};
 }
 
@@ -650,18 +943,9 @@ bool encode_ch_cookie(ByteWriter& w, const ClientHello& ch) {
 
 // The extension table admits cookie only in the HelloRetryRequest.
 Status decode_sh_cookie(ServerHello& sh, ByteView body) {
-  ByteReader r(body);
-  ByteView cookie;
-  if (!r.u16_prefixed(cookie)) {
-    return truncated("cookie");
-  }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
-  //# opaque cookie<1..2^16-1>;
-  if (cookie.empty()) {
-    return decode_error("cookie is empty");
-  }
-  sh.cookie = cookie;
-  return no_trailing(r, ExtensionType::cookie);
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(sh.cookie, detail::read_cookie(r, false));
+  return Ok{};
 }
 
 bool encode_sh_cookie(ByteWriter& w, const ServerHello& sh) {
@@ -676,7 +960,8 @@ bool encode_sh_cookie(ByteWriter& w, const ServerHello& sh) {
 // early_data (RFC 8446 section 4.2.10).
 
 Status decode_ch_early_data(ClientHello& ch, ByteView body) {
-  GLASSTLS_TRY(empty_extension(body, "early_data"));
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_empty_body(r, "early_data"));
   ch.has_early_data = true;
   return Ok{};
 }
@@ -686,7 +971,8 @@ bool encode_ch_early_data(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_ee_early_data(EncryptedExtensions& ee, ByteView body) {
-  GLASSTLS_TRY(empty_extension(body, "early_data"));
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_empty_body(r, "early_data"));
   ee.has_early_data = true;
   return Ok{};
 }
@@ -696,17 +982,8 @@ bool encode_ee_early_data(ByteWriter& w, const EncryptedExtensions& ee) {
 }
 
 Status decode_nst_early_data(NewSessionTicket& nst, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
-  //# uint32 max_early_data_size;
-  ByteReader r(body);
-  uint32_t max = 0;
-  if (!r.u32(max)) {
-    return truncated("early_data");
-  }
-  if (!r.empty()) {
-    return trailing("early_data");
-  }
-  nst.max_early_data_size = max;
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(nst.max_early_data_size, detail::read_max_early_data_size(r));
   return Ok{};
 }
 
@@ -724,7 +1001,8 @@ bool encode_nst_early_data(ByteWriter& w, const NewSessionTicket& nst) {
 // post_handshake_auth (RFC 8446 section 4.2.6).
 
 Status decode_ch_post_handshake_auth(ClientHello& ch, ByteView body) {
-  GLASSTLS_TRY(empty_extension(body, "post_handshake_auth"));
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_empty_body(r, "post_handshake_auth"));
   ch.has_post_handshake_auth = true;
   return Ok{};
 }
@@ -737,25 +1015,8 @@ bool encode_ch_post_handshake_auth(ByteWriter& w, const ClientHello& ch) {
 // certificate_authorities (RFC 8446 section 4.2.4).
 
 Status decode_cr_certificate_authorities(CertificateRequest& cr, ByteView body) {
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
-  //# opaque DistinguishedName<1..2^16-1>;
-  //#
-  //# struct {
-  //#     DistinguishedName authorities<3..2^16-1>;
-  //# } CertificateAuthoritiesExtension;
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 2, 3, "certificate_authorities"));
-  std::vector<ByteView> names;
-  while (!list.empty()) {
-    ByteView dn;
-    if (!list.u16_prefixed(dn)) {
-      return truncated("DistinguishedName");
-    }
-    if (dn.empty()) {
-      return decode_error("DistinguishedName is empty");
-    }
-    names.push_back(dn);
-  }
-  cr.certificate_authorities = std::move(names);
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(cr.certificate_authorities, detail::read_certificate_authorities(r));
   return Ok{};
 }
 
@@ -780,55 +1041,17 @@ bool encode_cr_certificate_authorities(ByteWriter& w, const CertificateRequest& 
 // decode_ch_pre_shared_key checks the structure of a ClientHello pre_shared_key body (its
 // OfferedPsks); nothing of it is kept.
 Status decode_ch_pre_shared_key(ClientHello& ch, ByteView body) {
-  ByteReader r(body);
-  ByteReader identities;
-  ByteReader binders;
-  if (!r.u16_prefixed(identities) || !r.u16_prefixed(binders)) {
-    return truncated("pre_shared_key");
-  }
-  if (!r.empty()) {
-    return trailing("pre_shared_key");
-  }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-  //# PskIdentity identities<7..2^16-1>;
-  //# PskBinderEntry binders<33..2^16-1>;
-  if (identities.empty() || binders.empty()) {
-    return decode_error("pre_shared_key has no identities or no binders");
-  }
-  while (!identities.empty()) {
-    ByteView identity;
-    uint32_t obfuscated_ticket_age = 0;
-    if (!identities.u16_prefixed(identity) || !identities.u32(obfuscated_ticket_age)) {
-      return truncated("PskIdentity");
-    }
-    if (identity.empty()) {
-      return decode_error("PskIdentity identity is empty");
-    }
-  }
-  while (!binders.empty()) {
-    ByteView binder;
-    if (!binders.u8_prefixed(binder)) {
-      return truncated("PskBinderEntry");
-    }
-    //# opaque PskBinderEntry<32..255>;
-    if (binder.size() < 32) {
-      return decode_error("PskBinderEntry is shorter than 32 bytes");
-    }
-  }
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_offered_psks(r));
   ch.has_pre_shared_key = true;
   return Ok{};
 }
 
 Status decode_sh_pre_shared_key(ServerHello& sh, ByteView body) {
-  ByteReader r(body);
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-  //# uint16 selected_identity;
-  uint16_t selected_identity = 0;
-  if (!r.u16(selected_identity)) {
-    return truncated("pre_shared_key");
-  }
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_selected_identity(r));
   sh.has_pre_shared_key = true;
-  return no_trailing(r, ExtensionType::pre_shared_key);
+  return Ok{};
 }
 
 // ---------------------------------------------------------------------------------------------
