@@ -2,9 +2,467 @@
 // (msgs/extension_walk_b.cc).
 #include "trace/annotate_internal.h"
 #include "trace/annotate_tree.h"
+#include "x509/certificate.h"
 
 namespace glasstls::annotate {
+namespace {
 
-bool describe_extension_data_b(Node&, ExtensionType, msgs::ExtensionContext) { return false; }
+using msgs::ExtensionContext;
+
+// opaque_node words `opaque name<..>` as the walker reports it: the node's value is its
+// contents, and the contents field has the same explanation.
+void opaque_node(Node* n, std::string explanation, bool as_text = false) {
+  if (n == nullptr) {
+    return;
+  }
+  ByteView contents;
+  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
+    contents = n->kids[1].bytes;
+  }
+  n->field.value = as_text ? printable(contents) : hex(contents);
+  n->field.explanation = explanation;
+  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
+    n->kids[1].field.value = n->field.value;
+    n->kids[1].field.explanation = std::move(explanation);
+  }
+}
+
+// contents_of is what an opaque node holds (as far as it was present).
+ByteView contents_of(const Node& n) {
+  if (n.kids.size() > 1 && n.kids[1].field.name != "error") {
+    return n.kids[1].bytes;
+  }
+  return {};
+}
+
+// is_entry says whether `n` is the entry `list[i]` of a list, for some i.
+bool is_entry(const Node& n, std::string_view list) {
+  const std::string& name = n.field.name;
+  return name.size() > list.size() && name.compare(0, list.size(), list) == 0 &&
+         name[list.size()] == '[';
+}
+
+// is_item says whether `k` is a code point read from a list (not its length, not an error).
+bool is_item(const Node& k) { return k.integer && k.field.name != "length"; }
+
+// join appends `name` to the comma-separated list `names`.
+void join(std::string& names, const std::string& name) {
+  names += (names.empty() ? "" : ", ") + name;
+}
+
+// empty_body words an extension whose data must be empty: its presence is the message.
+void empty_body(Node& data, std::string explanation) {
+  data.field.explanation = std::move(explanation);
+  data.field.meaning = data.has_error() ? "" : "empty";
+}
+
+// own_bounds words a kLength rule on `n` now, so that later notes follow it.
+void own_bounds(Node& n) {
+  for (const msgs::Broken& b : n.broken) {
+    if (b.kind == msgs::Broken::kLength) {
+      bounds_note(n.field, n.contents(), b.min, b.max);
+    }
+  }
+  n.broken.clear();
+}
+
+// RFC 8701 section 2: GREASE values for PskKeyExchangeModes.
+bool is_grease_psk_mode(uint32_t v) {
+  return v == 0x0b || v == 0x2a || v == 0x49 || v == 0x68 || v == 0x87 || v == 0xa6 || v == 0xc5 ||
+         v == 0xe4;
+}
+
+// key_exchange_meaning says what a key_exchange of `n` bytes in `group` holds.
+std::string key_exchange_meaning(NamedGroup group, size_t n) {
+  switch (group) {
+    case NamedGroup::x25519:
+      return n == 32 ? "X25519 public key (32 bytes)" : "wrong length for X25519 (32 bytes)";
+    case NamedGroup::x448:
+      return n == 56 ? "X448 public key (56 bytes)" : "wrong length for X448 (56 bytes)";
+    case NamedGroup::secp256r1:
+      return n == 65 ? "uncompressed P-256 point (65 bytes)" : "wrong length for P-256 (65)";
+    case NamedGroup::secp384r1:
+      return n == 97 ? "uncompressed P-384 point (97 bytes)" : "wrong length for P-384 (97)";
+    case NamedGroup::secp521r1:
+      return n == 133 ? "uncompressed P-521 point (133 bytes)" : "wrong length for P-521 (133)";
+    default: break;
+  }
+  // The groups glasstls does not implement: what a share of each size holds. A hybrid share
+  // is the two shares one after the other (draft-ietf-tls-ecdhe-mlkem); a client sends an
+  // ML-KEM encapsulation key, a server a ciphertext, which for ML-KEM-1024 is as long.
+  struct Form {
+    NamedGroup group;
+    size_t size;
+    std::string_view what;
+  };
+  static constexpr Form kForms[] = {
+      {NamedGroup::X25519MLKEM768, 1216,
+       "ML-KEM-768 encapsulation key (1184 bytes), then X25519 public key (32 bytes)"},
+      {NamedGroup::X25519MLKEM768, 1120,
+       "ML-KEM-768 ciphertext (1088 bytes), then X25519 public key (32 bytes)"},
+      {NamedGroup::SecP256r1MLKEM768, 1249,
+       "P-256 point (65 bytes), then ML-KEM-768 encapsulation key (1184 bytes)"},
+      {NamedGroup::SecP256r1MLKEM768, 1153,
+       "P-256 point (65 bytes), then ML-KEM-768 ciphertext (1088 bytes)"},
+      {NamedGroup::SecP384r1MLKEM1024, 1665,
+       "P-384 point (97 bytes), then ML-KEM-1024 encapsulation key or ciphertext (1568 bytes)"},
+      {NamedGroup::X25519Kyber768Draft00, 1216,
+       "X25519 public key (32 bytes), then Kyber768 public key (1184 bytes)"},
+      {NamedGroup::X25519Kyber768Draft00, 1120,
+       "X25519 public key (32 bytes), then Kyber768 ciphertext (1088 bytes)"},
+      {NamedGroup::MLKEM512, 800, "ML-KEM-512 encapsulation key (800 bytes)"},
+      {NamedGroup::MLKEM512, 768, "ML-KEM-512 ciphertext (768 bytes)"},
+      {NamedGroup::MLKEM768, 1184, "ML-KEM-768 encapsulation key (1184 bytes)"},
+      {NamedGroup::MLKEM768, 1088, "ML-KEM-768 ciphertext (1088 bytes)"},
+      {NamedGroup::MLKEM1024, 1568, "ML-KEM-1024 encapsulation key or ciphertext (1568 bytes)"},
+      {NamedGroup::brainpoolP256r1tls13, 65, "uncompressed brainpoolP256r1 point (65 bytes)"},
+      {NamedGroup::brainpoolP384r1tls13, 97, "uncompressed brainpoolP384r1 point (97 bytes)"},
+      {NamedGroup::brainpoolP512r1tls13, 129, "uncompressed brainpoolP512r1 point (129 bytes)"},
+      {NamedGroup::ffdhe2048, 256, "DH public value, padded to the 2048-bit prime (256 bytes)"},
+      {NamedGroup::ffdhe3072, 384, "DH public value, padded to the 3072-bit prime (384 bytes)"},
+      {NamedGroup::ffdhe4096, 512, "DH public value, padded to the 4096-bit prime (512 bytes)"},
+      {NamedGroup::ffdhe6144, 768, "DH public value, padded to the 6144-bit prime (768 bytes)"},
+      {NamedGroup::ffdhe8192, 1024, "DH public value, padded to the 8192-bit prime (1024 bytes)"},
+  };
+  bool known = false;
+  for (const Form& f : kForms) {
+    if (f.group == group) {
+      known = true;
+      if (f.size == n) {
+        return std::string(f.what);
+      }
+    }
+  }
+  if (known) {
+    return "wrong length for " + code_name(group) + " (" + plural(n, "byte", "bytes") + ")";
+  }
+  return plural(n, "byte", "bytes");
+}
+
+void compress_certificate(Node& data) {
+  data.field.explanation =
+      "CertificateCompressionAlgorithms: how the sender accepts compressed "
+      "certificates (RFC 8879)";
+  Node* list = data.kid("algorithms");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "compression algorithms";
+  list->field.explanation = "algorithms: 2-byte CertificateCompressionAlgorithm values";
+  for (Node& k : list->kids) {
+    if (is_item(k)) {
+      k.field.meaning = certificate_compression_name(k.number);
+      k.field.explanation = "a certificate compression algorithm";
+    }
+  }
+}
+
+void record_size_limit(Node& data) {
+  data.field.explanation =
+      "RecordSizeLimit: the largest record the sender will receive "
+      "(RFC 8449)";
+  if (Node* f = data.kid("record_size_limit")) {
+    f->field.meaning = plural(f->number, "byte", "bytes");
+    f->field.explanation =
+        "record_size_limit: largest plaintext plus, in TLS 1.3, the content "
+        "type byte; at least 64";
+    if (f->number < 64) {
+      f->field.explanation += "; invalid: below 64, a receiver aborts with illegal_parameter";
+    }
+    data.field.meaning = f->field.meaning;
+  }
+}
+
+void session_ticket(Node& data) {
+  Node* ticket = data.kid("ticket");
+  if (ticket == nullptr) {
+    empty_body(data, "empty: the client asks for a TLS 1.2 session ticket (RFC 5077)");
+    return;
+  }
+  data.field.explanation = "SessionTicket: a TLS 1.2 ticket to resume with (RFC 5077)";
+  ticket->field.explanation = "ticket: an opaque TLS 1.2 session ticket";
+}
+
+void pre_shared_key(Node& data, ExtensionContext context) {
+  if (context != ExtensionContext::kClientHello) {
+    data.field.explanation = "the PSK the server accepted";
+    if (Node* f = data.kid("selected_identity")) {
+      f->field.explanation = "selected_identity: index (from 0) into the client's identities";
+      data.field.meaning = "identity " + dec(f->number);
+    }
+    return;
+  }
+  data.field.explanation = "OfferedPsks: PSK identities (tickets) and one binder per identity";
+  size_t identities = 0;
+  if (Node* list = data.kid("identities")) {
+    list->what = "PSK identities";
+    list->field.explanation =
+        "identities: the PSKs the client offers, each a label and a ticket age";
+    for (Node& entry : list->kids) {
+      if (!is_entry(entry, "identities")) {
+        continue;
+      }
+      identities++;
+      entry.field.explanation = "PskIdentity: a PSK label and the ticket's obfuscated age";
+      opaque_node(entry.kid("identity"),
+                  "identity: the ticket from NewSessionTicket, or an external PSK label");
+      if (Node* f = entry.kid("obfuscated_ticket_age")) {
+        f->field.explanation =
+            "obfuscated_ticket_age: the ticket's age in ms plus ticket_age_add "
+            "(mod 2^32)";
+      }
+    }
+    list->field.meaning = plural(identities, "identity", "identities");
+  }
+  if (Node* list = data.kid("binders")) {
+    list->what = "PSK binders";
+    list->field.explanation =
+        "binders: one HMAC per identity over the ClientHello up to the binders";
+    own_bounds(*list);
+    size_t binders = 0;
+    for (Node& entry : list->kids) {
+      if (is_entry(entry, "binders")) {
+        binders++;
+        opaque_node(&entry,
+                    "PskBinderEntry: HMAC with the binder key over the truncated ClientHello");
+      }
+    }
+    if (binders != identities) {
+      list->field.explanation += "; invalid: not one binder per identity";
+    }
+  }
+  data.field.meaning = plural(identities, "identity", "identities");
+}
+
+void early_data(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kNewSessionTicket) {
+    data.field.explanation = "EarlyDataIndication: the ticket allows 0-RTT data";
+    if (Node* f = data.kid("max_early_data_size")) {
+      f->field.meaning = plural(f->number, "byte", "bytes");
+      f->field.explanation =
+          "max_early_data_size: most 0-RTT application data bytes the client "
+          "may send with this ticket";
+      data.field.meaning = f->field.meaning;
+    }
+    return;
+  }
+  empty_body(data, context == ExtensionContext::kClientHello
+                       ? "empty: the client is sending 0-RTT data after this ClientHello"
+                       : "empty: the server accepted the client's 0-RTT data");
+}
+
+void supported_versions(Node& data, ExtensionContext context) {
+  if (context != ExtensionContext::kClientHello) {
+    data.field.explanation = "the protocol version the server chose";
+    if (Node* f = data.kid("selected_version")) {
+      f->field.meaning = version_name(static_cast<uint16_t>(f->number));
+      f->field.explanation =
+          "selected_version: the negotiated version; must be one the client "
+          "offered";
+      data.field.meaning = f->field.meaning;
+    }
+    return;
+  }
+  data.field.explanation = "the protocol versions the client supports, most preferred first";
+  Node* list = data.kid("versions");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "versions";
+  list->field.explanation = "versions: 2-byte ProtocolVersion values";
+  std::string names;
+  for (Node& k : list->kids) {
+    if (is_item(k)) {
+      const auto v = static_cast<uint16_t>(k.number);
+      k.field.meaning = version_name(v);
+      k.field.explanation = "a version the client supports: " + version_explanation(v);
+      join(names, k.field.meaning);
+    }
+  }
+  list->field.meaning = names;
+  data.field.meaning = names;
+}
+
+void cookie(Node& data, ExtensionContext context) {
+  data.field.explanation = context == ExtensionContext::kClientHello
+                               ? "Cookie: the cookie of the HelloRetryRequest, echoed"
+                               : "Cookie: server state the client must echo in its next "
+                                 "ClientHello";
+  opaque_node(data.kid("cookie"), "cookie: opaque to the client");
+}
+
+void psk_key_exchange_modes(Node& data) {
+  data.field.explanation = "PskKeyExchangeModes: how the client may use a PSK on resumption";
+  Node* list = data.kid("ke_modes");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "modes";
+  list->field.explanation = "ke_modes: 1-byte PskKeyExchangeMode values";
+  std::string names;
+  for (Node& k : list->kids) {
+    if (!is_item(k)) {
+      continue;
+    }
+    const uint32_t m = k.number;
+    if (m == 0) {
+      k.field.meaning = "psk_ke";
+      k.field.explanation = "psk_ke: PSK alone, no (EC)DHE and so no forward secrecy";
+    } else if (m == 1) {
+      k.field.meaning = "psk_dhe_ke";
+      k.field.explanation = "psk_dhe_ke: PSK with an (EC)DHE exchange, forward secret";
+    } else if (is_grease_psk_mode(m)) {
+      k.field.meaning = "GREASE (RFC 8701)";
+      k.field.explanation = "GREASE mode (RFC 8701): meaningless, the server ignores it";
+    } else {
+      k.field.meaning = "unknown";
+      k.field.explanation = "a mode glasstls does not know; the server ignores it";
+    }
+    join(names, k.field.meaning);
+  }
+  data.field.meaning = names;
+}
+
+void certificate_authorities(Node& data) {
+  data.field.explanation =
+      "CertificateAuthoritiesExtension: the CAs whose certificates the "
+      "sender trusts";
+  Node* list = data.kid("authorities");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "distinguished names";
+  list->field.explanation = "authorities: DER distinguished names, each with a 2-byte length";
+  size_t count = 0;
+  for (Node& entry : list->kids) {
+    if (is_entry(entry, "authorities")) {
+      count++;
+      opaque_node(&entry, "DistinguishedName: a DER X.501 Name of a trusted CA");
+      if (!entry.has_error()) {
+        entry.field.meaning = x509::name_to_string(contents_of(entry));
+      }
+    } else if (entry.field.name == "error" &&
+               entry.field.explanation.compare(0, 12, "authorities[") == 0) {
+      count++;  // an entry whose length was cut short
+    }
+  }
+  list->field.meaning = plural(count, "authority", "authorities");
+  data.field.meaning = list->field.meaning;
+}
+
+void oid_filters(Node& data) {
+  data.field.explanation =
+      "OIDFilterExtension: certificate extension values the client's "
+      "certificate must match";
+  Node* list = data.kid("filters");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "OID filters";
+  list->field.explanation = "filters: OIDFilter entries";
+  for (Node& entry : list->kids) {
+    if (!is_entry(entry, "filters")) {
+      continue;
+    }
+    entry.field.explanation =
+        "OIDFilter: a certificate extension OID and the values "
+        "wanted";
+    opaque_node(entry.kid("certificate_extension_oid"),
+                "certificate_extension_oid: DER OID contents of a certificate extension");
+    opaque_node(entry.kid("certificate_extension_values"),
+                "certificate_extension_values: DER values the extension must contain");
+  }
+}
+
+// key_share_entry words one KeyShareEntry.
+void key_share_entry(Node& entry) {
+  entry.field.explanation = "KeyShareEntry: a group and an ephemeral public key in it";
+  Node* f = entry.kid("group");
+  if (f == nullptr) {
+    return;
+  }
+  const auto g = static_cast<NamedGroup>(f->number);
+  f->field.meaning = code_name(g);
+  f->field.explanation = "group: " + code_explanation(g);
+  entry.field.meaning = f->field.meaning;
+  if (Node* key = entry.kid("key_exchange")) {
+    opaque_node(key, "key_exchange: the sender's ephemeral public key for this group");
+    if (!key->has_error()) {
+      key->field.meaning = key_exchange_meaning(g, contents_of(*key).size());
+    }
+  }
+}
+
+void key_share(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kHelloRetryRequest) {
+    data.field.explanation =
+        "KeyShareHelloRetryRequest: the group the client must use in its "
+        "second ClientHello";
+    if (Node* f = data.kid("selected_group")) {
+      const auto g = static_cast<NamedGroup>(f->number);
+      f->field.meaning = code_name(g);
+      f->field.explanation = "selected_group: " + code_explanation(g);
+      data.field.meaning = f->field.meaning;
+    }
+    return;
+  }
+  if (context != ExtensionContext::kClientHello) {
+    data.field.explanation =
+        "KeyShareServerHello: the server's share, in a group the client "
+        "offered";
+    if (Node* entry = data.kid("server_share")) {
+      key_share_entry(*entry);
+      data.field.meaning = entry->field.meaning;
+    }
+    return;
+  }
+  data.field.explanation = "KeyShareClientHello: ephemeral public keys, most preferred group first";
+  Node* list = data.kid("client_shares");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "key shares";
+  list->field.explanation = "client_shares: may be empty, to ask the server to pick a group";
+  std::string names;
+  for (Node& entry : list->kids) {
+    if (is_entry(entry, "client_shares")) {
+      key_share_entry(entry);
+      join(names, entry.field.meaning);
+    }
+  }
+  list->field.meaning = names;
+  data.field.meaning = names;
+}
+
+void renegotiation_info(Node& data) {
+  data.field.explanation =
+      "RenegotiationInfo: TLS 1.2 secure renegotiation (RFC 5746); empty on "
+      "a first handshake";
+  opaque_node(data.kid("renegotiated_connection"),
+              "renegotiated_connection: empty on an initial handshake");
+}
+
+}  // namespace
+
+bool describe_extension_data_b(Node& data, ExtensionType type, ExtensionContext context) {
+  switch (type) {
+    case ExtensionType::compress_certificate: compress_certificate(data); return true;
+    case ExtensionType::record_size_limit: record_size_limit(data); return true;
+    case ExtensionType::session_ticket: session_ticket(data); return true;
+    case ExtensionType::pre_shared_key: pre_shared_key(data, context); return true;
+    case ExtensionType::early_data: early_data(data, context); return true;
+    case ExtensionType::supported_versions: supported_versions(data, context); return true;
+    case ExtensionType::cookie: cookie(data, context); return true;
+    case ExtensionType::psk_key_exchange_modes: psk_key_exchange_modes(data); return true;
+    case ExtensionType::certificate_authorities: certificate_authorities(data); return true;
+    case ExtensionType::oid_filters: oid_filters(data); return true;
+    case ExtensionType::post_handshake_auth:
+      empty_body(data, "empty: the client will answer a CertificateRequest after the handshake");
+      return true;
+    case ExtensionType::key_share: key_share(data, context); return true;
+    case ExtensionType::renegotiation_info: renegotiation_info(data); return true;
+    default: return false;
+  }
+}
 
 }  // namespace glasstls::annotate
