@@ -144,6 +144,122 @@ void walk_renegotiation_info(FieldReader& data, ExtensionContext) {
   (void)opaque_vector(data, 1, "renegotiated_connection", "verify_data", 0, 255);
 }
 
+// The extensions of iana.def that glasstls names but does not recognise, by value.
+enum class Registered : uint16_t {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) n = value,
+#include "glasstls/iana.def"
+};
+
+// is_registered says whether `raw` is one of them.
+bool is_registered(uint16_t raw) {
+  switch (raw) {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) case value:
+#include "glasstls/iana.def"
+    return true;
+    default: return false;
+  }
+}
+
+void walk_encrypted_client_hello(FieldReader& data, ExtensionContext context) {
+  // RFC 9849 section 5: in a ClientHello, ECHClientHello is a type, outer (0) or inner (1); an
+  // outer one carries the HPKE cipher suite (KDF and AEAD), a config_id, the HPKE encapsulated
+  // key enc<0..2^16-1> and the encrypted inner ClientHello payload<1..2^16-1>.
+  if (context == ExtensionContext::kEncryptedExtensions) {
+    (void)opaque_vector(data, 2, "retry_configs", "ECHConfigList", 4, 0xffff);
+    return;
+  }
+  if (context == ExtensionContext::kHelloRetryRequest) {
+    (void)data.rest_field("confirmation");
+    return;
+  }
+  uint8_t type = 0;
+  if (!data.u8(type, "type")) {
+    return;
+  }
+  if (type == 1) {
+    return;
+  }
+  if (type != 0) {
+    (void)data.rest_field("data");
+    return;
+  }
+  uint16_t kdf = 0;
+  uint16_t aead = 0;
+  uint8_t config_id = 0;
+  (void)data.u16(kdf, "kdf_id", Show::kCode);
+  (void)data.u16(aead, "aead_id", Show::kCode);
+  (void)data.u8(config_id, "config_id");
+  (void)opaque_vector(data, 2, "enc", "enc", 0, 0xffff);
+  (void)opaque_vector(data, 2, "payload", "payload", 1, 0xffff);
+}
+
+void walk_ech_outer_extensions(FieldReader& data, ExtensionContext) {
+  // RFC 9849 section 5.1: ExtensionType OuterExtensions<2..254>.
+  code_list(data, 1, 2, "outer_extensions", 2, 254);
+}
+
+// walk_protocol_name_list reads a ProtocolNameList named `name`, as ALPS carries it.
+void walk_protocol_name_list(FieldReader& data, std::string_view name) {
+  //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+  //# opaque ProtocolName<1..2^8-1>;
+  //#
+  //# struct {
+  //#     ProtocolName protocol_name_list<2..2^16-1>
+  //# } ProtocolNameList;
+  FieldReader list;
+  if (!data.open(2, name, list)) {
+    return;
+  }
+  const size_t n = list.remaining();
+  for (size_t i = 0; !list.empty(); i++) {
+    if (!opaque_vector(list, 1, name, "name", 1, 255, i)) {
+      break;
+    }
+  }
+  data.close(list);
+  data.note_length(n, 2, 0xffff);
+}
+
+void walk_application_settings(FieldReader& data, ExtensionContext context) {
+  // draft-vvv-tls-alps: the client lists the protocols it has settings for, as in ALPN; the
+  // server's settings for the chosen protocol are the whole extension_data.
+  if (client_hello(context)) {
+    walk_protocol_name_list(data, "supported_protocols");
+    return;
+  }
+  (void)data.rest_field("application_settings");
+}
+
+void walk_delegated_credential(FieldReader& data, ExtensionContext context) {
+  if (client_hello(context) || context == ExtensionContext::kCertificateRequest) {
+    // RFC 9345: a SignatureSchemeList, as in signature_algorithms.
+    code_list(data, 2, 2, "supported_signature_algorithms", 2, 0xfffe);
+    return;
+  }
+  (void)data.rest_field("credential");
+}
+
+void walk_ticket_request(FieldReader& data, ExtensionContext context) {
+  // RFC 9149 section 3: ClientTicketRequest is two uint8 counts, ServerTicketRequestHint one.
+  uint8_t v = 0;
+  if (client_hello(context)) {
+    (void)data.u8(v, "new_session_count");
+    (void)data.u8(v, "resumption_count");
+    return;
+  }
+  (void)data.u8(v, "expected_count");
+}
+
+void walk_next_protocol_negotiation(FieldReader& data, ExtensionContext) {
+  (void)data.rest_field("protocols");
+}
+
+void walk_quic_transport_parameters(FieldReader& data, ExtensionContext) {
+  (void)data.rest_field("parameters");
+}
+
+void walk_registered(FieldReader& data, ExtensionContext) { (void)data.rest_field("data"); }
+
 }  // namespace
 
 ExtensionWalker find_extension_walker_b(ExtensionType type, ExtensionContext) {
@@ -161,7 +277,22 @@ ExtensionWalker find_extension_walker_b(ExtensionType type, ExtensionContext) {
     case ExtensionType::post_handshake_auth: return walk_post_handshake_auth;
     case ExtensionType::key_share: return walk_key_share;
     case ExtensionType::renegotiation_info: return walk_renegotiation_info;
-    default: return nullptr;
+    default: break;
+  }
+  const auto raw = static_cast<uint16_t>(type);
+  if (!is_registered(raw)) {
+    return nullptr;
+  }
+  switch (static_cast<Registered>(raw)) {
+    case Registered::encrypted_client_hello: return walk_encrypted_client_hello;
+    case Registered::ech_outer_extensions: return walk_ech_outer_extensions;
+    case Registered::application_settings:
+    case Registered::application_settings_old: return walk_application_settings;
+    case Registered::delegated_credential: return walk_delegated_credential;
+    case Registered::ticket_request: return walk_ticket_request;
+    case Registered::next_protocol_negotiation: return walk_next_protocol_negotiation;
+    case Registered::quic_transport_parameters: return walk_quic_transport_parameters;
+    default: return walk_registered;
   }
 }
 

@@ -72,6 +72,11 @@ bool is_grease_psk_mode(uint32_t v) {
          v == 0xe4;
 }
 
+// RFC 8701 section 2: GREASE ALPN identifiers are two bytes {0x?A,0x?A}.
+bool is_grease_alpn(ByteView v) {
+  return v.size() == 2 && is_grease(static_cast<uint16_t>((v[0] << 8) | v[1]));
+}
+
 // key_exchange_meaning says what a key_exchange of `n` bytes in `group` holds.
 std::string key_exchange_meaning(NamedGroup group, size_t n) {
   switch (group) {
@@ -137,6 +142,26 @@ std::string key_exchange_meaning(NamedGroup group, size_t n) {
     return "wrong length for " + code_name(group) + " (" + plural(n, "byte", "bytes") + ")";
   }
   return plural(n, "byte", "bytes");
+}
+
+// hpke_kdf_name and hpke_aead_name name the HPKE algorithm identifiers of RFC 9180 section 7.
+std::string hpke_kdf_name(uint32_t v) {
+  switch (v) {
+    case 1: return "HKDF-SHA256";
+    case 2: return "HKDF-SHA384";
+    case 3: return "HKDF-SHA512";
+    default: return "unknown";
+  }
+}
+
+std::string hpke_aead_name(uint32_t v) {
+  switch (v) {
+    case 1: return "AES-128-GCM";
+    case 2: return "AES-256-GCM";
+    case 3: return "ChaCha20Poly1305";
+    case 0xffff: return "export-only";
+    default: return "unknown";
+  }
 }
 
 void compress_certificate(Node& data) {
@@ -442,6 +467,239 @@ void renegotiation_info(Node& data) {
               "renegotiated_connection: empty on an initial handshake");
 }
 
+// code_items words each item of `list` with `each(value, field)`.
+template <typename F>
+void code_items(Node& list, F&& each) {
+  for (Node& k : list.kids) {
+    if (is_item(k)) {
+      each(k.number, k.field);
+    }
+  }
+}
+
+// Registered is the extensions of iana.def that glasstls names but does not recognise.
+enum class Registered : uint16_t {
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) n = value,
+#include "glasstls/iana.def"
+};
+
+void encrypted_client_hello(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kEncryptedExtensions) {
+    data.field.explanation =
+        "ECHConfigList: ECH keys the server asks the client to retry with (RFC 9849 "
+        "section 5)";
+    opaque_node(data.kid("retry_configs"), "retry_configs: ECHConfig structures, not decoded here");
+    return;
+  }
+  if (context == ExtensionContext::kHelloRetryRequest) {
+    data.field.explanation = "the server's ECH acceptance signal (RFC 9849 section 5)";
+    if (Node* f = data.kid("confirmation")) {
+      f->field.explanation = "confirmation: 8 bytes derived from the inner ClientHello's random";
+    }
+    return;
+  }
+  data.field.explanation = "ECHClientHello: the encrypted inner ClientHello (RFC 9849 section 5)";
+  Node* type = data.kid("type");
+  if (type == nullptr) {
+    return;
+  }
+  type->field.explanation =
+      "ECHClientHelloType: outer (0) in the ClientHello on the wire, inner (1) in the "
+      "encrypted one";
+  if (type->number == 1) {
+    type->field.meaning = "inner";
+    data.field.meaning = "inner";
+    return;
+  }
+  if (type->number != 0) {
+    type->field.meaning = "unknown";
+    if (Node* f = data.kid("data")) {
+      f->field.explanation = "data of an ECHClientHello type glasstls does not know";
+    }
+    return;
+  }
+  type->field.meaning = "outer";
+  if (Node* f = data.kid("kdf_id")) {
+    f->field.meaning = hpke_kdf_name(f->number);
+    f->field.explanation = "kdf_id: the HPKE key derivation function (RFC 9180 section 7.2)";
+  }
+  if (Node* f = data.kid("aead_id")) {
+    f->field.meaning = hpke_aead_name(f->number);
+    f->field.explanation =
+        "aead_id: the HPKE AEAD that encrypts the payload (RFC 9180 section 7.3)";
+  }
+  if (Node* f = data.kid("config_id")) {
+    f->field.explanation = "config_id: which of the server's ECH configurations was used";
+  }
+  opaque_node(data.kid("enc"), "enc: the HPKE encapsulated key; empty after a HelloRetryRequest");
+  ByteView payload;
+  if (Node* f = data.kid("payload")) {
+    payload = contents_of(*f);
+    opaque_node(f,
+                "payload: the inner ClientHello, encrypted with HPKE; random bytes when this is "
+                "GREASE ECH");
+  }
+  data.field.meaning = "outer, " + plural(payload.size(), "byte", "bytes") + " of payload";
+}
+
+void ech_outer_extensions(Node& data) {
+  data.field.explanation =
+      "OuterExtensions: extensions this inner ClientHello copies from the outer one "
+      "(RFC 9849 section 5.1)";
+  Node* list = data.kid("outer_extensions");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "extension types";
+  list->field.explanation = "outer_extensions: 2-byte ExtensionType values";
+  code_items(*list, [](uint32_t t, TraceField& f) {
+    f.meaning = code_name(static_cast<ExtensionType>(t));
+    f.explanation = code_explanation(static_cast<ExtensionType>(t));
+  });
+}
+
+// protocol_name_list words a ProtocolNameList node named `name` (RFC 7301 section 3.1).
+void protocol_name_list(Node& data, std::string_view name) {
+  Node* list = data.kid(name);
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "protocol names";
+  list->field.explanation = std::string(name) + ": each name has a 1-byte length";
+  std::string names;
+  for (Node& entry : list->kids) {
+    if (!is_entry(entry, name)) {
+      continue;
+    }
+    const ByteView proto = contents_of(entry);
+    opaque_node(&entry, "ProtocolName: an IANA-registered protocol ID", true);
+    if (is_grease_alpn(proto)) {
+      entry.field.meaning = "GREASE (RFC 8701)";
+      entry.field.explanation =
+          "GREASE protocol ID (RFC 8701): meaningless, keeps servers "
+          "ignoring unknown protocols";
+      entry.broken.clear();
+    } else {
+      entry.field.meaning = printable(proto);
+    }
+    join(names, entry.field.meaning);
+  }
+  list->field.meaning = names;
+  data.field.meaning = names;
+}
+
+void application_settings(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kClientHello) {
+    data.field.explanation =
+        "ApplicationSettingsSupport: the protocols the client can exchange settings for "
+        "(draft-vvv-tls-alps)";
+    protocol_name_list(data, "supported_protocols");
+    return;
+  }
+  data.field.explanation =
+      "the server's settings for the negotiated protocol, such as an HTTP/2 SETTINGS "
+      "frame (draft-vvv-tls-alps)";
+  if (Node* f = data.kid("application_settings")) {
+    f->field.explanation = "application_settings: opaque to TLS";
+  }
+  if (data.kids.empty()) {
+    data.field.meaning = "empty";
+  }
+}
+
+void delegated_credential(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kClientHello ||
+      context == ExtensionContext::kCertificateRequest) {
+    data.field.explanation =
+        "SignatureSchemeList: schemes the sender accepts in delegated credentials "
+        "(RFC 9345)";
+    Node* list = data.kid("supported_signature_algorithms");
+    if (list == nullptr) {
+      return;
+    }
+    list->what = "signature schemes";
+    list->field.explanation = "supported_signature_algorithms: 2-byte SignatureScheme values";
+    list->field.meaning = plural(list->contents() / 2, "scheme", "schemes");
+    data.field.meaning = list->field.meaning;
+    code_items(*list, [](uint32_t s, TraceField& f) {
+      f.meaning = code_name(static_cast<SignatureScheme>(s));
+      f.explanation = code_explanation(static_cast<SignatureScheme>(s));
+    });
+    return;
+  }
+  data.field.explanation =
+      "DelegatedCredential: a short-lived key signed by the certificate (RFC 9345)";
+  if (Node* f = data.kid("credential")) {
+    f->field.explanation = "the delegated credential and its signature, not decoded here";
+  }
+}
+
+void ticket_request(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kClientHello) {
+    data.field.explanation = "ClientTicketRequest: how many tickets the client wants (RFC 9149)";
+    if (Node* f = data.kid("new_session_count")) {
+      f->field.explanation = "new_session_count: tickets wanted after a full handshake";
+    }
+    if (Node* f = data.kid("resumption_count")) {
+      f->field.explanation = "resumption_count: tickets wanted after a resumption";
+    }
+    return;
+  }
+  data.field.explanation =
+      "ServerTicketRequestHint: how many tickets the server will send (RFC 9149)";
+  if (Node* f = data.kid("expected_count")) {
+    f->field.explanation = "expected_count: the number of tickets to expect";
+    data.field.meaning = dec(f->number);
+  }
+}
+
+void next_protocol_negotiation(Node& data, ExtensionContext context) {
+  if (context == ExtensionContext::kClientHello && data.kids.empty()) {
+    data.field.explanation =
+        "empty: the client supports NPN, the TLS 1.2 predecessor of ALPN "
+        "(draft-agl-tls-nextprotoneg)";
+    data.field.meaning = "empty";
+    return;
+  }
+  data.field.explanation = "the protocols a TLS 1.2 server advertises with NPN, not decoded here";
+  if (Node* f = data.kid("protocols")) {
+    f->field.explanation = "protocol names, each with a 1-byte length";
+  }
+}
+
+// registered words the body of an extension iana.def names but glasstls does not recognise.
+bool registered(Node& data, uint16_t raw, ExtensionContext context) {
+  const std::string ext_name(name(static_cast<ExtensionType>(raw)));
+  if (ext_name.empty() || msgs::is_recognized(static_cast<ExtensionType>(raw))) {
+    return false;
+  }
+  switch (static_cast<Registered>(raw)) {
+    case Registered::encrypted_client_hello: encrypted_client_hello(data, context); return true;
+    case Registered::ech_outer_extensions: ech_outer_extensions(data); return true;
+    case Registered::application_settings:
+    case Registered::application_settings_old: application_settings(data, context); return true;
+    case Registered::delegated_credential: delegated_credential(data, context); return true;
+    case Registered::ticket_request: ticket_request(data, context); return true;
+    case Registered::next_protocol_negotiation:
+      next_protocol_negotiation(data, context);
+      return true;
+    case Registered::quic_transport_parameters:
+      data.field.explanation =
+          "QUIC transport parameters as variable-length integers (RFC 9000 section 18), not "
+          "decoded here";
+      if (Node* f = data.kid("parameters")) {
+        f->field.explanation = "the transport parameters";
+      }
+      return true;
+    default: break;
+  }
+  data.field.explanation = "extension_data of " + ext_name + ", not decoded by glasstls";
+  if (Node* f = data.kid("data")) {
+    f->field.explanation = "the body of " + ext_name;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool describe_extension_data_b(Node& data, ExtensionType type, ExtensionContext context) {
@@ -461,8 +719,9 @@ bool describe_extension_data_b(Node& data, ExtensionType type, ExtensionContext 
       return true;
     case ExtensionType::key_share: key_share(data, context); return true;
     case ExtensionType::renegotiation_info: renegotiation_info(data); return true;
-    default: return false;
+    default: break;
   }
+  return registered(data, static_cast<uint16_t>(type), context);
 }
 
 }  // namespace glasstls::annotate
