@@ -116,13 +116,15 @@ Result<std::vector<KeyShareEntry>> read_client_shares(FieldReader& r) {
   for (size_t i = 0; !list.empty(); i++) {
     Result<KeyShareEntry> entry = read_key_share_entry(list, "client_shares", i);
     if (!entry.ok()) {
-      // Only a strict reader fails; a reporting one reported the fault and used up the list.
+      // A strict reader stops here. A reporting one fails only on an entry cut short, whose
+      // report used up the list, so this ends the walk as the loop would.
       r.close(list);
       return std::move(entry).error();
     }
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
     //# Clients MUST NOT offer multiple KeyShareEntry values
     //# for the same group.
+    // The view does not word a repeated group: only the strict reader refuses it.
     if (!r.reporting()) {
       for (const KeyShareEntry& seen : shares) {
         if (seen.group == entry->group) {
@@ -334,6 +336,7 @@ Status read_offered_psks(FieldReader& r) {
   }
   const size_t binders_len = binders.remaining();
   for (size_t i = 0; !binders.empty(); i++) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //# opaque PskBinderEntry<32..255>;
     FieldReader binder;
     if (!binders.open(1, "binders", binder, i)) {
