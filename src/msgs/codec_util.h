@@ -65,14 +65,15 @@ Result<std::vector<T>> read_u16_list(ByteReader list, bool non_empty, std::strin
   return out;
 }
 
-// read_code_vector reads an extension body that is one `name<2..2^16-2>` vector of 16-bit code
+// read_code_vector reads an extension body that is one `name<2..max>` vector of 16-bit code
 // points and nothing else (supported_groups, signature_algorithms, ...). The strict errors
 // (decode_error) say `what`: cut short, trailing bytes, an odd length, empty. A reporting
-// reader reports the vector and each value as `name[i]`. Values glasstls does not know are
-// kept.
+// reader reports the vector and each value as `name[i]`, and a length outside 2..`max` (the
+// RFC's bound, which the view quotes; the strict reader needs only the minimum, as an
+// extension body cannot hold more). Values glasstls does not know are kept.
 template <typename T>
 Result<std::vector<T>> read_code_vector(FieldReader& r, std::string_view name,
-                                        std::string_view what) {
+                                        std::string_view what, size_t max = 0xffff) {
   FieldReader list;
   if (!r.open(2, name, list)) {
     return truncated(what);
@@ -91,7 +92,7 @@ Result<std::vector<T>> read_code_vector(FieldReader& r, std::string_view name,
     out.push_back(static_cast<T>(v));
   }
   r.close(list);
-  GLASSTLS_TRY(r.check_length(n, 2, 0xffff, decode_error(std::string(what) + " is empty")));
+  GLASSTLS_TRY(r.check_length(n, 2, max, decode_error(std::string(what) + " is empty")));
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "msgs/codec_util.h"
+#include "msgs/extension_readers_a.h"
 #include "msgs/extension_readers_b.h"
 
 namespace glasstls::msgs {
@@ -374,8 +375,13 @@ namespace {
 
 using detail::as_string;
 using detail::ext_label;
+using detail::read_certificate_status;
 using detail::read_code_vector;
-using detail::read_u16_list;
+using detail::read_empty_body;
+using detail::read_protocol_name_list;
+using detail::read_server_name_list;
+using detail::read_signature_scheme_list;
+using detail::read_status_request;
 using detail::trailing;
 using detail::truncated;
 
@@ -389,48 +395,6 @@ constexpr MessageSet kNST = in_message(ExtensionContext::kNewSessionTicket);
 
 // ---------------------------------------------------------------------------------------------
 // Shared body readers and writers.
-
-// sole_prefixed reads a vector with a `len_bytes` length prefix that must fill `body`
-// exactly, as an extension body that is nothing but one vector does. `min_len` is the
-// vector's minimum length in bytes.
-Result<ByteReader> sole_prefixed(ByteView body, size_t len_bytes, size_t min_len,
-                                 std::string_view what) {
-  ByteReader r(body);
-  ByteReader inner;
-  bool ok = false;
-  if (len_bytes == 1) {
-    ok = r.u8_prefixed(inner);
-  } else if (len_bytes == 2) {
-    ok = r.u16_prefixed(inner);
-  } else {
-    ok = r.u24_prefixed(inner);
-  }
-  if (!ok) {
-    return truncated(what);
-  }
-  if (!r.empty()) {
-    return trailing(what);
-  }
-  if (inner.remaining() < min_len) {
-    return decode_error(std::string(what) + " is shorter than its minimum length");
-  }
-  return inner;
-}
-
-// u16_list_extension decodes an extension body that is one u16-prefixed, non-empty list of
-// 16-bit values (supported_groups, signature_algorithms, signature_algorithms_cert).
-template <typename T>
-Result<std::vector<T>> u16_list_extension(ByteView body, std::string_view what) {
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 2, 0, what));
-  return read_u16_list<T>(list, true, what);
-}
-
-Status empty_extension(ByteView body, std::string_view what) {
-  if (!body.empty()) {
-    return decode_error(std::string(what) + " must have an empty body");
-  }
-  return Ok{};
-}
 
 // write_u16_list_ext writes one extension whose body is a u16-prefixed list of 16-bit values.
 template <typename T>
@@ -486,42 +450,84 @@ void write_key_share_entry(ByteWriter& w, const KeyShareEntry& k) {
 // ---------------------------------------------------------------------------------------------
 // server_name (RFC 6066 section 3).
 
-// parse_server_name decodes a ClientHello server_name body and returns its host_name entry.
-Result<std::optional<std::string_view>> parse_server_name(ByteView body) {
+// read_server_name reads entry `index` of a ServerNameList and keeps its host_name in
+// `host_name`.
+Status read_server_name(FieldReader& list, size_t index,
+                        std::optional<std::string_view>& host_name) {
   //= https://www.rfc-editor.org/rfc/rfc6066#section-3
-  //# ServerName server_name_list<1..2^16-1>
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 2, 1, "server_name_list"));
-  std::optional<std::string_view> host_name;
-  while (!list.empty()) {
-    uint8_t name_type = 0;
-    ByteView entry;
-    // Every name type, known or future, carries a u16-prefixed body, so unknown ones can be
-    // skipped: "all future data structures associated with new NameTypes MUST begin with a
-    // 16-bit length field" (RFC 6066 section 3).
-    if (!list.u8(name_type) || !list.u16_prefixed(entry)) {
-      return truncated("server_name entry");
-    }
-    if (name_type != 0) {
-      continue;
-    }
+  //# struct {
+  //#     NameType name_type;
+  //#     select (name_type) {
+  //#         case host_name: HostName;
+  //#     } name;
+  //# } ServerName;
+  uint8_t name_type = 0;
+  ByteView name;
+  list.open_struct("server_name_list", index);
+  // Every name type, known or future, carries a u16-prefixed body, so unknown ones can be
+  // skipped: "all future data structures associated with new NameTypes MUST begin with a
+  // 16-bit length field" (RFC 6066 section 3).
+  const bool read = list.u8(name_type, "name_type", Show::kCode) &&
+                    list.opaque(2, name_type == 0 ? "host_name" : "name", "name", name);
+  Status status = Ok{};
+  if (read && name_type != 0) {
+    // Not checked: glasstls skips the names of types it does not know.
+    list.note_length(name.size(), 1, 0xffff);
+  } else if (read) {
     //= https://www.rfc-editor.org/rfc/rfc6066#section-3
     //# opaque HostName<1..2^16-1>;
-    if (entry.empty()) {
-      return decode_error("server_name host_name is empty");
-    }
-    //= https://www.rfc-editor.org/rfc/rfc6066#section-3
-    //# The ServerNameList MUST NOT contain more than one name of the same
-    //# name_type.
-    if (host_name) {
-      return illegal_parameter("server_name lists more than one host_name");
-    }
-    host_name = as_string(entry);
+    status =
+        list.check_length(name.size(), 1, 0xffff, decode_error("server_name host_name is empty"));
   }
+  list.close_struct();
+  if (!read) {
+    return truncated("server_name entry");
+  }
+  if (!status.ok() || name_type != 0) {
+    return status;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+  //# The ServerNameList MUST NOT contain more than one name of the same
+  //# name_type.
+  GLASSTLS_TRY(list.check(!host_name, Broken{Broken::kDuplicate}, true,
+                          illegal_parameter("server_name lists more than one host_name")));
+  if (!host_name) {
+    host_name = as_string(name);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::optional<std::string_view>> detail::read_server_name_list(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+  //# ServerName server_name_list<1..2^16-1>
+  FieldReader list;
+  if (!r.open(2, "server_name_list", list)) {
+    return truncated("server_name_list");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("server_name_list");
+  }
+  const size_t n = list.remaining();
+  std::optional<std::string_view> host_name;
+  Status entries = Ok{};
+  for (size_t i = 0; !list.empty() && entries.ok(); i++) {
+    entries = read_server_name(list, i, host_name);
+  }
+  r.close(list);
+  GLASSTLS_TRY(std::move(entries));
+  // An empty list has no entry, so this is checked before any entry, as it always was.
+  GLASSTLS_TRY(r.check_length(n, 1, 0xffff,
+                              decode_error("server_name_list is shorter than its minimum length")));
   return host_name;
 }
 
+namespace {
+
 Status decode_ch_server_name(ClientHello& ch, ByteView body) {
-  GLASSTLS_ASSIGN(ch.server_name, parse_server_name(body));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.server_name, read_server_name_list(r));
   return Ok{};
 }
 
@@ -544,7 +550,8 @@ Status decode_ee_server_name(EncryptedExtensions& ee, ByteView body) {
   //# SHALL include an extension of type "server_name" in the (extended)
   //# server hello.  The "extension_data" field of this extension SHALL be
   //# empty.
-  GLASSTLS_TRY(empty_extension(body, "server_name"));
+  FieldReader r(body);
+  GLASSTLS_TRY(read_empty_body(r, "server_name"));
   ee.server_name_acknowledged = true;
   return Ok{};
 }
@@ -556,9 +563,25 @@ bool encode_ee_server_name(ByteWriter& w, const EncryptedExtensions& ee) {
 // ---------------------------------------------------------------------------------------------
 // status_request (RFC 6066 section 8; RFC 8446 section 4.4.2.1).
 
-// parse_status_request decodes a ClientHello status_request body (RFC 6066 section 8).
-Result<CertificateStatusRequest> parse_status_request(ByteView body) {
-  ByteReader r(body);
+// read_responder_ids reads the entries of a responder_id_list into `out`.
+Status read_responder_ids(FieldReader& ids, std::vector<ByteView>& out) {
+  for (size_t i = 0; !ids.empty(); i++) {
+    FieldReader id;
+    if (!ids.open(2, "responder_id_list", id, i)) {
+      return truncated("status_request ResponderID");
+    }
+    const ByteView der = id.rest_field("ResponderID");
+    ids.close(id);
+    GLASSTLS_TRY(ids.check_length(der.size(), 1, 0xffff,
+                                  decode_error("status_request ResponderID is empty")));
+    out.push_back(der);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<CertificateStatusRequest> detail::read_status_request(FieldReader& r) {
   CertificateStatusRequest req;
   //= https://www.rfc-editor.org/rfc/rfc6066#section-8
   //# struct {
@@ -567,12 +590,13 @@ Result<CertificateStatusRequest> parse_status_request(ByteView body) {
   //#         case ocsp: OCSPStatusRequest;
   //#     } request;
   //# } CertificateStatusRequest;
-  if (!r.u8(req.status_type)) {
+  if (!r.u8(req.status_type, "status_type")) {
     return truncated("status_request");
   }
   if (req.status_type != kStatusTypeOcsp) {
     // The request of a type glasstls does not know has no structure it could check; the
     // server staples nothing for it.
+    (void)r.rest_field("request");
     return req;
   }
   //= https://www.rfc-editor.org/rfc/rfc6066#section-8
@@ -583,28 +607,36 @@ Result<CertificateStatusRequest> parse_status_request(ByteView body) {
   //#
   //# opaque ResponderID<1..2^16-1>;
   //# opaque Extensions<0..2^16-1>;
-  ByteReader ids;
-  if (!r.u16_prefixed(ids) || !r.u16_prefixed(req.request_extensions)) {
+  FieldReader ids;
+  if (!r.open(2, "responder_id_list", ids)) {
     return truncated("status_request OCSPStatusRequest");
   }
-  if (!r.empty()) {
-    return trailing("status_request");
+  // A reporting reader reads the entries where they are; the strict one checks the framing of
+  // the whole OCSPStatusRequest first, and then the entries, as it always did.
+  Status entries = Ok{};
+  if (r.reporting()) {
+    entries = read_responder_ids(ids, req.responder_id_list);
   }
-  while (!ids.empty()) {
-    ByteView id;
-    if (!ids.u16_prefixed(id)) {
-      return truncated("status_request ResponderID");
-    }
-    if (id.empty()) {
-      return decode_error("status_request ResponderID is empty");
-    }
-    req.responder_id_list.push_back(id);
+  FieldReader unread_ids = ids;
+  r.close(ids);
+  if (!r.opaque(2, "request_extensions", "extensions", req.request_extensions)) {
+    return truncated("status_request OCSPStatusRequest");
   }
+  if (!r.reporting()) {
+    if (!r.empty()) {
+      return trailing("status_request");
+    }
+    entries = read_responder_ids(unread_ids, req.responder_id_list);
+  }
+  GLASSTLS_TRY(std::move(entries));
   return req;
 }
 
+namespace {
+
 Status decode_ch_status_request(ClientHello& ch, ByteView body) {
-  GLASSTLS_ASSIGN(ch.status_request, parse_status_request(body));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.status_request, read_status_request(r));
   return Ok{};
 }
 
@@ -627,15 +659,15 @@ bool encode_ch_status_request(ByteWriter& w, const ClientHello& ch) {
   return true;
 }
 
-// parse_certificate_status decodes a CertificateEntry's status_request body and returns its
-// OCSPResponse.
-Result<ByteView> parse_certificate_status(ByteView body) {
+}  // namespace
+
+Result<ByteView> detail::read_certificate_status(FieldReader& r) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
   //# Specifically, the body of the
   //# "status_request" extension from the server MUST be a
   //# CertificateStatus structure as defined in [RFC6066], which is
   //# interpreted as defined in [RFC6960].
-  ByteReader r(body);
+
   //= https://www.rfc-editor.org/rfc/rfc6066#section-8
   //# struct {
   //#     CertificateStatusType status_type;
@@ -646,30 +678,36 @@ Result<ByteView> parse_certificate_status(ByteView body) {
   //#
   //# opaque OCSPResponse<1..2^24-1>;
   uint8_t status_type = 0;
-  if (!r.u8(status_type)) {
+  if (!r.u8(status_type, "status_type")) {
     return truncated("CertificateStatus");
   }
   // A well-formed value that is not the one requested: status_request only ever asks for ocsp,
   // the only type defined, so another type answers a request nobody made.
+  GLASSTLS_TRY(r.check(status_type == kStatusTypeOcsp, Broken{Broken::kValue}, true,
+                       illegal_parameter("CertificateStatus status_type " +
+                                         std::to_string(status_type) + " is not ocsp (1)")));
   if (status_type != kStatusTypeOcsp) {
-    return illegal_parameter("CertificateStatus status_type " + std::to_string(status_type) +
-                             " is not ocsp (1)");
+    // Reporting only: the rest, whose structure glasstls does not know.
+    (void)r.rest_field("request");
+    return ByteView{};
   }
   ByteView response;
-  if (!r.u24_prefixed(response)) {
+  if (!r.opaque(3, "response", "OCSPResponse", response)) {
     return truncated("CertificateStatus OCSPResponse");
   }
-  if (!r.empty()) {
+  if (!r.reporting() && !r.empty()) {
     return trailing("CertificateStatus");
   }
-  if (response.empty()) {
-    return decode_error("CertificateStatus OCSPResponse is empty");
-  }
+  GLASSTLS_TRY(r.check_length(response.size(), 1, 0xffffff,
+                              decode_error("CertificateStatus OCSPResponse is empty")));
   return response;
 }
 
+namespace {
+
 Status decode_ct_status_request(CertificateEntry& entry, ByteView body) {
-  GLASSTLS_ASSIGN(entry.ocsp_response, parse_certificate_status(body));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(entry.ocsp_response, read_certificate_status(r));
   return Ok{};
 }
 
@@ -701,9 +739,22 @@ bool encode_ee_supported_groups(ByteWriter& w, const EncryptedExtensions& ee) {
 // ---------------------------------------------------------------------------------------------
 // signature_algorithms and signature_algorithms_cert (RFC 8446 section 4.2.3).
 
+}  // namespace
+
+Result<std::vector<SignatureScheme>> detail::read_signature_scheme_list(FieldReader& r,
+                                                                        std::string_view what) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+  //# struct {
+  //#     SignatureScheme supported_signature_algorithms<2..2^16-2>;
+  //# } SignatureSchemeList;
+  return read_code_vector<SignatureScheme>(r, "supported_signature_algorithms", what, 0xfffe);
+}
+
+namespace {
+
 Status decode_ch_signature_algorithms(ClientHello& ch, ByteView body) {
-  GLASSTLS_ASSIGN(ch.signature_algorithms,
-                  u16_list_extension<SignatureScheme>(body, "signature_algorithms"));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.signature_algorithms, read_signature_scheme_list(r, "signature_algorithms"));
   return Ok{};
 }
 
@@ -713,8 +764,8 @@ bool encode_ch_signature_algorithms(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_cr_signature_algorithms(CertificateRequest& cr, ByteView body) {
-  GLASSTLS_ASSIGN(cr.signature_algorithms,
-                  u16_list_extension<SignatureScheme>(body, "signature_algorithms"));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(cr.signature_algorithms, read_signature_scheme_list(r, "signature_algorithms"));
   return Ok{};
 }
 
@@ -725,8 +776,9 @@ bool encode_cr_signature_algorithms(ByteWriter& w, const CertificateRequest& cr)
 }
 
 Status decode_ch_signature_algorithms_cert(ClientHello& ch, ByteView body) {
+  FieldReader r(body);
   GLASSTLS_ASSIGN(ch.signature_algorithms_cert,
-                  u16_list_extension<SignatureScheme>(body, "signature_algorithms_cert"));
+                  read_signature_scheme_list(r, "signature_algorithms_cert"));
   return Ok{};
 }
 
@@ -736,8 +788,9 @@ bool encode_ch_signature_algorithms_cert(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_cr_signature_algorithms_cert(CertificateRequest& cr, ByteView body) {
+  FieldReader r(body);
   GLASSTLS_ASSIGN(cr.signature_algorithms_cert,
-                  u16_list_extension<SignatureScheme>(body, "signature_algorithms_cert"));
+                  read_signature_scheme_list(r, "signature_algorithms_cert"));
   return Ok{};
 }
 
@@ -749,30 +802,67 @@ bool encode_cr_signature_algorithms_cert(ByteWriter& w, const CertificateRequest
 // ---------------------------------------------------------------------------------------------
 // application_layer_protocol_negotiation (RFC 7301).
 
-// parse_alpn_list decodes a ProtocolNameList (RFC 7301 section 3.1).
-Result<std::vector<std::string_view>> parse_alpn_list(ByteView body) {
+}  // namespace
+
+Result<std::vector<std::string_view>> detail::read_protocol_name_list(FieldReader& r,
+                                                                      std::string_view name,
+                                                                      bool exactly_one) {
   //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
   //# ProtocolName protocol_name_list<2..2^16-1>
-  GLASSTLS_ASSIGN(ByteReader list, sole_prefixed(body, 2, 2, "ALPN protocol_name_list"));
-  std::vector<std::string_view> names;
-  while (!list.empty()) {
-    ByteView n;
-    if (!list.u8_prefixed(n)) {
-      return truncated("ALPN protocol name");
+  FieldReader list;
+  if (!r.open(2, name, list)) {
+    return truncated("ALPN protocol_name_list");
+  }
+  const size_t n = list.remaining();
+  // The strict reader checks the list's framing and length before its names; a reporting
+  // reader notes the length once the list is closed (below).
+  if (!r.reporting()) {
+    if (!r.empty()) {
+      return trailing("ALPN protocol_name_list");
     }
+    if (n < 2) {
+      return decode_error("ALPN protocol_name_list is shorter than its minimum length");
+    }
+  }
+  std::vector<std::string_view> names;
+  Status entries = Ok{};
+  for (size_t i = 0; !list.empty() && entries.ok(); i++) {
+    FieldReader entry;
+    if (!list.open(1, name, entry, i)) {
+      entries = truncated("ALPN protocol name");
+      break;
+    }
+    const ByteView proto = entry.rest_field("name");
+    list.close(entry);
     //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
     //# Empty strings
     //# MUST NOT be included and byte strings MUST NOT be truncated.
-    if (n.empty()) {
-      return decode_error("ALPN protocol name is empty");
-    }
-    names.push_back(as_string(n));
+    entries = list.check_length(proto.size(), 1, 255, decode_error("ALPN protocol name is empty"));
+    names.push_back(as_string(proto));
+  }
+  r.close(list);
+  GLASSTLS_TRY(std::move(entries));
+  if (n < 2) {
+    r.note(Broken{Broken::kLength, 2, 0xffff}, true);
+  }
+  if (exactly_one) {
+    //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+    //# The "extension_data"
+    //# field of the ("application_layer_protocol_negotiation(16)") extension
+    //# is structured the same as described above for the client
+    //# "extension_data", except that the "ProtocolNameList" MUST contain
+    //# exactly one "ProtocolName".
+    GLASSTLS_TRY(r.check(names.size() == 1, Broken{Broken::kValue}, true,
+                         decode_error("server ALPN does not contain exactly one protocol")));
   }
   return names;
 }
 
+namespace {
+
 Status decode_ch_alpn(ClientHello& ch, ByteView body) {
-  GLASSTLS_ASSIGN(ch.alpn, parse_alpn_list(body));
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.alpn, read_protocol_name_list(r, "protocol_name_list", false));
   return Ok{};
 }
 
@@ -785,16 +875,8 @@ bool encode_ch_alpn(ByteWriter& w, const ClientHello& ch) {
 }
 
 Status decode_ee_alpn(EncryptedExtensions& ee, ByteView body) {
-  GLASSTLS_ASSIGN(auto names, parse_alpn_list(body));
-  //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
-  //# The "extension_data"
-  //# field of the ("application_layer_protocol_negotiation(16)") extension
-  //# is structured the same as described above for the client
-  //# "extension_data", except that the "ProtocolNameList" MUST contain
-  //# exactly one "ProtocolName".
-  if (names.size() != 1) {
-    return decode_error("server ALPN does not contain exactly one protocol");
-  }
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(auto names, read_protocol_name_list(r, "protocol_name_list", true));
   ee.alpn = names.front();
   return Ok{};
 }
