@@ -330,5 +330,40 @@ TEST(ExtensionTable, DecodeDispatchesToTheMessagesCodec) {
           .ok());
 }
 
+// reason is the reason decode_extensions gives for one extension in a message M.
+template <typename M>
+std::string reason(ExtensionType type, std::vector<uint8_t> body) {
+  M m;
+  Status s = decode_extensions(m, std::vector<RawExtension>{{type, body}});
+  return s.ok() ? "ok" : s.error().reason;
+}
+
+TEST(ExtensionCodecs, FramingIsCheckedBeforeTheEntries) {
+  // The decoders read through the FieldReader their walkers use (extension_readers_a.h); the
+  // strict order of their checks is the one they always had.
+  // An empty ResponderID, then trailing bytes: the trailing bytes are found first.
+  EXPECT_EQ(reason<ClientHello>(ExtensionType::status_request,
+                                {0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0xff}),
+            "status_request has trailing bytes");
+  EXPECT_EQ(reason<ClientHello>(ExtensionType::status_request,
+                                {0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00}),
+            "status_request ResponderID is empty");
+  // An ALPN list of one byte, an empty name: the list's length is found first.
+  EXPECT_EQ(reason<ClientHello>(ExtensionType::application_layer_protocol_negotiation,
+                                {0x00, 0x01, 0x00}),
+            "ALPN protocol_name_list is shorter than its minimum length");
+  EXPECT_EQ(reason<EncryptedExtensions>(ExtensionType::application_layer_protocol_negotiation,
+                                        {0x00, 0x06, 0x02, 'h', '2', 0x02, 'h', '3'}),
+            "server ALPN does not contain exactly one protocol");
+  // An empty host_name before a second one.
+  EXPECT_EQ(reason<ClientHello>(ExtensionType::server_name,
+                                {0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x61}),
+            "server_name host_name is empty");
+  EXPECT_EQ(reason<CertificateEntry>(ExtensionType::status_request, {0x02, 0x00}),
+            "CertificateStatus status_type 2 is not ocsp (1)");
+  EXPECT_EQ(reason<ClientHello>(ExtensionType::signature_algorithms, {0x00, 0x00}),
+            "signature_algorithms is empty");
+}
+
 }  // namespace
 }  // namespace glasstls::msgs
