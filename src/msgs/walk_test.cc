@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "base/bytes.h"
+#include "msgs/extension_walk.h"
 
 namespace glasstls::msgs {
 namespace {
@@ -82,6 +85,35 @@ TEST(PeekClientHello, KeepsTheRandomOfAHelloCutShort) {
   EXPECT_EQ(ch.random[0], 0x33);
   EXPECT_TRUE(ch.extensions.empty());
   EXPECT_TRUE(peek_client_hello(hex("0303")).random.empty());
+}
+
+// Every extension iana.def names, recognised or only registered, is read by a walker in every
+// message, so the view never falls back to showing its bytes undecoded; GREASE and unassigned
+// types have none.
+TEST(ExtensionWalkers, EveryNamedExtensionHasAWalkerInEveryMessage) {
+  std::vector<uint16_t> named;
+#define GLASSTLS_EXTENSION(n, value, text) named.push_back(value);
+#define GLASSTLS_EXTENSION_REGISTERED(n, value, text) named.push_back(value);
+#include "glasstls/iana.def"
+  ASSERT_GT(named.size(), 40u);
+  const ExtensionContext contexts[] = {
+      ExtensionContext::kClientHello,       ExtensionContext::kServerHello,
+      ExtensionContext::kHelloRetryRequest, ExtensionContext::kEncryptedExtensions,
+      ExtensionContext::kCertificate,       ExtensionContext::kCertificateRequest,
+      ExtensionContext::kNewSessionTicket,
+  };
+  for (uint16_t v : named) {
+    for (ExtensionContext c : contexts) {
+      EXPECT_NE(find_extension_walker(static_cast<ExtensionType>(v), c), nullptr)
+          << "extension " << v << " in context " << static_cast<int>(c);
+    }
+  }
+  EXPECT_EQ(
+      find_extension_walker(static_cast<ExtensionType>(0x0a0a), ExtensionContext::kClientHello),
+      nullptr);
+  EXPECT_EQ(
+      find_extension_walker(static_cast<ExtensionType>(0xfe77), ExtensionContext::kClientHello),
+      nullptr);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // with its offset from the start of the message (header included); annotate_tree.cc builds the
 // tree from those reports and annotate_describe.cc words it. Names, meanings and explanations
 // of code points come from iana.def through name() and explain(), the tables the parser uses.
-// See trace/annotate_internal.h for how malformed bytes are shown.
+// The 5-byte record header and the 2-byte alert, which msgs/ has no codec for (the record layer
+// and the connection read them in place), are read here through the same FieldReader.
 #include "msgs/walk.h"
 #include "trace/annotate_internal.h"
 #include "trace/annotate_tree.h"
@@ -21,9 +22,6 @@ TraceField annotate_handshake_message(std::span<const uint8_t> message) {
 }
 
 TraceField annotate_record_header(std::span<const uint8_t> header) {
-  using annotate::Cursor;
-  annotate::Annotator a;
-  Cursor c(header, 0);
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
   //# struct {
   //#     ContentType type;
@@ -31,90 +29,94 @@ TraceField annotate_record_header(std::span<const uint8_t> header) {
   //#     uint16 length;
   //#     opaque fragment[TLSPlaintext.length];
   //# } TLSPlaintext;
-  TraceField root = annotate::leaf("record header", 0, header.size(), "", "",
-                                   "TLSPlaintext header: content type, legacy version, length");
-  uint32_t v = 0;
-  if (TraceField* f = a.number(c, root.children, 1, "type", v, false)) {
-    const auto type = static_cast<ContentType>(v);
-    const std::string_view n = name(type);
-    f->meaning = n.empty() ? "unknown" : std::string(n);
-    root.meaning = f->meaning;
-    f->explanation = n.empty() ? "ContentType: a value TLS does not define; the receiver aborts "
-                                 "with unexpected_message"
-                               : "ContentType: " + std::string(explain(type));
-    if (type == ContentType::application_data) {
-      f->explanation += "; every protected TLS 1.3 record says 23, the real type is inside";
+  annotate::TreeBuilder tree("record header", header.size(),
+                             "TLSPlaintext header: content type, legacy version, length");
+  msgs::FieldReader r(header, &tree, 0);
+  uint8_t type = 0;
+  uint16_t version = 0;
+  uint16_t length = 0;
+  if (r.u8(type, "type") && r.u16(version, "legacy_record_version") &&
+      r.u16(length, "length", msgs::Show::kDecimal) && !r.empty()) {
+    r.fail(annotate::plural(r.remaining(), "byte", "bytes") + " beyond the 5-byte record header");
+  }
+  annotate::Node& root = tree.root();
+  if (annotate::Node* f = root.kid("type")) {
+    const auto t = static_cast<ContentType>(f->number);
+    const std::string_view n = name(t);
+    f->field.meaning = n.empty() ? "unknown" : std::string(n);
+    root.field.meaning = f->field.meaning;
+    f->field.explanation = n.empty() ? "ContentType: a value TLS does not define; the receiver "
+                                       "aborts with unexpected_message"
+                                     : "ContentType: " + std::string(explain(t));
+    if (t == ContentType::application_data) {
+      f->field.explanation += "; every protected TLS 1.3 record says 23, the real type is inside";
     }
   }
-  if (TraceField* f = a.number(c, root.children, 2, "legacy_record_version", v, true)) {
-    f->meaning = annotate::version_name(static_cast<uint16_t>(v));
-    if (v == 0x0301) {
-      f->explanation =
+  if (annotate::Node* f = root.kid("legacy_record_version")) {
+    f->field.meaning = annotate::version_name(static_cast<uint16_t>(f->number));
+    if (f->number == 0x0301) {
+      f->field.explanation =
           "legacy record version; 0x0301 is allowed in an initial ClientHello for middlebox "
           "compatibility";
     } else {
-      f->explanation =
+      f->field.explanation =
           "legacy record version: TLS 1.3 records say TLS 1.2 (0x0303), kept for middlebox "
           "compatibility";
-      if (v != 0x0303) {
-        f->explanation += "; this value is unexpected";
+      if (f->number != 0x0303) {
+        f->field.explanation += "; this value is unexpected";
       }
     }
   }
-  if (TraceField* f = a.number(c, root.children, 2, "length", v, false)) {
-    f->meaning = annotate::plural(v, "byte", "bytes") + (v == 1 ? " follows" : " follow");
-    f->explanation =
-        "length of the fragment that follows: at most 2^14 bytes (2^14 + 256 when "
-        "protected)";
+  if (annotate::Node* f = root.kid("length")) {
+    const uint32_t v = f->number;
+    f->field.meaning = annotate::plural(v, "byte", "bytes") + (v == 1 ? " follows" : " follow");
+    f->field.explanation =
+        "length of the fragment that follows: at most 2^14 bytes (2^14 + 256 when protected)";
     if (v > 16384 + 256) {
-      f->explanation += "; too long, a receiver aborts with record_overflow";
+      f->field.explanation += "; too long, a receiver aborts with record_overflow";
     }
   }
-  if (!c.empty()) {
-    a.fail(c, root.children,
-           annotate::plural(c.remaining(), "byte", "bytes") + " beyond the 5-byte record header");
-  }
-  return root;
+  return tree.finish();
 }
 
 TraceField annotate_alert(std::span<const uint8_t> alert) {
-  using annotate::Cursor;
-  annotate::Annotator a;
-  Cursor c(alert, 0);
   //= https://www.rfc-editor.org/rfc/rfc8446#section-6
   //# struct {
   //#     AlertLevel level;
   //#     AlertDescription description;
   //# } Alert;
-  TraceField root = annotate::leaf("Alert", 0, alert.size(), "", "",
-                                   "Alert: a level and a description of what went wrong");
-  uint32_t v = 0;
-  if (TraceField* f = a.number(c, root.children, 1, "level", v, false)) {
-    if (v == static_cast<uint8_t>(AlertLevel::warning)) {
-      f->meaning = "warning";
-      f->explanation = "level: warning; TLS 1.3 ignores the level and judges by the description";
-    } else if (v == static_cast<uint8_t>(AlertLevel::fatal)) {
-      f->meaning = "fatal";
-      f->explanation = "level: fatal, the connection is closed at once";
+  annotate::TreeBuilder tree("Alert", alert.size(),
+                             "Alert: a level and a description of what went wrong");
+  msgs::FieldReader r(alert, &tree, 0);
+  uint8_t level = 0;
+  uint8_t description = 0;
+  if (r.u8(level, "level") && r.u8(description, "description") && !r.empty()) {
+    r.fail(annotate::plural(r.remaining(), "byte", "bytes") + " beyond the 2-byte alert");
+  }
+  annotate::Node& root = tree.root();
+  if (annotate::Node* f = root.kid("level")) {
+    if (f->number == static_cast<uint8_t>(AlertLevel::warning)) {
+      f->field.meaning = "warning";
+      f->field.explanation =
+          "level: warning; TLS 1.3 ignores the level and judges by the description";
+    } else if (f->number == static_cast<uint8_t>(AlertLevel::fatal)) {
+      f->field.meaning = "fatal";
+      f->field.explanation = "level: fatal, the connection is closed at once";
     } else {
-      f->meaning = "unknown";
-      f->explanation = "level: only 1 (warning) and 2 (fatal) are defined";
+      f->field.meaning = "unknown";
+      f->field.explanation = "level: only 1 (warning) and 2 (fatal) are defined";
     }
   }
-  if (TraceField* f = a.number(c, root.children, 1, "description", v, false)) {
-    const auto description = static_cast<AlertDescription>(v);
-    const std::string_view n = name(description);
-    f->meaning = n.empty() ? "unknown (" + annotate::dec(v) + ")" : std::string(n);
-    f->explanation = n.empty() ? "description: an alert glasstls does not know; fatal unless it "
-                                 "is a known warning"
-                               : "description: " + std::string(explain(description));
-    root.meaning = f->meaning;
+  if (annotate::Node* f = root.kid("description")) {
+    const auto d = static_cast<AlertDescription>(f->number);
+    const std::string_view n = name(d);
+    f->field.meaning = n.empty() ? "unknown (" + annotate::dec(f->number) + ")" : std::string(n);
+    f->field.explanation = n.empty() ? "description: an alert glasstls does not know; fatal "
+                                       "unless it is a known warning"
+                                     : "description: " + std::string(explain(d));
+    root.field.meaning = f->field.meaning;
   }
-  if (!c.empty()) {
-    a.fail(c, root.children,
-           annotate::plural(c.remaining(), "byte", "bytes") + " beyond the 2-byte alert");
-  }
-  return root;
+  return tree.finish();
 }
 
 }  // namespace glasstls

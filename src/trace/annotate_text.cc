@@ -1,47 +1,10 @@
-// annotate_text.cc: the cursor, the error rules and the text helpers of the annotator.
+// annotate_text.cc: the text helpers of the view's describers (annotate_internal.h).
 #include <cstdio>
 
 #include "trace/annotate_internal.h"
 #include "x509/ocsp.h"
 
 namespace glasstls::annotate {
-
-bool Cursor::uint(size_t n, uint32_t& out) {
-  switch (n) {
-    case 1: {
-      uint8_t v = 0;
-      if (!r_.u8(v)) {
-        return false;
-      }
-      out = v;
-      return true;
-    }
-    case 2: {
-      uint16_t v = 0;
-      if (!r_.u16(v)) {
-        return false;
-      }
-      out = v;
-      return true;
-    }
-    case 3: return r_.u24(out);
-    case 4: return r_.u32(out);
-    default: return false;
-  }
-}
-
-ByteView Cursor::take(size_t n) {
-  ByteView out;
-  const size_t k = n < r_.remaining() ? n : r_.remaining();
-  // Invariant: k <= remaining(), so bytes() cannot fail.
-  (void)r_.bytes(k, out);
-  return out;
-}
-
-Cursor Cursor::sub(size_t n) {
-  const size_t at = pos();
-  return Cursor(take(n), at);
-}
 
 std::string dec(uint64_t v) { return std::to_string(v); }
 
@@ -204,59 +167,6 @@ void bounds_note(TraceField& node, size_t n, size_t min, size_t max) {
   }
   node.explanation += "; invalid: must be " + dec(min) + ".." + dec(max) +
                       " bytes long, a receiver aborts with decode_error";
-}
-
-bool Annotator::fail(Cursor& c, Fields& out, std::string why) {
-  const size_t at = c.pos();
-  const ByteView rest = c.rest();
-  c.skip_rest();
-  if (rest.empty() && at == last_error_end_) {
-    return false;
-  }
-  out.push_back(leaf("error", at, rest.size(), hex(rest), "malformed", std::move(why)));
-  errors_++;
-  last_error_end_ = at + rest.size();
-  return false;
-}
-
-bool Annotator::need(Cursor& c, Fields& out, size_t n, std::string_view what) {
-  if (c.remaining() >= n) {
-    return true;
-  }
-  return fail(c, out,
-              std::string(what) + " is truncated: needs " + plural(n, "byte", "bytes") + ", only " +
-                  dec(c.remaining()) + " left");
-}
-
-TraceField* Annotator::number(Cursor& c, Fields& out, size_t n, std::string_view name, uint32_t& v,
-                              bool as_code) {
-  const size_t at = c.pos();
-  if (!need(c, out, n, name) || !c.uint(n, v)) {
-    return nullptr;
-  }
-  out.push_back(
-      leaf(std::string(name), at, n, as_code ? code(v, static_cast<int>(n * 2)) : dec(v), "", ""));
-  return &out.back();
-}
-
-bool Annotator::opaque(Cursor& c, Fields& out, size_t prefix_len, std::string name,
-                       std::string content_name, std::string explanation, size_t min, size_t max,
-                       ByteView* data, bool as_text) {
-  ByteView contents;
-  const bool ok = vector(c, out, prefix_len, name, name, [&](Cursor& inner, TraceField& node) {
-    const size_t at = inner.pos();
-    contents = inner.take(inner.remaining());
-    node.value = as_text ? printable(contents) : hex(contents);
-    node.explanation = explanation;
-    bounds_note(node, contents.size(), min, max);
-    if (!contents.empty()) {
-      node.children.push_back(leaf(content_name, at, contents.size(), node.value, "", explanation));
-    }
-  });
-  if (data != nullptr) {
-    *data = contents;
-  }
-  return ok;
 }
 
 }  // namespace glasstls::annotate
