@@ -15,31 +15,13 @@
 namespace glasstls::annotate {
 namespace {
 
-// opaque_node words `opaque name<..>` as the codec reports it (FieldReader::opaque): the node's
-// value is its contents, and the contents field has the same explanation.
-void opaque_node(Node* n, std::string explanation, bool as_text = false) {
-  if (n == nullptr) {
-    return;
-  }
-  ByteView contents;
-  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    contents = n->kids[1].bytes;
-  }
-  n->field.value = as_text ? printable(contents) : hex(contents);
-  n->field.explanation = explanation;
-  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    n->kids[1].field.value = n->field.value;
-    n->kids[1].field.explanation = std::move(explanation);
-  }
-}
-
 void certificate_verify(Node& root) {
   if (Node* f = root.kid("algorithm")) {
     const auto scheme = static_cast<SignatureScheme>(f->number);
     f->field.meaning = code_name(scheme);
     f->field.explanation = "algorithm: the signature scheme used: " + code_explanation(scheme);
   }
-  opaque_node(root.kid("signature"),
+  word_opaque(root.kid("signature"),
               "signature: over 64 spaces, a context string naming the signer's role, a zero "
               "byte and the transcript hash");
 }
@@ -95,7 +77,7 @@ void compressed_certificate(Node& root) {
     f->field.explanation =
         "uncompressed_length: the size of the Certificate message once decompressed";
   }
-  opaque_node(root.kid("compressed_certificate_message"),
+  word_opaque(root.kid("compressed_certificate_message"),
               "compressed_certificate_message: the compressed Certificate message, not "
               "decompressed here");
 }
@@ -108,7 +90,7 @@ void certificate_status(Node& root) {
   f->field.meaning = f->number == 1 ? "ocsp" : "unknown";
   f->field.explanation = "status_type: 1 (ocsp) is the only type defined";
   if (Node* response = root.kid("response")) {
-    opaque_node(response,
+    word_opaque(response,
                 "OCSPResponse: the DER OCSP response for the server's certificate (RFC 6960)");
     if (!response->has_error() && response->kids.size() > 1) {
       response->field.meaning = ocsp_response_meaning(response->kids[1].bytes);
@@ -252,7 +234,7 @@ void server_hello(Node& root) {
         "HelloRetryRequest: a ServerHello with the special random; the server asks for a new "
         "ClientHello with different parameters (RFC 8446 section 4.1.4)";
   }
-  opaque_node(root.kid("legacy_session_id_echo"),
+  word_opaque(root.kid("legacy_session_id_echo"),
               "legacy_session_id_echo: the client's legacy_session_id, echoed");
   if (Node* f = root.kid("cipher_suite")) {
     const auto suite = static_cast<CipherSuite>(f->number);
@@ -279,7 +261,7 @@ void encrypted_extensions(Node& root) {
 }
 
 void certificate_request(Node& root) {
-  opaque_node(root.kid("certificate_request_context"),
+  word_opaque(root.kid("certificate_request_context"),
               "certificate_request_context: chosen by the server, echoed in the client's "
               "Certificate; empty during the handshake");
   extension_block(root, msgs::ExtensionContext::kCertificateRequest);
@@ -345,7 +327,7 @@ void certificate_entry(Node& entry, size_t index) {
 }
 
 void certificate(Node& root) {
-  opaque_node(root.kid("certificate_request_context"),
+  word_opaque(root.kid("certificate_request_context"),
               "certificate_request_context: empty in the server's Certificate; a client echoes "
               "the context of the CertificateRequest");
   Node* list = root.kid("certificate_list");
@@ -386,10 +368,10 @@ void new_session_ticket(Node& root) {
         "ticket_age_add: random value the client adds (mod 2^32) to the ticket age it reports, "
         "hiding the real age";
   }
-  opaque_node(root.kid("ticket_nonce"),
+  word_opaque(root.kid("ticket_nonce"),
               "ticket_nonce: makes each ticket's PSK unique: HKDF-Expand-Label(resumption_secret, "
               "\"resumption\", ticket_nonce)");
-  opaque_node(root.kid("ticket"),
+  word_opaque(root.kid("ticket"),
               "ticket: opaque label for the PSK; the client sends it back as a PSK identity");
   extension_block(root, msgs::ExtensionContext::kNewSessionTicket);
 }

@@ -8,30 +8,6 @@ namespace {
 
 using msgs::ExtensionContext;
 
-// contents is what the `opaque name<..>` node `n` holds (what is present of it when it was cut
-// short): its field after the length, if any.
-ByteView contents(const Node* n) {
-  if (n != nullptr && n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    return n->kids[1].bytes;
-  }
-  return {};
-}
-
-// opaque words `opaque name<..>` as FieldReader::opaque reports it: the node's value is its
-// contents (as text with `as_text`), and the contents field has the same explanation.
-void opaque(Node* n, std::string explanation, bool as_text = false) {
-  if (n == nullptr) {
-    return;
-  }
-  const ByteView bytes = contents(n);
-  n->field.value = as_text ? printable(bytes) : hex(bytes);
-  n->field.explanation = explanation;
-  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    n->kids[1].field.value = n->field.value;
-    n->kids[1].field.explanation = std::move(explanation);
-  }
-}
-
 // codes words the vector `name` of code points: `what` names its contents, and `each` gives
 // each value its meaning and explanation.
 template <typename F>
@@ -51,16 +27,9 @@ Node* codes(Node& data, std::string_view name, std::string what, std::string exp
   return list;
 }
 
-// empty words an extension whose body must be empty: its presence is the message. A body
-// that is not empty was reported as malformed.
-void empty(Node& data, std::string explanation) {
-  data.field.explanation = std::move(explanation);
-  data.field.meaning = data.kids.empty() ? "empty" : "";
-}
-
 void server_name(Node& data, ExtensionContext context) {
   if (context != ExtensionContext::kClientHello) {
-    empty(data, "empty: the server used the client's server_name to pick its certificate");
+    word_empty(data, "empty: the server used the client's server_name to pick its certificate");
     return;
   }
   data.field.explanation =
@@ -85,11 +54,11 @@ void server_name(Node& data, ExtensionContext context) {
     type->field.meaning = host_name ? "host_name" : "unknown";
     type->field.explanation = "name_type: 0 (host_name) is the only type defined";
     Node* name = entry.kid(host_name ? "host_name" : "name");
-    opaque(name,
-           host_name ? "host_name: the server's DNS name in ASCII, no trailing dot"
-                     : "a name of a type glasstls does not know; skipped",
-           true);
-    entry.field.meaning = printable(contents(name));
+    word_opaque(name,
+                host_name ? "host_name: the server's DNS name in ASCII, no trailing dot"
+                          : "a name of a type glasstls does not know; skipped",
+                true);
+    entry.field.meaning = printable(name != nullptr ? contents(*name) : ByteView{});
     if (host_name && data.field.meaning.empty()) {
       data.field.meaning = entry.field.meaning;
     }
@@ -139,10 +108,11 @@ void status_request(Node& data, ExtensionContext context) {
     // RFC 8446 section 4.4.2.1: a server asks for the client's OCSP response with an empty
     // status_request in its CertificateRequest. TLS 1.2 servers acknowledged the request with
     // an empty one in the ServerHello.
-    empty(data, context == ExtensionContext::kCertificateRequest
-                    ? "empty: the server asks the client to staple an OCSP response for its "
-                      "certificate (RFC 8446 section 4.4.2.1)"
-                    : "empty: the certificate's OCSP response will be in the Certificate message");
+    word_empty(data,
+               context == ExtensionContext::kCertificateRequest
+                   ? "empty: the server asks the client to staple an OCSP response for its "
+                     "certificate (RFC 8446 section 4.4.2.1)"
+                   : "empty: the certificate's OCSP response will be in the Certificate message");
     return;
   }
   data.field.explanation =
@@ -160,10 +130,10 @@ void status_request(Node& data, ExtensionContext context) {
     request->field.explanation = "data of a status type glasstls does not know";
   }
   if (Node* response = data.kid("response")) {
-    opaque(response, "OCSPResponse: the DER OCSP response for this certificate (RFC 6960)");
+    word_opaque(response, "OCSPResponse: the DER OCSP response for this certificate (RFC 6960)");
     if (!response->has_error()) {
       // The same parser the verifier checks the response with.
-      response->field.meaning = ocsp_response_meaning(contents(response));
+      response->field.meaning = ocsp_response_meaning(contents(*response));
     }
   }
   if (Node* ids = data.kid("responder_id_list")) {
@@ -172,12 +142,12 @@ void status_request(Node& data, ExtensionContext context) {
         "responder_id_list: OCSP responders the client trusts; empty means any";
     for (Node& id : ids->kids) {
       if (id.is_node) {
-        opaque(&id, "ResponderID: a DER ResponderID (RFC 6960)");
+        word_opaque(&id, "ResponderID: a DER ResponderID (RFC 6960)");
       }
     }
   }
-  opaque(data.kid("request_extensions"),
-         "request_extensions: DER OCSP request extensions, such as a nonce");
+  word_opaque(data.kid("request_extensions"),
+              "request_extensions: DER OCSP request extensions, such as a nonce");
 }
 
 void ec_point_formats(Node& data) {
@@ -222,7 +192,7 @@ void use_srtp(Node& data) {
                                : "unknown";
           f.explanation = "an SRTP protection profile";
         });
-  opaque(data.kid("srtp_mki"), "srtp_mki: the SRTP master key identifier");
+  word_opaque(data.kid("srtp_mki"), "srtp_mki: the SRTP master key identifier");
 }
 
 void heartbeat(Node& data) {
@@ -238,59 +208,18 @@ void heartbeat(Node& data) {
 
 // protocol_name_list words a ProtocolNameList (RFC 7301 section 3.1) named `name`, as
 // msgs::detail::read_protocol_name_list reports it.
-void protocol_name_list(Node& data, std::string_view name) {
-  Node* list = data.kid(name);
-  if (list == nullptr) {
-    return;
-  }
-  list->what = "protocol names";
-  list->field.explanation = std::string(name) + ": each name has a 1-byte length";
-  // The rules are worded here, the length first, so that they read in that order.
-  bool not_one = false;
-  for (const msgs::Broken& b : list->broken) {
-    if (b.kind == msgs::Broken::kLength) {
-      bounds_note(list->field, list->contents(), b.min, b.max);
-    }
-    not_one |= b.kind == msgs::Broken::kValue;
-  }
-  list->broken.clear();
-  std::string names;
-  for (Node& entry : list->kids) {
-    if (!entry.is_node) {
-      continue;
-    }
-    opaque(&entry, "ProtocolName: an IANA-registered protocol ID", true);
-    const ByteView proto = contents(&entry);
-    // RFC 8701 section 2: GREASE ALPN identifiers are two bytes {0x?A,0x?A}.
-    if (proto.size() == 2 && is_grease(static_cast<uint16_t>((proto[0] << 8) | proto[1]))) {
-      entry.field.meaning = "GREASE (RFC 8701)";
-      entry.field.explanation =
-          "GREASE protocol ID (RFC 8701): meaningless, keeps servers ignoring unknown "
-          "protocols";
-    } else {
-      entry.field.meaning = printable(proto);
-    }
-    names += (names.empty() ? "" : ", ") + entry.field.meaning;
-  }
-  list->field.meaning = names;
-  data.field.meaning = names;
-  if (not_one) {
-    list->field.explanation += "; invalid: a server must name exactly one protocol";
-  }
-}
-
 void alpn(Node& data, ExtensionContext context) {
   data.field.explanation = context == ExtensionContext::kClientHello
                                ? "ProtocolNameList: the application protocols the client "
                                  "offers, most preferred first"
                                : "ProtocolNameList: the one application protocol the server "
                                  "chose";
-  protocol_name_list(data, "protocol_name_list");
+  word_protocol_name_list(data, "protocol_name_list");
 }
 
 void signed_certificate_timestamp(Node& data) {
   if (data.kids.empty()) {
-    empty(data, "empty: the client asks for signed certificate timestamps (RFC 6962)");
+    word_empty(data, "empty: the client asks for signed certificate timestamps (RFC 6962)");
     return;
   }
   data.field.explanation =
@@ -301,7 +230,7 @@ void signed_certificate_timestamp(Node& data) {
     list->field.explanation = "sct_list: each SCT has a 2-byte length";
     for (Node& sct : list->kids) {
       if (sct.is_node) {
-        opaque(&sct, "SerializedSCT: one log's signed timestamp");
+        word_opaque(&sct, "SerializedSCT: one log's signed timestamp");
       }
     }
   }
@@ -372,14 +301,14 @@ bool describe_extension_data_a(Node& data, ExtensionType type, ExtensionContext 
     case ExtensionType::server_certificate_type: certificate_type(data, type, context); return true;
     case ExtensionType::padding: padding(data); return true;
     case ExtensionType::encrypt_then_mac:
-      empty(data,
-            "empty: asks for encrypt-then-MAC with TLS 1.2 CBC suites (RFC 7366); TLS 1.3 "
-            "ignores it");
+      word_empty(data,
+                 "empty: asks for encrypt-then-MAC with TLS 1.2 CBC suites (RFC 7366); TLS 1.3 "
+                 "ignores it");
       return true;
     case ExtensionType::extended_master_secret:
-      empty(data,
-            "empty: asks for the TLS 1.2 session-hash master secret (RFC 7627); TLS 1.3 "
-            "ignores it");
+      word_empty(data,
+                 "empty: asks for the TLS 1.2 session-hash master secret (RFC 7627); TLS 1.3 "
+                 "ignores it");
       return true;
     default: return false;
   }

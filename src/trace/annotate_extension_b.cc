@@ -9,32 +9,6 @@ namespace {
 
 using msgs::ExtensionContext;
 
-// opaque_node words `opaque name<..>` as the walker reports it: the node's value is its
-// contents, and the contents field has the same explanation.
-void opaque_node(Node* n, std::string explanation, bool as_text = false) {
-  if (n == nullptr) {
-    return;
-  }
-  ByteView contents;
-  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    contents = n->kids[1].bytes;
-  }
-  n->field.value = as_text ? printable(contents) : hex(contents);
-  n->field.explanation = explanation;
-  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
-    n->kids[1].field.value = n->field.value;
-    n->kids[1].field.explanation = std::move(explanation);
-  }
-}
-
-// contents_of is what an opaque node holds (as far as it was present).
-ByteView contents_of(const Node& n) {
-  if (n.kids.size() > 1 && n.kids[1].field.name != "error") {
-    return n.kids[1].bytes;
-  }
-  return {};
-}
-
 // is_entry says whether `n` is the entry `list[i]` of a list, for some i.
 bool is_entry(const Node& n, std::string_view list) {
   const std::string& name = n.field.name;
@@ -42,18 +16,9 @@ bool is_entry(const Node& n, std::string_view list) {
          name[list.size()] == '[';
 }
 
-// is_item says whether `k` is a code point read from a list (not its length, not an error).
-bool is_item(const Node& k) { return k.integer && k.field.name != "length"; }
-
 // join appends `name` to the comma-separated list `names`.
 void join(std::string& names, const std::string& name) {
   names += (names.empty() ? "" : ", ") + name;
-}
-
-// empty_body words an extension whose data must be empty: its presence is the message.
-void empty_body(Node& data, std::string explanation) {
-  data.field.explanation = std::move(explanation);
-  data.field.meaning = data.has_error() ? "" : "empty";
 }
 
 // own_bounds words a kLength rule on `n` now, so that later notes follow it.
@@ -70,11 +35,6 @@ void own_bounds(Node& n) {
 bool is_grease_psk_mode(uint32_t v) {
   return v == 0x0b || v == 0x2a || v == 0x49 || v == 0x68 || v == 0x87 || v == 0xa6 || v == 0xc5 ||
          v == 0xe4;
-}
-
-// RFC 8701 section 2: GREASE ALPN identifiers are two bytes {0x?A,0x?A}.
-bool is_grease_alpn(ByteView v) {
-  return v.size() == 2 && is_grease(static_cast<uint16_t>((v[0] << 8) | v[1]));
 }
 
 // key_exchange_meaning says what a key_exchange of `n` bytes in `group` holds.
@@ -201,7 +161,7 @@ void record_size_limit(Node& data) {
 void session_ticket(Node& data) {
   Node* ticket = data.kid("ticket");
   if (ticket == nullptr) {
-    empty_body(data, "empty: the client asks for a TLS 1.2 session ticket (RFC 5077)");
+    word_empty(data, "empty: the client asks for a TLS 1.2 session ticket (RFC 5077)");
     return;
   }
   data.field.explanation = "SessionTicket: a TLS 1.2 ticket to resume with (RFC 5077)";
@@ -229,7 +189,7 @@ void pre_shared_key(Node& data, ExtensionContext context) {
       }
       identities++;
       entry.field.explanation = "PskIdentity: a PSK label and the ticket's obfuscated age";
-      opaque_node(entry.kid("identity"),
+      word_opaque(entry.kid("identity"),
                   "identity: the ticket from NewSessionTicket, or an external PSK label");
       if (Node* f = entry.kid("obfuscated_ticket_age")) {
         f->field.explanation =
@@ -248,7 +208,7 @@ void pre_shared_key(Node& data, ExtensionContext context) {
     for (Node& entry : list->kids) {
       if (is_entry(entry, "binders")) {
         binders++;
-        opaque_node(&entry,
+        word_opaque(&entry,
                     "PskBinderEntry: HMAC with the binder key over the truncated ClientHello");
       }
     }
@@ -271,7 +231,7 @@ void early_data(Node& data, ExtensionContext context) {
     }
     return;
   }
-  empty_body(data, context == ExtensionContext::kClientHello
+  word_empty(data, context == ExtensionContext::kClientHello
                        ? "empty: the client is sending 0-RTT data after this ClientHello"
                        : "empty: the server accepted the client's 0-RTT data");
 }
@@ -313,7 +273,7 @@ void cookie(Node& data, ExtensionContext context) {
                                ? "Cookie: the cookie of the HelloRetryRequest, echoed"
                                : "Cookie: server state the client must echo in its next "
                                  "ClientHello";
-  opaque_node(data.kid("cookie"), "cookie: opaque to the client");
+  word_opaque(data.kid("cookie"), "cookie: opaque to the client");
 }
 
 void psk_key_exchange_modes(Node& data) {
@@ -362,9 +322,9 @@ void certificate_authorities(Node& data) {
   for (Node& entry : list->kids) {
     if (is_entry(entry, "authorities")) {
       count++;
-      opaque_node(&entry, "DistinguishedName: a DER X.501 Name of a trusted CA");
+      word_opaque(&entry, "DistinguishedName: a DER X.501 Name of a trusted CA");
       if (!entry.has_error()) {
-        entry.field.meaning = x509::name_to_string(contents_of(entry));
+        entry.field.meaning = x509::name_to_string(contents(entry));
       }
     } else if (entry.field.name == "error" &&
                entry.field.explanation.compare(0, 12, "authorities[") == 0) {
@@ -392,9 +352,9 @@ void oid_filters(Node& data) {
     entry.field.explanation =
         "OIDFilter: a certificate extension OID and the values "
         "wanted";
-    opaque_node(entry.kid("certificate_extension_oid"),
+    word_opaque(entry.kid("certificate_extension_oid"),
                 "certificate_extension_oid: DER OID contents of a certificate extension");
-    opaque_node(entry.kid("certificate_extension_values"),
+    word_opaque(entry.kid("certificate_extension_values"),
                 "certificate_extension_values: DER values the extension must contain");
   }
 }
@@ -411,9 +371,9 @@ void key_share_entry(Node& entry) {
   f->field.explanation = "group: " + code_explanation(g);
   entry.field.meaning = f->field.meaning;
   if (Node* key = entry.kid("key_exchange")) {
-    opaque_node(key, "key_exchange: the sender's ephemeral public key for this group");
+    word_opaque(key, "key_exchange: the sender's ephemeral public key for this group");
     if (!key->has_error()) {
-      key->field.meaning = key_exchange_meaning(g, contents_of(*key).size());
+      key->field.meaning = key_exchange_meaning(g, contents(*key).size());
     }
   }
 }
@@ -463,18 +423,8 @@ void renegotiation_info(Node& data) {
   data.field.explanation =
       "RenegotiationInfo: TLS 1.2 secure renegotiation (RFC 5746); empty on "
       "a first handshake";
-  opaque_node(data.kid("renegotiated_connection"),
+  word_opaque(data.kid("renegotiated_connection"),
               "renegotiated_connection: empty on an initial handshake");
-}
-
-// code_items words each item of `list` with `each(value, field)`.
-template <typename F>
-void code_items(Node& list, F&& each) {
-  for (Node& k : list.kids) {
-    if (is_item(k)) {
-      each(k.number, k.field);
-    }
-  }
 }
 
 // Registered is the extensions of iana.def that glasstls names but does not recognise.
@@ -488,7 +438,7 @@ void encrypted_client_hello(Node& data, ExtensionContext context) {
     data.field.explanation =
         "ECHConfigList: ECH keys the server asks the client to retry with (RFC 9849 "
         "section 5)";
-    opaque_node(data.kid("retry_configs"), "retry_configs: ECHConfig structures, not decoded here");
+    word_opaque(data.kid("retry_configs"), "retry_configs: ECHConfig structures, not decoded here");
     return;
   }
   if (context == ExtensionContext::kHelloRetryRequest) {
@@ -531,11 +481,11 @@ void encrypted_client_hello(Node& data, ExtensionContext context) {
   if (Node* f = data.kid("config_id")) {
     f->field.explanation = "config_id: which of the server's ECH configurations was used";
   }
-  opaque_node(data.kid("enc"), "enc: the HPKE encapsulated key; empty after a HelloRetryRequest");
+  word_opaque(data.kid("enc"), "enc: the HPKE encapsulated key; empty after a HelloRetryRequest");
   ByteView payload;
   if (Node* f = data.kid("payload")) {
-    payload = contents_of(*f);
-    opaque_node(f,
+    payload = contents(*f);
+    word_opaque(f,
                 "payload: the inner ClientHello, encrypted with HPKE; random bytes when this is "
                 "GREASE ECH");
   }
@@ -552,40 +502,10 @@ void ech_outer_extensions(Node& data) {
   }
   list->what = "extension types";
   list->field.explanation = "outer_extensions: 2-byte ExtensionType values";
-  code_items(*list, [](uint32_t t, TraceField& f) {
+  word_items(*list, [](uint32_t t, TraceField& f) {
     f.meaning = code_name(static_cast<ExtensionType>(t));
     f.explanation = code_explanation(static_cast<ExtensionType>(t));
   });
-}
-
-// protocol_name_list words a ProtocolNameList node named `name` (RFC 7301 section 3.1).
-void protocol_name_list(Node& data, std::string_view name) {
-  Node* list = data.kid(name);
-  if (list == nullptr) {
-    return;
-  }
-  list->what = "protocol names";
-  list->field.explanation = std::string(name) + ": each name has a 1-byte length";
-  std::string names;
-  for (Node& entry : list->kids) {
-    if (!is_entry(entry, name)) {
-      continue;
-    }
-    const ByteView proto = contents_of(entry);
-    opaque_node(&entry, "ProtocolName: an IANA-registered protocol ID", true);
-    if (is_grease_alpn(proto)) {
-      entry.field.meaning = "GREASE (RFC 8701)";
-      entry.field.explanation =
-          "GREASE protocol ID (RFC 8701): meaningless, keeps servers "
-          "ignoring unknown protocols";
-      entry.broken.clear();
-    } else {
-      entry.field.meaning = printable(proto);
-    }
-    join(names, entry.field.meaning);
-  }
-  list->field.meaning = names;
-  data.field.meaning = names;
 }
 
 void application_settings(Node& data, ExtensionContext context) {
@@ -593,7 +513,7 @@ void application_settings(Node& data, ExtensionContext context) {
     data.field.explanation =
         "ApplicationSettingsSupport: the protocols the client can exchange settings for "
         "(draft-vvv-tls-alps)";
-    protocol_name_list(data, "supported_protocols");
+    word_protocol_name_list(data, "supported_protocols");
     return;
   }
   data.field.explanation =
@@ -621,7 +541,7 @@ void delegated_credential(Node& data, ExtensionContext context) {
     list->field.explanation = "supported_signature_algorithms: 2-byte SignatureScheme values";
     list->field.meaning = plural(list->contents() / 2, "scheme", "schemes");
     data.field.meaning = list->field.meaning;
-    code_items(*list, [](uint32_t s, TraceField& f) {
+    word_items(*list, [](uint32_t s, TraceField& f) {
       f.meaning = code_name(static_cast<SignatureScheme>(s));
       f.explanation = code_explanation(static_cast<SignatureScheme>(s));
     });
@@ -715,7 +635,7 @@ bool describe_extension_data_b(Node& data, ExtensionType type, ExtensionContext 
     case ExtensionType::certificate_authorities: certificate_authorities(data); return true;
     case ExtensionType::oid_filters: oid_filters(data); return true;
     case ExtensionType::post_handshake_auth:
-      empty_body(data, "empty: the client will answer a CertificateRequest after the handshake");
+      word_empty(data, "empty: the client will answer a CertificateRequest after the handshake");
       return true;
     case ExtensionType::key_share: key_share(data, context); return true;
     case ExtensionType::renegotiation_info: renegotiation_info(data); return true;

@@ -21,7 +21,6 @@
 
 namespace glasstls::annotate {
 
-
 // Text helpers.
 std::string dec(uint64_t v);
 // code returns "0x" and `digits` lower-case hex digits of `v`: code(0x1301, 4) is "0x1301".

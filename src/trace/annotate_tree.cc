@@ -80,6 +80,74 @@ bool Node::has_error() const {
   return false;
 }
 
+ByteView contents(const Node& n) {
+  if (n.kids.size() > 1 && n.kids[1].field.name != "error") {
+    return n.kids[1].bytes;
+  }
+  return {};
+}
+
+void word_opaque(Node* n, std::string explanation, bool as_text) {
+  if (n == nullptr) {
+    return;
+  }
+  const ByteView bytes = contents(*n);
+  n->field.value = as_text ? printable(bytes) : hex(bytes);
+  n->field.explanation = explanation;
+  if (n->kids.size() > 1 && n->kids[1].field.name != "error") {
+    n->kids[1].field.value = n->field.value;
+    n->kids[1].field.explanation = std::move(explanation);
+  }
+}
+
+bool is_item(const Node& k) { return k.integer && k.field.name != "length"; }
+
+void word_empty(Node& data, std::string explanation) {
+  data.field.explanation = std::move(explanation);
+  data.field.meaning = data.kids.empty() ? "empty" : "";
+}
+
+void word_protocol_name_list(Node& data, std::string_view name) {
+  Node* list = data.kid(name);
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "protocol names";
+  list->field.explanation = std::string(name) + ": each name has a 1-byte length";
+  // The rules are worded here, the length first, so that they read in that order.
+  bool not_one = false;
+  for (const msgs::Broken& b : list->broken) {
+    if (b.kind == msgs::Broken::kLength) {
+      bounds_note(list->field, list->contents(), b.min, b.max);
+    }
+    not_one |= b.kind == msgs::Broken::kValue;
+  }
+  list->broken.clear();
+  std::string names;
+  for (Node& entry : list->kids) {
+    if (!entry.is_node) {
+      continue;
+    }
+    word_opaque(&entry, "ProtocolName: an IANA-registered protocol ID", true);
+    const ByteView proto = contents(entry);
+    // RFC 8701 section 2: GREASE ALPN identifiers are two bytes {0x?A,0x?A}.
+    if (proto.size() == 2 && is_grease(static_cast<uint16_t>((proto[0] << 8) | proto[1]))) {
+      entry.field.meaning = "GREASE (RFC 8701)";
+      entry.field.explanation =
+          "GREASE protocol ID (RFC 8701): meaningless, keeps servers ignoring unknown "
+          "protocols";
+    } else {
+      entry.field.meaning = printable(proto);
+    }
+    names += (names.empty() ? "" : ", ") + entry.field.meaning;
+  }
+  list->field.meaning = names;
+  data.field.meaning = names;
+  if (not_one) {
+    list->field.explanation += "; invalid: a server must name exactly one protocol";
+  }
+}
+
 TreeBuilder::TreeBuilder(std::string root_name, size_t size, std::string explanation) {
   Node root;
   root.field = leaf(std::move(root_name), 0, size, "", "", std::move(explanation));

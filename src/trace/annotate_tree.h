@@ -62,6 +62,32 @@ class TreeBuilder final : public msgs::FieldSink {
   std::vector<Node> stack_;
 };
 
+// Helpers of the describers.
+
+// contents is what the `opaque name<..>` node `n` holds, as FieldReader::opaque reports it (what
+// is present of it when it was cut short): its field after the length, if any.
+ByteView contents(const Node& n);
+// word_opaque words such a node: its value is its contents (as text with `as_text`), and the
+// contents field has the same explanation.
+void word_opaque(Node* n, std::string explanation, bool as_text = false);
+// is_item says whether `k` is a value read from a list (not its length, not an error).
+bool is_item(const Node& k);
+// word_items words each value of the list `list` with `each(value, field)`.
+template <typename F>
+void word_items(Node& list, F&& each) {
+  for (Node& k : list.kids) {
+    if (is_item(k)) {
+      each(k.number, k.field);
+    }
+  }
+}
+// word_empty words an extension whose body must be empty: its presence is the message. A body
+// that is not empty was reported as malformed.
+void word_empty(Node& data, std::string explanation);
+// word_protocol_name_list words the ProtocolNameList `name` in `data` (RFC 7301 section 3.1),
+// as ALPN and ALPS carry it.
+void word_protocol_name_list(Node& data, std::string_view name);
+
 // describe_extension_block words an extension block (the node "extensions") as
 // msgs::read_extension_block reports it, in the message of `context`.
 void describe_extension_block(Node& block, msgs::ExtensionContext context);
