@@ -1,6 +1,7 @@
 // protector.cc: TLS 1.3 AEAD record protection (see protector.h).
 #include "record/protector.h"
 
+#include <bit>
 #include <cstring>
 #include <type_traits>
 #include <variant>
@@ -79,11 +80,10 @@ Tls13AeadProtector::Tls13AeadProtector(Protection p)
                     std::move(p.trace_key)),
       tag_len_(static_cast<uint8_t>(p.aead->tag_len())),
       aead_(p.aead->id()),
+      limit_log2_(static_cast<uint8_t>(std::bit_width(crypto::aead_key_usage_limit(aead_)) - 1)),
       key_(std::move(p.key)) {
   std::memcpy(iv_, p.iv, sizeof(iv_));
 }
-
-uint64_t Tls13AeadProtector::key_usage_limit() const { return crypto::aead_key_usage_limit(aead_); }
 
 Bytes Tls13AeadProtector::nonce_for_trace(uint64_t seq) const {
   uint8_t nonce[12];
@@ -188,31 +188,8 @@ template <typename K>
 constexpr bool kIsNone = std::is_same_v<std::decay_t<K>, std::monostate>;
 }  // namespace
 
-Status RecordProtector::seal(ContentType type, ByteView content, uint64_t seq,
-                             std::span<uint8_t> record) {
-  return std::visit(
-      [&](auto& k) -> Status {
-        if constexpr (kIsNone<decltype(k)>) {
-          return internal_error("record seal with no protection installed");
-        } else {
-          return k.seal(type, content, seq, record);
-        }
-      },
-      kind_);
-}
-
-Status RecordProtector::open(ByteView record, uint64_t seq, std::span<uint8_t> dest,
-                             size_t max_plaintext, OpenedRecord& out) {
-  return std::visit(
-      [&](auto& k) -> Status {
-        if constexpr (kIsNone<decltype(k)>) {
-          out = OpenedRecord{};
-          return internal_error("record open with no protection installed");
-        } else {
-          return k.open(record, seq, dest, max_plaintext, out);
-        }
-      },
-      kind_);
+Error RecordProtector::no_protection() {
+  return internal_error("record seal or open with no protection installed");
 }
 
 Bytes RecordProtector::nonce_for_trace(uint64_t seq) const {
@@ -222,18 +199,6 @@ Bytes RecordProtector::nonce_for_trace(uint64_t seq) const {
           return {};
         } else {
           return k.nonce_for_trace(seq);
-        }
-      },
-      kind_);
-}
-
-uint64_t RecordProtector::key_usage_limit() const {
-  return std::visit(
-      [](const auto& k) -> uint64_t {
-        if constexpr (kIsNone<decltype(k)>) {
-          return 0;
-        } else {
-          return k.key_usage_limit();
         }
       },
       kind_);
