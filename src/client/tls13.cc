@@ -16,6 +16,7 @@
 #include <string>
 
 #include "client/tls13.h"
+#include "conn/tls13_keys.h"
 #include "msgs/extensions.h"
 #include "x509/certificate.h"
 #include "x509/names.h"
@@ -268,10 +269,10 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
-  GLASSTLS_TRY(cx.install_read_secret(server_hs.span(), "server handshake"));
+  GLASSTLS_TRY(install_read_secret(cx, server_hs.span(), "server handshake"));
   // From here on everything the client sends goes under its handshake key, alerts included: the
   // server reads under it already and refuses unprotected records other than CCS.
-  GLASSTLS_TRY(cx.install_write_secret(client_hs.span(), "client handshake", false));
+  GLASSTLS_TRY(install_write_secret(cx, client_hs.span(), "client handshake", false));
 
   const bool ocsp_requested = std::find(s.offered.begin(), s.offered.end(),
                                         ExtensionType::status_request) != s.offered.end();
@@ -520,7 +521,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   cx.log_secret("CLIENT_TRAFFIC_SECRET_0", cx.tls13.client_app_secret.span());
   cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.tls13.server_app_secret.span());
   cx.log_secret("EXPORTER_SECRET", cx.tls13.exporter_master.span());
-  GLASSTLS_TRY(cx.install_read_secret(cx.tls13.server_app_secret.span(), "server application"));
+  GLASSTLS_TRY(install_read_secret(cx, cx.tls13.server_app_secret.span(), "server application"));
   cx.read_app_keys = true;
 
   // The client's second flight, under the client handshake traffic key.
@@ -559,7 +560,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
   GLASSTLS_TRY(
-      cx.install_write_secret(cx.tls13.client_app_secret.span(), "client application", true));
+      install_write_secret(cx, cx.tls13.client_app_secret.span(), "client application", true));
   cx.handshake_done = true;
   if (cx.key_log == nullptr) {
     // The client random served the ClientHello(s); only a key log would still need it.

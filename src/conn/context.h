@@ -121,21 +121,11 @@ struct Context {
   }
   // flush_handshake frames the queued flight into records under the current write key.
   Status flush_handshake(uint16_t legacy_version = 0x0303);
-  // install_read_secret and install_write_secret derive keys from a traffic secret with the
-  // negotiated suite and install them.
-  // `label` names the secret for traces ("server handshake"). `application` marks application
-  // traffic keys, the only ones the record layer sends application data under.
-  Status install_read_secret(ByteView traffic_secret, const char* label = "");
-  Status install_write_secret(ByteView traffic_secret, const char* label, bool application);
   // log_secret hands a secret to the configured key log (NSS format label).
   void log_secret(std::string_view label, ByteView secret);
   // random fills `n` bytes from the provider.
   Result<Bytes> random(size_t n);
 };
-
-// certificate_verify_input builds the content signed by CertificateVerify (section 4.4.3):
-// 64 spaces, the context string, a zero byte, and the transcript hash.
-Bytes certificate_verify_input(bool server, ByteView transcript_hash);
 
 // message_name names a handshake message type for errors: its registry name, or its number
 // when it has none ("handshake message type 99").

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "conn/context.h"
+#include "conn/tls13_keys.h"
 #include "handshake/key_schedule.h"
 
 namespace glasstls::conn {
@@ -79,8 +80,9 @@ Status Tls13Session::receive_key_update(Context& cx, const msgs::HandshakeMessag
         peer_secret.span(), {}, next.span());
   }
   peer_secret = std::move(next);
-  GLASSTLS_TRY(cx.install_read_secret(peer_secret.span(), client ? "server application (updated)"
-                                                                 : "client application (updated)"));
+  GLASSTLS_TRY(install_read_secret(
+      cx, peer_secret.span(),
+      client ? "server application (updated)" : "client application (updated)"));
   key_updates_received_++;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
   //# If the request_update field is set to "update_requested", then the
@@ -129,8 +131,9 @@ Status Tls13Session::send_key_update(Context& cx, bool request) {
         own.span(), {}, next.span());
   }
   own = std::move(next);
-  return cx.install_write_secret(
-      own.span(), client ? "client application (updated)" : "server application (updated)", true);
+  return install_write_secret(
+      cx, own.span(), client ? "client application (updated)" : "server application (updated)",
+      true);
 }
 
 Result<Bytes> Tls13Session::export_keying_material(const Context& cx, std::string_view label,

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory_resource>
 
+#include "conn/tls13_keys.h"
 #include "msgs/extensions.h"
 #include "server/negotiate.h"
 #include "x509/certificate.h"
@@ -183,8 +184,8 @@ Result<HandshakeKeys> derive_handshake_keys(Context& cx, const handshake::Transc
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
-  GLASSTLS_TRY(cx.install_write_secret(server_hs.span(), "server handshake", false));
-  GLASSTLS_TRY(cx.install_read_secret(client_hs.span(), "client handshake"));
+  GLASSTLS_TRY(install_write_secret(cx, server_hs.span(), "server handshake", false));
+  GLASSTLS_TRY(install_read_secret(cx, client_hs.span(), "client handshake"));
   return HandshakeKeys{std::move(schedule), std::move(client_hs), std::move(server_hs)};
 }
 
@@ -289,7 +290,7 @@ Result<handshake::ApplicationSchedule> derive_application_keys(
   cx.log_secret("SERVER_TRAFFIC_SECRET_0", cx.tls13.server_app_secret.span());
   cx.log_secret("EXPORTER_SECRET", cx.tls13.exporter_master.span());
   GLASSTLS_TRY(
-      cx.install_write_secret(cx.tls13.server_app_secret.span(), "server application", true));
+      install_write_secret(cx, cx.tls13.server_app_secret.span(), "server application", true));
   return app;
 }
 
@@ -431,7 +432,7 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::Ha
           "client Finished verified: HMAC(finished_key from client_handshake_traffic_secret, "
           "transcript hash) matches");
   s.transcript.add(m.encoded);
-  GLASSTLS_TRY(cx.install_read_secret(cx.tls13.client_app_secret.span(), "client application"));
+  GLASSTLS_TRY(install_read_secret(cx, cx.tls13.client_app_secret.span(), "client application"));
   cx.read_app_keys = true;
   cx.handshake_done = true;
   return ServerState(ServerConnected{});

@@ -15,6 +15,7 @@
 
 #include "api/harness.h"
 #include "conn/context.h"
+#include "conn/tls13_keys.h"
 #include "handshake/key_schedule.h"
 #include "handshake/transcript.h"
 #include "msgs/handshake.h"
