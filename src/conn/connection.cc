@@ -41,17 +41,20 @@ size_t max_handshake_message(HandshakeType type) {
 constexpr unsigned kMaxEmptyRecords = 32;
 constexpr unsigned kMaxWarningAlerts = 4;
 
-// kKeepCapacity is the memory a drained buffer keeps for the next record: one whole record,
-// header included. A buffer that grew past it (a large write not yet sent, data the
-// application has not read, a record arriving in pieces) frees its memory once it is empty,
-// so an idle connection holds at most this much per buffer, and in steady state (records of
-// up to 2^14 bytes, each sent and read before the next) no buffer allocates per record.
-constexpr size_t kKeepCapacity = record::kHeaderLen + record::kMaxCiphertext;
+// keep_capacity is the memory a drained buffer keeps for the next record: one whole record of
+// the version's largest size, header included. A buffer that grew past it (a large write not
+// yet sent, data the application has not read, a record arriving in pieces) frees its memory
+// once it is empty, so an idle connection holds at most this much per buffer, and in steady
+// state (records of up to the largest plaintext, each sent and read before the next) no buffer
+// allocates per record.
+size_t keep_capacity(const record::RecordLayer& layer) {
+  return record::kHeaderLen + layer.rules().limits.max_ciphertext();
+}
 
-// drained empties `b` after its last byte was used, keeping at most kKeepCapacity of room.
-void drained(Buffer& b) {
+// drained empties `b` after its last byte was used, keeping at most keep_capacity() of room.
+void drained(Buffer& b, const record::RecordLayer& layer) {
   b.clear();
-  if (b.capacity() > kKeepCapacity) {
+  if (b.capacity() > keep_capacity(layer)) {
     b.release();
   }
 }
@@ -200,12 +203,12 @@ Status Connection::Impl::receive(ByteView data) {
       return Ok{};
     }
     Status s = process_wire_record(in.view());
-    drained(in);
+    drained(in, cx.record);
     if (!s.ok()) {
       return s;
     }
   }
-  if (!error && cx.record.read_protected() && data.size() - pos > kKeepCapacity) {
+  if (!error && cx.record.read_protected() && data.size() - pos > keep_capacity(cx.record)) {
     // Several records at once: make room for all their plaintext now rather than growing (and
     // copying) record by record. The plaintext is shorter than the records that carry it.
     (void)app_room(data.size() - pos);
@@ -284,7 +287,7 @@ std::span<uint8_t> Connection::Impl::app_room(size_t n) {
 void Connection::Impl::consume_app(size_t n) {
   app_start += std::min(n, app_in.size() - app_start);
   if (app_start == app_in.size()) {
-    drained(app_in);
+    drained(app_in, cx.record);
     app_start = 0;
   }
 }
@@ -459,7 +462,8 @@ Status Connection::Impl::write_app(ByteView data) {
     if (cx.record.write_key_exhausted()) {
       GLASSTLS_TRY(rules().write_key_exhausted(cx));
     }
-    size_t chunk = std::min<size_t>(data.size() - offset, 64 * record::kMaxPlaintext);
+    size_t chunk =
+        std::min<size_t>(data.size() - offset, 64 * cx.record.rules().limits.max_plaintext);
     GLASSTLS_TRY(
         cx.record.write(ContentType::application_data, data.subspan(offset, chunk), cx.out));
     offset += chunk;
@@ -598,7 +602,7 @@ void Connection::consume_output(size_t n) {
   Context& cx = impl_->cx;
   cx.out_start += std::min(n, cx.out.size() - cx.out_start);
   if (cx.out_start == cx.out.size()) {
-    drained(cx.out);
+    drained(cx.out, cx.record);
     cx.out_start = 0;
   }
 }
