@@ -15,13 +15,9 @@
 namespace glasstls::handshake::tls12 {
 namespace {
 
-Bytes hex(std::string_view h) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+// hex is the bytes of a hex literal of the test (base/bytes.h's from_hex, which never fails on
+// them).
+Bytes hex(std::string_view h) { return from_hex(h).value_or(Bytes{}); }
 
 Bytes bytes(const Secret& s) { return Bytes(s.span().begin(), s.span().end()); }
 

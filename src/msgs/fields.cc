@@ -1,22 +1,18 @@
 // fields.cc: the FieldReader the message codecs read through (fields.h).
 #include "msgs/fields.h"
 
+#include "msgs/codec_util.h"
+
 namespace glasstls::msgs {
-namespace {
+using detail::count;
 
-std::string count(size_t n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
-std::string indexed(std::string_view name, size_t index) {
+std::string indexed_name(std::string_view name, size_t index) {
   std::string out(name);
   if (index != kNoIndex) {
     out += "[" + std::to_string(index) + "]";
   }
   return out;
 }
-
-}  // namespace
 
 bool FieldReader::fail(std::string why) {
   if (sink_ != nullptr) {
@@ -124,7 +120,7 @@ bool FieldReader::open(size_t prefix_len, std::string_view name, FieldReader& in
   const size_t at = pos();
   if (r_.remaining() < prefix_len) {
     if (sink_ != nullptr) {
-      need(prefix_len, indexed(name, index) + " length");
+      need(prefix_len, indexed_name(name, index) + " length");
     }
     return false;
   }
@@ -157,12 +153,12 @@ bool FieldReader::close(FieldReader& inner) {
   if (sink_ != nullptr) {
     const size_t contents = inner.r_.whole().size();
     if (inner.truncated_vector()) {
-      inner.fail(indexed(inner.name_, inner.index_) + " is truncated: its length says " +
+      inner.fail(indexed_name(inner.name_, inner.index_) + " is truncated: its length says " +
                  std::to_string(inner.declared_) + " bytes, only " + std::to_string(contents) +
                  " are present");
     } else if (!inner.empty()) {
       inner.fail(count(inner.remaining(), "byte", "bytes") + " left over at the end of " +
-                 indexed(inner.name_, inner.index_));
+                 indexed_name(inner.name_, inner.index_));
     }
     sink_->end(inner.base_ + contents);
   }

@@ -35,6 +35,10 @@ enum class Show : uint8_t { kDecimal, kCode };
 // kNoIndex marks a field that is not an element of a list.
 inline constexpr size_t kNoIndex = SIZE_MAX;
 
+// indexed_name is how a field is named in reports and in the view: "name", or "name[index]"
+// for an element of a list.
+std::string indexed_name(std::string_view name, size_t index);
+
 // Broken is a rule a well-formed value breaks; the view words it. `min` and `max` are the
 // bounds of kLength.
 struct Broken {

@@ -11,13 +11,9 @@
 namespace glasstls::msgs {
 namespace {
 
-Bytes hex(std::string_view h) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
+// hex is the bytes of a hex literal of the test (base/bytes.h's from_hex, which never fails on
+// them).
+Bytes hex(std::string_view h) { return from_hex(h).value_or(Bytes{}); }
 
 // A TLS 1.2 ServerHello body: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with
 // renegotiation_info, ec_point_formats and extended_master_secret, which a TLS 1.3 parse

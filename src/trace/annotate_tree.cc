@@ -6,14 +6,6 @@
 namespace glasstls::annotate {
 namespace {
 
-std::string indexed(std::string_view name, size_t index) {
-  std::string out(name);
-  if (index != msgs::kNoIndex) {
-    out += "[" + dec(index) + "]";
-  }
-  return out;
-}
-
 // close_node finishes a node: the explanation of its length, its default explanation and the
 // wording of the rules it breaks; then its children, and it hands them to the TraceField.
 TraceField close_node(Node& n) {
@@ -165,7 +157,7 @@ void TreeBuilder::field(std::string_view name, size_t index, size_t offset, Byte
   } else {
     value = hex(bytes);
   }
-  n.field = leaf(indexed(name, index), offset, bytes.size(), std::move(value), "", "");
+  n.field = leaf(msgs::indexed_name(name, index), offset, bytes.size(), std::move(value), "", "");
   n.bytes = bytes;
   n.number = number;
   n.integer = integer;
@@ -175,7 +167,7 @@ void TreeBuilder::field(std::string_view name, size_t index, size_t offset, Byte
 void TreeBuilder::begin(std::string_view name, size_t index, size_t offset, size_t prefix_len,
                         uint32_t declared) {
   Node n;
-  n.field = leaf(indexed(name, index), offset, 0, "", "", "");
+  n.field = leaf(msgs::indexed_name(name, index), offset, 0, "", "", "");
   n.is_node = true;
   n.prefix_len = prefix_len;
   n.number = declared;
