@@ -18,13 +18,17 @@ namespace glasstls::crypto {
 
 // SuiteKx is a cipher suite's key exchange. TLS 1.3 suites do not fix one (section 4.2.7 and
 // 4.2.8 negotiate it apart): kAny.
-enum class SuiteKx : uint8_t { kAny, kEcdhe };
+enum class SuiteKx : uint8_t { kAny, kEcdhe, kDhe };
 // SuiteAuth is a cipher suite's authentication. TLS 1.3 suites do not fix one (the signature
 // algorithms extension does): kAny.
 enum class SuiteAuth : uint8_t { kAny, kEcdsa, kRsa };
 // Protection is how a suite protects records: an AEAD (TLS 1.3, and TLS 1.2 AEAD suites with an
-// explicit nonce), or a block cipher in CBC mode with HMAC (TLS 1.2, encrypt-then-MAC).
+// explicit nonce), or a block cipher in CBC mode with HMAC (TLS 1.2: encrypt-then-MAC when
+// negotiated, RFC 7366, and MAC-then-encrypt otherwise, RFC 5246 section 6.2.3.2).
 enum class Protection : uint8_t { kAead, kCbcHmac };
+// MacId is the HMAC of a kCbcHmac suite's records (kNone for an AEAD suite). HMAC-SHA1 is used
+// only there, for the legacy suites named ..._CBC_SHA.
+enum class MacId : uint8_t { kNone, kSha1, kSha256, kSha384 };
 
 // SuiteRow is one cipher suite.
 struct SuiteRow {
@@ -43,6 +47,10 @@ struct SuiteRow {
   // key_usage_limit is how many records may be protected under one key before a KeyUpdate is
   // due (RFC 8446 section 5.5).
   uint64_t key_usage_limit = 0;
+  MacId mac = MacId::kNone;  // the record MAC of a kCbcHmac suite
+  // legacy: off by default, offered and accepted only when named in the configuration (the
+  // CBC suites).
+  bool legacy = false;
 };
 
 // suite_table lists every row, preferred first: the order of default_cipher_suites().

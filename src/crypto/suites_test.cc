@@ -57,8 +57,96 @@ TEST(SuiteTable, AgreesWithRfc8446AndOpenSsl) {
     // RFC 5116 section 5.1; AEAD_CHACHA20_POLY1305, RFC 8439 section 2.5).
     EXPECT_EQ(row->tag_len, 16u);
   }
-  // The table holds exactly these: a row for another code point would be unchecked.
-  EXPECT_EQ(suite_table().size(), std::size(kRfc8446Suites));
+}
+
+// What RFC 5246 appendix C, RFC 5288 and 5289 (GCM), RFC 7905 (ChaCha20-Poly1305) and the IANA
+// registry say of each TLS 1.2 suite: its code point, key exchange and authentication, PRF hash,
+// cipher (as OpenSSL names it), record MAC (empty for an AEAD), and whether glasstls keeps it
+// off by default (the CBC suites).
+struct Expected12 {
+  uint16_t code;
+  SuiteKx kx;
+  SuiteAuth auth;
+  const char* prf;
+  const char* cipher;
+  const char* mac;
+  bool legacy;
+};
+constexpr Expected12 kTls12Suites[] = {
+    {0xc02b, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA256", "AES-128-GCM", "", false},
+    {0xc02f, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA256", "AES-128-GCM", "", false},
+    {0xc02c, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA384", "AES-256-GCM", "", false},
+    {0xc030, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA384", "AES-256-GCM", "", false},
+    {0xcca9, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA256", "ChaCha20-Poly1305", "", false},
+    {0xcca8, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA256", "ChaCha20-Poly1305", "", false},
+    {0x009e, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "AES-128-GCM", "", false},
+    {0x009f, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA384", "AES-256-GCM", "", false},
+    {0xccaa, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "ChaCha20-Poly1305", "", false},
+    {0xc023, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA256", "AES-128-CBC", "SHA256", true},
+    {0xc024, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA384", "AES-256-CBC", "SHA384", true},
+    {0xc027, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA256", "AES-128-CBC", "SHA256", true},
+    {0xc028, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA384", "AES-256-CBC", "SHA384", true},
+    {0x0067, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "AES-128-CBC", "SHA256", true},
+    {0x006b, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "AES-256-CBC", "SHA256", true},
+    {0xc009, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA256", "AES-128-CBC", "SHA1", true},
+    {0xc00a, SuiteKx::kEcdhe, SuiteAuth::kEcdsa, "SHA256", "AES-256-CBC", "SHA1", true},
+    {0xc013, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA256", "AES-128-CBC", "SHA1", true},
+    {0xc014, SuiteKx::kEcdhe, SuiteAuth::kRsa, "SHA256", "AES-256-CBC", "SHA1", true},
+    {0x0033, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "AES-128-CBC", "SHA1", true},
+    {0x0039, SuiteKx::kDhe, SuiteAuth::kRsa, "SHA256", "AES-256-CBC", "SHA1", true},
+};
+
+const char* openssl_mac(MacId id) {
+  switch (id) {
+    case MacId::kNone: return "";
+    case MacId::kSha1: return "SHA1";
+    case MacId::kSha256: return "SHA256";
+    case MacId::kSha384: return "SHA384";
+  }
+  return "?";
+}
+
+TEST(SuiteTable, Tls12RowsAgreeWithTheirRfcsAndOpenSsl) {
+  for (const Expected12& e : kTls12Suites) {
+    SCOPED_TRACE(e.code);
+    const SuiteRow* row = find_suite(static_cast<CipherSuite>(e.code));
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->version, ProtocolVersion::TLSv1_2);
+    EXPECT_EQ(row->kx, e.kx);
+    EXPECT_EQ(row->auth, e.auth);
+    EXPECT_STREQ(openssl_digest(row->hash), e.prf);
+    EXPECT_STREQ(openssl_mac(row->mac), e.mac);
+    EXPECT_EQ(row->legacy, e.legacy);
+    EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, e.cipher, nullptr);
+    ASSERT_NE(cipher, nullptr) << e.cipher;
+    EXPECT_EQ(row->key_len, static_cast<size_t>(EVP_CIPHER_get_key_length(cipher)));
+    if (*e.mac == '\0') {
+      EXPECT_EQ(row->protection, Protection::kAead);
+      EXPECT_EQ(row->mac_len, 0u);
+      EXPECT_EQ(row->tag_len, 16u);
+      // The nonce is 12 bytes: GCM's 4-byte salt and 8 explicit bytes (RFC 5288 section 3),
+      // ChaCha20-Poly1305's 12-byte IV and none explicit (RFC 7905 section 2).
+      EXPECT_EQ(row->fixed_iv_len + row->explicit_nonce_len,
+                static_cast<size_t>(EVP_CIPHER_get_iv_length(cipher)));
+      EXPECT_EQ(row->explicit_nonce_len,
+                std::string(e.cipher).find("GCM") != std::string::npos ? 8u : 0u);
+    } else {
+      EXPECT_EQ(row->protection, Protection::kCbcHmac);
+      EVP_MD* md = EVP_MD_fetch(nullptr, e.mac, nullptr);
+      ASSERT_NE(md, nullptr);
+      EXPECT_EQ(row->mac_len, static_cast<size_t>(EVP_MD_get_size(md)));
+      EVP_MD_free(md);
+      // RFC 5246 section 6.2.3.2: the IV is explicit, one block, in every record; the key
+      // block has none (fixed_iv_length 0 from TLS 1.1 on).
+      EXPECT_EQ(row->fixed_iv_len, 0u);
+      EXPECT_EQ(row->explicit_nonce_len, static_cast<size_t>(EVP_CIPHER_get_block_size(cipher)));
+      EXPECT_EQ(row->tag_len, 0u);
+    }
+    EVP_CIPHER_free(cipher);
+  }
+  // The table holds exactly these and RFC 8446's: a row for another code point would be
+  // unchecked.
+  EXPECT_EQ(suite_table().size(), std::size(kRfc8446Suites) + std::size(kTls12Suites));
 }
 
 TEST(SuiteTable, EachSuiteOnce) {
@@ -72,7 +160,9 @@ TEST(SuiteTable, UnknownSuitesAreNotFound) {
   // TLS_AES_128_CCM_SHA256 is registered but not implemented; 0x0000 is TLS_NULL_WITH_NULL_NULL.
   EXPECT_EQ(find_suite(CipherSuite::TLS_AES_128_CCM_SHA256), nullptr);
   EXPECT_EQ(find_suite(static_cast<CipherSuite>(0x0000)), nullptr);
-  EXPECT_EQ(find_suite(static_cast<CipherSuite>(0xc02f)), nullptr);
+  // Static RSA key transport is never implemented (no forward secrecy).
+  EXPECT_EQ(find_suite(static_cast<CipherSuite>(0x002f)), nullptr);
+  EXPECT_EQ(find_suite(static_cast<CipherSuite>(0x009c)), nullptr);
   CryptoProvider p = openssl_provider();
   EXPECT_FALSE(suite_info(p, CipherSuite::TLS_AES_128_CCM_SHA256).has_value());
 }
@@ -86,8 +176,12 @@ TEST(SuiteTable, EveryRowResolvesAgainstTheOpenSslProvider) {
     EXPECT_EQ(info->suite, row.suite);
     EXPECT_EQ(info->row, &row);
     ASSERT_NE(info->hash, nullptr);
-    ASSERT_NE(info->aead, nullptr);
     EXPECT_EQ(info->hash->id(), row.hash);
+    if (row.protection != Protection::kAead) {
+      EXPECT_EQ(info->aead, nullptr);
+      continue;
+    }
+    ASSERT_NE(info->aead, nullptr);
     EXPECT_EQ(info->aead->id(), row.aead);
     EXPECT_EQ(info->aead->key_len(), row.key_len);
     EXPECT_EQ(info->aead->nonce_len(), row.fixed_iv_len + row.explicit_nonce_len);
@@ -111,7 +205,12 @@ TEST(SuiteTable, KeyUsageLimits) {
   EXPECT_EQ(aead_key_usage_limit(AeadId::kAes256Gcm), uint64_t{1} << 24);
   EXPECT_GT(aead_key_usage_limit(AeadId::kChaCha20Poly1305), uint64_t{1} << 25);
   for (const SuiteRow& row : suite_table()) {
-    EXPECT_EQ(row.key_usage_limit, aead_key_usage_limit(row.aead)) << name(row.suite);
+    if (row.protection == Protection::kAead) {
+      EXPECT_EQ(row.key_usage_limit, aead_key_usage_limit(row.aead)) << name(row.suite);
+    } else {
+      // CBC with HMAC: bounded by the sequence number space only (RFC 5246 section 6.1).
+      EXPECT_GE(row.key_usage_limit, uint64_t{1} << 62) << name(row.suite);
+    }
   }
 }
 
