@@ -55,4 +55,16 @@ Status read_offered_psks(FieldReader& r);
 // read_selected_identity reads a ServerHello pre_shared_key body.
 Result<uint16_t> read_selected_identity(FieldReader& r);
 
+// read_ec_point_formats reads an ec_point_formats body (RFC 8422 section 5.1.2,
+// ec_point_format_list<1..2^8-1>).
+Result<std::vector<uint8_t>> read_ec_point_formats(FieldReader& r);
+
+// read_renegotiation_info reads a renegotiation_info body (RFC 5746 section 3.2) and returns
+// renegotiated_connection.
+Result<ByteView> read_renegotiation_info(FieldReader& r);
+
+// read_session_ticket reads a session_ticket body (RFC 5077 section 3.2): the ticket itself,
+// or nothing.
+ByteView read_session_ticket(FieldReader& r);
+
 }  // namespace glasstls::msgs::detail

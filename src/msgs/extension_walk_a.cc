@@ -90,11 +90,7 @@ void walk_supported_groups(FieldReader& data, ExtensionContext) {
 }
 
 void walk_ec_point_formats(FieldReader& data, ExtensionContext) {
-  //= https://www.rfc-editor.org/rfc/rfc8422#section-5.1.2
-  //# struct {
-  //#     ECPointFormat ec_point_format_list<1..2^8-1>
-  //# } ECPointFormatList;
-  walk_codes(data, 1, 1, "ec_point_format_list", 1, 255);
+  (void)read_ec_point_formats(data);
 }
 
 void walk_signature_algorithms(FieldReader& data, ExtensionContext) {

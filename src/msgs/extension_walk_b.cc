@@ -58,10 +58,7 @@ void walk_record_size_limit(FieldReader& data, ExtensionContext) {
   (void)data.u16(v, "record_size_limit", Show::kDecimal);
 }
 
-void walk_session_ticket(FieldReader& data, ExtensionContext) {
-  // RFC 5077 section 3.2: the body is the ticket itself, or empty to ask for one.
-  (void)data.rest_field("ticket");
-}
+void walk_session_ticket(FieldReader& data, ExtensionContext) { (void)read_session_ticket(data); }
 
 void walk_pre_shared_key(FieldReader& data, ExtensionContext context) {
   if (client_hello(context)) {
@@ -137,11 +134,7 @@ void walk_key_share(FieldReader& data, ExtensionContext context) {
 }
 
 void walk_renegotiation_info(FieldReader& data, ExtensionContext) {
-  //= https://www.rfc-editor.org/rfc/rfc5746#section-3.2
-  //# struct {
-  //#     opaque renegotiated_connection<0..255>;
-  //# } RenegotiationInfo;
-  (void)opaque_vector(data, 1, "renegotiated_connection", "verify_data", 0, 255);
+  (void)read_renegotiation_info(data);
 }
 
 // The extensions of iana.def that glasstls names but does not recognise, by value.

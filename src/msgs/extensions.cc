@@ -356,6 +356,52 @@ Status read_offered_psks(FieldReader& r) {
   return Ok{};
 }
 
+Result<std::vector<uint8_t>> read_ec_point_formats(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc8422#section-5.1.2
+  //# struct {
+  //#     ECPointFormat ec_point_format_list<1..2^8-1>
+  //# } ECPointFormatList;
+  FieldReader list;
+  if (!r.open(1, "ec_point_format_list", list)) {
+    return truncated("ec_point_formats");
+  }
+  if (!r.reporting() && !r.empty()) {
+    return trailing("ec_point_formats");
+  }
+  const size_t n = list.remaining();
+  std::vector<uint8_t> formats;
+  formats.reserve(n);
+  uint32_t v = 0;
+  for (size_t i = 0; !list.empty() && list.item(1, v, "ec_point_format_list", i); i++) {
+    formats.push_back(static_cast<uint8_t>(v));
+  }
+  r.close(list);
+  GLASSTLS_TRY(r.check_length(n, 1, 255, decode_error("ec_point_formats is empty")));
+  return formats;
+}
+
+Result<ByteView> read_renegotiation_info(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc5746#section-3.2
+  //# struct {
+  //#     opaque renegotiated_connection<0..255>;
+  //# } RenegotiationInfo;
+  FieldReader inner;
+  if (!r.open(1, "renegotiated_connection", inner)) {
+    return truncated("renegotiation_info");
+  }
+  const ByteView connection = inner.rest_field("verify_data");
+  r.close(inner);
+  if (!r.reporting() && !r.empty()) {
+    return trailing("renegotiation_info");
+  }
+  return connection;
+}
+
+ByteView read_session_ticket(FieldReader& r) {
+  // RFC 5077 section 3.2: the body is the ticket itself, or empty to ask for one.
+  return r.rest_field("ticket");
+}
+
 Result<uint16_t> read_selected_identity(FieldReader& r) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
   //# uint16 selected_identity;
@@ -1097,6 +1143,94 @@ bool encode_ch_post_handshake_auth(ByteWriter& w, const ClientHello& ch) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The extensions of TLS 1.2 in a ClientHello: ec_point_formats (RFC 8422 section 5.1.2),
+// encrypt_then_mac (RFC 7366), extended_master_secret (RFC 7627), session_ticket (RFC 5077),
+// renegotiation_info (RFC 5746). A TLS 1.2 ServerHello's are decoded by
+// decode_tls12_server_hello_extensions (tls12.cc).
+
+Status decode_ch_ec_point_formats(ClientHello& ch, ByteView body) {
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.ec_point_formats, detail::read_ec_point_formats(r));
+  return Ok{};
+}
+
+bool encode_ch_ec_point_formats(ByteWriter& w, const ClientHello& ch) {
+  if (!ch.ec_point_formats) {
+    return false;
+  }
+  w.u16(static_cast<uint16_t>(ExtensionType::ec_point_formats));
+  auto ext = w.u16_prefixed();
+  auto list = w.u8_prefixed();
+  for (uint8_t f : *ch.ec_point_formats) {
+    w.u8(f);
+  }
+  return true;
+}
+
+Status decode_ch_encrypt_then_mac(ClientHello& ch, ByteView body) {
+  //= https://www.rfc-editor.org/rfc/rfc7366#section-2
+  //# The "extension_type" value for
+  //# this extension SHALL be 22 (0x16), and the "extension_data" field of
+  //# this extension SHALL be empty.
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_empty_body(r, "encrypt_then_mac"));
+  ch.encrypt_then_mac = true;
+  return Ok{};
+}
+
+bool encode_ch_encrypt_then_mac(ByteWriter& w, const ClientHello& ch) {
+  return write_flag_ext(w, ExtensionType::encrypt_then_mac, ch.encrypt_then_mac);
+}
+
+Status decode_ch_extended_master_secret(ClientHello& ch, ByteView body) {
+  //= https://www.rfc-editor.org/rfc/rfc7627#section-5.1
+  //# The
+  //# "extension_data" field of this extension is empty.
+  FieldReader r(body);
+  GLASSTLS_TRY(detail::read_empty_body(r, "extended_master_secret"));
+  ch.extended_master_secret = true;
+  return Ok{};
+}
+
+bool encode_ch_extended_master_secret(ByteWriter& w, const ClientHello& ch) {
+  return write_flag_ext(w, ExtensionType::extended_master_secret, ch.extended_master_secret);
+}
+
+Status decode_ch_session_ticket(ClientHello& ch, ByteView body) {
+  FieldReader r(body);
+  ch.session_ticket_data = detail::read_session_ticket(r);
+  ch.session_ticket = true;
+  return Ok{};
+}
+
+bool encode_ch_session_ticket(ByteWriter& w, const ClientHello& ch) {
+  if (!ch.session_ticket) {
+    return false;
+  }
+  w.u16(static_cast<uint16_t>(ExtensionType::session_ticket));
+  auto ext = w.u16_prefixed();
+  w.bytes(ch.session_ticket_data);
+  return true;
+}
+
+Status decode_ch_renegotiation_info(ClientHello& ch, ByteView body) {
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(ch.renegotiation_info, detail::read_renegotiation_info(r));
+  return Ok{};
+}
+
+bool encode_ch_renegotiation_info(ByteWriter& w, const ClientHello& ch) {
+  if (!ch.renegotiation_info) {
+    return false;
+  }
+  w.u16(static_cast<uint16_t>(ExtensionType::renegotiation_info));
+  auto ext = w.u16_prefixed();
+  auto connection = w.u8_prefixed();
+  w.bytes(*ch.renegotiation_info);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
 // certificate_authorities (RFC 8446 section 4.2.4).
 
 Status decode_cr_certificate_authorities(CertificateRequest& cr, ByteView body) {
@@ -1154,7 +1288,7 @@ Status decode_sh_pre_shared_key(ServerHello& sh, ByteView body) {
 // 7685, 7366, 7627, 8449, 5077, 5746; signature_algorithms_cert by RFC 8446 section 4.2.3).
 //
 // The rows are in the order encode() writes extensions: the first fourteen have codecs, the
-// rest are checked and kept raw.
+// rest are checked and kept raw, but for the ClientHello codecs of the TLS 1.2 extensions.
 
 // clang-format off
 constexpr ExtensionRow kTable[] = {
@@ -1206,7 +1340,8 @@ constexpr ExtensionRow kTable[] = {
      .server_hello = {decode_sh_pre_shared_key, nullptr}},
 
     {.type = ExtensionType::max_fragment_length, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
-    {.type = ExtensionType::ec_point_formats, .tls13 = 0, .tls12 = kCH | kSH},
+    {.type = ExtensionType::ec_point_formats, .tls13 = 0, .tls12 = kCH | kSH,
+     .client_hello = {decode_ch_ec_point_formats, encode_ch_ec_point_formats}},
     {.type = ExtensionType::use_srtp, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
     {.type = ExtensionType::heartbeat, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
     {.type = ExtensionType::signed_certificate_timestamp, .tls13 = kCH | kCR | kCT,
@@ -1214,13 +1349,17 @@ constexpr ExtensionRow kTable[] = {
     {.type = ExtensionType::client_certificate_type, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
     {.type = ExtensionType::server_certificate_type, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
     {.type = ExtensionType::padding, .tls13 = kCH, .tls12 = kCH},
-    {.type = ExtensionType::encrypt_then_mac, .tls13 = 0, .tls12 = kCH | kSH},
-    {.type = ExtensionType::extended_master_secret, .tls13 = 0, .tls12 = kCH | kSH},
+    {.type = ExtensionType::encrypt_then_mac, .tls13 = 0, .tls12 = kCH | kSH,
+     .client_hello = {decode_ch_encrypt_then_mac, encode_ch_encrypt_then_mac}},
+    {.type = ExtensionType::extended_master_secret, .tls13 = 0, .tls12 = kCH | kSH,
+     .client_hello = {decode_ch_extended_master_secret, encode_ch_extended_master_secret}},
     {.type = ExtensionType::compress_certificate, .tls13 = kCH | kCR, .tls12 = 0},
     {.type = ExtensionType::record_size_limit, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
-    {.type = ExtensionType::session_ticket, .tls13 = 0, .tls12 = kCH | kSH},
+    {.type = ExtensionType::session_ticket, .tls13 = 0, .tls12 = kCH | kSH,
+     .client_hello = {decode_ch_session_ticket, encode_ch_session_ticket}},
     {.type = ExtensionType::oid_filters, .tls13 = kCR, .tls12 = 0},
-    {.type = ExtensionType::renegotiation_info, .tls13 = 0, .tls12 = kCH | kSH},
+    {.type = ExtensionType::renegotiation_info, .tls13 = 0, .tls12 = kCH | kSH,
+     .client_hello = {decode_ch_renegotiation_info, encode_ch_renegotiation_info}},
 };
 // clang-format on
 

@@ -232,6 +232,11 @@ TEST(ExtensionTable, EncodeWritesInTableOrderAndReportsWhatItWrote) {
   ch.cookie = cookie;
   ch.has_early_data = true;
   ch.has_post_handshake_auth = true;
+  ch.ec_point_formats = std::vector<uint8_t>{0};
+  ch.encrypt_then_mac = true;
+  ch.extended_master_secret = true;
+  ch.session_ticket = true;
+  ch.renegotiation_info = ByteView{};
   const Bytes padding(5, 0);
   std::vector<ExtensionType> written;
   Bytes encoded = encode(ch, {{ExtensionType::padding, padding}}, &written);

@@ -52,8 +52,26 @@ Error missing_extension_error(std::string reason) {
 // absent block (ClientHello and ServerHello from before extensions existed). A reporting
 // reader reports each extension as the struct `extensions[i]` (extension_type, length,
 // extension_data) and each rule it breaks on it.
+// Column is which column of the extension table an extension block is checked against:
+// extension_allowed(type, context) by default, one version's, or either version's (a
+// ServerHello, whose version the strict parser learns only from its supported_versions).
+enum class Column : uint8_t { kDefault, kTls13, kTls12, kEither };
+
+bool allowed_in(ExtensionType t, ExtensionContext context, Column column) {
+  switch (column) {
+    case Column::kDefault: return extension_allowed(t, context);
+    case Column::kTls13: return extension_allowed(t, context, ProtocolVersion::TLSv1_3);
+    case Column::kTls12: return extension_allowed(t, context, ProtocolVersion::TLSv1_2);
+    case Column::kEither:
+      return extension_allowed(t, context, ProtocolVersion::TLSv1_3) ||
+             extension_allowed(t, context, ProtocolVersion::TLSv1_2);
+  }
+  return false;
+}
+
 Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, ExtensionContext context,
-                                                       bool optional) {
+                                                       bool optional,
+                                                       Column column = Column::kDefault) {
   std::vector<RawExtension> out;
   if (optional && r.empty()) {
     return out;
@@ -123,7 +141,7 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
     //# which it recognizes and which is not specified for the message in
     //# which it appears, it MUST abort the handshake with an
     //# "illegal_parameter" alert.
-    GLASSTLS_TRY(block.check(extension_allowed(t, context), Broken{Broken::kNotAllowed}, true,
+    GLASSTLS_TRY(block.check(allowed_in(t, context, column), Broken{Broken::kNotAllowed}, true,
                              illegal_parameter(ext_label(t) + " is not allowed in this message")));
     if (block.reporting()) {
       if (seen[type]) {
@@ -172,6 +190,34 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
     }
   }
   return out;
+}
+
+// server_hello_column is the column of the extension table the view checks a ServerHello
+// extension block `block` (its length prefix first) against: TLS 1.3's when it holds
+// supported_versions, TLS 1.2's when it does not (RFC 8446 section 4.1.3: a TLS 1.2
+// ServerHello has no supported_versions; RFC 5246 section 7.4.1.4 lists its extensions). The
+// block is read strictly and quietly; when it does not frame, TLS 1.3's column is used and the
+// block reader reports what is wrong.
+Column server_hello_column(ByteView block) {
+  FieldReader r(block);
+  FieldReader list;
+  if (r.empty()) {
+    return Column::kTls12;
+  }
+  if (!r.open(2, "extensions", list)) {
+    return Column::kTls13;
+  }
+  while (!list.empty()) {
+    uint16_t type = 0;
+    ByteView body;
+    if (!list.u16(type, "extension_type") || !list.opaque(2, "extension_data", "data", body)) {
+      return Column::kTls13;
+    }
+    if (static_cast<ExtensionType>(type) == ExtensionType::supported_versions) {
+      return Column::kTls13;
+    }
+  }
+  return Column::kTls12;
 }
 
 // MessageWriter writes one handshake message into a single buffer: the type byte, a 24-bit
@@ -379,7 +425,17 @@ Result<ServerHello> read_server_hello(FieldReader& r) {
   }
   ExtensionContext context = sh.is_hello_retry_request ? ExtensionContext::kHelloRetryRequest
                                                        : ExtensionContext::kServerHello;
-  GLASSTLS_ASSIGN(sh.extensions, read_extension_block(r, context, true));
+  // A HelloRetryRequest is TLS 1.3's alone. A ServerHello is TLS 1.3's when it carries
+  // supported_versions, and TLS 1.2's otherwise. The strict parser admits either version's
+  // extensions while it reads the block, decodes them, and then holds a TLS 1.3 ServerHello to
+  // TLS 1.3's column; a TLS 1.2 one is held to TLS 1.2's by
+  // decode_tls12_server_hello_extensions (tls12.h), once the client has accepted the version.
+  // The view checks the block against the column of the version it names.
+  Column column = Column::kDefault;
+  if (!sh.is_hello_retry_request) {
+    column = r.reporting() ? server_hello_column(r.rest()) : Column::kEither;
+  }
+  GLASSTLS_ASSIGN(sh.extensions, read_extension_block(r, context, true, column));
   if (r.reporting()) {
     return sh;
   }
@@ -387,6 +443,18 @@ Result<ServerHello> read_server_hello(FieldReader& r) {
     return trailing("ServerHello");
   }
   GLASSTLS_TRY(decode_extensions(sh, sh.extensions));
+  if (!sh.is_hello_retry_request && sh.selected_version) {
+    for (const RawExtension& e : sh.extensions) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+      //# If an implementation receives an extension
+      //# which it recognizes and which is not specified for the message in
+      //# which it appears, it MUST abort the handshake with an
+      //# "illegal_parameter" alert.
+      if (!extension_allowed(e.type, context, ProtocolVersion::TLSv1_3)) {
+        return illegal_parameter(ext_label(e.type) + " is not allowed in this message");
+      }
+    }
+  }
   return sh;
 }
 

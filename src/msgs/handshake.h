@@ -97,6 +97,16 @@ struct ClientHello {
   bool has_pre_shared_key = false;  // present (must be last); resumption is not supported yet
   bool has_early_data = false;
   bool has_post_handshake_auth = false;
+
+  // The extensions of TLS 1.2 (ignored when TLS 1.3 is negotiated). Whether an
+  // ec_point_formats without uncompressed(0) is refused depends on the groups offered and on
+  // the version chosen: the server's decision (msgs::check_client_ec_point_formats, tls12.h).
+  bool extended_master_secret = false;                   // RFC 7627, empty body
+  bool encrypt_then_mac = false;                         // RFC 7366, empty body
+  std::optional<ByteView> renegotiation_info;            // RFC 5746 renegotiated_connection
+  std::optional<std::vector<uint8_t>> ec_point_formats;  // RFC 8422 section 5.1.2
+  bool session_ticket = false;                           // RFC 5077: present
+  ByteView session_ticket_data;                          // its body: a ticket, or empty
 };
 
 // ServerHello and HelloRetryRequest share one struct; is_hello_retry_request is set when

@@ -233,6 +233,15 @@ void expect_same_client_hello(const ClientHello& a, const ClientHello& b) {
   EXPECT_EQ(a.has_pre_shared_key, b.has_pre_shared_key);
   EXPECT_EQ(a.has_early_data, b.has_early_data);
   EXPECT_EQ(a.has_post_handshake_auth, b.has_post_handshake_auth);
+  EXPECT_EQ(a.extended_master_secret, b.extended_master_secret);
+  EXPECT_EQ(a.encrypt_then_mac, b.encrypt_then_mac);
+  ASSERT_EQ(a.renegotiation_info.has_value(), b.renegotiation_info.has_value());
+  if (a.renegotiation_info) {
+    EXPECT_TRUE(same(*a.renegotiation_info, *b.renegotiation_info));
+  }
+  EXPECT_EQ(a.ec_point_formats, b.ec_point_formats);
+  EXPECT_EQ(a.session_ticket, b.session_ticket);
+  EXPECT_TRUE(same(a.session_ticket_data, b.session_ticket_data));
 }
 
 void expect_same_server_hello(const ServerHello& a, const ServerHello& b) {
@@ -272,7 +281,12 @@ std::vector<RawExtension> extras_of(const ClientHello& ch) {
       case ExtensionType::psk_key_exchange_modes:
       case ExtensionType::cookie:
       case ExtensionType::early_data:
-      case ExtensionType::post_handshake_auth: break;
+      case ExtensionType::post_handshake_auth:
+      case ExtensionType::ec_point_formats:
+      case ExtensionType::encrypt_then_mac:
+      case ExtensionType::extended_master_secret:
+      case ExtensionType::session_ticket:
+      case ExtensionType::renegotiation_info: break;
       default: out.push_back(e);
     }
   }
