@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -141,13 +142,28 @@ class Aead {
 class KeyExchange {
  public:
   virtual ~KeyExchange() = default;
+  // group is the named group of the key pair. A TLS 1.2 DHE exchange in a group the server
+  // chose (DhGroups::start) names the RFC 7919 group with the same p and g, or is
+  // NamedGroup{0} for other parameters.
   virtual NamedGroup group() const = 0;
   // public_key is our share as it goes in a KeyShareEntry (RFC 8446 section 4.2.8.2: the raw
-  // 32 bytes for X25519, the uncompressed point 04||X||Y for the NIST curves).
+  // 32 or 56 bytes for X25519 and X448, the uncompressed point 04||X||Y for the NIST curves;
+  // section 4.2.8.1: the finite-field Y, big-endian, left-padded with zeros to the size of p).
   virtual ByteView public_key() const = 0;
   // complete derives the shared secret with the peer's share. A malformed or invalid share
-  // (wrong length, not on the curve, an all-zero X25519 result) fails with illegal_parameter.
+  // (wrong length, not on the curve, an all-zero X25519 or X448 result, a finite-field Y
+  // outside 1 < Y < p-1) fails with illegal_parameter (handshake_failure for an exchange made
+  // by DhGroups::start, as RFC 7919 section 3 asks). A finite-field secret is left-padded with
+  // zeros to the size of p, as TLS 1.3 uses it; TLS 1.2 strips the leading zeros itself
+  // (RFC 5246 section 8.1.2).
   virtual Result<Secret> complete(ByteView peer_public_key) = 0;
+};
+
+// DhParams are the prime and generator of a finite-field group, big-endian without leading
+// zeros, as TLS 1.2's ServerDHParams carries them (dh_p, dh_g).
+struct DhParams {
+  Bytes p;
+  Bytes g;
 };
 
 class KxGroup {
@@ -156,9 +172,27 @@ class KxGroup {
   virtual NamedGroup group() const = 0;
   // start generates a fresh key pair.
   virtual Result<std::unique_ptr<KeyExchange>> start() const = 0;
-  // start_with_private makes a key pair from a known private key (raw 32 bytes for X25519, the
-  // big-endian scalar for the NIST curves). For known-answer tests only.
+  // start_with_private makes a key pair from a known private key (raw 32 or 56 bytes for X25519
+  // and X448, the big-endian scalar for the NIST curves; finite-field groups do not offer it and
+  // fail with kBadConfig). For known-answer tests only.
   virtual Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView private_key) const = 0;
+  // dh_params returns p and g of a finite-field group (ffdhe2048 ... ffdhe8192), for a TLS 1.2
+  // server's ServerKeyExchange; nullopt for the elliptic-curve groups.
+  virtual std::optional<DhParams> dh_params() const { return std::nullopt; }
+};
+
+// DhGroups makes TLS 1.2 DHE key pairs in the group a server chose.
+class DhGroups {
+ public:
+  virtual ~DhGroups() = default;
+  // start checks the prime `p` and generator `g` of a server's ServerDHParams (big-endian) and
+  // makes a key pair in that group. It refuses, with insufficient_security (RFC 7919 section 3:
+  // a group local policy does not accept), a p under 2048 or over 8192 bits and a p that is not
+  // a safe prime (p and (p-1)/2 prime; the RFC 7919 and RFC 3526 primes are known to be); and,
+  // with illegal_parameter, an even p and a g outside 1 < g < p-1. The exchange's public_key()
+  // is Yc left-padded to the size of p, and its complete() refuses a Ys outside 1 < Ys < p-1
+  // with handshake_failure (RFC 7919 section 3); Ys may be shorter than p.
+  virtual Result<std::unique_ptr<KeyExchange>> start(ByteView p, ByteView g) const = 0;
 };
 
 enum class KeyType : uint8_t { kEcdsaP256, kEcdsaP384, kRsa, kEd25519 };
@@ -230,6 +264,15 @@ struct CryptoProvider {
   const KxGroup* x25519 = nullptr;
   const KxGroup* secp256r1 = nullptr;
   const KxGroup* secp384r1 = nullptr;
+  const KxGroup* secp521r1 = nullptr;
+  const KxGroup* x448 = nullptr;
+  const KxGroup* ffdhe2048 = nullptr;
+  const KxGroup* ffdhe3072 = nullptr;
+  const KxGroup* ffdhe4096 = nullptr;
+  const KxGroup* ffdhe6144 = nullptr;
+  const KxGroup* ffdhe8192 = nullptr;
+  // dh makes TLS 1.2 DHE key pairs in the group a server sent.
+  const DhGroups* dh = nullptr;
   const SignatureVerifier* verifier = nullptr;
   const KeyStore* keys = nullptr;
   const Random* random = nullptr;
@@ -251,6 +294,13 @@ struct CryptoProvider {
       case NamedGroup::x25519: return x25519;
       case NamedGroup::secp256r1: return secp256r1;
       case NamedGroup::secp384r1: return secp384r1;
+      case NamedGroup::secp521r1: return secp521r1;
+      case NamedGroup::x448: return x448;
+      case NamedGroup::ffdhe2048: return ffdhe2048;
+      case NamedGroup::ffdhe3072: return ffdhe3072;
+      case NamedGroup::ffdhe4096: return ffdhe4096;
+      case NamedGroup::ffdhe6144: return ffdhe6144;
+      case NamedGroup::ffdhe8192: return ffdhe8192;
       default: return nullptr;
     }
   }

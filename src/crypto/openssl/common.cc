@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 
 #include "crypto/openssl/internal.h"
 
@@ -45,8 +46,8 @@ const uint8_t* nonnull(ByteView v) {
 PkeyPtr public_key_fromdata(KeyFamily family, OSSL_PARAM* params) {
   // Each thread keeps one EVP_PKEY_fromdata context per family, made on first use, so that
   // importing a key does not fetch the key management by name each time.
-  static constexpr const char* kNames[] = {"EC", "RSA", "X25519"};
-  thread_local PkeyCtxPtr per_thread[3];
+  static constexpr const char* kNames[] = {"EC", "RSA", "X25519", "X448", "DH"};
+  thread_local PkeyCtxPtr per_thread[std::size(kNames)];
   PkeyCtxPtr& ctx = per_thread[static_cast<size_t>(family)];
   if (ctx == nullptr) {
     PkeyCtxPtr fresh(

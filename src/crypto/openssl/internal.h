@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -68,7 +69,7 @@ Error ossl_internal(std::string_view what);
 const uint8_t* nonnull(ByteView v);
 
 // KeyFamily is a kind of public key that public_key_fromdata imports.
-enum class KeyFamily : uint8_t { kEc, kRsa, kX25519 };
+enum class KeyFamily : uint8_t { kEc, kRsa, kX25519, kX448, kDh };
 
 // public_key_fromdata imports a public key of `family` from `params` (EVP_PKEY_fromdata on a
 // per-thread context). Null, with the error queue drained, when libcrypto refuses the values:
@@ -158,28 +159,75 @@ class OsslAead final : public Aead {
   size_t key_len_;
 };
 
+// KxKind is how a group's shares are made and read.
+enum class KxKind : uint8_t {
+  kRaw,    // X25519, X448: raw byte strings (RFC 7748)
+  kEc,     // the NIST curves: uncompressed points
+  kFfdhe,  // the RFC 7919 finite-field groups: Y left-padded to the size of p
+};
+
 // KxSpec describes one key-exchange group.
 struct KxSpec {
   NamedGroup group;
-  // ossl_name is the EVP_PKEY algorithm ("X25519") or, for NIST curves, the group name.
+  // ossl_name is the EVP_PKEY algorithm ("X25519", "X448") or, for NIST curves and FFDHE, the
+  // group name ("prime256v1", "ffdhe2048").
   const char* ossl_name;
-  bool is_x25519;
-  // scalar_len is the private key length; share_len the length of a KeyShareEntry key.
+  KxKind kind;
+  // scalar_len is the private key length (0 for FFDHE, which has no start_with_private);
+  // share_len the length of a KeyShareEntry key; secret_len the length of the shared secret.
   size_t scalar_len;
   size_t share_len;
-  // slot numbers the group (0, 1, 2) for per-thread caches.
+  size_t secret_len;
+  // slot numbers the group (0 to kKxSlots-1) for per-thread caches.
   size_t slot;
 };
+inline constexpr size_t kKxSlots = 10;
 
 class OsslKxGroup final : public KxGroup {
  public:
-  explicit OsslKxGroup(const KxSpec& spec) : spec_(spec) {}
+  // OsslKxGroup reads p and g of an FFDHE group from libcrypto's named group; if libcrypto does
+  // not know the group, ok() is false and the provider leaves the group out.
+  explicit OsslKxGroup(const KxSpec& spec);
+  bool ok() const { return ok_; }
   NamedGroup group() const override { return spec_.group; }
   Result<std::unique_ptr<KeyExchange>> start() const override;
   Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView private_key) const override;
+  std::optional<DhParams> dh_params() const override;
 
  private:
   KxSpec spec_;
+  bool ok_ = true;
+  // dh_ holds the FFDHE group's p and g (null for the other kinds); never modified.
+  PkeyPtr dh_;
+  DhParams params_;
+};
+
+// dh_group_params makes a libcrypto key holding only the domain parameters of the named
+// finite-field group `name` ("ffdhe2048", "modp_2048"), and reads its p and g. Null when
+// libcrypto does not know the name.
+PkeyPtr dh_group_params(const char* name, DhParams* out);
+
+// dh_exchange makes a key pair in the finite-field group of `params` (a key holding p and g)
+// and wraps it. `p` is the prime, big-endian without leading zeros. With `exact_share` (TLS
+// 1.3) the peer's Y must be exactly the size of p; otherwise (TLS 1.2) it may be shorter. A Y
+// out of range fails with `bad_share`.
+Result<std::unique_ptr<KeyExchange>> dh_exchange(NamedGroup group, const EVP_PKEY* params,
+                                                 ByteView p, bool exact_share,
+                                                 AlertDescription bad_share);
+
+// OsslDhGroups checks a server's finite-field group and makes key pairs in it (TLS 1.2 DHE).
+class OsslDhGroups final : public DhGroups {
+ public:
+  // OsslDhGroups reads the RFC 7919 and RFC 3526 primes libcrypto knows by name.
+  OsslDhGroups();
+  Result<std::unique_ptr<KeyExchange>> start(ByteView p, ByteView g) const override;
+
+ private:
+  struct Known {
+    NamedGroup group;  // NamedGroup{0} for the RFC 3526 groups, which TLS does not name
+    DhParams params;
+  };
+  std::vector<Known> known_;
 };
 
 class OsslVerifier final : public SignatureVerifier {

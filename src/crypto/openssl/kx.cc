@@ -1,4 +1,5 @@
-// kx.cc: ECDHE over X25519 (RFC 7748), P-256 and P-384 with libcrypto.
+// kx.cc: ECDHE over X25519 and X448 (RFC 7748), P-256, P-384 and P-521 with libcrypto; the
+// FFDHE groups (RFC 7919) are made here and exchanged in dh.cc.
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -27,15 +28,16 @@ Result<PkeyPtr> peer_key(const KxSpec& spec, ByteView share) {
     return illegal_parameter(group + " key share of " + std::to_string(share.size()) +
                              " bytes, expected " + std::to_string(spec.share_len));
   }
-  if (spec.is_x25519) {
+  if (spec.kind == KxKind::kRaw) {
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
                                           const_cast<uint8_t*>(share.data()), share.size()),
         OSSL_PARAM_construct_end(),
     };
-    PkeyPtr key = public_key_fromdata(KeyFamily::kX25519, params);
+    PkeyPtr key = public_key_fromdata(
+        spec.group == NamedGroup::x448 ? KeyFamily::kX448 : KeyFamily::kX25519, params);
     if (key == nullptr) {
-      return illegal_parameter("unusable X25519 key share");
+      return illegal_parameter("unusable " + group + " key share");
     }
     return key;
   }
@@ -57,7 +59,7 @@ Result<PkeyPtr> peer_key(const KxSpec& spec, ByteView share) {
   //# validate each other's public value Q by ensuring that the point is a
   //# valid point on the elliptic curve.
   // Decoding the point rejects coordinates outside [0, p-1] and points off the curve (the point
-  // at infinity has no 65- or 97-byte encoding). These curves have cofactor 1, so every point
+  // at infinity has no 65-, 97- or 133-byte encoding). These curves have cofactor 1, so every point
   // on the curve other than infinity is in the prime-order group: that is the whole check.
   PkeyPtr key = public_key_fromdata(KeyFamily::kEc, params);
   if (key == nullptr) {
@@ -82,31 +84,31 @@ class OsslKeyExchange final : public KeyExchange {
       return ossl_internal("EVP_PKEY_derive_init");
     }
     // No second validation of the peer's key: peer_key has done all there is to do. For the
-    // NIST curves that is the point check; for X25519 every 32-byte string is a valid input
-    // (RFC 7748 section 5), and libcrypto's own check only asks that the key be there. For
-    // P-256, skipping it saves a scalar multiplication by the group order.
+    // NIST curves that is the point check; for X25519 and X448 every 32- or 56-byte string is a
+    // valid input (RFC 7748 section 5), and libcrypto's own check only asks that the key be there.
+    // For P-256, skipping it saves a scalar multiplication by the group order.
     if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 0) != 1) {
       drain_errors();
       return illegal_parameter(group + " key share failed validation");
     }
-    size_t len = spec_.scalar_len;
+    size_t len = spec_.secret_len;
     Secret shared(len);
     if (EVP_PKEY_derive(ctx.get(), shared.data(), &len) != 1) {
-      // OpenSSL itself refuses an all-zero X25519 result.
+      // OpenSSL itself refuses an all-zero X25519 or X448 result.
       drain_errors();
       return illegal_parameter(group + " key agreement failed with the peer's share");
     }
-    if (len != spec_.scalar_len) {
+    if (len != spec_.secret_len) {
       return internal_error(group + " shared secret has an unexpected length");
     }
-    if (spec_.is_x25519) {
+    if (spec_.kind == KxKind::kRaw) {
       //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
       //# Implementations MUST check whether the computed Diffie-Hellman
       //# shared secret is the all-zero value and abort if so, as described in
       //# Section 6 of [RFC7748].
       Secret zeros(len);
       if (shared.equals(zeros.span())) {
-        return illegal_parameter("X25519 shared secret is all zeros");
+        return illegal_parameter(group + " shared secret is all zeros");
       }
     }
     return shared;
@@ -122,7 +124,7 @@ class OsslKeyExchange final : public KeyExchange {
 Result<std::unique_ptr<KeyExchange>> make_exchange(const KxSpec& spec, PkeyPtr key) {
   Bytes pub(spec.share_len);
   size_t len = 0;
-  if (spec.is_x25519) {
+  if (spec.kind == KxKind::kRaw) {
     len = pub.size();
     if (EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &len) != 1) {
       return ossl_internal("EVP_PKEY_get_raw_public_key");
@@ -131,7 +133,7 @@ Result<std::unique_ptr<KeyExchange>> make_exchange(const KxSpec& spec, PkeyPtr k
                                              pub.data(), pub.size(), &len) != 1) {
     return ossl_internal("EVP_PKEY_get_octet_string_param(encoded-pub-key)");
   }
-  if (len != spec.share_len || (!spec.is_x25519 && pub[0] != 0x04)) {
+  if (len != spec.share_len || (spec.kind == KxKind::kEc && pub[0] != 0x04)) {
     return internal_error(std::string(name(spec.group)) + " public key has an unexpected form");
   }
   return std::unique_ptr<KeyExchange>(
@@ -185,15 +187,15 @@ Result<PkeyPtr> ec_key_from_scalar(const KxSpec& spec, ByteView scalar) {
 // Reusing it avoids fetching the key management by name for every key pair, which
 // EVP_PKEY_Q_keygen does.
 EVP_PKEY_CTX* keygen_context(const KxSpec& spec) {
-  thread_local PkeyCtxPtr per_thread[3];
+  thread_local PkeyCtxPtr per_thread[kKxSlots];
   PkeyCtxPtr& ctx = per_thread[spec.slot];
   if (ctx != nullptr) {
     return ctx.get();
   }
-  PkeyCtxPtr fresh(
-      EVP_PKEY_CTX_new_from_name(nullptr, spec.is_x25519 ? spec.ossl_name : "EC", nullptr));
+  PkeyCtxPtr fresh(EVP_PKEY_CTX_new_from_name(
+      nullptr, spec.kind == KxKind::kRaw ? spec.ossl_name : "EC", nullptr));
   if (fresh == nullptr || EVP_PKEY_keygen_init(fresh.get()) != 1 ||
-      (!spec.is_x25519 && EVP_PKEY_CTX_set_group_name(fresh.get(), spec.ossl_name) != 1)) {
+      (spec.kind == KxKind::kEc && EVP_PKEY_CTX_set_group_name(fresh.get(), spec.ossl_name) != 1)) {
     drain_errors();
     return nullptr;
   }
@@ -203,7 +205,30 @@ EVP_PKEY_CTX* keygen_context(const KxSpec& spec) {
 
 }  // namespace
 
+OsslKxGroup::OsslKxGroup(const KxSpec& spec) : spec_(spec) {
+  if (spec_.kind == KxKind::kFfdhe) {
+    dh_ = dh_group_params(spec_.ossl_name, &params_);
+    ok_ = dh_ != nullptr && params_.p.size() == spec_.share_len;
+  }
+}
+
+std::optional<DhParams> OsslKxGroup::dh_params() const {
+  if (spec_.kind != KxKind::kFfdhe) {
+    return std::nullopt;
+  }
+  return params_;
+}
+
 Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start() const {
+  if (spec_.kind == KxKind::kFfdhe) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.1
+    //# The opaque value contains the Diffie-Hellman
+    //# public value (Y = g^X mod p) for the specified group (see [RFC7919]
+    //# for group definitions) encoded as a big-endian integer and padded to
+    //# the left with zeros to the size of p in bytes.
+    return dh_exchange(spec_.group, dh_.get(), params_.p, true,
+                       AlertDescription::illegal_parameter);
+  }
   EVP_PKEY_CTX* ctx = keygen_context(spec_);
   EVP_PKEY* raw = nullptr;
   if (ctx == nullptr || EVP_PKEY_generate(ctx, &raw) != 1) {
@@ -213,12 +238,15 @@ Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start() const {
 }
 
 Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start_with_private(ByteView private_key) const {
+  if (spec_.kind == KxKind::kFfdhe) {
+    return bad_private(std::string(name(spec_.group)) + " has no start_with_private");
+  }
   if (private_key.size() != spec_.scalar_len) {
     return bad_private(std::string(name(spec_.group)) + " private key of " +
                        std::to_string(private_key.size()) + " bytes, expected " +
                        std::to_string(spec_.scalar_len));
   }
-  if (spec_.is_x25519) {
+  if (spec_.kind == KxKind::kRaw) {
     PkeyPtr key(EVP_PKEY_new_raw_private_key_ex(nullptr, spec_.ossl_name, nullptr,
                                                 private_key.data(), private_key.size()));
     if (key == nullptr) {

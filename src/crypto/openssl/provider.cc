@@ -22,9 +22,21 @@ Status OsslRandom::fill(std::span<uint8_t> out) const {
 
 namespace {
 
-constexpr KxSpec kX25519{NamedGroup::x25519, "X25519", true, 32, 32, 0};
-constexpr KxSpec kSecp256r1{NamedGroup::secp256r1, "prime256v1", false, 32, 65, 1};
-constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", false, 48, 97, 2};
+constexpr KxSpec kX25519{NamedGroup::x25519, "X25519", KxKind::kRaw, 32, 32, 32, 0};
+constexpr KxSpec kSecp256r1{NamedGroup::secp256r1, "prime256v1", KxKind::kEc, 32, 65, 32, 1};
+constexpr KxSpec kSecp384r1{NamedGroup::secp384r1, "secp384r1", KxKind::kEc, 48, 97, 48, 2};
+// Key exchange groups beyond the default three: X448 and P-521 (RFC 8446 section 4.2.7) and the
+// RFC 7919 finite-field groups, whose shares are the size of p.
+constexpr KxSpec kSecp521r1{NamedGroup::secp521r1, "secp521r1", KxKind::kEc, 66, 133, 66, 3};
+constexpr KxSpec kX448{NamedGroup::x448, "X448", KxKind::kRaw, 56, 56, 56, 4};
+constexpr KxSpec kFfdhe2048{NamedGroup::ffdhe2048, "ffdhe2048", KxKind::kFfdhe, 0, 256, 256, 5};
+constexpr KxSpec kFfdhe3072{NamedGroup::ffdhe3072, "ffdhe3072", KxKind::kFfdhe, 0, 384, 384, 6};
+constexpr KxSpec kFfdhe4096{NamedGroup::ffdhe4096, "ffdhe4096", KxKind::kFfdhe, 0, 512, 512, 7};
+constexpr KxSpec kFfdhe6144{NamedGroup::ffdhe6144, "ffdhe6144", KxKind::kFfdhe, 0, 768, 768, 8};
+constexpr KxSpec kFfdhe8192{NamedGroup::ffdhe8192, "ffdhe8192", KxKind::kFfdhe, 0, 1024, 1024, 9};
+
+// only_if returns `g` when it is usable (libcrypto knew the group), else null.
+const KxGroup* only_if(const OsslKxGroup& g) { return g.ok() ? &g : nullptr; }
 
 // State owns every implementation object of the provider.
 struct State {
@@ -35,6 +47,15 @@ struct State {
   OsslKxGroup x25519{kX25519};
   OsslKxGroup secp256r1{kSecp256r1};
   OsslKxGroup secp384r1{kSecp384r1};
+  // The groups beyond the default three, and TLS 1.2 DHE in a server's group.
+  OsslKxGroup secp521r1{kSecp521r1};
+  OsslKxGroup x448{kX448};
+  OsslKxGroup ffdhe2048{kFfdhe2048};
+  OsslKxGroup ffdhe3072{kFfdhe3072};
+  OsslKxGroup ffdhe4096{kFfdhe4096};
+  OsslKxGroup ffdhe6144{kFfdhe6144};
+  OsslKxGroup ffdhe8192{kFfdhe8192};
+  OsslDhGroups dh;
   OsslVerifier verifier{&algs};
   OsslKeyStore keys{&algs};
   OsslRandom random;
@@ -79,6 +100,16 @@ struct State {
     provider.x25519 = &x25519;
     provider.secp256r1 = &secp256r1;
     provider.secp384r1 = &secp384r1;
+    // The groups beyond the default three, and TLS 1.2 DHE.
+    provider.secp521r1 = &secp521r1;
+    provider.x448 = &x448;
+    provider.ffdhe2048 = only_if(ffdhe2048);
+    provider.ffdhe3072 = only_if(ffdhe3072);
+    provider.ffdhe4096 = only_if(ffdhe4096);
+    provider.ffdhe6144 = only_if(ffdhe6144);
+    provider.ffdhe8192 = only_if(ffdhe8192);
+    provider.dh = &dh;
+    drain_errors();
     provider.verifier = &verifier;
     provider.keys = &keys;
     provider.random = &random;
