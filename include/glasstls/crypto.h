@@ -108,6 +108,23 @@ class AeadKey {
     out[content.size()] = inner_type;
     return seal(nonce, aad, out, tag);
   }
+  // seal_into encrypts `content` into `out` (content.size() bytes) and writes the tag (tag_len
+  // bytes) to `tag`: a TLS 1.2 AEAD record's content, which has no inner type byte (RFC 5246
+  // section 6.2.3.3). `content` is only read, unless `out` is the same bytes. Fails only on an
+  // internal error (including a wrong `out` size); `out` is then unspecified.
+  // The default copies `content` into `out` and seals in place; providers override it to do
+  // the copy and the encryption in one pass.
+  virtual Status seal_into(ByteView nonce, ByteView aad, ByteView content, std::span<uint8_t> out,
+                           std::span<uint8_t> tag) {
+    if (out.size() != content.size()) {
+      return Error{ErrorKind::kInternal, AlertDescription::internal_error,
+                   "AEAD seal_into output is not the size of the content"};
+    }
+    if (!content.empty() && out.data() != content.data()) {
+      std::memmove(out.data(), content.data(), content.size());
+    }
+    return seal(nonce, aad, out, tag);
+  }
   // open_into decrypts `ciphertext` into `out` (ciphertext.size() bytes; it may be `ciphertext`
   // itself) and checks `tag`. `ciphertext` is only read, unless `out` is the same bytes. On a
   // bad tag it fails with alert bad_record_mac and the contents of `out` are unspecified.
@@ -136,6 +153,63 @@ class Aead {
   size_t tag_len() const { return 16; }
   // new_key makes a key context for `key` (key_len bytes).
   virtual Result<std::unique_ptr<AeadKey>> new_key(ByteView key) const = 0;
+};
+
+// --- TLS 1.2 CBC record protection: a block cipher in CBC mode and HMAC (RFC 5246 section
+// 6.2.3.2, RFC 7366). Only the legacy TLS 1.2 suites ..._CBC_SHA, ..._CBC_SHA256 and
+// ..._CBC_SHA384 use them.
+
+// CbcKey is one direction's AES key in CBC mode without padding, ready for many records: it
+// encrypts and decrypts whole 16-byte blocks under an IV the caller gives. Chaining two calls
+// (the second call's IV being the last ciphertext block of the first) gives the same bytes as
+// one call over both inputs.
+class CbcKey {
+ public:
+  virtual ~CbcKey() = default;
+  // encrypt encrypts `in` (a multiple of 16 bytes) into `out` (in.size() bytes, either `in`
+  // itself or not overlapping it) under `iv` (16 bytes). Fails only on an internal error.
+  virtual Status encrypt(ByteView iv, ByteView in, std::span<uint8_t> out) = 0;
+  // decrypt is the inverse of encrypt, under the same conditions. There is no padding to check
+  // and so no failure but an internal error: the caller checks the record's own padding.
+  virtual Status decrypt(ByteView iv, ByteView in, std::span<uint8_t> out) = 0;
+};
+
+// CbcCipher is a fetched block cipher in CBC mode (AES-128 or AES-256).
+class CbcCipher {
+ public:
+  virtual ~CbcCipher() = default;
+  virtual size_t key_len() const = 0;
+  size_t block_len() const { return 16; }
+  // new_key makes a key context for `key` (key_len bytes).
+  virtual Result<std::unique_ptr<CbcKey>> new_key(ByteView key) const = 0;
+};
+
+// HmacKey is one direction's HMAC key, keyed once and reused for every record.
+class HmacKey {
+ public:
+  virtual ~HmacKey() = default;
+  // mac_len is the length of the MAC (the hash's output).
+  virtual size_t mac_len() const = 0;
+  // mac writes HMAC(key, parts[0] || parts[1] || ...) to `out` (mac_len bytes). Fails only on
+  // an internal error.
+  virtual Status mac(std::span<const ByteView> parts, std::span<uint8_t> out) = 0;
+  // mac_secret_length writes HMAC(key, header || data.first(len)) to `out` (mac_len bytes) with
+  // the same amount of hash work (the same number of runs of the hash's compression function)
+  // for every `len` from `min_len` to data.size(): `len` is secret, as a MAC-then-encrypt
+  // record's content length is until its MAC is checked (RFC 5246 section 6.2.3.2, the
+  // implementation note). The caller must keep `min_len` <= `len` <= data.size() and compute
+  // `len` without branching on it. Fails only on an internal error.
+  virtual Status mac_secret_length(ByteView header, ByteView data, size_t len, size_t min_len,
+                                   std::span<uint8_t> out) = 0;
+};
+
+// Hmac is HMAC over a fetched hash, for TLS 1.2 CBC records.
+class Hmac {
+ public:
+  virtual ~Hmac() = default;
+  virtual size_t mac_len() const = 0;
+  // new_key makes a key context for `key` (RFC 5246 section 6.3: mac_len bytes).
+  virtual Result<std::unique_ptr<HmacKey>> new_key(ByteView key) const = 0;
 };
 
 // KeyExchange is one ephemeral key pair of a group.
@@ -276,6 +350,14 @@ struct CryptoProvider {
   const SignatureVerifier* verifier = nullptr;
   const KeyStore* keys = nullptr;
   const Random* random = nullptr;
+  // TLS 1.2 CBC record protection, for the legacy CBC suites only (null when libcrypto lacks
+  // them). hmac_sha1 is HMAC-SHA1 for the records of the suites named ..._CBC_SHA and for
+  // nothing else (SHA-1 is otherwise only the `sha1` identifier digest above).
+  const CbcCipher* aes128cbc = nullptr;
+  const CbcCipher* aes256cbc = nullptr;
+  const Hmac* hmac_sha1 = nullptr;
+  const Hmac* hmac_sha256 = nullptr;
+  const Hmac* hmac_sha384 = nullptr;
   // forget_thread_secrets clears key material this thread's reused contexts still hold from
   // their last use (the per-thread HMAC contexts keep their last key). A connection calls it
   // at the end of every call that may have used the key schedule. May be null.

@@ -130,6 +130,27 @@ const Aead* provider_aead(const CryptoProvider& provider, AeadId id) {
   return nullptr;
 }
 
+const CbcCipher* provider_cbc(const CryptoProvider& provider, const SuiteRow& row) {
+  if (row.protection != Protection::kCbcHmac) {
+    return nullptr;
+  }
+  switch (row.key_len) {
+    case 16: return provider.aes128cbc;
+    case 32: return provider.aes256cbc;
+    default: return nullptr;
+  }
+}
+
+const Hmac* provider_hmac(const CryptoProvider& provider, MacId mac) {
+  switch (mac) {
+    case MacId::kNone: return nullptr;
+    case MacId::kSha1: return provider.hmac_sha1;
+    case MacId::kSha256: return provider.hmac_sha256;
+    case MacId::kSha384: return provider.hmac_sha384;
+  }
+  return nullptr;
+}
+
 std::optional<SuiteInfo> suite_info(const CryptoProvider& provider, CipherSuite suite) {
   const SuiteRow* row = find_suite(suite);
   if (row == nullptr) {

@@ -79,4 +79,11 @@ std::optional<SuiteInfo> suite_info(const CryptoProvider& provider, CipherSuite 
 // provider_aead is the provider's implementation of `id` (null when it has none).
 const Aead* provider_aead(const CryptoProvider& provider, AeadId id);
 
+// provider_cbc is the provider's block cipher in CBC mode for a kCbcHmac row: AES-128 or
+// AES-256 by the row's key length (null when the provider has none, or for another row).
+const CbcCipher* provider_cbc(const CryptoProvider& provider, const SuiteRow& row);
+
+// provider_hmac is the provider's HMAC for `mac` (null for kNone, or when it has none).
+const Hmac* provider_hmac(const CryptoProvider& provider, MacId mac);
+
 }  // namespace glasstls::crypto

@@ -19,7 +19,8 @@ Error bad_record_mac(std::string reason) {
 // OsslAeadKey keeps one EVP_CIPHER_CTX keyed once; each record re-initialises only the nonce
 // and the direction (EVP_CipherInit_ex2 with no cipher and no key keeps both). Both GCM and
 // ChaCha20-Poly1305 take the input in several EVP_CipherUpdate calls, which is how seal_record
-// appends the content type byte without first copying the content next to it.
+// appends the content type byte without first copying the content next to it. seal_into (TLS
+// 1.2's records, no type byte) encrypts from the caller's content straight into the record too.
 class OsslAeadKey final : public AeadKey {
  public:
   explicit OsslAeadKey(CipherCtxPtr ctx) : ctx_(std::move(ctx)) {}
@@ -35,6 +36,14 @@ class OsslAeadKey final : public AeadKey {
       return internal_error("AEAD seal_record output is not the content plus one byte");
     }
     return seal_parts(nonce, aad, content, ByteView(&inner_type, 1), out.data(), tag);
+  }
+
+  Status seal_into(ByteView nonce, ByteView aad, ByteView content, std::span<uint8_t> out,
+                   std::span<uint8_t> tag) override {
+    if (out.size() != content.size()) {
+      return internal_error("AEAD seal_into output is not the size of the content");
+    }
+    return seal_parts(nonce, aad, content, {}, out.data(), tag);
   }
 
   Status open(ByteView nonce, ByteView aad, std::span<uint8_t> in_out, ByteView tag) override {

@@ -94,6 +94,9 @@ struct Algorithms {
   EVP_CIPHER* aes256gcm = nullptr;
   EVP_CIPHER* chacha20poly1305 = nullptr;
   EVP_MAC* hmac = nullptr;
+  // TLS 1.2 CBC record protection (cbc.cc).
+  EVP_CIPHER* aes128cbc = nullptr;
+  EVP_CIPHER* aes256cbc = nullptr;
 
   const EVP_MD* md(HashId id) const;
 };
@@ -157,6 +160,38 @@ class OsslAead final : public Aead {
   AeadId id_;
   const EVP_CIPHER* cipher_;
   size_t key_len_;
+};
+
+// OsslCbcCipher is AES in CBC mode without padding over a fetched EVP_CIPHER (cbc.cc), for
+// TLS 1.2 CBC records.
+class OsslCbcCipher final : public CbcCipher {
+ public:
+  // OsslCbcCipher requires a non-null `cipher` that outlives it.
+  explicit OsslCbcCipher(const EVP_CIPHER* cipher);
+  size_t key_len() const override { return key_len_; }
+  Result<std::unique_ptr<CbcKey>> new_key(ByteView key) const override;
+
+ private:
+  const EVP_CIPHER* cipher_;
+  size_t key_len_;
+};
+
+// OsslHmac is HMAC over a fetched EVP_MD (cbc.cc), for TLS 1.2 CBC records: each key is an
+// EVP_MAC context keyed once and restarted for every record.
+class OsslHmac final : public Hmac {
+ public:
+  // create returns null when the digest or HMAC is unavailable. `md` and `hmac` must outlive
+  // the object and every key it makes.
+  static std::unique_ptr<OsslHmac> create(const EVP_MD* md, EVP_MAC* hmac);
+  size_t mac_len() const override { return len_; }
+  Result<std::unique_ptr<HmacKey>> new_key(ByteView key) const override;
+
+ private:
+  OsslHmac(const EVP_MD* md, MacCtxPtr hmac_template);
+  const EVP_MD* md_;
+  size_t len_;
+  // hmac_template_ has the digest set; it is only ever duplicated.
+  MacCtxPtr hmac_template_;
 };
 
 // KxKind is how a group's shares are made and read.

@@ -44,6 +44,9 @@ struct State {
   std::unique_ptr<OsslHash> sha256, sha384, sha512;
   std::unique_ptr<OsslDigest> sha1;
   std::unique_ptr<OsslAead> aes128gcm, aes256gcm, chacha20poly1305;
+  // TLS 1.2 CBC record protection.
+  std::unique_ptr<OsslCbcCipher> aes128cbc, aes256cbc;
+  std::unique_ptr<OsslHmac> hmac_sha1, hmac_sha256, hmac_sha384;
   OsslKxGroup x25519{kX25519};
   OsslKxGroup secp256r1{kSecp256r1};
   OsslKxGroup secp384r1{kSecp384r1};
@@ -70,6 +73,9 @@ struct State {
     algs.aes256gcm = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
     algs.chacha20poly1305 = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
     algs.hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    // TLS 1.2 CBC record protection.
+    algs.aes128cbc = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
+    algs.aes256cbc = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
     // A failed fetch leaves a null member (an unsupported algorithm) and an error entry.
     drain_errors();
 
@@ -89,6 +95,18 @@ struct State {
       chacha20poly1305 =
           std::make_unique<OsslAead>(AeadId::kChaCha20Poly1305, algs.chacha20poly1305);
     }
+    // TLS 1.2 CBC record protection.
+    if (algs.aes128cbc != nullptr) {
+      aes128cbc = std::make_unique<OsslCbcCipher>(algs.aes128cbc);
+    }
+    if (algs.aes256cbc != nullptr) {
+      aes256cbc = std::make_unique<OsslCbcCipher>(algs.aes256cbc);
+    }
+    if (algs.sha1 != nullptr) {
+      hmac_sha1 = OsslHmac::create(algs.sha1, algs.hmac);
+    }
+    hmac_sha256 = OsslHmac::create(algs.sha256, algs.hmac);
+    hmac_sha384 = OsslHmac::create(algs.sha384, algs.hmac);
 
     provider.sha256 = sha256.get();
     provider.sha384 = sha384.get();
@@ -114,6 +132,12 @@ struct State {
     provider.keys = &keys;
     provider.random = &random;
     provider.forget_thread_secrets = &forget_thread_hmac_keys;
+    // TLS 1.2 CBC record protection.
+    provider.aes128cbc = aes128cbc.get();
+    provider.aes256cbc = aes256cbc.get();
+    provider.hmac_sha1 = hmac_sha1.get();
+    provider.hmac_sha256 = hmac_sha256.get();
+    provider.hmac_sha384 = hmac_sha384.get();
   }
 };
 
