@@ -30,6 +30,8 @@ Result<size_t> RecordLayer::record_len(ByteView buf, const RecordRules& rules) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
   //# The length MUST NOT exceed 2^14 + 256 bytes.  An endpoint that receives a record that
   //# exceeds this length MUST terminate the connection with a "record_overflow" alert.
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-6.2.3
+  //# The length MUST NOT exceed 2^14 + 2048.
   if (len > limits.max_ciphertext()) {
     return record_overflow("record length " + std::to_string(len) + " exceeds " +
                            limit_text(limits.max_plaintext) + "+" +
@@ -136,7 +138,9 @@ Result<size_t> RecordLayer::read_into(ByteView buf, std::span<uint8_t> dest, boo
       return skip(total, 0, out);
     }
     return make_error(ErrorKind::kPeerMisbehaved, AlertDescription::bad_record_mac,
-                      "protected record shorter than the AEAD tag");
+                      "protected record body of " + std::to_string(len) +
+                          " bytes, shorter than the protection's least (" +
+                          std::to_string(read_.min_body()) + ")");
   }
   if (read_seq_ == std::numeric_limits<uint64_t>::max()) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
@@ -245,7 +249,7 @@ Status RecordLayer::write_to(ContentType type, ByteView data, Out& out, uint16_t
       if (write_seq_ == std::numeric_limits<uint64_t>::max()) {
         return internal_error("write sequence number exhausted");
       }
-      const size_t total = kHeaderLen + chunk + write_.overhead();
+      const size_t total = kHeaderLen + write_.body_len(chunk);
       uint8_t* h = grow(out, total);
       // The protector writes the header and seals from the caller's buffer straight into the
       // record.

@@ -86,6 +86,10 @@ struct RecordRules {
 // kTls13Rules are TLS 1.3's: kTls13Limits, outer type application_data when protected, 0-RTT
 // skipping.
 inline constexpr RecordRules kTls13Rules{kTls13Limits, true, true};
+// kTls12Rules are TLS 1.2's: kTls12Limits (2^14 and 2^14 + 2048), every record under its own
+// outer type and protected once read protection is on (the handshake installs it at
+// ChangeCipherSpec), no 0-RTT.
+inline constexpr RecordRules kTls12Rules{kTls12Limits, false, false};
 
 // key_usage_limit is how many records may be protected under one key of `id` before a KeyUpdate
 // is due: the suite table's limit (crypto/suites.h, RFC 8446 section 5.5).
@@ -169,10 +173,10 @@ class RecordLayer {
   Result<size_t> read_record(ByteView buf, std::span<uint8_t> dest, Record& out);
 
   // write appends records carrying `data` of `type` to `out`, split into fragments of at most
-  // kMaxPlaintext bytes and protected when write protection is on. `legacy_version` is the
-  // record-layer version (0x0301 is allowed for an initial ClientHello, section 5.1). A
-  // protected record is sealed from `data` directly into `out` (one pass over the bytes). On
-  // an error `out` is left as it was before the record that failed. application_data is
+  // the rules' max_plaintext (2^14) bytes and protected when write protection is on.
+  // `legacy_version` is the record-layer version (0x0301 is allowed for an initial ClientHello,
+  // section 5.1). A protected record is sealed from `data` directly into `out` (one pass over the
+  // bytes). On an error `out` is left as it was before the record that failed. application_data is
   // refused (internal_error, nothing written) unless the write key is an application key: the
   // layer never frames application data in the clear or under handshake keys.
   Status write(ContentType type, ByteView data, Buffer& out, uint16_t legacy_version = 0x0303);
