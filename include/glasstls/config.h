@@ -138,21 +138,45 @@ std::shared_ptr<KeyLog> key_log_from_env();
 std::string format_key_log_line(std::string_view label, std::span<const uint8_t> client_random,
                                 std::span<const uint8_t> secret);
 
-// default_cipher_suites: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305.
+// default_cipher_suites: the TLS 1.3 suites (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305), then
+// the TLS 1.2 suites with an AEAD: ECDHE-ECDSA and ECDHE-RSA with AES-128-GCM, AES-256-GCM and
+// ChaCha20-Poly1305, and DHE-RSA with the same. One list serves both versions: each version
+// uses the suites of the list that belong to it, in the list's order.
 std::vector<CipherSuite> default_cipher_suites();
-// default_groups: X25519, P-256, P-384. default_key_share_groups: X25519, P-256.
+// legacy_cbc_cipher_suites: the TLS 1.2 CBC suites glasstls implements, off by default:
+// ECDHE-ECDSA, ECDHE-RSA and DHE-RSA with AES-128/256-CBC and HMAC-SHA256/SHA384 or HMAC-SHA1.
+// A configuration offers or accepts them only when they are in its list, by name or all at once
+// with allow_legacy_cbc_suites(). Their records are protected with encrypt-then-MAC (RFC 7366)
+// when the peer agrees, and with MAC-then-encrypt otherwise.
+std::vector<CipherSuite> legacy_cbc_cipher_suites();
+// default_groups: X25519, P-256, P-384, then ffdhe2048 and ffdhe3072 (RFC 7919: for DHE in
+// TLS 1.2, and in TLS 1.3 after a HelloRetryRequest). default_key_share_groups: X25519, P-256.
 std::vector<NamedGroup> default_groups();
 std::vector<NamedGroup> default_key_share_groups();
-// default_signature_schemes: ECDSA P-256/P-384, RSA-PSS (rsae) SHA-256/384/512, Ed25519.
+// default_signature_schemes: ECDSA P-256/P-384, RSA-PSS (rsae) SHA-256/384/512, Ed25519, then
+// RSA PKCS#1 v1.5 SHA-256/384/512, which only TLS 1.2 handshakes sign with (TLS 1.3 allows them
+// only in certificates).
 std::vector<SignatureScheme> default_signature_schemes();
+
+// The protocol versions glasstls speaks: TLS 1.2 (RFC 5246) and TLS 1.3 (RFC 8446). SSL 3.0,
+// TLS 1.0 and TLS 1.1 are never negotiated.
+inline constexpr ProtocolVersion kMinSupportedVersion = ProtocolVersion::TLSv1_2;
+inline constexpr ProtocolVersion kMaxSupportedVersion = ProtocolVersion::TLSv1_3;
 
 class ClientConfig {
  public:
   class Builder {
    public:
     Builder();
-    // cipher_suites sets the suites offered, in preference order.
+    // cipher_suites sets the suites offered, in preference order (TLS 1.3 and TLS 1.2 suites
+    // in one list; see default_cipher_suites()).
     Builder& cipher_suites(std::vector<CipherSuite> suites);
+    // allow_legacy_cbc_suites appends legacy_cbc_cipher_suites() to the suites (those not in
+    // the list already): for servers that speak nothing better.
+    Builder& allow_legacy_cbc_suites();
+    // versions sets the lowest and highest protocol versions offered (TLS 1.2 and TLS 1.3 by
+    // default). build() fails for anything outside TLS 1.2..TLS 1.3 or min above max.
+    Builder& versions(ProtocolVersion min, ProtocolVersion max);
     // groups sets the groups offered in supported_groups, in preference order.
     Builder& groups(std::vector<NamedGroup> groups);
     // key_share_groups sets which groups get a key share in the first ClientHello (each must be
@@ -198,6 +222,8 @@ class ClientConfig {
   // std::shared_ptr<const ClientConfig> by Builder::build(), which checked them).
 
   std::vector<CipherSuite> cipher_suites;
+  ProtocolVersion min_version = kMinSupportedVersion;
+  ProtocolVersion max_version = kMaxSupportedVersion;
   std::vector<NamedGroup> groups;
   std::vector<NamedGroup> key_share_groups;
   std::vector<SignatureScheme> signature_schemes;
@@ -234,7 +260,14 @@ class ServerConfig {
   class Builder {
    public:
     Builder();
+    // cipher_suites sets the suites accepted, in the server's preference order (TLS 1.3 and
+    // TLS 1.2 suites in one list).
     Builder& cipher_suites(std::vector<CipherSuite> suites);
+    // allow_legacy_cbc_suites appends legacy_cbc_cipher_suites() to the suites.
+    Builder& allow_legacy_cbc_suites();
+    // versions sets the lowest and highest protocol versions accepted (TLS 1.2 and TLS 1.3 by
+    // default). The server picks the highest version both sides support.
+    Builder& versions(ProtocolVersion min, ProtocolVersion max);
     Builder& groups(std::vector<NamedGroup> groups);
     Builder& signature_schemes(std::vector<SignatureScheme> schemes);
     // alpn sets the protocols the server accepts, in its preference order. When set and the
@@ -269,6 +302,8 @@ class ServerConfig {
   // std::shared_ptr<const ServerConfig> by Builder::build(), which checked them).
 
   std::vector<CipherSuite> cipher_suites;
+  ProtocolVersion min_version = kMinSupportedVersion;
+  ProtocolVersion max_version = kMaxSupportedVersion;
   std::vector<NamedGroup> groups;
   std::vector<SignatureScheme> signature_schemes;
   std::vector<std::string> alpn;

@@ -169,7 +169,15 @@ class Connection {
   // Negotiated parameters; valid once the handshake has completed (zero/empty before).
   ProtocolVersion version() const;
   CipherSuite cipher_suite() const;
+  // group is the key exchange group (zero for TLS 1.2 DHE with parameters of the server's own,
+  // not a named group).
   NamedGroup group() const;
+  // extended_master_secret: a TLS 1.2 connection derived its master secret from the session
+  // hash (RFC 7627); always true for TLS 1.3, whose key schedule covers the transcript.
+  bool extended_master_secret() const;
+  // encrypt_then_mac: a TLS 1.2 connection with a CBC suite protects records encrypt-then-MAC
+  // (RFC 7366); false for AEAD suites and TLS 1.3.
+  bool encrypt_then_mac() const;
   SignatureScheme peer_signature_scheme() const;
   // signature_scheme is the scheme this side signed its CertificateVerify with (zero when it
   // sent none: a client not asked for, or not presenting, a certificate).
@@ -196,8 +204,9 @@ class Connection {
   // key_updates_received counts KeyUpdate messages from the peer.
   uint64_t key_updates_received() const;
 
-  // export_keying_material is the TLS 1.3 exporter (RFC 8446 section 7.5). Fails before the
-  // handshake completes.
+  // export_keying_material is the TLS 1.3 exporter (RFC 8446 section 7.5), or TLS 1.2's
+  // (RFC 5705, with the context always given; only with the extended master secret, as RFC 7627
+  // section 5.4 requires). Fails before the handshake completes.
   Result<Bytes> export_keying_material(std::string_view label, std::span<const uint8_t> context,
                                        size_t length) const;
 

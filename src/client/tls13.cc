@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <string>
 
+#include "client/tls12.h"
 #include "client/tls13.h"
 #include "conn/tls13_keys.h"
 #include "msgs/extensions.h"
@@ -38,10 +39,24 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
                          const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
                          ByteView cookie, std::vector<ExtensionType>& offered) {
   const ClientConfig& config = *cx.client_config;
+  const bool tls13 = offers_tls13(config);
+  const bool tls12 = offers_tls12(config);
   msgs::ClientHello ch;
   ch.random = cx.client_random;
   ch.legacy_session_id = session_id;
-  ch.cipher_suites = config.cipher_suites;
+  // The suites of the versions offered, in the configured order.
+  bool ecdhe = false;
+  bool cbc = false;
+  for (CipherSuite c : config.cipher_suites) {
+    const crypto::SuiteRow* row = crypto::find_suite(c);
+    if ((row->version == ProtocolVersion::TLSv1_3 && tls13) ||
+        (row->version == ProtocolVersion::TLSv1_2 && tls12)) {
+      ch.cipher_suites.push_back(c);
+      ecdhe =
+          ecdhe || (row->version == ProtocolVersion::TLSv1_2 && row->kx == crypto::SuiteKx::kEcdhe);
+      cbc = cbc || row->protection == crypto::Protection::kCbcHmac;
+    }
+  }
   static const uint8_t kNullCompression[1] = {0};
   ch.legacy_compression_methods = ByteView(kNullCompression, 1);
   // RFC 6066 section 3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"."
@@ -60,16 +75,44 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
     std::vector<std::string_view> names(config.alpn.begin(), config.alpn.end());
     ch.alpn = std::move(names);
   }
-  ch.supported_versions = std::vector<uint16_t>{0x0304};
-  std::vector<msgs::KeyShareEntry> entries;
-  for (const auto& kx : shares) {
-    entries.push_back({kx->group(), kx->public_key()});
+  if (tls12) {
+    //= https://www.rfc-editor.org/rfc/rfc7627#section-5.1
+    //# In its ClientHello message, a client implementing this document MUST
+    //# send the "extended_master_secret" extension if it wishes to use the
+    //# new handshake.
+    ch.extended_master_secret = true;
+    //= https://www.rfc-editor.org/rfc/rfc5746#section-3.4
+    //# o  The client MUST include either an empty "renegotiation_info"
+    //#    extension, or the TLS_EMPTY_RENEGOTIATION_INFO_SCSV signaling
+    //#    cipher suite value in the ClientHello.
+    ch.renegotiation_info = ByteView();
+    if (ecdhe) {
+      //= https://www.rfc-editor.org/rfc/rfc8422#section-5.1.2
+      //# If the client sends the extension and the extension does not contain
+      //# the uncompressed point format
+      // glasstls sends it, with the uncompressed format only (the only one RFC 8422 keeps).
+      ch.ec_point_formats = std::vector<uint8_t>{0};
+    }
+    //= https://www.rfc-editor.org/rfc/rfc7366#section-2
+    //# The use of encrypt-then-MAC is negotiated via TLS/DTLS extensions as
+    //# defined in TLS [2].
+    ch.encrypt_then_mac = cbc;
   }
-  ch.key_shares = std::move(entries);
-  // psk_dhe_ke: lets the server send tickets, which are handed to the caller.
-  ch.psk_key_exchange_modes = std::vector<uint8_t>{1};
-  if (!cookie.empty()) {
-    ch.cookie = cookie;
+  if (tls13) {
+    // TLS 1.3 first, then TLS 1.2 if offered. A client offering TLS 1.2 only sends no
+    // supported_versions: legacy_version says it all.
+    ch.supported_versions =
+        tls12 ? std::vector<uint16_t>{0x0304, 0x0303} : std::vector<uint16_t>{0x0304};
+    std::vector<msgs::KeyShareEntry> entries;
+    for (const auto& kx : shares) {
+      entries.push_back({kx->group(), kx->public_key()});
+    }
+    ch.key_shares = std::move(entries);
+    // psk_dhe_ke: lets the server send tickets, which are handed to the caller.
+    ch.psk_key_exchange_modes = std::vector<uint8_t>{1};
+    if (!cookie.empty()) {
+      ch.cookie = cookie;
+    }
   }
   offered.clear();
   return msgs::encode(ch, {}, &offered);
@@ -174,12 +217,22 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   //# version not offered by the client or contains a version prior to
   //# TLS 1.3, the client MUST abort the handshake with an
   //# "illegal_parameter" alert.
+  const ClientConfig& config = *cx.client_config;
   if (!sh.selected_version) {
+    // A TLS 1.2 ServerHello (or older): legacy_version is the version.
+    if (!s.after_hello_retry && sh.legacy_version == 0x0303 && offers_tls12(config)) {
+      return tls12_server_hello(std::move(s), cx, m, std::move(sh));
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
+    //# If the version chosen by the server is not supported by the client
+    //# (or is not acceptable), the client MUST abort the handshake with a
+    //# "protocol_version" alert.
     return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
-                      "server does not support TLS 1.3 (no supported_versions in ServerHello; "
-                      "TLS 1.2 is not supported yet)");
+                      "server chose " + version_text(sh.legacy_version) +
+                          (offers_tls12(config) ? ", which glasstls does not speak"
+                                                : ", and this client offers TLS 1.3 only"));
   }
-  if (*sh.selected_version != 0x0304) {
+  if (*sh.selected_version != 0x0304 || !offers_tls13(config)) {
     return illegal_parameter("server selected a version that was not offered");
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
@@ -401,44 +454,7 @@ Result<ClientState> handle(ClientExpectCertificate&& s, Context& cx,
     spki.assign(leaf.spki.begin(), leaf.spki.end());
   }
 
-  const ClientConfig& config = *cx.client_config;
-  if (!config.accept_any_certificate) {
-    if (!config.verifier) {
-      return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
-                        "no certificate verifier configured");
-    }
-    // With dangerous_skip_server_name_check the verifier gets no name to match.
-    const std::string_view server_name =
-        config.skip_server_name_check ? std::string_view() : cx.negotiated.server_name;
-    if (s.ocsp_requested) {
-      //= https://www.rfc-editor.org/rfc/rfc6066#section-8
-      //# Clients requesting an OCSP response and receiving an OCSP response in
-      //# a "CertificateStatus" message MUST check the OCSP response and abort
-      //# the handshake if the response is not satisfactory with
-      //# bad_certificate_status_response(113) alert.
-      // The verifier checks it (and decides what a missing response means).
-      cx.note(false, ocsp_response.empty() ? std::string("server stapled no OCSP response")
-                                           : "server stapled an OCSP response (" +
-                                                 std::to_string(ocsp_response.size()) +
-                                                 " bytes), handed to the verifier");
-      if (cx.tracer) {
-        // With a trace, the verifier also says what it decided and why (the path, each
-        // certificate's revocation status), and the trace shows it line by line.
-        std::vector<std::string> report;
-        Status verified =
-            config.verifier->verify_with_report(chain, server_name, ocsp_response, report);
-        for (std::string& line : report) {
-          cx.note(false, "verifier: " + std::move(line));
-        }
-        GLASSTLS_TRY(std::move(verified));
-      } else {
-        GLASSTLS_TRY(config.verifier->verify_stapled(chain, server_name, ocsp_response));
-      }
-    } else {
-      GLASSTLS_TRY(config.verifier->verify(chain, server_name));
-    }
-    cx.note(false, "server certificate chain accepted by the configured verifier");
-  }
+  GLASSTLS_TRY(verify_server_chain(cx, chain, ocsp_response, s.ocsp_requested));
   cx.negotiated.peer_certificates = std::move(chain);
   cx.negotiated.peer_ocsp_response.assign(ocsp_response.begin(), ocsp_response.end());
   s.hs.transcript.add(m.encoded);
@@ -569,6 +585,10 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   return ClientState(ClientConnected{});
 }
 
+Result<ClientState> handle(ClientTls12&&, Context&, const msgs::HandshakeMessage&) {
+  return internal_error("TLS 1.2 state reached the TLS 1.3 dispatch");
+}
+
 Result<ClientState> handle(ClientConnected&&, Context&, const msgs::HandshakeMessage& m) {
   // Post-handshake messages are handled by the connection before reaching the state machine.
   return unexpected_message("unexpected " + message_name(m.type) + " after the handshake");
@@ -576,22 +596,84 @@ Result<ClientState> handle(ClientConnected&&, Context&, const msgs::HandshakeMes
 
 }  // namespace
 
+Status verify_server_chain(Context& cx, const std::vector<Bytes>& chain, ByteView ocsp_response,
+                           bool ocsp_requested) {
+  const ClientConfig& config = *cx.client_config;
+  if (!config.accept_any_certificate) {
+    if (!config.verifier) {
+      return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                        "no certificate verifier configured");
+    }
+    // With dangerous_skip_server_name_check the verifier gets no name to match.
+    const std::string_view server_name =
+        config.skip_server_name_check ? std::string_view() : cx.negotiated.server_name;
+    if (ocsp_requested) {
+      //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+      //# Clients requesting an OCSP response and receiving an OCSP response in
+      //# a "CertificateStatus" message MUST check the OCSP response and abort
+      //# the handshake if the response is not satisfactory with
+      //# bad_certificate_status_response(113) alert.
+      // The verifier checks it (and decides what a missing response means).
+      cx.note(false, ocsp_response.empty() ? std::string("server stapled no OCSP response")
+                                           : "server stapled an OCSP response (" +
+                                                 std::to_string(ocsp_response.size()) +
+                                                 " bytes), handed to the verifier");
+      if (cx.tracer) {
+        // With a trace, the verifier also says what it decided and why (the path, each
+        // certificate's revocation status), and the trace shows it line by line.
+        std::vector<std::string> report;
+        Status verified =
+            config.verifier->verify_with_report(chain, server_name, ocsp_response, report);
+        for (std::string& line : report) {
+          cx.note(false, "verifier: " + std::move(line));
+        }
+        GLASSTLS_TRY(std::move(verified));
+      } else {
+        GLASSTLS_TRY(config.verifier->verify_stapled(chain, server_name, ocsp_response));
+      }
+    } else {
+      GLASSTLS_TRY(config.verifier->verify(chain, server_name));
+    }
+    cx.note(false, "server certificate chain accepted by the configured verifier");
+  }
+  return Ok{};
+}
+
+bool offers_tls12(const ClientConfig& config) {
+  return static_cast<uint16_t>(config.min_version) <= 0x0303 &&
+         static_cast<uint16_t>(config.max_version) >= 0x0303 &&
+         std::any_of(config.cipher_suites.begin(), config.cipher_suites.end(), [](CipherSuite c) {
+           return crypto::find_suite(c)->version == ProtocolVersion::TLSv1_2;
+         });
+}
+
+bool offers_tls13(const ClientConfig& config) {
+  return static_cast<uint16_t>(config.max_version) >= 0x0304 &&
+         std::any_of(config.cipher_suites.begin(), config.cipher_suites.end(), [](CipherSuite c) {
+           return crypto::find_suite(c)->version == ProtocolVersion::TLSv1_3;
+         });
+}
+
 Result<ClientState> client_start(Context& cx) {
   const ClientConfig& config = *cx.client_config;
   GLASSTLS_ASSIGN(cx.client_random, cx.random(32));
   ClientExpectServerHello s;
+  const bool tls13 = offers_tls13(config);
   //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
   //# In middlebox compatibility mode the client always provides a non-empty session ID
-  if (config.compatibility_mode) {
+  // (A TLS 1.2-only ClientHello sends none: there, a session ID asks to resume a session.)
+  if (config.compatibility_mode && tls13) {
     GLASSTLS_ASSIGN(s.session_id, cx.random(32));
   }
-  for (NamedGroup g : config.key_share_groups) {
-    const crypto::KxGroup* impl = cx.provider->group(g);
-    if (impl == nullptr) {
-      return internal_error("no implementation for key share group " + std::string(name(g)));
+  if (tls13) {
+    for (NamedGroup g : config.key_share_groups) {
+      const crypto::KxGroup* impl = cx.provider->group(g);
+      if (impl == nullptr) {
+        return internal_error("no implementation for key share group " + std::string(name(g)));
+      }
+      GLASSTLS_ASSIGN(auto kx, impl->start());
+      s.shares.push_back(std::move(kx));
     }
-    GLASSTLS_ASSIGN(auto kx, impl->start());
-    s.shares.push_back(std::move(kx));
   }
   Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered);
   s.transcript.add(ch);
@@ -607,8 +689,19 @@ Result<ClientState> client_start(Context& cx) {
 
 Result<ClientState> client_handle(ClientState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m) {
+  if (auto* t = std::get_if<ClientTls12>(&state)) {
+    return tls12_client_handle(std::move(*t), cx, m);
+  }
   return std::visit([&](auto&& s) -> Result<ClientState> { return handle(std::move(s), cx, m); },
                     std::move(state));
+}
+
+Result<ClientState> client_change_cipher_spec(ClientState&& state, Context& cx, ByteView fragment) {
+  if (auto* t = std::get_if<ClientTls12>(&state)) {
+    return tls12_client_change_cipher_spec(std::move(*t), cx, fragment);
+  }
+  return unexpected_message(
+      "change_cipher_spec record in a TLS 1.2 handshake state that expects none");
 }
 
 }  // namespace glasstls::conn

@@ -55,14 +55,41 @@ struct ClientExpectFinished {
 // connection.
 struct ClientConnected {};
 
+// ClientTls12: the server answered with a TLS 1.2 ServerHello; the rest of the handshake is
+// TLS 1.2's (client/tls12.h). Its states are boxed, so that a TLS 1.3 connection's state holds
+// 8 bytes for them.
+struct Client12Flow;
+struct ClientTls12 {
+  std::unique_ptr<Client12Flow> flow;
+  ClientTls12();
+  explicit ClientTls12(std::unique_ptr<Client12Flow> f);
+  ClientTls12(ClientTls12&&) noexcept;
+  ClientTls12& operator=(ClientTls12&&) noexcept;
+  ~ClientTls12();
+};
+
 using ClientState =
     std::variant<ClientExpectServerHello, ClientExpectEncryptedExtensions, ClientExpectCertificate,
-                 ClientExpectCertificateVerify, ClientExpectFinished, ClientConnected>;
+                 ClientExpectCertificateVerify, ClientExpectFinished, ClientTls12, ClientConnected>;
 
 // client_start builds and queues the first ClientHello.
 Result<ClientState> client_start(Context& cx);
 // client_handle feeds one handshake message to the client state machine.
 Result<ClientState> client_handle(ClientState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m);
+// client_change_cipher_spec feeds the server's change_cipher_spec record (`fragment` its
+// content) to a TLS 1.2 handshake; in any other state it is unexpected_message.
+Result<ClientState> client_change_cipher_spec(ClientState&& state, Context& cx, ByteView fragment);
+
+// offers_tls12 and offers_tls13 say which versions a client's ClientHello offers: those of its
+// configured range that have a configured cipher suite.
+bool offers_tls12(const ClientConfig& config);
+bool offers_tls13(const ClientConfig& config);
+
+// verify_server_chain hands the server's chain (and the OCSP response it stapled, empty when
+// none, if `ocsp_requested`) to the configured verifier, with the trace's report when a trace is
+// attached. Both versions' state machines call it.
+Status verify_server_chain(Context& cx, const std::vector<Bytes>& chain, ByteView ocsp_response,
+                           bool ocsp_requested);
 
 }  // namespace glasstls::conn

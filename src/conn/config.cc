@@ -39,23 +39,48 @@ Status check_nonempty_unique(const std::vector<T>& v, const char* what) {
   return Ok{};
 }
 
+// check_versions checks a configured version range.
+Status check_versions(ProtocolVersion min, ProtocolVersion max) {
+  auto supported = [](ProtocolVersion v) {
+    return v == ProtocolVersion::TLSv1_2 || v == ProtocolVersion::TLSv1_3;
+  };
+  if (!supported(min) || !supported(max)) {
+    return bad_config(
+        "unsupported protocol version: glasstls speaks TLS 1.2 and TLS 1.3 only (SSL 3.0, "
+        "TLS 1.0 and TLS 1.1 are never negotiated)");
+  }
+  if (static_cast<uint16_t>(min) > static_cast<uint16_t>(max)) {
+    return bad_config("the minimum protocol version is above the maximum");
+  }
+  return Ok{};
+}
+
+bool version_enabled(ProtocolVersion v, ProtocolVersion min, ProtocolVersion max) {
+  return static_cast<uint16_t>(v) >= static_cast<uint16_t>(min) &&
+         static_cast<uint16_t>(v) <= static_cast<uint16_t>(max);
+}
+
 Status check_common(const crypto::CryptoProvider& provider, const std::vector<CipherSuite>& suites,
+                    ProtocolVersion min_version, ProtocolVersion max_version,
                     const std::vector<NamedGroup>& groups,
                     const std::vector<SignatureScheme>& schemes,
                     const std::vector<std::string>& alpn) {
+  GLASSTLS_TRY(check_versions(min_version, max_version));
   GLASSTLS_TRY(check_nonempty_unique(suites, "cipher suites"));
   GLASSTLS_TRY(check_nonempty_unique(groups, "groups"));
   GLASSTLS_TRY(check_nonempty_unique(schemes, "signature schemes"));
+  bool usable = false;
   for (CipherSuite s : suites) {
-    // A TLS 1.3 suite of the table whose AEAD the provider has.
-    const crypto::SuiteRow* row = crypto::find_suite(s);
-    bool ok = row != nullptr && row->version == ProtocolVersion::TLSv1_3 &&
-              crypto::provider_aead(provider, row->aead) != nullptr;
-    if (!ok) {
+    // A suite of the table that the provider implements.
+    if (!crypto::suite_info(provider, s).has_value()) {
       return bad_config("unsupported cipher suite 0x" +
                         to_hex(Bytes{static_cast<uint8_t>(static_cast<uint16_t>(s) >> 8),
                                      static_cast<uint8_t>(s)}));
     }
+    usable = usable || version_enabled(crypto::find_suite(s)->version, min_version, max_version);
+  }
+  if (!usable) {
+    return bad_config("no configured cipher suite belongs to an enabled protocol version");
   }
   for (NamedGroup g : groups) {
     if (provider.group(g) == nullptr) {
@@ -71,12 +96,16 @@ Status check_common(const crypto::CryptoProvider& provider, const std::vector<Ci
       case SignatureScheme::rsa_pss_rsae_sha256:
       case SignatureScheme::rsa_pss_rsae_sha384:
       case SignatureScheme::rsa_pss_rsae_sha512:
-      case SignatureScheme::ed25519: break;
+      case SignatureScheme::ed25519:
+      // TLS 1.2 handshakes only: TLS 1.3 signs no handshake with RSASSA-PKCS1-v1_5.
+      case SignatureScheme::rsa_pkcs1_sha256:
+      case SignatureScheme::rsa_pkcs1_sha384:
+      case SignatureScheme::rsa_pkcs1_sha512: break;
       default: {
         std::string_view n = name(s);
         return bad_config("unsupported signature scheme " +
                           (n.empty() ? std::string("(unknown)") : std::string(n)) +
-                          " for TLS 1.3 handshakes");
+                          " for handshakes");
       }
     }
   }
@@ -191,17 +220,27 @@ std::shared_ptr<KeyLog> key_log_from_env() {
 }
 
 std::vector<CipherSuite> default_cipher_suites() {
-  // Every TLS 1.3 suite of the table, in its order.
+  // Every suite of the table that is not legacy, in its order.
   std::vector<CipherSuite> out;
   for (const crypto::SuiteRow& row : crypto::suite_table()) {
-    if (row.version == ProtocolVersion::TLSv1_3) {
+    if (!row.legacy) {
+      out.push_back(row.suite);
+    }
+  }
+  return out;
+}
+std::vector<CipherSuite> legacy_cbc_cipher_suites() {
+  std::vector<CipherSuite> out;
+  for (const crypto::SuiteRow& row : crypto::suite_table()) {
+    if (row.legacy) {
       out.push_back(row.suite);
     }
   }
   return out;
 }
 std::vector<NamedGroup> default_groups() {
-  return {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1};
+  return {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1, NamedGroup::ffdhe2048,
+          NamedGroup::ffdhe3072};
 }
 std::vector<NamedGroup> default_key_share_groups() {
   return {NamedGroup::x25519, NamedGroup::secp256r1};
@@ -209,8 +248,20 @@ std::vector<NamedGroup> default_key_share_groups() {
 std::vector<SignatureScheme> default_signature_schemes() {
   return {SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
           SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
-          SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::ed25519};
+          SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::ed25519,
+          SignatureScheme::rsa_pkcs1_sha256,       SignatureScheme::rsa_pkcs1_sha384,
+          SignatureScheme::rsa_pkcs1_sha512};
 }
+
+namespace {
+void append_legacy_cbc(std::vector<CipherSuite>& suites) {
+  for (CipherSuite c : legacy_cbc_cipher_suites()) {
+    if (std::find(suites.begin(), suites.end(), c) == suites.end()) {
+      suites.push_back(c);
+    }
+  }
+}
+}  // namespace
 
 // ---- ClientConfig ----
 
@@ -221,6 +272,15 @@ ClientConfig::Builder::Builder() : config_(new ClientConfig()) {
 }
 ClientConfig::Builder& ClientConfig::Builder::cipher_suites(std::vector<CipherSuite> v) {
   config_->cipher_suites = std::move(v);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::allow_legacy_cbc_suites() {
+  append_legacy_cbc(config_->cipher_suites);
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::versions(ProtocolVersion min, ProtocolVersion max) {
+  config_->min_version = min;
+  config_->max_version = max;
   return *this;
 }
 ClientConfig::Builder& ClientConfig::Builder::groups(std::vector<NamedGroup> v) {
@@ -279,7 +339,8 @@ Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const
   std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
   const crypto::CryptoProvider& provider =
       c->provider != nullptr ? *c->provider : crypto::openssl_provider();
-  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
+  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->min_version, c->max_version, c->groups,
+                            c->signature_schemes, c->alpn));
   if (c->key_share_groups.empty()) {
     // The default shares (X25519 and P-256) that are enabled, or else the first group.
     for (NamedGroup g : default_key_share_groups()) {
@@ -325,6 +386,15 @@ ServerConfig::Builder& ServerConfig::Builder::cipher_suites(std::vector<CipherSu
   config_->cipher_suites = std::move(v);
   return *this;
 }
+ServerConfig::Builder& ServerConfig::Builder::allow_legacy_cbc_suites() {
+  append_legacy_cbc(config_->cipher_suites);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::versions(ProtocolVersion min, ProtocolVersion max) {
+  config_->min_version = min;
+  config_->max_version = max;
+  return *this;
+}
 ServerConfig::Builder& ServerConfig::Builder::groups(std::vector<NamedGroup> v) {
   config_->groups = std::move(v);
   return *this;
@@ -364,7 +434,8 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const
   std::shared_ptr<ServerConfig> c(new ServerConfig(*config_));
   const crypto::CryptoProvider& provider =
       c->provider != nullptr ? *c->provider : crypto::openssl_provider();
-  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->groups, c->signature_schemes, c->alpn));
+  GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->min_version, c->max_version, c->groups,
+                            c->signature_schemes, c->alpn));
   if (c->certificates.empty()) {
     return bad_config("a server needs at least one certificate chain and key");
   }

@@ -28,6 +28,9 @@ using conn::ServerState;
 size_t max_handshake_message(HandshakeType type) {
   switch (type) {
     case HandshakeType::certificate: return 128 * 1024;
+    // A TLS 1.2 CertificateStatus carries an OCSP response (RFC 6066 section 8), rarely over a
+    // few KiB; 64 KiB leaves room for a responder chain.
+    case HandshakeType::certificate_status: return 64 * 1024;
     case HandshakeType::new_session_ticket: return 4 + 4 + 256 + 2 + 65535 + 2 + 1024;
     default: return 16 * 1024;
   }
@@ -72,10 +75,21 @@ const char* name(ConnectionState state) {
 struct Connection::Impl {
   Context cx;
   std::variant<ClientState, ServerState> hs;
-  // rules are the version's rules for what is not the handshake state machine's. TLS 1.3 is
-  // the only version: its rules live in the Context, beside the secrets its handshake derives.
-  conn::VersionRules& rules() { return cx.tls13; }
-  const conn::VersionRules& rules() const { return cx.tls13; }
+  // rules are the version's rules for what is not the handshake state machine's: TLS 1.2's once
+  // the handshake settled on it, TLS 1.3's otherwise (before the ServerHello too). Each lives in
+  // the Context, beside the secrets its handshake derives.
+  conn::VersionRules& rules() {
+    if (cx.tls12) {
+      return *cx.tls12;
+    }
+    return cx.tls13;
+  }
+  const conn::VersionRules& rules() const {
+    if (cx.tls12) {
+      return *cx.tls12;
+    }
+    return cx.tls13;
+  }
 
   // in holds the start of a record that arrived split across receive() calls: never more than
   // one record. Whole records are read straight from the bytes handed to receive().
@@ -160,6 +174,7 @@ struct Connection::Impl {
   Status process_record(const record::Record& rec);
   Status process_handshake_bytes(ByteView data);
   Status dispatch(const msgs::HandshakeMessage& m);
+  Status handshake_change_cipher_spec(ByteView fragment);
   Status process_alert(ByteView data);
   Status flush_early_data();
   Status write_app(ByteView data);
@@ -244,8 +259,11 @@ Status Connection::Impl::receive(ByteView data) {
 // process_wire_record deprotects and handles one whole record, `wire`, as received.
 Status Connection::Impl::process_wire_record(ByteView wire) {
   std::span<uint8_t> room;
+  // Under TLS 1.3 every protected record is of outer type application_data; under TLS 1.2 every
+  // record after ChangeCipherSpec is protected, whatever its type.
   if (cx.record.read_protected() &&
-      wire[0] == static_cast<uint8_t>(ContentType::application_data)) {
+      (wire[0] == static_cast<uint8_t>(ContentType::application_data) ||
+       !cx.record.rules().protected_outer_type_fixed)) {
     // record_len checked the header: `wire` is longer than it. The ciphertext fits in this.
     room = app_room(wire.size() - record::kHeaderLen);
   }
@@ -301,6 +319,10 @@ Status Connection::Impl::process_record(const record::Record& rec) {
   }
   switch (rec.type) {
     case ContentType::change_cipher_spec: {
+      if (cx.tls12 && !cx.handshake_done) {
+        // TLS 1.2's ChangeCipherSpec switches the read key: the state machine's business.
+        return handshake_change_cipher_spec(rec.fragment);
+      }
       GLASSTLS_TRY(rules().change_cipher_spec(cx, rec.fragment, hello_seen));
       if (++empty_records > kMaxEmptyRecords) {
         return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
@@ -409,6 +431,16 @@ Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
   hello_seen = true;
   if (cx.handshake_done) {
     GLASSTLS_TRY(flush_early_data());
+  }
+  return Ok{};
+}
+
+Status Connection::Impl::handshake_change_cipher_spec(ByteView fragment) {
+  if (auto* cs = std::get_if<ClientState>(&hs)) {
+    GLASSTLS_ASSIGN(*cs, conn::client_change_cipher_spec(std::move(*cs), cx, fragment));
+  } else {
+    auto* ss = std::get_if<ServerState>(&hs);
+    GLASSTLS_ASSIGN(*ss, conn::server_change_cipher_spec(std::move(*ss), cx, fragment));
   }
   return Ok{};
 }
@@ -728,6 +760,11 @@ Status Connection::key_update(bool request_peer_update) {
     return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                       "key_update needs an established connection");
   }
+  if (i.cx.tls12) {
+    // A request the version cannot do, not a failure of the connection.
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "TLS 1.2 has no KeyUpdate (the connection negotiated TLS 1.2)");
+  }
   Status s = i.rules().key_update(i.cx, request_peer_update);
   i.forget_secrets();
   if (!s.ok()) {
@@ -775,6 +812,16 @@ const Bytes& Connection::peer_ocsp_response() const {
 bool Connection::hello_retry_request() const { return impl_->cx.negotiated.hello_retry_request; }
 const std::vector<SessionTicket>& Connection::session_tickets() const {
   return impl_->rules().session_tickets();
+}
+bool Connection::extended_master_secret() const {
+  const Context& cx = impl_->cx;
+  if (cx.tls12) {
+    return cx.tls12->extended_master_secret;
+  }
+  return cx.negotiated.version == ProtocolVersion::TLSv1_3;
+}
+bool Connection::encrypt_then_mac() const {
+  return impl_->cx.tls12 && impl_->cx.tls12->encrypt_then_mac;
 }
 uint64_t Connection::key_updates_received() const { return impl_->rules().key_updates_received(); }
 

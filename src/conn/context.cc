@@ -34,6 +34,24 @@ void Context::log_secret(std::string_view label, ByteView secret) {
   }
 }
 
+std::string version_text(uint16_t version) {
+  static const char* kHex = "0123456789abcdef";
+  std::string hex = "0x";
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    hex += kHex[(version >> shift) & 0xf];
+  }
+  std::string_view n = name(static_cast<ProtocolVersion>(version));
+  if (n.empty()) {
+    return "version " + hex;
+  }
+  std::string text(explain(static_cast<ProtocolVersion>(version)));
+  const size_t paren = text.find(" (");
+  if (paren != std::string::npos) {
+    text.resize(paren);
+  }
+  return text + " (" + hex + ")";
+}
+
 Result<Bytes> Context::random(size_t n) {
   Bytes b(n);
   GLASSTLS_TRY(provider->random->fill(b));

@@ -15,6 +15,7 @@
 #include "base/buffer.h"
 #include "base/bytes.h"
 #include "base/result.h"
+#include "conn/tls12_session.h"
 #include "conn/tls13_session.h"
 #include "conn/tracer.h"
 #include "crypto/suites.h"
@@ -76,6 +77,9 @@ struct Context {
   // tls13 holds the application traffic secrets and the exporter master secret once the
   // handshake derives them, and is the connection's VersionRules.
   Tls13Session tls13;
+  // tls12 is the TLS 1.2 session, made when the handshake settles on TLS 1.2 (null otherwise):
+  // a TLS 1.3 connection pays 8 bytes for it.
+  std::unique_ptr<Tls12Session> tls12;
 
   // tracer is set while a trace observer is attached; null otherwise (no trace work at all).
   std::unique_ptr<Tracer> tracer;
@@ -126,6 +130,9 @@ struct Context {
   // random fills `n` bytes from the provider.
   Result<Bytes> random(size_t n);
 };
+
+// version_text names a protocol version from the wire for errors: "TLS 1.1 (0x0302)".
+std::string version_text(uint16_t version);
 
 // message_name names a handshake message type for errors: its registry name, or its number
 // when it has none ("handshake message type 99").

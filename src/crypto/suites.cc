@@ -164,6 +164,10 @@ std::optional<SuiteInfo> suite_info(const CryptoProvider& provider, CipherSuite 
   if (info.hash == nullptr || (row->protection == Protection::kAead && info.aead == nullptr)) {
     return std::nullopt;
   }
+  if (row->protection == Protection::kCbcHmac &&
+      (provider_cbc(provider, *row) == nullptr || provider_hmac(provider, row->mac) == nullptr)) {
+    return std::nullopt;
+  }
   return info;
 }
 

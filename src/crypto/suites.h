@@ -73,7 +73,7 @@ struct SuiteInfo {
 };
 
 // suite_info resolves `suite` against `provider`: nullopt when the table has no row for it or
-// the provider lacks its hash or AEAD.
+// the provider lacks its hash, its AEAD, or (for a CBC suite) its cipher or HMAC.
 std::optional<SuiteInfo> suite_info(const CryptoProvider& provider, CipherSuite suite);
 
 // provider_aead is the provider's implementation of `id` (null when it has none).

@@ -215,12 +215,19 @@ TEST(SuiteTable, KeyUsageLimits) {
 }
 
 TEST(SuiteTable, DefaultsAreTheDocumentedList) {
-  // include/glasstls/config.h: "default_cipher_suites: AES-128-GCM, AES-256-GCM,
-  // ChaCha20-Poly1305."
-  EXPECT_EQ(default_cipher_suites(),
-            (std::vector<CipherSuite>{CipherSuite::TLS_AES_128_GCM_SHA256,
-                                      CipherSuite::TLS_AES_256_GCM_SHA384,
-                                      CipherSuite::TLS_CHACHA20_POLY1305_SHA256}));
+  // include/glasstls/config.h: the TLS 1.3 suites, then ECDHE-ECDSA and ECDHE-RSA with
+  // AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305, then DHE-RSA with the same; no CBC.
+  using CS = CipherSuite;
+  EXPECT_EQ(
+      default_cipher_suites(),
+      (std::vector<CS>{
+          CS::TLS_AES_128_GCM_SHA256, CS::TLS_AES_256_GCM_SHA384, CS::TLS_CHACHA20_POLY1305_SHA256,
+          CS::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CS::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+          CS::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, CS::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+          CS::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+          CS::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, CS::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+          CS::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, CS::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256}));
+  EXPECT_EQ(legacy_cbc_cipher_suites().size(), 12u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "conn/context.h"
+#include "conn/tls12_signatures.h"
 #include "x509/names.h"
 
 namespace glasstls::conn {
@@ -231,7 +232,298 @@ Result<const std::string*> choose_alpn(const msgs::ClientHello& ch, const Server
                     "no application protocol in common");
 }
 
+// check_server_name checks the ClientHello's server_name and returns it (empty when none).
+Result<std::string_view> check_server_name(const msgs::ClientHello& ch) {
+  if (!ch.server_name) {
+    return std::string_view();
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+  //# The hostname is represented as a byte
+  //# string using ASCII encoding without a trailing dot.
+  //# Literal IPv4 and IPv6 addresses are not permitted in "HostName".
+  auto dns = x509::normalize_reference_dns_name(*ch.server_name);
+  if (!dns.ok() || ch.server_name->back() == '.') {
+    return illegal_parameter("server_name host_name is not an ASCII DNS name (" +
+                             escape_text(*ch.server_name) + ")");
+  }
+  return *ch.server_name;
+}
+
+bool version_enabled(const ServerConfig& config, ProtocolVersion v) {
+  if (static_cast<uint16_t>(v) < static_cast<uint16_t>(config.min_version) ||
+      static_cast<uint16_t>(v) > static_cast<uint16_t>(config.max_version)) {
+    return false;
+  }
+  return std::any_of(config.cipher_suites.begin(), config.cipher_suites.end(),
+                     [v](CipherSuite c) { return crypto::find_suite(c)->version == v; });
+}
+
+// choose_tls12_scheme picks the first of the key's TLS 1.2 schemes that both sides accept and
+// that fits the suite's authentication.
+std::optional<SignatureScheme> choose_tls12_scheme(const crypto::SigningKey& key,
+                                                   crypto::SuiteAuth auth,
+                                                   const std::vector<SignatureScheme>& client,
+                                                   const std::vector<SignatureScheme>& server) {
+  for (SignatureScheme s : tls12_key_schemes(key)) {
+    const bool fits =
+        auth == crypto::SuiteAuth::kEcdsa ? tls12_scheme_is_ecdsa_like(s) : tls12_scheme_is_rsa(s);
+    if (fits && std::find(client.begin(), client.end(), s) != client.end() &&
+        std::find(server.begin(), server.end(), s) != server.end()) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+// choose_tls12_certificate picks a chain by SNI as choose_certificate does, among those whose key
+// can sign for `auth`.
+std::optional<CertChoice> choose_tls12_certificate(const ServerConfig& config,
+                                                   std::optional<std::string_view> sni,
+                                                   crypto::SuiteAuth auth,
+                                                   const std::vector<SignatureScheme>& client) {
+  std::optional<CertChoice> by_default;
+  std::optional<CertChoice> any;
+  for (const auto& ck : config.certificates) {
+    auto scheme = choose_tls12_scheme(*ck.key, auth, client, config.signature_schemes);
+    if (!scheme) {
+      continue;
+    }
+    bool matched = false;
+    if (sni) {
+      for (const auto& n : ck.names) {
+        matched = matched || server_name_matches(n, *sni);
+      }
+    }
+    if (matched) {
+      return CertChoice{&ck, *scheme, true};
+    }
+    if (ck.names.empty() && !by_default) {
+      by_default = CertChoice{&ck, *scheme, false};
+    }
+    if (!any) {
+      any = CertChoice{&ck, *scheme, false};
+    }
+  }
+  return by_default ? by_default : any;
+}
+
+// choose_tls12_group picks the group a suite's key exchange would use, or nullopt when it has
+// none in common with the client. `ffdhe_refused` is set when a DHE suite is refused because
+// the client offers RFC 7919 groups but none the server accepts.
+std::optional<NamedGroup> choose_tls12_group(const msgs::ClientHello& ch,
+                                             const ServerConfig& config,
+                                             const ProviderSupport& support, crypto::SuiteKx kx,
+                                             bool& ffdhe_refused) {
+  const bool want_ffdhe = kx == crypto::SuiteKx::kDhe;
+  bool client_has_ffdhe = false;
+  if (ch.supported_groups) {
+    for (NamedGroup g : *ch.supported_groups) {
+      client_has_ffdhe = client_has_ffdhe || tls12_group_is_ffdhe(g);
+    }
+  }
+  for (NamedGroup g : config.groups) {
+    if (tls12_group_is_ffdhe(g) != want_ffdhe || !contains(support.groups, g)) {
+      continue;
+    }
+    if (want_ffdhe) {
+      //= https://www.rfc-editor.org/rfc/rfc7919#section-4
+      //# If a compatible TLS server receives a Supported Groups extension from
+      //# a client that includes any FFDHE group (i.e., any codepoint between
+      //# 256 and 511, inclusive, even if unknown to the server), and if none
+      //# of the client-proposed FFDHE groups are known and acceptable to the
+      //# server, then the server MUST NOT select an FFDHE cipher suite.
+      if (!client_has_ffdhe || std::find(ch.supported_groups->begin(), ch.supported_groups->end(),
+                                         g) != ch.supported_groups->end()) {
+        return g;
+      }
+      continue;
+    }
+    if (!ch.supported_groups) {
+      // A client that sends no supported_groups named no curve: P-256 is the one every ECDHE
+      // implementation has.
+      if (g == NamedGroup::secp256r1) {
+        return g;
+      }
+      continue;
+    }
+    if (std::find(ch.supported_groups->begin(), ch.supported_groups->end(), g) !=
+        ch.supported_groups->end()) {
+      return g;
+    }
+  }
+  if (want_ffdhe && client_has_ffdhe) {
+    ffdhe_refused = true;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<ProtocolVersion> choose_version(const msgs::ClientHello& ch, const ServerConfig& config) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+  //# Any endpoint
+  //# receiving a Hello message with ClientHello.legacy_version or
+  //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
+  //# with a "protocol_version" alert.
+  if (ch.legacy_version <= 0x0300) {
+    return make_error(
+        ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
+        "ClientHello legacy_version " + version_text(ch.legacy_version) + " is SSL 3.0 or older");
+  }
+  const bool tls13 = version_enabled(config, ProtocolVersion::TLSv1_3);
+  const bool tls12 = version_enabled(config, ProtocolVersion::TLSv1_2);
+  uint16_t client_max = 0;
+  std::optional<ProtocolVersion> chosen;
+  if (ch.supported_versions) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+    //# If this extension is present in the ClientHello, servers MUST NOT use the
+    //# ClientHello.legacy_version value for version negotiation and MUST use only the
+    //# "supported_versions" extension to determine client preferences.
+    bool offers13 = false;
+    bool offers12 = false;
+    for (uint16_t v : *ch.supported_versions) {
+      offers13 = offers13 || v == 0x0304;
+      offers12 = offers12 || v == 0x0303;
+      // GREASE values (RFC 8701) and drafts are not versions a client could fall back from.
+      if (v <= 0x0304) {
+        client_max = std::max(client_max, v);
+      }
+    }
+    if (offers13 && tls13) {
+      chosen = ProtocolVersion::TLSv1_3;
+    } else if (offers12 && tls12) {
+      chosen = ProtocolVersion::TLSv1_2;
+    }
+  } else {
+    // A ClientHello without supported_versions offers at most TLS 1.2 (RFC 8446 section
+    // 4.2.1), whatever its legacy_version says.
+    client_max = std::min<uint16_t>(ch.legacy_version, 0x0303);
+    if (ch.legacy_version >= 0x0303 && tls12) {
+      chosen = ProtocolVersion::TLSv1_2;
+    }
+  }
+  if (!chosen) {
+    std::string enabled = tls13 && tls12 ? "TLS 1.2 and TLS 1.3"
+                          : tls13        ? "TLS 1.3 only"
+                                         : "TLS 1.2 only";
+    return make_error(ErrorKind::kPeerIncompatible, AlertDescription::protocol_version,
+                      "no protocol version in common: the client offers at most " +
+                          version_text(client_max) + ", the server accepts " + enabled);
+  }
+  // RFC 7507 section 3: a ClientHello with TLS_FALLBACK_SCSV whose highest version is below the
+  // server's highest gets a fatal inappropriate_fallback alert (when its version is supported at
+  // all; otherwise protocol_version, above).
+  const uint16_t server_max = tls13 ? 0x0304 : 0x0303;
+  if (contains(std::span<const CipherSuite>(ch.cipher_suites), CipherSuite::TLS_FALLBACK_SCSV) &&
+      server_max > client_max) {
+    return make_error(ErrorKind::kPeerIncompatible, AlertDescription::inappropriate_fallback,
+                      "the client signals a fallback (TLS_FALLBACK_SCSV) to " +
+                          version_text(client_max) + ", below the server's highest version");
+  }
+  return *chosen;
+}
+
+Result<Tls12Choice> negotiate_tls12(const msgs::ClientHello& ch, const ServerConfig& config,
+                                    const ProviderSupport& support,
+                                    std::optional<std::string_view>* accepted_server_name) {
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.2
+  //# This vector MUST contain, and all implementations MUST support,
+  //# CompressionMethod.null.
+  if (std::find(ch.legacy_compression_methods.begin(), ch.legacy_compression_methods.end(), 0) ==
+      ch.legacy_compression_methods.end()) {
+    return illegal_parameter("ClientHello compression methods do not include null");
+  }
+  Tls12Choice choice;
+  GLASSTLS_ASSIGN(choice.server_name, check_server_name(ch));
+  if (accepted_server_name != nullptr) {
+    *accepted_server_name = choice.server_name;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5746#section-3.6
+  //# o  If the extension is present, set secure_renegotiation flag to TRUE.
+  //#    The server MUST then verify that the length of the
+  //#    "renegotiated_connection" field is zero, and if it is not, MUST
+  //#    abort the handshake.
+  if (ch.renegotiation_info && !ch.renegotiation_info->empty()) {
+    return handshake_failure("renegotiation_info of an initial handshake is not empty");
+  }
+  choice.renegotiation_info =
+      ch.renegotiation_info.has_value() || contains(std::span<const CipherSuite>(ch.cipher_suites),
+                                                    CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+  //# If the client does not send the signature_algorithms extension, the
+  //# server MUST do the following:
+  // assume SHA-1, which glasstls does not sign with: such a client gets no suite.
+  static const std::vector<SignatureScheme> kNoSchemes;
+  const std::vector<SignatureScheme>& client_schemes =
+      ch.signature_algorithms ? *ch.signature_algorithms : kNoSchemes;
+  bool ffdhe_refused = false;
+  std::optional<CertChoice> cert;
+  for (CipherSuite c : config.cipher_suites) {
+    const crypto::SuiteRow* row = crypto::find_suite(c);
+    if (row->version != ProtocolVersion::TLSv1_2 ||
+        !contains(std::span<const CipherSuite>(ch.cipher_suites), c) ||
+        !contains(support.suites, c)) {
+      continue;
+    }
+    auto group = choose_tls12_group(ch, config, support, row->kx, ffdhe_refused);
+    if (!group) {
+      continue;
+    }
+    cert = choose_tls12_certificate(config, ch.server_name, row->auth, client_schemes);
+    if (!cert) {
+      continue;
+    }
+    choice.suite = c;
+    choice.row = row;
+    choice.group = *group;
+    break;
+  }
+  if (choice.row == nullptr) {
+    if (ffdhe_refused) {
+      //= https://www.rfc-editor.org/rfc/rfc7919#section-4
+      //# If the extension is present
+      //# with FFDHE groups, none of the client's offered groups are acceptable
+      //# by the server, and none of the client's proposed non-FFDHE cipher
+      //# suites are acceptable to the server, the server MUST end the
+      //# connection with a fatal TLS alert of type insufficient_security(71).
+      return make_error(ErrorKind::kPeerIncompatible, AlertDescription::insufficient_security,
+                        "the client's finite-field groups are not acceptable and no other "
+                        "suite is in common");
+    }
+    return handshake_failure(
+        "no TLS 1.2 cipher suite in common for which a group and a certificate the client "
+        "accepts are configured");
+  }
+  if (ch.ec_point_formats && choice.row->kx == crypto::SuiteKx::kEcdhe) {
+    //= https://www.rfc-editor.org/rfc/rfc8422#section-5.1.2
+    //# If the client sends the extension and the extension does not contain
+    //# the uncompressed point format, and the client has used the Supported
+    //# Groups extension to indicate support for any of the curves defined in
+    //# this specification, then the server MUST abort the handshake and
+    //# return an illegal_parameter alert.
+    if (!contains(std::span<const uint8_t>(*ch.ec_point_formats), uint8_t{0})) {
+      return illegal_parameter("ec_point_formats does not include the uncompressed format");
+    }
+    choice.ec_point_formats = true;
+  }
+  GLASSTLS_ASSIGN(choice.alpn, choose_alpn(ch, config));
+  choice.certificate = cert->key;
+  choice.scheme = cert->scheme;
+  choice.server_name_acknowledged = cert->sni_matched;
+  choice.staple_ocsp = ch.status_request &&
+                       ch.status_request->status_type == msgs::kStatusTypeOcsp &&
+                       cert->key->ocsp != nullptr;
+  choice.request_client_certificate = config.client_verifier != nullptr;
+  choice.extended_master_secret = ch.extended_master_secret;
+  //= https://www.rfc-editor.org/rfc/rfc7366#section-3
+  //# If a server receives an encrypt-then-MAC request extension from a
+  //# client and then selects a stream or Authenticated Encryption with
+  //# Associated Data (AEAD) ciphersuite, it MUST NOT send an encrypt-then-
+  //# MAC response extension back to the client.
+  choice.encrypt_then_mac =
+      ch.encrypt_then_mac && choice.row->protection == crypto::Protection::kCbcHmac;
+  return choice;
+}
 
 bool server_name_matches(std::string_view pattern, std::string_view host) {
   std::string p = lower(pattern);
@@ -269,18 +561,7 @@ Result<ServerChoice> negotiate(const msgs::ClientHello& ch, const ServerConfig& 
     return handshake_failure("no key exchange group in common");
   }
 
-  if (ch.server_name) {
-    //= https://www.rfc-editor.org/rfc/rfc6066#section-3
-    //# The hostname is represented as a byte
-    //# string using ASCII encoding without a trailing dot.
-    //# Literal IPv4 and IPv6 addresses are not permitted in "HostName".
-    auto dns = x509::normalize_reference_dns_name(*ch.server_name);
-    if (!dns.ok() || ch.server_name->back() == '.') {
-      return illegal_parameter("server_name host_name is not an ASCII DNS name (" +
-                               escape_text(*ch.server_name) + ")");
-    }
-    choice.server_name = *ch.server_name;
-  }
+  GLASSTLS_ASSIGN(choice.server_name, check_server_name(ch));
   if (accepted_server_name != nullptr) {
     *accepted_server_name = choice.server_name;
   }

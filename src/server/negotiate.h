@@ -14,6 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/suites.h"
 #include "glasstls/config.h"
 #include "glasstls/types.h"
 #include "msgs/handshake.h"
@@ -80,6 +81,43 @@ struct ServerChoice {
 Result<ServerChoice> negotiate(const msgs::ClientHello& ch, const ServerConfig& config,
                                const ProviderSupport& support, const HelloRetrySent* retry,
                                std::optional<std::string_view>* accepted_server_name = nullptr);
+
+// choose_version picks the protocol version to answer `ch` with: the highest version both the
+// client and the configuration enable (and have a cipher suite for). It fails with
+// protocol_version when there is none, and with inappropriate_fallback when the ClientHello
+// carries TLS_FALLBACK_SCSV and the server could have spoken a higher version than the client
+// offered (RFC 7507 section 3).
+Result<ProtocolVersion> choose_version(const msgs::ClientHello& ch, const ServerConfig& config);
+
+// Tls12Choice is what a TLS 1.2 server agreed to. Pointers point into the ServerConfig and the
+// suite table; views into the ClientHello's encoding.
+struct Tls12Choice {
+  CipherSuite suite{};
+  const crypto::SuiteRow* row = nullptr;
+  // group is the ECDHE curve or the RFC 7919 group of DHE.
+  NamedGroup group{};
+  std::string_view server_name;
+  const ServerConfig::CertifiedKey* certificate = nullptr;
+  SignatureScheme scheme{};
+  bool server_name_acknowledged = false;
+  const std::string* alpn = nullptr;
+  bool staple_ocsp = false;
+  bool request_client_certificate = false;
+  // What the ServerHello answers: each only when the client asked for it.
+  bool extended_master_secret = false;
+  bool encrypt_then_mac = false;
+  bool renegotiation_info = false;
+  bool ec_point_formats = false;
+};
+
+// negotiate_tls12 checks a ClientHello that settled on TLS 1.2 and chooses the suite, the
+// group, the certificate and its signature scheme, and what the ServerHello acknowledges. A
+// suite is chosen only when everything it needs is there: a curve in common for ECDHE, an
+// RFC 7919 group in common (or none offered) for DHE, a certificate whose key fits the suite's
+// authentication and signs with a scheme the client accepts. Errors as negotiate().
+Result<Tls12Choice> negotiate_tls12(
+    const msgs::ClientHello& ch, const ServerConfig& config, const ProviderSupport& support,
+    std::optional<std::string_view>* accepted_server_name = nullptr);
 
 // server_name_matches compares a configured certificate name ("example.com", or a wildcard
 // "*.example.com" that covers exactly one more label) with a client's server_name, ignoring

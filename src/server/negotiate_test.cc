@@ -704,5 +704,203 @@ TEST(Negotiate, ServerNameMatching) {
   }
 }
 
+// ---- TLS 1.2 ----
+
+constexpr CS kEcdheEcdsaAes128 = CS::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+constexpr CS kEcdheRsaAes128 = CS::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+constexpr CS kDheRsaAes128 = CS::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256;
+const CS kTls12Suites[] = {kAes128, kEcdheEcdsaAes128, kEcdheRsaAes128, kDheRsaAes128};
+const NG kTls12Groups[] = {NG::x25519, NG::secp256r1, NG::secp384r1, NG::ffdhe2048};
+const ProviderSupport kTls12Support{kTls12Suites, kTls12Groups};
+
+// Tls12Settings serve TLS 1.3 and TLS 1.2 with real keys (FakeKey has no TLS 1.2 schemes).
+Settings tls12_settings(crypto::KeyType key = kP256) {
+  Settings s;
+  s.cipher_suites = {kAes128, kEcdheEcdsaAes128, kEcdheRsaAes128};
+  s.certificates = {Chain{{}, {}, nullptr, key}};
+  return s;
+}
+
+// Hello12 is a TLS 1.2 ClientHello as OpenSSL's s_client -tls1_2 sends it: no
+// supported_versions, ECDHE suites, EMS and renegotiation_info.
+struct Hello12 : Hello {
+  Hello12() {
+    ch.supported_versions = std::nullopt;
+    ch.key_shares = std::nullopt;
+    ch.cipher_suites = {kEcdheEcdsaAes128, kEcdheRsaAes128};
+    ch.supported_groups = std::vector<NamedGroup>{NG::x25519, NG::secp256r1};
+    ch.extended_master_secret = true;
+    ch.renegotiation_info = ByteView();
+  }
+};
+
+TEST(ChooseVersion, HighestVersionBothSidesEnable) {
+  struct Row {
+    uint16_t legacy_version;
+    std::optional<std::vector<uint16_t>> supported_versions;
+    ProtocolVersion server_min, server_max;
+    std::optional<ProtocolVersion> chosen;
+  };
+  constexpr auto k12 = ProtocolVersion::TLSv1_2;
+  constexpr auto k13 = ProtocolVersion::TLSv1_3;
+  const Row rows[] = {
+      {0x0303, std::vector<uint16_t>{0x0304, 0x0303}, k12, k13, k13},
+      {0x0303, std::vector<uint16_t>{0x0304, 0x0303}, k12, k12, k12},
+      {0x0303, std::vector<uint16_t>{0x0304}, k12, k12, std::nullopt},
+      {0x0303, std::vector<uint16_t>{0x0a0a, 0x0303}, k12, k13, k12},
+      {0x0303, std::vector<uint16_t>{0x0303}, k13, k13, std::nullopt},
+      // Without supported_versions, legacy_version says it, capped at TLS 1.2.
+      {0x0303, std::nullopt, k12, k13, k12},
+      {0x0304, std::nullopt, k12, k13, k12},
+      {0x0302, std::nullopt, k12, k13, std::nullopt},
+      {0x0301, std::nullopt, k12, k13, std::nullopt},
+      {0x0300, std::vector<uint16_t>{0x0304}, k12, k13, std::nullopt},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(::testing::Message()
+                 << std::hex << row.legacy_version << " " << static_cast<int>(row.server_max));
+    Hello h;
+    h.ch.legacy_version = row.legacy_version;
+    h.ch.supported_versions = row.supported_versions;
+    Settings settings = tls12_settings();
+    ServerConfig::Builder b;
+    b.cipher_suites(settings.cipher_suites)
+        .versions(row.server_min, row.server_max)
+        .add_certificate({glasstls::testing::test_pki(kP256).leaf_cert},
+                         PrivateKey(glasstls::testing::test_pki(kP256).leaf_key));
+    auto config = b.build();
+    ASSERT_TRUE(config.ok());
+    Result<ProtocolVersion> r = choose_version(h.ch, **config);
+    ASSERT_EQ(r.ok(), row.chosen.has_value()) << (r.ok() ? "" : r.error().to_string());
+    if (r.ok()) {
+      EXPECT_EQ(*r, *row.chosen);
+    } else {
+      EXPECT_EQ(r.error().alert, AlertDescription::protocol_version);
+    }
+  }
+}
+
+TEST(ChooseVersion, FallbackScsvBelowTheServersHighestIsInappropriateFallback) {
+  Hello12 h;
+  h.ch.cipher_suites.push_back(CS::TLS_FALLBACK_SCSV);
+  Result<ProtocolVersion> r = choose_version(h.ch, tls12_settings().config());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::inappropriate_fallback);
+  // The same ClientHello to a server whose highest version is TLS 1.2 is no fallback.
+  ServerConfig::Builder b;
+  b.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2)
+      .add_certificate({glasstls::testing::test_pki(kP256).leaf_cert},
+                       PrivateKey(glasstls::testing::test_pki(kP256).leaf_key));
+  auto capped = b.build();
+  ASSERT_TRUE(capped.ok());
+  Result<ProtocolVersion> ok = choose_version(h.ch, **capped);
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(*ok, ProtocolVersion::TLSv1_2);
+}
+
+TEST(NegotiateTls12, SuiteFollowsTheCertificateKey) {
+  Hello12 h;
+  {
+    Settings s = tls12_settings(kP256);
+    Result<Tls12Choice> r = negotiate_tls12(h.ch, s.config(), kTls12Support);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r->suite, kEcdheEcdsaAes128);
+    EXPECT_EQ(r->group, NG::x25519);
+    EXPECT_EQ(r->scheme, SS::ecdsa_secp256r1_sha256);
+    EXPECT_TRUE(r->extended_master_secret);
+    EXPECT_TRUE(r->renegotiation_info);
+    EXPECT_FALSE(r->encrypt_then_mac);
+  }
+  {
+    Settings s = tls12_settings(crypto::KeyType::kRsa);
+    Result<Tls12Choice> r = negotiate_tls12(h.ch, s.config(), kTls12Support);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    EXPECT_EQ(r->suite, kEcdheRsaAes128);
+    // PSS is preferred over PKCS#1 v1.5 when the client accepts it.
+    EXPECT_EQ(r->scheme, SS::rsa_pss_rsae_sha256);
+  }
+}
+
+TEST(NegotiateTls12, NoSignatureAlgorithmsMeansSha1WhichIsNotOffered) {
+  Hello12 h;
+  h.ch.signature_algorithms = std::nullopt;
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::handshake_failure);
+}
+
+TEST(NegotiateTls12, NonEmptyRenegotiationInfoIsHandshakeFailure) {
+  Hello12 h;
+  const uint8_t verify_data[12] = {};
+  h.ch.renegotiation_info = ByteView(verify_data, 12);
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::handshake_failure);
+}
+
+TEST(NegotiateTls12, RenegotiationScsvIsAnsweredLikeTheExtension) {
+  Hello12 h;
+  h.ch.renegotiation_info = std::nullopt;
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->renegotiation_info);
+  h.ch.cipher_suites.push_back(CS::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->renegotiation_info);
+}
+
+TEST(NegotiateTls12, PointFormatsWithoutUncompressedAreIllegal) {
+  Hello12 h;
+  h.ch.ec_point_formats = std::vector<uint8_t>{1, 2};
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::illegal_parameter);
+  h.ch.ec_point_formats = std::vector<uint8_t>{0, 1};
+  r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ec_point_formats);
+}
+
+TEST(NegotiateTls12, CurveMustBeInCommon) {
+  Hello12 h;
+  h.ch.supported_groups = std::vector<NamedGroup>{NG::secp521r1};
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::handshake_failure);
+  // No supported_groups at all: P-256.
+  h.ch.supported_groups = std::nullopt;
+  r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->group, NG::secp256r1);
+}
+
+TEST(NegotiateTls12, DheNeedsAnFfdheGroupInCommonWhenTheClientNamesAny) {
+  Hello12 h;
+  h.ch.cipher_suites = {kDheRsaAes128};
+  Settings s = tls12_settings(crypto::KeyType::kRsa);
+  s.cipher_suites = {kAes128, kDheRsaAes128};
+  s.groups = {NG::x25519, NG::ffdhe2048};
+  // The client names only ffdhe3072: RFC 7919 section 4 forbids DHE, and nothing else is left.
+  h.ch.supported_groups = std::vector<NamedGroup>{NG::x25519, NG::ffdhe3072};
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, s.config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::insufficient_security);
+  // A client that names no FFDHE group gets the server's.
+  h.ch.supported_groups = std::vector<NamedGroup>{NG::x25519};
+  r = negotiate_tls12(h.ch, s.config(), kTls12Support);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->group, NG::ffdhe2048);
+}
+
+TEST(NegotiateTls12, CompressionMustIncludeNull) {
+  Hello12 h;
+  static const uint8_t kDeflate[1] = {1};
+  h.ch.legacy_compression_methods = ByteView(kDeflate, 1);
+  Result<Tls12Choice> r = negotiate_tls12(h.ch, tls12_settings().config(), kTls12Support);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().alert, AlertDescription::illegal_parameter);
+}
+
 }  // namespace
 }  // namespace glasstls::conn

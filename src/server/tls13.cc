@@ -10,6 +10,7 @@
 // no cryptography; the handler for ServerExpectClientHello then carries the choice out, one
 // named step per part of the flight.
 #include "server/tls13.h"
+#include "server/tls12.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -300,6 +301,13 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     return unexpected_message("expected ClientHello, got " + message_name(m.type));
   }
   GLASSTLS_ASSIGN(msgs::ClientHello ch, msgs::parse_client_hello(m.body));
+  if (!s.after_hello_retry) {
+    GLASSTLS_ASSIGN(const ProtocolVersion version, choose_version(ch, *cx.server_config));
+    if (version == ProtocolVersion::TLSv1_2) {
+      const Supported supported(*cx.provider, *cx.server_config);
+      return tls12_client_hello(cx, m, ch, supported.support());
+    }
+  }
   GLASSTLS_ASSIGN(const ServerChoice choice, negotiate_hello(s, cx, ch));
   // Checked by negotiate() against ProviderSupport.
   const SuiteInfo info = *suite_info(*cx.provider, choice.suite);
@@ -438,6 +446,10 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::Ha
   return ServerState(ServerConnected{});
 }
 
+Result<ServerState> handle(ServerTls12&&, Context&, const msgs::HandshakeMessage&) {
+  return internal_error("TLS 1.2 state reached the TLS 1.3 dispatch");
+}
+
 Result<ServerState> handle(ServerConnected&&, Context&, const msgs::HandshakeMessage& m) {
   return unexpected_message("unexpected " + message_name(m.type) + " after the handshake");
 }
@@ -448,8 +460,18 @@ ServerState server_start() { return ServerState(ServerExpectClientHello{}); }
 
 Result<ServerState> server_handle(ServerState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m) {
+  if (auto* t = std::get_if<ServerTls12>(&state)) {
+    return tls12_server_handle(std::move(*t), cx, m);
+  }
   return std::visit([&](auto&& s) -> Result<ServerState> { return handle(std::move(s), cx, m); },
                     std::move(state));
+}
+
+Result<ServerState> server_change_cipher_spec(ServerState&& state, Context& cx, ByteView fragment) {
+  if (auto* t = std::get_if<ServerTls12>(&state)) {
+    return tls12_server_change_cipher_spec(std::move(*t), cx, fragment);
+  }
+  return unexpected_message("change_cipher_spec record in a state that expects none");
 }
 
 }  // namespace glasstls::conn

@@ -6,6 +6,7 @@
 // feeds it one handshake message at a time.
 #pragma once
 
+#include <memory>
 #include <variant>
 
 #include "conn/context.h"
@@ -42,14 +43,30 @@ struct ServerExpectFinished {
 };
 struct ServerConnected {};
 
+// ServerTls12: the ClientHello settled on TLS 1.2; the rest of the handshake is TLS 1.2's
+// (server/tls12.h). Its states are boxed, so that a TLS 1.3 connection's state holds 8 bytes
+// for them.
+struct Server12Flow;
+struct ServerTls12 {
+  std::unique_ptr<Server12Flow> flow;
+  ServerTls12();
+  explicit ServerTls12(std::unique_ptr<Server12Flow> f);
+  ServerTls12(ServerTls12&&) noexcept;
+  ServerTls12& operator=(ServerTls12&&) noexcept;
+  ~ServerTls12();
+};
+
 using ServerState =
     std::variant<ServerExpectClientHello, ServerExpectCertificate, ServerExpectCertificateVerify,
-                 ServerExpectFinished, ServerConnected>;
+                 ServerExpectFinished, ServerTls12, ServerConnected>;
 
 // server_start is the state of a server that has received nothing yet.
 ServerState server_start();
 // server_handle feeds one handshake message to the server state machine.
 Result<ServerState> server_handle(ServerState&& state, Context& cx,
                                   const msgs::HandshakeMessage& m);
+// server_change_cipher_spec feeds the client's change_cipher_spec record (`fragment` its
+// content) to a TLS 1.2 handshake; in any other state it is unexpected_message.
+Result<ServerState> server_change_cipher_spec(ServerState&& state, Context& cx, ByteView fragment);
 
 }  // namespace glasstls::conn

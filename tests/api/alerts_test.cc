@@ -8,6 +8,7 @@
 #include "conn/context.h"
 #include "handshake/key_schedule.h"
 #include "msgs/handshake.h"
+#include "msgs/tls12.h"
 #include "record/record_layer.h"
 
 namespace glasstls {
@@ -29,9 +30,14 @@ Bytes record(ContentType type, ByteView body, uint16_t version = 0x0303) {
   return out;
 }
 
-// server_answer feeds `wire` to a fresh server and returns its latched error.
-Error server_answer(const Bytes& wire, Bytes* output = nullptr) {
-  auto scfg = server_builder(crypto::KeyType::kEcdsaP256).build();
+// server_answer feeds `wire` to a fresh server (TLS 1.3 only with `tls13_only`) and returns its
+// latched error.
+Error server_answer(const Bytes& wire, Bytes* output = nullptr, bool tls13_only = false) {
+  auto sb = server_builder(crypto::KeyType::kEcdsaP256);
+  if (tls13_only) {
+    sb.versions(ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_3);
+  }
+  auto scfg = sb.build();
   EXPECT_TRUE(scfg.ok());
   auto server = Connection::server(*scfg);
   EXPECT_TRUE(server.ok());
@@ -45,8 +51,10 @@ Error server_answer(const Bytes& wire, Bytes* output = nullptr) {
 }
 
 Error server_answer_hello(const msgs::ClientHello& ch,
-                          const std::vector<msgs::RawExtension>& extra = {}) {
-  return server_answer(record(ContentType::handshake, msgs::encode(ch, extra)));
+                          const std::vector<msgs::RawExtension>& extra = {},
+                          bool tls13_only = false) {
+  return server_answer(record(ContentType::handshake, msgs::encode(ch, extra)), nullptr,
+                       tls13_only);
 }
 
 TEST(ServerAlerts, AlertGoesOnTheWireAsFatal) {
@@ -56,15 +64,21 @@ TEST(ServerAlerts, AlertGoesOnTheWireAsFatal) {
   EXPECT_EQ(out, (Bytes{21, 3, 3, 0, 2, 2, 10}));
 }
 
-TEST(ServerAlerts, NoSupportedVersionsIsProtocolVersion) {
+TEST(ServerAlerts, NoSupportedVersionsIsProtocolVersionForATls13OnlyServer) {
   ClientHelloFixture h;
   h.ch.supported_versions.reset();
-  EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version);
+  EXPECT_EQ(server_answer_hello(h.ch, {}, true).alert, AlertDescription::protocol_version);
+  // A server that speaks TLS 1.2 takes it for a TLS 1.2 ClientHello, which offers no TLS 1.2
+  // suite.
+  EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::handshake_failure);
 }
 
-TEST(ServerAlerts, OnlyTls12OfferedIsProtocolVersion) {
+TEST(ServerAlerts, OnlyTls12OfferedIsProtocolVersionForATls13OnlyServer) {
   ClientHelloFixture h;
   h.ch.supported_versions = std::vector<uint16_t>{0x0303};
+  EXPECT_EQ(server_answer_hello(h.ch, {}, true).alert, AlertDescription::protocol_version);
+  // Older versions only: protocol_version from any server.
+  h.ch.supported_versions = std::vector<uint16_t>{0x0302, 0x0301};
   EXPECT_EQ(server_answer_hello(h.ch).alert, AlertDescription::protocol_version);
 }
 
@@ -405,16 +419,42 @@ TEST(ClientAlerts, UnofferedCipherSuiteIsIllegalParameter) {
   EXPECT_EQ(m.deliver(sh, m.messages()).alert, AlertDescription::illegal_parameter);
 }
 
-TEST(ClientAlerts, ServerHelloWithoutSupportedVersionsIsProtocolVersion) {
+TEST(ClientAlerts, ServerHelloWithoutSupportedVersionsIsATls12ServerHello) {
   Mitm m;
-  // Rebuild the ServerHello without supported_versions.
+  // Rebuild the ServerHello without supported_versions: a TLS 1.2 ServerHello choosing a TLS 1.3
+  // suite, which the client did not offer for TLS 1.2.
   Bytes sh_msg(m.server_hello_record.begin() + 5, m.server_hello_record.end());
   auto parsed = msgs::parse_server_hello(ByteView(sh_msg).subspan(4));
   ASSERT_TRUE(parsed.ok());
   parsed->selected_version.reset();
+  parsed->key_share.reset();
   Bytes rebuilt = msgs::encode(*parsed);
   EXPECT_EQ(m.deliver(record(ContentType::handshake, rebuilt), m.messages()).alert,
-            AlertDescription::protocol_version);
+            AlertDescription::illegal_parameter);
+}
+
+TEST(ClientAlerts, Tls12ServerHelloToATls13OnlyClientIsProtocolVersion) {
+  auto cb = client_builder(crypto::KeyType::kEcdsaP256);
+  cb.versions(ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_3);
+  auto ccfg = cb.build();
+  ASSERT_TRUE(ccfg.ok());
+  auto client = Connection::client(*ccfg, "localhost");
+  ASSERT_TRUE(client.ok());
+  auto sb = server_builder(crypto::KeyType::kEcdsaP256);
+  sb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+  auto scfg = sb.build();
+  ASSERT_TRUE(scfg.ok());
+  // What a TLS 1.2 server answers: its ServerHello, built for a ClientHello offering TLS 1.2.
+  msgs::ServerHello sh;
+  const Bytes random(32, 5);
+  sh.random = random;
+  sh.cipher_suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+  msgs::Tls12ServerHelloExtensions ext;
+  ext.renegotiation_info = ByteView();
+  Status s =
+      client->receive(record(ContentType::handshake, msgs::encode_tls12_server_hello(sh, ext)));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().alert, AlertDescription::protocol_version);
 }
 
 TEST(ClientAlerts, UnsolicitedAlpnIsUnsupportedExtension) {

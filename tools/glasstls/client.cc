@@ -52,7 +52,15 @@ constexpr const char kClientUsage[] =
     "                        longer than S seconds (default 10; the name lookup is not limited)\n"
     "  --alpn LIST           application protocols to offer, e.g. h2,http/1.1\n"
     "  --groups LIST         groups to offer, e.g. X25519:P-256; the first gets a key share\n"
-    "  --ciphersuites LIST   cipher suites to offer, e.g. TLS_AES_128_GCM_SHA256\n"
+    "  --ciphersuites LIST   cipher suites to offer, TLS 1.3 and TLS 1.2, by IANA name or as\n"
+    "                        OpenSSL names them, e.g. TLS_AES_128_GCM_SHA256:\n"
+    "                        ECDHE-RSA-AES128-GCM-SHA256\n"
+    "  --tls1_2, --tls1_3    speak only TLS 1.2, or only TLS 1.3\n"
+    "  --min-protocol VER, --max-protocol VER\n"
+    "                        the lowest and highest versions (TLSv1.2 or TLSv1.3; default:\n"
+    "                        both)\n"
+    "  --allow-cbc           also offer and accept the legacy TLS 1.2 CBC suites (off by\n"
+    "                        default; naming one in --ciphersuites enables it too)\n"
     "  --sigalgs LIST        signature schemes to accept, e.g. ecdsa_secp256r1_sha256:ed25519\n"
     "  --keylog FILE         append NSS key log lines to FILE (default: $SSLKEYLOGFILE)\n"
     "  --cert PEM --key PEM  client certificate chain and key, if the server asks for one\n"
@@ -263,6 +271,8 @@ int client_main(int argc, char** argv) {
                      "--crl",          "--revocation"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
+  spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
+  spec.flags.insert(std::begin(kVersionFlags), std::end(kVersionFlags));
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -300,6 +310,14 @@ int client_main(int argc, char** argv) {
     }
     builder.cipher_suites(*suites);
   }
+  if (args->has("--allow-cbc")) {
+    builder.allow_legacy_cbc_suites();
+  }
+  std::optional<VersionRange> versions = parse_versions(*args, error);
+  if (!versions) {
+    return usage(error);
+  }
+  builder.versions(versions->min, versions->max);
   if (auto v = args->value("--groups")) {
     auto groups = parse_groups(*v, error);
     if (!groups) {

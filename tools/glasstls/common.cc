@@ -255,6 +255,56 @@ std::optional<std::vector<CipherSuite>> parse_suites(std::string_view text, std:
   return parse_named_list<CipherSuite>(text, error, "cipher suite", parse_cipher_suite);
 }
 
+namespace {
+std::optional<ProtocolVersion> parse_version_name(std::string_view v) {
+  if (v == "TLSv1.2" || v == "1.2" || v == "tls1.2" || v == "TLS1.2") {
+    return ProtocolVersion::TLSv1_2;
+  }
+  if (v == "TLSv1.3" || v == "1.3" || v == "tls1.3" || v == "TLS1.3") {
+    return ProtocolVersion::TLSv1_3;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<VersionRange> parse_versions(const Args& args, std::string& error) {
+  VersionRange r;
+  const bool only12 = args.has("--tls1_2");
+  const bool only13 = args.has("--tls1_3");
+  if (only12 && only13) {
+    error = "--tls1_2 and --tls1_3 exclude each other (without either, both are spoken)";
+    return std::nullopt;
+  }
+  for (const char* option : {"--min-protocol", "--max-protocol"}) {
+    if (auto v = args.value(option)) {
+      std::optional<ProtocolVersion> parsed = parse_version_name(*v);
+      if (!parsed) {
+        error = std::string(option) +
+                " takes TLSv1.2 or TLSv1.3 (glasstls speaks no other), got \"" + *v + "\"";
+        return std::nullopt;
+      }
+      (std::string_view(option) == "--min-protocol" ? r.min : r.max) = *parsed;
+    }
+  }
+  if (only12) {
+    r.min = r.max = ProtocolVersion::TLSv1_2;
+  } else if (only13) {
+    r.min = r.max = ProtocolVersion::TLSv1_3;
+  }
+  if (static_cast<uint16_t>(r.min) > static_cast<uint16_t>(r.max)) {
+    error = "the minimum protocol version is above the maximum";
+    return std::nullopt;
+  }
+  return r;
+}
+
+std::string connection_summary_line(const Connection& conn) {
+  const char* version = conn.version() == ProtocolVersion::TLSv1_3   ? "TLSv1.3"
+                        : conn.version() == ProtocolVersion::TLSv1_2 ? "TLSv1.2"
+                                                                     : "(none)";
+  return std::string("New, ") + version + ", Cipher is " + std::string(name(conn.cipher_suite()));
+}
+
 std::optional<std::vector<NamedGroup>> parse_groups(std::string_view text, std::string& error) {
   return parse_named_list<NamedGroup>(text, error, "group", parse_named_group);
 }
@@ -555,9 +605,15 @@ void print_parameters(const Connection& conn, std::string_view title,
                       std::string_view server_name_line) {
   std::string out;
   out += std::string(title) + "\n";
+  out += "  " + connection_summary_line(conn) + "\n";
   out += "  version: " + std::string(explain(conn.version())) + "\n";
   out += "  cipher suite: " + std::string(name(conn.cipher_suite())) + "\n";
   out += "  group: " + std::string(name(conn.group())) + "\n";
+  if (conn.version() == ProtocolVersion::TLSv1_2) {
+    out += "  extended master secret: " +
+           std::string(conn.extended_master_secret() ? "yes" : "no (exporters disabled)") + "\n";
+    out += "  encrypt-then-MAC: " + std::string(conn.encrypt_then_mac() ? "yes" : "no") + "\n";
+  }
   std::string_view scheme = name(conn.peer_signature_scheme());
   out += "  peer signature scheme: " + std::string(scheme.empty() ? "(none)" : scheme) + "\n";
   out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") + "\n";

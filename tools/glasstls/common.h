@@ -68,6 +68,24 @@ std::vector<std::string> split_list(std::string_view text);
 // parse_suites, parse_groups and parse_sigalgs parse a ':'/','-separated list of names (IANA
 // names or OpenSSL aliases). On an unknown name they return nullopt and set `error`.
 std::optional<std::vector<CipherSuite>> parse_suites(std::string_view text, std::string& error);
+
+// VersionRange is the protocol versions a command line asks for.
+struct VersionRange {
+  ProtocolVersion min = kMinSupportedVersion;
+  ProtocolVersion max = kMaxSupportedVersion;
+};
+// kVersionOptions and kVersionFlags are the version options every command takes:
+// --min-protocol VER and --max-protocol VER (VER: TLSv1.2, TLSv1.3, 1.2 or 1.3), and --tls1_2 /
+// --tls1_3 for exactly one version, as s_client spells them, and --allow-cbc for the legacy
+// CBC suites.
+inline const char* const kVersionOptions[] = {"--min-protocol", "--max-protocol"};
+inline const char* const kVersionFlags[] = {"--tls1_2", "--tls1_3", "--allow-cbc"};
+// parse_versions reads the version options of `args`; nullopt (with `error` set) when they are
+// malformed or contradict each other.
+std::optional<VersionRange> parse_versions(const Args& args, std::string& error);
+// connection_summary_line is the one-line summary s_client users know:
+// "New, TLSv1.2, Cipher is TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".
+std::string connection_summary_line(const Connection& conn);
 std::optional<std::vector<NamedGroup>> parse_groups(std::string_view text, std::string& error);
 std::optional<std::vector<SignatureScheme>> parse_sigalgs(std::string_view text,
                                                           std::string& error);

@@ -58,7 +58,14 @@ constexpr const char kServerUsage[] =
     "                        changed, and a FILE that cannot be read or is not one whole\n"
     "                        DER structure keeps the previous response (said on stderr)\n"
     "  --groups LIST         groups to accept, in preference order\n"
-    "  --ciphersuites LIST   cipher suites to accept, in preference order\n"
+    "  --ciphersuites LIST   cipher suites to accept, TLS 1.3 and TLS 1.2, in preference order\n"
+    "                        (IANA names or OpenSSL's)\n"
+    "  --tls1_2, --tls1_3    speak only TLS 1.2, or only TLS 1.3\n"
+    "  --min-protocol VER, --max-protocol VER\n"
+    "                        the lowest and highest versions (TLSv1.2 or TLSv1.3; default:\n"
+    "                        both)\n"
+    "  --allow-cbc           also offer and accept the legacy TLS 1.2 CBC suites (off by\n"
+    "                        default; naming one in --ciphersuites enables it too)\n"
     "  --sigalgs LIST        signature schemes to use\n"
     "  --keylog FILE         append NSS key log lines to FILE (default: $SSLKEYLOGFILE)\n"
     "  --verify-client PEM   request a client certificate and validate it (clientAuth)\n"
@@ -1333,6 +1340,8 @@ int server_main(int argc, char** argv) {
   spec.flags = {
       "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
       "--concurrent", "--help", "-h"};
+  spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
+  spec.flags.insert(std::begin(kVersionFlags), std::end(kVersionFlags));
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -1494,6 +1503,17 @@ int server_main(int argc, char** argv) {
       return 2;
     }
     builder.cipher_suites(*suites);
+  }
+  if (args->has("--allow-cbc")) {
+    builder.allow_legacy_cbc_suites();
+  }
+  {
+    std::optional<VersionRange> versions = parse_versions(*args, error);
+    if (!versions) {
+      report(error);
+      return 2;
+    }
+    builder.versions(versions->min, versions->max);
   }
   if (auto v = args->value("--groups")) {
     auto groups = parse_groups(*v, error);

@@ -1,0 +1,410 @@
+// tls12.cc: the TLS 1.2 server handshake (RFC 5246 section 7.3, figure 1), with an ephemeral
+// (EC)DHE key exchange signed with the server's certificate:
+//
+//   ClientHello            -->
+//                               ServerHello
+//                               Certificate
+//                               CertificateStatus*     (RFC 6066 section 8)
+//                               ServerKeyExchange
+//                               CertificateRequest*
+//                          <--  ServerHelloDone
+//   Certificate*
+//   ClientKeyExchange
+//   CertificateVerify*
+//   [ChangeCipherSpec]
+//   Finished               -->
+//                               [ChangeCipherSpec]
+//                          <--  Finished
+//
+// What to answer is chosen by negotiate_tls12() (server/negotiate.h), which does no
+// cryptography. The states are steps of one boxed Server12Flow: a TLS 1.3 connection pays 8
+// bytes for them.
+#include "server/tls12.h"
+
+#include <algorithm>
+#include <string>
+
+#include "conn/tls12_keys.h"
+#include "conn/tls12_signatures.h"
+#include "msgs/tls12.h"
+#include "x509/certificate.h"
+
+namespace glasstls::conn {
+
+// Server12Flow is everything the TLS 1.2 server keeps between its first flight and the
+// client's Finished.
+struct Server12Flow {
+  enum class Step : uint8_t {
+    kCertificate,  // only after a CertificateRequest
+    kClientKeyExchange,
+    kCertificateVerify,  // only after a client certificate
+    kChangeCipherSpec,
+    kFinished,
+  };
+  Step step = Step::kClientKeyExchange;
+  const crypto::SuiteRow* row = nullptr;
+  handshake::Transcript transcript;
+  Bytes client_random;
+  Bytes server_random;
+  bool extended_master_secret = false;
+  bool encrypt_then_mac = false;
+  // Our key pair for the key exchange, used by ClientKeyExchange.
+  std::unique_ptr<crypto::KeyExchange> kx;
+  // The client's certificate key, until its CertificateVerify is checked.
+  Bytes client_spki;
+  Secret master_secret;
+  Tls12PendingKeys keys;
+};
+
+ServerTls12::ServerTls12() = default;
+ServerTls12::ServerTls12(std::unique_ptr<Server12Flow> f) : flow(std::move(f)) {}
+ServerTls12::ServerTls12(ServerTls12&&) noexcept = default;
+ServerTls12& ServerTls12::operator=(ServerTls12&&) noexcept = default;
+ServerTls12::~ServerTls12() = default;
+
+namespace {
+
+using Step = Server12Flow::Step;
+
+msgs::KeyExchangeKind kind_of(const crypto::SuiteRow& row) {
+  return row.kx == crypto::SuiteKx::kDhe ? msgs::KeyExchangeKind::kDhe
+                                         : msgs::KeyExchangeKind::kEcdhe;
+}
+
+void queue(Context& cx, Server12Flow& f, const Bytes& message) {
+  f.transcript.add(message);
+  cx.queue_handshake(message);
+}
+
+Result<ServerState> next(std::unique_ptr<Server12Flow> f) {
+  return ServerState(ServerTls12(std::move(f)));
+}
+
+// server_random is 32 random bytes, whose last 8 are the downgrade sentinel when this server
+// could have spoken TLS 1.3.
+Result<Bytes> make_server_random(Context& cx) {
+  GLASSTLS_ASSIGN(Bytes random, cx.random(32));
+  const ServerConfig& config = *cx.server_config;
+  const bool tls13_enabled =
+      static_cast<uint16_t>(config.max_version) >= 0x0304 &&
+      std::any_of(config.cipher_suites.begin(), config.cipher_suites.end(), [](CipherSuite c) {
+        return crypto::find_suite(c)->version == ProtocolVersion::TLSv1_3;
+      });
+  if (tls13_enabled) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //# If negotiating TLS 1.2, TLS 1.3 servers MUST set the last 8 bytes of
+    //# their Random value to the bytes:
+    //#
+    //#   44 4F 57 4E 47 52 44 01
+    std::copy(std::begin(msgs::kDowngradeTls12), std::end(msgs::kDowngradeTls12),
+              random.begin() + 24);
+  }
+  return random;
+}
+
+Status queue_server_hello(Context& cx, Server12Flow& f, const Tls12Choice& choice, bool staple) {
+  msgs::ServerHello sh;
+  sh.legacy_version = 0x0303;
+  sh.random = f.server_random;
+  // An empty session_id: this server keeps no session cache (RFC 5246 section 7.4.1.3: "the
+  // session will not be cached and therefore cannot be resumed").
+  sh.cipher_suite = choice.suite;
+  sh.legacy_compression_method = 0;
+  msgs::Tls12ServerHelloExtensions ext;
+  ext.extended_master_secret = choice.extended_master_secret;
+  ext.encrypt_then_mac = choice.encrypt_then_mac;
+  if (choice.renegotiation_info) {
+    //= https://www.rfc-editor.org/rfc/rfc5746#section-3.6
+    //# o  If the secure_renegotiation flag is set to TRUE, the server MUST
+    //#    include an empty "renegotiation_info" extension in the ServerHello
+    //#    message.
+    ext.renegotiation_info = ByteView();
+  }
+  if (choice.ec_point_formats) {
+    ext.ec_point_formats = std::vector<uint8_t>{0};
+  }
+  if (choice.alpn != nullptr) {
+    ext.alpn = *choice.alpn;
+  }
+  ext.server_name_acknowledged = choice.server_name_acknowledged;
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
+  //# If a server returns a
+  //# "CertificateStatus" message, then the server MUST have included an
+  //# extension of type "status_request" with empty "extension_data" in the
+  //# extended server hello.
+  ext.status_request = staple;
+  queue(cx, f, msgs::encode_tls12_server_hello(sh, ext));
+  return Ok{};
+}
+
+// queue_key_exchange makes the server's key pair for the chosen group and queues the
+// ServerKeyExchange that carries it, signed.
+Status queue_key_exchange(Context& cx, Server12Flow& f, const Tls12Choice& choice) {
+  const crypto::KxGroup* group = cx.provider->group(choice.group);
+  if (group == nullptr) {
+    return internal_error("configured group has no implementation");
+  }
+  GLASSTLS_ASSIGN(f.kx, group->start());
+  Bytes params;
+  if (kind_of(*f.row) == msgs::KeyExchangeKind::kEcdhe) {
+    params = msgs::encode_ecdhe_params(choice.group, f.kx->public_key());
+  } else {
+    GLASSTLS_ASSIGN(crypto::DhParams dh, ffdhe_params(cx, choice.group));
+    params = msgs::encode_dhe_params(dh.p, dh.g, f.kx->public_key());
+  }
+  const Bytes signed_content = tls12_signed_params(f.client_random, f.server_random, params);
+  GLASSTLS_ASSIGN(Bytes signature, choice.certificate->key->sign(choice.scheme, signed_content));
+  cx.negotiated.own_scheme = choice.scheme;
+  queue(cx, f, msgs::encode_server_key_exchange(params, choice.scheme, signature));
+  return Ok{};
+}
+
+// certificate_request is the TLS 1.2 CertificateRequest `config` sends.
+msgs::Tls12CertificateRequest certificate_request(const ServerConfig& config) {
+  msgs::Tls12CertificateRequest cr;
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.4
+  //# certificate_types
+  //#    A list of the types of certificate types that the client may
+  //#    offer.
+  // rsa_sign(1), and ecdsa_sign(64) for ECDSA and EdDSA keys (RFC 8422 section 5.5).
+  cr.certificate_types = {msgs::kClientCertificateTypeRsaSign,
+                          msgs::kClientCertificateTypeEcdsaSign};
+  for (SignatureScheme s : config.signature_schemes) {
+    if (tls12_scheme_is_rsa(s) || tls12_scheme_is_ecdsa_like(s)) {
+      cr.supported_signature_algorithms.push_back(s);
+    }
+  }
+  for (const Bytes& dn : config.client_authorities) {
+    cr.certificate_authorities.push_back(dn);
+  }
+  return cr;
+}
+
+Result<ServerState> handle_certificate(std::unique_ptr<Server12Flow> f, Context& cx,
+                                       const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::certificate) {
+    return unexpected_message("expected client Certificate, got " + message_name(m.type));
+  }
+  GLASSTLS_ASSIGN(msgs::Tls12Certificate cert, msgs::parse_tls12_certificate(m.body));
+  const ServerConfig& config = *cx.server_config;
+  f->transcript.add(m.encoded);
+  if (cert.certificates.empty()) {
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.6
+    //# If the client does not send any certificates, the
+    //# server MAY at its discretion either continue the handshake without
+    //# client authentication, or respond with a fatal handshake_failure
+    //# alert.
+    if (config.client_certificate_required) {
+      return handshake_failure("the client sent no certificate and one is required");
+    }
+    f->step = Step::kClientKeyExchange;
+    return next(std::move(f));
+  }
+  std::vector<Bytes> chain;
+  chain.reserve(cert.certificates.size());
+  for (ByteView der : cert.certificates) {
+    chain.emplace_back(der.begin(), der.end());
+  }
+  {
+    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
+    f->client_spki.assign(leaf.spki.begin(), leaf.spki.end());
+  }
+  GLASSTLS_TRY(config.client_verifier->verify(chain, {}));
+  cx.negotiated.peer_certificates = std::move(chain);
+  f->step = Step::kClientKeyExchange;
+  return next(std::move(f));
+}
+
+Result<ServerState> handle_client_key_exchange(std::unique_ptr<Server12Flow> f, Context& cx,
+                                               const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::client_key_exchange) {
+    return unexpected_message("expected ClientKeyExchange, got " + message_name(m.type));
+  }
+  const msgs::KeyExchangeKind kind = kind_of(*f->row);
+  GLASSTLS_ASSIGN(ByteView peer_public, msgs::parse_client_key_exchange(m.body, kind));
+  GLASSTLS_ASSIGN(Secret shared, f->kx->complete(peer_public));
+  f->kx.reset();
+  if (cx.tracer) {
+    cx.tracer->key_step(
+        kind == msgs::KeyExchangeKind::kDhe ? "DHE shared secret (Z)" : "ECDHE shared secret",
+        kind == msgs::KeyExchangeKind::kDhe
+            ? "Yc ^ (server private key) mod p"
+            : std::string(name(cx.negotiated.group)) + "(server private key, client point)",
+        peer_public, {}, shared.span());
+  }
+  f->transcript.add(m.encoded);
+  const Secret pre_master = tls12_pre_master_secret(*f->row, std::move(shared));
+  const Bytes session_hash = f->transcript.current();
+  GLASSTLS_ASSIGN(f->master_secret,
+                  tls12_master_secret(cx, pre_master.span(), f->extended_master_secret,
+                                      session_hash, f->client_random, f->server_random));
+  GLASSTLS_ASSIGN(f->keys, tls12_record_keys(cx, f->master_secret.span(), f->client_random,
+                                             f->server_random, f->encrypt_then_mac));
+  f->step = f->client_spki.empty() ? Step::kChangeCipherSpec : Step::kCertificateVerify;
+  if (f->client_spki.empty()) {
+    f->transcript.release_messages();
+  }
+  return next(std::move(f));
+}
+
+Result<ServerState> handle_certificate_verify(std::unique_ptr<Server12Flow> f, Context& cx,
+                                              const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::certificate_verify) {
+    return unexpected_message("expected client CertificateVerify, got " + message_name(m.type));
+  }
+  GLASSTLS_ASSIGN(msgs::CertificateVerify cv, msgs::parse_certificate_verify(m.body));
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.8
+  //# The hash and signature algorithms used in the signature MUST be
+  //# one of those present in the supported_signature_algorithms field
+  //# of the CertificateRequest message.
+  const msgs::Tls12CertificateRequest cr = certificate_request(*cx.server_config);
+  if (std::find(cr.supported_signature_algorithms.begin(), cr.supported_signature_algorithms.end(),
+                cv.scheme) == cr.supported_signature_algorithms.end()) {
+    return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
+  }
+  GLASSTLS_TRY(verify_tls12_signature(cx, cv.scheme, f->client_spki, f->transcript.messages(),
+                                      cv.signature));
+  cx.negotiated.peer_scheme = cv.scheme;
+  f->transcript.add(m.encoded);
+  f->transcript.release_messages();
+  f->step = Step::kChangeCipherSpec;
+  return next(std::move(f));
+}
+
+Result<ServerState> handle_finished(std::unique_ptr<Server12Flow> f, Context& cx,
+                                    const msgs::HandshakeMessage& m) {
+  if (m.type != HandshakeType::finished) {
+    return unexpected_message("expected client Finished, got " + message_name(m.type));
+  }
+  GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, msgs::kTls12VerifyDataLength));
+  GLASSTLS_ASSIGN(Secret expected,
+                  tls12_verify_data(cx, f->master_secret.span(), true, f->transcript.current()));
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.9
+  //# Recipients of Finished messages MUST verify that the contents are
+  //# correct.
+  if (!expected.equals(fin.verify_data)) {
+    return decrypt_error("client Finished verify_data is wrong");
+  }
+  cx.note(false,
+          "client Finished verified: PRF(master_secret, \"client finished\", "
+          "Hash(handshake_messages)) matches");
+  f->transcript.add(m.encoded);
+  GLASSTLS_TRY(send_change_cipher_spec(cx));
+  tls12_install_write(cx, std::move(f->keys.server_write));
+  GLASSTLS_ASSIGN(Secret vd,
+                  tls12_verify_data(cx, f->master_secret.span(), false, f->transcript.current()));
+  cx.queue_handshake(msgs::encode(msgs::Finished{vd.span()}));
+  GLASSTLS_TRY(cx.flush_handshake());
+  cx.tls12->master_secret = std::move(f->master_secret);
+  cx.read_app_keys = true;
+  cx.handshake_done = true;
+  return ServerState(ServerConnected{});
+}
+
+}  // namespace
+
+Result<ServerState> tls12_client_hello(Context& cx, const msgs::HandshakeMessage& m,
+                                       const msgs::ClientHello& ch,
+                                       const ProviderSupport& support) {
+  std::optional<std::string_view> server_name;
+  Result<Tls12Choice> negotiated = negotiate_tls12(ch, *cx.server_config, support, &server_name);
+  if (server_name) {
+    cx.negotiated.server_name = std::string(*server_name);
+  }
+  if (!negotiated.ok()) {
+    return std::move(negotiated).error();
+  }
+  const Tls12Choice& choice = *negotiated;
+  auto info = suite_info(*cx.provider, choice.suite);
+  if (!info) {
+    return internal_error("configured cipher suite has no implementation");
+  }
+  cx.suite = *info;
+  cx.negotiated.version = ProtocolVersion::TLSv1_2;
+  cx.negotiated.suite = choice.suite;
+  cx.negotiated.group = choice.group;
+  cx.negotiated.alpn =
+      choice.alpn != nullptr ? std::optional<std::string>(*choice.alpn) : std::nullopt;
+  cx.negotiated.own_chain = &choice.certificate->chain;
+  cx.tls12 = std::make_unique<Tls12Session>();
+  cx.client_random.assign(ch.random.begin(), ch.random.end());
+
+  auto f = std::make_unique<Server12Flow>();
+  f->row = choice.row;
+  f->client_random.assign(ch.random.begin(), ch.random.end());
+  GLASSTLS_ASSIGN(f->server_random, make_server_random(cx));
+  f->extended_master_secret = choice.extended_master_secret;
+  f->encrypt_then_mac = choice.encrypt_then_mac;
+  if (choice.request_client_certificate) {
+    // The client's CertificateVerify signs every handshake message.
+    GLASSTLS_TRY(f->transcript.keep_messages());
+  }
+  f->transcript.add(m.encoded);
+  f->transcript.start(*info->hash);
+
+  // The staple is taken once, so that the ServerHello's acknowledgement and the
+  // CertificateStatus agree however often the OcspStaple is replaced meanwhile.
+  std::shared_ptr<const Bytes> staple;
+  if (choice.staple_ocsp) {
+    staple = choice.certificate->ocsp->get();
+  }
+  const bool stapling = staple && !staple->empty();
+  GLASSTLS_TRY(queue_server_hello(cx, *f, choice, stapling));
+  {
+    msgs::Tls12Certificate cert;
+    for (const Bytes& der : choice.certificate->chain) {
+      cert.certificates.push_back(der);
+    }
+    queue(cx, *f, msgs::encode(cert));
+  }
+  if (stapling) {
+    queue(cx, *f, msgs::encode_certificate_status_message(*staple));
+    cx.note(true, "stapled the OCSP response of the certificate (" +
+                      std::to_string(staple->size()) + " bytes) in a CertificateStatus message");
+  }
+  GLASSTLS_TRY(queue_key_exchange(cx, *f, choice));
+  if (choice.request_client_certificate) {
+    queue(cx, *f, msgs::encode(certificate_request(*cx.server_config)));
+    f->step = Step::kCertificate;
+  } else {
+    f->step = Step::kClientKeyExchange;
+  }
+  queue(cx, *f, msgs::encode_server_hello_done());
+  GLASSTLS_TRY(cx.flush_handshake());
+  return next(std::move(f));
+}
+
+Result<ServerState> tls12_server_handle(ServerTls12&& s, Context& cx,
+                                        const msgs::HandshakeMessage& m) {
+  std::unique_ptr<Server12Flow> f = std::move(s.flow);
+  switch (f->step) {
+    case Step::kCertificate: return handle_certificate(std::move(f), cx, m);
+    case Step::kClientKeyExchange: return handle_client_key_exchange(std::move(f), cx, m);
+    case Step::kCertificateVerify: return handle_certificate_verify(std::move(f), cx, m);
+    case Step::kChangeCipherSpec:
+      //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.9
+      //# It is a fatal error if a Finished message is not preceded by a
+      //# ChangeCipherSpec message at the appropriate point in the handshake.
+      return unexpected_message("expected ChangeCipherSpec, got " + message_name(m.type));
+    case Step::kFinished: return handle_finished(std::move(f), cx, m);
+  }
+  return internal_error("unknown TLS 1.2 server step");
+}
+
+Result<ServerState> tls12_server_change_cipher_spec(ServerTls12&& s, Context& cx,
+                                                    ByteView fragment) {
+  std::unique_ptr<Server12Flow> f = std::move(s.flow);
+  if (f->step != Step::kChangeCipherSpec) {
+    return unexpected_message("ChangeCipherSpec before the client's key exchange was complete");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.1
+  //# The message consists of a single byte of value 1.
+  if (fragment.size() != 1 || fragment[0] != 1) {
+    return unexpected_message("ChangeCipherSpec with a value other than 1");
+  }
+  tls12_install_read(cx, std::move(f->keys.client_write));
+  f->step = Step::kFinished;
+  return next(std::move(f));
+}
+
+}  // namespace glasstls::conn
