@@ -54,11 +54,16 @@ struct SuiteCase {
   crypto::KeyType key;
 };
 
+// Every TLS 1.2 suite of the table, default and legacy, with the key types that fit it.
 std::vector<SuiteCase> default_tls12_cases() {
   std::vector<SuiteCase> out;
-  for (CipherSuite s : default_cipher_suites()) {
+  std::vector<CipherSuite> all = default_cipher_suites();
+  for (CipherSuite s : legacy_cbc_cipher_suites()) {
+    all.push_back(s);
+  }
+  for (CipherSuite s : all) {
     const crypto::SuiteRow* row = crypto::find_suite(s);
-    if (row->version != ProtocolVersion::TLSv1_2 || row->kx != crypto::SuiteKx::kEcdhe) {
+    if (row->version != ProtocolVersion::TLSv1_2) {
       continue;
     }
     if (row->auth == crypto::SuiteAuth::kEcdsa) {
@@ -78,16 +83,31 @@ TEST_P(Tls12Suites, HandshakeDataExportersAndClose) {
   auto cb = client_builder(c.key);
   cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2).cipher_suites({c.suite});
   auto sb = server_builder(c.key);
+  if (crypto::find_suite(c.suite)->legacy) {
+    // Off by default on the server: a client naming a CBC suite gets it only from a server that
+    // allows them.
+    auto refusing = connect(cb, sb);
+    ASSERT_TRUE(refusing.client.ok() && refusing.server.ok());
+    EXPECT_FALSE(handshake(*refusing.client, *refusing.server));
+    ASSERT_NE(refusing.server->error(), nullptr);
+    EXPECT_EQ(refusing.server->error()->alert, AlertDescription::handshake_failure);
+    sb.allow_legacy_cbc_suites();
+  }
   auto p = connect(cb, sb);
   ASSERT_TRUE(p.client.ok() && p.server.ok());
   ASSERT_TRUE(handshake(*p.client, *p.server)) << error_text(*p.client) << error_text(*p.server);
+  const crypto::SuiteRow* row = crypto::find_suite(c.suite);
   for (Connection* conn : {&*p.client, &*p.server}) {
     EXPECT_EQ(conn->version(), ProtocolVersion::TLSv1_2);
     EXPECT_EQ(conn->cipher_suite(), c.suite);
     EXPECT_TRUE(conn->extended_master_secret());
-    EXPECT_FALSE(conn->encrypt_then_mac());
+    // glasstls offers encrypt-then-MAC whenever it offers a CBC suite.
+    EXPECT_EQ(conn->encrypt_then_mac(), row->protection == crypto::Protection::kCbcHmac);
   }
-  EXPECT_EQ(p.client->group(), NamedGroup::x25519);
+  // DHE uses the server's first RFC 7919 group the client names (ffdhe2048 by default).
+  EXPECT_EQ(p.client->group(),
+            row->kx == crypto::SuiteKx::kDhe ? NamedGroup::ffdhe2048 : NamedGroup::x25519);
+  EXPECT_EQ(p.server->group(), p.client->group());
   EXPECT_EQ(p.client->peer_certificates().size(), 2u);
 
   const Bytes hello = {'h', 'e', 'l', 'l', 'o'};
@@ -133,7 +153,7 @@ std::string suite_case_name(const ::testing::TestParamInfo<SuiteCase>& info) {
   return std::string(name(info.param.suite)) + "_" + key;
 }
 
-INSTANTIATE_TEST_SUITE_P(Default, Tls12Suites, ::testing::ValuesIn(default_tls12_cases()),
+INSTANTIATE_TEST_SUITE_P(Every, Tls12Suites, ::testing::ValuesIn(default_tls12_cases()),
                          suite_case_name);
 
 TEST(Tls12, ServerCappedAtTls12AnswersATls13CapableClientWithTls12) {
