@@ -11,6 +11,7 @@
 #include "msgs/handshake.h"
 #include "msgs/walk.h"
 #include "record/protector.h"
+#include "trace/annotate_tree.h"
 
 namespace glasstls::trace {
 
@@ -677,7 +678,7 @@ class Dissector {
     m.direction = s.dir;
     m.type = static_cast<HandshakeType>(message[0]);
     m.bytes.assign(message.begin(), message.end());
-    m.tree = annotate_handshake_message(message);
+    m.tree = annotate::annotate_handshake_message(message, walk_context());
     emit(TraceEvent(std::move(m)));
     result_.summary.handshake_messages++;
     const bool client = s.dir == TraceDirection::kClientToServer;
@@ -710,6 +711,27 @@ class Dissector {
       case HandshakeType::key_update: key_update(s, message); break;
       default: break;
     }
+  }
+
+  // walk_context is the layout the handshake messages are read with: TLS 1.3's until a
+  // ServerHello chose an older version, then TLS 1.2's, with the key exchange of its suite
+  // (the suite table's), which ServerKeyExchange and ClientKeyExchange depend on.
+  msgs::WalkContext walk_context() const {
+    msgs::WalkContext context;
+    if (!facts_.server_hello_seen || facts_.version == kTls13) {
+      return context;
+    }
+    context.version = static_cast<ProtocolVersion>(facts_.version);
+    if (facts_.suite) {
+      if (const crypto::SuiteRow* row = crypto::find_suite(*facts_.suite)) {
+        if (row->kx == crypto::SuiteKx::kEcdhe) {
+          context.kx = msgs::KeyExchangeKind::kEcdhe;
+        } else if (row->kx == crypto::SuiteKx::kDhe) {
+          context.kx = msgs::KeyExchangeKind::kDhe;
+        }
+      }
+    }
+    return context;
   }
 
   void client_hello_note(ByteView message) {

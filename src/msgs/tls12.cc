@@ -463,6 +463,42 @@ Bytes encode_certificate_status_message(ByteView ocsp_response) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// NewSessionTicket, RFC 5077 section 3.3.
+
+Result<Tls12NewSessionTicket> read_tls12_new_session_ticket(FieldReader& r) {
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+  //# struct {
+  //#     uint32 ticket_lifetime_hint;
+  //#     opaque ticket<0..2^16-1>;
+  //# } NewSessionTicket;
+  Tls12NewSessionTicket nst;
+  if (!r.u32(nst.ticket_lifetime_hint, "ticket_lifetime_hint") ||
+      !r.opaque(2, "ticket", "ticket", nst.ticket)) {
+    return truncated("NewSessionTicket");
+  }
+  return nst;
+}
+
+Result<Tls12NewSessionTicket> parse_tls12_new_session_ticket(ByteView body) {
+  FieldReader r(body);
+  GLASSTLS_ASSIGN(Tls12NewSessionTicket nst, read_tls12_new_session_ticket(r));
+  if (!r.empty()) {
+    return trailing("NewSessionTicket");
+  }
+  return nst;
+}
+
+Bytes encode(const Tls12NewSessionTicket& m) {
+  ByteWriter w;
+  w.u32(m.ticket_lifetime_hint);
+  {
+    auto ticket = w.u16_prefixed();
+    w.bytes(m.ticket);
+  }
+  return finish_message(HandshakeType::new_session_ticket, std::move(w));
+}
+
+// ---------------------------------------------------------------------------------------------
 // ClientHello and ServerHello helpers.
 
 bool offers_null_compression(const ClientHello& ch) {

@@ -133,6 +133,17 @@ Result<ByteView> parse_certificate_status_message(ByteView body);
 // response.
 Bytes encode_certificate_status_message(ByteView ocsp_response);
 
+// Tls12NewSessionTicket is a TLS 1.2 NewSessionTicket (RFC 5077 section 3.3).
+struct Tls12NewSessionTicket {
+  uint32_t ticket_lifetime_hint = 0;  // seconds; 0 means unspecified
+  ByteView ticket;                    // may be empty
+};
+
+// parse_tls12_new_session_ticket decodes a TLS 1.2 NewSessionTicket body: decode_error when
+// cut short or followed by trailing bytes.
+Result<Tls12NewSessionTicket> parse_tls12_new_session_ticket(ByteView body);
+Bytes encode(const Tls12NewSessionTicket& m);
+
 // offers_null_compression reports whether a ClientHello's compression methods contain null(0),
 // which RFC 5246 section 7.4.1.2 requires of every ClientHello (the TLS 1.3 rule, exactly
 // {null}, is the negotiator's once it chose TLS 1.3).
@@ -185,5 +196,6 @@ Result<Tls12Certificate> read_tls12_certificate(FieldReader& r);
 Result<ServerKeyExchange> read_server_key_exchange(FieldReader& r, KeyExchangeKind kind);
 Result<ByteView> read_client_key_exchange(FieldReader& r, KeyExchangeKind kind);
 Result<Tls12CertificateRequest> read_tls12_certificate_request(FieldReader& r);
+Result<Tls12NewSessionTicket> read_tls12_new_session_ticket(FieldReader& r);
 
 }  // namespace glasstls::msgs

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "msgs/codec_util.h"
+#include "msgs/extension_readers_a.h"
 #include "msgs/extensions.h"
 
 namespace glasstls::msgs {
@@ -35,30 +36,6 @@ void read_compressed_certificate(FieldReader& r) {
     return;
   }
   r.note_length(compressed.size(), 1, 0xffffff);
-}
-
-void read_certificate_status_message(FieldReader& r) {
-  //= https://www.rfc-editor.org/rfc/rfc6066#section-8
-  //# struct {
-  //#     CertificateStatusType status_type;
-  //#     select (status_type) {
-  //#         case ocsp: OCSPResponse;
-  //#     } response;
-  //# } CertificateStatus;
-  //#
-  //# opaque OCSPResponse<1..2^24-1>;
-  uint8_t status_type = 0;
-  if (!r.u8(status_type, "status_type")) {
-    return;
-  }
-  if (status_type != kStatusTypeOcsp) {
-    (void)r.rest_field("body");  // the response of a status type glasstls does not know
-    return;
-  }
-  ByteView response;
-  if (r.opaque(3, "response", "OCSPResponse", response)) {
-    r.note_length(response.size(), 1, 0xffffff);
-  }
 }
 
 // Quiet is a sink that keeps nothing but whether a field named `want` was read.
@@ -119,7 +96,7 @@ std::string handshake_message_name(HandshakeType type) {
   return std::string(e.substr(0, colon));
 }
 
-void walk_handshake_message(ByteView message, FieldSink& sink) {
+void walk_handshake_message(ByteView message, FieldSink& sink, const WalkContext& context) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4
   //# struct {
   //#     HandshakeType msg_type;    /* handshake type */
@@ -142,19 +119,53 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
                  std::begin(kHelloRetryRequestRandom))) {
     message_name = "HelloRetryRequest";  // RFC 8446 section 4.1.3: the special random
   }
+  const bool tls12 = context.version != ProtocolVersion::TLSv1_3;
   switch (type) {
     case HandshakeType::client_hello: (void)read_client_hello(body); break;
     case HandshakeType::server_hello: (void)read_server_hello(body); break;
-    case HandshakeType::certificate: (void)read_certificate(body); break;
+    case HandshakeType::certificate:
+      if (tls12) {
+        (void)read_tls12_certificate(body);
+      } else {
+        (void)read_certificate(body);
+      }
+      break;
     case HandshakeType::certificate_verify: (void)read_certificate_verify(body); break;
     case HandshakeType::finished: (void)read_finished(body, std::nullopt); break;
     case HandshakeType::key_update: (void)read_key_update(body); break;
     case HandshakeType::encrypted_extensions: (void)read_encrypted_extensions(body); break;
-    case HandshakeType::certificate_request: (void)read_certificate_request(body); break;
-    case HandshakeType::new_session_ticket: (void)read_new_session_ticket(body); break;
+    case HandshakeType::certificate_request:
+      if (tls12) {
+        (void)read_tls12_certificate_request(body);
+      } else {
+        (void)read_certificate_request(body);
+      }
+      break;
+    case HandshakeType::new_session_ticket:
+      if (tls12) {
+        (void)read_tls12_new_session_ticket(body);
+      } else {
+        (void)read_new_session_ticket(body);
+      }
+      break;
     case HandshakeType::message_hash: read_message_hash(body); break;
     case HandshakeType::compressed_certificate: read_compressed_certificate(body); break;
-    case HandshakeType::certificate_status: read_certificate_status_message(body); break;
+    // RFC 6066 section 8: the same CertificateStatus a TLS 1.3 CertificateEntry carries.
+    case HandshakeType::certificate_status: (void)detail::read_certificate_status(body); break;
+    case HandshakeType::server_key_exchange:
+      if (context.kx) {
+        (void)read_server_key_exchange(body, *context.kx);
+      } else {
+        (void)body.rest_field("body");  // the layout depends on a key exchange not known here
+      }
+      break;
+    case HandshakeType::client_key_exchange:
+      if (context.kx) {
+        (void)read_client_key_exchange(body, *context.kx);
+      } else {
+        (void)body.rest_field("body");
+      }
+      break;
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
     //# struct {} EndOfEarlyData;
     case HandshakeType::end_of_early_data:
@@ -165,12 +176,9 @@ void walk_handshake_message(ByteView message, FieldSink& sink) {
     //# struct { } ServerHelloDone;
     case HandshakeType::server_hello_done: break;
     case HandshakeType::hello_verify_request:
-    case HandshakeType::server_key_exchange:
-    case HandshakeType::client_key_exchange:
     case HandshakeType::certificate_url:
     case HandshakeType::supplemental_data:
-      // The body of a message TLS 1.3 does not use, whose contents depend on the negotiated
-      // key exchange: shown undecoded.
+      // The body of a message glasstls does not use: shown undecoded.
       (void)body.rest_field("body");
       break;
     default: break;

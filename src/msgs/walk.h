@@ -2,9 +2,8 @@
 //
 // walk_handshake_message reads the header and the body of `message` through a reporting
 // FieldReader (fields.h) and the codec of its type, so the view shows what the parser reads.
-// Messages glasstls only shows (message_hash, CompressedCertificate, TLS 1.2's
-// CertificateStatus) are read here too; the bodies of messages nothing reads are reported as
-// one field.
+// Messages glasstls only shows (message_hash, CompressedCertificate) are read here too; the
+// bodies of messages nothing reads are reported as one field.
 #pragma once
 
 #include <optional>
@@ -14,13 +13,23 @@
 #include "glasstls/types.h"
 #include "msgs/fields.h"
 #include "msgs/handshake.h"
+#include "msgs/tls12.h"
 
 namespace glasstls::msgs {
 
+// WalkContext is what the layout of a message depends on besides its bytes: the negotiated
+// version (TLS 1.2's Certificate and CertificateRequest differ from TLS 1.3's) and, in TLS 1.2,
+// the suite's key exchange (ServerKeyExchange and ClientKeyExchange; without it their bodies
+// are shown undecoded). The default is TLS 1.3, for messages seen before a ServerHello.
+struct WalkContext {
+  ProtocolVersion version = ProtocolVersion::TLSv1_3;
+  std::optional<KeyExchangeKind> kx;
+};
+
 // walk_handshake_message reports every field of `message`, header included, to `sink`, with
-// offsets from the message's first byte. It never fails: what cannot be read is reported as
-// malformed.
-void walk_handshake_message(ByteView message, FieldSink& sink);
+// offsets from the message's first byte, reading it with the layout `context` names. It never
+// fails: what cannot be read is reported as malformed.
+void walk_handshake_message(ByteView message, FieldSink& sink, const WalkContext& context = {});
 
 // peek_client_hello and peek_server_hello read a hello body from a capture as far as it goes,
 // as the view does: nothing stops them and no rule is enforced, so a TLS 1.2 ServerHello, or

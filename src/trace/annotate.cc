@@ -12,13 +12,18 @@
 
 namespace glasstls {
 
-TraceField annotate_handshake_message(std::span<const uint8_t> message) {
+TraceField annotate::annotate_handshake_message(std::span<const uint8_t> message,
+                                                const msgs::WalkContext& context) {
   // The codec of the message's type reads it, reporting every field; the view only words them.
   annotate::TreeBuilder tree("handshake message", message.size(),
                              "a handshake message: 1-byte type, 3-byte length, body");
-  msgs::walk_handshake_message(message, tree);
-  annotate::describe_message(tree.root());
+  msgs::walk_handshake_message(message, tree, context);
+  annotate::describe_message(tree.root(), context);
   return tree.finish();
+}
+
+TraceField annotate_handshake_message(std::span<const uint8_t> message) {
+  return annotate::annotate_handshake_message(message, msgs::WalkContext{});
 }
 
 TraceField annotate_record_header(std::span<const uint8_t> header) {

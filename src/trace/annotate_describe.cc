@@ -15,26 +15,194 @@
 namespace glasstls::annotate {
 namespace {
 
-void certificate_verify(Node& root) {
-  if (Node* f = root.kid("algorithm")) {
+void signature_algorithm(Node* f) {
+  if (f != nullptr) {
     const auto scheme = static_cast<SignatureScheme>(f->number);
     f->field.meaning = code_name(scheme);
     f->field.explanation = "algorithm: the signature scheme used: " + code_explanation(scheme);
   }
-  word_opaque(root.kid("signature"),
-              "signature: over 64 spaces, a context string naming the signer's role, a zero "
-              "byte and the transcript hash");
 }
 
-void finished(Node& root) {
+void certificate_verify(Node& root, bool tls12) {
+  signature_algorithm(root.kid("algorithm"));
+  word_opaque(root.kid("signature"),
+              tls12 ? "signature: over every handshake message so far, the client's proof that "
+                      "it holds its certificate's private key (RFC 5246 section 7.4.8)"
+                    : "signature: over 64 spaces, a context string naming the signer's role, a "
+                      "zero byte and the transcript hash");
+}
+
+void finished(Node& root, bool tls12) {
   if (Node* f = root.kid("verify_data")) {
     const size_t n = f->bytes.size();
+    if (tls12) {
+      f->field.meaning = n == 12 ? "12 bytes" : "unexpected length";
+      f->field.explanation =
+          "verify_data: PRF(master_secret, \"client finished\" or \"server finished\", "
+          "Hash(handshake_messages)), 12 bytes (RFC 5246 section 7.4.9)";
+      return;
+    }
     f->field.meaning = n == 32   ? "32 bytes: SHA-256 suites"
                        : n == 48 ? "48 bytes: SHA-384 suites"
                                  : "unexpected length";
     f->field.explanation =
         "verify_data: HMAC over the transcript hash with the finished key (RFC 8446 section "
         "4.4.4)";
+  }
+}
+
+// The TLS 1.2 messages of RFC 5246 section 7.4, RFC 8422 section 5 and RFC 6066 section 8.
+
+void server_key_exchange(Node& root) {
+  root.field.explanation =
+      "ServerKeyExchange: the server's ephemeral key exchange parameters, signed with its "
+      "certificate's key (RFC 5246 section 7.4.3)";
+  if (Node* params = root.kid("params")) {
+    const bool ecdhe = params->kid("curve_type") != nullptr;
+    params->field.explanation =
+        ecdhe ? "ServerECDHParams: the curve and the server's ephemeral public point (RFC 8422 "
+                "section 5.4); the signature covers client_random || server_random || these "
+                "bytes"
+              : "ServerDHParams: the finite-field group (p, g) and the server's ephemeral "
+                "public value (RFC 5246 section 7.4.3); the signature covers client_random || "
+                "server_random || these bytes";
+    params->field.meaning = "signed";
+    if (Node* f = params->kid("curve_type")) {
+      f->field.meaning = f->number == 3 ? "named_curve" : "deprecated or unknown";
+      f->field.explanation =
+          "curve_type: named_curve (3) is the only type left; the explicit curves (1, 2) are "
+          "deprecated and a client aborts";
+      f->broken.clear();
+    }
+    if (Node* f = params->kid("namedcurve")) {
+      const auto group = static_cast<NamedGroup>(f->number);
+      f->field.meaning = code_name(group);
+      f->field.explanation =
+          "namedcurve: the group the server chose from the client's supported_groups: " +
+          code_explanation(group);
+      params->field.meaning = "signed: " + code_name(group);
+    }
+    word_opaque(params->kid("public"),
+                "public: the server's ephemeral ECDH public key (an uncompressed point, or an "
+                "X25519/X448 u-coordinate)");
+    if (Node* p = params->kid("dh_p")) {
+      word_opaque(p, "dh_p: the prime modulus of the Diffie-Hellman group");
+      p->field.meaning = dec(contents(*p).size() * 8) + "-bit field";
+      params->field.meaning = "signed: " + p->field.meaning + " DH group";
+    }
+    word_opaque(params->kid("dh_g"), "dh_g: the generator of the Diffie-Hellman group");
+    word_opaque(params->kid("dh_Ys"),
+                "dh_Ys: the server's ephemeral Diffie-Hellman public value, g^X mod p");
+  }
+  if (Node* sig = root.kid("signed_params")) {
+    sig->field.explanation =
+        "signed_params: a DigitallySigned: the scheme, then the signature over client_random "
+        "|| server_random || params, which ties the parameters to this handshake and to the "
+        "certificate's key";
+    signature_algorithm(sig->kid("algorithm"));
+    word_opaque(sig->kid("signature"),
+                "signature: over client_random || server_random || params, with the private key "
+                "of the server's certificate");
+  }
+}
+
+void client_key_exchange(Node& root) {
+  root.field.explanation =
+      "ClientKeyExchange: the client's ephemeral public value; with the server's it gives the "
+      "premaster secret, from which the master secret and the keys come (RFC 5246 section 8.1)";
+  word_opaque(root.kid("ecdh_Yc"),
+              "ecdh_Yc: the client's ephemeral ECDH public key, on the curve of the "
+              "ServerKeyExchange (RFC 8422 section 5.7)");
+  word_opaque(root.kid("dh_Yc"),
+              "dh_Yc: the client's ephemeral Diffie-Hellman public value, g^X mod p, in the "
+              "group of the ServerKeyExchange (RFC 5246 section 7.4.7.2)");
+}
+
+void tls12_certificate(Node& root) {
+  Node* list = root.kid("certificate_list");
+  if (list == nullptr) {
+    return;
+  }
+  list->what = "certificates";
+  list->field.explanation =
+      "certificate_list: the sender's certificate first, then each certificate certifying the "
+      "one before (RFC 5246 section 7.4.2); no extensions in TLS 1.2";
+  size_t n = 0;
+  for (Node& k : list->kids) {
+    if (!k.is_node) {
+      continue;
+    }
+    k.what = "DER certificate";
+    const ByteView der = contents(k);
+    k.field.value = hex_prefix(der, 16);
+    k.field.explanation = n == 0 ? "ASN.1Cert: the end-entity certificate, DER X.509"
+                                 : "ASN.1Cert: a certificate that certifies the previous one, "
+                                   "DER X.509";
+    if (!der.empty() && !k.has_error()) {
+      Result<x509::Certificate> cert = x509::parse_certificate(der);
+      k.field.meaning = cert.ok() ? "subject: " + x509::name_to_string(cert->subject)
+                                  : "not a well-formed X.509 certificate";
+    }
+    if (k.kids.size() > 1 && k.kids[1].field.name != "error") {
+      k.kids[1].field.value = k.field.value;
+      k.kids[1].field.meaning = k.field.meaning;
+      k.kids[1].field.explanation = "the DER-encoded X.509 certificate (RFC 5280)";
+    }
+    n++;
+  }
+  list->field.meaning = plural(n, "certificate", "certificates");
+  if (n == 0) {
+    list->field.explanation += "; empty: the client has no certificate to send";
+  }
+}
+
+void tls12_certificate_request(Node& root) {
+  root.field.explanation =
+      "CertificateRequest: the server asks the client for a certificate (RFC 5246 section "
+      "7.4.4)";
+  if (Node* types = root.kid("certificate_types")) {
+    types->what = "certificate types";
+    types->field.explanation =
+        "certificate_types: the kinds of key the client's certificate may hold";
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.4
+    //# enum {
+    //#     rsa_sign(1), dss_sign(2), rsa_fixed_dh(3), dss_fixed_dh(4),
+    //#     rsa_ephemeral_dh_RESERVED(5), dss_ephemeral_dh_RESERVED(6),
+    //#     fortezza_dms_RESERVED(20), (255)
+    //# } ClientCertificateType;
+    word_items(*types, [](uint32_t t, TraceField& f) {
+      f.meaning = t == 1    ? "rsa_sign"
+                  : t == 2  ? "dss_sign"
+                  : t == 3  ? "rsa_fixed_dh"
+                  : t == 4  ? "dss_fixed_dh"
+                  : t == 64 ? "ecdsa_sign"
+                  : t == 65 ? "rsa_fixed_ecdh"
+                  : t == 66 ? "ecdsa_fixed_ecdh"
+                            : "unknown";
+      f.explanation = "ClientCertificateType (RFC 5246 section 7.4.4, RFC 8422 section 5.5)";
+    });
+  }
+  if (Node* algs = root.kid("supported_signature_algorithms")) {
+    algs->what = "signature algorithms";
+    algs->field.explanation =
+        "supported_signature_algorithms: the schemes the server can verify the client's "
+        "CertificateVerify with, most preferred first";
+    algs->field.meaning = plural(algs->contents() / 2, "scheme", "schemes");
+    word_items(*algs, [](uint32_t v, TraceField& f) {
+      const auto scheme = static_cast<SignatureScheme>(v);
+      f.meaning = code_name(scheme);
+      f.explanation = code_explanation(scheme);
+    });
+  }
+  if (Node* cas = root.kid("certificate_authorities")) {
+    cas->what = "distinguished names";
+    cas->field.explanation =
+        "certificate_authorities: the DER names of the CAs the server accepts; empty: any";
+    for (Node& k : cas->kids) {
+      if (k.is_node) {
+        word_opaque(&k, "DistinguishedName: a DER X.501 name of an acceptable CA");
+      }
+    }
   }
 }
 
@@ -96,10 +264,13 @@ void certificate_status(Node& root) {
       response->field.meaning = ocsp_response_meaning(response->kids[1].bytes);
     }
   }
-  if (Node* body = root.kid("body")) {
-    body->field.meaning = "not decoded";
-    body->field.explanation = "the response of a status type glasstls does not know";
+  if (Node* request = root.kid("request")) {
+    request->field.meaning = "not decoded";
+    request->field.explanation =
+        "the response of a status type glasstls does not know; a client aborts with "
+        "illegal_parameter";
   }
+  f->broken.clear();
 }
 
 constexpr size_t kRandomLen = 32;
@@ -376,9 +547,23 @@ void new_session_ticket(Node& root) {
   extension_block(root, msgs::ExtensionContext::kNewSessionTicket);
 }
 
+void tls12_new_session_ticket(Node& root) {
+  root.field.explanation =
+      "NewSessionTicket: a TLS 1.2 session ticket, the session state sealed by the server for "
+      "the client to present in a later ClientHello (RFC 5077 section 3.3)";
+  if (Node* f = root.kid("ticket_lifetime_hint")) {
+    f->field.meaning = f->number == 0 ? "unspecified" : duration(f->number);
+    f->field.explanation =
+        "ticket_lifetime_hint: how long the client should keep the ticket, in seconds";
+  }
+  word_opaque(root.kid("ticket"),
+              "ticket: opaque to the client, which sends it back in a session_ticket extension");
+}
+
 }  // namespace
 
-void describe_message(Node& root) {
+void describe_message(Node& root, const msgs::WalkContext& context) {
+  const bool tls12 = context.version != ProtocolVersion::TLSv1_3;
   Node* type_field = root.kid("msg_type");
   if (type_field == nullptr) {
     return;
@@ -405,13 +590,33 @@ void describe_message(Node& root) {
   switch (type) {
     case HandshakeType::client_hello: client_hello(root); break;
     case HandshakeType::server_hello: server_hello(root); break;
-    case HandshakeType::certificate: certificate(root); break;
-    case HandshakeType::certificate_verify: certificate_verify(root); break;
-    case HandshakeType::finished: finished(root); break;
+    case HandshakeType::certificate:
+      if (tls12) {
+        tls12_certificate(root);
+      } else {
+        certificate(root);
+      }
+      break;
+    case HandshakeType::certificate_verify: certificate_verify(root, tls12); break;
+    case HandshakeType::finished: finished(root, tls12); break;
+    case HandshakeType::server_key_exchange: server_key_exchange(root); break;
+    case HandshakeType::client_key_exchange: client_key_exchange(root); break;
     case HandshakeType::key_update: key_update(root); break;
     case HandshakeType::encrypted_extensions: encrypted_extensions(root); break;
-    case HandshakeType::certificate_request: certificate_request(root); break;
-    case HandshakeType::new_session_ticket: new_session_ticket(root); break;
+    case HandshakeType::certificate_request:
+      if (tls12) {
+        tls12_certificate_request(root);
+      } else {
+        certificate_request(root);
+      }
+      break;
+    case HandshakeType::new_session_ticket:
+      if (tls12) {
+        tls12_new_session_ticket(root);
+      } else {
+        new_session_ticket(root);
+      }
+      break;
     case HandshakeType::message_hash: message_hash(root); break;
     case HandshakeType::compressed_certificate: compressed_certificate(root); break;
     case HandshakeType::certificate_status: certificate_status(root); break;
@@ -423,6 +628,9 @@ void describe_message(Node& root) {
         type_name.empty()
             ? "the body of a handshake message type glasstls does not know (TLS 1.2 or "
               "unassigned)"
+        : type == HandshakeType::server_key_exchange || type == HandshakeType::client_key_exchange
+            ? "a TLS 1.2 key exchange message, whose layout depends on the suite's key "
+              "exchange, which was not known here"
             : "the body of a message TLS 1.3 does not use; glasstls does not decode it";
   }
 }

@@ -14,6 +14,7 @@
 #include "glasstls/trace.h"
 #include "msgs/fields.h"
 #include "msgs/handshake.h"
+#include "msgs/walk.h"
 
 namespace glasstls::annotate {
 
@@ -99,8 +100,14 @@ void describe_extension_data(Node& data, ExtensionType type, msgs::ExtensionCont
 bool describe_extension_data_a(Node& data, ExtensionType type, msgs::ExtensionContext context);
 bool describe_extension_data_b(Node& data, ExtensionType type, msgs::ExtensionContext context);
 
-// describe_message gives every node of a message tree (as walk_handshake_message reports it)
-// its meaning and explanation.
-void describe_message(Node& root);
+// describe_message gives every node of a message tree (as walk_handshake_message reports it,
+// read with the layout `context` names) its meaning and explanation.
+void describe_message(Node& root, const msgs::WalkContext& context = {});
+
+// annotate_handshake_message is glasstls::annotate_handshake_message (trace.h) reading the
+// message with the layout `context` names: TLS 1.2's messages, once the version and the
+// suite's key exchange are known (the dissector, the connection's tracer).
+TraceField annotate_handshake_message(std::span<const uint8_t> message,
+                                      const msgs::WalkContext& context);
 
 }  // namespace glasstls::annotate
