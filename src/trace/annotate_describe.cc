@@ -74,6 +74,12 @@ void server_key_exchange(Node& root) {
           "deprecated and a client aborts";
       f->broken.clear();
     }
+    if (Node* f = params->kid("parameters")) {
+      f->field.meaning = "not decoded";
+      f->field.explanation =
+          "the parameters of a curve type glasstls does not read; a client aborts with "
+          "illegal_parameter";
+    }
     if (Node* f = params->kid("namedcurve")) {
       const auto group = static_cast<NamedGroup>(f->number);
       f->field.meaning = code_name(group);
