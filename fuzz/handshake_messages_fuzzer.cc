@@ -1,11 +1,13 @@
 // handshake_messages_fuzzer: the parsers of the messages after ServerHello.
 //
-// The first input byte selects the message (EncryptedExtensions, Certificate,
-// CertificateRequest, CertificateVerify, Finished, NewSessionTicket, KeyUpdate); the rest is
-// its body. Whatever parses must re-encode to a message that parses to the same fields, and
-// to the input itself where the encoding is exact: always for Certificate, CertificateVerify,
-// Finished and KeyUpdate, and for the others when the input's extensions are those encode()
-// writes, in its order.
+// The first input byte selects the message (modulo 16: EncryptedExtensions, Certificate,
+// CertificateRequest, CertificateVerify, Finished, NewSessionTicket, KeyUpdate, then TLS 1.2's
+// Certificate, ServerKeyExchange of an ECDHE and of a DHE suite, ClientKeyExchange of each,
+// CertificateRequest, CertificateStatus, ServerHelloDone and HelloRequest, NewSessionTicket);
+// the rest is its body. Whatever parses must re-encode to a message that parses to the same
+// fields, and to the input itself where the encoding is exact: always for the TLS 1.2
+// messages, Certificate, CertificateVerify, Finished and KeyUpdate, and for the others when
+// the input's extensions are those encode() writes, in its order.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "msgs/extensions.h"
 #include "msgs/handshake.h"
+#include "msgs/tls12.h"
 
 namespace {
 
@@ -180,6 +183,70 @@ void key_update(ByteView input) {
   check(same(body_of(encode(*m)), input));
 }
 
+void tls12_certificate(ByteView input) {
+  auto m = parse_tls12_certificate(input);
+  if (!m.ok()) {
+    return;
+  }
+  Bytes encoded = encode(*m);
+  check(same(body_of(encoded), input));
+}
+
+void server_key_exchange(ByteView input, KeyExchangeKind kind) {
+  auto m = parse_server_key_exchange(input, kind);
+  if (!m.ok()) {
+    return;
+  }
+  check(m->kind == kind);
+  const Bytes params = kind == KeyExchangeKind::kEcdhe
+                           ? encode_ecdhe_params(m->group, m->point)
+                           : encode_dhe_params(m->dh_p, m->dh_g, m->dh_ys);
+  check(same(params, m->params));
+  Bytes encoded = encode_server_key_exchange(params, m->scheme, m->signature);
+  check(same(body_of(encoded), input));
+  // What is signed is the start of the body.
+  check(input.size() >= m->params.size() && same(input.first(m->params.size()), m->params));
+}
+
+void client_key_exchange(ByteView input, KeyExchangeKind kind) {
+  auto m = parse_client_key_exchange(input, kind);
+  if (!m.ok()) {
+    return;
+  }
+  check(!m->empty());
+  check(same(body_of(encode_client_key_exchange(kind, *m)), input));
+}
+
+void tls12_certificate_request(ByteView input) {
+  auto m = parse_tls12_certificate_request(input);
+  if (!m.ok()) {
+    return;
+  }
+  Bytes encoded = encode(*m);
+  check(same(body_of(encoded), input));
+}
+
+void certificate_status(ByteView input) {
+  auto m = parse_certificate_status_message(input);
+  if (!m.ok()) {
+    return;
+  }
+  check(same(body_of(encode_certificate_status_message(*m)), input));
+}
+
+void empty_messages(ByteView input) {
+  check(parse_server_hello_done(input).ok() == input.empty());
+  check(parse_hello_request(input).ok() == input.empty());
+}
+
+void tls12_new_session_ticket(ByteView input) {
+  auto m = parse_tls12_new_session_ticket(input);
+  if (!m.ok()) {
+    return;
+  }
+  check(same(body_of(encode(*m)), input));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -187,14 +254,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   ByteView input(data + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 16) {
     case 0: encrypted_extensions(input); break;
     case 1: certificate(input); break;
     case 2: certificate_request(input); break;
     case 3: certificate_verify(input); break;
     case 4: finished(input); break;
     case 5: new_session_ticket(input); break;
-    default: key_update(input); break;
+    case 6: key_update(input); break;
+    case 7: tls12_certificate(input); break;
+    case 8: server_key_exchange(input, KeyExchangeKind::kEcdhe); break;
+    case 9: server_key_exchange(input, KeyExchangeKind::kDhe); break;
+    case 10: client_key_exchange(input, KeyExchangeKind::kEcdhe); break;
+    case 11: client_key_exchange(input, KeyExchangeKind::kDhe); break;
+    case 12: tls12_certificate_request(input); break;
+    case 13: certificate_status(input); break;
+    case 14: empty_messages(input); break;
+    default: tls12_new_session_ticket(input); break;
   }
   return 0;
 }
