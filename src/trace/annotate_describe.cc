@@ -383,8 +383,30 @@ void client_hello(Node& root) {
   extension_block(root, msgs::ExtensionContext::kClientHello);
 }
 
+// has_supported_versions says whether the extension block of `root` holds supported_versions.
+bool has_supported_versions(Node& root) {
+  Node* block = root.kid("extensions");
+  if (block == nullptr) {
+    return false;
+  }
+  for (Node& e : block->kids) {
+    if (Node* type = e.kid("extension_type");
+        type != nullptr &&
+        type->number == static_cast<uint16_t>(ExtensionType::supported_versions)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void server_hello(Node& root) {
   legacy_version(root, false);
+  if (Node* f = root.kid("legacy_version"); f != nullptr && !has_supported_versions(root)) {
+    // RFC 8446 section 4.1.3: without supported_versions, legacy_version is the version chosen.
+    f->field.explanation =
+        "legacy_version: without supported_versions, the version the server chose (TLS 1.2 or "
+        "older: not TLS 1.3)";
+  }
   bool hrr = false;
   if (Node* f = root.kid("random")) {
     f->field.explanation =
