@@ -722,7 +722,9 @@ class Dissector {
       return context;
     }
     context.version = static_cast<ProtocolVersion>(facts_.version);
-    if (facts_.suite) {
+    // TLS 1.1 and older sign the ServerKeyExchange without naming an algorithm: their key
+    // exchange messages are left undecoded.
+    if (facts_.suite && context.version == ProtocolVersion::TLSv1_2) {
       if (const crypto::SuiteRow* row = crypto::find_suite(*facts_.suite)) {
         if (row->kx == crypto::SuiteKx::kEcdhe) {
           context.kx = msgs::KeyExchangeKind::kEcdhe;

@@ -135,8 +135,11 @@ void walk_handshake_message(ByteView message, FieldSink& sink, const WalkContext
     case HandshakeType::key_update: (void)read_key_update(body); break;
     case HandshakeType::encrypted_extensions: (void)read_encrypted_extensions(body); break;
     case HandshakeType::certificate_request:
-      if (tls12) {
+      if (context.version == ProtocolVersion::TLSv1_2) {
         (void)read_tls12_certificate_request(body);
+      } else if (tls12) {
+        // TLS 1.1 and older have no supported_signature_algorithms: not read here.
+        (void)body.rest_field("body");
       } else {
         (void)read_certificate_request(body);
       }

@@ -20,7 +20,10 @@ namespace glasstls::msgs {
 // WalkContext is what the layout of a message depends on besides its bytes: the negotiated
 // version (TLS 1.2's Certificate and CertificateRequest differ from TLS 1.3's) and, in TLS 1.2,
 // the suite's key exchange (ServerKeyExchange and ClientKeyExchange; without it their bodies
-// are shown undecoded). The default is TLS 1.3, for messages seen before a ServerHello.
+// are shown undecoded). The default is TLS 1.3, for messages seen before a ServerHello. A
+// version older than TLS 1.2 is read with TLS 1.2's layouts where they are the same
+// (Certificate, NewSessionTicket); its CertificateRequest is shown undecoded, and `kx` should
+// be left unset (its ServerKeyExchange has no signature algorithm).
 struct WalkContext {
   ProtocolVersion version = ProtocolVersion::TLSv1_3;
   std::optional<KeyExchangeKind> kx;

@@ -140,6 +140,14 @@ TEST(AnnotateTls12, CertificateAndCertificateRequestUseTls12Layouts) {
   const TraceField* alg = find_field(r, "supported_signature_algorithms[0]");
   ASSERT_NE(alg, nullptr);
   EXPECT_EQ(alg->meaning, "rsa_pss_rsae_sha256");
+  // TLS 1.1's CertificateRequest has no signature algorithms: not read with TLS 1.2's layout.
+  const TraceField old = annotate12(req, WalkContext{ProtocolVersion::TLSv1_1, std::nullopt});
+  EXPECT_EQ(find_field(old, "supported_signature_algorithms"), nullptr);
+  EXPECT_NE(find_field(old, "body"), nullptr);
+  // Its Certificate has TLS 1.2's layout.
+  EXPECT_EQ(
+      count_named(annotate12(cert, WalkContext{ProtocolVersion::TLSv1_1, std::nullopt}), "error"),
+      0u);
 }
 
 TEST(AnnotateTls12, FinishedAndNewSessionTicket) {
