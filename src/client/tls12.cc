@@ -423,6 +423,9 @@ Result<ClientState> tls12_server_hello(ClientExpectServerHello&& s, Context& cx,
   cx.negotiated.version = ProtocolVersion::TLSv1_2;
   cx.negotiated.suite = sh.cipher_suite;
   cx.tls12 = std::make_unique<Tls12Session>();
+  if (cx.tracer) {
+    cx.tracer->layout = tls12_layout(*row);
+  }
 
   auto f = std::make_unique<Client12Flow>();
   f->row = row;

@@ -9,6 +9,7 @@
 
 #include "client/tls13.h"
 #include "conn/context.h"
+#include "conn/tls12_keys.h"
 #include "server/tls13.h"
 #include "x509/names.h"
 
@@ -783,6 +784,9 @@ void Connection::set_trace(std::shared_ptr<TraceObserver> observer, TraceOptions
   }
   cx.tracer =
       std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets, cx.is_client);
+  if (cx.tls12 && cx.suite.row != nullptr) {
+    cx.tracer->layout = conn::tls12_layout(*cx.suite.row);
+  }
   cx.record.set_tap(cx.tracer.get());
 }
 

@@ -7,6 +7,12 @@
 
 namespace glasstls::conn {
 
+msgs::WalkContext tls12_layout(const crypto::SuiteRow& row) {
+  return msgs::WalkContext{ProtocolVersion::TLSv1_2, row.kx == crypto::SuiteKx::kDhe
+                                                         ? msgs::KeyExchangeKind::kDhe
+                                                         : msgs::KeyExchangeKind::kEcdhe};
+}
+
 Secret tls12_pre_master_secret(const crypto::SuiteRow& row, Secret shared) {
   if (row.kx != crypto::SuiteKx::kDhe) {
     return shared;

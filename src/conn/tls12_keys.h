@@ -21,6 +21,9 @@ struct Tls12PendingKeys {
   record::RecordProtector server_write;
 };
 
+// tls12_layout is how the view reads the messages of a TLS 1.2 handshake with suite `row`.
+msgs::WalkContext tls12_layout(const crypto::SuiteRow& row);
+
 // tls12_pre_master_secret turns a key exchange's shared secret into the pre-master secret: as
 // it is for ECDHE (RFC 8422 section 5.10: the x-coordinate, or X25519's output), without its
 // leading zero bytes for DHE (RFC 5246 section 8.1.2).

@@ -1,6 +1,8 @@
 // tracer.cc: Tracer (conn/tracer.h), a connection's events for its trace observer.
 #include "conn/tracer.h"
 
+#include "trace/annotate_tree.h"
+
 #include <string>
 #include <utility>
 
@@ -40,7 +42,7 @@ void Tracer::message(bool sent, ByteView message) {
   m.direction = direction(sent);
   m.type = message.empty() ? HandshakeType{} : static_cast<HandshakeType>(message[0]);
   m.bytes.assign(message.begin(), message.end());
-  m.tree = annotate_handshake_message(message);
+  m.tree = annotate::annotate_handshake_message(message, layout);
   observer_->on_event(TraceEvent(std::move(m)));
 }
 

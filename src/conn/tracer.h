@@ -11,6 +11,7 @@
 #include "base/bytes.h"
 #include "glasstls/trace.h"
 #include "glasstls/types.h"
+#include "msgs/walk.h"
 #include "record/record_layer.h"
 
 namespace glasstls::conn {
@@ -36,6 +37,10 @@ class Tracer final : public record::RecordTap {
                 ByteView output);
   // schedule_step reports a step of the key schedule's own callback.
   void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
+
+  // layout is how messages are read for the view: TLS 1.3's until the handshake settles on
+  // TLS 1.2, whose state machines set the version and the suite's key exchange.
+  msgs::WalkContext layout;
 
  private:
   TraceObserver* observer_;

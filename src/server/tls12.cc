@@ -327,6 +327,9 @@ Result<ServerState> tls12_client_hello(Context& cx, const msgs::HandshakeMessage
       choice.alpn != nullptr ? std::optional<std::string>(*choice.alpn) : std::nullopt;
   cx.negotiated.own_chain = &choice.certificate->chain;
   cx.tls12 = std::make_unique<Tls12Session>();
+  if (cx.tracer) {
+    cx.tracer->layout = tls12_layout(*choice.row);
+  }
   cx.client_random.assign(ch.random.begin(), ch.random.end());
 
   auto f = std::make_unique<Server12Flow>();
