@@ -270,9 +270,11 @@ Status Tls12CbcProtector::seal(ContentType type, ByteView content, uint64_t seq,
   const size_t whole = content.size() & ~(kBlockLen - 1);
   const size_t rest = content.size() - whole;
   uint8_t tail[4 * kBlockLen + 64] = {};
-  size_t tail_len = 0;
-  std::memcpy(tail, content.data() + whole, rest);
-  tail_len = rest;
+  if (rest > 0) {
+    // (Not called for empty content, whose data() may be null.)
+    std::memcpy(tail, content.data() + whole, rest);
+  }
+  size_t tail_len = rest;
   if (!etm_) {
     //= https://www.rfc-editor.org/rfc/rfc5246#section-6.2.3.1
     //# MAC(MAC_write_key, seq_num +
