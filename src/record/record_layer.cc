@@ -27,6 +27,15 @@ Result<size_t> RecordLayer::record_len(ByteView buf, const RecordRules& rules) {
     //# terminate the connection with an "unexpected_message" alert.
     return unexpected_message("record of unknown content type " + std::to_string(type));
   }
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-6.2.1
+  //# version
+  //#    The version of the protocol being employed.  This document
+  //#    describes TLS Version 1.2, which uses the version { 3, 3 }.
+  if (rules.record_version_checked && (buf[1] != 0x03 || buf[2] != 0x03)) {
+    return make_error(
+        ErrorKind::kPeerMisbehaved, AlertDescription::protocol_version,
+        "record of version 0x" + to_hex(buf.subspan(1, 2)) + " in a TLS 1.2 connection");
+  }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
   //# The length MUST NOT exceed 2^14 + 256 bytes.  An endpoint that receives a record that
   //# exceeds this length MUST terminate the connection with a "record_overflow" alert.

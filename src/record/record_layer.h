@@ -82,14 +82,19 @@ struct RecordRules {
   // (RFC 8446 section 4.2.10; RecordLayer::skip_early_data). A version without 0-RTT has
   // nothing to skip.
   bool skips_early_data = true;
+  // record_version_checked: every record's legacy_record_version must be TLS 1.2's 0x0303, as
+  // TLS 1.2 records carry the negotiated version (RFC 5246 section 6.2.1); a record of another
+  // version ends the connection with protocol_version. TLS 1.3 ignores the field (RFC 8446
+  // section 5.1).
+  bool record_version_checked = false;
 };
 // kTls13Rules are TLS 1.3's: kTls13Limits, outer type application_data when protected, 0-RTT
 // skipping.
 inline constexpr RecordRules kTls13Rules{kTls13Limits, true, true};
 // kTls12Rules are TLS 1.2's: kTls12Limits (2^14 and 2^14 + 2048), every record under its own
 // outer type and protected once read protection is on (the handshake installs it at
-// ChangeCipherSpec), no 0-RTT.
-inline constexpr RecordRules kTls12Rules{kTls12Limits, false, false};
+// ChangeCipherSpec), no 0-RTT, the record version checked.
+inline constexpr RecordRules kTls12Rules{kTls12Limits, false, false, true};
 
 // key_usage_limit is how many records may be protected under one key of `id` before a KeyUpdate
 // is due: the suite table's limit (crypto/suites.h, RFC 8446 section 5.5).

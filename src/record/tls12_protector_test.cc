@@ -777,5 +777,20 @@ TEST(Tls12CbcLuckyThirteen, BadPaddingAndBadMacAskTheSameMacWork) {
   }
 }
 
+TEST(Tls12Rules, ARecordOfAnotherVersionIsProtocolVersion) {
+  // Under TLS 1.2's rules every record carries 3.3; TLS 1.3's ignore the field.
+  const Bytes tls11 = {23, 3, 2, 0, 1, 0};
+  auto r12 = RecordLayer::record_len(tls11, kTls12Rules);
+  ASSERT_FALSE(r12.ok());
+  EXPECT_EQ(r12.error().alert, AlertDescription::protocol_version);
+  auto r13 = RecordLayer::record_len(tls11, kTls13Rules);
+  ASSERT_TRUE(r13.ok());
+  EXPECT_EQ(*r13, tls11.size());
+  const Bytes tls12 = {23, 3, 3, 0, 1, 0};
+  auto ok = RecordLayer::record_len(tls12, kTls12Rules);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, tls12.size());
+}
+
 }  // namespace
 }  // namespace glasstls::record
