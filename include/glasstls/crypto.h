@@ -269,20 +269,52 @@ class DhGroups {
   virtual Result<std::unique_ptr<KeyExchange>> start(ByteView p, ByteView g) const = 0;
 };
 
-enum class KeyType : uint8_t { kEcdsaP256, kEcdsaP384, kRsa, kEd25519 };
+// KeyType is the kind of a private key: ECDSA on P-256, P-384 or P-521, RSA (rsaEncryption),
+// RSA restricted to RSASSA-PSS (an id-RSASSA-PSS key), Ed25519 or Ed448.
+enum class KeyType : uint8_t {
+  kEcdsaP256,
+  kEcdsaP384,
+  kRsa,
+  kEd25519,
+  kEcdsaP521,
+  kEd448,
+  kRsaPss
+};
+
+// SignatureRules names the protocol whose rules a handshake signature follows.
+enum class SignatureRules : uint8_t {
+  // kTls13: RFC 8446 section 4.2.3. An ECDSA scheme is bound to its curve (and hash), and the
+  // RSA PKCS#1 v1.5 schemes are for certificates only.
+  kTls13,
+  // kTls12: TLS 1.2 (RFC 5246 section 7.4.1.4.1, RFC 8446 section 4.2.3). An ECDSA scheme names
+  // only its hash and fits a key on any of P-256, P-384 and P-521; rsa_pkcs1_sha256/384/512
+  // are allowed. No SHA-1 scheme is, under either rules.
+  kTls12,
+};
 
 // SigningKey is a private key able to sign handshakes.
 class SigningKey {
  public:
   virtual ~SigningKey() = default;
   virtual KeyType type() const = 0;
-  // bits is the key size (256, 384, the RSA modulus size, or 255 for Ed25519).
+  // bits is the key size (256, 384 or 521 for ECDSA, the RSA modulus size, 255 for Ed25519,
+  // 448 for Ed448).
   virtual size_t bits() const = 0;
   // schemes lists the TLS 1.3 signature schemes this key can make, best first
-  // (ecdsa_secp256r1_sha256; ecdsa_secp384r1_sha384; rsa_pss_rsae_sha256/384/512; ed25519).
+  // (ecdsa_secp256r1_sha256; ecdsa_secp384r1_sha384; ecdsa_secp521r1_sha512;
+  // rsa_pss_rsae_sha256/384/512; rsa_pss_pss_sha256/384/512 for an RSASSA-PSS key; ed25519;
+  // ed448).
   virtual std::vector<SignatureScheme> schemes() const = 0;
-  // sign signs `message` with `scheme` (which must be in schemes()); RSA-PSS uses a salt the
-  // length of the hash (RFC 8446 section 4.2.3).
+  // schemes_for lists the schemes this key can make in handshakes under `rules`, best first.
+  // Under kTls13 that is schemes(). Under kTls12 an RSA key adds rsa_pkcs1_sha256/384/512 after
+  // its PSS schemes, and an ECDSA key adds the ECDSA schemes of the other hashes after its own.
+  // The default returns schemes() for both rules, which suits a key that cannot do more.
+  virtual std::vector<SignatureScheme> schemes_for(SignatureRules /*rules*/) const {
+    return schemes();
+  }
+  // sign signs `message` with `scheme` (which must be in schemes_for(kTls12), or an
+  // rsa_pkcs1_* scheme for an RSA key signing a certificate); RSA-PSS uses a salt the length of
+  // the hash (RFC 8446 section 4.2.3).
   virtual Result<Bytes> sign(SignatureScheme scheme, ByteView message) const = 0;
   // public_key_spki is the DER SubjectPublicKeyInfo of the matching public key.
   virtual Bytes public_key_spki() const = 0;
@@ -295,10 +327,12 @@ class KeyStore {
  public:
   virtual ~KeyStore() = default;
   // load_private_key reads a private key from PEM ("PRIVATE KEY", "EC PRIVATE KEY",
-  // "RSA PRIVATE KEY") or DER PKCS#8. Unsupported key types (RSA under 2048 or over 4096 bits,
+  // "RSA PRIVATE KEY") or DER PKCS#8: EC on P-256, P-384 or P-521, RSA and RSASSA-PSS of 2048
+  // to 4096 bits, Ed25519, Ed448. Unsupported key types (RSA under 2048 or over 4096 bits,
   // other curves) fail with a kBadConfig error naming the reason.
   virtual Result<std::shared_ptr<const SigningKey>> load_private_key(ByteView pem_or_der) const = 0;
-  // generate makes a fresh key (RSA: `rsa_bits`, 2048 to 4096).
+  // generate makes a fresh key (RSA and RSASSA-PSS: `rsa_bits`, 2048 to 4096; an RSASSA-PSS
+  // key has no parameters restricting its hash).
   virtual Result<std::shared_ptr<const SigningKey>> generate(KeyType type,
                                                              size_t rsa_bits = 2048) const = 0;
 };
@@ -308,11 +342,28 @@ class SignatureVerifier {
  public:
   virtual ~SignatureVerifier() = default;
   // verify checks `signature` over `message` under `scheme` with the public key in `spki_der`
-  // (a DER SubjectPublicKeyInfo). Fails with decrypt_error when the signature is wrong, and with
-  // illegal_parameter when the scheme does not fit the key (an ECDSA scheme for an RSA key, a
-  // P-256 scheme for a P-384 key, RSA outside 2048..4096 bits).
+  // (a DER SubjectPublicKeyInfo), as certificates and TLS 1.3 use schemes: an ECDSA scheme is
+  // bound to its curve, rsa_pkcs1_* are accepted (certificates are signed with them). Fails with
+  // decrypt_error when the signature is wrong, and with illegal_parameter when the scheme does
+  // not fit the key (an ECDSA scheme for an RSA key, a P-256 scheme for a P-384 key, an
+  // rsa_pss_rsae scheme for an RSASSA-PSS key, RSA outside 2048..4096 bits).
   virtual Status verify(SignatureScheme scheme, ByteView spki_der, ByteView message,
                         ByteView signature) const = 0;
+  // verify_handshake checks a handshake signature under `rules` (SignatureRules): under kTls13 an
+  // rsa_pkcs1_* scheme fails with illegal_parameter; under kTls12 an ECDSA scheme fits a key on
+  // any supported curve. Otherwise as verify(). The default refuses what kTls13 refuses and
+  // then calls verify(), which keeps ECDSA schemes bound to their curve: a verifier that does
+  // not override it is stricter than TLS 1.2 asks, never looser.
+  virtual Status verify_handshake(SignatureRules rules, SignatureScheme scheme, ByteView spki_der,
+                                  ByteView message, ByteView signature) const {
+    if (rules == SignatureRules::kTls13 && (scheme == SignatureScheme::rsa_pkcs1_sha256 ||
+                                            scheme == SignatureScheme::rsa_pkcs1_sha384 ||
+                                            scheme == SignatureScheme::rsa_pkcs1_sha512)) {
+      return Error{ErrorKind::kPeerMisbehaved, AlertDescription::illegal_parameter,
+                   "RSA PKCS#1 v1.5 signatures are not allowed in TLS 1.3 handshakes"};
+    }
+    return verify(scheme, spki_der, message, signature);
+  }
 };
 
 class Random {

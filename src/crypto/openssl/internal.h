@@ -77,7 +77,7 @@ enum class KeyFamily : uint8_t { kEc, kRsa, kX25519, kX448, kDh };
 PkeyPtr public_key_fromdata(KeyFamily family, OSSL_PARAM* params);
 
 // import_public_key makes a libcrypto key from a DER SubjectPublicKeyInfo: EC keys on the
-// named curves, RSA and Ed25519 are parsed by glasstls and imported from their raw values,
+// named curves, RSA, Ed25519 and Ed448 are parsed by glasstls and imported from their raw values,
 // anything else goes through d2i_PUBKEY. Null when the input is malformed or unsupported.
 PkeyPtr import_public_key(ByteView spki_der);
 
@@ -271,8 +271,13 @@ class OsslVerifier final : public SignatureVerifier {
   explicit OsslVerifier(const Algorithms* algs) : algs_(algs) {}
   Status verify(SignatureScheme scheme, ByteView spki_der, ByteView message,
                 ByteView signature) const override;
+  Status verify_handshake(SignatureRules rules, SignatureScheme scheme, ByteView spki_der,
+                          ByteView message, ByteView signature) const override;
 
  private:
+  // check verifies; with `any_curve` an ECDSA scheme fits a key on any supported curve.
+  Status check(SignatureScheme scheme, ByteView spki_der, ByteView message, ByteView signature,
+               bool any_curve) const;
   const Algorithms* algs_;
 };
 

@@ -31,6 +31,8 @@ constexpr std::array<uint8_t, 9> kRsaEncryption = {0x2a, 0x86, 0x48, 0x86, 0xf7,
                                                    0x0d, 0x01, 0x01, 0x01};
 // id-Ed25519, 1.3.101.112 (RFC 8410 section 3).
 constexpr std::array<uint8_t, 3> kEd25519 = {0x2b, 0x65, 0x70};
+// id-Ed448, 1.3.101.113 (RFC 8410 section 3).
+constexpr std::array<uint8_t, 3> kEd448 = {0x2b, 0x65, 0x71};
 
 template <size_t N>
 bool is_oid(ByteView oid, const std::array<uint8_t, N>& want) {
@@ -136,14 +138,16 @@ PkeyPtr import_known(ByteView spki_der) {
     }
     return rsa_key(key);
   }
-  if (is_oid(oid, kEd25519)) {
+  if (is_oid(oid, kEd25519) || is_oid(oid, kEd448)) {
     //= https://www.rfc-editor.org/rfc/rfc8410#section-3
     //# In this document, we define four new OIDs for identifying the different curves.  The
     //# algorithm identifiers are: [...] The parameters MUST be absent.
-    if (!algorithm.expect_empty("AlgorithmIdentifier").ok() || key.size() != 32) {
+    const bool ed448 = is_oid(oid, kEd448);
+    if (!algorithm.expect_empty("AlgorithmIdentifier").ok() || key.size() != (ed448 ? 57 : 32)) {
       return nullptr;
     }
-    PkeyPtr k(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, key.data(), key.size()));
+    PkeyPtr k(EVP_PKEY_new_raw_public_key_ex(nullptr, ed448 ? "ED448" : "ED25519", nullptr,
+                                             key.data(), key.size()));
     if (k == nullptr) {
       drain_errors();
     }

@@ -18,7 +18,9 @@ namespace {
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 4096;
 
-enum class Family : uint8_t { kEcdsa, kRsaPss, kRsaPkcs1, kEd25519 };
+// kRsaPss is RSASSA-PSS with an rsaEncryption key (rsa_pss_rsae_*), kRsaPssPss with an
+// RSASSA-PSS key (rsa_pss_pss_*).
+enum class Family : uint8_t { kEcdsa, kRsaPss, kRsaPkcs1, kEd25519, kEd448, kRsaPssPss };
 
 // SchemeInfo is what a signature scheme needs from a key and from libcrypto.
 struct SchemeInfo {
@@ -48,7 +50,14 @@ std::optional<SchemeInfo> scheme_info(SignatureScheme scheme) {
       return SchemeInfo{Family::kRsaPkcs1, HashId::kSha384, nullptr};
     case SignatureScheme::rsa_pkcs1_sha512:
       return SchemeInfo{Family::kRsaPkcs1, HashId::kSha512, nullptr};
+    case SignatureScheme::rsa_pss_pss_sha256:
+      return SchemeInfo{Family::kRsaPssPss, HashId::kSha256, nullptr};
+    case SignatureScheme::rsa_pss_pss_sha384:
+      return SchemeInfo{Family::kRsaPssPss, HashId::kSha384, nullptr};
+    case SignatureScheme::rsa_pss_pss_sha512:
+      return SchemeInfo{Family::kRsaPssPss, HashId::kSha512, nullptr};
     case SignatureScheme::ed25519: return SchemeInfo{Family::kEd25519, HashId::kSha512, nullptr};
+    case SignatureScheme::ed448: return SchemeInfo{Family::kEd448, HashId::kSha512, nullptr};
     default: return std::nullopt;
   }
 }
@@ -63,7 +72,7 @@ std::string scheme_name(SignatureScheme scheme) {
 
 // KeyDesc says what a libcrypto key is, in glasstls terms.
 struct KeyDesc {
-  enum Kind : uint8_t { kEc, kRsa, kEd25519, kOther } kind = kOther;
+  enum Kind : uint8_t { kEc, kRsa, kRsaPss, kEd25519, kEd448, kOther } kind = kOther;
   // group is the EC group name ("prime256v1", ...), empty for other kinds.
   std::string group;
   int bits = 0;
@@ -89,9 +98,15 @@ KeyDesc describe(const EVP_PKEY* key) {
   } else if (EVP_PKEY_is_a(key, "RSA")) {
     d.kind = KeyDesc::kRsa;
     d.text = "RSA-" + std::to_string(d.bits) + " key";
+  } else if (EVP_PKEY_is_a(key, "RSA-PSS")) {
+    d.kind = KeyDesc::kRsaPss;
+    d.text = "RSASSA-PSS-" + std::to_string(d.bits) + " key";
   } else if (EVP_PKEY_is_a(key, "ED25519")) {
     d.kind = KeyDesc::kEd25519;
     d.text = "Ed25519 key";
+  } else if (EVP_PKEY_is_a(key, "ED448")) {
+    d.kind = KeyDesc::kEd448;
+    d.text = "Ed448 key";
   } else {
     const char* type = EVP_PKEY_get0_type_name(key);
     d.text = std::string(type != nullptr ? type : "unknown") + " key";
@@ -99,17 +114,31 @@ KeyDesc describe(const EVP_PKEY* key) {
   return d;
 }
 
+bool supported_curve(const std::string& group) {
+  return group == "prime256v1" || group == "secp384r1" || group == "secp521r1";
+}
+
 // check_fit returns an empty string when a key described by `d` can make or check `scheme`
-// signatures, and otherwise the reason it cannot.
-std::string check_fit(SignatureScheme scheme, const SchemeInfo& info, const KeyDesc& d) {
+// signatures, and otherwise the reason it cannot. With `any_curve` (TLS 1.2) an ECDSA scheme
+// fits a key on any supported curve.
+std::string check_fit(SignatureScheme scheme, const SchemeInfo& info, const KeyDesc& d,
+                      bool any_curve = false) {
   bool fits = false;
+  const bool rsa_size = d.bits >= kMinRsaBits && d.bits <= kMaxRsaBits;
   switch (info.family) {
-    case Family::kEcdsa: fits = d.kind == KeyDesc::kEc && d.group == info.curve; break;
-    case Family::kRsaPss:
-    case Family::kRsaPkcs1:
-      fits = d.kind == KeyDesc::kRsa && d.bits >= kMinRsaBits && d.bits <= kMaxRsaBits;
+    case Family::kEcdsa:
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+      //# ECDSA signature schemes align with TLS 1.2's ECDSA hash/signature
+      //# pairs.  However, the old semantics did not constrain the signing
+      //# curve.
+      fits =
+          d.kind == KeyDesc::kEc && (any_curve ? supported_curve(d.group) : d.group == info.curve);
       break;
+    case Family::kRsaPss:
+    case Family::kRsaPkcs1: fits = d.kind == KeyDesc::kRsa && rsa_size; break;
+    case Family::kRsaPssPss: fits = d.kind == KeyDesc::kRsaPss && rsa_size; break;
     case Family::kEd25519: fits = d.kind == KeyDesc::kEd25519; break;
+    case Family::kEd448: fits = d.kind == KeyDesc::kEd448; break;
   }
   if (fits) {
     return {};
@@ -119,9 +148,17 @@ std::string check_fit(SignatureScheme scheme, const SchemeInfo& info, const KeyD
 
 // init_digest_op prepares `mctx` for signing or verifying under `info`. Ed25519 takes no
 // digest (PureEdDSA); RSA-PSS gets a salt the length of the hash and MGF1 with the same hash.
+bool is_eddsa(const SchemeInfo& info) {
+  return info.family == Family::kEd25519 || info.family == Family::kEd448;
+}
+
+bool is_pss(const SchemeInfo& info) {
+  return info.family == Family::kRsaPss || info.family == Family::kRsaPssPss;
+}
+
 bool init_digest_op(EVP_MD_CTX* mctx, EVP_PKEY* key, const SchemeInfo& info, const EVP_MD* md,
                     bool sign) {
-  const char* md_name = info.family == Family::kEd25519 ? nullptr : EVP_MD_get0_name(md);
+  const char* md_name = is_eddsa(info) ? nullptr : EVP_MD_get0_name(md);
   EVP_PKEY_CTX* pctx = nullptr;  // owned by mctx
   const int ok =
       sign ? EVP_DigestSignInit_ex(mctx, &pctx, md_name, nullptr, nullptr, key, nullptr)
@@ -129,7 +166,7 @@ bool init_digest_op(EVP_MD_CTX* mctx, EVP_PKEY* key, const SchemeInfo& info, con
   if (ok != 1) {
     return false;
   }
-  if (info.family == Family::kRsaPss) {
+  if (is_pss(info)) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
     //# The length of the Salt MUST be equal to the length of the output of the
     //# digest algorithm.
@@ -163,12 +200,38 @@ class OsslSigningKey final : public SigningKey {
     switch (type_) {
       case KeyType::kEcdsaP256: return {SignatureScheme::ecdsa_secp256r1_sha256};
       case KeyType::kEcdsaP384: return {SignatureScheme::ecdsa_secp384r1_sha384};
+      case KeyType::kEcdsaP521: return {SignatureScheme::ecdsa_secp521r1_sha512};
       case KeyType::kRsa:
         return {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
                 SignatureScheme::rsa_pss_rsae_sha512};
+      case KeyType::kRsaPss:
+        return {SignatureScheme::rsa_pss_pss_sha256, SignatureScheme::rsa_pss_pss_sha384,
+                SignatureScheme::rsa_pss_pss_sha512};
       case KeyType::kEd25519: return {SignatureScheme::ed25519};
+      case KeyType::kEd448: return {SignatureScheme::ed448};
     }
     return {};
+  }
+
+  std::vector<SignatureScheme> schemes_for(SignatureRules rules) const override {
+    std::vector<SignatureScheme> out = schemes();
+    if (rules != SignatureRules::kTls12) {
+      return out;
+    }
+    if (type_ == KeyType::kRsa) {
+      out.insert(out.end(), {SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384,
+                             SignatureScheme::rsa_pkcs1_sha512});
+    } else if (type_ == KeyType::kEcdsaP256 || type_ == KeyType::kEcdsaP384 ||
+               type_ == KeyType::kEcdsaP521) {
+      for (SignatureScheme s :
+           {SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+            SignatureScheme::ecdsa_secp521r1_sha512}) {
+        if (s != out.front()) {
+          out.push_back(s);
+        }
+      }
+    }
+    return out;
   }
 
   // sign also accepts rsa_pkcs1_* for RSA keys: TLS 1.3 forbids them in CertificateVerify but
@@ -178,7 +241,8 @@ class OsslSigningKey final : public SigningKey {
     if (!info) {
       return illegal_parameter(scheme_name(scheme) + " is not supported for signing");
     }
-    std::string misfit = check_fit(scheme, *info, desc_);
+    // Signing follows TLS 1.2's looser ECDSA rule: a TLS 1.3 caller only asks for schemes().
+    std::string misfit = check_fit(scheme, *info, desc_, true);
     if (!misfit.empty()) {
       return illegal_parameter(std::move(misfit));
     }
@@ -186,7 +250,7 @@ class OsslSigningKey final : public SigningKey {
     if (md == nullptr) {
       return internal_error("digest for " + scheme_name(scheme) + " is unavailable");
     }
-    if (info->family != Family::kEd25519) {
+    if (!is_eddsa(*info)) {
       if (const EVP_PKEY_CTX* tmpl = sign_template(*info)) {
         return sign_prehashed(tmpl, md, message);
       }
@@ -237,7 +301,7 @@ class OsslSigningKey final : public SigningKey {
 
  private:
   // sign_template returns the signing context made for `info` when the key was loaded, or null
-  // (Ed25519, or a template libcrypto could not make: the EVP_DigestSign path then serves).
+  // (EdDSA, or a template libcrypto could not make: the EVP_DigestSign path then serves).
   const EVP_PKEY_CTX* sign_template(const SchemeInfo& info) const {
     const size_t i = template_index(info);
     return i < templates_.size() ? templates_[i].get() : nullptr;
@@ -245,10 +309,12 @@ class OsslSigningKey final : public SigningKey {
 
   static size_t template_index(const SchemeInfo& info) {
     switch (info.family) {
-      case Family::kEcdsa: return 0;
-      case Family::kRsaPss: return static_cast<size_t>(info.hash);
+      case Family::kEcdsa:
+      case Family::kRsaPss:
+      case Family::kRsaPssPss: return static_cast<size_t>(info.hash);
       case Family::kRsaPkcs1: return 3 + static_cast<size_t>(info.hash);
-      case Family::kEd25519: break;
+      case Family::kEd25519:
+      case Family::kEd448: break;
     }
     return SIZE_MAX;
   }
@@ -273,29 +339,21 @@ class OsslSigningKey final : public SigningKey {
     return sig;
   }
 
-  // make_templates prepares one signing context per scheme the key can make besides Ed25519:
-  // slot 0 for ECDSA (its curve fixes the hash), slots 0-2 for RSA-PSS and 3-5 for PKCS#1 v1.5
-  // with SHA-256/384/512.
+  // make_templates prepares one signing context per scheme the key can make besides EdDSA:
+  // slots 0-2 for ECDSA or RSA-PSS with SHA-256/384/512, and 3-5 for PKCS#1 v1.5.
   void make_templates() {
-    std::vector<SignatureScheme> schemes;
-    switch (type_) {
-      case KeyType::kEcdsaP256: schemes = {SignatureScheme::ecdsa_secp256r1_sha256}; break;
-      case KeyType::kEcdsaP384: schemes = {SignatureScheme::ecdsa_secp384r1_sha384}; break;
-      case KeyType::kRsa:
-        schemes = {SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
-                   SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
-                   SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512};
-        break;
-      case KeyType::kEd25519: return;
+    if (type_ == KeyType::kEd25519 || type_ == KeyType::kEd448) {
+      return;
     }
-    templates_.resize(schemes.size());
+    const std::vector<SignatureScheme> schemes = schemes_for(SignatureRules::kTls12);
+    templates_.resize(6);
     for (SignatureScheme scheme : schemes) {
       const SchemeInfo info = *scheme_info(scheme);
       const EVP_MD* md = algs_->md(info.hash);
       PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
       bool ok = md != nullptr && ctx != nullptr && EVP_PKEY_sign_init(ctx.get()) == 1 &&
                 EVP_PKEY_CTX_set_signature_md(ctx.get(), md) == 1;
-      if (ok && info.family == Family::kRsaPss) {
+      if (ok && is_pss(info)) {
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
         //# The length of the Salt MUST be equal to the length of the output of the
         //# digest algorithm.
@@ -333,9 +391,11 @@ Result<std::shared_ptr<const SigningKey>> wrap_private(const Algorithms* algs, P
         type = KeyType::kEcdsaP256;
       } else if (d.group == "secp384r1") {
         type = KeyType::kEcdsaP384;
+      } else if (d.group == "secp521r1") {
+        type = KeyType::kEcdsaP521;
       } else {
         return bad_config("unsupported private key: " + d.text +
-                          " (only P-256 and P-384 EC keys are supported)");
+                          " (only P-256, P-384 and P-521 EC keys are supported)");
       }
       break;
     case KeyDesc::kRsa:
@@ -345,13 +405,25 @@ Result<std::shared_ptr<const SigningKey>> wrap_private(const Algorithms* algs, P
       }
       type = KeyType::kRsa;
       break;
+    case KeyDesc::kRsaPss:
+      if (d.bits < kMinRsaBits || d.bits > kMaxRsaBits) {
+        return bad_config("unsupported private key: " + d.text +
+                          " (RSASSA-PSS keys must have 2048 to 4096 bits)");
+      }
+      type = KeyType::kRsaPss;
+      break;
     case KeyDesc::kEd25519:
       type = KeyType::kEd25519;
       bits = 255;
       break;
+    case KeyDesc::kEd448:
+      type = KeyType::kEd448;
+      bits = 448;
+      break;
     case KeyDesc::kOther:
       return bad_config("unsupported private key: " + d.text +
-                        " (supported: EC P-256, EC P-384, RSA 2048 to 4096 bits, Ed25519)");
+                        " (supported: EC P-256, P-384 and P-521, RSA and RSASSA-PSS of 2048 to "
+                        "4096 bits, Ed25519, Ed448)");
   }
   return std::shared_ptr<const SigningKey>(
       std::make_shared<OsslSigningKey>(algs, std::move(key), d, type, bits));
@@ -370,6 +442,27 @@ bool looks_like_pem(ByteView data) {
 
 Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView message,
                             ByteView signature) const {
+  return check(scheme, spki_der, message, signature, false);
+}
+
+Status OsslVerifier::verify_handshake(SignatureRules rules, SignatureScheme scheme,
+                                      ByteView spki_der, ByteView message,
+                                      ByteView signature) const {
+  if (rules == SignatureRules::kTls13) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //# These values refer solely to signatures
+    //# which appear in certificates (see Section 4.4.2.2) and are not
+    //# defined for use in signed TLS handshake messages
+    std::optional<SchemeInfo> info = scheme_info(scheme);
+    if (info && info->family == Family::kRsaPkcs1) {
+      return illegal_parameter(scheme_name(scheme) + " is not allowed in TLS 1.3 handshakes");
+    }
+  }
+  return check(scheme, spki_der, message, signature, rules == SignatureRules::kTls12);
+}
+
+Status OsslVerifier::check(SignatureScheme scheme, ByteView spki_der, ByteView message,
+                           ByteView signature, bool any_curve) const {
   std::optional<SchemeInfo> info = scheme_info(scheme);
   if (!info) {
     return illegal_parameter(scheme_name(scheme) + " is not supported");
@@ -379,7 +472,7 @@ Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView 
     return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
                       "malformed or unsupported SubjectPublicKeyInfo");
   }
-  std::string misfit = check_fit(scheme, *info, describe(key.get()));
+  std::string misfit = check_fit(scheme, *info, describe(key.get()), any_curve);
   if (!misfit.empty()) {
     return illegal_parameter(std::move(misfit));
   }
@@ -392,6 +485,12 @@ Status OsslVerifier::verify(SignatureScheme scheme, ByteView spki_der, ByteView 
   // EVP_PKEY_CTX and verify against the wrong key (InterleavedVerifications... in the test).
   MdCtxPtr mctx(EVP_MD_CTX_new());
   if (mctx == nullptr || !init_digest_op(mctx.get(), key.get(), *info, md, false)) {
+    if (info->family == Family::kRsaPssPss) {
+      // An RSASSA-PSS key whose parameters restrict it to another hash or a longer salt.
+      drain_errors();
+      return illegal_parameter(scheme_name(scheme) +
+                               " does not fit the RSASSA-PSS parameters of the key");
+    }
     return ossl_internal("EVP_DigestVerifyInit_ex");
   }
   if (EVP_DigestVerify(mctx.get(), signature.data(), signature.size(), message.data(),
@@ -453,6 +552,23 @@ Result<std::shared_ptr<const SigningKey>> OsslKeyStore::generate(KeyType type,
       key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", rsa_bits));
       break;
     case KeyType::kEd25519: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")); break;
+    case KeyType::kEcdsaP521: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521")); break;
+    case KeyType::kEd448: key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448")); break;
+    case KeyType::kRsaPss: {
+      if (rsa_bits < kMinRsaBits || rsa_bits > kMaxRsaBits) {
+        return bad_config("RSASSA-PSS key size " + std::to_string(rsa_bits) +
+                          " is outside 2048 to 4096 bits");
+      }
+      // EVP_PKEY_Q_keygen takes a size for "RSA" only.
+      PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr));
+      EVP_PKEY* raw = nullptr;
+      if (ctx != nullptr && EVP_PKEY_keygen_init(ctx.get()) == 1 &&
+          EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), static_cast<int>(rsa_bits)) == 1 &&
+          EVP_PKEY_generate(ctx.get(), &raw) == 1) {
+        key.reset(raw);
+      }
+      break;
+    }
   }
   if (key == nullptr) {
     return ossl_internal("EVP_PKEY_Q_keygen");
