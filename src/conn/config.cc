@@ -93,10 +93,15 @@ Status check_common(const crypto::CryptoProvider& provider, const std::vector<Ci
     switch (s) {
       case SignatureScheme::ecdsa_secp256r1_sha256:
       case SignatureScheme::ecdsa_secp384r1_sha384:
+      case SignatureScheme::ecdsa_secp521r1_sha512:
       case SignatureScheme::rsa_pss_rsae_sha256:
       case SignatureScheme::rsa_pss_rsae_sha384:
       case SignatureScheme::rsa_pss_rsae_sha512:
+      case SignatureScheme::rsa_pss_pss_sha256:
+      case SignatureScheme::rsa_pss_pss_sha384:
+      case SignatureScheme::rsa_pss_pss_sha512:
       case SignatureScheme::ed25519:
+      case SignatureScheme::ed448:
       // TLS 1.2 handshakes only: TLS 1.3 signs no handshake with RSASSA-PKCS1-v1_5.
       case SignatureScheme::rsa_pkcs1_sha256:
       case SignatureScheme::rsa_pkcs1_sha384:

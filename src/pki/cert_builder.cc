@@ -44,6 +44,8 @@ struct SignatureChoice {
   ByteView oid;
   bool null_params;
   SignatureScheme scheme;
+  // raw, when not empty, is the whole AlgorithmIdentifier (RSASSA-PSS, with parameters).
+  Bytes raw = {};
 };
 
 Result<SignatureChoice> signature_choice(const crypto::SigningKey& key) {
@@ -61,11 +63,23 @@ Result<SignatureChoice> signature_choice(const crypto::SigningKey& key) {
       //= https://www.rfc-editor.org/rfc/rfc8410#section-3
       //# For all of the OIDs, the parameters MUST be absent.
       return SignatureChoice{oid::kEd25519, false, SignatureScheme::ed25519};
+    case crypto::KeyType::kEcdsaP521:
+      return SignatureChoice{oid::kEcdsaWithSha512, false, SignatureScheme::ecdsa_secp521r1_sha512};
+    case crypto::KeyType::kEd448:
+      return SignatureChoice{oid::kEd448, false, SignatureScheme::ed448};
+    case crypto::KeyType::kRsaPss:
+      // An RSASSA-PSS key makes RSASSA-PSS signatures only (RFC 4055 section 3.1).
+      return SignatureChoice{oid::kRsassaPss, false, SignatureScheme::rsa_pss_pss_sha256,
+                             pss_algorithm_identifier(crypto::HashId::kSha256)};
   }
   return spec_error("unknown issuer key type");
 }
 
 void add_algorithm(DerWriter& w, const SignatureChoice& c) {
+  if (!c.raw.empty()) {
+    w.add_raw(c.raw);
+    return;
+  }
   w.add_sequence([&](DerWriter& a) {
     a.add_oid(c.oid);
     if (c.null_params) {
@@ -460,7 +474,8 @@ Bytes pss_algorithm_identifier(crypto::HashId hash) {
 }
 
 Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::KeyType leaf_type,
-                              std::vector<std::string> dns_names, std::string ca_cn) {
+                              std::vector<std::string> dns_names, std::string ca_cn,
+                              crypto::KeyType ca_type) {
   if (provider.keys == nullptr || provider.random == nullptr) {
     return spec_error("the provider cannot generate keys or random serials");
   }
@@ -473,7 +488,7 @@ Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::Ke
   };
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   TestPki pki;
-  GLASSTLS_ASSIGN(pki.ca_key, provider.keys->generate(crypto::KeyType::kEcdsaP256));
+  GLASSTLS_ASSIGN(pki.ca_key, provider.keys->generate(ca_type));
   GLASSTLS_ASSIGN(pki.leaf_key, provider.keys->generate(leaf_type));
 
   CertSpec ca;

@@ -113,14 +113,15 @@ Result<Bytes> build_name(const std::vector<std::pair<std::string, std::string>>&
 Bytes pss_algorithm_identifier(crypto::HashId hash);
 
 // build_certificate makes the DER of a certificate for `spec`, signed by `issuer_key`:
-// ecdsa-with-SHA256 for a P-256 key, ecdsa-with-SHA384 for P-384, sha256WithRSAEncryption for
-// RSA and Ed25519 for Ed25519. For a self-signed certificate pass the subject's own key. The
-// extensions are basicConstraints (critical), keyUsage (critical), extKeyUsage (leaves),
-// subjectAltName, subjectKeyIdentifier and authorityKeyIdentifier; the key identifiers are the
-// first 20 bytes of SHA-256 over the subjectPublicKey bits, computed with `provider.sha256`.
-// Fails with kBadConfig on an invalid spec (empty serial, malformed SPKI, non-ASCII DNS name,
-// IP address of the wrong length, negative path_len, time out of range) and passes on the
-// provider's signing error.
+// ecdsa-with-SHA256 for a P-256 key, ecdsa-with-SHA384 for P-384, ecdsa-with-SHA512 for P-521,
+// sha256WithRSAEncryption for RSA, RSASSA-PSS with SHA-256 (MGF1 SHA-256, salt 32) for an
+// RSASSA-PSS key, Ed25519 and Ed448 for those keys. For a self-signed certificate pass the
+// subject's own key. The extensions are basicConstraints (critical), keyUsage (critical),
+// extKeyUsage (leaves), subjectAltName, subjectKeyIdentifier and authorityKeyIdentifier; the key
+// identifiers are the first 20 bytes of SHA-256 over the subjectPublicKey bits, computed with
+// `provider.sha256`. Fails with kBadConfig on an invalid spec (empty serial, malformed SPKI,
+// non-ASCII DNS name, IP address of the wrong length, negative path_len, time out of range) and
+// passes on the provider's signing error.
 Result<Bytes> build_certificate(const CertSpec& spec, const crypto::SigningKey& issuer_key,
                                 const crypto::CryptoProvider& provider);
 
@@ -132,13 +133,15 @@ struct TestPki {
   Bytes leaf_cert;
 };
 
-// make_test_pki generates a self-signed ECDSA P-256 CA named `ca_cn` (pathLenConstraint 0) and
-// a leaf with a fresh key of type `leaf_type` (RSA: 2048 bits) for `dns_names` (its common name
+// make_test_pki generates a self-signed CA named `ca_cn` (pathLenConstraint 0) with a fresh key
+// of type `ca_type` (ECDSA P-256 unless asked) and a leaf with a fresh key of type `leaf_type`
+// (RSA and RSASSA-PSS: 2048 bits) for `dns_names` (its common name
 // is the first DNS name, or "glasstls test leaf"), usable for serverAuth and clientAuth. Both
 // are valid from one hour before now (std::time) until one day after, with random 16-byte
 // serials from `provider.random`. Fails when the provider cannot generate keys or sign.
 Result<TestPki> make_test_pki(const crypto::CryptoProvider& provider, crypto::KeyType leaf_type,
                               std::vector<std::string> dns_names,
-                              std::string ca_cn = "glasstls throwaway CA");
+                              std::string ca_cn = "glasstls throwaway CA",
+                              crypto::KeyType ca_type = crypto::KeyType::kEcdsaP256);
 
 }  // namespace glasstls::x509

@@ -68,6 +68,9 @@ const char* type_name(crypto::KeyType t) {
     case crypto::KeyType::kEcdsaP384: return "P-384";
     case crypto::KeyType::kRsa: return "RSA";
     case crypto::KeyType::kEd25519: return "Ed25519";
+    case crypto::KeyType::kEcdsaP521: return "P-521";
+    case crypto::KeyType::kEd448: return "Ed448";
+    case crypto::KeyType::kRsaPss: return "RSASSA-PSS";
   }
   return "?";
 }
@@ -96,7 +99,9 @@ Bytes key_id_of(const Certificate& cert, bool authority) {
 }
 
 const crypto::KeyType kAllTypes[] = {crypto::KeyType::kEcdsaP256, crypto::KeyType::kEcdsaP384,
-                                     crypto::KeyType::kRsa, crypto::KeyType::kEd25519};
+                                     crypto::KeyType::kRsa,       crypto::KeyType::kEd25519,
+                                     crypto::KeyType::kEcdsaP521, crypto::KeyType::kEd448,
+                                     crypto::KeyType::kRsaPss};
 
 TEST(CertBuilderTest, TestPkiForEveryLeafTypeVerifiesWithOpenssl) {
   for (crypto::KeyType type : kAllTypes) {
@@ -173,6 +178,45 @@ TEST(CertBuilderTest, TestPkiForEveryLeafTypeVerifiesWithOpenssl) {
   }
 }
 
+// make_test_pki with a CA of each new key type: the chain verifies with openssl, and glasstls maps
+// the leaf's signature to the scheme of the CA's key.
+TEST(CertBuilderTest, TestPkiWithNewCaKeyTypes) {
+  struct Want {
+    crypto::KeyType type;
+    PublicKeyType key;
+    SignatureScheme scheme;
+  };
+  for (const Want& w :
+       {Want{crypto::KeyType::kEcdsaP521, PublicKeyType::kEcP521,
+             SignatureScheme::ecdsa_secp521r1_sha512},
+        Want{crypto::KeyType::kEd448, PublicKeyType::kEd448, SignatureScheme::ed448},
+        Want{crypto::KeyType::kRsaPss, PublicKeyType::kRsaPss,
+             SignatureScheme::rsa_pss_pss_sha256}}) {
+    SCOPED_TRACE(type_name(w.type));
+    Result<TestPki> pki = make_test_pki(provider(), w.type, {"localhost"}, "new CA", w.type);
+    ASSERT_TRUE(pki.ok()) << pki.error().to_string();
+    EXPECT_EQ(pki->ca_key->type(), w.type);
+    Result<Certificate> ca = parse_certificate(pki->ca_cert);
+    Result<Certificate> leaf = parse_certificate(pki->leaf_cert);
+    ASSERT_TRUE(ca.ok() && leaf.ok());
+    EXPECT_EQ(ca->key_type, w.key);
+    EXPECT_EQ(leaf->key_type, w.key);
+    Result<SignatureAlgorithm> alg = parse_signature_algorithm(leaf->signature_algorithm);
+    ASSERT_TRUE(alg.ok()) << alg.error().reason;
+    EXPECT_EQ(signature_scheme_for(*alg, ca->key_type), w.scheme);
+    EXPECT_TRUE(provider().verifier->verify(w.scheme, ca->spki, leaf->tbs, leaf->signature).ok());
+    BuilderTempDir dir;
+    write_pem(dir.file("ca.pem"), "CERTIFICATE", pki->ca_cert);
+    write_pem(dir.file("leaf.pem"), "CERTIFICATE", pki->leaf_cert);
+    std::string log = dir.file("log.txt");
+    EXPECT_EQ(run_cmd("openssl verify -purpose sslserver -CAfile " + dir.file("ca.pem") + " " +
+                          dir.file("leaf.pem"),
+                      log),
+              0)
+        << slurp(log);
+  }
+}
+
 TEST(CertBuilderTest, EveryIssuerKeyTypeSigns) {
   struct Want {
     crypto::KeyType type;
@@ -193,7 +237,14 @@ TEST(CertBuilderTest, EveryIssuerKeyTypeSigns) {
              oid::kSha256WithRsa,
              {0x05, 0x00},
              SignatureScheme::rsa_pkcs1_sha256},
-        Want{crypto::KeyType::kEd25519, oid::kEd25519, {}, SignatureScheme::ed25519}}) {
+        Want{crypto::KeyType::kEd25519, oid::kEd25519, {}, SignatureScheme::ed25519},
+        Want{crypto::KeyType::kEcdsaP521,
+             oid::kEcdsaWithSha512,
+             {},
+             SignatureScheme::ecdsa_secp521r1_sha512},
+        Want{crypto::KeyType::kEd448, oid::kEd448, {}, SignatureScheme::ed448},
+        // The RSASSA-PSS parameters are checked by parsing them back, below.
+        Want{crypto::KeyType::kRsaPss, oid::kRsassaPss, {}, SignatureScheme::rsa_pss_pss_sha256}}) {
     SCOPED_TRACE(type_name(w.type));
     auto root_key = generate(w.type);
     auto leaf_key = generate(crypto::KeyType::kEcdsaP256);
@@ -224,7 +275,13 @@ TEST(CertBuilderTest, EveryIssuerKeyTypeSigns) {
     Result<Certificate> parsed = parse_certificate(*leaf_der);
     ASSERT_TRUE(parsed.ok()) << parsed.error().reason;
     EXPECT_TRUE(oid_equal(parsed->signature_algorithm.oid, w.oid));
-    EXPECT_TRUE(same(parsed->signature_algorithm.params, w.params));
+    if (w.type == crypto::KeyType::kRsaPss) {
+      Result<SignatureAlgorithm> alg = parse_signature_algorithm(parsed->signature_algorithm);
+      ASSERT_TRUE(alg.ok()) << alg.error().reason;
+      EXPECT_EQ(*alg, SignatureAlgorithm::kRsaPssSha256);
+    } else {
+      EXPECT_TRUE(same(parsed->signature_algorithm.params, w.params));
+    }
     EXPECT_TRUE(same(parsed->serial, Bytes{0x00, 0x80, 0x01}));
     ASSERT_EQ(parsed->ip_addresses.size(), 1u);
     EXPECT_TRUE(same(parsed->ip_addresses[0], Bytes{192, 0, 2, 1}));

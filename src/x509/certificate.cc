@@ -380,6 +380,18 @@ PublicKeyType key_type_of(const AlgorithmIdentifier& alg) {
   if (oid_equal(alg.oid, oid::kEd25519)) {
     return alg.params.empty() ? PublicKeyType::kEd25519 : PublicKeyType::kUnsupported;
   }
+  if (oid_equal(alg.oid, oid::kEd448)) {
+    return alg.params.empty() ? PublicKeyType::kEd448 : PublicKeyType::kUnsupported;
+  }
+  if (oid_equal(alg.oid, oid::kRsassaPss)) {
+    // RFC 4055 section 3.1: in a SubjectPublicKeyInfo the parameters are absent or
+    // RSASSA-PSS-params, which restrict the key; the provider enforces them when verifying.
+    uint8_t t = 0;
+    DerReader r(alg.params);
+    return alg.params.empty() || (r.peek_tag(t) && t == tag::kSequence)
+               ? PublicKeyType::kRsaPss
+               : PublicKeyType::kUnsupported;
+  }
   if (oid_equal(alg.oid, oid::kEcPublicKey)) {
     // ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, ... }: only named curves.
     DerReader r(alg.params);
@@ -881,6 +893,7 @@ const char* signature_algorithm_name(SignatureAlgorithm alg) {
     case SignatureAlgorithm::kEcdsaSha384: return "ecdsa-with-SHA384";
     case SignatureAlgorithm::kEcdsaSha512: return "ecdsa-with-SHA512";
     case SignatureAlgorithm::kEd25519: return "Ed25519";
+    case SignatureAlgorithm::kEd448: return "Ed448";
   }
   return "unknown";
 }
@@ -937,6 +950,14 @@ Result<SignatureAlgorithm> parse_signature_algorithm(const AlgorithmIdentifier& 
     }
     return SignatureAlgorithm::kEd25519;
   }
+  if (oid_equal(alg.oid, oid::kEd448)) {
+    //= https://www.rfc-editor.org/rfc/rfc8410#section-3
+    //# For all of the OIDs, the parameters MUST be absent.
+    if (!alg.params.empty()) {
+      return der_error("Ed448 signature algorithm has parameters");
+    }
+    return SignatureAlgorithm::kEd448;
+  }
   if (oid_equal(alg.oid, oid::kRsassaPss)) {
     return parse_pss_params(alg.params);
   }
@@ -960,18 +981,31 @@ const char* public_key_type_name(PublicKeyType type) {
     case PublicKeyType::kEcP384: return "EC P-384";
     case PublicKeyType::kEcP521: return "EC P-521";
     case PublicKeyType::kEd25519: return "Ed25519";
+    case PublicKeyType::kRsaPss: return "RSASSA-PSS";
+    case PublicKeyType::kEd448: return "Ed448";
   }
   return "unsupported";
 }
 
 std::optional<SignatureScheme> signature_scheme_for(SignatureAlgorithm alg, PublicKeyType key) {
   switch (alg) {
-    case SignatureAlgorithm::kRsaPkcs1Sha256:
-    case SignatureAlgorithm::kRsaPkcs1Sha384:
-    case SignatureAlgorithm::kRsaPkcs1Sha512:
     case SignatureAlgorithm::kRsaPssSha256:
     case SignatureAlgorithm::kRsaPssSha384:
     case SignatureAlgorithm::kRsaPssSha512:
+      if (key == PublicKeyType::kRsaPss) {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If the public key is carried in an X.509 certificate,
+        //# it MUST use the RSASSA-PSS OID [RFC5756].
+        switch (alg) {
+          case SignatureAlgorithm::kRsaPssSha256: return SignatureScheme::rsa_pss_pss_sha256;
+          case SignatureAlgorithm::kRsaPssSha384: return SignatureScheme::rsa_pss_pss_sha384;
+          default: return SignatureScheme::rsa_pss_pss_sha512;
+        }
+      }
+      [[fallthrough]];
+    case SignatureAlgorithm::kRsaPkcs1Sha256:
+    case SignatureAlgorithm::kRsaPkcs1Sha384:
+    case SignatureAlgorithm::kRsaPkcs1Sha512:
       if (key != PublicKeyType::kRsa) {
         return std::nullopt;
       }
@@ -995,6 +1029,8 @@ std::optional<SignatureScheme> signature_scheme_for(SignatureAlgorithm alg, Publ
     case SignatureAlgorithm::kEd25519:
       return key == PublicKeyType::kEd25519 ? std::optional(SignatureScheme::ed25519)
                                             : std::nullopt;
+    case SignatureAlgorithm::kEd448:
+      return key == PublicKeyType::kEd448 ? std::optional(SignatureScheme::ed448) : std::nullopt;
   }
   return std::nullopt;
 }

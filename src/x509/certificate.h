@@ -43,8 +43,9 @@ inline constexpr uint8_t kSecp256r1[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x0
 inline constexpr uint8_t kSecp384r1[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
 // 1.2.840.113549.1.1.1 rsaEncryption
 inline constexpr uint8_t kRsaEncryption[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
-// 1.3.101.112 id-Ed25519
+// 1.3.101.112 id-Ed25519, 1.3.101.113 id-Ed448
 inline constexpr uint8_t kEd25519[] = {0x2b, 0x65, 0x70};
+inline constexpr uint8_t kEd448[] = {0x2b, 0x65, 0x71};
 // 1.2.840.10045.4.3.2 ecdsa-with-SHA256
 inline constexpr uint8_t kEcdsaWithSha256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
 // 1.2.840.10045.4.3.3 ecdsa-with-SHA384
@@ -154,7 +155,7 @@ struct Extension {
 };
 
 // SignatureAlgorithm is a certificate signature algorithm glasstls can verify (RSA PKCS#1 v1.5
-// and RSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512, Ed25519).
+// and RSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512, Ed25519, Ed448).
 enum class SignatureAlgorithm : uint8_t {
   kRsaPkcs1Sha256,
   kRsaPkcs1Sha384,
@@ -166,6 +167,7 @@ enum class SignatureAlgorithm : uint8_t {
   kEcdsaSha384,
   kEcdsaSha512,
   kEd25519,
+  kEd448,
 };
 
 // signature_algorithm_name spells an algorithm as in RFC texts ("sha256WithRSAEncryption",
@@ -187,14 +189,17 @@ enum class PublicKeyType : uint8_t {
   kEcP384,       // id-ecPublicKey on namedCurve secp384r1
   kEcP521,       // id-ecPublicKey on namedCurve secp521r1
   kEd25519,      // id-Ed25519 without parameters
+  kRsaPss,       // id-RSASSA-PSS, without parameters or with RSASSA-PSS-params (RFC 4055)
+  kEd448,        // id-Ed448 without parameters
 };
 
 // public_key_type_name spells a key type ("RSA", "EC P-256", ..., "unsupported").
 const char* public_key_type_name(PublicKeyType type);
 
 // signature_scheme_for maps a certificate signature algorithm and the issuer's key type to the
-// scheme the crypto provider verifies: RSA-PSS maps to rsa_pss_rsae_* (the issuer key is
-// rsaEncryption), ECDSA must use the hash that goes with the issuer's curve (SHA-256 on P-256,
+// scheme the crypto provider verifies: RSA-PSS maps to rsa_pss_rsae_* when the issuer key is
+// rsaEncryption and to rsa_pss_pss_* when it is id-RSASSA-PSS (which cannot make PKCS#1 v1.5
+// signatures), ECDSA must use the hash that goes with the issuer's curve (SHA-256 on P-256,
 // SHA-384 on P-384, SHA-512 on P-521). Returns nullopt when the pair does not fit.
 std::optional<SignatureScheme> signature_scheme_for(SignatureAlgorithm alg, PublicKeyType key);
 

@@ -12,7 +12,8 @@ namespace glasstls {
 
 namespace {
 
-// key_description names a certificate's public key: "ECDSA P-256", "RSA-2048", "Ed25519", ...
+// key_description names a certificate's public key: "ECDSA P-256", "RSA-2048", "Ed25519",
+// "RSASSA-PSS-2048", ...
 std::string key_description(const x509::Certificate& cert) {
   ByteView alg = cert.spki_algorithm.oid;
   if (x509::oid_equal(alg, x509::oid::kEcPublicKey)) {
@@ -27,13 +28,22 @@ std::string key_description(const x509::Certificate& cert) {
     if (x509::oid_equal(curve, x509::oid::kSecp384r1)) {
       return "ECDSA P-384";
     }
+    if (x509::oid_equal(curve, x509::oid::kSecp521r1)) {
+      return "ECDSA P-521";
+    }
     return "EC curve " + asn1::oid_to_string(curve);
   }
   if (x509::oid_equal(alg, x509::oid::kRsaEncryption)) {
     return "RSA-" + std::to_string(x509::rsa_key_facts(cert.public_key).modulus_bits);
   }
+  if (x509::oid_equal(alg, x509::oid::kRsassaPss)) {
+    return "RSASSA-PSS-" + std::to_string(x509::rsa_key_facts(cert.public_key).modulus_bits);
+  }
   if (x509::oid_equal(alg, x509::oid::kEd25519)) {
     return "Ed25519";
+  }
+  if (x509::oid_equal(alg, x509::oid::kEd448)) {
+    return "Ed448";
   }
   return "key " + asn1::oid_to_string(alg);
 }

@@ -111,7 +111,11 @@ Result<Identified> curve_of(ByteView curve) {
   if (oid_equal(curve, oid::kSecp384r1)) {
     return Identified{crypto::KeyType::kEcdsaP384, 384};
   }
-  return key_error("EC key on curve " + oid_to_string(curve) + " (P-256 and P-384 are supported)");
+  if (oid_equal(curve, oid::kSecp521r1)) {
+    return Identified{crypto::KeyType::kEcdsaP521, 521};
+  }
+  return key_error("EC key on curve " + oid_to_string(curve) +
+                   " (P-256, P-384 and P-521 are supported)");
 }
 
 // read_named_curve reads `ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER }` (RFC 5480
@@ -175,9 +179,9 @@ Result<Identified> parse_ec_private_key(ByteView der, ByteView outer_curve) {
   //# key.  It is an octet string of length ceiling (log2(n)/8) (where n is
   //# the order of the curve) obtained from the unsigned integer via the
   //# Integer-to-Octet-String-Primitive (I2OSP) defined in [RFC3447].
-  if (scalar.size() != id.bits / 8) {
+  if (scalar.size() != (id.bits + 7) / 8) {
     return key_error("ECPrivateKey privateKey has " + std::to_string(scalar.size()) +
-                     " bytes, not " + std::to_string(id.bits / 8));
+                     " bytes, not " + std::to_string((id.bits + 7) / 8));
   }
   return id;
 }
@@ -214,31 +218,49 @@ Result<Identified> parse_pkcs8(ByteView der) {
     GLASSTLS_TRY(context(alg.expect_empty("AlgorithmIdentifier"), "rsaEncryption"));
     GLASSTLS_TRY(context(seq.read(tag::kOctetString, key), "PrivateKeyInfo privateKey"));
     GLASSTLS_ASSIGN(id, parse_rsa_private_key(key));
+  } else if (oid_equal(alg_oid, oid::kRsassaPss)) {
+    // RFC 4055 section 3.1: the parameters are absent (any hash) or RSASSA-PSS-params, which
+    // restrict the key and which the provider reads when it loads the key.
+    uint8_t pt = 0;
+    if (alg.peek_tag(pt)) {
+      if (pt != tag::kSequence) {
+        return key_error("id-RSASSA-PSS parameters are not RSASSA-PSS-params");
+      }
+      GLASSTLS_TRY(context(alg.skip(tag::kSequence), "id-RSASSA-PSS parameters"));
+    }
+    GLASSTLS_TRY(context(alg.expect_empty("AlgorithmIdentifier"), "id-RSASSA-PSS"));
+    GLASSTLS_TRY(context(seq.read(tag::kOctetString, key), "PrivateKeyInfo privateKey"));
+    GLASSTLS_ASSIGN(id, parse_rsa_private_key(key));
+    id.type = crypto::KeyType::kRsaPss;
   } else if (oid_equal(alg_oid, oid::kEcPublicKey)) {
     ByteView curve;
     GLASSTLS_TRY(read_named_curve(alg, curve));
     GLASSTLS_TRY(context(alg.expect_empty("AlgorithmIdentifier"), "id-ecPublicKey"));
     GLASSTLS_TRY(context(seq.read(tag::kOctetString, key), "PrivateKeyInfo privateKey"));
     GLASSTLS_ASSIGN(id, parse_ec_private_key(key, curve));
-  } else if (oid_equal(alg_oid, oid::kEd25519)) {
+  } else if (oid_equal(alg_oid, oid::kEd25519) || oid_equal(alg_oid, oid::kEd448)) {
+    const bool ed448 = oid_equal(alg_oid, oid::kEd448);
+    const std::string what = ed448 ? "Ed448" : "Ed25519";
+    const size_t want = ed448 ? 57 : 32;
     //= https://www.rfc-editor.org/rfc/rfc8410#section-3
     //# For all of the OIDs, the parameters MUST be absent.
-    GLASSTLS_TRY(context(alg.expect_empty("AlgorithmIdentifier"), "id-Ed25519 parameters"));
+    GLASSTLS_TRY(context(alg.expect_empty("AlgorithmIdentifier"), "id-" + what + " parameters"));
     GLASSTLS_TRY(context(seq.read(tag::kOctetString, key), "PrivateKeyInfo privateKey"));
     //= https://www.rfc-editor.org/rfc/rfc8410#section-7
     //# CurvePrivateKey ::= OCTET STRING
     DerReader inner(key);
     ByteView scalar;
-    GLASSTLS_TRY(context(inner.read(tag::kOctetString, scalar), "Ed25519 CurvePrivateKey"));
-    GLASSTLS_TRY(context(inner.expect_empty("CurvePrivateKey"), "Ed25519 CurvePrivateKey"));
-    if (scalar.size() != 32) {
-      return key_error("Ed25519 private key has " + std::to_string(scalar.size()) +
-                       " bytes, not 32");
+    GLASSTLS_TRY(context(inner.read(tag::kOctetString, scalar), what + " CurvePrivateKey"));
+    GLASSTLS_TRY(context(inner.expect_empty("CurvePrivateKey"), what + " CurvePrivateKey"));
+    if (scalar.size() != want) {
+      return key_error(what + " private key has " + std::to_string(scalar.size()) + " bytes, not " +
+                       std::to_string(want));
     }
-    id = Identified{crypto::KeyType::kEd25519, 255};
+    id = ed448 ? Identified{crypto::KeyType::kEd448, 448}
+               : Identified{crypto::KeyType::kEd25519, 255};
   } else {
     return key_error("unsupported key algorithm " + oid_to_string(alg_oid) +
-                     " (RSA, EC P-256/P-384 and Ed25519 are supported)");
+                     " (RSA, RSASSA-PSS, EC P-256/P-384/P-521, Ed25519 and Ed448 are supported)");
   }
   uint8_t t = 0;
   if (seq.peek_tag(t) && t == tag::context_constructed(0)) {

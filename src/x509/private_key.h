@@ -3,7 +3,8 @@
 //
 // Three containers are read, as PEM or DER:
 //   "PRIVATE KEY"      PKCS#8 PrivateKeyInfo (RFC 5208, RFC 5958 OneAsymmetricKey v1/v2) with
-//                      rsaEncryption, id-ecPublicKey on P-256 or P-384, or id-Ed25519;
+//                      rsaEncryption, id-RSASSA-PSS, id-ecPublicKey on P-256, P-384 or P-521,
+//                      id-Ed25519 or id-Ed448;
 //   "EC PRIVATE KEY"   SEC1 ECPrivateKey (RFC 5915) with namedCurve parameters;
 //   "RSA PRIVATE KEY"  PKCS#1 RSAPrivateKey (RFC 8017 appendix A.1.2), two primes.
 // SEC1 and PKCS#1 keys are wrapped into a PKCS#8 PrivateKeyInfo, so that the provider's
@@ -28,7 +29,8 @@ enum class PrivateKeyFormat : uint8_t { kPkcs8, kSec1, kPkcs1 };
 // ParsedPrivateKey is a private key identified and re-encoded as PKCS#8 DER.
 struct ParsedPrivateKey {
   crypto::KeyType type = crypto::KeyType::kEcdsaP256;
-  // bits is 256 or 384 for EC keys, the modulus size for RSA and 255 for Ed25519.
+  // bits is 256, 384 or 521 for EC keys, the modulus size for RSA and RSASSA-PSS, 255 for
+  // Ed25519 and 448 for Ed448.
   size_t bits = 0;
   PrivateKeyFormat format = PrivateKeyFormat::kPkcs8;
   // pkcs8 is the DER PrivateKeyInfo (the input itself for PKCS#8, a wrapping otherwise).

@@ -119,9 +119,55 @@ TEST(PrivateKeyTest, OpensslGeneratedKeysInEveryContainer) {
   EXPECT_TRUE(run("openssl pkey -inform DER -in " + d.file("wrapped.der") + " -noout"));
 }
 
-TEST(PrivateKeyTest, RejectsUnsupportedAndMalformedKeys) {
+// P-521 (SEC1 and PKCS#8), Ed448 and RSASSA-PSS keys written by the openssl command load, and
+// the provider signs with them.
+TEST(PrivateKeyTest, ReadsP521Ed448AndRsaPssKeys) {
   KeyTempDir d;
   ASSERT_TRUE(run("openssl ecparam -name secp521r1 -genkey -noout -out " + d.file("p521.pem")));
+  ASSERT_TRUE(run("openssl pkcs8 -topk8 -nocrypt -in " + d.file("p521.pem") + " -out " +
+                  d.file("p521_pkcs8.pem")));
+  ASSERT_TRUE(run("openssl genpkey -algorithm ED448 -out " + d.file("ed448.pem")));
+  ASSERT_TRUE(run("openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out " +
+                  d.file("rsapss.pem")));
+  ASSERT_TRUE(
+      run("openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -pkeyopt "
+          "rsa_pss_keygen_md:sha256 -out " +
+          d.file("rsapss_sha256.pem")));
+  expect_loads(slurp(d.file("p521.pem")), crypto::KeyType::kEcdsaP521, PrivateKeyFormat::kSec1,
+               521);
+  expect_loads(slurp(d.file("p521_pkcs8.pem")), crypto::KeyType::kEcdsaP521,
+               PrivateKeyFormat::kPkcs8, 521);
+  expect_loads(slurp(d.file("ed448.pem")), crypto::KeyType::kEd448, PrivateKeyFormat::kPkcs8, 448);
+  expect_loads(slurp(d.file("rsapss.pem")), crypto::KeyType::kRsaPss, PrivateKeyFormat::kPkcs8,
+               2048);
+  expect_loads(slurp(d.file("rsapss_sha256.pem")), crypto::KeyType::kRsaPss,
+               PrivateKeyFormat::kPkcs8, 2048);
+  struct Want {
+    const char* file;
+    crypto::KeyType type;
+    SignatureScheme scheme;
+  };
+  for (const Want& w :
+       {Want{"p521.pem", crypto::KeyType::kEcdsaP521, SignatureScheme::ecdsa_secp521r1_sha512},
+        Want{"ed448.pem", crypto::KeyType::kEd448, SignatureScheme::ed448},
+        Want{"rsapss.pem", crypto::KeyType::kRsaPss, SignatureScheme::rsa_pss_pss_sha384},
+        Want{"rsapss_sha256.pem", crypto::KeyType::kRsaPss, SignatureScheme::rsa_pss_pss_sha256}}) {
+    SCOPED_TRACE(w.file);
+    auto key = load_private_key(crypto::openssl_provider(), slurp(d.file(w.file)));
+    ASSERT_TRUE(key.ok()) << key.error().reason;
+    EXPECT_EQ((*key)->type(), w.type);
+    const Bytes msg = {1, 2, 3};
+    auto sig = (*key)->sign(w.scheme, msg);
+    ASSERT_TRUE(sig.ok()) << sig.error().reason;
+    EXPECT_TRUE(crypto::openssl_provider()
+                    .verifier->verify(w.scheme, (*key)->public_key_spki(), msg, *sig)
+                    .ok());
+  }
+}
+
+TEST(PrivateKeyTest, RejectsUnsupportedAndMalformedKeys) {
+  KeyTempDir d;
+  ASSERT_TRUE(run("openssl ecparam -name secp224r1 -genkey -noout -out " + d.file("p224.pem")));
   ASSERT_TRUE(run("openssl genrsa -traditional -out " + d.file("rsa1024.pem") + " 1024"));
   ASSERT_TRUE(run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
                   d.file("p256.pem")));
@@ -129,7 +175,7 @@ TEST(PrivateKeyTest, RejectsUnsupportedAndMalformedKeys) {
                   d.file("enc.pem")));
   ASSERT_TRUE(run("openssl genpkey -algorithm x25519 -out " + d.file("x25519.pem")));
 
-  expect_rejected(slurp(d.file("p521.pem")), "1.3.132.0.35");
+  expect_rejected(slurp(d.file("p224.pem")), "1.3.132.0.33");
   expect_rejected(slurp(d.file("rsa1024.pem")), "1024 bits");
   expect_rejected(slurp(d.file("enc.pem")), "encrypted");
   expect_rejected(slurp(d.file("x25519.pem")), "unsupported key algorithm 1.3.101.110");

@@ -135,14 +135,16 @@ bool is_empty_name(ByteView name) {
 std::optional<Ranked> check_key_policy(const Certificate& c, const std::string& who,
                                        const VerifyOptions& options) {
   if (c.key_type == x509::PublicKeyType::kUnsupported) {
-    // DSA, P-192 and other curves, RSA-PSS-only keys, malformed parameters.
-    return Ranked{kRankUnsupported,
-                  cert_error(AlertDescription::unsupported_certificate,
-                             who + ": unsupported public key algorithm " +
-                                 x509::oid_to_string(c.spki_algorithm.oid) +
-                                 " (glasstls accepts RSA, EC P-256, P-384, P-521 and Ed25519)")};
+    // DSA, P-192 and other curves, malformed parameters.
+    return Ranked{
+        kRankUnsupported,
+        cert_error(AlertDescription::unsupported_certificate,
+                   who + ": unsupported public key algorithm " +
+                       x509::oid_to_string(c.spki_algorithm.oid) +
+                       " (glasstls accepts RSA, RSASSA-PSS, EC P-256, P-384, P-521, Ed25519 and "
+                       "Ed448)")};
   }
-  if (c.key_type != x509::PublicKeyType::kRsa) {
+  if (c.key_type != x509::PublicKeyType::kRsa && c.key_type != x509::PublicKeyType::kRsaPss) {
     return std::nullopt;
   }
   const size_t min_bits = std::max<size_t>(2048, options.min_rsa_bits);
