@@ -8,7 +8,8 @@
 // early data: it must answer with a full 1-RTT handshake and skip the 0-RTT records (RFC 8446
 // section 4.2.10), so s_client reports "Early data was rejected", a new (not resumed) session,
 // and the data it sends after the handshake is echoed. A second test makes glasstls answer with
-// a HelloRetryRequest first (s_client's only key share is X448, which glasstls lacks).
+// a HelloRetryRequest first (s_client's only key share is X448, which the glasstls server does not
+// enable by default).
 //
 // The PKI (a throwaway CA and a "localhost" certificate) is made with `openssl req` at test
 // time; both servers present the same certificate. Every peer is a child process
