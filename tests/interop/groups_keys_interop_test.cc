@@ -300,7 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
                     GroupCase{"ffdhe2048", "ffdhe2048"}, GroupCase{"ffdhe3072", "ffdhe3072"},
                     GroupCase{"ffdhe4096", "ffdhe4096"}, GroupCase{"ffdhe6144", "ffdhe6144"},
                     GroupCase{"ffdhe8192", "ffdhe8192"}),
-    [](const testing::TestParamInfo<GroupCase>& info) { return std::string(info.param.ours); });
+    [](const testing::TestParamInfo<GroupCase>& p) { return std::string(p.param.ours); });
 
 // Our client shares X25519 only; an s_server that takes ffdhe2048 alone asks for it again.
 TEST(InteropGroupsHelloRetryRequest, OurClientOffersX25519ShareOpensslServerWantsFfdhe2048) {
@@ -379,7 +379,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(KeyCase{KeyKind::kEcdsaP521, "ecdsa_secp521r1_sha512", "P521"},
                     KeyCase{KeyKind::kEd448, "ed448", "Ed448"},
                     KeyCase{KeyKind::kRsaPss, "rsa_pss_pss_sha256", "RsaPss"}),
-    [](const testing::TestParamInfo<KeyCase>& info) { return std::string(info.param.label); });
+    [](const testing::TestParamInfo<KeyCase>& p) { return std::string(p.param.label); });
 
 }  // namespace
 }  // namespace glasstls::interop

@@ -1,6 +1,8 @@
 // signature_test.cc: signing keys, key loading and signature verification of the OpenSSL
 // provider.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <numeric>
@@ -360,7 +362,9 @@ TEST(OpenSslProviderSign, SchemeMustFitTheKey) {
     const Bytes spki = key->public_key_spki();
     for (SignatureScheme scheme : kAllSchemes) {
       const std::vector<SignatureScheme> own = key->schemes();
-      bool fits = std::find(own.begin(), own.end(), scheme) != own.end();
+      // A key signs what TLS 1.2 allows it (ECDSA with any of the three hashes).
+      const std::vector<SignatureScheme> signs = key->schemes_for(SignatureRules::kTls12);
+      bool fits = std::find(signs.begin(), signs.end(), scheme) != signs.end();
       if (key->type() == KeyType::kRsa) {
         fits = fits || std::find(std::begin(kPkcs1), std::end(kPkcs1), scheme) != std::end(kPkcs1);
       }
@@ -380,7 +384,7 @@ TEST(OpenSslProviderSign, SchemeMustFitTheKey) {
       EXPECT_EQ(s.error().kind, ErrorKind::kPeerMisbehaved);
     }
   }
-  // Schemes glasstls does not implement.
+  // Schemes that do not fit an Ed25519 key, and schemes glasstls does not implement.
   Result<Bytes> sig = ed->sign(SignatureScheme::ed25519, message);
   ASSERT_TRUE(sig.ok());
   for (SignatureScheme s : {SignatureScheme::ed448, SignatureScheme::rsa_pss_pss_sha256,
@@ -503,9 +507,28 @@ TEST(OpenSslProviderSign, GeneratedKeysRoundTripThroughPkcs8) {
 }
 
 TEST(OpenSslProviderSign, UnsupportedKeysAreBadConfig) {
-  expect_bad_config(kP521Pkcs8, "secp521r1");
+  // P-521 and Ed448 keys load now (signature_tls12_test.cc signs with every key type).
+  std::shared_ptr<const SigningKey> p521 = must_load(kP521Pkcs8);
+  std::shared_ptr<const SigningKey> ed448 = must_load(kEd448Pkcs8);
+  ASSERT_TRUE(p521 && ed448);
+  EXPECT_EQ(p521->type(), KeyType::kEcdsaP521);
+  EXPECT_EQ(ed448->type(), KeyType::kEd448);
+  // Another curve (P-224) and a key-exchange-only key (X25519), made here by libcrypto.
+  for (EVP_PKEY* made : {EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-224"),
+                         EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519")}) {
+    ASSERT_NE(made, nullptr);
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(
+        EVP_PKEY2PKCS8(made), PKCS8_PRIV_KEY_INFO_free);
+    EVP_PKEY_free(made);
+    ASSERT_NE(p8, nullptr);
+    unsigned char* der = nullptr;
+    const int len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &der);
+    ASSERT_GT(len, 0);
+    std::string bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+    OPENSSL_free(der);
+    expect_bad_config(bytes, "unsupported private key");
+  }
   expect_bad_config(kRsa1024Pkcs8, "RSA-1024");
-  expect_bad_config(kEd448Pkcs8, "ED448");
   expect_bad_config(kEncrypted, "no usable private key");
   expect_bad_config("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
                     "no usable private key");
