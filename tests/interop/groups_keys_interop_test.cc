@@ -80,7 +80,9 @@ bool make_chain(Pki& pki, const std::string& name, const std::vector<std::string
   c.ca = d.file(name + "-ca.pem");
   c.cert = d.file(name + ".pem");
   c.key = d.file(name + ".key");
-  std::vector<std::string> sig = {"-sha256"};
+  // ECDSA certificates use the hash of the CA's curve, as glasstls requires of them (it maps
+  // ecdsa-with-SHA512 under a P-521 key to ecdsa_secp521r1_sha512, and nothing else).
+  std::vector<std::string> sig = {name == "p521" ? "-sha512" : "-sha256"};
   if (pss) {
     sig.insert(sig.end(), {"-sigopt", "rsa_pss_saltlen:32", "-sigopt", "rsa_mgf1_md:sha256"});
   }
