@@ -2,7 +2,8 @@
 // s_client) with the key exchange groups and certificate keys beyond the defaults: the groups
 // P-521, X448 and ffdhe2048 to ffdhe8192 both ways, a HelloRetryRequest to ffdhe2048, and
 // certificates with P-521, Ed448 and RSASSA-PSS keys (each issued by a CA with a key of the same
-// kind, so the chain's signatures use them too) both ways.
+// kind, so the chain's signatures use them too) both ways. One TLS 1.2 test reads the DHE group
+// `openssl s_server` sends by default and checks that DhGroups accepts it.
 //
 // The PKIs are made with `openssl req`/`openssl x509` at test time. Every peer is a child
 // process (tests/interop/process.h) with bounded waits, killed and reaped when its test ends.
@@ -16,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "base/bytes.h"
+#include "glasstls/crypto.h"
 #include "interop/process.h"
 
 #ifndef GLASSTLS_CLI
@@ -42,7 +45,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 // KeyKind is a certificate key of this file's PKIs.
-enum class KeyKind { kEcdsaP256, kEcdsaP521, kEd448, kRsaPss };
+enum class KeyKind { kEcdsaP256, kEcdsaP521, kEd448, kRsaPss, kRsa };
 
 // Chain is a CA and a "localhost" leaf, both with keys of one kind.
 struct Chain {
@@ -117,6 +120,7 @@ bool make_chain(Pki& pki, const std::string& name, const std::vector<std::string
   pki.chains[name == "p256"    ? KeyKind::kEcdsaP256
              : name == "p521"  ? KeyKind::kEcdsaP521
              : name == "ed448" ? KeyKind::kEd448
+             : name == "rsa"   ? KeyKind::kRsa
                                : KeyKind::kRsaPss] = c;
   return true;
 }
@@ -133,7 +137,9 @@ const Pki& pki() {
         make_chain(*x, "p256", {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"}, false) &&
         make_chain(*x, "p521", {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"}, false) &&
         make_chain(*x, "ed448", {"-newkey", "ed448"}, false) &&
-        make_chain(*x, "rsapss", {"-newkey", "rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048"}, true);
+        make_chain(*x, "rsapss", {"-newkey", "rsa-pss", "-pkeyopt", "rsa_keygen_bits:2048"},
+                   true) &&
+        make_chain(*x, "rsa", {"-newkey", "rsa:2048"}, false);
     (void)ok;  // On failure x->error says why.
     return x;
   }();
@@ -334,6 +340,84 @@ TEST(InteropGroupsHelloRetryRequest, OpensslClientOffersX25519ShareOurServerWant
   EXPECT_EQ(server.child->wait_exit(kRunTimeout), 0) << server.log();
   EXPECT_TRUE(contains(server.child->err(), "group: ffdhe2048")) << server.log();
   EXPECT_TRUE(contains(server.child->err(), "hello retry request: yes")) << server.log();
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS 1.2 DHE: the group `openssl s_server` sends when it is given no DH parameters.
+
+// server_key_exchange reads the ServerKeyExchange message out of `s_client -msg` output (the
+// hex lines after its "<<< ... ServerKeyExchange" line); empty when there is none.
+Bytes server_key_exchange(const std::string& out) {
+  size_t at = out.find("ServerKeyExchange");
+  if (at == std::string::npos) {
+    return {};
+  }
+  std::string hex;
+  size_t line = out.find('\n', at);
+  while (line != std::string::npos && out.compare(line + 1, 4, "    ") == 0) {
+    size_t end = out.find('\n', line + 1);
+    for (char ch : out.substr(line + 1, end - line - 1)) {
+      if (ch != ' ') {
+        hex += ch;
+      }
+    }
+    line = end;
+  }
+  return from_hex(hex).value_or(Bytes{});
+}
+
+// read_vector reads a uint16-prefixed vector at `pos` of `m`.
+bool read_vector(const Bytes& m, size_t& pos, Bytes& out) {
+  if (pos + 2 > m.size()) {
+    return false;
+  }
+  size_t len = (size_t{m[pos]} << 8) | m[pos + 1];
+  if (pos + 2 + len > m.size()) {
+    return false;
+  }
+  out.assign(m.begin() + static_cast<std::ptrdiff_t>(pos + 2),
+             m.begin() + static_cast<std::ptrdiff_t>(pos + 2 + len));
+  pos += 2 + len;
+  return true;
+}
+
+TEST(InteropDhe, OpensslServerDefaultParametersAreAccepted) {
+  REQUIRE_OPENSSL();
+  const Chain& c = pki().chains.at(KeyKind::kRsa);
+  TempDir dir;
+  Peer server;
+  for (int attempt = 0; attempt < 3 && server.port == 0; ++attempt) {
+    uint16_t port = free_port();
+    server.child = Child::spawn(
+        {openssl(), "s_server", "-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256", "-naccept", "1",
+         "-accept", std::to_string(port), "-cert", c.cert, "-key", c.key},
+        dir.path(), "s_server", StdinMode::kPipe);
+    if (server.child && server.child->wait_for_out("ACCEPT", kStartTimeout)) {
+      server.port = port;
+    }
+  }
+  ASSERT_NE(server.port, 0) << server.log();
+  // A TLS 1.2 client offering no FFDHE group: the server sends a group of its own choice.
+  std::unique_ptr<Child> client =
+      Child::spawn({openssl(), "s_client", "-tls1_2", "-msg", "-groups", "X25519", "-connect",
+                    "127.0.0.1:" + std::to_string(server.port)},
+                   dir.path(), "s_client", StdinMode::kPipe);
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout)) << client->log();
+  client->close_stdin();
+  (void)client->wait_exit(kRunTimeout);
+  // ServerDHParams (dh_p, dh_g, dh_Ys) after the 4-byte handshake header.
+  const Bytes m = server_key_exchange(client->out());
+  ASSERT_GT(m.size(), 4u) << client->log();
+  ASSERT_EQ(m[0], 0x0c);
+  size_t pos = 4;
+  Bytes p, g, ys;
+  ASSERT_TRUE(read_vector(m, pos, p) && read_vector(m, pos, g) && read_vector(m, pos, ys));
+  Result<std::unique_ptr<crypto::KeyExchange>> ours = crypto::openssl_provider().dh->start(p, g);
+  ASSERT_TRUE(ours.ok()) << ours.error().reason << "\np = " << to_hex(p);
+  Result<Secret> secret = (*ours)->complete(ys);
+  ASSERT_TRUE(secret.ok()) << secret.error().reason;
+  EXPECT_EQ(secret->size(), p.size());
 }
 
 // ---------------------------------------------------------------------------------------------
