@@ -489,7 +489,9 @@ Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
   //# The receiver of a CertificateVerify message MUST verify the signature
   //# field. ... If the verification fails, the receiver MUST terminate the handshake with a
   //# "decrypt_error" alert.
-  GLASSTLS_TRY(cx.provider->verifier->verify(cv.scheme, s.leaf_spki, input, cv.signature));
+  // TLS 1.3's rules: no RSASSA-PKCS1-v1_5, ECDSA bound to its curve (RFC 8446 section 4.2.3).
+  GLASSTLS_TRY(cx.provider->verifier->verify_handshake(crypto::SignatureRules::kTls13, cv.scheme,
+                                                       s.leaf_spki, input, cv.signature));
   cx.negotiated.peer_scheme = cv.scheme;
   cx.note(false, "server CertificateVerify signature (" + std::string(name(cv.scheme)) +
                      ") verified with the certificate's public key");

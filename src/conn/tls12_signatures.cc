@@ -3,18 +3,17 @@
 namespace glasstls::conn {
 
 std::vector<SignatureScheme> tls12_key_schemes(const crypto::SigningKey& key) {
-  std::vector<SignatureScheme> out = key.schemes();
-  if (key.type() == crypto::KeyType::kRsa) {
-    out.push_back(SignatureScheme::rsa_pkcs1_sha256);
-    out.push_back(SignatureScheme::rsa_pkcs1_sha384);
-    out.push_back(SignatureScheme::rsa_pkcs1_sha512);
-  }
-  return out;
+  return key.schemes_for(crypto::SignatureRules::kTls12);
 }
 
 Status verify_tls12_signature(const Context& cx, SignatureScheme scheme, ByteView spki,
                               ByteView message, ByteView signature) {
-  return cx.provider->verifier->verify(scheme, spki, message, signature);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+  //# In TLS 1.2, the extension contained hash/signature pairs.
+  // Under TLS 1.2's rules an ECDSA scheme names the hash only, whatever the key's curve, and
+  // RSASSA-PKCS1-v1_5 may sign the handshake.
+  return cx.provider->verifier->verify_handshake(crypto::SignatureRules::kTls12, scheme, spki,
+                                                 message, signature);
 }
 
 bool tls12_scheme_is_rsa(SignatureScheme scheme) {

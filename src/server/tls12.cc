@@ -222,7 +222,20 @@ Result<ServerState> handle_client_key_exchange(std::unique_ptr<Server12Flow> f, 
   }
   const msgs::KeyExchangeKind kind = kind_of(*f->row);
   GLASSTLS_ASSIGN(ByteView peer_public, msgs::parse_client_key_exchange(m.body, kind));
-  GLASSTLS_ASSIGN(Secret shared, f->kx->complete(peer_public));
+  Result<Secret> completed = f->kx->complete(peer_public);
+  if (!completed.ok()) {
+    Error e = std::move(completed).error();
+    //= https://www.rfc-editor.org/rfc/rfc7919#section-4
+    //# When an FFDHE cipher suite is selected and the client sends a
+    //# ClientKeyExchange, the server MUST verify that 1 < dh_Yc < dh_p - 1.
+    //# If dh_Yc is out of range, the server MUST terminate the connection
+    //# with a fatal handshake_failure(40) alert.
+    if (kind == msgs::KeyExchangeKind::kDhe && e.alert == AlertDescription::illegal_parameter) {
+      e.alert = AlertDescription::handshake_failure;
+    }
+    return e;
+  }
+  Secret shared = std::move(completed).value();
   f->kx.reset();
   if (cx.tracer) {
     cx.tracer->key_step(

@@ -414,7 +414,9 @@ Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
     return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
   }
   Bytes input = certificate_verify_input(false, s.await.transcript.current());
-  GLASSTLS_TRY(cx.provider->verifier->verify(cv.scheme, s.leaf_spki, input, cv.signature));
+  // TLS 1.3's rules: no RSASSA-PKCS1-v1_5, ECDSA bound to its curve (RFC 8446 section 4.2.3).
+  GLASSTLS_TRY(cx.provider->verifier->verify_handshake(crypto::SignatureRules::kTls13, cv.scheme,
+                                                       s.leaf_spki, input, cv.signature));
   cx.negotiated.peer_scheme = cv.scheme;
   s.await.transcript.add(m.encoded);
   return ServerState(ServerExpectFinished{std::move(s.await)});
