@@ -10,9 +10,11 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include <time.h>
 
@@ -32,6 +34,8 @@
 #include "glasstls/config.h"
 #include "glasstls/connection.h"
 #include "glasstls/crypto.h"
+#include "glasstls/types.h"
+#include "glasstls/x509.h"
 #include "peer_common.h"
 #include "pki/cert_builder.h"
 
@@ -149,13 +153,20 @@ inline const Pki& pki(KeyKind kind) {
 
 // ---- Cipher suites ----
 
-enum class Suite : int { kAes128Gcm = 0, kAes256Gcm = 1, kChaCha20Poly1305 = 2 };
+// Suite is the bulk cipher of a benchmark. kAes128CbcSha256 exists only in TLS 1.2.
+enum class Suite : int {
+  kAes128Gcm = 0,
+  kAes256Gcm = 1,
+  kChaCha20Poly1305 = 2,
+  kAes128CbcSha256 = 3
+};
 
 inline const char* suite_name(Suite s) {
   switch (s) {
     case Suite::kAes128Gcm: return "aes128gcm";
     case Suite::kAes256Gcm: return "aes256gcm";
     case Suite::kChaCha20Poly1305: return "chacha20poly1305";
+    case Suite::kAes128CbcSha256: return "aes128cbcsha256";
   }
   return "?";
 }
@@ -165,6 +176,7 @@ inline CipherSuite glasstls_suite(Suite s) {
     case Suite::kAes128Gcm: return CipherSuite::TLS_AES_128_GCM_SHA256;
     case Suite::kAes256Gcm: return CipherSuite::TLS_AES_256_GCM_SHA384;
     case Suite::kChaCha20Poly1305: return CipherSuite::TLS_CHACHA20_POLY1305_SHA256;
+    case Suite::kAes128CbcSha256: break;
   }
   return CipherSuite::TLS_AES_128_GCM_SHA256;
 }
@@ -174,6 +186,7 @@ inline const char* openssl_suite(Suite s) {
     case Suite::kAes128Gcm: return "TLS_AES_128_GCM_SHA256";
     case Suite::kAes256Gcm: return "TLS_AES_256_GCM_SHA384";
     case Suite::kChaCha20Poly1305: return "TLS_CHACHA20_POLY1305_SHA256";
+    case Suite::kAes128CbcSha256: break;
   }
   return "TLS_AES_128_GCM_SHA256";
 }
@@ -183,8 +196,91 @@ inline const EVP_CIPHER* evp_cipher(Suite s) {
     case Suite::kAes128Gcm: return EVP_aes_128_gcm();
     case Suite::kAes256Gcm: return EVP_aes_256_gcm();
     case Suite::kChaCha20Poly1305: return EVP_chacha20_poly1305();
+    case Suite::kAes128CbcSha256: return EVP_aes_128_cbc();
   }
   return EVP_aes_128_gcm();
+}
+
+// PairOptions are the variations of a benchmark pair beyond the key and the suite.
+struct PairOptions {
+  Proto proto = Proto::kTls13;
+  // hrr: TLS 1.3 only, see glasstls_configs().
+  bool hrr = false;
+  // verify_chain: the client validates the chain to the throwaway CA, as a trust anchor, and
+  // checks the name "localhost" (instead of trusting the leaf by pin or not at all).
+  bool verify_chain = false;
+};
+
+// tls12_suite is the TLS 1.2 suite of `s` for a `kind` leaf (ECDHE-ECDSA or ECDHE-RSA), or
+// DHE-RSA with `dhe`.
+inline CipherSuite tls12_suite(KeyKind kind, Suite s, bool dhe) {
+  const bool rsa = kind == KeyKind::kRsa2048;
+  switch (s) {
+    case Suite::kAes128Gcm:
+      return dhe   ? CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+             : rsa ? CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+                   : CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    case Suite::kAes256Gcm:
+      return dhe   ? CipherSuite::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384
+             : rsa ? CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+                   : CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384;
+    case Suite::kChaCha20Poly1305:
+      return dhe   ? CipherSuite::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+             : rsa ? CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+                   : CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
+    case Suite::kAes128CbcSha256:
+      return dhe   ? CipherSuite::TLS_DHE_RSA_WITH_AES_128_CBC_SHA256
+             : rsa ? CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256
+                   : CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256;
+  }
+  return CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+}
+
+// openssl_tls12_cipher is the OpenSSL cipher-list name of tls12_suite(kind, s, dhe).
+inline const char* openssl_tls12_cipher(KeyKind kind, Suite s, bool dhe) {
+  const bool rsa = kind == KeyKind::kRsa2048;
+  switch (s) {
+    case Suite::kAes128Gcm:
+      return dhe ? "DHE-RSA-AES128-GCM-SHA256"
+                 : (rsa ? "ECDHE-RSA-AES128-GCM-SHA256" : "ECDHE-ECDSA-AES128-GCM-SHA256");
+    case Suite::kAes256Gcm:
+      return dhe ? "DHE-RSA-AES256-GCM-SHA384"
+                 : (rsa ? "ECDHE-RSA-AES256-GCM-SHA384" : "ECDHE-ECDSA-AES256-GCM-SHA384");
+    case Suite::kChaCha20Poly1305:
+      return dhe ? "DHE-RSA-CHACHA20-POLY1305"
+                 : (rsa ? "ECDHE-RSA-CHACHA20-POLY1305" : "ECDHE-ECDSA-CHACHA20-POLY1305");
+    case Suite::kAes128CbcSha256:
+      return dhe ? "DHE-RSA-AES128-SHA256"
+                 : (rsa ? "ECDHE-RSA-AES128-SHA256" : "ECDHE-ECDSA-AES128-SHA256");
+  }
+  return "ECDHE-ECDSA-AES128-GCM-SHA256";
+}
+
+// negotiated_suite is the IANA name of the suite `opts` and `s` make a pair negotiate, as
+// name(CipherSuite) and SSL_CIPHER_standard_name spell it.
+inline std::string negotiated_suite(KeyKind kind, Suite s, const PairOptions& opts) {
+  CipherSuite c = opts.proto == Proto::kTls13
+                      ? glasstls_suite(s)
+                      : tls12_suite(kind, s, opts.proto == Proto::kTls12Dhe);
+  return std::string(name(c));
+}
+
+// ffdhe2048_pkey is the ffdhe2048 group (RFC 7919) as OpenSSL DH parameters, made once.
+inline EVP_PKEY* ffdhe2048_pkey() {
+  static EVP_PKEY* pkey = [] {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
+    EVP_PKEY* p = nullptr;
+    char group[] = "ffdhe2048";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+                           OSSL_PARAM_construct_end()};
+    if (ctx == nullptr || EVP_PKEY_paramgen_init(ctx) != 1 ||
+        EVP_PKEY_CTX_set_params(ctx, params) != 1 || EVP_PKEY_paramgen(ctx, &p) != 1) {
+      die("ffdhe2048 parameters");
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return p;
+  }();
+  return pkey;
 }
 
 // ---- glasstls configurations ----
@@ -195,30 +291,67 @@ struct Configs {
   std::shared_ptr<const ServerConfig> server;
 };
 
-// glasstls_configs makes configurations for `kind` and `suite`: the client offers only that
-// suite and only X25519 (one key share, as the OpenSSL client), and trusts the leaf by a
-// SHA-256 pin of its SubjectPublicKeyInfo.
+// chain_verifier is a WebPKI verifier for the leaf of pki(kind): the throwaway CA is its only
+// trust anchor, and the client's server name ("localhost") is matched against the leaf.
+inline std::shared_ptr<const CertificateVerifier> chain_verifier(KeyKind kind) {
+  static std::map<KeyKind, std::shared_ptr<const CertificateVerifier>> cache;
+  auto it = cache.find(kind);
+  if (it != cache.end()) {
+    return it->second;
+  }
+  auto store = TrustStore::from_der({pki(kind).test.ca_cert});
+  if (!store.ok()) {
+    die("trust store: " + store.error().to_string());
+  }
+  auto v = webpki_verifier(std::move(store).value(), CertificatePurpose::kServerAuth);
+  return cache.emplace(kind, std::move(v)).first->second;
+}
+
+// glasstls_configs makes configurations for `kind`, `suite` and `opts`. TLS 1.3: the client
+// offers only that suite and only X25519 (one key share, as the OpenSSL client). TLS 1.2: both
+// sides speak only TLS 1.2, the client offers only tls12_suite() and X25519 (ECDHE) or
+// ffdhe2048 (DHE). The client trusts the leaf by a SHA-256 pin of its SubjectPublicKeyInfo, or
+// with `verify_chain` validates the chain to the CA and checks the host name.
 //
 // With `hrr`, the client supports X25519 and P-256 but sends only an X25519 share, and the
 // server accepts only P-256: every handshake goes through a HelloRetryRequest.
-inline Configs glasstls_configs(KeyKind kind, Suite suite, bool hrr = false) {
+inline Configs glasstls_configs(KeyKind kind, Suite suite, const PairOptions& opts) {
   const Pki& p = pki(kind);
+  const bool tls12 = opts.proto != Proto::kTls13;
   ClientConfig::Builder cb;
-  cb.cipher_suites({glasstls_suite(suite)});
-  if (hrr) {
-    cb.groups({NamedGroup::x25519, NamedGroup::secp256r1});
+  ServerConfig::Builder sb;
+  if (tls12) {
+    const bool dhe = opts.proto == Proto::kTls12Dhe;
+    cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+    sb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+    cb.cipher_suites({tls12_suite(kind, suite, dhe)});
+    // X25519 for the key exchange. P-256 is listed too because a TLS 1.2 server may use an
+    // ECDSA certificate only on a curve the client lists (RFC 8422 section 5.1), which OpenSSL
+    // enforces; the servers pick X25519, the client's first choice.
+    if (dhe) {
+      cb.groups({NamedGroup::ffdhe2048});
+    } else {
+      cb.groups({NamedGroup::x25519, NamedGroup::secp256r1});
+    }
+    if (suite == Suite::kAes128CbcSha256) {
+      sb.allow_legacy_cbc_suites();
+    }
   } else {
-    cb.groups({NamedGroup::x25519});
+    cb.cipher_suites({glasstls_suite(suite)});
+    if (opts.hrr) {
+      cb.groups({NamedGroup::x25519, NamedGroup::secp256r1});
+    } else {
+      cb.groups({NamedGroup::x25519});
+    }
+    cb.key_share_groups({NamedGroup::x25519});
+    if (opts.hrr) {
+      sb.groups({NamedGroup::secp256r1});
+    }
   }
-  cb.key_share_groups({NamedGroup::x25519});
-  cb.verifier(pin_sha256_verifier({p.leaf_pin}));
+  cb.verifier(opts.verify_chain ? chain_verifier(kind) : pin_sha256_verifier({p.leaf_pin}));
   auto client = cb.build();
   if (!client.ok()) {
     die("client config: " + client.error().to_string());
-  }
-  ServerConfig::Builder sb;
-  if (hrr) {
-    sb.groups({NamedGroup::secp256r1});
   }
   sb.add_certificate({p.test.leaf_cert, p.test.ca_cert}, PrivateKey(p.test.leaf_key));
   auto server = sb.build();
@@ -226,6 +359,12 @@ inline Configs glasstls_configs(KeyKind kind, Suite suite, bool hrr = false) {
     die("server config: " + server.error().to_string());
   }
   return Configs{std::move(client).value(), std::move(server).value()};
+}
+
+inline Configs glasstls_configs(KeyKind kind, Suite suite, bool hrr = false) {
+  PairOptions opts;
+  opts.hrr = hrr;
+  return glasstls_configs(kind, suite, opts);
 }
 
 // GlasstlsPair is one glasstls client and server. The connections are optional so that a
@@ -315,31 +454,60 @@ struct OpensslContexts {
 };
 
 // openssl_contexts makes contexts equivalent to glasstls_configs(): TLS 1.3 only, one suite,
-// X25519 only, no session tickets or session cache, the same chain and key. The client does
-// not verify the chain (SSL_VERIFY_NONE); it still checks CertificateVerify with the leaf key.
-// With `hrr`, as in glasstls_configs: the client lists X25519 then P-256 and (OpenSSL 3.0 to
-// 3.4) sends a share for the first only; the server accepts only P-256.
+// X25519 only (or TLS 1.2 only, tls12_suite(), X25519 for ECDHE or the ffdhe2048 parameters on
+// the server for DHE; X25519 and P-256 for ECDHE, see glasstls_configs()), no session tickets or
+// session cache, the same chain and key. The client does not verify the chain (SSL_VERIFY_NONE); it
+// still checks the handshake signature with the leaf key. With `verify_chain`, it has
+// SSL_VERIFY_PEER, the CA as its only trust anchor, and the host name "localhost" to check
+// (X509_VERIFY_PARAM_set1_host). With `hrr`, as in glasstls_configs: the client lists X25519 then
+// P-256 and (OpenSSL 3.0 to 3.4) sends a share for the first only; the server accepts only P-256.
 inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite suite,
-                                                         bool hrr = false) {
+                                                         const PairOptions& opts) {
   const Pki& p = pki(kind);
+  const bool hrr = opts.hrr;
+  const bool tls12 = opts.proto != Proto::kTls13;
+  const bool dhe = opts.proto == Proto::kTls12Dhe;
   auto ctx = std::make_unique<OpensslContexts>();
   ctx->client = SSL_CTX_new(TLS_client_method());
   ctx->server = SSL_CTX_new(TLS_server_method());
   if (ctx->client == nullptr || ctx->server == nullptr) {
     die("SSL_CTX_new failed");
   }
+  const int version = tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
   for (SSL_CTX* c : {ctx->client, ctx->server}) {
-    if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
-        SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
-        SSL_CTX_set_ciphersuites(c, openssl_suite(suite)) != 1 ||
-        SSL_CTX_set1_groups_list(c, !hrr               ? "X25519"
-                                    : c == ctx->client ? "X25519:P-256"
-                                                       : "P-256") != 1) {
+    if (SSL_CTX_set_min_proto_version(c, version) != 1 ||
+        SSL_CTX_set_max_proto_version(c, version) != 1) {
+      die("SSL_CTX version setup failed");
+    }
+    if (tls12) {
+      if (SSL_CTX_set_cipher_list(c, openssl_tls12_cipher(kind, suite, dhe)) != 1 ||
+          SSL_CTX_set1_groups_list(c, dhe ? "ffdhe2048" : "X25519:P-256") != 1) {
+        die("SSL_CTX TLS 1.2 setup failed");
+      }
+    } else if (SSL_CTX_set_ciphersuites(c, openssl_suite(suite)) != 1 ||
+               SSL_CTX_set1_groups_list(c, !hrr               ? "X25519"
+                                           : c == ctx->client ? "X25519:P-256"
+                                                              : "P-256") != 1) {
       die("SSL_CTX setup failed");
     }
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
   }
-  SSL_CTX_set_verify(ctx->client, SSL_VERIFY_NONE, nullptr);
+  if (dhe) {
+    EVP_PKEY* dh = ffdhe2048_pkey();
+    if (!EVP_PKEY_up_ref(dh) || SSL_CTX_set0_tmp_dh_pkey(ctx->server, dh) != 1) {
+      die("SSL_CTX_set0_tmp_dh_pkey failed");
+    }
+  }
+  if (opts.verify_chain) {
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx->client);
+    if (X509_STORE_add_cert(store, p.ca) != 1 ||
+        X509_VERIFY_PARAM_set1_host(SSL_CTX_get0_param(ctx->client), "localhost", 0) != 1) {
+      die("OpenSSL trust store set-up failed");
+    }
+    SSL_CTX_set_verify(ctx->client, SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx->client, SSL_VERIFY_NONE, nullptr);
+  }
   SSL_CTX_set_num_tickets(ctx->server, 0);
   SSL_CTX_set_options(ctx->server, SSL_OP_NO_TICKET);
   if (SSL_CTX_use_certificate(ctx->server, p.leaf) != 1 ||
@@ -349,6 +517,13 @@ inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite sui
     die("SSL_CTX certificate setup failed");
   }
   return ctx;
+}
+
+inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite suite,
+                                                         bool hrr = false) {
+  PairOptions opts;
+  opts.hrr = hrr;
+  return openssl_contexts(kind, suite, opts);
 }
 
 // OpensslPair is one OpenSSL client and server joined by a BIO pair.

@@ -24,6 +24,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "peer_common.h"
@@ -41,6 +42,15 @@ constexpr const char* kPriorityHrrClient =
     "+CTYPE-X509";
 constexpr const char* kPriorityHrrServer =
     "NONE:+VERS-TLS1.3:+AES-128-GCM:+AEAD:+SIGN-ALL:+GROUP-SECP256R1:+COMP-NULL:+CTYPE-X509";
+// TLS 1.2: ECDHE over X25519 (ECDHE-ECDSA or ECDHE-RSA, by the server's key; P-256 listed
+// second, for the ECDSA certificate's curve), or DHE-RSA over ffdhe2048 (RFC 7919: the client
+// offers the group, the server uses it).
+constexpr const char* kPriority12Ecdhe =
+    "NONE:+VERS-TLS1.2:+AES-128-GCM:+AEAD:+ECDHE-ECDSA:+ECDHE-RSA:+SIGN-ALL:+GROUP-X25519:"
+    "+GROUP-SECP256R1:+COMP-NULL:+CTYPE-X509";
+constexpr const char* kPriority12Dhe =
+    "NONE:+VERS-TLS1.2:+AES-128-GCM:+AEAD:+DHE-RSA:+SIGN-ALL:+GROUP-FFDHE2048:+COMP-NULL:"
+    "+CTYPE-X509";
 
 // Transport: the session's pointer is its MemLink; each side knows its own direction.
 struct Endpoint {
@@ -77,6 +87,7 @@ struct GnutlsContexts {
   gnutls_priority_t client_priority = nullptr;
   gnutls_priority_t server_priority = nullptr;
   bool hrr = false;
+  Proto proto = Proto::kTls13;
   GnutlsContexts() = default;
   GnutlsContexts(const GnutlsContexts&) = delete;
   GnutlsContexts& operator=(const GnutlsContexts&) = delete;
@@ -88,15 +99,23 @@ struct GnutlsContexts {
   }
 };
 
-std::unique_ptr<GnutlsContexts> gnutls_contexts(KeyKind kind, bool hrr) {
+std::unique_ptr<GnutlsContexts> gnutls_contexts(KeyKind kind, bool hrr,
+                                                Proto proto = Proto::kTls13) {
   const PeerPki& p = peer_pki(kind);
   auto ctx = std::make_unique<GnutlsContexts>();
   check(gnutls_certificate_allocate_credentials(&ctx->client_cred), "client credentials");
   check(gnutls_certificate_allocate_credentials(&ctx->server_cred), "server credentials");
   ctx->hrr = hrr;
-  check(gnutls_priority_init(&ctx->client_priority, hrr ? kPriorityHrrClient : kPriority, nullptr),
+  ctx->proto = proto;
+  const char* client_priority = proto == Proto::kTls12Ecdhe ? kPriority12Ecdhe
+                                : proto == Proto::kTls12Dhe ? kPriority12Dhe
+                                : hrr                       ? kPriorityHrrClient
+                                                            : kPriority;
+  const char* server_priority =
+      proto == Proto::kTls13 && hrr ? kPriorityHrrServer : client_priority;
+  check(gnutls_priority_init(&ctx->client_priority, client_priority, nullptr),
         "gnutls_priority_init");
-  check(gnutls_priority_init(&ctx->server_priority, hrr ? kPriorityHrrServer : kPriority, nullptr),
+  check(gnutls_priority_init(&ctx->server_priority, server_priority, nullptr),
         "gnutls_priority_init");
 
   gnutls_x509_crt_t chain[2] = {nullptr, nullptr};
@@ -197,14 +216,21 @@ GnutlsPair gnutls_pair_handshake(const GnutlsContexts& ctx, SideTimer* client_ti
   if (!client_done || !server_done) {
     die("GnuTLS handshake stalled");
   }
-  if (gnutls_protocol_get_version(pair.client->session) != GNUTLS_TLS1_3) {
-    die("GnuTLS: not a TLS 1.3 handshake");
+  if (gnutls_protocol_get_version(pair.client->session) !=
+      (ctx.proto == Proto::kTls13 ? GNUTLS_TLS1_3 : GNUTLS_TLS1_2)) {
+    die("GnuTLS: not the protocol version asked for");
+  }
+  const gnutls_kx_algorithm_t kx = gnutls_kx_get(pair.client->session);
+  if ((ctx.proto == Proto::kTls12Dhe && kx != GNUTLS_KX_DHE_RSA) ||
+      (ctx.proto == Proto::kTls12Ecdhe && kx != GNUTLS_KX_ECDHE_RSA &&
+       kx != GNUTLS_KX_ECDHE_ECDSA)) {
+    die("GnuTLS: not the key exchange asked for");
   }
   return pair;
 }
 
-void handshake_gnutls(benchmark::State& state, KeyKind kind, bool hrr) {
-  auto ctx = gnutls_contexts(kind, hrr);
+void handshake_gnutls(benchmark::State& state, KeyKind kind, bool hrr, Proto proto) {
+  auto ctx = gnutls_contexts(kind, hrr, proto);
   // Warm up, and check that a HelloRetryRequest happens exactly when asked for.
   if (gnutls_pair_handshake(*ctx, nullptr, nullptr).link->server_to_client.saw_hrr != hrr) {
     state.SkipWithError(hrr ? "GnuTLS sent no HelloRetryRequest" : "unexpected HRR");
@@ -276,11 +302,21 @@ const bool kRegistered = [] {
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
     benchmark::RegisterBenchmark(("handshake/" + key + "/gnutls").c_str(), handshake_gnutls, kind,
-                                 false)
+                                 false, Proto::kTls13)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
     // handshake_hrr/<key>/gnutls is not registered: see the top of the file. (With `hrr` the
     // warm-up reports "GnuTLS sent no HelloRetryRequest", as measured with GnuTLS 3.7.9.)
+  }
+  // TLS 1.2, named as in handshake_bench.cc.
+  for (auto [name, kind, proto] :
+       {std::tuple{"ecdhe_ecdsa_p256", KeyKind::kEcdsaP256, Proto::kTls12Ecdhe},
+        std::tuple{"ecdhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Ecdhe},
+        std::tuple{"dhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Dhe}}) {
+    benchmark::RegisterBenchmark((std::string("handshake12/") + name + "/gnutls").c_str(),
+                                 handshake_gnutls, kind, false, proto)
+        ->MinTime(kHandshakeMinTime)
+        ->Unit(benchmark::kMicrosecond);
   }
   for (size_t size : {size_t{16384}, size_t{1024}}) {
     benchmark::RegisterBenchmark(

@@ -24,13 +24,16 @@
 // floor" is handshake server_us divided by crypto_floor/<key>/server.
 
 #include <benchmark/benchmark.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -41,12 +44,31 @@ namespace {
 
 constexpr double kMinTime = 0.2;
 
-void handshake_glasstls(benchmark::State& state, KeyKind kind, bool hrr) {
-  Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm, hrr);
-  // Warm up lazy initialisation, and check that a HelloRetryRequest happens exactly when asked.
-  if (glasstls_handshake(cfg, nullptr, nullptr).client->hello_retry_request() != hrr) {
-    state.SkipWithError(hrr ? "no HelloRetryRequest" : "unexpected HelloRetryRequest");
-    return;
+// expected_version is the protocol version a pair made with `opts` negotiates.
+ProtocolVersion expected_version(const PairOptions& opts) {
+  return opts.proto == Proto::kTls13 ? ProtocolVersion::TLSv1_3 : ProtocolVersion::TLSv1_2;
+}
+
+void handshake_glasstls(benchmark::State& state, KeyKind kind, PairOptions opts) {
+  Configs cfg = glasstls_configs(kind, Suite::kAes128Gcm, opts);
+  // Warm up lazy initialisation, and check the version, the suite, and that a HelloRetryRequest
+  // happens exactly when asked.
+  {
+    GlasstlsPair pair = glasstls_handshake(cfg, nullptr, nullptr);
+    const NamedGroup group = opts.hrr                         ? NamedGroup::secp256r1
+                             : opts.proto == Proto::kTls12Dhe ? NamedGroup::ffdhe2048
+                                                              : NamedGroup::x25519;
+    if (pair.client->version() != expected_version(opts) ||
+        std::string(name(pair.client->cipher_suite())) !=
+            negotiated_suite(kind, Suite::kAes128Gcm, opts) ||
+        pair.client->group() != group) {
+      state.SkipWithError("wrong version, suite or group negotiated");
+      return;
+    }
+    if (pair.client->hello_retry_request() != opts.hrr) {
+      state.SkipWithError(opts.hrr ? "no HelloRetryRequest" : "unexpected HelloRetryRequest");
+      return;
+    }
   }
   SideTimer client_timer, server_timer;
   for (auto _ : state) {
@@ -100,14 +122,30 @@ void count_server_hellos(int write_p, int /*version*/, int content_type, const v
   }
 }
 
-void handshake_openssl(benchmark::State& state, KeyKind kind, bool hrr) {
-  auto ctx = openssl_contexts(kind, Suite::kAes128Gcm, hrr);
-  // Warm up lazy initialisation, and check that a HelloRetryRequest happens exactly when asked:
-  // the client then receives two ServerHello messages. The callback is removed afterwards.
+void handshake_openssl(benchmark::State& state, KeyKind kind, PairOptions opts) {
+  const bool hrr = opts.hrr;
+  auto ctx = openssl_contexts(kind, Suite::kAes128Gcm, opts);
+  // Warm up lazy initialisation, and check the version, the suite, the chain validation, and
+  // that a HelloRetryRequest happens exactly when asked: the client then receives two
+  // ServerHello messages. The callback is removed afterwards.
   int server_hellos = 0;
   SSL_CTX_set_msg_callback(ctx->client, count_server_hellos);
   SSL_CTX_set_msg_callback_arg(ctx->client, &server_hellos);
-  openssl_handshake(*ctx, nullptr, nullptr);
+  {
+    OpensslPair pair = openssl_handshake(*ctx, nullptr, nullptr);
+    const int version = opts.proto == Proto::kTls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    if (SSL_version(pair.client) != version ||
+        std::string(SSL_CIPHER_standard_name(SSL_get_current_cipher(pair.client))) !=
+            negotiated_suite(kind, Suite::kAes128Gcm, opts) ||
+        (opts.proto == Proto::kTls12Ecdhe && SSL_get_negotiated_group(pair.client) != NID_X25519)) {
+      state.SkipWithError("wrong version, suite or group negotiated");
+      return;
+    }
+    if (opts.verify_chain && SSL_get_verify_result(pair.client) != X509_V_OK) {
+      state.SkipWithError("chain not verified");
+      return;
+    }
+  }
   SSL_CTX_set_msg_callback(ctx->client, nullptr);
   SSL_CTX_set_msg_callback_arg(ctx->client, nullptr);
   if ((server_hellos == 2) != hrr) {
@@ -137,10 +175,17 @@ void handshake_openssl(benchmark::State& state, KeyKind kind, bool hrr) {
 // FloorSide is which side of the handshake a floor measures.
 enum class FloorSide : uint8_t { kClient, kServer };
 
-// Floor holds everything fetched and allocated once for the crypto floor of one key kind.
+// Floor holds everything fetched and allocated once for the crypto floor of one key kind and
+// protocol (TLS 1.3, TLS 1.2 ECDHE or TLS 1.2 DHE). With `chain`, the client also verifies the
+// leaf certificate's signature with the CA's key, the one signature a validation to the trust
+// anchor needs (the anchor's own signature is not checked).
 class Floor {
  public:
-  explicit Floor(KeyKind kind) : kind_(kind), pki_(pki(kind)) {
+  Floor(KeyKind kind, Proto proto, bool with_chain)
+      : kind_(kind), proto_(proto), chain_(with_chain), pki_(pki(kind)) {
+    if (proto == Proto::kTls12Dhe) {
+      dh_setup();
+    }
     x25519_ctx_ = EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr);
     if (x25519_ctx_ == nullptr || EVP_PKEY_keygen_init(x25519_ctx_) != 1) {
       die("X25519 keygen context");
@@ -194,13 +239,31 @@ class Floor {
     finished_.assign(4 + 32, 0x14);
     record_.resize(certificate_.size() + 1);
 
-    // The signed content of CertificateVerify: 64 spaces, the context string, a zero byte and
-    // the 32-byte transcript hash (RFC 8446 section 4.4.3).
-    sign_input_.assign(64, 0x20);
-    const char* context = "TLS 1.3, server CertificateVerify";
-    sign_input_.insert(sign_input_.end(), context, context + std::strlen(context));
-    sign_input_.push_back(0);
-    sign_input_.resize(sign_input_.size() + 32, 0x5a);
+    if (proto == Proto::kTls13) {
+      // The signed content of CertificateVerify: 64 spaces, the context string, a zero byte and
+      // the 32-byte transcript hash (RFC 8446 section 4.4.3).
+      sign_input_.assign(64, 0x20);
+      const char* context = "TLS 1.3, server CertificateVerify";
+      sign_input_.insert(sign_input_.end(), context, context + std::strlen(context));
+      sign_input_.push_back(0);
+      sign_input_.resize(sign_input_.size() + 32, 0x5a);
+    } else {
+      // TLS 1.2 (RFC 5246 section 7.4): a ClientHello with no key share (about 150 bytes), the
+      // ServerKeyExchange with the server's ECDH point or DH parameters and public value and
+      // the signature over client_random + server_random + params, ServerHelloDone, the
+      // ClientKeyExchange, and 12-byte Finished messages.
+      const bool dhe = proto == Proto::kTls12Dhe;
+      size_t params_len = dhe ? 2 + 256 + 2 + 1 + 2 + 256 : 1 + 2 + 1 + 32;
+      client_hello_.assign(150, 0x01);
+      server_key_exchange_.assign(4 + params_len + 2 + 2 + sig_len, 0x0c);
+      server_hello_done_.assign(4, 0x0e);
+      client_key_exchange_.assign(dhe ? 4 + 2 + 256 : 4 + 1 + 32, 0x10);
+      finished_.assign(4 + 12, 0x14);
+      sign_input_.assign(64 + params_len, 0x5a);
+    }
+    if (with_chain) {
+      chain_setup();
+    }
     spki_ = pki_.test.leaf_key->public_key_spki();
     // The client must turn the leaf's public key into a libcrypto key in every handshake. The
     // floor does it the cheapest way EVP allows: from the raw parameters (taken out of the SPKI
@@ -228,6 +291,11 @@ class Floor {
   Floor& operator=(const Floor&) = delete;
 
   ~Floor() {
+    EVP_PKEY_CTX_free(dh_ctx_);
+    EVP_PKEY_CTX_free(dh_fromdata_);
+    OSSL_PARAM_free(dh_peer_params_);
+    EVP_PKEY_CTX_free(ca_fromdata_);
+    OSSL_PARAM_free(ca_params_);
     EVP_PKEY_CTX_free(x25519_ctx_);
     EVP_PKEY_CTX_free(x25519_fromdata_);
     EVP_PKEY_CTX_free(leaf_fromdata_);
@@ -245,7 +313,10 @@ class Floor {
   }
 
   // run performs one side's handshake cryptography; returns false on a libcrypto failure.
-  bool run(FloorSide side) {
+  bool run(FloorSide side) { return proto_ == Proto::kTls13 ? run13(side) : run12(side); }
+
+ private:
+  bool run13(FloorSide side) {
     if (!key_exchange()) {
       return false;
     }
@@ -273,7 +344,7 @@ class Floor {
       EVP_DigestUpdate(transcript_, m->data(), m->size());
       if (m == &certificate_verify_) {
         snapshot_hash();
-        if (side == FloorSide::kServer ? !sign() : !verify()) {
+        if (side == FloorSide::kServer ? !sign() : !verify() || (chain_ && !verify_chain())) {
           return false;
         }
       }
@@ -288,7 +359,160 @@ class Floor {
     return record(aead_[1 - server_dir], finished_.size());
   }
 
- private:
+  // run12 is a TLS 1.2 full handshake with extended master secret (RFC 7627) and an
+  // AES-128-GCM suite with the SHA-256 PRF: the key exchange, the ServerKeyExchange signature
+  // (server) or its verification (client), the transcript hash with 2 snapshots (the session
+  // hash, which is also the hash the client Finished covers, and the hash the server Finished
+  // covers), 12 HMAC-SHA-256 of the PRF (48 bytes of master secret: 4; 40 bytes of key block:
+  // 4; two 12-byte verify_data: 2 each), two AES-128-GCM key set-ups, and sealing one Finished
+  // and opening the other.
+  bool run12(FloorSide side) {
+    if (!(proto_ == Proto::kTls12Dhe ? dh_exchange() : key_exchange())) {
+      return false;
+    }
+    EVP_DigestInit_ex(transcript_, sha256_, nullptr);
+    for (const std::vector<uint8_t>* m :
+         {&client_hello_, &server_hello_, &certificate_, &server_key_exchange_, &server_hello_done_,
+          &client_key_exchange_}) {
+      EVP_DigestUpdate(transcript_, m->data(), m->size());
+    }
+    if (side == FloorSide::kServer ? !sign() : !verify() || (chain_ && !verify_chain())) {
+      return false;
+    }
+    snapshot_hash();  // The session hash, and the hash of the client Finished.
+    const size_t pms_len = proto_ == Proto::kTls12Dhe ? 256 : 32;
+    std::array<uint8_t, 256> pms{};
+    std::array<uint8_t, 48> master{};
+    std::array<uint8_t, 40> key_block{};
+    std::array<uint8_t, 12> verify_data{};
+    prf(pms.data(), pms_len, master.data(), master.size(), 22 + 32);
+    prf(master.data(), master.size(), key_block.data(), key_block.size(), 13 + 64);
+    for (int i = 0; i < 2; i++) {
+      EVP_CIPHER_CTX_reset(aead_[i]);
+      if (EVP_CipherInit_ex(aead_[i], gcm_, nullptr, key_block.data() + 16 * i, secret_.data() + 16,
+                            i % 2) != 1) {
+        return false;
+      }
+    }
+    // aead_[1] encrypts, aead_[0] decrypts. The client Finished, then the server's.
+    prf(master.data(), master.size(), verify_data.data(), verify_data.size(), 15 + 32);
+    if (!record(aead_[side == FloorSide::kClient ? 1 : 0], finished_.size())) {
+      return false;
+    }
+    EVP_DigestUpdate(transcript_, finished_.data(), finished_.size());
+    snapshot_hash();
+    prf(master.data(), master.size(), verify_data.data(), verify_data.size(), 15 + 32);
+    return record(aead_[side == FloorSide::kServer ? 1 : 0], finished_.size());
+  }
+
+  // prf is P_SHA256 (RFC 5246 section 5) of `out_len` bytes keyed with `key`: the key is set
+  // once, and each of the 2 * ceil(out_len / 32) HMACs reuses it.
+  // `seed_len` is the length of label + seed: 22 + 32 for the extended master secret, 13 + 64
+  // for the key block, 15 + 32 for verify_data.
+  void prf(const uint8_t* key, size_t key_len, uint8_t* out, size_t out_len, size_t seed_len) {
+    std::array<uint8_t, 32> a{};
+    std::array<uint8_t, 32> block{};
+    size_t len = 0;
+    EVP_MAC_init(hmac_ctx_, key, key_len, nullptr);
+    EVP_MAC_update(hmac_ctx_, client_hello_.data(), seed_len);  // label + seed
+    EVP_MAC_final(hmac_ctx_, a.data(), &len, a.size());
+    for (size_t done = 0; done < out_len; done += 32) {
+      EVP_MAC_init(hmac_ctx_, nullptr, 0, nullptr);
+      EVP_MAC_update(hmac_ctx_, a.data(), a.size());
+      EVP_MAC_update(hmac_ctx_, client_hello_.data(), seed_len);
+      EVP_MAC_final(hmac_ctx_, block.data(), &len, block.size());
+      std::copy_n(block.begin(), std::min<size_t>(32, out_len - done), out + done);
+      if (done + 32 < out_len) {
+        EVP_MAC_init(hmac_ctx_, nullptr, 0, nullptr);
+        EVP_MAC_update(hmac_ctx_, a.data(), a.size());
+        EVP_MAC_final(hmac_ctx_, a.data(), &len, a.size());
+      }
+    }
+  }
+
+  // dh_setup makes the ffdhe2048 key generation context, and a peer key whose public value is
+  // imported again in every handshake.
+  void dh_setup() {
+    dh_ctx_ = EVP_PKEY_CTX_new_from_pkey(nullptr, ffdhe2048_pkey(), nullptr);
+    EVP_PKEY* peer = nullptr;
+    if (dh_ctx_ == nullptr || EVP_PKEY_keygen_init(dh_ctx_) != 1 ||
+        EVP_PKEY_keygen(dh_ctx_, &peer) != 1 ||
+        EVP_PKEY_todata(peer, EVP_PKEY_PUBLIC_KEY, &dh_peer_params_) != 1) {
+      die("ffdhe2048 key generation");
+    }
+    EVP_PKEY_free(peer);
+    dh_fromdata_ = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
+    if (dh_fromdata_ == nullptr || EVP_PKEY_fromdata_init(dh_fromdata_) != 1) {
+      die("DH fromdata context");
+    }
+  }
+
+  // dh_exchange generates an ffdhe2048 key pair, exports its public value (for the
+  // ServerKeyExchange or ClientKeyExchange), imports the peer's and derives the shared secret.
+  bool dh_exchange() {
+    EVP_PKEY* mine = nullptr;
+    EVP_PKEY* peer = nullptr;
+    if (EVP_PKEY_keygen(dh_ctx_, &mine) != 1) {
+      return false;
+    }
+    BIGNUM* pub = nullptr;
+    std::array<uint8_t, 256> share{};
+    std::array<uint8_t, 256> shared{};
+    size_t shared_len = shared.size();
+    EVP_PKEY_CTX* derive = nullptr;
+    bool ok = EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_PUB_KEY, &pub) == 1 &&
+              BN_bn2binpad(pub, share.data(), static_cast<int>(share.size())) == 256 &&
+              EVP_PKEY_fromdata(dh_fromdata_, &peer, EVP_PKEY_PUBLIC_KEY, dh_peer_params_) == 1 &&
+              (derive = EVP_PKEY_CTX_new(mine, nullptr)) != nullptr &&
+              EVP_PKEY_derive_init(derive) == 1 &&
+              EVP_PKEY_derive_set_peer_ex(derive, peer, 0) == 1 &&
+              EVP_PKEY_derive(derive, shared.data(), &shared_len) == 1;
+    BN_free(pub);
+    EVP_PKEY_CTX_free(derive);
+    EVP_PKEY_free(peer);
+    EVP_PKEY_free(mine);
+    return ok;
+  }
+
+  // chain_setup takes the leaf's to-be-signed bytes and signature, and the CA key's raw
+  // parameters, out of the DER once.
+  void chain_setup() {
+    unsigned char* tbs = nullptr;
+    int tbs_len = i2d_re_X509_tbs(pki_.leaf, &tbs);
+    const ASN1_BIT_STRING* sig = nullptr;
+    const X509_ALGOR* alg = nullptr;
+    X509_get0_signature(&sig, &alg, pki_.leaf);
+    EVP_PKEY* ca = X509_get0_pubkey(pki_.ca);
+    if (tbs_len <= 0 || sig == nullptr || ca == nullptr ||
+        EVP_PKEY_todata(ca, EVP_PKEY_PUBLIC_KEY, &ca_params_) != 1) {
+      die("floor chain set-up");
+    }
+    leaf_tbs_.assign(tbs, tbs + tbs_len);
+    OPENSSL_free(tbs);
+    leaf_signature_.assign(ASN1_STRING_get0_data(sig),
+                           ASN1_STRING_get0_data(sig) + ASN1_STRING_length(sig));
+    ca_fromdata_ = EVP_PKEY_CTX_new_from_name(nullptr, EVP_PKEY_get0_type_name(ca), nullptr);
+    if (ca_fromdata_ == nullptr || EVP_PKEY_fromdata_init(ca_fromdata_) != 1 || !verify_chain()) {
+      die("floor chain verification");
+    }
+  }
+
+  // verify_chain verifies the leaf certificate's ECDSA-SHA256 signature with the CA's key,
+  // imported from its raw parameters as the leaf's is in verify().
+  bool verify_chain() {
+    EVP_PKEY* key = nullptr;
+    if (EVP_PKEY_fromdata(ca_fromdata_, &key, EVP_PKEY_PUBLIC_KEY, ca_params_) != 1) {
+      return false;
+    }
+    EVP_MD_CTX* mctx = EVP_MD_CTX_new();
+    bool ok = mctx != nullptr && EVP_DigestVerifyInit(mctx, nullptr, sha256_, nullptr, key) == 1 &&
+              EVP_DigestVerify(mctx, leaf_signature_.data(), leaf_signature_.size(),
+                               leaf_tbs_.data(), leaf_tbs_.size()) == 1;
+    EVP_MD_CTX_free(mctx);
+    EVP_PKEY_free(key);
+    return ok;
+  }
+
   bool key_exchange() {
     EVP_PKEY* mine = nullptr;
     if (EVP_PKEY_keygen(x25519_ctx_, &mine) != 1) {
@@ -391,7 +615,14 @@ class Floor {
   }
 
   KeyKind kind_;
+  Proto proto_;
+  bool chain_;
   const Pki& pki_;
+  EVP_PKEY_CTX* dh_ctx_ = nullptr;
+  EVP_PKEY_CTX* dh_fromdata_ = nullptr;
+  OSSL_PARAM* dh_peer_params_ = nullptr;
+  EVP_PKEY_CTX* ca_fromdata_ = nullptr;
+  OSSL_PARAM* ca_params_ = nullptr;
   EVP_PKEY_CTX* x25519_ctx_ = nullptr;
   EVP_PKEY_CTX* x25519_fromdata_ = nullptr;
   EVP_PKEY_CTX* leaf_fromdata_ = nullptr;
@@ -408,12 +639,13 @@ class Floor {
   EVP_CIPHER* gcm_ = nullptr;
   std::array<EVP_CIPHER_CTX*, 4> aead_{};
   std::vector<uint8_t> client_hello_, server_hello_, encrypted_extensions_, certificate_,
-      certificate_verify_, finished_, record_, sign_input_, signature_;
+      certificate_verify_, finished_, record_, sign_input_, signature_, server_key_exchange_,
+      server_hello_done_, client_key_exchange_, leaf_tbs_, leaf_signature_;
   Bytes spki_;
 };
 
-void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side) {
-  Floor floor(kind);
+void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOptions opts) {
+  Floor floor(kind, opts.proto, opts.verify_chain);
   if (!floor.run(side)) {
     state.SkipWithError("libcrypto failure");
     return;
@@ -426,29 +658,67 @@ void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side) {
   }
 }
 
+// Tls12Case is one TLS 1.2 handshake benchmark: its name and its leaf key and key exchange.
+struct Tls12Case {
+  const char* name;
+  KeyKind kind;
+  Proto proto;
+};
+
+constexpr Tls12Case kTls12Cases[] = {
+    {"ecdhe_ecdsa_p256", KeyKind::kEcdsaP256, Proto::kTls12Ecdhe},
+    {"ecdhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Ecdhe},
+    {"dhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Dhe},
+};
+
+// register_handshakes registers <prefix>/<key>/glasstls and .../openssl.
+void register_handshakes(const std::string& prefix, const std::string& key, KeyKind kind,
+                         PairOptions opts) {
+  benchmark::RegisterBenchmark((prefix + "/" + key + "/glasstls").c_str(), handshake_glasstls, kind,
+                               opts)
+      ->MinTime(kMinTime)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark((prefix + "/" + key + "/openssl").c_str(), handshake_openssl, kind,
+                               opts)
+      ->MinTime(kMinTime)
+      ->Unit(benchmark::kMicrosecond);
+}
+
+// register_floor registers <prefix>/<key>/<side> for each side in `sides`.
+void register_floor(const std::string& prefix, const std::string& key, KeyKind kind,
+                    PairOptions opts, std::initializer_list<FloorSide> sides) {
+  for (FloorSide side : sides) {
+    std::string name = prefix + "/" + key + (side == FloorSide::kClient ? "/client" : "/server");
+    benchmark::RegisterBenchmark(name.c_str(), crypto_floor, kind, side, opts)
+        ->MinTime(0.1)
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
 const bool kRegistered = [] {
+  PairOptions tls13;
+  PairOptions tls13_chain;
+  tls13_chain.verify_chain = true;
+  PairOptions tls13_hrr;
+  tls13_hrr.hrr = true;
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
-    std::string key = key_name(kind);
-    benchmark::RegisterBenchmark(("handshake/" + key + "/glasstls").c_str(), handshake_glasstls,
-                                 kind, false)
-        ->MinTime(kMinTime)
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("handshake/" + key + "/openssl").c_str(), handshake_openssl, kind,
-                                 false)
-        ->MinTime(kMinTime)
-        ->Unit(benchmark::kMicrosecond);
+    register_handshakes("handshake", key_name(kind), kind, tls13);
   }
   // HelloRetryRequest: the client sends only an X25519 share, the server accepts only P-256.
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
-    std::string key = key_name(kind);
-    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/glasstls").c_str(), handshake_glasstls,
-                                 kind, true)
-        ->MinTime(kMinTime)
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/openssl").c_str(), handshake_openssl,
-                                 kind, true)
-        ->MinTime(kMinTime)
-        ->Unit(benchmark::kMicrosecond);
+    register_handshakes("handshake_hrr", key_name(kind), kind, tls13_hrr);
+  }
+  // The client validates the chain to the CA and checks the host name.
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
+    register_handshakes("handshake_chain", key_name(kind), kind, tls13_chain);
+  }
+  // TLS 1.2, with the leaf pinned and with the chain validated.
+  for (const Tls12Case& c : kTls12Cases) {
+    PairOptions opts;
+    opts.proto = c.proto;
+    register_handshakes("handshake12", c.name, c.kind, opts);
+    opts.verify_chain = true;
+    register_handshakes("handshake12_chain", c.name, c.kind, opts);
   }
   benchmark::RegisterBenchmark("handshake/ecdsa_p256/glasstls_traced", handshake_glasstls_traced,
                                KeyKind::kEcdsaP256, false)
@@ -459,14 +729,19 @@ const bool kRegistered = [] {
       ->MinTime(kMinTime)
       ->Unit(benchmark::kMicrosecond);
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
-    std::string key = key_name(kind);
-    for (FloorSide side : {FloorSide::kClient, FloorSide::kServer}) {
-      std::string name =
-          "crypto_floor/" + key + (side == FloorSide::kClient ? "/client" : "/server");
-      benchmark::RegisterBenchmark(name.c_str(), crypto_floor, kind, side)
-          ->MinTime(0.1)
-          ->Unit(benchmark::kMicrosecond);
-    }
+    register_floor("crypto_floor", key_name(kind), kind, tls13,
+                   {FloorSide::kClient, FloorSide::kServer});
+  }
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
+    register_floor("crypto_floor_chain", key_name(kind), kind, tls13_chain, {FloorSide::kClient});
+  }
+  for (const Tls12Case& c : kTls12Cases) {
+    PairOptions opts;
+    opts.proto = c.proto;
+    register_floor("crypto_floor12", c.name, c.kind, opts,
+                   {FloorSide::kClient, FloorSide::kServer});
+    opts.verify_chain = true;
+    register_floor("crypto_floor12_chain", c.name, c.kind, opts, {FloorSide::kClient});
   }
   return true;
 }();

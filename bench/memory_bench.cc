@@ -38,6 +38,8 @@
 #include <openssl/ssl.h>
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "common.h"
@@ -86,8 +88,8 @@ void report(benchmark::State& state, int64_t peak, const SidePeaks& sides, int64
   }
 }
 
-void memory_glasstls(benchmark::State& state) {
-  Configs cfg = glasstls_configs(KeyKind::kEcdsaP256, Suite::kAes128Gcm);
+void memory_glasstls(benchmark::State& state, PairOptions opts) {
+  Configs cfg = glasstls_configs(KeyKind::kEcdsaP256, Suite::kAes128Gcm, opts);
   glasstls_handshake(cfg, nullptr, nullptr);  // Warm up lazy initialisation.
   for (auto _ : state) {
     SidePeaks sides;
@@ -120,8 +122,8 @@ void detach_bios(OpensslPair& pair) {
   SSL_set_bio(pair.server, nullptr, nullptr);
 }
 
-void memory_openssl(benchmark::State& state, bool release_buffers) {
-  auto ctx = openssl_contexts(KeyKind::kEcdsaP256, Suite::kAes128Gcm);
+void memory_openssl(benchmark::State& state, bool release_buffers, PairOptions opts) {
+  auto ctx = openssl_contexts(KeyKind::kEcdsaP256, Suite::kAes128Gcm, opts);
   if (release_buffers) {
     SSL_CTX_set_mode(ctx->client, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_mode(ctx->server, SSL_MODE_RELEASE_BUFFERS);
@@ -172,14 +174,23 @@ void memory_openssl(benchmark::State& state, bool release_buffers) {
 
 // One repetition whatever --benchmark_repetitions says: the heap figures are counts, the same on
 // every run, and each run takes seconds (3000 handshakes).
+// memory12/<stack> is the same for TLS 1.2 (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, X25519).
 const bool kRegistered = [] {
-  benchmark::RegisterBenchmark("memory/glasstls", memory_glasstls)->Iterations(1)->Repetitions(1);
-  benchmark::RegisterBenchmark("memory/openssl", memory_openssl, false)
-      ->Iterations(1)
-      ->Repetitions(1);
-  benchmark::RegisterBenchmark("memory/openssl_release_buffers", memory_openssl, true)
-      ->Iterations(1)
-      ->Repetitions(1);
+  PairOptions tls12;
+  tls12.proto = Proto::kTls12Ecdhe;
+  for (auto [prefix, opts] : {std::pair{"memory", PairOptions{}}, std::pair{"memory12", tls12}}) {
+    const std::string p = prefix;
+    benchmark::RegisterBenchmark((p + "/glasstls").c_str(), memory_glasstls, opts)
+        ->Iterations(1)
+        ->Repetitions(1);
+    benchmark::RegisterBenchmark((p + "/openssl").c_str(), memory_openssl, false, opts)
+        ->Iterations(1)
+        ->Repetitions(1);
+    benchmark::RegisterBenchmark((p + "/openssl_release_buffers").c_str(), memory_openssl, true,
+                                 opts)
+        ->Iterations(1)
+        ->Repetitions(1);
+  }
   return true;
 }();
 

@@ -66,6 +66,10 @@ inline const char* key_name(KeyKind k) {
   return "?";
 }
 
+// Proto is what a benchmark pair negotiates: TLS 1.3 with X25519, or TLS 1.2 with ECDHE over
+// X25519 (ECDHE-ECDSA or ECDHE-RSA by the leaf's key) or with DHE-RSA over ffdhe2048.
+enum class Proto : uint8_t { kTls13, kTls12Ecdhe, kTls12Dhe };
+
 // PeerPki is the PKI of pki(kind) (common.h) as plain DER: the leaf and CA certificates and
 // the leaf's unencrypted PKCS#8 private key.
 struct PeerPki {
@@ -76,6 +80,16 @@ struct PeerPki {
 
 // peer_pki returns the PeerPki of `kind` (implemented in peer_common.cc).
 const PeerPki& peer_pki(KeyKind kind);
+
+// PeerDhParams is a finite-field group as big-endian p and g.
+struct PeerDhParams {
+  std::vector<uint8_t> p;
+  std::vector<uint8_t> g;
+};
+
+// peer_ffdhe2048 is the ffdhe2048 group of RFC 7919, for a peer server's DHE (implemented in
+// peer_common.cc, from glasstls's provider).
+const PeerDhParams& peer_ffdhe2048();
 
 // ---- In-memory transport for the peers (GnuTLS, wolfSSL) ----
 

@@ -173,17 +173,23 @@ def main():
 
     # ---- Handshakes ----
     keys = ["ecdsa_p256", "rsa2048", "ed25519"]
+    keys12 = ["ecdhe_ecdsa_p256", "ecdhe_rsa2048", "dhe_rsa2048"]
 
-    def handshakes(prefix, title, text):
+    def handshakes(prefix, keys, title, text, chain_prefix=None):
         rows = []
         for k in keys:
             g = f"{prefix}/{k}/glasstls"
             if g not in runs:
                 continue
-            for field, label in (("handshakes_per_s", "handshakes/s (pair)"),
-                                 ("server_us", "server us/handshake"),
-                                 ("client_us", "client us/handshake")):
-                others = [f"{prefix}/{k}/{p}" for p, _ in peers]
+            cells = [(prefix, "handshakes_per_s", "handshakes/s (pair)"),
+                     (prefix, "server_us", "server us/handshake"),
+                     (prefix, "client_us", "client us/handshake (leaf pinned)")]
+            if chain_prefix and f"{chain_prefix}/{k}/glasstls" in runs:
+                cells += [(chain_prefix, "handshakes_per_s", "handshakes/s, chain validated"),
+                          (chain_prefix, "client_us", "client us, chain + host validated")]
+            for pre, field, label in cells:
+                g = f"{pre}/{k}/glasstls"
+                others = [f"{pre}/{k}/{p}" for p, _ in peers]
                 rows.append([f"{k} {label}", fmt(r.med(g, field))] +
                             [fmt(r.med(o, field)) for o in others] +
                             [r.ratio(g, o, field, p) for o, (p, _) in zip(others, peers)] +
@@ -193,72 +199,117 @@ def main():
             r.table(["benchmark", "glasstls"] + labels + [f"g/{l}" for l in labels] +
                     ["spread"], rows)
 
-    handshakes("handshake", "Full TLS 1.3 handshake",
+    chain_text = (" 'leaf pinned': the glasstls client trusts the leaf by a SHA-256 pin of its "
+                  "key, the OpenSSL client has SSL_VERIFY_NONE. 'chain validated': the glasstls "
+                  "client has webpki_verifier with the CA as its only trust anchor and checks "
+                  "the host name; the OpenSSL client has SSL_VERIFY_PEER, the same CA and "
+                  "X509_VERIFY_PARAM_set1_host (the peers do not run these rows).")
+    handshakes("handshake", keys, "Full TLS 1.3 handshake",
                "X25519, TLS_AES_128_GCM_SHA256, leaf + CA chain, no tickets. handshakes/s: "
                "higher is better (g/peer > 1: glasstls faster). us: lower is better "
-               "(g/peer < 1: glasstls cheaper). '-': that stack does not run this benchmark.")
-    handshakes("handshake_hrr", "Handshake with a HelloRetryRequest",
+               "(g/peer < 1: glasstls cheaper). '-': that stack does not run this benchmark." +
+               chain_text, "handshake_chain")
+    handshakes("handshake_hrr", keys, "Handshake with a HelloRetryRequest",
                "The client supports X25519 and P-256 but sends only an X25519 share; the server "
                "accepts only P-256, so it asks for a P-256 share. GnuTLS is left out: its client "
                "always sends a share for both groups.")
+    handshakes("handshake12", keys12, "Full TLS 1.2 handshake",
+               "TLS 1.2 only, extended master secret, no session ID or ticket. "
+               "ecdhe_ecdsa_p256: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with X25519 and a "
+               "P-256 leaf; ecdhe_rsa2048: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 with X25519 and "
+               "an RSA-2048 leaf; dhe_rsa2048: TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 with "
+               "ffdhe2048 (RFC 7919) and an RSA-2048 leaf. Target: at least 2x OpenSSL's "
+               "handshakes/s for the ECDHE rows." + chain_text, "handshake12_chain")
 
-    rows = []
-    for k in keys:
-        for side in ("server", "client"):
-            f = r.med(f"crypto_floor/{k}/{side}", "time_us")
-            if f is None:
-                continue
-            cells = []
-            for stack in ["glasstls"] + [p for p, _ in peers]:
-                v = r.med(f"handshake/{k}/{stack}", f"{side}_us")
-                cells.append("-" if v is None else f"{v / f:.2f}")
-            rows.append([f"{k} {side}", fmt(f)] + cells)
-    if rows:
-        r.section("Handshake cost against its crypto floor",
-                  "A side's us/handshake divided by the bare libcrypto work of that side "
+    def floors(floor_prefix, hs_prefix, keys, chain_floor, chain_hs, title, text):
+        rows = []
+        for k in keys:
+            for side, fpre, hpre, label in (("server", floor_prefix, hs_prefix, "server"),
+                                            ("client", floor_prefix, hs_prefix, "client"),
+                                            ("client", chain_floor, chain_hs,
+                                             "client, chain validated")):
+                f = r.med(f"{fpre}/{k}/{side}", "time_us")
+                if f is None:
+                    continue
+                cells = []
+                for stack in ["glasstls"] + [p for p, _ in peers]:
+                    v = r.med(f"{hpre}/{k}/{stack}", f"{side}_us")
+                    cells.append("-" if v is None else f"{v / f:.2f}")
+                rows.append([f"{k} {label}", fmt(f)] + cells)
+        if rows:
+            r.section(title, text)
+            r.table(["side", "floor us", "glasstls"] + labels, rows)
+
+    floor_text = ("A side's us/handshake divided by the bare libcrypto work of that side "
                   "(lower is better; the floor is OpenSSL's libcrypto, so for GnuTLS and wolfSSL "
-                  "the figure also reflects their own crypto).")
-        r.table(["side", "floor us", "glasstls"] + labels, rows)
+                  "the figure also reflects their own crypto). 'chain validated': the client "
+                  "floor plus the verification of the leaf's signature with the CA key, against "
+                  "the client that validates the chain.")
+    floors("crypto_floor", "handshake", keys, "crypto_floor_chain", "handshake_chain",
+           "Handshake cost against its crypto floor", floor_text)
+    floors("crypto_floor12", "handshake12", keys12, "crypto_floor12_chain", "handshake12_chain",
+           "TLS 1.2 handshake cost against its crypto floor",
+           floor_text + " TLS 1.2 floor: the key exchange (X25519 or ffdhe2048), the "
+           "ServerKeyExchange signature or its verification, the transcript hash, the 12 HMACs "
+           "of the PRF (extended master secret, key block, two verify_data), two AES-128-GCM "
+           "key set-ups, one Finished sealed and one opened. Target: at most 1.15.")
 
     # ---- Throughput ----
-    bases = []
-    for n in runs:
-        if n.startswith("throughput/"):
-            b = n.rsplit("/", 1)[0]
-            if b not in bases:
-                bases.append(b)
-    order = {"aes128gcm": 0, "aes256gcm": 1, "chacha20poly1305": 2}
-    bases.sort(key=lambda b: (order.get(b.split("/")[1], 9), -int(b.split("/")[2])))
-    rows = []
-    for base in bases:
-        _, suite, size = base.split("/")
-        g = base + "/glasstls"
-        v = base + "/glasstls_view"
-        others = [f"{base}/{p}" for p, _ in peers]
-        gb = r.med(g, "bytes_per_second")
-        vb = r.med(v, "bytes_per_second")
-        ceil = r.med(f"aead_ceiling/{suite}/{size}/seal_open", "bytes_per_second")
+    order = {"aes128gcm": 0, "aes256gcm": 1, "chacha20poly1305": 2, "aes128cbcsha256": 3}
 
-        def pct(x):
-            return "-" if x is None or not ceil else f"{100 * x / ceil:.0f}%"
-        rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s"), fmt(vb, "MB/s")] +
-                    [fmt(r.med(o, "bytes_per_second"), "MB/s") for o in others] +
-                    [r.ratio(g, o, "bytes_per_second", p) for o, (p, _) in zip(others, peers)] +
-                    [fmt(ceil, "MB/s"), pct(gb), pct(vb),
-                     r.spread((g, "bytes_per_second"), (v, "bytes_per_second"),
-                              *[(o, "bytes_per_second") for o in others])])
-    if rows:
-        r.section("Bulk throughput",
-                  "The client writes, the server reads: application MB/s, higher is better. "
-                  "'glasstls' reads with read() (one copy out, like SSL_read); 'view' reads in "
-                  "place with read_view()/consume_read(). g/peer compares read() with the peer. "
-                  "Ceiling: raw EVP seal+open of one record of that size; '% ceil' is glasstls "
-                  "against it. GnuTLS and wolfSSL run AES-128-GCM only.")
-        r.table(["benchmark", "glasstls", "view"] + labels + [f"g/{l}" for l in labels] +
-                ["ceiling", "% ceil", "view % ceil", "spread"], rows)
+    def throughput(prefix, title, text):
+        bases = []
+        for n in runs:
+            if n.startswith(prefix + "/"):
+                b = n.rsplit("/", 1)[0]
+                if b not in bases:
+                    bases.append(b)
+        bases.sort(key=lambda b: (order.get(b.split("/")[1], 9), -int(b.split("/")[2])))
+        rows = []
+        for base in bases:
+            _, suite, size = base.split("/")
+            g = base + "/glasstls"
+            v = base + "/glasstls_view"
+            others = [f"{base}/{p}" for p, _ in peers]
+            gb = r.med(g, "bytes_per_second")
+            vb = r.med(v, "bytes_per_second")
+            ceiling = "cbc_ceiling" if suite == "aes128cbcsha256" else "aead_ceiling"
+            ceil = r.med(f"{ceiling}/{suite}/{size}/seal_open", "bytes_per_second")
+
+            def pct(x):
+                return "-" if x is None or not ceil else f"{100 * x / ceil:.0f}%"
+            rows.append([f"{suite} {size} B writes", fmt(gb, "MB/s"), fmt(vb, "MB/s")] +
+                        [fmt(r.med(o, "bytes_per_second"), "MB/s") for o in others] +
+                        [r.ratio(g, o, "bytes_per_second", p)
+                         for o, (p, _) in zip(others, peers)] +
+                        [fmt(ceil, "MB/s"), pct(gb), pct(vb),
+                         r.spread((g, "bytes_per_second"), (v, "bytes_per_second"),
+                                  *[(o, "bytes_per_second") for o in others])])
+        if rows:
+            r.section(title, text)
+            r.table(["benchmark", "glasstls", "view"] + labels + [f"g/{l}" for l in labels] +
+                    ["ceiling", "% ceil", "view % ceil", "spread"], rows)
+
+    throughput("throughput", "Bulk throughput",
+               "The client writes, the server reads: application MB/s, higher is better. "
+               "'glasstls' reads with read() (one copy out, like SSL_read); 'view' reads in "
+               "place with read_view()/consume_read(). g/peer compares read() with the peer. "
+               "Ceiling: raw EVP seal+open of one record of that size; '% ceil' is glasstls "
+               "against it. GnuTLS and wolfSSL run AES-128-GCM only.")
+    throughput("throughput12", "TLS 1.2 bulk throughput",
+               "The same over TLS 1.2 with ECDHE-RSA suites: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
+               "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 and "
+               "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 with encrypt-then-MAC (RFC 7366), against "
+               "OpenSSL's libssl. The AEAD rows use the raw AEAD ceiling of the TLS 1.3 table "
+               "(target: at least 97%); the CBC rows a raw AES-128-CBC + HMAC-SHA256 "
+               "encrypt-then-MAC seal and open of one record (cbc_ceiling; target: at least "
+               "OpenSSL).")
 
     # ---- Memory ----
-    if "memory/glasstls" in runs:
+    for mp, title in (("memory", "Heap per connection"),
+                      ("memory12", "TLS 1.2 heap per connection")):
+        if f"{mp}/glasstls" not in runs:
+            continue
         rows = []
         for field, label in (("client_idle_bytes", "idle established client"),
                              ("server_idle_bytes", "idle established server"),
@@ -266,16 +317,16 @@ def main():
                              ("server_peak_bytes", "server peak during a handshake"),
                              ("handshake_peak_bytes", "peak during one handshake (pair)"),
                              ("chain_bytes", "certificate chain (DER, for reference)")):
-            if r.med("memory/glasstls", field) is None:
+            if r.med(f"{mp}/glasstls", field) is None:
                 continue
-            rows.append([label, fmt(r.med("memory/glasstls", field)),
-                         fmt(r.med("memory/openssl", field)),
-                         r.ratio("memory/glasstls", "memory/openssl", field, "openssl"),
-                         fmt(r.med("memory/openssl_release_buffers", field))])
-        chain = r.med("memory/glasstls", "chain_bytes")
+            rows.append([label, fmt(r.med(f"{mp}/glasstls", field)),
+                         fmt(r.med(f"{mp}/openssl", field)),
+                         r.ratio(f"{mp}/glasstls", f"{mp}/openssl", field, "openssl"),
+                         fmt(r.med(f"{mp}/openssl_release_buffers", field))])
+        chain = r.med(f"{mp}/glasstls", "chain_bytes")
         for side in ("client", "server"):
             cells = [r.med(s, f"{side}_peak_bytes") for s in
-                     ("memory/glasstls", "memory/openssl", "memory/openssl_release_buffers")]
+                     (f"{mp}/glasstls", f"{mp}/openssl", f"{mp}/openssl_release_buffers")]
             if chain is None or cells[0] is None:
                 continue
             beyond = [None if c is None else c - chain for c in cells]
@@ -283,7 +334,7 @@ def main():
                          fmt(beyond[1]),
                          "-" if not beyond[1] else f"{beyond[0] / beyond[1]:.2f}",
                          fmt(beyond[2])])
-        r.section("Heap per connection",
+        r.section(title,
                   "Bytes, lower is better; one run (the counts do not vary). OpenSSL without the "
                   "in-memory BIO pair buffers; 'rel.buf' is OpenSSL with "
                   "SSL_MODE_RELEASE_BUFFERS.")

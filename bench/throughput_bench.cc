@@ -13,6 +13,8 @@
 // the same work as one record through a TLS pair.
 
 #include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
@@ -29,16 +31,24 @@ namespace {
 
 constexpr double kMinTime = 0.1;
 
+// leaf_for is the leaf key of the throughput pairs: ECDSA P-256 for TLS 1.3, RSA-2048 for
+// TLS 1.2 (ECDHE-RSA suites). Bulk transfer does not depend on it.
+KeyKind leaf_for(const PairOptions& opts) {
+  return opts.proto == Proto::kTls13 ? KeyKind::kEcdsaP256 : KeyKind::kRsa2048;
+}
+
 // throughput_glasstls moves `size` bytes per iteration from client to server; with `view` the
 // server reads them in place through read_view()/consume_read(), otherwise with read() into a
 // sink. The bytes delivered are checked once: the last iteration's (read()), or one more
 // transfer after the timed loop (read_view()).
-void throughput_glasstls(benchmark::State& state, Suite suite, size_t size, bool view) {
-  Configs cfg = glasstls_configs(KeyKind::kEcdsaP256, suite);
+void throughput_glasstls(benchmark::State& state, Suite suite, size_t size, bool view,
+                         PairOptions opts) {
+  const KeyKind kind = leaf_for(opts);
+  Configs cfg = glasstls_configs(kind, suite, opts);
   GlasstlsPair pair = glasstls_handshake(cfg, nullptr, nullptr);
   Connection& client = *pair.client;
   Connection& server = *pair.server;
-  if (client.cipher_suite() != glasstls_suite(suite)) {
+  if (std::string(name(client.cipher_suite())) != negotiated_suite(kind, suite, opts)) {
     state.SkipWithError("wrong suite negotiated");
     return;
   }
@@ -100,13 +110,20 @@ void throughput_glasstls(benchmark::State& state, Suite suite, size_t size, bool
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
 }
 
-void throughput_openssl(benchmark::State& state, Suite suite, size_t size) {
-  auto ctx = openssl_contexts(KeyKind::kEcdsaP256, suite);
+void throughput_openssl(benchmark::State& state, Suite suite, size_t size, PairOptions opts) {
+  const KeyKind kind = leaf_for(opts);
+  auto ctx = openssl_contexts(kind, suite, opts);
   // BIO buffers big enough for a whole 16 KiB record and its overhead.
   OpensslPair pair = openssl_handshake(*ctx, nullptr, nullptr, 64 * 1024);
   if (std::string(SSL_CIPHER_standard_name(SSL_get_current_cipher(pair.client))) !=
-      openssl_suite(suite)) {
+      negotiated_suite(kind, suite, opts)) {
     state.SkipWithError("wrong suite negotiated");
+    return;
+  }
+  // A CBC suite must run with encrypt-then-MAC (RFC 7366), which OpenSSL negotiates by default.
+  if (suite == Suite::kAes128CbcSha256 &&
+      SSL_get_options(pair.client) & SSL_OP_NO_ENCRYPT_THEN_MAC) {
+    state.SkipWithError("encrypt-then-MAC is off");
     return;
   }
   std::vector<uint8_t> data(size, 0x61);
@@ -191,18 +208,86 @@ void aead_ceiling(benchmark::State& state, Suite suite, size_t size, bool open) 
   EVP_CIPHER_CTX_free(open_ctx);
 }
 
+// cbc_ceiling is aead_ceiling for AES-128-CBC with HMAC-SHA256 and encrypt-then-MAC
+// (RFC 7366): seal encrypts one record of <size> bytes plus its padding (to a multiple of 16,
+// with at least one byte) under an explicit 16-byte IV, then MACs the 13-byte pseudo-header
+// (sequence number, type, version, length), the IV and the ciphertext; open (with `open`)
+// checks the MAC again and decrypts. The HMAC key is set once and reused for every record;
+// padding is not checked, so this is a lower bound on a real record layer's work.
+void cbc_ceiling(benchmark::State& state, size_t size, bool open) {
+  std::array<uint8_t, 16> key{};
+  std::array<uint8_t, 32> mac_key{};
+  std::array<uint8_t, 16> iv{};
+  EVP_CIPHER_CTX* enc = EVP_CIPHER_CTX_new();
+  EVP_CIPHER_CTX* dec = EVP_CIPHER_CTX_new();
+  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* mac = hmac != nullptr ? EVP_MAC_CTX_new(hmac) : nullptr;
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  if (enc == nullptr || dec == nullptr || mac == nullptr ||
+      EVP_CipherInit_ex(enc, EVP_aes_128_cbc(), nullptr, key.data(), iv.data(), 1) != 1 ||
+      EVP_CipherInit_ex(dec, EVP_aes_128_cbc(), nullptr, key.data(), iv.data(), 0) != 1 ||
+      EVP_MAC_init(mac, mac_key.data(), mac_key.size(), params) != 1) {
+    state.SkipWithError("CBC set-up failed");
+    return;
+  }
+  EVP_CIPHER_CTX_set_padding(enc, 0);
+  EVP_CIPHER_CTX_set_padding(dec, 0);
+  const size_t padded = (size / 16 + 1) * 16;
+  std::vector<uint8_t> record(16 + padded + 32, 0x61);  // IV, ciphertext, MAC
+  std::vector<uint8_t> plain(padded, 0x61);
+  std::array<uint8_t, 13> header = {0, 0, 0, 0, 0, 0, 0, 0, 23, 3, 3, 0, 0};
+  std::array<uint8_t, 32> tag{};
+  uint64_t seq = 0;
+  auto mac_record = [&](uint8_t* out) {
+    size_t len = 0;
+    return EVP_MAC_init(mac, nullptr, 0, nullptr) == 1 &&
+           EVP_MAC_update(mac, header.data(), header.size()) == 1 &&
+           EVP_MAC_update(mac, record.data(), 16 + padded) == 1 &&
+           EVP_MAC_final(mac, out, &len, 32) == 1;
+  };
+  for (auto _ : state) {
+    seq++;
+    header[7] = static_cast<uint8_t>(seq);
+    int out = 0;
+    bool ok = EVP_CipherInit_ex(enc, nullptr, nullptr, nullptr, record.data(), -1) == 1 &&
+              EVP_CipherUpdate(enc, record.data() + 16, &out, plain.data(),
+                               static_cast<int>(padded)) == 1 &&
+              mac_record(record.data() + 16 + padded);
+    if (ok && open) {
+      ok = mac_record(tag.data()) &&
+           CRYPTO_memcmp(tag.data(), record.data() + 16 + padded, 32) == 0 &&
+           EVP_CipherInit_ex(dec, nullptr, nullptr, nullptr, record.data(), -1) == 1 &&
+           EVP_CipherUpdate(dec, plain.data(), &out, record.data() + 16,
+                            static_cast<int>(padded)) == 1;
+    }
+    if (!ok) {
+      state.SkipWithError("CBC record failed");
+      break;
+    }
+    benchmark::DoNotOptimize(record.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
+  EVP_MAC_CTX_free(mac);
+  EVP_MAC_free(hmac);
+  EVP_CIPHER_CTX_free(enc);
+  EVP_CIPHER_CTX_free(dec);
+}
+
 const bool kRegistered = [] {
+  const PairOptions tls13;
   for (Suite suite : {Suite::kAes128Gcm, Suite::kAes256Gcm, Suite::kChaCha20Poly1305}) {
     for (size_t size : {size_t{16384}, size_t{1024}}) {
       std::string base = std::string(suite_name(suite)) + "/" + std::to_string(size);
       benchmark::RegisterBenchmark(("throughput/" + base + "/glasstls").c_str(),
-                                   throughput_glasstls, suite, size, false)
+                                   throughput_glasstls, suite, size, false, tls13)
           ->MinTime(kMinTime);
       benchmark::RegisterBenchmark(("throughput/" + base + "/glasstls_view").c_str(),
-                                   throughput_glasstls, suite, size, true)
+                                   throughput_glasstls, suite, size, true, tls13)
           ->MinTime(kMinTime);
       benchmark::RegisterBenchmark(("throughput/" + base + "/openssl").c_str(), throughput_openssl,
-                                   suite, size)
+                                   suite, size, tls13)
           ->MinTime(kMinTime);
       benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal").c_str(), aead_ceiling, suite,
                                    size, false)
@@ -210,6 +295,29 @@ const bool kRegistered = [] {
       benchmark::RegisterBenchmark(("aead_ceiling/" + base + "/seal_open").c_str(), aead_ceiling,
                                    suite, size, true)
           ->MinTime(kMinTime);
+    }
+  }
+  // TLS 1.2 with ECDHE-RSA suites: AES-128-GCM and ChaCha20-Poly1305 against the same raw
+  // AEAD ceiling, AES-128-CBC with HMAC-SHA256 and encrypt-then-MAC against cbc_ceiling.
+  PairOptions tls12;
+  tls12.proto = Proto::kTls12Ecdhe;
+  for (Suite suite : {Suite::kAes128Gcm, Suite::kChaCha20Poly1305, Suite::kAes128CbcSha256}) {
+    for (size_t size : {size_t{16384}, size_t{1024}}) {
+      std::string base = std::string(suite_name(suite)) + "/" + std::to_string(size);
+      benchmark::RegisterBenchmark(("throughput12/" + base + "/glasstls").c_str(),
+                                   throughput_glasstls, suite, size, false, tls12)
+          ->MinTime(kMinTime);
+      benchmark::RegisterBenchmark(("throughput12/" + base + "/glasstls_view").c_str(),
+                                   throughput_glasstls, suite, size, true, tls12)
+          ->MinTime(kMinTime);
+      benchmark::RegisterBenchmark(("throughput12/" + base + "/openssl").c_str(),
+                                   throughput_openssl, suite, size, tls12)
+          ->MinTime(kMinTime);
+      if (suite == Suite::kAes128CbcSha256) {
+        benchmark::RegisterBenchmark(("cbc_ceiling/" + base + "/seal_open").c_str(), cbc_ceiling,
+                                     size, true)
+            ->MinTime(kMinTime);
+      }
     }
   }
   return true;

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "peer_common.h"
@@ -50,6 +51,7 @@ struct WolfContexts {
   WOLFSSL_CTX* client = nullptr;
   WOLFSSL_CTX* server = nullptr;
   bool hrr = false;
+  Proto proto = Proto::kTls13;
   WolfContexts() = default;
   WolfContexts(const WolfContexts&) = delete;
   WolfContexts& operator=(const WolfContexts&) = delete;
@@ -59,7 +61,20 @@ struct WolfContexts {
   }
 };
 
-std::unique_ptr<WolfContexts> wolf_contexts(KeyKind kind, bool hrr) {
+// wolf_cipher is the cipher list of one benchmark: the TLS 1.3 suite, or the TLS 1.2 suite of
+// `proto` for a `kind` leaf.
+const char* wolf_cipher(KeyKind kind, Proto proto) {
+  switch (proto) {
+    case Proto::kTls13: return "TLS13-AES128-GCM-SHA256";
+    case Proto::kTls12Ecdhe:
+      return kind == KeyKind::kRsa2048 ? "ECDHE-RSA-AES128-GCM-SHA256"
+                                       : "ECDHE-ECDSA-AES128-GCM-SHA256";
+    case Proto::kTls12Dhe: return "DHE-RSA-AES128-GCM-SHA256";
+  }
+  return "";
+}
+
+std::unique_ptr<WolfContexts> wolf_contexts(KeyKind kind, bool hrr, Proto proto = Proto::kTls13) {
   static const bool initialised = wolfSSL_Init() == WOLFSSL_SUCCESS;
   if (!initialised) {
     die("wolfSSL_Init failed");
@@ -67,8 +82,10 @@ std::unique_ptr<WolfContexts> wolf_contexts(KeyKind kind, bool hrr) {
   const PeerPki& p = peer_pki(kind);
   auto ctx = std::make_unique<WolfContexts>();
   ctx->hrr = hrr;
-  ctx->client = wolfSSL_CTX_new(wolfTLSv1_3_client_method());
-  ctx->server = wolfSSL_CTX_new(wolfTLSv1_3_server_method());
+  ctx->proto = proto;
+  const bool tls12 = proto != Proto::kTls13;
+  ctx->client = wolfSSL_CTX_new(tls12 ? wolfTLSv1_2_client_method() : wolfTLSv1_3_client_method());
+  ctx->server = wolfSSL_CTX_new(tls12 ? wolfTLSv1_2_server_method() : wolfTLSv1_3_server_method());
   if (ctx->client == nullptr || ctx->server == nullptr) {
     die("wolfSSL_CTX_new failed");
   }
@@ -81,9 +98,27 @@ std::unique_ptr<WolfContexts> wolf_contexts(KeyKind kind, bool hrr) {
     wolfSSL_CTX_set_session_cache_mode(c, WOLFSSL_SESS_CACHE_OFF);
     int* groups = !hrr ? x25519_only : (c == ctx->client ? client_hrr : p256_only);
     int count = !hrr || c != ctx->client ? 1 : 2;
-    if (wolfSSL_CTX_set_cipher_list(c, "TLS13-AES128-GCM-SHA256") != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_set_groups(c, groups, count) != WOLFSSL_SUCCESS) {
+    if (wolfSSL_CTX_set_cipher_list(c, wolf_cipher(kind, proto)) != WOLFSSL_SUCCESS) {
+      die("wolfSSL cipher set-up failed");
+    }
+    if (tls12) {
+      // TLS 1.2: the supported_groups extension lists X25519 and P-256 (ECDHE) or ffdhe2048
+      // (DHE).
+      const bool dhe = proto == Proto::kTls12Dhe;
+      if (wolfSSL_CTX_UseSupportedCurve(c, dhe ? WOLFSSL_FFDHE_2048 : WOLFSSL_ECC_X25519) !=
+              WOLFSSL_SUCCESS ||
+          (!dhe && wolfSSL_CTX_UseSupportedCurve(c, WOLFSSL_ECC_SECP256R1) != WOLFSSL_SUCCESS)) {
+        die("wolfSSL supported groups set-up failed");
+      }
+    } else if (wolfSSL_CTX_set_groups(c, groups, count) != WOLFSSL_SUCCESS) {
       die("wolfSSL context set-up failed");
+    }
+  }
+  if (proto == Proto::kTls12Dhe) {
+    const PeerDhParams& dh = peer_ffdhe2048();
+    if (wolfSSL_CTX_SetTmpDH(ctx->server, dh.p.data(), static_cast<int>(dh.p.size()), dh.g.data(),
+                             static_cast<int>(dh.g.size())) != WOLFSSL_SUCCESS) {
+      die("wolfSSL_CTX_SetTmpDH failed");
     }
   }
   wolfSSL_CTX_set_verify(ctx->client, WOLFSSL_VERIFY_NONE, nullptr);
@@ -143,7 +178,9 @@ WolfPair wolf_handshake(const WolfContexts& ctx, SideTimer* client_timer, SideTi
       wolfSSL_SetIOReadCtx(pair.client, &link->server_to_client);
       wolfSSL_SetIOWriteCtx(pair.client, &link->client_to_server);
       // Exactly one key share, X25519, also when P-256 is supported (hrr).
-      wolfSSL_UseKeyShare(pair.client, WOLFSSL_ECC_X25519);
+      if (ctx.proto == Proto::kTls13) {
+        wolfSSL_UseKeyShare(pair.client, WOLFSSL_ECC_X25519);
+      }
     }
   });
   st.time([&] {
@@ -172,12 +209,23 @@ WolfPair wolf_handshake(const WolfContexts& ctx, SideTimer* client_timer, SideTi
   if (link->server_to_client.saw_hrr != ctx.hrr) {
     die(ctx.hrr ? "wolfSSL: expected a HelloRetryRequest" : "wolfSSL: unexpected HRR");
   }
+  if (std::strcmp(wolfSSL_get_version(pair.client),
+                  ctx.proto == Proto::kTls13 ? "TLSv1.3" : "TLSv1.2") != 0) {
+    die("wolfSSL: not the protocol version asked for");
+  }
   return pair;
 }
 
-void handshake_wolfssl(benchmark::State& state, KeyKind kind, bool hrr) {
-  auto ctx = wolf_contexts(kind, hrr);
-  wolf_handshake(*ctx, nullptr, nullptr);  // Warm up, and check the set-up.
+void handshake_wolfssl(benchmark::State& state, KeyKind kind, bool hrr, Proto proto) {
+  auto ctx = wolf_contexts(kind, hrr, proto);
+  {
+    // Warm up, and check the set-up and the suite.
+    WolfPair pair = wolf_handshake(*ctx, nullptr, nullptr);
+    if (std::strcmp(wolfSSL_get_cipher_name(pair.client), wolf_cipher(kind, proto)) != 0) {
+      state.SkipWithError("wrong suite negotiated");
+      return;
+    }
+  }
   SideTimer client_timer, server_timer;
   for (auto _ : state) {
     WolfPair pair = wolf_handshake(*ctx, &client_timer, &server_timer);
@@ -234,11 +282,21 @@ const bool kRegistered = [] {
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     std::string key = key_name(kind);
     benchmark::RegisterBenchmark(("handshake/" + key + "/wolfssl").c_str(), handshake_wolfssl, kind,
-                                 false)
+                                 false, Proto::kTls13)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("handshake_hrr/" + key + "/wolfssl").c_str(), handshake_wolfssl,
-                                 kind, true)
+                                 kind, true, Proto::kTls13)
+        ->MinTime(kHandshakeMinTime)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  // TLS 1.2, named as in handshake_bench.cc.
+  for (auto [name, kind, proto] :
+       {std::tuple{"ecdhe_ecdsa_p256", KeyKind::kEcdsaP256, Proto::kTls12Ecdhe},
+        std::tuple{"ecdhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Ecdhe},
+        std::tuple{"dhe_rsa2048", KeyKind::kRsa2048, Proto::kTls12Dhe}}) {
+    benchmark::RegisterBenchmark((std::string("handshake12/") + name + "/wolfssl").c_str(),
+                                 handshake_wolfssl, kind, false, proto)
         ->MinTime(kHandshakeMinTime)
         ->Unit(benchmark::kMicrosecond);
   }
