@@ -526,6 +526,34 @@ inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite sui
   return openssl_contexts(kind, suite, opts);
 }
 
+// server_hello_extensions returns the extension types of the last ServerHello an OpenSSL
+// client received; install keep_server_hello as its message callback with a
+// std::vector<uint8_t> as the argument first.
+inline void keep_server_hello(int write_p, int /*version*/, int content_type, const void* buf,
+                              size_t len, SSL* /*ssl*/, void* arg) {
+  const auto* p = static_cast<const uint8_t*>(buf);
+  if (write_p == 0 && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+      p[0] == SSL3_MT_SERVER_HELLO) {
+    static_cast<std::vector<uint8_t>*>(arg)->assign(p, p + len);
+  }
+}
+
+inline std::vector<uint16_t> server_hello_extensions(const std::vector<uint8_t>& sh) {
+  // type (1), length (3), version (2), random (32), session ID, suite (2), compression (1),
+  // then the extensions block (RFC 5246 section 7.4.1.3).
+  std::vector<uint16_t> out;
+  size_t at = 4 + 2 + 32;
+  if (sh.size() < at + 1) {
+    return out;
+  }
+  at += 1 + sh[at] + 2 + 1 + 2;
+  while (at + 4 <= sh.size()) {
+    out.push_back(static_cast<uint16_t>(sh[at] << 8 | sh[at + 1]));
+    at += 4 + static_cast<size_t>(sh[at + 2] << 8 | sh[at + 3]);
+  }
+  return out;
+}
+
 // OpensslPair is one OpenSSL client and server joined by a BIO pair.
 struct OpensslPair {
   SSL* client = nullptr;

@@ -61,8 +61,9 @@ void handshake_glasstls(benchmark::State& state, KeyKind kind, PairOptions opts)
     if (pair.client->version() != expected_version(opts) ||
         std::string(name(pair.client->cipher_suite())) !=
             negotiated_suite(kind, Suite::kAes128Gcm, opts) ||
-        pair.client->group() != group) {
-      state.SkipWithError("wrong version, suite or group negotiated");
+        pair.client->group() != group ||
+        (opts.proto != Proto::kTls13 && !pair.client->extended_master_secret())) {
+      state.SkipWithError("wrong version, suite or group negotiated, or no extended master secret");
       return;
     }
     if (pair.client->hello_retry_request() != opts.hrr) {
@@ -137,8 +138,9 @@ void handshake_openssl(benchmark::State& state, KeyKind kind, PairOptions opts) 
     if (SSL_version(pair.client) != version ||
         std::string(SSL_CIPHER_standard_name(SSL_get_current_cipher(pair.client))) !=
             negotiated_suite(kind, Suite::kAes128Gcm, opts) ||
-        (opts.proto == Proto::kTls12Ecdhe && SSL_get_negotiated_group(pair.client) != NID_X25519)) {
-      state.SkipWithError("wrong version, suite or group negotiated");
+        (opts.proto == Proto::kTls12Ecdhe && SSL_get_negotiated_group(pair.client) != NID_X25519) ||
+        (opts.proto != Proto::kTls13 && SSL_get_extms_support(pair.client) != 1)) {
+      state.SkipWithError("wrong version, suite or group negotiated, or no extended master secret");
       return;
     }
     if (opts.verify_chain && SSL_get_verify_result(pair.client) != X509_V_OK) {
