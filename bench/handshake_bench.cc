@@ -15,13 +15,24 @@
 // an X25519 share while the server accepts only P-256, so every handshake goes through a
 // HelloRetryRequest (checked once before timing) and a second ClientHello with a P-256 share.
 //
+// handshake_chain/<key>/<stack>: the same as handshake/, the client validating the chain to
+// the CA (its only trust anchor) and checking the host name: webpki_verifier for glasstls,
+// SSL_VERIFY_PEER with X509_VERIFY_PARAM_set1_host for OpenSSL.
+//
+// handshake12/<kx>/<stack> and handshake12_chain/<kx>/<stack>: TLS 1.2 full handshakes with
+// extended master secret: ecdhe_ecdsa_p256 (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, X25519),
+// ecdhe_rsa2048 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, X25519) and dhe_rsa2048
+// (TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, ffdhe2048).
+//
 // crypto_floor/<key>/<side>: only the primitives one side of that handshake needs, straight
 // through libcrypto's EVP API with every algorithm fetched and every context allocated once:
 // X25519 key generation and derivation, the CertificateVerify signature (server) or its
 // verification with the leaf key imported from its raw parameters (client), the ~22 HMAC-SHA-256 of
 // the TLS 1.3 key schedule and Finished messages, the transcript hash with its snapshots, four
 // AES-128-GCM key set-ups and the AEAD of the encrypted flight. "server spends N x the crypto
-// floor" is handshake server_us divided by crypto_floor/<key>/server.
+// floor" is handshake server_us divided by crypto_floor/<key>/server. crypto_floor_chain,
+// crypto_floor12 and crypto_floor12_chain are the same for the chain-validating client and for
+// TLS 1.2 (see Floor::run12).
 
 #include <benchmark/benchmark.h>
 #include <openssl/bn.h>
