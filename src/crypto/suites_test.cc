@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -228,6 +231,48 @@ TEST(SuiteTable, DefaultsAreTheDocumentedList) {
           CS::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, CS::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
           CS::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, CS::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256}));
   EXPECT_EQ(legacy_cbc_cipher_suites().size(), 12u);
+}
+
+// Every TLS 1.2 row can be named as OpenSSL names it, and the name gives the code point OpenSSL
+// itself gives it (asked at test time with `openssl ciphers -V NAME`).
+TEST(SuiteTable, Tls12SuitesTakeTheNamesOpenSslUsersType) {
+  const std::string openssl = "/usr/bin/openssl";
+  if (::access(openssl.c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "openssl is not installed";
+  }
+  size_t named = 0;
+  for (const SuiteRow& row : suite_table()) {
+    if (row.version != ProtocolVersion::TLSv1_2) {
+      continue;
+    }
+    // `openssl ciphers -V` lists "0xC0,0x2F - ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ...".
+    char code[16];
+    std::snprintf(code, sizeof(code), "0x%02X,0x%02X", static_cast<uint16_t>(row.suite) >> 8,
+                  static_cast<uint16_t>(row.suite) & 0xff);
+    std::string cmd = openssl + " ciphers -V ALL:@SECLEVEL=0 2>/dev/null";
+    std::FILE* f = ::popen(cmd.c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    std::string line;
+    char buf[512];
+    std::string name;
+    while (std::fgets(buf, sizeof(buf), f) != nullptr) {
+      line = buf;
+      size_t at = line.find(code);
+      if (at != std::string::npos) {
+        size_t dash = line.find(" - ", at);
+        size_t end = line.find(' ', dash + 3);
+        name = line.substr(dash + 3, end - dash - 3);
+      }
+    }
+    ::pclose(f);
+    SCOPED_TRACE(std::string(glasstls::name(row.suite)) + " / " + name);
+    ASSERT_FALSE(name.empty());
+    std::optional<CipherSuite> parsed = parse_cipher_suite(name);
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(*parsed, row.suite);
+    named++;
+  }
+  EXPECT_EQ(named, 21u);
 }
 
 }  // namespace
