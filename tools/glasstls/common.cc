@@ -608,7 +608,13 @@ void print_parameters(const Connection& conn, std::string_view title,
   out += "  " + connection_summary_line(conn) + "\n";
   out += "  version: " + std::string(explain(conn.version())) + "\n";
   out += "  cipher suite: " + std::string(name(conn.cipher_suite())) + "\n";
-  out += "  group: " + std::string(name(conn.group())) + "\n";
+  std::string_view group = name(conn.group());
+  out += "  group: " +
+         (group.empty() ? std::string(conn.version() == ProtocolVersion::TLSv1_2
+                                          ? "(finite-field DH parameters of the server's own)"
+                                          : "(none)")
+                        : std::string(group)) +
+         "\n";
   if (conn.version() == ProtocolVersion::TLSv1_2) {
     out += "  extended master secret: " +
            std::string(conn.extended_master_secret() ? "yes" : "no (exporters disabled)") + "\n";
