@@ -373,6 +373,11 @@ void print_connection(const Connection& conn, const std::string& title) {
   out += "  version: " + std::string(explain(conn.version())) + "\n";
   out += "  cipher suite: " + std::string(name(conn.cipher_suite())) + "\n";
   out += "  group: " + std::string(name(conn.group())) + "\n";
+  if (conn.version() == ProtocolVersion::TLSv1_2) {
+    out += "  extended master secret: " +
+           std::string(conn.extended_master_secret() ? "yes" : "no (exporters disabled)") + "\n";
+    out += "  encrypt-then-MAC: " + std::string(conn.encrypt_then_mac() ? "yes" : "no") + "\n";
+  }
   out += "  certificate: " + chain_text(conn.local_certificates()) + "\n";
   out += "  signature scheme: " + scheme_text(conn.signature_scheme()) + "\n";
   out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") + "\n";
