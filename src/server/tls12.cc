@@ -180,6 +180,25 @@ msgs::Tls12CertificateRequest certificate_request(const ServerConfig& config) {
   return cr;
 }
 
+// dh_yc_as_share turns the client's dh_Yc into the share our group's exchange takes: Y
+// left-padded with zeros to the size of p. TLS 1.2 sends Yc as an integer of any length,
+// usually without leading zeros (RFC 5246 section 4.3: "leading zero octets are not
+// required"), whereas a TLS 1.3 share always has the size of p.
+Result<Bytes> dh_yc_as_share(const Context& cx, ByteView yc) {
+  GLASSTLS_ASSIGN(crypto::DhParams dh, ffdhe_params(cx, cx.negotiated.group));
+  size_t zeros = 0;
+  while (zeros < yc.size() && yc[zeros] == 0) {
+    zeros++;
+  }
+  const ByteView y = yc.subspan(zeros);
+  if (y.size() > dh.p.size()) {
+    return handshake_failure("ClientKeyExchange dh_Yc is longer than dh_p");
+  }
+  Bytes share(dh.p.size() - y.size(), 0);
+  share.insert(share.end(), y.begin(), y.end());
+  return share;
+}
+
 Result<ServerState> handle_certificate(std::unique_ptr<Server12Flow> f, Context& cx,
                                        const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::certificate) {
@@ -222,6 +241,11 @@ Result<ServerState> handle_client_key_exchange(std::unique_ptr<Server12Flow> f, 
   }
   const msgs::KeyExchangeKind kind = kind_of(*f->row);
   GLASSTLS_ASSIGN(ByteView peer_public, msgs::parse_client_key_exchange(m.body, kind));
+  Bytes padded_yc;
+  if (kind == msgs::KeyExchangeKind::kDhe) {
+    GLASSTLS_ASSIGN(padded_yc, dh_yc_as_share(cx, peer_public));
+    peer_public = padded_yc;
+  }
   Result<Secret> completed = f->kx->complete(peer_public);
   if (!completed.ok()) {
     Error e = std::move(completed).error();

@@ -243,6 +243,94 @@ TEST(Tls12, ClientCertificateBothWays) {
   EXPECT_EQ(p.server->peer_signature_scheme(), SignatureScheme::ecdsa_secp256r1_sha256);
 }
 
+// ShortYcDh makes the client's DHE key pairs in the server's group, keeping only one whose Yc
+// starts with a zero byte, and sends Yc without it, as GnuTLS and others do: TLS 1.2 sends Yc as
+// an integer, not padded to the size of p (RFC 5246 section 4.3).
+class ShortYcDh final : public crypto::DhGroups {
+ public:
+  class Exchange final : public crypto::KeyExchange {
+   public:
+    explicit Exchange(std::unique_ptr<crypto::KeyExchange> inner) : inner_(std::move(inner)) {}
+    NamedGroup group() const override { return inner_->group(); }
+    ByteView public_key() const override { return inner_->public_key().subspan(1); }
+    Result<Secret> complete(ByteView peer) override { return inner_->complete(peer); }
+
+   private:
+    std::unique_ptr<crypto::KeyExchange> inner_;
+  };
+
+  Result<std::unique_ptr<crypto::KeyExchange>> start(ByteView p, ByteView g) const override {
+    for (int i = 0; i < 100000; i++) {
+      GLASSTLS_ASSIGN(std::unique_ptr<crypto::KeyExchange> kx,
+                      crypto::openssl_provider().dh->start(p, g));
+      if (kx->public_key()[0] == 0) {
+        return std::unique_ptr<crypto::KeyExchange>(new Exchange(std::move(kx)));
+      }
+    }
+    return internal_error("no Yc with a leading zero byte");
+  }
+};
+
+// OneYcDh sends dh_Yc = 1, outside 1 < Yc < p-1.
+class OneYcDh final : public crypto::DhGroups {
+ public:
+  class Exchange final : public crypto::KeyExchange {
+   public:
+    explicit Exchange(std::unique_ptr<crypto::KeyExchange> inner) : inner_(std::move(inner)) {}
+    NamedGroup group() const override { return inner_->group(); }
+    ByteView public_key() const override { return ByteView(one_, 1); }
+    Result<Secret> complete(ByteView peer) override { return inner_->complete(peer); }
+
+   private:
+    std::unique_ptr<crypto::KeyExchange> inner_;
+    const uint8_t one_[1] = {1};
+  };
+
+  Result<std::unique_ptr<crypto::KeyExchange>> start(ByteView p, ByteView g) const override {
+    GLASSTLS_ASSIGN(std::unique_ptr<crypto::KeyExchange> kx,
+                    crypto::openssl_provider().dh->start(p, g));
+    return std::unique_ptr<crypto::KeyExchange>(new Exchange(std::move(kx)));
+  }
+};
+
+TEST(Tls12, ServerRefusesADheYcOutOfRangeWithHandshakeFailure) {
+  static const OneYcDh one_yc;
+  static const crypto::CryptoProvider provider = [] {
+    crypto::CryptoProvider p = crypto::openssl_provider();
+    p.dh = &one_yc;
+    return p;
+  }();
+  auto cb = client_builder(crypto::KeyType::kRsa);
+  cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2)
+      .cipher_suites({CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256})
+      .provider(&provider);
+  auto p = connect(cb, server_builder(crypto::KeyType::kRsa));
+  ASSERT_TRUE(p.client.ok() && p.server.ok());
+  EXPECT_FALSE(handshake(*p.client, *p.server));
+  ASSERT_NE(p.server->error(), nullptr);
+  EXPECT_EQ(p.server->error()->alert, AlertDescription::handshake_failure)
+      << p.server->error()->to_string();
+}
+
+TEST(Tls12, ServerTakesADheYcShorterThanP) {
+  static const ShortYcDh short_yc;
+  static const crypto::CryptoProvider provider = [] {
+    crypto::CryptoProvider p = crypto::openssl_provider();
+    p.dh = &short_yc;
+    return p;
+  }();
+  auto cb = client_builder(crypto::KeyType::kRsa);
+  cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2)
+      .cipher_suites({CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256})
+      .provider(&provider);
+  auto p = connect(cb, server_builder(crypto::KeyType::kRsa));
+  ASSERT_TRUE(p.client.ok() && p.server.ok());
+  ASSERT_TRUE(handshake(*p.client, *p.server)) << error_text(*p.client) << error_text(*p.server);
+  EXPECT_EQ(p.server->group(), NamedGroup::ffdhe2048);
+  const Bytes hello = {'s', 'h', 'o', 'r', 't'};
+  EXPECT_EQ(exchange(*p.client, *p.server, hello), hello);
+}
+
 TEST(Tls12, RequiredClientCertificateMissingIsHandshakeFailure) {
   const auto& client_pki = test_pki(crypto::KeyType::kEcdsaP256);
   auto cb = client_builder(crypto::KeyType::kRsa);
