@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""bulk_client.py: push bulk data through a TLS 1.3 echo server with Python's ssl module.
+"""bulk_client.py: push bulk data through a TLS echo server with Python's ssl module.
 
-A real OpenSSL-based peer for tests/interop/peer_bulk_test.cc. It connects to HOST:PORT,
-verifies the server's certificate against --cafile for --servername (TLS 1.3 only), sends
---bytes of seeded pseudo-random data in writes of varying sizes while reading the echo in the
-same loop, checks every echoed byte against what was sent, then closes with close_notify and
-waits for the server's.
+A real OpenSSL-based peer for tests/interop/peer_bulk_test.cc and tls12_interop_test.cc. It
+connects to HOST:PORT with one version (--version, TLS 1.3 by default; for TLS 1.2, --ciphers
+and --no-etm choose the suites and whether encrypt-then-MAC is offered), verifies the server's
+certificate against --cafile for --servername, sends --bytes of seeded pseudo-random data in
+writes of varying sizes while reading the echo in the same loop, checks every echoed byte
+against what was sent, then closes with close_notify and waits for the server's.
 
 The TLS object is sans-IO (ssl.MemoryBIO) over a non-blocking socket driven by one select
 loop: sending and receiving interleave, so neither side can block on a full buffer, and no
@@ -13,7 +14,7 @@ SSL object is shared between threads.
 
 On success it prints one line to stdout and exits 0:
 
-  ok version=TLSv1.3 cipher=NAME bytes=N sent_sha256=HEX received_sha256=HEX
+  ok version=VERSION cipher=NAME bytes=N sent_sha256=HEX received_sha256=HEX
      close_notify=yes seconds=S
 
 (on one line). On any failure it prints "bulk_client: REASON" to stderr and exits 1.
@@ -115,6 +116,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--expect-cipher", default="")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--version", choices=("TLSv1.3", "TLSv1.2"), default="TLSv1.3")
+    parser.add_argument("--ciphers", default="",
+                        help="OpenSSL cipher string for TLS 1.2 (SSLContext.set_ciphers)")
+    parser.add_argument("--no-etm", action="store_true",
+                        help="do not offer encrypt-then-MAC (TLS 1.2 CBC suites)")
     args = parser.parse_args()
 
     start = time.monotonic()
@@ -124,8 +130,15 @@ def main():
     payload = b"".join(rng.randbytes(min(1 << 20, total - at)) for at in range(0, total, 1 << 20))
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    version = getattr(ssl.TLSVersion, args.version.replace(".", "_"))
+    ctx.minimum_version = version
+    ctx.maximum_version = version
+    if args.ciphers:
+        ctx.set_ciphers(args.ciphers)
+    if args.no_etm:
+        # SSL_OP_NO_ENCRYPT_THEN_MAC (OpenSSL 1.1.0 and later), which the ssl module does not
+        # name.
+        ctx.options |= 1 << 19
     ctx.load_verify_locations(cafile=args.cafile)
 
     sock = socket.create_connection((args.host, args.port), timeout=args.timeout)
@@ -148,8 +161,8 @@ def main():
     io.flush()
     version = tls.version()
     cipher = tls.cipher()[0]
-    if version != "TLSv1.3":
-        raise Failure(f"negotiated {version}, not TLSv1.3")
+    if version != args.version:
+        raise Failure(f"negotiated {version}, not {args.version}")
     if args.expect_cipher and cipher != args.expect_cipher:
         raise Failure(f"negotiated {cipher}, not {args.expect_cipher}")
 
