@@ -993,6 +993,34 @@ TEST(InteropTls12Renegotiation, OpensslClientAsksOurServerRefuses) {
       << logs;
 }
 
+// gnutls-cli --rehandshake takes the no_renegotiation warning as a non-fatal error and asks
+// again and again: our server answers each request with no_renegotiation, then cuts the client
+// off after four of them without application data between.
+TEST(InteropTls12Renegotiation, GnutlsClientKeepsAskingOurServerCutsItOff) {
+  REQUIRE_GNUTLS();
+  TempDir dir;
+  Peer server = start_glasstls_server(our_server_args(pki().ecdsa), dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  std::unique_ptr<Child> client =
+      gnutls_client(server.port, "NORMAL:-VERS-ALL:+VERS-TLS1.2", {"--rehandshake"}, dir);
+  ASSERT_TRUE(client);
+  std::optional<int> client_status = client->wait_exit(kRunTimeout);
+  std::optional<int> server_status = server.child->wait_exit(kRunTimeout);
+  std::string logs = client->log() + server.log();
+  std::string said = client->out() + client->err();
+  EXPECT_NE(client_status.value_or(0), 0) << logs;
+  EXPECT_NE(server_status.value_or(0), 0) << logs;
+  size_t refusals = 0;
+  for (size_t at = said.find("Received alert [100]: No renegotiation is allowed");
+       at != std::string::npos;
+       at = said.find("Received alert [100]: No renegotiation is allowed", at + 1)) {
+    ++refusals;
+  }
+  EXPECT_EQ(refusals, 4u) << logs;
+  EXPECT_TRUE(contains(said, "Received alert [10]: Unexpected message")) << logs;
+  EXPECT_TRUE(contains(server.child->err(), "more than 4 renegotiation requests")) << logs;
+}
+
 TEST(InteropTls12Renegotiation, OpensslServerAsksOurClientRefuses) {
   REQUIRE_OPENSSL();
   TempDir dir;
