@@ -1459,6 +1459,47 @@ TEST(InteropTls12ClientCertificateRefused, OurServerRequiresOneFromOpensslClient
 }
 
 // ---------------------------------------------------------------------------------------------
+// TLS 1.2's ECDSA hash/signature pairs do not bind the curve (RFC 8446 section 4.2.3): SHA-384
+// with a P-256 key is a valid TLS 1.2 signature, both in a ServerKeyExchange and in a client's
+// CertificateVerify.
+
+TEST(InteropTls12EcdsaAnyCurve, OurClientAcceptsSha384WithAP256ServerKey) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Credential& cred = pki().ecdsa;
+  Peer server = start_openssl_server({"-tls1_2", "-naccept", "1", "-sigalgs", "ECDSA+SHA384",
+                                      "-cert", cred.cert, "-key", cred.key},
+                                     dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  ClientRun client = run_glasstls_client(server.port, our_client_args(), "sha384\n", dir);
+  EXPECT_EQ(client.status, 0) << client.log << server.log();
+  EXPECT_TRUE(contains(client.err, "peer signature scheme: ecdsa_secp384r1_sha384")) << client.log;
+  EXPECT_TRUE(server.child->wait_for_out("sha384", kRunTimeout)) << server.log();
+}
+
+TEST(InteropTls12EcdsaAnyCurve, OurServerAcceptsSha384WithAP256ClientKey) {
+  REQUIRE_OPENSSL();
+  TempDir dir;
+  const Credential& client_cred = pki().client_ecdsa;
+  Peer server = start_glasstls_server(
+      our_server_args(pki().ecdsa, {"--verify-client", pki().ca, "--require-client-cert"}), dir);
+  ASSERT_NE(server.port, 0) << server.log();
+  std::unique_ptr<Child> client =
+      openssl_client(server.port,
+                     {"-tls1_2", "-client_sigalgs", "ECDSA+SHA384", "-cert", client_cred.cert,
+                      "-key", client_cred.key},
+                     dir);
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->wait_for_out("Verify return code", kRunTimeout))
+      << client->log() << server.log();
+  EXPECT_TRUE(echo_through(*client, "sha384 client")) << client->log() << server.log();
+  client->close_stdin();
+  EXPECT_EQ(server.child->wait_exit(kRunTimeout), 0) << client->log() << server.log();
+  EXPECT_TRUE(contains(server.child->err(), "peer signature scheme: ecdsa_secp384r1_sha384"))
+      << server.log();
+}
+
+// ---------------------------------------------------------------------------------------------
 // 9. Web servers configured for TLS 1.2 only.
 
 // HttpCase: our client asks for an ECDSA or an RSA suite; the server holds both certificates
