@@ -510,7 +510,7 @@ TEST_P(InteropTls12OurClientVsOpensslServer, HandshakeAndDataBothWays) {
     // s_server's automatic DH parameters are RFC 3526's 2048-bit MODP group (OpenSSL 3.0 picks
     // it for the key's security level): a safe prime our client accepts, which no RFC 7919
     // group names.
-    EXPECT_TRUE(contains(err, "group: (none: the server's own DH parameters)")) << logs;
+    EXPECT_TRUE(contains(err, "group: (finite-field DH parameters of the server's own)")) << logs;
   } else {
     EXPECT_TRUE(contains(err, "group: x25519")) << logs;
   }
@@ -842,8 +842,9 @@ struct DhCase {
 const DhCase kDhCases[] = {
     // OpenSSL 3.0's automatic parameters for a 2048-bit RSA key are RFC 3526's 2048-bit MODP
     // group: a safe prime that no RFC 7919 group names.
-    {"Automatic", "", "group: (none: the server's own DH parameters)", true},
-    {"Rfc3526Modp2048", "modp_2048", "group: (none: the server's own DH parameters)", true},
+    {"Automatic", "", "group: (finite-field DH parameters of the server's own)", true},
+    {"Rfc3526Modp2048", "modp_2048", "group: (finite-field DH parameters of the server's own)",
+     true},
     {"Rfc7919Ffdhe3072", "ffdhe3072", "group: ffdhe3072", true},
     // RFC 5114's 2048-bit group with a 224-bit subgroup: p is not a safe prime.
     {"Rfc5114NotASafePrime", "dh_2048_224", "is not a safe prime", false},
