@@ -37,6 +37,36 @@ struct TraceField {
 
 enum class TraceDirection : uint8_t { kClientToServer, kServerToClient };
 
+// TraceProtectionKind names how a protected record was protected, when the event says so.
+enum class TraceProtectionKind : uint8_t {
+  kUnknown,  // not said: TLS 1.3's AEAD (RFC 8446 section 5.2), with an inner content type
+  // TLS 1.2 AES-GCM (RFC 5288): nonce_explicit (8 bytes), ciphertext, tag; the nonce is the
+  // 4-byte salt (the write IV) || nonce_explicit.
+  kTls12Gcm,
+  // TLS 1.2 ChaCha20-Poly1305 (RFC 7905): ciphertext, tag; the nonce is the 12-byte write IV
+  // XOR the sequence number.
+  kTls12ChaCha20Poly1305,
+  // TLS 1.2 CBC, MAC-then-encrypt (RFC 5246 section 6.2.3.2): IV, CBC(content || MAC || padding).
+  kTls12CbcMacThenEncrypt,
+  // TLS 1.2 CBC, encrypt-then-MAC (RFC 7366): IV, CBC(content || padding), MAC.
+  kTls12CbcEncryptThenMac,
+};
+
+// TraceProtection is what a TLS 1.2 record's protection put around its content, part by part
+// (empty parts do not apply to the kind). A TLS 1.2 record has no inner content type: its
+// header's type is its content's.
+struct TraceProtection {
+  TraceProtectionKind kind = TraceProtectionKind::kUnknown;
+  Bytes explicit_nonce;  // what the fragment starts with: GCM's nonce_explicit, or CBC's IV
+  Bytes ciphertext;      // the encrypted part (without explicit nonce, tag or encrypt-then-MAC MAC)
+  Bytes mac;             // the AEAD tag, or the CBC MAC (decrypted, under MAC-then-encrypt)
+  Bytes padding;         // CBC: the padding with its padding_length byte, decrypted
+  // additional_data is seq_num || type || version || length: the AEAD's additional data, or the
+  // first 13 bytes of the MAC's input (the MAC then covers the content under MAC-then-encrypt,
+  // the IV and ciphertext under encrypt-then-MAC, and length counts those).
+  Bytes additional_data;
+};
+
 // TraceRecord is one record as it crossed the wire.
 struct TraceRecord {
   TraceDirection direction = TraceDirection::kClientToServer;
@@ -51,6 +81,8 @@ struct TraceRecord {
   std::string key_label;  // which traffic secret protects it, e.g. "server handshake"
   Bytes key;              // AEAD key and nonce: only when secrets are shown
   Bytes nonce;
+  // protection names the parts of a TLS 1.2 protected record (kind kUnknown otherwise).
+  TraceProtection protection;
 };
 
 // TraceMessage is one whole handshake message (it may span records, or share one).
@@ -123,6 +155,10 @@ struct TraceOptions {
 TraceField annotate_handshake_message(std::span<const uint8_t> message);
 // annotate_record_header annotates the 5-byte record header.
 TraceField annotate_record_header(std::span<const uint8_t> header);
+// annotate_record_header annotates the 5-byte record header of a record of `version`: TLS 1.2
+// (and older) words legacy_record_version as the negotiated version and the limits as 2^14 and
+// 2^14 + 2048; TLS 1.3 as the overload above.
+TraceField annotate_record_header(std::span<const uint8_t> header, ProtocolVersion version);
 // annotate_alert annotates a 2-byte alert body.
 TraceField annotate_alert(std::span<const uint8_t> alert);
 

@@ -27,6 +27,12 @@ TraceField annotate_handshake_message(std::span<const uint8_t> message) {
 }
 
 TraceField annotate_record_header(std::span<const uint8_t> header) {
+  return annotate_record_header(header, ProtocolVersion::TLSv1_3);
+}
+
+TraceField annotate_record_header(std::span<const uint8_t> header, ProtocolVersion in_use) {
+  const bool tls12 =
+      static_cast<uint16_t>(in_use) < static_cast<uint16_t>(ProtocolVersion::TLSv1_3);
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
   //# struct {
   //#     ContentType type;
@@ -53,13 +59,24 @@ TraceField annotate_record_header(std::span<const uint8_t> header) {
     f->field.explanation = n.empty() ? "ContentType: a value TLS does not define; the receiver "
                                        "aborts with unexpected_message"
                                      : "ContentType: " + std::string(explain(t));
-    if (t == ContentType::application_data) {
+    if (tls12) {
+      f->field.explanation += "; in TLS 1.2 a protected record keeps its own type";
+    } else if (t == ContentType::application_data) {
       f->field.explanation += "; every protected TLS 1.3 record says 23, the real type is inside";
     }
   }
   if (annotate::Node* f = root.kid("legacy_record_version")) {
     f->field.meaning = annotate::version_name(static_cast<uint16_t>(f->number));
-    if (f->number == 0x0301) {
+    if (tls12) {
+      // RFC 5246 section 6.2.1: version is "The version of the protocol being employed"; appendix
+      // E.1 lets a ClientHello's record carry any {03,XX}.
+      f->field.explanation =
+          "record version: in TLS 1.2 the version of the protocol in use, once the ServerHello "
+          "has chosen it (a ClientHello's record may say any 3.x, often 0x0301)";
+      if (f->number != static_cast<uint16_t>(in_use) && f->number != 0x0301) {
+        f->field.explanation += "; this value is not the version in use";
+      }
+    } else if (f->number == 0x0301) {
       f->field.explanation =
           "legacy record version; 0x0301 is allowed in an initial ClientHello for middlebox "
           "compatibility";
@@ -75,6 +92,17 @@ TraceField annotate_record_header(std::span<const uint8_t> header) {
   if (annotate::Node* f = root.kid("length")) {
     const uint32_t v = f->number;
     f->field.meaning = annotate::plural(v, "byte", "bytes") + (v == 1 ? " follows" : " follow");
+    if (tls12) {
+      //= https://www.rfc-editor.org/rfc/rfc5246#section-6.2.3
+      //# The length (in bytes) of the following TLSCiphertext.fragment.
+      //# The length MUST NOT exceed 2^14 + 2048.
+      f->field.explanation =
+          "length of the fragment that follows: at most 2^14 bytes (2^14 + 2048 when protected)";
+      if (v > 16384 + 2048) {
+        f->field.explanation += "; too long, a receiver aborts with record_overflow";
+      }
+      return tree.finish();
+    }
     f->field.explanation =
         "length of the fragment that follows: at most 2^14 bytes (2^14 + 256 when protected)";
     if (v > 16384 + 256) {

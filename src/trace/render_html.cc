@@ -18,6 +18,7 @@
 
 #include "glasstls/trace.h"
 #include "trace/render_common.h"
+#include "trace/render_protection.h"
 
 namespace glasstls {
 namespace {
@@ -488,6 +489,10 @@ class HtmlRenderer {
   }
 
   void encrypted(const TraceRecord& r) {
+    if (render::is_tls12_protected(r)) {
+      encrypted_tls12(r);
+      return;
+    }
     const ByteView ciphertext = render::fragment(r);
     part("Ciphertext · " + bytes_label(ciphertext.size()));
     const ByteView shown = ciphertext.first(std::min(ciphertext.size(), kCiphertextShown));
@@ -525,6 +530,53 @@ class HtmlRenderer {
               hex(r.plaintext, ' ') + "</p></details>";
     } else {
       dump(r.plaintext);
+    }
+    flow += "</div>\n";
+  }
+
+  // encrypted_tls12 writes a TLS 1.2 protected record part by part: the fragment's parts, the
+  // additional data (or the MAC's input), how it was decrypted, and what it decrypted to.
+  void encrypted_tls12(const TraceRecord& r) {
+    part("Fragment · " + render::protection_name(r.protection.kind));
+    fields(render::fragment(r), render::fragment_parts(r));
+    flow += "</div>\n";
+    if (!r.protection.additional_data.empty()) {
+      const TraceField ad = render::additional_data_parts(r);
+      part(ad.name + " · " + bytes_label(r.protection.additional_data.size()) + " (not sent)");
+      fields(r.protection.additional_data, ad);
+      flow += "</div>\n";
+    }
+    if (!r.plaintext_known) {
+      flow += "<p class=\"decrypt\">Not decrypted: no key" +
+              (r.key_label.empty() ? std::string() : " (" + esc(r.key_label) + ")") + ".</p>";
+      return;
+    }
+    flow += "<p class=\"decrypt\">Decrypted with the <strong>" +
+            esc(r.key_label.empty() ? std::string("traffic") : r.key_label) +
+            "</strong> key, sequence number " + dec(r.sequence);
+    const std::string formula = render::nonce_formula(r.protection.kind);
+    if (!r.nonce.empty()) {
+      flow += ", nonce <code>" + hex(r.nonce) + "</code> = " + esc(formula);
+    } else if (!formula.empty()) {
+      flow += ", nonce = " + esc(formula);
+    }
+    if (!r.key.empty()) {
+      flow += ", key <code>" + hex(r.key) + "</code>";
+    }
+    flow += ".</p>\n";
+    std::string summary = render::plaintext_summary(r);
+    summary[0] = 'P';
+    part(summary);
+    if (r.content_type == ContentType::handshake) {
+      carries(r.direction, r.plaintext, "The plaintext");
+      flow += "<details><summary>plaintext bytes</summary><p class=\"bytes\">" +
+              hex(r.plaintext, ' ') + "</p></details>";
+    } else {
+      dump(r.plaintext);
+    }
+    const Bytes tail = render::decrypted_tail(r);
+    if (!tail.empty()) {
+      fields(tail, render::decrypted_parts(r));
     }
     flow += "</div>\n";
   }

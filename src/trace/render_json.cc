@@ -16,6 +16,7 @@
 
 #include "glasstls/trace.h"
 #include "trace/render_common.h"
+#include "trace/render_protection.h"
 
 namespace glasstls {
 namespace {
@@ -152,6 +153,29 @@ class JsonRenderer {
     }
     if (!r.nonce.empty()) {
       o.bytes("nonce", r.nonce);
+    }
+    if (render::is_tls12_protected(r)) {
+      protection(o.key("protection"), r);
+    }
+  }
+
+  // protection writes a TLS 1.2 protected record's parts, raw and annotated.
+  static void protection(std::string& out, const TraceRecord& r) {
+    const TraceProtection& p = r.protection;
+    Object o(out);
+    o.string("kind", render::protection_id(p.kind));
+    o.string("name", render::protection_name(p.kind));
+    o.bytes("explicit_nonce", p.explicit_nonce);
+    o.bytes("ciphertext", p.ciphertext);
+    o.bytes("mac", p.mac);
+    o.bytes("padding", p.padding);
+    o.bytes("additional_data", p.additional_data);
+    field(o.key("fragment"), render::fragment_parts(r));
+    if (!p.additional_data.empty()) {
+      field(o.key("additional_data_tree"), render::additional_data_parts(r));
+    }
+    if (const std::string n = render::nonce_formula(p.kind); !n.empty()) {
+      o.string("nonce_formula", n);
     }
   }
 

@@ -15,6 +15,7 @@
 
 #include "glasstls/trace.h"
 #include "trace/render_common.h"
+#include "trace/render_protection.h"
 
 namespace glasstls {
 namespace {
@@ -239,6 +240,10 @@ class TextRenderer {
   // encrypted prints the ciphertext of a protected record, how it was decrypted, and what the
   // plaintext was.
   void encrypted(const TraceRecord& r) {
+    if (render::is_tls12_protected(r)) {
+      encrypted_tls12(r);
+      return;
+    }
     const ByteView ciphertext = render::fragment(r);
     line(1, "ciphertext (" + bytes_label(ciphertext.size()) + ", the AEAD output and tag):");
     const ByteView shown = ciphertext.first(std::min(ciphertext.size(), kCiphertextShown));
@@ -273,6 +278,43 @@ class TextRenderer {
     line(1, inner);
     if (r.content_type != ContentType::handshake) {
       dump(r.plaintext, 2);
+    }
+  }
+
+  // encrypted_tls12 prints a TLS 1.2 protected record part by part: the fragment's parts, the
+  // additional data (or the MAC's input), how it was decrypted, and what it decrypted to.
+  void encrypted_tls12(const TraceRecord& r) {
+    const ByteView frag = render::fragment(r);
+    tree(frag, render::fragment_parts(r), 1, r.direction);
+    if (!r.protection.additional_data.empty()) {
+      const TraceField ad = render::additional_data_parts(r);
+      tree(r.protection.additional_data, ad, 1, r.direction);
+    }
+    if (!r.plaintext_known) {
+      line(1, "not decrypted: no key for it" +
+                  (r.key_label.empty() ? std::string() : " (" + clean(r.key_label) + ")"));
+      return;
+    }
+    std::string how = "decrypted with the " +
+                      (r.key_label.empty() ? std::string("traffic") : clean(r.key_label)) +
+                      " key, sequence " + dec(r.sequence);
+    const std::string formula = render::nonce_formula(r.protection.kind);
+    if (options_.show_secrets && !r.nonce.empty()) {
+      how += ", nonce " + paint(kDim, hex(r.nonce)) + " = " + formula;
+    } else if (!formula.empty()) {
+      how += ", nonce = " + formula;
+    }
+    line(1, how);
+    if (options_.show_secrets && !r.key.empty()) {
+      line(2, "key " + paint(kDim, hex(r.key)));
+    }
+    line(1, render::plaintext_summary(r));
+    if (r.content_type != ContentType::handshake) {
+      dump(r.plaintext, 2);
+    }
+    const Bytes tail = render::decrypted_tail(r);
+    if (!tail.empty()) {
+      tree(tail, render::decrypted_parts(r), 2, r.direction);
     }
   }
 
