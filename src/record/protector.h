@@ -30,6 +30,7 @@
 #include "crypto/suites.h"
 #include "glasstls/crypto.h"
 #include "glasstls/secret.h"
+#include "glasstls/trace.h"
 #include "glasstls/types.h"
 
 namespace glasstls::record {
@@ -392,6 +393,13 @@ class RecordProtector {
   // the padding. It decrypts CBC records again (and so may be slow); it checks nothing.
   // nullopt with no protection installed, or for a record too short for the kind.
   std::optional<RecordDetail> detail(ByteView record, uint64_t seq) const;
+
+  // trace_tls12 fills in the parts of `record` (a whole TLS 1.2 record this protector sealed or
+  // opened under sequence number `seq`) in `out` for the trace: out.protection from detail(),
+  // and, with `secrets`, out.nonce (from the record's own nonce_explicit for GCM). It returns
+  // false, changing nothing, for TLS 1.3's kind, no protection, or a record detail() cannot
+  // take apart.
+  bool trace_tls12(ByteView record, uint64_t seq, bool secrets, TraceRecord& out) const;
 
   // tls12_aead and tls12_cbc are the TLS 1.2 kinds, when installed (null otherwise).
   const Tls12AeadProtector* tls12_aead() const { return std::get_if<Tls12AeadProtector>(&kind_); }

@@ -675,4 +675,32 @@ std::optional<RecordDetail> RecordProtector::detail(ByteView record, uint64_t se
   return std::nullopt;
 }
 
+bool RecordProtector::trace_tls12(ByteView record, uint64_t seq, bool secrets,
+                                  TraceRecord& out) const {
+  TraceProtectionKind kind = TraceProtectionKind::kUnknown;
+  if (const auto* a = tls12_aead()) {
+    kind = a->explicit_nonce_len() == 8 ? TraceProtectionKind::kTls12Gcm
+                                        : TraceProtectionKind::kTls12ChaCha20Poly1305;
+  } else if (const auto* c = tls12_cbc()) {
+    kind = c->encrypt_then_mac() ? TraceProtectionKind::kTls12CbcEncryptThenMac
+                                 : TraceProtectionKind::kTls12CbcMacThenEncrypt;
+  } else {
+    return false;
+  }
+  std::optional<RecordDetail> d = detail(record, seq);
+  if (!d) {
+    return false;
+  }
+  out.protection.kind = kind;
+  out.protection.explicit_nonce = std::move(d->explicit_nonce);
+  out.protection.ciphertext = std::move(d->ciphertext);
+  out.protection.mac = std::move(d->mac);
+  out.protection.padding = std::move(d->padding);
+  out.protection.additional_data = std::move(d->additional_data);
+  if (secrets) {
+    out.nonce = std::move(d->nonce);
+  }
+  return true;
+}
+
 }  // namespace glasstls::record
