@@ -20,7 +20,7 @@ void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView cont
   TraceRecord r;
   r.direction = direction(sent);
   r.wire.assign(wire.begin(), wire.end());
-  r.header = annotate_record_header(wire.first(std::min<size_t>(wire.size(), 5)));
+  r.header = annotate_record_header(wire.first(std::min<size_t>(wire.size(), 5)), layout.version);
   r.encrypted = p != nullptr;
   r.content_type = type;
   r.plaintext_known = true;
@@ -33,6 +33,8 @@ void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView cont
       r.key.assign(p->trace_key().span().begin(), p->trace_key().span().end());
       r.nonce = p->nonce_for_trace(seq);
     }
+    // A TLS 1.2 record's parts (explicit nonce or IV, ciphertext, tag or MAC, padding).
+    (void)p->trace_tls12(wire, seq, secrets_, r);
   }
   observer_->on_event(TraceEvent(std::move(r)));
 }
