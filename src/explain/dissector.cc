@@ -1,4 +1,4 @@
-// dissector.cc: the passive TLS 1.3 dissector (see dissector.h for the model).
+// dissector.cc: the passive TLS 1.3 and TLS 1.2 dissector (see dissector.h for the model).
 #include "explain/dissector.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 
 #include "crypto/suites.h"
 #include "handshake/key_schedule.h"
+#include "handshake/tls12_key_schedule.h"
 #include "msgs/handshake.h"
 #include "msgs/walk.h"
 #include "record/protector.h"
@@ -61,7 +62,10 @@ struct HelloFacts {
   bool client_hello_seen = false;
   Bytes client_random;
   bool early_data_offered = false;
+  bool encrypt_then_mac_offered = false;
   bool server_hello_seen = false;
+  Bytes server_random;
+  bool encrypt_then_mac_accepted = false;
   bool hello_retry_request = false;
   std::optional<CipherSuite> suite;
   uint16_t version = 0;  // the selected version (supported_versions, else legacy_version)
@@ -114,6 +118,9 @@ void read_client_hello(ByteView message, HelloFacts& facts) {
     if (e.type == ExtensionType::early_data) {
       facts.early_data_offered = true;
     }
+    if (e.type == ExtensionType::encrypt_then_mac) {
+      facts.encrypt_then_mac_offered = true;
+    }
   }
 }
 
@@ -122,6 +129,8 @@ struct ServerHelloFacts {
   bool retry = false;
   CipherSuite suite{};
   uint16_t version = 0;
+  Bytes random;
+  bool encrypt_then_mac = false;
 };
 
 // read_server_hello reads a ServerHello message (header included) through its codec, as far
@@ -137,6 +146,12 @@ ServerHelloFacts read_server_hello(ByteView message) {
   f.retry = sh->is_hello_retry_request;
   f.suite = sh->cipher_suite;
   f.version = sh->selected_version.value_or(sh->legacy_version);
+  f.random.assign(sh->random.begin(), sh->random.end());
+  for (const msgs::RawExtension& e : sh->extensions) {
+    if (e.type == ExtensionType::encrypt_then_mac) {
+      f.encrypt_then_mac = true;
+    }
+  }
   return f;
 }
 
@@ -161,6 +176,8 @@ HelloFacts read_ahead(const DissectorInput& input) {
     facts.server_hello_seen = true;
     facts.suite = sh.suite;
     facts.version = sh.version;
+    facts.server_random = sh.random;
+    facts.encrypt_then_mac_accepted = sh.encrypt_then_mac;
     if (!sh.retry) {
       break;
     }
@@ -289,6 +306,7 @@ class Dissector {
     r.encrypted = true;
     r.plaintext_known = false;
     r.plaintext.clear();
+    undecrypted_tls12_parts(s, wire, r);
     emit(TraceEvent(std::move(r)));
     result_.summary.records++;
     size_t more = 0;
@@ -310,11 +328,57 @@ class Dissector {
     stop_quietly(s);
   }
 
+  // undecrypted_tls12_parts names the parts of a TLS 1.2 record that could not be decrypted,
+  // as far as the suite's layout (the suite table's lengths) gives them without a key: the
+  // explicit nonce or IV, the ciphertext, and the tag or encrypt-then-MAC MAC, with the
+  // additional data where its length is known (not under MAC-then-encrypt).
+  void undecrypted_tls12_parts(const Side& s, ByteView wire, TraceRecord& r) const {
+    const crypto::SuiteRow* row =
+        facts_.suite && record_version() == ProtocolVersion::TLSv1_2 && s.ccs_seen
+            ? crypto::find_suite(*facts_.suite)
+            : nullptr;
+    if (row == nullptr || row->version != ProtocolVersion::TLSv1_2) {
+      return;
+    }
+    ByteView body = wire.subspan(kHeaderLen);
+    TraceProtection p;
+    size_t front = 0;
+    size_t back = 0;
+    if (row->protection == crypto::Protection::kAead) {
+      front = row->explicit_nonce_len;
+      back = row->tag_len;
+      p.kind =
+          front == 8 ? TraceProtectionKind::kTls12Gcm : TraceProtectionKind::kTls12ChaCha20Poly1305;
+    } else {
+      const bool etm = facts_.encrypt_then_mac_offered && facts_.encrypt_then_mac_accepted;
+      front = 16;
+      back = etm ? row->mac_len : 0;
+      p.kind = etm ? TraceProtectionKind::kTls12CbcEncryptThenMac
+                   : TraceProtectionKind::kTls12CbcMacThenEncrypt;
+    }
+    if (body.size() < front + back) {
+      return;
+    }
+    p.explicit_nonce.assign(body.begin(), body.begin() + front);
+    p.ciphertext.assign(body.begin() + front, body.end() - back);
+    p.mac.assign(body.end() - back, body.end());
+    if (p.kind != TraceProtectionKind::kTls12CbcMacThenEncrypt) {
+      const uint64_t seq = s.key ? s.key->seq : 0;
+      const size_t length = p.kind == TraceProtectionKind::kTls12CbcEncryptThenMac
+                                ? body.size() - back
+                                : p.ciphertext.size();
+      uint8_t ad[13];
+      record::tls12_additional_data(seq, static_cast<ContentType>(wire[0]), length, ad);
+      p.additional_data.assign(ad, ad + 13);
+    }
+    r.protection = std::move(p);
+  }
+
   TraceRecord plain_record(const Side& s, ByteView wire) {
     TraceRecord r;
     r.direction = s.dir;
     r.wire.assign(wire.begin(), wire.end());
-    r.header = annotate_record_header(wire.first(kHeaderLen));
+    r.header = annotate_record_header(wire.first(kHeaderLen), record_version());
     r.encrypted = false;
     r.content_type = static_cast<ContentType>(wire[0]);
     r.plaintext_known = true;
@@ -325,14 +389,20 @@ class Dissector {
   void record(Side& s, ByteView wire) {
     uint8_t type = wire[0];
     ByteView body = wire.subspan(kHeaderLen);
-    if (body.size() > kMaxCiphertext) {
+    bool tls12 = facts_.server_hello_seen && facts_.version != kTls13;
+    if (!tls12 && body.size() > kMaxCiphertext) {
       note(s.dir, "this record is " + std::to_string(body.size()) +
                       " bytes long, more than the 2^14 + 256 that RFC 8446 "
                       "section 5.2 allows");
+    } else if (tls12 && body.size() > record::kTls12Limits.max_ciphertext()) {
+      note(s.dir, "this record is " + std::to_string(body.size()) +
+                      " bytes long, more than the 2^14 + 2048 that RFC 5246 "
+                      "section 6.2.3 allows");
     }
-    bool tls12 = facts_.server_hello_seen && facts_.version != kTls13;
+    // TLS 1.2 protects every record after the sender's ChangeCipherSpec under its own type;
+    // TLS 1.3 every record of outer type application_data.
     bool protected_record =
-        type == kContentApplicationData || (tls12 && s.ccs_seen && type != kContentCcs);
+        tls12 ? s.ccs_seen && type != kContentCcs : type == kContentApplicationData;
     if (!protected_record) {
       TraceRecord r = plain_record(s, wire);
       emit(TraceEvent(std::move(r)));
@@ -344,11 +414,7 @@ class Dissector {
       return;
     }
     if (tls12) {
-      stop(s, wire,
-           "the server chose " +
-               std::string(explain(static_cast<ProtocolVersion>(facts_.version))) +
-               "; decrypting TLS 1.2 is not supported yet, so the rest of the " + side_name(s.dir) +
-               "'s stream is not shown");
+      decrypt_tls12(s, wire);
       return;
     }
     decrypt(s, wire);
@@ -444,6 +510,176 @@ class Dissector {
     result_.summary.records++;
     result_.summary.decrypted_records++;
     content(s, inner, content_bytes);
+  }
+
+  // record_version is the version whose record layout the view words: TLS 1.2 (or older) once
+  // the ServerHello chose it, TLS 1.3 otherwise.
+  ProtocolVersion record_version() const {
+    if (facts_.server_hello_seen && facts_.version != kTls13 && facts_.version != 0) {
+      return static_cast<ProtocolVersion>(facts_.version);
+    }
+    return ProtocolVersion::TLSv1_3;
+  }
+
+  // decrypt_tls12 opens a record a TLS 1.2 side sent after its ChangeCipherSpec, under that
+  // side's write key from the key block (installed at its first protected record).
+  void decrypt_tls12(Side& s, ByteView wire) {
+    if (!s.key) {
+      std::string why;
+      if (!ensure_tls12_key(s, why)) {
+        stop(s, wire, why);
+        return;
+      }
+    }
+    Bytes plain;
+    Opened opened;
+    if (!open(*s.key, wire, plain, opened)) {
+      stop(s, wire,
+           "record " + std::to_string(s.key->seq) + " under the " + s.key->label +
+               " key does not decrypt (bad_record_mac): the key log does not match this "
+               "connection, or a record is missing");
+      return;
+    }
+    // A TLS 1.2 record keeps its own type (RFC 5246 section 6.2.3). Where the protector refused
+    // an authentic record's content (an empty handshake record, an unknown type), the
+    // dissector still shows it.
+    const uint8_t type = wire[0];
+    ByteView plaintext = opened.content;
+    if (!opened.content_ok) {
+      plaintext = opened.record.content.empty() && s.key->protector.tls12_aead() != nullptr
+                      ? opened.record.plaintext
+                      : opened.record.content;
+      note(s.dir,
+           "this record decrypts, but TLS 1.2 does not allow what it holds (RFC 5246 "
+           "section 6.2.1: no empty handshake, alert or change_cipher_spec record, and "
+           "only the four content types)");
+    }
+    TraceRecord r;
+    r.direction = s.dir;
+    r.wire.assign(wire.begin(), wire.end());
+    r.header = annotate_record_header(wire.first(kHeaderLen), record_version());
+    r.encrypted = true;
+    r.content_type = static_cast<ContentType>(type);
+    r.plaintext_known = true;
+    r.plaintext.assign(plaintext.begin(), plaintext.end());
+    r.padding = opened.padding;
+    r.sequence = s.key->seq;
+    r.key_label = s.key->label;
+    if (options_.show_secrets) {
+      const Secret& key = s.key->protector.trace_key();
+      r.key.assign(key.span().begin(), key.span().end());
+    }
+    (void)s.key->protector.trace_tls12(wire, s.key->seq, options_.show_secrets, r);
+    s.key->seq++;
+    Bytes content_bytes = r.plaintext;
+    emit(TraceEvent(std::move(r)));
+    result_.summary.records++;
+    result_.summary.decrypted_records++;
+    content(s, type, content_bytes);
+  }
+
+  // ensure_tls12_key installs the direction's TLS 1.2 write key: the key log's CLIENT_RANDOM
+  // line gives the master secret, the key block comes from it and the two randoms with the
+  // suite's PRF, and the record layer's own protector opens the records. False (with `why`)
+  // when it cannot be had.
+  bool ensure_tls12_key(Side& s, std::string& why) {
+    const char* who = side_name(s.dir);
+    const std::string version(explain(static_cast<ProtocolVersion>(facts_.version)));
+    if (facts_.version != static_cast<uint16_t>(ProtocolVersion::TLSv1_2)) {
+      why = "the server chose " + version + ", which glasstls does not decrypt";
+      return false;
+    }
+    std::optional<crypto::SuiteInfo> suite =
+        facts_.suite ? crypto::suite_info(*provider_, *facts_.suite) : std::nullopt;
+    if (!suite || suite->row->version != ProtocolVersion::TLSv1_2) {
+      why = "the cipher suite " + std::string(facts_.suite ? name(*facts_.suite) : "") +
+            " is not a TLS 1.2 suite glasstls implements: cannot decrypt the rest";
+      return false;
+    }
+    if (options_.keys == nullptr) {
+      why = "no key log was given (--keylog FILE): cannot decrypt the rest";
+      return false;
+    }
+    if (!facts_.client_hello_seen || facts_.server_random.size() != 32) {
+      why =
+          "the hellos' randoms were not both seen, so the key block cannot be computed: "
+          "cannot decrypt the rest";
+      return false;
+    }
+    const Secret* master = options_.keys->find("CLIENT_RANDOM", facts_.client_random);
+    if (master == nullptr) {
+      why = "the key log has no CLIENT_RANDOM line (the TLS 1.2 master secret) for client_random " +
+            to_hex(facts_.client_random) + ": cannot decrypt the rest";
+      return false;
+    }
+    if (master->size() != handshake::tls12::kMasterSecretLen) {
+      why = "the key log's CLIENT_RANDOM secret is " + std::to_string(master->size()) +
+            " bytes, not the 48 of a master secret: cannot decrypt the rest";
+      return false;
+    }
+    const crypto::SuiteRow& row = *suite->row;
+    const size_t block_len = record::tls12_key_block_len(row);
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-6.3
+    //# key_block = PRF(SecurityParameters.master_secret,
+    //#                 "key expansion",
+    //#                 SecurityParameters.server_random +
+    //#                 SecurityParameters.client_random);
+    Result<Secret> block = handshake::tls12::key_block(
+        *suite->hash, master->span(), facts_.server_random, facts_.client_random, block_len);
+    if (!block.ok()) {
+      why = "cannot compute the key block: " + block.error().to_string();
+      return false;
+    }
+    Result<record::Tls12KeyBlock> parts = record::split_tls12_key_block(row, block->span());
+    if (!parts.ok()) {
+      why = "cannot split the key block: " + parts.error().to_string();
+      return false;
+    }
+    const bool client = s.dir == TraceDirection::kClientToServer;
+    const Secret& mac_key = client ? parts->client_mac_key : parts->server_mac_key;
+    const Secret& key = client ? parts->client_key : parts->server_key;
+    const Secret& iv = client ? parts->client_iv : parts->server_iv;
+    // RFC 7366 section 3: encrypt-then-MAC applies when both hellos carry the extension and the
+    // suite is a block cipher suite.
+    const bool etm = row.protection == crypto::Protection::kCbcHmac &&
+                     facts_.encrypt_then_mac_offered && facts_.encrypt_then_mac_accepted;
+    Result<record::RecordProtector> protector = record::make_tls12_protector(
+        *provider_, row, mac_key, key, iv.span(), etm, client ? "client write" : "server write",
+        options_.show_secrets);
+    if (!protector.ok()) {
+      why = "cannot load the " + std::string(who) + " write key: " + protector.error().to_string();
+      return false;
+    }
+    Key k;
+    k.phase = Phase::kApplication;
+    k.label = std::string(who) + " write";
+    k.protector = std::move(*protector);
+    if (options_.show_secrets) {
+      if (client || !tls12_master_shown_) {
+        key_step("master_secret", "from the key log: CLIENT_RANDOM", {}, master->span());
+        key_step("key_block",
+                 "PRF(master_secret, \"key expansion\", server_random + client_random), " +
+                     std::to_string(block_len) + " bytes",
+                 master->span(), block->span());
+        tls12_master_shown_ = true;
+      }
+      const std::string w = std::string(who) + "_write_";
+      if (!mac_key.empty()) {
+        key_step(w + "MAC_key", "from the key_block", block->span(), mac_key.span());
+      }
+      key_step(w + "key", "from the key_block", block->span(), key.span());
+      key_step(w + "IV", "from the key_block", block->span(), iv.span());
+    }
+    std::string text = "the " + std::string(who) +
+                       "'s records after its ChangeCipherSpec are protected with the " + who +
+                       " write key from the key block (master secret from the key log, " +
+                       std::string(name(row.suite));
+    if (row.protection == crypto::Protection::kCbcHmac) {
+      text += etm ? ", encrypt-then-MAC: both hellos carry encrypt_then_mac" : ", MAC-then-encrypt";
+    }
+    note(s.dir, text + ")");
+    s.key = std::move(k);
+    return true;
   }
 
   // Opened is a record opened by a direction's protector.
@@ -830,6 +1066,7 @@ class Dissector {
   HelloFacts facts_;
   bool complete_ = false;
   bool client_hello_noted_ = false;
+  bool tls12_master_shown_ = false;
   DissectorResult result_;
 };
 

@@ -1,4 +1,4 @@
-// dissector.h: a passive TLS 1.3 dissector. It reads the two byte streams of
+// dissector.h: a passive TLS 1.3 and TLS 1.2 dissector. It reads the two byte streams of
 // one connection as a bystander saw them (a packet capture, or a dump of
 // records) and emits the same TraceEvents a live Connection emits to its
 // observer, so the same renderers show a captured handshake byte by byte.
@@ -30,8 +30,18 @@
 // (CLIENT_TRAFFIC_SECRET_1, ...) and are otherwise computed with
 // next_traffic_secret (section 7.2).
 //
+// TLS 1.2. The key log's CLIENT_RANDOM line gives the master secret; the key
+// block is PRF(master_secret, "key expansion", server_random + client_random)
+// with the suite's PRF hash (RFC 5246 section 6.3), split into each
+// direction's MAC key, key and IV, and the record layer's own TLS 1.2
+// protector (record::make_tls12_protector; encrypt-then-MAC when both hellos
+// carry encrypt_then_mac and the suite is CBC) opens every record a side sends
+// after its ChangeCipherSpec, from sequence number zero. Each such record's
+// parts (explicit nonce or IV, ciphertext, tag or MAC, padding, additional
+// data) are reported in TraceRecord::protection.
+//
 // Stopping. A direction that cannot be decrypted (no key log, no entry for this
-// client_random, a missing secret, an unsupported cipher suite, TLS 1.2, a
+// client_random, a missing secret, an unsupported cipher suite or version, a
 // record that fails authentication) is annotated up to its first protected
 // record; that record is shown without plaintext and a TraceNote says why
 // nothing after it is shown. A stream that does not start like TLS gets one

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -434,8 +436,131 @@ TEST(DissectorTest, Tls12IsShownUntilEncrypted) {
   DissectorResult r = dissect({{}, s2c, {}}, {});
   EXPECT_TRUE(r.summary.is_tls);
   EXPECT_FALSE(r.summary.tls13);
-  EXPECT_TRUE(any_note_contains(r.events, "decrypting TLS 1.2 is not supported yet"));
-  EXPECT_EQ(only<TraceRecord>(r.events).size(), 3u);
+  EXPECT_TRUE(any_note_contains(r.events, "no key log was given"));
+  ASSERT_EQ(only<TraceRecord>(r.events).size(), 3u);
+  const TraceRecord last = only<TraceRecord>(r.events).back();
+  EXPECT_TRUE(last.encrypted);
+  EXPECT_FALSE(last.plaintext_known);
+  EXPECT_EQ(last.content_type, ContentType::handshake);
+  // With a key log that lacks this connection's CLIENT_RANDOM, it says so.
+  KeyLogFile keys = KeyLogFile::parse("CLIENT_RANDOM " + std::string(64, '7') + " " +
+                                      std::string(96, 'a') + "\n");
+  DissectorOptions options;
+  options.keys = &keys;
+  Bytes c2s = {0x16, 0x03, 0x01, 0x00, 0x2a, 0x01, 0x00, 0x00, 0x26, 0x03, 0x03};
+  c2s.resize(c2s.size() + 32, 0x55);
+  c2s.insert(c2s.end(), {0x00, 0x00, 0x02, 0xc0, 0x2b, 0x01, 0x00});
+  r = dissect({c2s, s2c, {}}, options);
+  EXPECT_TRUE(any_note_contains(r.events, "the key log has no CLIENT_RANDOM line"))
+      << ::testing::PrintToString(notes(r.events));
+}
+
+// Tls12Kind is one kind of TLS 1.2 record protection a glasstls conversation can use.
+struct Tls12Kind {
+  CipherSuite suite;
+  TraceProtectionKind kind;
+};
+
+// A TLS 1.2 conversation between glasstls peers, read back with the client's CLIENT_RANDOM
+// line: the dissector sees what the live client's trace saw, record by record (bytes,
+// plaintext, sequence numbers, the parts of each protected record), message by message, for
+// each kind of TLS 1.2 record protection.
+TEST(DissectorTest, Tls12MatchesTheLiveTraceOfAConversation) {
+  for (const Tls12Kind& k : {Tls12Kind{CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                                       TraceProtectionKind::kTls12Gcm},
+                             Tls12Kind{CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                                       TraceProtectionKind::kTls12ChaCha20Poly1305},
+                             Tls12Kind{CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+                                       TraceProtectionKind::kTls12CbcEncryptThenMac}}) {
+    SCOPED_TRACE(std::string(name(k.suite)));
+    Conversation conv;
+    auto cb = glasstls::testing::client_builder(crypto::KeyType::kEcdsaP256);
+    cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2).cipher_suites({k.suite});
+    auto sb = glasstls::testing::server_builder(crypto::KeyType::kEcdsaP256);
+    sb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2).cipher_suites({k.suite});
+    ASSERT_TRUE(conv.start(std::move(cb), std::move(sb)));
+    conv.pump();
+    ASSERT_EQ(conv.client->state(), ConnectionState::kEstablished);
+    ASSERT_TRUE(conv.client->write(text_bytes("ping over TLS 1.2\n")).ok());
+    conv.pump();
+    EXPECT_EQ(conv.read_all(*conv.server), "ping over TLS 1.2\n");
+    ASSERT_TRUE(conv.server->write(text_bytes("pong\n")).ok());
+    conv.pump();
+    conv.client->close();
+    conv.pump();
+
+    KeyLogFile keys = conv.keys();
+    EXPECT_TRUE(keys.problems().empty());
+    DissectorOptions options;
+    options.keys = &keys;
+    DissectorResult r = dissect(conv.input(), options);
+    ASSERT_TRUE(r.summary.is_tls);
+    EXPECT_FALSE(r.summary.tls13);
+    EXPECT_TRUE(r.summary.complete) << ::testing::PrintToString(notes(r.events));
+    EXPECT_EQ(r.summary.cipher_suite, k.suite);
+
+    const auto& live = conv.client_trace->events;
+    EXPECT_EQ(messages(r.events), messages(live));
+    EXPECT_EQ(app_data(r.events), app_data(live));
+    for (TraceDirection d : {TraceDirection::kClientToServer, TraceDirection::kServerToClient}) {
+      std::vector<TraceRecord> mine;
+      std::vector<TraceRecord> theirs;
+      for (const TraceRecord& rec : only<TraceRecord>(r.events)) {
+        if (rec.direction == d) {
+          mine.push_back(rec);
+        }
+      }
+      for (const TraceRecord& rec : only<TraceRecord>(live)) {
+        if (rec.direction == d) {
+          theirs.push_back(rec);
+        }
+      }
+      ASSERT_EQ(mine.size(), theirs.size());
+      size_t protected_records = 0;
+      for (size_t i = 0; i < mine.size(); i++) {
+        SCOPED_TRACE("record " + std::to_string(i));
+        EXPECT_EQ(mine[i].wire, theirs[i].wire);
+        EXPECT_EQ(mine[i].encrypted, theirs[i].encrypted);
+        EXPECT_EQ(mine[i].content_type, theirs[i].content_type);
+        EXPECT_EQ(mine[i].plaintext, theirs[i].plaintext);
+        EXPECT_EQ(mine[i].sequence, theirs[i].sequence);
+        EXPECT_EQ(mine[i].header.children.size(), theirs[i].header.children.size());
+        if (!mine[i].encrypted) {
+          continue;
+        }
+        protected_records++;
+        EXPECT_EQ(mine[i].protection.kind, k.kind);
+        EXPECT_EQ(theirs[i].protection.kind, k.kind);
+        EXPECT_EQ(mine[i].protection.explicit_nonce, theirs[i].protection.explicit_nonce);
+        EXPECT_EQ(mine[i].protection.ciphertext, theirs[i].protection.ciphertext);
+        EXPECT_EQ(mine[i].protection.mac, theirs[i].protection.mac);
+        EXPECT_EQ(mine[i].protection.padding, theirs[i].protection.padding);
+        EXPECT_EQ(mine[i].protection.additional_data, theirs[i].protection.additional_data);
+        EXPECT_EQ(mine[i].nonce, theirs[i].nonce);
+        EXPECT_EQ(mine[i].key, theirs[i].key);
+        EXPECT_FALSE(mine[i].key.empty());
+      }
+      EXPECT_GE(protected_records, 2u);
+    }
+    if (const char* dir = std::getenv("GLASSTLS_WRITE_DISSECTOR_SEEDS")) {
+      // The dissector fuzzer's seeds (fuzz/corpus/dissector_fuzzer): byte 1 with bit 2 set says
+      // that the client's length (2 bytes) and a CLIENT_RANDOM entry (32 + 48 bytes) follow.
+      const Bytes random(r.summary.client_random);
+      const Secret* master = keys.find("CLIENT_RANDOM", random);
+      ASSERT_NE(master, nullptr);
+      Bytes seed = {0, 0x02, static_cast<uint8_t>(conv.c2s.size() >> 8),
+                    static_cast<uint8_t>(conv.c2s.size())};
+      seed.insert(seed.end(), random.begin(), random.end());
+      seed.insert(seed.end(), master->span().begin(), master->span().end());
+      seed.insert(seed.end(), conv.c2s.begin(), conv.c2s.end());
+      seed.insert(seed.end(), conv.s2c.begin(), conv.s2c.end());
+      const std::string path = std::string(dir) + "/tls12_" + std::string(name(k.suite)) + ".bin";
+      FILE* f = std::fopen(path.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(std::fwrite(seed.data(), 1, seed.size(), f), seed.size());
+      std::fclose(f);
+    }
+  }
 }
 
 TEST(DissectorTest, TruncatedStreams) {
