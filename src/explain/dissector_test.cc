@@ -563,6 +563,44 @@ TEST(DissectorTest, Tls12MatchesTheLiveTraceOfAConversation) {
   }
 }
 
+// The dissector fuzzer's TLS 1.2 seeds (written by the test above with
+// GLASSTLS_WRITE_DISSECTOR_SEEDS) reach TLS 1.2 decryption: read with the fuzzer's layout (byte 1
+// bit 2: the client's length, a client_random and a master secret, then the streams), every
+// protected record decrypts.
+TEST(DissectorTest, FuzzerSeedsReachTls12Decryption) {
+  const std::string dir = std::string(GLASSTLS_SOURCE_DIR) + "/fuzz/corpus/dissector_fuzzer/";
+  size_t seeds = 0;
+  for (const char* file : {"tls12_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256.bin",
+                           "tls12_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256.bin",
+                           "tls12_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384.bin"}) {
+    SCOPED_TRACE(file);
+    FILE* f = std::fopen((dir + file).c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    Bytes seed;
+    uint8_t buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof(buf), f)) {
+      seed.insert(seed.end(), buf, buf + n);
+    }
+    std::fclose(f);
+    ASSERT_GE(seed.size(), 84u);
+    ASSERT_NE(seed[1] & 2, 0);
+    const size_t client_len = (size_t{seed[2]} << 8) | seed[3];
+    ASSERT_LE(84 + client_len, seed.size());
+    KeyLogFile keys;
+    ASSERT_TRUE(
+        keys.add("CLIENT_RANDOM", ByteView(seed).subspan(4, 32), ByteView(seed).subspan(36, 48)));
+    DissectorOptions options;
+    options.keys = &keys;
+    const ByteView rest = ByteView(seed).subspan(84);
+    DissectorResult r = dissect({rest.first(client_len), rest.subspan(client_len), {}}, options);
+    EXPECT_FALSE(r.summary.tls13);
+    EXPECT_TRUE(r.summary.complete) << ::testing::PrintToString(notes(r.events));
+    EXPECT_GE(r.summary.decrypted_records, 4u);
+    seeds++;
+  }
+  EXPECT_EQ(seeds, 3u);
+}
+
 TEST(DissectorTest, TruncatedStreams) {
   Conversation conv;
   ASSERT_TRUE(conv.start(glasstls::testing::client_builder(crypto::KeyType::kEcdsaP256),
