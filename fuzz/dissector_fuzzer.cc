@@ -9,7 +9,9 @@
 // give the client stream's length instead and bytes 4-83 a TLS 1.2 key log
 // entry (a 32-byte client_random, a 48-byte master secret) added to the key
 // log, so that TLS 1.2 records are decrypted (the seeds are glasstls TLS 1.2
-// conversations with their own CLIENT_RANDOM).
+// conversations with their own CLIENT_RANDOM). Those seeds are test fixtures:
+// in-memory conversations between a throwaway client and server made for them,
+// whose master secrets protect nothing else.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
