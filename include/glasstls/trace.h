@@ -93,6 +93,21 @@ struct TraceMessage {
   TraceField tree;  // annotated fields of `bytes`
 };
 
+// TraceDerivation names the function that computed a TraceKeyStep's output from its input and
+// context, so that a reader can redo the step by hand (redo_command).
+enum class TraceDerivation : uint8_t {
+  kUnknown,          // not said (a secret read from a key log, a key exchange)
+  kHkdfExtract,      // HKDF-Extract(salt = context, IKM = input), RFC 5869
+  kHkdfExpandLabel,  // HKDF-Expand-Label(Secret = input, label, Context = context, output size)
+  kHmac,             // HMAC(key = input, message = context)
+  kTls12Prf,         // PRF(secret = input, label, seed = context), RFC 5246 section 5
+  // The (EC)DHE shared secret in the group `label` names ("x25519", "secp256r1"), with the
+  // peer's public key as `input` and our own private key as `private_key`. The library never
+  // reports a private key: only a caller that made the key pair itself (glasstls demo) fills
+  // the step in so.
+  kKeyExchange,
+};
+
 // TraceKeyStep is one derivation of the key schedule (RFC 8446 section 7): only reported when
 // secrets are shown.
 struct TraceKeyStep {
@@ -101,6 +116,13 @@ struct TraceKeyStep {
   Bytes input;          // the secret or key material going in
   Bytes context;        // the transcript hash or salt, when there is one
   Bytes output;
+  // How `output` was computed from `input` and `context`, when the reporter says so: the
+  // function, its hash as OpenSSL names it ("SHA256", "SHA384") and the label of an
+  // HKDF-Expand-Label (without "tls13 ") or of the PRF ("master secret").
+  TraceDerivation derivation = TraceDerivation::kUnknown;
+  std::string hash;
+  std::string label;
+  Bytes private_key;  // kKeyExchange only: the raw X25519/X448 key or the NIST curve scalar
 };
 
 // TraceAlert is an alert sent or received.
@@ -169,10 +191,26 @@ TraceField annotate_alert(std::span<const uint8_t> alert);
 // longer than `max` bytes are cut and end in "...".
 std::string escape_text(std::string_view peer_string, size_t max = 256);
 
+// redo_command returns a POSIX shell command line that recomputes `step.output` from the values
+// printed beside it with the openssl 3.0 command line: `openssl kdf ... HKDF` (mode
+// EXTRACT_ONLY, or EXPAND_ONLY with the HkdfLabel structure of RFC 8446 section 7.1 as info, in
+// hex), `openssl kdf ... TLS1-PRF`, `openssl mac ... HMAC` fed by `xxd -r -p`, or, for a key
+// exchange in x25519, x448, secp256r1 or secp384r1, `openssl pkeyutl -derive` given the private
+// key as PEM on its standard input and the peer's key as a PEM file the command writes (with
+// mktemp) and removes. openssl prints the result in upper-case hex (`kdf` with a colon between
+// bytes; xxd in lower case). It returns "" when the step does not say how it was derived
+// (derivation kUnknown, or no hash for a KDF) or when the values cannot have come from that
+// derivation (an HKDF-Expand-Label label or context over 255 bytes, a key of the wrong size
+// for its group, a finite-field group).
+std::string redo_command(const TraceKeyStep& step);
+
 // Renderers. `title` names the trace (e.g. "glasstls demo").
 struct RenderOptions {
   bool colour = false;  // ANSI colour for terminals
   bool show_secrets = true;
+  // redo adds, under each key step that says how it was derived, the openssl command that
+  // recomputes it (redo_command). JSON always carries it ("redo"), HTML always shows it.
+  bool redo = false;
 };
 std::string render_text(const std::vector<TraceEvent>& events, const RenderOptions& options);
 std::string render_json(const std::vector<TraceEvent>& events);

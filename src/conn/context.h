@@ -114,7 +114,7 @@ struct Context {
   handshake::KeyScheduleObserver schedule_forward = [this](std::string_view step, ByteView input,
                                                            ByteView context, ByteView output) {
     if (tracer && tracer->secrets()) {
-      tracer->schedule_step(step, input, context, output);
+      tracer->schedule_step(step, input, context, output, suite.hash);
     }
   };
   // note reports a plain event to the trace, if any.

@@ -45,7 +45,8 @@ Result<Secret> tls12_master_secret(Context& cx, ByteView pre_master_secret, bool
     if (cx.tracer) {
       cx.tracer->key_step("extended master secret",
                           "PRF(pre_master_secret, \"extended master secret\", session_hash)[48]",
-                          pre_master_secret, session_hash, master.span());
+                          pre_master_secret, session_hash, master.span(),
+                          TraceDerivation::kTls12Prf, &hash, "extended master secret");
     }
   } else {
     Bytes seed(client_random.begin(), client_random.end());
@@ -56,7 +57,8 @@ Result<Secret> tls12_master_secret(Context& cx, ByteView pre_master_secret, bool
       cx.tracer->key_step("master secret",
                           "PRF(pre_master_secret, \"master secret\", client_random + "
                           "server_random)[48]",
-                          pre_master_secret, seed, master.span());
+                          pre_master_secret, seed, master.span(), TraceDerivation::kTls12Prf, &hash,
+                          "master secret");
     }
   }
   cx.log_secret("CLIENT_RANDOM", master.span());
@@ -79,7 +81,8 @@ Result<Tls12PendingKeys> tls12_record_keys(Context& cx, ByteView master_secret,
     cx.tracer->key_step("key block",
                         "PRF(master_secret, \"key expansion\", server_random + client_random)[" +
                             std::to_string(len) + "]",
-                        master_secret, seed, block.span());
+                        master_secret, seed, block.span(), TraceDerivation::kTls12Prf,
+                        cx.suite.hash, "key expansion");
   }
   GLASSTLS_ASSIGN(const record::Tls12KeyBlock keys,
                   record::split_tls12_key_block(row, block.span()));
@@ -119,7 +122,8 @@ Result<Secret> tls12_verify_data(Context& cx, ByteView master_secret, bool clien
                         std::string("PRF(master_secret, \"") +
                             (client ? "client finished" : "server finished") +
                             "\", Hash(handshake_messages))[12]",
-                        master_secret, transcript_hash, vd.span());
+                        master_secret, transcript_hash, vd.span(), TraceDerivation::kTls12Prf,
+                        cx.suite.hash, client ? "client finished" : "server finished");
   }
   return vd;
 }

@@ -22,10 +22,11 @@ Result<record::Protection> make_protection(const SuiteInfo& suite, ByteView secr
     tracer->key_step(who + " write key",
                      "HKDF-Expand-Label(" + who + " traffic secret, \"key\", \"\", " +
                          std::to_string(suite.aead->key_len()) + ")",
-                     secret, {}, keys.key.span());
+                     secret, {}, keys.key.span(), TraceDerivation::kHkdfExpandLabel, suite.hash,
+                     "key");
     tracer->key_step(who + " write iv",
                      "HKDF-Expand-Label(" + who + " traffic secret, \"iv\", \"\", 12)", secret, {},
-                     keys.iv.span());
+                     keys.iv.span(), TraceDerivation::kHkdfExpandLabel, suite.hash, "iv");
   }
   return record::make_protection(*suite.aead, keys.key, keys.iv.span(), label, application,
                                  secrets);

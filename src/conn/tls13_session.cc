@@ -77,7 +77,8 @@ Status Tls13Session::receive_key_update(Context& cx, const msgs::HandshakeMessag
         client ? "server application traffic secret N+1" : "client application traffic secret N+1",
         "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", "
         "\"\", Hash.length)",
-        peer_secret.span(), {}, next.span());
+        peer_secret.span(), {}, next.span(), TraceDerivation::kHkdfExpandLabel, cx.suite.hash,
+        "traffic upd");
   }
   peer_secret = std::move(next);
   GLASSTLS_TRY(install_read_secret(
@@ -128,7 +129,8 @@ Status Tls13Session::send_key_update(Context& cx, bool request) {
         client ? "client application traffic secret N+1" : "server application traffic secret N+1",
         "HKDF-Expand-Label(application_traffic_secret_N, \"traffic upd\", \"\", "
         "Hash.length)",
-        own.span(), {}, next.span());
+        own.span(), {}, next.span(), TraceDerivation::kHkdfExpandLabel, cx.suite.hash,
+        "traffic upd");
   }
   own = std::move(next);
   return install_write_secret(

@@ -70,8 +70,40 @@ void Tracer::note(bool sent, std::string text) {
   observer_->on_event(TraceEvent(TraceNote{direction(sent), std::move(text)}));
 }
 
+namespace {
+
+// hash_name is the hash as the openssl command line names it.
+std::string hash_name(const crypto::Hash* hash) {
+  if (hash == nullptr) {
+    return "";
+  }
+  switch (hash->id()) {
+    case crypto::HashId::kSha256: return "SHA256";
+    case crypto::HashId::kSha384: return "SHA384";
+    case crypto::HashId::kSha512: return "SHA512";
+  }
+  return "";
+}
+
+// quoted_label is the text between the first two double quotes of `formula`: the label of
+// "Derive-Secret(secret, \"label\", ...)" or "HKDF-Expand-Label(secret, \"label\", ...)".
+std::string quoted_label(std::string_view formula) {
+  const size_t open = formula.find('"');
+  if (open == std::string_view::npos) {
+    return "";
+  }
+  const size_t close = formula.find('"', open + 1);
+  if (close == std::string_view::npos) {
+    return "";
+  }
+  return std::string(formula.substr(open + 1, close - open - 1));
+}
+
+}  // namespace
+
 void Tracer::key_step(std::string step, std::string formula, ByteView input, ByteView context,
-                      ByteView output) {
+                      ByteView output, TraceDerivation derivation, const crypto::Hash* hash,
+                      std::string label) {
   if (!secrets_) {
     return;
   }
@@ -81,13 +113,16 @@ void Tracer::key_step(std::string step, std::string formula, ByteView input, Byt
   k.input.assign(input.begin(), input.end());
   k.context.assign(context.begin(), context.end());
   k.output.assign(output.begin(), output.end());
+  k.derivation = derivation;
+  k.hash = hash_name(hash);
+  k.label = std::move(label);
   observer_->on_event(TraceEvent(std::move(k)));
 }
 
-void Tracer::schedule_step(std::string_view step, ByteView input, ByteView context,
-                           ByteView output) {
-  // Derive-Secret labels get their RFC 8446 section 7.1 names; the extraction steps arrive
-  // already described.
+void Tracer::schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output,
+                           const crypto::Hash* hash) {
+  // Derive-Secret labels get their RFC 8446 section 7.1 names; the other steps arrive as
+  // "name = formula".
   struct Label {
     std::string_view label;
     const char* name;
@@ -109,17 +144,33 @@ void Tracer::schedule_step(std::string_view step, ByteView input, ByteView conte
   };
   for (const auto& l : kLabels) {
     if (step == l.label) {
-      key_step(l.name, l.formula, input, context, output);
+      key_step(l.name, l.formula, input, context, output, TraceDerivation::kHkdfExpandLabel, hash,
+               std::string(l.label));
       return;
     }
   }
-  size_t eq = step.find(" = ");
-  if (eq != std::string_view::npos) {
-    key_step(std::string(step.substr(0, eq)), std::string(step.substr(eq + 3)), input, context,
-             output);
-  } else {
-    key_step(std::string(step), std::string(step), input, context, output);
+  std::string name(step);
+  std::string formula(step);
+  if (size_t eq = step.find(" = "); eq != std::string_view::npos) {
+    name = std::string(step.substr(0, eq));
+    formula = std::string(step.substr(eq + 3));
   }
+  // Which function the formula names says how to redo it. Derive-Secret is
+  // HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length): the key schedule
+  // reports the transcript hash as the context.
+  TraceDerivation derivation = TraceDerivation::kUnknown;
+  std::string label;
+  const std::string_view f = formula;
+  if (f.starts_with("HKDF-Extract(")) {
+    derivation = TraceDerivation::kHkdfExtract;
+  } else if (f.starts_with("Derive-Secret(") || f.starts_with("HKDF-Expand-Label(")) {
+    derivation = TraceDerivation::kHkdfExpandLabel;
+    label = quoted_label(f);
+  } else if (f.starts_with("HMAC(")) {
+    derivation = TraceDerivation::kHmac;
+  }
+  key_step(std::move(name), std::move(formula), input, context, output, derivation, hash,
+           std::move(label));
 }
 
 }  // namespace glasstls::conn

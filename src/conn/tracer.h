@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/bytes.h"
+#include "glasstls/crypto.h"
 #include "glasstls/trace.h"
 #include "glasstls/types.h"
 #include "msgs/walk.h"
@@ -32,11 +33,16 @@ class Tracer final : public record::RecordTap {
   void alert(bool sent, ByteView alert);
   void application_data(bool sent, ByteView data);
   void note(bool sent, std::string text);
-  // key_step reports a key schedule derivation (only when secrets are shown).
+  // key_step reports a key schedule derivation (only when secrets are shown). `derivation`,
+  // `hash` and `label` say how `output` came from `input` and `context`, for redo_command
+  // (include/glasstls/trace.h); a step that does not say is reported with kUnknown.
   void key_step(std::string step, std::string formula, ByteView input, ByteView context,
-                ByteView output);
-  // schedule_step reports a step of the key schedule's own callback.
-  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output);
+                ByteView output, TraceDerivation derivation = TraceDerivation::kUnknown,
+                const crypto::Hash* hash = nullptr, std::string label = {});
+  // schedule_step reports a step of the key schedule's own callback, computed with `hash`
+  // (nullptr when unknown).
+  void schedule_step(std::string_view step, ByteView input, ByteView context, ByteView output,
+                     const crypto::Hash* hash = nullptr);
 
   // layout is how messages are read for the view: TLS 1.3's until the handshake settles on
   // TLS 1.2, whose state machines set the version and the suite's key exchange.

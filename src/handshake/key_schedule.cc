@@ -103,7 +103,7 @@ Result<Secret> next_traffic_secret(const crypto::Hash& hash, ByteView traffic_se
 }
 
 Result<Secret> finished_verify_data(const crypto::Hash& hash, ByteView base_key,
-                                    ByteView transcript_hash) {
+                                    ByteView transcript_hash, const KeyScheduleObserver* observer) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
   //# finished_key =
   //#     HKDF-Expand-Label(BaseKey, "finished", "", Hash.length)
@@ -113,7 +113,12 @@ Result<Secret> finished_verify_data(const crypto::Hash& hash, ByteView base_key,
   //#                          Certificate*, CertificateVerify*))
   GLASSTLS_ASSIGN(Secret finished_key,
                   hkdf_expand_label(hash, base_key, "finished", {}, hash.output_len()));
-  return hash.hmac(finished_key.span(), transcript_hash);
+  observe(observer, "finished_key = HKDF-Expand-Label(BaseKey, \"finished\", \"\", Hash.length)",
+          base_key, {}, finished_key.span());
+  Secret verify_data = hash.hmac(finished_key.span(), transcript_hash);
+  observe(observer, "Finished verify_data = HMAC(finished_key, Transcript-Hash(...))",
+          finished_key.span(), transcript_hash, verify_data.span());
+  return verify_data;
 }
 
 Result<Bytes> exporter(const crypto::Hash& hash, ByteView exporter_master_secret,
@@ -133,7 +138,7 @@ EarlySchedule EarlySchedule::start(const crypto::Hash& hash, const KeyScheduleOb
   // Without a PSK, both inputs are a string of Hash.length zeros (section 7.1), so the result
   // is a constant of the hash.
   const PsklessConstants& c = pskless_constants(hash);
-  observe(observer, "early_secret = HKDF-Extract(salt=0, IKM=PSK or 0)", c.zeros, {},
+  observe(observer, "early_secret = HKDF-Extract(salt=0, IKM=PSK or 0)", c.zeros, c.zeros,
           c.early.span());
   return EarlySchedule(hash, observer);
 }
@@ -143,8 +148,9 @@ ByteView EarlySchedule::early_secret() const { return pskless_constants(*hash_).
 Result<HandshakeSchedule> EarlySchedule::with_shared_secret(ByteView shared_secret) && {
   const PsklessConstants& c = pskless_constants(*hash_);
   ByteView salt = c.handshake_salt.span();
-  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(), {},
-          salt);
+  // The context of "derived" is Transcript-Hash(""), the hash of nothing.
+  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(),
+          c.empty_hash, salt);
   Secret hs = hash_->hkdf_extract(salt, shared_secret);
   observe(observer_, "handshake_secret = HKDF-Extract(salt=derived, IKM=(EC)DHE shared secret)",
           shared_secret, salt, hs.span());
@@ -169,7 +175,7 @@ Result<ApplicationSchedule> HandshakeSchedule::into_application() && {
   const PsklessConstants& c = pskless_constants(*hash_);
   GLASSTLS_ASSIGN(Secret salt, derived(*hash_, secret_.span(), c.empty_hash));
   observe(observer_, "derived = Derive-Secret(handshake_secret, \"derived\", \"\")", secret_.span(),
-          {}, salt.span());
+          c.empty_hash, salt.span());
   Secret master = hash_->hkdf_extract(salt.span(), c.zeros);
   observe(observer_, "master_secret = HKDF-Extract(salt=derived, IKM=0)", c.zeros, salt.span(),
           master.span());

@@ -64,8 +64,10 @@ Result<Secret> next_traffic_secret(const crypto::Hash& hash, ByteView traffic_se
 
 // finished_verify_data is HMAC(finished_key, transcript_hash) with
 // finished_key = HKDF-Expand-Label(base_key, "finished", "", Hash.length) (section 4.4.4).
+// `observer`, when given, sees both steps.
 Result<Secret> finished_verify_data(const crypto::Hash& hash, ByteView base_key,
-                                    ByteView transcript_hash);
+                                    ByteView transcript_hash,
+                                    const KeyScheduleObserver* observer = nullptr);
 
 // exporter is TLS-Exporter(label, context_value, key_length) (section 7.5).
 Result<Bytes> exporter(const crypto::Hash& hash, ByteView exporter_master_secret,

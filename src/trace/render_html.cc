@@ -203,6 +203,7 @@ ol.keys { list-style: none; margin: 0; padding: 0; display: flex; flex-direction
 .key dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 .key dt { color: var(--muted); font-size: 13px; }
 .key dd { margin: 0; font: 13px/1.6 var(--mono); word-break: break-all; }
+.key code.redo { user-select: all; }
 #selftest:empty { display: none; }
 #selftest { margin: 0 32px 32px; padding: 8px; background: var(--card); }
 @media print {
@@ -362,6 +363,9 @@ class HtmlRenderer {
     key_value("input", k.input);
     key_value("context", k.context);
     key_value("output", k.output);
+    if (const std::string cmd = redo_command(k); !cmd.empty()) {
+      keys += "<dt>openssl</dt><dd><code class=\"redo\">" + esc(cmd) + "</code></dd>";
+    }
     keys += "</dl></li>\n";
   }
 

@@ -21,6 +21,19 @@
 namespace glasstls {
 namespace {
 
+// derivation_id names a TraceDerivation in the JSON output.
+const char* derivation_id(TraceDerivation d) {
+  switch (d) {
+    case TraceDerivation::kUnknown: return "unknown";
+    case TraceDerivation::kHkdfExtract: return "HKDF-Extract";
+    case TraceDerivation::kHkdfExpandLabel: return "HKDF-Expand-Label";
+    case TraceDerivation::kHmac: return "HMAC";
+    case TraceDerivation::kTls12Prf: return "TLS1.2-PRF";
+    case TraceDerivation::kKeyExchange: return "key exchange";
+  }
+  return "unknown";
+}
+
 using render::hex;
 
 // escape appends `s` as a JSON string. Well-formed UTF-8 passes through; control characters,
@@ -197,6 +210,12 @@ class JsonRenderer {
     o.bytes("input", k.input);
     o.bytes("context", k.context);
     o.bytes("output", k.output);
+    if (k.derivation != TraceDerivation::kUnknown) {
+      o.string("derivation", derivation_id(k.derivation));
+      o.string("hash", k.hash);
+      o.string("label", k.label);
+      o.string("redo", redo_command(k));
+    }
   }
 
   void operator()(const TraceAlert& a) {

@@ -136,6 +136,11 @@ class TextRenderer {
     labelled_hex("input", k.input);
     labelled_hex("context", k.context);
     labelled_hex("output", k.output);
+    if (options_.redo) {
+      if (const std::string cmd = redo_command(k); !cmd.empty()) {
+        labelled("openssl", clean(cmd));
+      }
+    }
   }
 
   void operator()(const TraceAlert& a) {
