@@ -9,8 +9,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "common.h"
 #include "glasstls/crypto.h"
@@ -23,7 +28,8 @@ namespace glasstls::cli {
 namespace {
 
 constexpr const char kDemoUsage[] =
-    "usage: glasstls demo [--key-type ecdsa|rsa|ed25519] [--html FILE] [--json] [--summary]\n"
+    "usage: glasstls demo [--tls12] [--suite NAME] [--key-type ecdsa|rsa|ed25519] [--redo]\n"
+    "                     [--html FILE] [--json] [--summary]\n"
     "\n"
     "Generates a throwaway CA and a certificate for \"localhost\" in memory, starts a server on\n"
     "127.0.0.1 (a free port) on a thread, and connects a client that pins the server's public\n"
@@ -32,7 +38,13 @@ constexpr const char kDemoUsage[] =
     "each encrypted record decrypted, and every step of the key schedule. Then a summary.\n"
     "\n"
     "options:\n"
+    "  --tls12           speak TLS 1.2 (both sides capped at it) instead of TLS 1.3\n"
+    "  --suite NAME      the one cipher suite both sides use (IANA or OpenSSL name); a TLS 1.2\n"
+    "                    suite implies --tls12, a CBC suite is allowed when named, and an RSA\n"
+    "                    suite picks an RSA key (e.g. TLS_DHE_RSA_WITH_AES_256_CBC_SHA256)\n"
     "  --key-type TYPE   the server key: ecdsa (P-256, default), rsa (2048) or ed25519\n"
+    "  --redo            under each derived secret, the openssl command that recomputes it\n"
+    "                    from the values shown (always in the JSON and HTML)\n"
     "  --html FILE       also write the conversation as one self-contained HTML page\n"
     "  --json            print the conversation as JSON instead of text\n"
     "  --summary         print only the summary\n"
@@ -105,12 +117,109 @@ void run_server(int listener, std::shared_ptr<const ServerConfig> config, Server
   ::close(fd);
 }
 
+// KnownKeys remembers the private key of every key pair the demo's client makes, so that the
+// trace can show the openssl command that recomputes the shared secret. It is only used on
+// the client's thread.
+struct KnownKeys {
+  struct Pair {
+    NamedGroup group{};
+    Bytes private_key;
+  };
+  std::vector<Pair> pairs;
+};
+
+// RecordingGroup makes the key pairs of one elliptic-curve group from a private key it draws
+// itself (start_with_private), and keeps that key in a KnownKeys. The demo's keys are
+// throwaway: this is never done for a real connection.
+class RecordingGroup final : public crypto::KxGroup {
+ public:
+  RecordingGroup(const crypto::KxGroup& inner, const crypto::Random& random, size_t private_len,
+                 KnownKeys& keys)
+      : inner_(inner), random_(random), private_len_(private_len), keys_(keys) {}
+  NamedGroup group() const override { return inner_.group(); }
+  Result<std::unique_ptr<crypto::KeyExchange>> start() const override {
+    // A NIST scalar drawn at random is at or above the group order once in 2^32 tries or
+    // fewer; start_with_private refuses it and another is drawn.
+    for (int attempt = 0;; attempt++) {
+      Bytes key(private_len_);
+      if (Status st = random_.fill(key); !st.ok()) {
+        return st.error();
+      }
+      Result<std::unique_ptr<crypto::KeyExchange>> kx = inner_.start_with_private(key);
+      if (kx.ok()) {
+        keys_.pairs.push_back({inner_.group(), std::move(key)});
+        return kx;
+      }
+      if (attempt == 8) {
+        return kx;
+      }
+    }
+  }
+  Result<std::unique_ptr<crypto::KeyExchange>> start_with_private(
+      ByteView private_key) const override {
+    return inner_.start_with_private(private_key);
+  }
+
+ private:
+  const crypto::KxGroup& inner_;
+  const crypto::Random& random_;
+  size_t private_len_;
+  KnownKeys& keys_;
+};
+
+// recording_provider is `base` with x25519, x448, secp256r1 and secp384r1 made by
+// RecordingGroups (kept in `groups`).
+crypto::CryptoProvider recording_provider(const crypto::CryptoProvider& base, KnownKeys& keys,
+                                          std::vector<std::unique_ptr<RecordingGroup>>& groups) {
+  crypto::CryptoProvider p = base;
+  struct Member {
+    const crypto::KxGroup* crypto::CryptoProvider::*member;
+    size_t private_len;
+  };
+  for (Member m :
+       {Member{&crypto::CryptoProvider::x25519, 32}, Member{&crypto::CryptoProvider::x448, 56},
+        Member{&crypto::CryptoProvider::secp256r1, 32},
+        Member{&crypto::CryptoProvider::secp384r1, 48}}) {
+    if (base.*m.member != nullptr && base.random != nullptr) {
+      groups.push_back(
+          std::make_unique<RecordingGroup>(*(base.*m.member), *base.random, m.private_len, keys));
+      p.*m.member = groups.back().get();
+    }
+  }
+  return p;
+}
+
+// add_own_keys gives each (EC)DHE shared secret of the trace the private key the client used,
+// so that its openssl command can be shown. The last key pair of the negotiated group is the
+// one the exchange used. A finite-field (DHE) secret is left without one.
+void add_own_keys(std::vector<TraceEvent>& events, const KnownKeys& keys, NamedGroup group) {
+  const Bytes* own = nullptr;
+  for (const KnownKeys::Pair& p : keys.pairs) {
+    if (p.group == group) {
+      own = &p.private_key;
+    }
+  }
+  if (own == nullptr) {
+    return;
+  }
+  for (TraceEvent& e : events) {
+    auto* k = std::get_if<TraceKeyStep>(&e);
+    if (k == nullptr || k->derivation != TraceDerivation::kUnknown ||
+        !std::string_view(k->step).ends_with("shared secret")) {
+      continue;
+    }
+    k->derivation = TraceDerivation::kKeyExchange;
+    k->label = std::string(name(group));
+    k->private_key = *own;
+  }
+}
+
 }  // namespace
 
 int demo_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--key-type", "--html"};
-  spec.flags = {"--help", "-h", "--json", "--summary"};
+  spec.with_value = {"--key-type", "--html", "--suite"};
+  spec.flags = {"--help", "-h", "--json", "--summary", "--tls12", "--redo"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -122,7 +231,40 @@ int demo_main(int argc, char** argv) {
   }
   // With --json, stdout carries only the JSON document; everything else goes to stderr.
   FILE* info = args->has("--json") ? stderr : stdout;
-  std::string key_type = args->value("--key-type").value_or("ecdsa");
+  // The suite, if named, decides the version and the kind of server key.
+  bool tls12 = args->has("--tls12");
+  std::optional<CipherSuite> suite;
+  std::string suite_key;
+  if (auto text = args->value("--suite")) {
+    std::optional<std::vector<CipherSuite>> parsed = parse_suites(*text, error);
+    if (!parsed) {
+      return usage_error("demo", error);
+    }
+    if (parsed->size() != 1) {
+      return usage_error("demo", "--suite takes one cipher suite");
+    }
+    suite = parsed->front();
+    const std::string_view iana = name(*suite);
+    // TLS 1.2 suite names say "TLS_<key exchange>_<authentication>_WITH_<protection>"; the
+    // TLS 1.3 ones name no key exchange.
+    const bool is_tls12 = iana.find("_WITH_") != std::string_view::npos;
+    if (!is_tls12 && tls12) {
+      return usage_error("demo", std::string(iana) + " is a TLS 1.3 suite, and --tls12 was given");
+    }
+    tls12 = tls12 || is_tls12;
+    if (iana.find("_RSA_WITH_") != std::string_view::npos) {
+      suite_key = "rsa";
+    } else if (iana.find("_ECDSA_WITH_") != std::string_view::npos) {
+      suite_key = "ecdsa";
+    }
+  }
+  std::string key_type =
+      args->value("--key-type").value_or(suite_key.empty() ? "ecdsa" : suite_key);
+  if (!suite_key.empty() && key_type != suite_key &&
+      !(suite_key == "ecdsa" && key_type == "ed25519")) {
+    return usage_error("demo", std::string(name(*suite)) + " needs an " + suite_key +
+                                   " server key, not --key-type " + key_type);
+  }
   crypto::KeyType type = crypto::KeyType::kEcdsaP256;
   if (key_type == "rsa") {
     type = crypto::KeyType::kRsa;
@@ -146,13 +288,28 @@ int demo_main(int argc, char** argv) {
 
   ServerConfig::Builder server_builder;
   server_builder.add_certificate({pki->leaf_cert}, PrivateKey(pki->leaf_key));
+  ClientConfig::Builder client_builder;
+  // The client makes its key pairs through a provider that remembers their private keys.
+  KnownKeys known_keys;
+  std::vector<std::unique_ptr<RecordingGroup>> recording_groups;
+  const crypto::CryptoProvider client_provider =
+      recording_provider(provider, known_keys, recording_groups);
+  client_builder.provider(&client_provider);
+  if (tls12) {
+    server_builder.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+    client_builder.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+  }
+  if (suite) {
+    // Named in both configurations, a CBC suite needs no allow_legacy_cbc_suites().
+    server_builder.cipher_suites({*suite});
+    client_builder.cipher_suites({*suite});
+  }
   Result<std::shared_ptr<const ServerConfig>> server_config = server_builder.build();
   if (!server_config.ok()) {
     std::fprintf(stderr, "glasstls demo: server configuration: %s\n",
                  server_config.error().to_string().c_str());
     return 1;
   }
-  ClientConfig::Builder client_builder;
   client_builder.verifier(pin_sha256_verifier({pin}));
   if (std::shared_ptr<KeyLog> log = key_log_from_env()) {
     client_builder.key_log(log);
@@ -247,6 +404,7 @@ int demo_main(int argc, char** argv) {
         }
       }
       const Connection& c = stream.connection();
+      add_own_keys(recorder->events, known_keys, c.group());
       if (args->has("--json")) {
         std::fputs(render_json(recorder->events).c_str(), stdout);
         std::fputs("\n", stdout);
@@ -254,6 +412,7 @@ int demo_main(int argc, char** argv) {
         RenderOptions render;
         render.colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
         render.show_secrets = true;
+        render.redo = args->has("--redo");
         std::fputs(render_text(recorder->events, render).c_str(), stdout);
       }
       if (auto html = args->value("--html")) {
