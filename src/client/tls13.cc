@@ -519,7 +519,8 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   const crypto::Hash& hash = *cx.suite.hash;
   GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
   GLASSTLS_ASSIGN(Secret expected, handshake::finished_verify_data(hash, s.hs.server_hs.span(),
-                                                                   s.hs.transcript.current()));
+                                                                   s.hs.transcript.current(),
+                                                                   cx.key_schedule_observer()));
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
   //# Recipients of Finished messages MUST verify that the contents are
   //# correct and if incorrect MUST terminate the connection with a
@@ -573,7 +574,8 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
     }
   }
   GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(hash, s.hs.client_hs.span(),
-                                                                      s.hs.transcript.current()));
+                                                                      s.hs.transcript.current(),
+                                                                      cx.key_schedule_observer()));
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());

@@ -270,8 +270,9 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
   }
 
   {
-    GLASSTLS_ASSIGN(Secret verify_data, handshake::finished_verify_data(*cx.suite.hash, server_hs,
-                                                                        transcript.current()));
+    GLASSTLS_ASSIGN(Secret verify_data,
+                    handshake::finished_verify_data(*cx.suite.hash, server_hs, transcript.current(),
+                                                    cx.key_schedule_observer()));
     queue_message(cx, transcript, msgs::encode(msgs::Finished{verify_data.span()}));
   }
   return cx.flush_handshake();
@@ -429,8 +430,9 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::Ha
   ServerSecondFlight& s = f.await;
   const crypto::Hash& hash = *cx.suite.hash;
   GLASSTLS_ASSIGN(msgs::Finished fin, msgs::parse_finished(m.body, hash.output_len()));
-  GLASSTLS_ASSIGN(Secret expected, handshake::finished_verify_data(hash, s.client_hs.span(),
-                                                                   s.transcript.current()));
+  GLASSTLS_ASSIGN(Secret expected,
+                  handshake::finished_verify_data(hash, s.client_hs.span(), s.transcript.current(),
+                                                  cx.key_schedule_observer()));
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
   //# Recipients of Finished messages MUST verify that the contents are
   //# correct and if incorrect MUST terminate the connection with a

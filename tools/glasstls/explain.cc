@@ -1,4 +1,4 @@
-// explain.cc: `glasstls explain`, a captured TLS 1.3 connection shown byte by
+// explain.cc: `glasstls explain`, a captured TLS 1.3 or TLS 1.2 connection shown byte by
 // byte.
 //
 // The input is a packet capture (pcap or pcapng; Ethernet, Linux cooked,
@@ -37,10 +37,11 @@ constexpr const char kExplainUsage[] =
     "they happened.\n"
     "With a key log (the NSS SSLKEYLOGFILE format written by curl, browsers, "
     "openssl s_client\n"
-    "-keylogfile, or glasstls with SSLKEYLOGFILE set), TLS 1.3 records are "
-    "decrypted and their\n"
-    "contents shown too. Without one, each direction is shown up to its first "
-    "encrypted record.\n"
+    "-keylogfile, or glasstls with SSLKEYLOGFILE set), TLS 1.3 and TLS 1.2 "
+    "records are decrypted\n"
+    "and their contents shown too. Without one, each direction is shown up to "
+    "its first encrypted\n"
+    "record.\n"
     "\n"
     "INPUT is one of:\n"
     "  a packet capture   pcap or pcapng (tcpdump, dumpcap, Wireshark), "
@@ -120,7 +121,7 @@ bool is_capture(std::string_view file) {
 std::string summary_line(const trace::DissectorSummary& s) {
   std::string out = "summary: ";
   if (s.cipher_suite) {
-    out += s.tls13 ? "TLS 1.3, " : "not TLS 1.3, ";
+    out += s.tls13 ? "TLS 1.3, " : "TLS 1.2 or older, ";
     out += std::string(name(*s.cipher_suite));
   } else {
     out += "no ServerHello";
