@@ -613,7 +613,9 @@ TEST(Tls12Hellos, MalformedServerHelloExtensions) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.exts);
-    auto sh = parse_server_hello(tls12_server_hello_with(c.exts));
+    // The parsed ServerHello views its body: keep the body alive while it is read.
+    const Bytes body = tls12_server_hello_with(c.exts);
+    auto sh = parse_server_hello(body);
     ASSERT_TRUE(sh.ok()) << sh.error().to_string();
     auto d = decode_tls12_server_hello_extensions(*sh);
     ASSERT_FALSE(d.ok());
@@ -621,7 +623,8 @@ TEST(Tls12Hellos, MalformedServerHelloExtensions) {
   }
   // TLS 1.3's ServerHello extensions are not TLS 1.2's: key_share without supported_versions
   // is refused by the TLS 1.2 decoder.
-  auto sh = parse_server_hello(tls12_server_hello_with("0033000400170000"));
+  const Bytes key_share_body = tls12_server_hello_with("0033000400170000");
+  auto sh = parse_server_hello(key_share_body);
   if (sh.ok()) {
     auto d = decode_tls12_server_hello_extensions(*sh);
     ASSERT_FALSE(d.ok());

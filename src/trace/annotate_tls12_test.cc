@@ -130,7 +130,9 @@ TEST(AnnotateTls12, CertificateAndCertificateRequestUseTls12Layouts) {
   msgs::Tls12CertificateRequest cr;
   cr.certificate_types = {1, 64};
   cr.supported_signature_algorithms = {SignatureScheme::rsa_pss_rsae_sha256};
-  cr.certificate_authorities = {hex("3000")};
+  // The request's names are views: keep their bytes alive while it is encoded.
+  const Bytes empty_name = hex("3000");
+  cr.certificate_authorities = {empty_name};
   const Bytes req = msgs::encode(cr);
   const TraceField r = annotate12(req, kEcdhe);
   EXPECT_EQ(count_named(r, "error"), 0u);
@@ -240,7 +242,10 @@ TEST(AnnotateTls12, AgreesWithTheParser) {
   cr.certificate_types = {1, 64};
   cr.supported_signature_algorithms = {SignatureScheme::rsa_pss_rsae_sha256,
                                        SignatureScheme::ecdsa_secp256r1_sha256};
-  cr.certificate_authorities = {hex("3000"), hex("300b3109300706035504030c0161")};
+  // The request's names are views: keep their bytes alive while it is encoded.
+  const Bytes empty_name = hex("3000");
+  const Bytes name_a = hex("300b3109300706035504030c0161");
+  cr.certificate_authorities = {empty_name, name_a};
   struct Input {
     Bytes msg;
     KeyExchangeKind kx;
