@@ -174,7 +174,8 @@ Result<ClientState> handle_server_key_exchange(std::unique_ptr<Client12Flow> f, 
     return illegal_parameter("ServerKeyExchange scheme " + std::string(name(ske.scheme)) +
                              " does not fit the suite's authentication");
   }
-  const Bytes signed_content = tls12_signed_params(cx.client_random, f->server_random, ske.params);
+  const Bytes signed_content =
+      tls12_signed_params(cx, cx.client_random, f->server_random, ske.params);
   GLASSTLS_TRY(verify_tls12_signature(cx, ske.scheme, f->leaf_spki, signed_content, ske.signature));
   cx.negotiated.peer_scheme = ske.scheme;
   cx.note(false, "ServerKeyExchange signature (" + std::string(name(ske.scheme)) +
@@ -283,7 +284,8 @@ Result<ClientState> send_client_flight(std::unique_ptr<Client12Flow> f, Context&
     //# The hash and signature algorithms used in the signature MUST be
     //# one of those present in the supported_signature_algorithms field
     //# of the CertificateRequest message.
-    GLASSTLS_ASSIGN(Bytes sig, config.client_key->sign(*scheme, f->transcript.messages()));
+    GLASSTLS_ASSIGN(Bytes sig, config.client_key->sign(*scheme, tls12_certificate_verify_input(
+                                                                    cx, f->transcript.messages())));
     cx.negotiated.own_scheme = *scheme;
     cx.negotiated.own_chain = &config.client_chain;
     Bytes msg = msgs::encode(msgs::CertificateVerify{*scheme, sig});

@@ -485,7 +485,7 @@ Result<ClientState> handle(ClientExpectCertificateVerify&& s, Context& cx,
   if (std::find(schemes.begin(), schemes.end(), cv.scheme) == schemes.end()) {
     return illegal_parameter("CertificateVerify uses a signature scheme that was not offered");
   }
-  Bytes input = certificate_verify_input(true, s.hs.transcript.current());
+  Bytes input = certificate_verify_input(cx, true, s.hs.transcript.current());
   //# The receiver of a CertificateVerify message MUST verify the signature
   //# field. ... If the verification fails, the receiver MUST terminate the handshake with a
   //# "decrypt_error" alert.
@@ -564,7 +564,7 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
     s.hs.transcript.add(cert_msg);
     cx.queue_handshake(cert_msg);
     if (scheme) {
-      Bytes input = certificate_verify_input(false, s.hs.transcript.current());
+      Bytes input = certificate_verify_input(cx, false, s.hs.transcript.current());
       GLASSTLS_ASSIGN(Bytes sig, config.client_key->sign(*scheme, input));
       cx.negotiated.own_scheme = *scheme;
       cx.negotiated.own_chain = &config.client_chain;

@@ -86,6 +86,30 @@ Result<Tls12PendingKeys> tls12_record_keys(Context& cx, ByteView master_secret,
   }
   GLASSTLS_ASSIGN(const record::Tls12KeyBlock keys,
                   record::split_tls12_key_block(row, block.span()));
+  if (cx.tracer) {
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-6.3
+    //# Then, the key_block is
+    //# partitioned as follows:
+    const std::pair<const char*, const Secret*> parts[] = {
+        {"client_write_MAC_key", &keys.client_mac_key},
+        {"server_write_MAC_key", &keys.server_mac_key},
+        {"client_write_key", &keys.client_key},
+        {"server_write_key", &keys.server_key},
+        {"client_write_IV", &keys.client_iv},
+        {"server_write_IV", &keys.server_iv}};
+    size_t at = 0;
+    for (const auto& [part, value] : parts) {
+      const size_t n = value->span().size();
+      if (n == 0) {
+        continue;
+      }
+      cx.tracer->key_step(part,
+                          "key_block[" + std::to_string(at) + ".." + std::to_string(at + n - 1) +
+                              "] (" + std::to_string(n) + " bytes)",
+                          {}, {}, value->span());
+      at += n;
+    }
+  }
   const bool keep = cx.tracer && cx.tracer->secrets();
   cx.tls12->encrypt_then_mac = encrypt_then_mac;
   // Each protector is made in place, in the struct returned: moving a Result of one through
@@ -128,13 +152,28 @@ Result<Secret> tls12_verify_data(Context& cx, ByteView master_secret, bool clien
   return vd;
 }
 
-Bytes tls12_signed_params(ByteView client_random, ByteView server_random, ByteView params) {
+Bytes tls12_signed_params(Context& cx, ByteView client_random, ByteView server_random,
+                          ByteView params) {
   Bytes out;
   out.reserve(client_random.size() + server_random.size() + params.size());
   out.insert(out.end(), client_random.begin(), client_random.end());
   out.insert(out.end(), server_random.begin(), server_random.end());
   out.insert(out.end(), params.begin(), params.end());
+  if (cx.tracer) {
+    cx.tracer->key_step("ServerKeyExchange signed content",
+                        "client_random || server_random || params", {}, {}, out);
+  }
   return out;
+}
+
+ByteView tls12_certificate_verify_input(Context& cx, ByteView handshake_messages) {
+  if (cx.tracer) {
+    cx.tracer->key_step("client CertificateVerify signed content",
+                        "handshake_messages: every handshake message from ClientHello up to "
+                        "CertificateVerify",
+                        {}, {}, handshake_messages);
+  }
+  return handshake_messages;
 }
 
 Status send_change_cipher_spec(Context& cx) {

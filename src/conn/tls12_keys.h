@@ -53,8 +53,15 @@ Result<Secret> tls12_verify_data(Context& cx, ByteView master_secret, bool clien
                                  ByteView transcript_hash);
 
 // tls12_signed_params is what ServerKeyExchange signs (RFC 5246 section 7.4.3):
-// client_random + server_random + the params' encoding.
-Bytes tls12_signed_params(ByteView client_random, ByteView server_random, ByteView params);
+// client_random + server_random + the params' encoding. The trace shows it as the step
+// "ServerKeyExchange signed content" (when secrets are shown).
+Bytes tls12_signed_params(Context& cx, ByteView client_random, ByteView server_random,
+                          ByteView params);
+
+// tls12_certificate_verify_input returns `handshake_messages`, what a TLS 1.2 CertificateVerify
+// signs (RFC 5246 section 7.4.8: every handshake message before it), after showing it in the
+// trace as the step "client CertificateVerify signed content" (when secrets are shown).
+ByteView tls12_certificate_verify_input(Context& cx, ByteView handshake_messages);
 
 // send_change_cipher_spec writes a ChangeCipherSpec record (in the clear or under the current
 // write protection, which is the previous one: none in a first handshake).

@@ -68,4 +68,17 @@ Bytes certificate_verify_input(bool server, ByteView transcript_hash) {
   return out;
 }
 
+Bytes certificate_verify_input(Context& cx, bool server, ByteView transcript_hash) {
+  Bytes out = certificate_verify_input(server, transcript_hash);
+  if (cx.tracer) {
+    const std::string role = server ? "server" : "client";
+    cx.tracer->key_step(role + " CertificateVerify signed content",
+                        "0x20 × 64 || \"TLS 1.3, " + role +
+                            " CertificateVerify\" || 0x00 || Transcript-Hash(ClientHello.." +
+                            (server ? "Certificate" : "client Certificate") + ")",
+                        {}, transcript_hash, out);
+  }
+  return out;
+}
+
 }  // namespace glasstls::conn

@@ -21,5 +21,8 @@ Status install_write_secret(Context& cx, ByteView traffic_secret, const char* la
 // 4.4.3): 64 spaces, the context string of the signer's role, a zero byte, and the transcript
 // hash.
 Bytes certificate_verify_input(bool server, ByteView transcript_hash);
+// certificate_verify_input with `cx` also shows the content in the trace, with the transcript
+// hash it ends in, as the step "<role> CertificateVerify signed content" (when secrets are shown).
+Bytes certificate_verify_input(Context& cx, bool server, ByteView transcript_hash);
 
 }  // namespace glasstls::conn

@@ -152,7 +152,7 @@ Status queue_key_exchange(Context& cx, Server12Flow& f, const Tls12Choice& choic
     GLASSTLS_ASSIGN(crypto::DhParams dh, ffdhe_params(cx, choice.group));
     params = msgs::encode_dhe_params(dh.p, dh.g, f.kx->public_key());
   }
-  const Bytes signed_content = tls12_signed_params(f.client_random, f.server_random, params);
+  const Bytes signed_content = tls12_signed_params(cx, f.client_random, f.server_random, params);
   GLASSTLS_ASSIGN(Bytes signature, choice.certificate->key->sign(choice.scheme, signed_content));
   cx.negotiated.own_scheme = choice.scheme;
   queue(cx, f, msgs::encode_server_key_exchange(params, choice.scheme, signature));
@@ -299,7 +299,8 @@ Result<ServerState> handle_certificate_verify(std::unique_ptr<Server12Flow> f, C
                 cv.scheme) == cr.supported_signature_algorithms.end()) {
     return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
   }
-  GLASSTLS_TRY(verify_tls12_signature(cx, cv.scheme, f->client_spki, f->transcript.messages(),
+  GLASSTLS_TRY(verify_tls12_signature(cx, cv.scheme, f->client_spki,
+                                      tls12_certificate_verify_input(cx, f->transcript.messages()),
                                       cv.signature));
   cx.negotiated.peer_scheme = cv.scheme;
   f->transcript.add(m.encoded);

@@ -262,7 +262,7 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
   queue_certificate(cx, transcript, choice);
 
   {
-    Bytes input = certificate_verify_input(true, transcript.current());
+    Bytes input = certificate_verify_input(cx, true, transcript.current());
     GLASSTLS_ASSIGN(Bytes signature, choice.certificate->key->sign(choice.scheme, input));
     cx.negotiated.own_scheme = choice.scheme;
     cx.negotiated.own_chain = &choice.certificate->chain;
@@ -414,7 +414,7 @@ Result<ServerState> handle(ServerExpectCertificateVerify&& s, Context& cx,
   if (std::find(offered.begin(), offered.end(), cv.scheme) == offered.end()) {
     return illegal_parameter("client CertificateVerify uses a scheme the server did not offer");
   }
-  Bytes input = certificate_verify_input(false, s.await.transcript.current());
+  Bytes input = certificate_verify_input(cx, false, s.await.transcript.current());
   // TLS 1.3's rules: no RSASSA-PKCS1-v1_5, ECDSA bound to its curve (RFC 8446 section 4.2.3).
   GLASSTLS_TRY(cx.provider->verifier->verify_handshake(crypto::SignatureRules::kTls13, cv.scheme,
                                                        s.leaf_spki, input, cv.signature));
