@@ -1,22 +1,32 @@
 // render_html.cc: a trace as one self-contained web page (inline CSS and JavaScript, nothing
 // loaded from anywhere, so it works offline and can be mailed around).
 //
-// Every event is a card: the client's on the left with a blue edge, the server's on the right
-// with an orange one, each labelled with its direction. The bytes of a record header, a
-// handshake message or an alert are a hex block in which every leaf field is one segment:
-// activating it (click, Enter or Space) reveals its explanation in the outline below the block,
-// together with the fields that contain it. "Show all explanations" opens every outline, and so
-// does printing. Key schedule steps get their own section, linked from where they happened.
+// The page is meant to be read from top to bottom by someone learning TLS. Every event is a
+// card: the client's on the left with a blue edge, the server's on the right with an orange one,
+// each labelled with its direction. A handshake message or alert card starts with a short
+// narrative (narrative.h): what the sender is doing and why. The bytes of a record header, a
+// handshake message or an alert are a hex block in which every leaf field is one segment, and
+// beside the block (below it on a narrow screen) an outline of the fields: the top-level ones
+// always, a deeper one when its segment is activated (click, Enter or Space), together with
+// the fields that contain it. "Show all explanations" opens every outline, and so does printing.
+// Where the trace carries the secrets, a Finished message spells out how its verify_data is
+// computed, a signature the content it covers, and a protected record its nonce (write IV XOR
+// sequence number) and additional data. Key schedule steps get their own section, linked from
+// where they happened, with the client's throwaway private key where the caller reported it
+// (glasstls demo) and the openssl command that redoes each step.
 //
 // Appending "#selftest" to the page's address makes the page test itself (it clicks and keys
 // its own segments) and write "SELFTEST PASS" or "SELFTEST FAIL: why" into <pre id=selftest>.
+#include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "glasstls/trace.h"
+#include "trace/narrative.h"
 #include "trace/render_common.h"
 #include "trace/render_protection.h"
 
@@ -123,7 +133,7 @@ h1 { margin: 0; font-size: 22px; }
 }
 .legend { display: flex; gap: 8px; }
 nav a { color: var(--k); margin-right: 12px; }
-main { max-width: 1120px; margin: 0 auto; padding: 8px 32px 48px; }
+main { max-width: 1400px; margin: 0 auto; padding: 8px 32px 48px; }
 h2 { font-size: 18px; margin: 28px 0 12px; }
 .c { --accent: var(--c); --soft: var(--c-soft); --seg: var(--c-seg); --seg2: var(--c-seg2); }
 .s { --accent: var(--s); --soft: var(--s-soft); --seg: var(--s-seg); --seg2: var(--s-seg2); }
@@ -149,6 +159,27 @@ ol.events { list-style: none; margin: 0; padding: 0; display: flex; flex-directi
 .title { font-weight: 700; font-size: 16px; }
 .size { color: var(--muted); font-size: 13px; }
 .hex { font: 14px/2.1 var(--mono); margin: 2px 0; }
+.story { margin: 0 0 8px; max-width: 80ch; }
+.fields { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 4px 24px;
+  align-items: start; }
+.fields > ul.tree { margin-top: 2px; position: sticky; top: 150px; max-height: calc(100vh - 170px);
+  overflow: auto; }
+@media (max-width: 980px) {
+  .fields { grid-template-columns: minmax(0, 1fr); }
+  .fields > ul.tree { position: static; max-height: none; }
+}
+.spell { margin: 10px 0 0; padding: 8px 12px; border-radius: 8px; background: var(--k-soft);
+  border-left: 3px solid var(--k); }
+.spell > h3 { margin: 0 0 4px; font-size: 12px; font-weight: 700; letter-spacing: .05em;
+  text-transform: uppercase; color: var(--k); }
+.spell dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 4px 0 0; }
+.spell dt { color: var(--muted); font-size: 13px; }
+.spell dd { margin: 0; font: 13px/1.6 var(--mono); word-break: break-all; }
+.spell code, .decrypt code { font: 13px var(--mono); word-break: break-all; }
+.spell a, .decrypt a { color: var(--k); }
+.ok { color: #1a7f37; font-weight: 600; font-family: var(--sans); }
+.bad { color: var(--a); font-weight: 600; font-family: var(--sans); }
+.key dd .why { font-family: var(--sans); color: var(--muted); }
 .seg {
   padding: 2px 2px; border-radius: 4px; cursor: pointer; background: var(--seg);
   border-bottom: 2px solid var(--accent); -webkit-box-decoration-break: clone;
@@ -163,6 +194,7 @@ ul.tree { margin-top: 4px; }
 ul.tree ul { margin-left: 7px; padding-left: 14px; border-left: 2px solid var(--line); }
 .tree li { display: none; padding: 2px 0; }
 .tree li.open, .tree li.has-open, .tree li.empty, body.show-all .tree li { display: block; }
+ul.tree > li, ul.tree > li > ul > li { display: block; }
 .row { display: flex; flex-wrap: wrap; gap: 0 10px; align-items: baseline; padding: 1px 8px;
   border-radius: 6px; }
 .leaf.open > .row { background: var(--soft); }
@@ -213,6 +245,8 @@ ol.keys { list-style: none; margin: 0; padding: 0; display: flex; flex-direction
   #show-all, nav, #selftest { display: none; }
   main { max-width: none; padding: 0; }
   .tree li { display: block !important; }
+  .fields { grid-template-columns: minmax(0, 1fr); }
+  .fields > ul.tree { position: static; max-height: none; }
   .card, .key { box-shadow: none; border-color: #000; break-inside: avoid; }
   .ev.c .card { border-left: 5pt solid #000; }
   .ev.s .card { border-right: 5pt double #000; }
@@ -281,16 +315,33 @@ constexpr std::string_view kScript = R"JS(
       if (!leafOf(segs[i])) { return 'segment ' + i + ' has no explanation'; }
       if (segs[i].tabIndex !== 0) { return 'segment ' + i + ' is not focusable'; }
     }
-    var first = segs[0];
+    // The top-level fields of each outline are always shown; deeper ones only on demand.
+    var deep = [];
+    for (var d = 0; d < segs.length; d++) {
+      if (!visible(leafOf(segs[d]))) { deep.push(segs[d]); }
+    }
+    if (deep.length < 2) { return 'fewer than two segments with a hidden explanation'; }
+    var top = document.querySelector('ul.tree > li > ul > li');
+    if (top && !visible(top)) { return 'a top-level field of an outline is hidden'; }
+    // On a wide page the outline is beside the bytes, not below them.
+    var pair = document.querySelector('.fields');
+    if (pair && window.innerWidth >= 1000) {
+      var hexBox = pair.querySelector('.hex').getBoundingClientRect();
+      var treeBox = pair.querySelector('ul.tree').getBoundingClientRect();
+      if (treeBox.left < hexBox.right - 1 || treeBox.top >= hexBox.bottom) {
+        return 'the explanations are not beside the bytes';
+      }
+      document.getElementById('selftest').setAttribute('data-layout', 'beside');
+    }
+    var first = deep[0];
     var leaf = leafOf(first);
-    if (visible(leaf)) { return 'an explanation is visible before any click'; }
     first.click();
     if (!visible(leaf)) { return 'the explanation is hidden after a click'; }
     if (first.getAttribute('aria-expanded') !== 'true') { return 'aria-expanded not updated'; }
     if (!leaf.textContent.trim()) { return 'the explanation is empty'; }
     first.click();
     if (visible(leaf)) { return 'a second click did not hide the explanation'; }
-    var second = segs[1];
+    var second = deep[1];
     second.focus();
     key(second, 'Enter');
     if (!visible(leafOf(second))) { return 'Enter did not reveal the explanation'; }
@@ -315,10 +366,26 @@ constexpr std::string_view kScript = R"JS(
 })();
 )JS";
 
+// is_signed_content is a step that shows what a signature covers (conn: "... signed
+// content"): the page spells it out in the signed message's card rather than in the key schedule.
+bool is_signed_content(const TraceKeyStep& k) {
+  return std::string_view(k.step).ends_with("signed content");
+}
+
 class HtmlRenderer {
  public:
   std::string flow;  // the <li> cards of the conversation
   std::string keys;  // the <li> steps of the key schedule
+
+  // The renderer looks ahead in `events` for the steps a message's card spells out.
+  explicit HtmlRenderer(const std::vector<TraceEvent>& events) {
+    size_t n = 0;
+    for (const TraceEvent& e : events) {
+      if (const auto* k = std::get_if<TraceKeyStep>(&e)) {
+        steps_.push_back({k, is_signed_content(*k) ? std::string() : "k" + dec(++n)});
+      }
+    }
+  }
 
   void operator()(const TraceRecord& r) {
     const ContentType type = render::record_content_type(r);
@@ -347,11 +414,25 @@ class HtmlRenderer {
   void operator()(const TraceMessage& m) {
     open_card(m.direction, "message", "Handshake message", render::message_label(m.type),
               bytes_label(m.bytes.size()));
+    flow += "<p class=\"story\">" + esc(render::message_story(m, story_)) + "</p>\n";
+    render::observe(story_, m);
     fields(m.bytes, m.tree);
+    if (m.type == HandshakeType::finished) {
+      spell_finished(m);
+    } else if (m.type == HandshakeType::certificate_verify) {
+      spell_signed(m.direction == TraceDirection::kClientToServer
+                       ? "client CertificateVerify signed content"
+                       : "server CertificateVerify signed content");
+    } else if (m.type == HandshakeType::server_key_exchange) {
+      spell_signed("ServerKeyExchange signed content");
+    }
     close_card();
   }
 
   void operator()(const TraceKeyStep& k) {
+    if (is_signed_content(k)) {
+      return;  // spelled out in the card of the message it signs
+    }
     const std::string id = "k" + dec(++key_count_);
     flow += "<li class=\"ev keymark\"><a href=\"#" + id + "\">Key schedule: " + esc(k.step) +
             "</a></li>\n";
@@ -360,7 +441,14 @@ class HtmlRenderer {
       keys += "<code class=\"formula\">" + esc(k.formula) + "</code>";
     }
     keys += "<dl>";
-    key_value("input", k.input);
+    if (!k.private_key.empty()) {
+      keys += "<dt>our private key</dt><dd>" + hex(k.private_key, ' ') +
+              " <span class=\"why\">(throwaway: made for this one connection by the program "
+              "that recorded the trace, and shown so that you can recompute the shared "
+              "secret)</span></dd>";
+    }
+    key_value(k.derivation == TraceDerivation::kKeyExchange ? "peer's public key" : "input",
+              k.input);
     key_value("context", k.context);
     key_value("output", k.output);
     if (const std::string cmd = redo_command(k); !cmd.empty()) {
@@ -373,6 +461,7 @@ class HtmlRenderer {
     open_card(a.direction, "alert", "Alert",
               render::level_label(a.level) + " " + render::alert_label(a.description),
               bytes_label(2));
+    flow += "<p class=\"story\">" + esc(render::alert_story(a)) + "</p>\n";
     const auto body = render::alert_bytes(a);
     fields(body, a.tree);
     close_card();
@@ -426,7 +515,8 @@ class HtmlRenderer {
     if (pos < unit.size()) {
       raw(segments, unit.subspan(pos));
     }
-    flow += "<div class=\"hex\">" + segments + "</div>\n<ul class=\"tree\">" + rows + "</ul>\n";
+    flow += "<div class=\"fields\"><div class=\"hex\">" + segments + "</div>\n<ul class=\"tree\">" +
+            rows + "</ul></div>\n";
   }
 
   static void raw(std::string& segments, ByteView bytes) {
@@ -523,6 +613,7 @@ class HtmlRenderer {
       flow += ", key <code>" + hex(r.key) + "</code>";
     }
     flow += ".</p>\n";
+    spell_tls13_record(r);
     part("Plaintext · " + render::content_type_label(r.content_type) + " · " +
          bytes_label(r.plaintext.size()) + " + inner type " +
          dec(static_cast<uint8_t>(r.content_type)) +
@@ -568,6 +659,7 @@ class HtmlRenderer {
       flow += ", key <code>" + hex(r.key) + "</code>";
     }
     flow += ".</p>\n";
+    spell_tls12_iv(r);
     std::string summary = render::plaintext_summary(r);
     summary[0] = 'P';
     part(summary);
@@ -606,6 +698,194 @@ class HtmlRenderer {
     keys += "<dt>" + std::string(label) + "</dt><dd>" + hex(v, ' ') + "</dd>";
   }
 
+  // A step of the trace, with the id of its entry in the key schedule ("" for the steps shown
+  // in a message's card only).
+  struct Step {
+    const TraceKeyStep* step;
+    std::string id;
+  };
+
+  // step_with_output is the last step whose output is `v` (nullptr when none is).
+  const Step* step_with_output(ByteView v) const {
+    const Step* found = nullptr;
+    for (const Step& s : steps_) {
+      if (!v.empty() && ByteView(s.step->output).size() == v.size() &&
+          std::equal(v.begin(), v.end(), s.step->output.begin())) {
+        found = &s;
+      }
+    }
+    return found;
+  }
+
+  // take_step is the first step named `name` not taken yet.
+  const Step* take_step(std::string_view name) {
+    for (size_t i = 0; i < steps_.size(); i++) {
+      if (steps_[i].step->step == name && taken_.count(i) == 0) {
+        taken_.insert(i);
+        return &steps_[i];
+      }
+    }
+    return nullptr;
+  }
+
+  const Step* step_named(std::string_view name) const {
+    for (const Step& s : steps_) {
+      if (s.step->step == name) {
+        return &s;
+      }
+    }
+    return nullptr;
+  }
+
+  // spell_value writes one <dt>/<dd> pair of a .spell box: the bytes, and a link to the step
+  // of the key schedule that computed them.
+  void spell_value(std::string_view label, ByteView v, const Step* from,
+                   std::string_view after = {}) {
+    flow += "<dt>" + esc(label) + "</dt><dd>" + hex(v, ' ');
+    if (from != nullptr && !from->id.empty()) {
+      flow += " <a href=\"#" + from->id + "\">(" + esc(from->step->step) + ")</a>";
+    }
+    flow += std::string(after) + "</dd>";
+  }
+
+  // spell_finished spells out how a Finished message's verify_data was computed, from the
+  // key schedule step that computed the same bytes.
+  void spell_finished(const TraceMessage& m) {
+    if (m.bytes.size() <= render::kHandshakeHeaderLength) {
+      return;
+    }
+    const ByteView vd = ByteView(m.bytes).subspan(render::kHandshakeHeaderLength);
+    const Step* st = step_with_output(vd);
+    if (st == nullptr) {
+      return;
+    }
+    const TraceKeyStep& k = *st->step;
+    flow += "<div class=\"spell\"><h3>How verify_data is computed</h3><code>" + esc(k.formula) +
+            "</code><dl>";
+    if (k.derivation == TraceDerivation::kTls12Prf) {
+      spell_value("master_secret", k.input, step_with_output(k.input));
+      flow += "<dt>label</dt><dd>\"" + esc(k.label) + "\"</dd>";
+      spell_value("Hash(handshake_messages)", k.context, nullptr,
+                  " <span class=\"why\">(" + esc(k.hash) +
+                      " of every handshake message before this one)</span>");
+    } else {
+      spell_value("finished_key", k.input, step_with_output(k.input));
+      spell_value("transcript hash", k.context, nullptr,
+                  " <span class=\"why\">(" + esc(k.hash) +
+                      " of every handshake message before this one)</span>");
+    }
+    spell_value("verify_data", k.output, st,
+                " <span class=\"ok\">= the verify_data field above</span>");
+    if (const std::string cmd = redo_command(k); !cmd.empty()) {
+      flow += "<dt>openssl</dt><dd><code class=\"redo\">" + esc(cmd) + "</code></dd>";
+    }
+    flow += "</dl></div>\n";
+  }
+
+  // spell_signed spells out what a signature covers, from the step `name` the connection
+  // reported when it signed or checked it.
+  void spell_signed(std::string_view name) {
+    const Step* st = take_step(name);
+    if (st == nullptr) {
+      return;
+    }
+    const TraceKeyStep& k = *st->step;
+    const ByteView c = k.output;
+    flow += "<div class=\"spell\"><h3>What the signature covers · " + bytes_label(c.size()) +
+            "</h3><code>" + esc(k.formula) + "</code><dl>";
+    constexpr size_t kSpaces = 64;
+    constexpr size_t kRandom = 32;
+    const size_t hash_len = k.context.size();
+    if (hash_len > 0 && c.size() > kSpaces + hash_len + 1) {
+      // TLS 1.3 (RFC 8446 section 4.4.3): spaces, context string, 0, transcript hash.
+      const size_t context_len = c.size() - kSpaces - 1 - hash_len;
+      const ByteView context = c.subspan(kSpaces, context_len);
+      flow += "<dt>64 × 0x20</dt><dd>" + hex(c.first(8), ' ') +
+              " … <span class=\"why\">(64 spaces: a prefix no other signed message of TLS "
+              "starts with)</span></dd>";
+      flow += "<dt>context string</dt><dd>" + hex(context, ' ') + " <span class=\"why\">(\"" +
+              esc(render::ascii(context)) + "\")</span></dd>";
+      flow += "<dt>separator</dt><dd>" + hex(c.subspan(kSpaces + context_len, 1)) + "</dd>";
+      spell_value("transcript hash", k.context, nullptr,
+                  " <span class=\"why\">(the hash of every handshake message before this "
+                  "one)</span>");
+    } else if (name == "ServerKeyExchange signed content" && c.size() > 2 * kRandom) {
+      spell_value("client_random", c.first(kRandom), nullptr);
+      spell_value("server_random", c.subspan(kRandom, kRandom), nullptr);
+      spell_value("params", c.subspan(2 * kRandom), nullptr,
+                  " <span class=\"why\">(the params field above, as sent)</span>");
+    } else {
+      flow +=
+          "<dt>handshake_messages</dt><dd><span class=\"why\">every handshake message "
+          "above, header included, one after the other</span><details><summary>all " +
+          bytes_label(c.size()) + "</summary>" + hex(c, ' ') + "</details></dd>";
+    }
+    flow +=
+        "</dl><p class=\"why\">The signature field above is made over these bytes with the "
+        "private key of the sender's certificate; the receiver checks it with the "
+        "certificate's public key.</p></div>\n";
+  }
+
+  // spell_tls13_record spells out a TLS 1.3 record's nonce (RFC 8446 section 5.3: the write iv
+  // XOR the sequence number, left-padded) and additional data (section 5.2: the header).
+  void spell_tls13_record(const TraceRecord& r) {
+    flow += "<div class=\"spell\"><h3>Nonce and additional data</h3><dl>";
+    const Step* iv = step_named(r.key_label + " write iv");
+    if (iv != nullptr && !r.nonce.empty() && iv->step->output.size() == r.nonce.size()) {
+      Bytes seq(r.nonce.size(), 0);
+      for (size_t i = 0; i < 8 && i < seq.size(); i++) {
+        seq[seq.size() - 1 - i] = static_cast<uint8_t>(r.sequence >> (8 * i));
+      }
+      spell_value("write iv", iv->step->output, iv);
+      spell_value(
+          "⊕ sequence number", seq, nullptr,
+          " <span class=\"why\">(" + dec(r.sequence) + ", left-padded to the iv's length)</span>");
+      spell_value("= nonce", r.nonce, nullptr);
+    }
+    const ByteView header =
+        ByteView(r.wire).first(std::min(r.wire.size(), render::kRecordHeaderLength));
+    spell_value("additional data", header, nullptr,
+                " <span class=\"why\">(the record header itself: opaque_type, "
+                "legacy_record_version, length; the tag covers it, so none of it can be "
+                "changed on the way)</span>");
+    flow += "</dl></div>\n";
+  }
+
+  // spell_tls12_iv names where a TLS 1.2 AEAD record's nonce comes from: the write IV of the
+  // key block.
+  void spell_tls12_iv(const TraceRecord& r) {
+    if (r.protection.kind != TraceProtectionKind::kTls12Gcm &&
+        r.protection.kind != TraceProtectionKind::kTls12ChaCha20Poly1305) {
+      return;
+    }
+    std::string name = r.key_label;  // "client write" -> "client_write_IV"
+    std::replace(name.begin(), name.end(), ' ', '_');
+    const Step* iv = step_named(name + "_IV");
+    if (iv == nullptr) {
+      return;
+    }
+    flow += "<div class=\"spell\"><h3>Nonce</h3><code>nonce = " +
+            esc(render::nonce_formula(r.protection.kind)) + "</code><dl>";
+    spell_value("write IV", iv->step->output, iv);
+    if (r.protection.kind == TraceProtectionKind::kTls12Gcm) {
+      spell_value("nonce_explicit", r.protection.explicit_nonce, nullptr,
+                  " <span class=\"why\">(sent at the start of the record)</span>");
+    } else {
+      Bytes seq(iv->step->output.size(), 0);
+      for (size_t i = 0; i < 8 && i < seq.size(); i++) {
+        seq[seq.size() - 1 - i] = static_cast<uint8_t>(r.sequence >> (8 * i));
+      }
+      spell_value("sequence number", seq, nullptr);
+    }
+    if (!r.nonce.empty()) {
+      spell_value("= nonce", r.nonce, nullptr);
+    }
+    flow += "</dl></div>\n";
+  }
+
+  render::StoryState story_;
+  std::vector<Step> steps_;
+  std::set<size_t> taken_;
   render::MessageSplitter splitter_;
   size_t event_count_ = 0;
   size_t field_count_ = 0;
@@ -618,12 +898,16 @@ std::string render_html(const std::vector<TraceEvent>& events, std::string_view 
   size_t records = 0;
   size_t messages = 0;
   size_t steps = 0;
+  bool tls12 = false;
   for (const TraceEvent& e : events) {
     records += std::holds_alternative<TraceRecord>(e) ? 1 : 0;
     messages += std::holds_alternative<TraceMessage>(e) ? 1 : 0;
-    steps += std::holds_alternative<TraceKeyStep>(e) ? 1 : 0;
+    if (const auto* k = std::get_if<TraceKeyStep>(&e)) {
+      steps += is_signed_content(*k) ? 0 : 1;
+      tls12 = tls12 || k->derivation == TraceDerivation::kTls12Prf;
+    }
   }
-  HtmlRenderer renderer;
+  HtmlRenderer renderer(events);
   for (const TraceEvent& e : events) {
     std::visit(renderer, e);
   }
@@ -663,8 +947,11 @@ std::string render_html(const std::vector<TraceEvent>& events, std::string_view 
     out +=
         "<section id=\"key-schedule\" aria-labelledby=\"key-schedule-h\">\n"
         "<h2 id=\"key-schedule-h\">Key schedule</h2>\n"
-        "<p class=\"summary\">Each step of RFC 8446 section 7.1, in the order it was "
-        "taken.</p>\n<ol class=\"keys\">\n" +
+        "<p class=\"summary\">Each step, in the order it was taken (" +
+        std::string(tls12 ? "TLS 1.2: RFC 5246 sections 5, 6.3 and 8.1, RFC 7627"
+                          : "TLS 1.3: RFC 8446 section 7") +
+        "). Where the step says how it was computed, the openssl command below it redoes it "
+        "from the values shown.</p>\n<ol class=\"keys\">\n" +
         renderer.keys + "</ol>\n</section>\n";
   }
   out += "</main>\n<pre id=\"selftest\" aria-live=\"polite\"></pre>\n<script>";

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/harness.h"
 #include "glasstls/trace.h"
 #include "html/trace_fixture.h"
 
@@ -141,6 +142,31 @@ TEST_F(HtmlBrowserTest, HostilePeerStringsRunNothing) {
   EXPECT_NE(out_.find("SELFTEST PASS"), std::string::npos) << out_.substr(0, 2000);
   // The peer's text is on the page, as text.
   EXPECT_NE(out_.find("console.log('INJECTED')&lt;/script&gt;"), std::string::npos);
+}
+
+// The page of a real TLS 1.2 handshake (the client's view, with its secrets) passes its
+// self-test in a wide window, where the self-test also checks that each outline of
+// explanations sits beside its bytes rather than below them.
+TEST_F(HtmlBrowserTest, RealTls12HandshakeExplainedBesideTheBytes) {
+  auto recorder = std::make_shared<TraceRecorder>();
+  auto cb = testing::client_builder(crypto::KeyType::kEcdsaP256);
+  auto sb = testing::server_builder(crypto::KeyType::kEcdsaP256);
+  cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+  auto ccfg = cb.build();
+  auto scfg = sb.build();
+  ASSERT_TRUE(ccfg.ok() && scfg.ok());
+  TraceOptions options;
+  options.show_secrets = true;
+  auto client = Connection::client(*ccfg, "localhost", recorder, options);
+  auto server = Connection::server(*scfg);
+  ASSERT_TRUE(client.ok() && server.ok());
+  ASSERT_TRUE(testing::handshake(*client, *server));
+  std::ofstream(page_, std::ios::binary | std::ios::trunc)
+      << render_html(recorder->events, "glasstls trace: TLS 1.2");
+  ASSERT_EQ(Run("#selftest", "--window-size=1400,2000 --dump-dom"), 0) << err_;
+  EXPECT_NE(out_.find("data-layout=\"beside\""), std::string::npos) << out_.substr(0, 2000);
+  EXPECT_NE(out_.find(">SELFTEST PASS<"), std::string::npos);
+  EXPECT_EQ(ConsoleLines(), "");
 }
 
 TEST_F(HtmlBrowserTest, Screenshots) {
