@@ -362,5 +362,33 @@ TEST(Tls12, KeyLogHasTheClientRandomLine) {
   EXPECT_EQ(log->lines, slog->lines);
 }
 
+// TLS 1.2's ECDSA schemes name the hash only (RFC 8446 section 4.2.3), so a server with a
+// P-256 key answers a client that accepts nothing but ecdsa_secp384r1_sha384: it signs its
+// ServerKeyExchange with ECDSA and SHA-384.
+TEST(Tls12, P256ServerSignsWithSha384WhenThatIsAllTheClientAccepts) {
+  auto cb = client_builder(crypto::KeyType::kEcdsaP256);
+  cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2)
+      .signature_schemes({SignatureScheme::ecdsa_secp384r1_sha384});
+  auto p = connect(cb, server_builder(crypto::KeyType::kEcdsaP256));
+  ASSERT_TRUE(p.client.ok() && p.server.ok());
+  ASSERT_TRUE(handshake(*p.client, *p.server)) << error_text(*p.client) << error_text(*p.server);
+  EXPECT_EQ(p.client->peer_signature_scheme(), SignatureScheme::ecdsa_secp384r1_sha384);
+}
+
+// The same client offering TLS 1.3 too: no TLS 1.3 signature fits (ecdsa_secp384r1_sha384 is
+// bound to P-384 there). Falling back to TLS 1.2 is no way out: a server that could speak
+// TLS 1.3 must put the downgrade sentinel in its random, and a TLS 1.3 client aborts on it
+// (RFC 8446 section 4.1.3). The server refuses with handshake_failure and says why.
+TEST(Tls12, ServerWithNoFittingTls13SignatureRefusesATls13ClientRatherThanDowngrading) {
+  auto cb = client_builder(crypto::KeyType::kEcdsaP256);
+  cb.signature_schemes({SignatureScheme::ecdsa_secp384r1_sha384});
+  auto p = connect(cb, server_builder(crypto::KeyType::kEcdsaP256));
+  ASSERT_TRUE(p.client.ok() && p.server.ok());
+  EXPECT_FALSE(handshake(*p.client, *p.server));
+  ASSERT_NE(p.server->error(), nullptr);
+  EXPECT_EQ(p.server->error()->alert, AlertDescription::handshake_failure);
+  EXPECT_NE(error_text(*p.server).find("no certificate can be signed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace glasstls::testing
