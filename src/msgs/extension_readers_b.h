@@ -49,9 +49,9 @@ Result<uint32_t> read_max_early_data_size(FieldReader& r);
 // read_certificate_authorities reads a certificate_authorities body.
 Result<std::vector<ByteView>> read_certificate_authorities(FieldReader& r);
 
-// read_offered_psks reads a ClientHello pre_shared_key body (OfferedPsks); nothing of it is
-// kept.
-Status read_offered_psks(FieldReader& r);
+// read_offered_psks reads a ClientHello pre_shared_key body (OfferedPsks). With `out`, the
+// identities and binders are kept there (views into the body).
+Status read_offered_psks(FieldReader& r, OfferedPsks* out = nullptr);
 // read_selected_identity reads a ServerHello pre_shared_key body.
 Result<uint16_t> read_selected_identity(FieldReader& r);
 

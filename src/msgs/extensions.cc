@@ -267,7 +267,7 @@ Result<std::vector<ByteView>> read_certificate_authorities(FieldReader& r) {
   return names;
 }
 
-Status read_offered_psks(FieldReader& r) {
+Status read_offered_psks(FieldReader& r, OfferedPsks* out) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
   //# struct {
   //#     PskIdentity identities<7..2^16-1>;
@@ -306,8 +306,10 @@ Status read_offered_psks(FieldReader& r) {
     identities.open_struct("identities", i);
     FieldReader label;
     bool ok = identities.open(2, "identity", label);
+    ByteView identity_seen;
     if (ok) {
       const ByteView identity = label.rest_field("identity");
+      identity_seen = identity;
       identities.close(label);
       identities.note_length(identity.size(), 1, 0xffff);
       ok = !identity.empty() || identities.reporting();
@@ -327,6 +329,9 @@ Status read_offered_psks(FieldReader& r) {
     identities.close_struct();
     if (!ok && !r.reporting()) {
       return truncated("PskIdentity");
+    }
+    if (out != nullptr && ok) {
+      out->identities.push_back({identity_seen, obfuscated_ticket_age});
     }
   }
   r.close(identities);
@@ -349,6 +354,9 @@ Status read_offered_psks(FieldReader& r) {
                                         decode_error("PskBinderEntry is shorter than 32 bytes"));
         !s.ok()) {
       return s.error();
+    }
+    if (out != nullptr) {
+      out->binders.push_back(entry);
     }
   }
   r.close(binders);
@@ -1254,23 +1262,34 @@ bool encode_cr_certificate_authorities(ByteWriter& w, const CertificateRequest& 
 }
 
 // ---------------------------------------------------------------------------------------------
-// pre_shared_key (RFC 8446 section 4.2.11). Resumption is not supported: the structure is
-// checked and its presence noted; encode() never writes it (a test passes it raw, last).
+// pre_shared_key (RFC 8446 section 4.2.11). A ClientHello's is written by encode() itself, after
+// every other extension (write_offered_psks), since it must come last.
 
-// decode_ch_pre_shared_key checks the structure of a ClientHello pre_shared_key body (its
-// OfferedPsks); nothing of it is kept.
+// decode_ch_pre_shared_key reads a ClientHello pre_shared_key body (its OfferedPsks).
 Status decode_ch_pre_shared_key(ClientHello& ch, ByteView body) {
   FieldReader r(body);
-  GLASSTLS_TRY(detail::read_offered_psks(r));
+  OfferedPsks psks;
+  GLASSTLS_TRY(detail::read_offered_psks(r, &psks));
   ch.has_pre_shared_key = true;
+  ch.pre_shared_key = std::move(psks);
   return Ok{};
 }
 
 Status decode_sh_pre_shared_key(ServerHello& sh, ByteView body) {
   FieldReader r(body);
-  GLASSTLS_TRY(detail::read_selected_identity(r));
+  GLASSTLS_ASSIGN(sh.selected_identity, detail::read_selected_identity(r));
   sh.has_pre_shared_key = true;
   return Ok{};
+}
+
+bool encode_sh_pre_shared_key(ByteWriter& w, const ServerHello& sh) {
+  if (!sh.selected_identity || sh.is_hello_retry_request) {
+    return false;
+  }
+  w.u16(static_cast<uint16_t>(ExtensionType::pre_shared_key));
+  auto ext = w.u16_prefixed();
+  w.u16(*sh.selected_identity);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1337,7 +1356,7 @@ constexpr ExtensionRow kTable[] = {
                              encode_cr_certificate_authorities}},
     {.type = ExtensionType::pre_shared_key, .tls13 = kCH | kSH, .tls12 = 0,
      .client_hello = {decode_ch_pre_shared_key, nullptr},
-     .server_hello = {decode_sh_pre_shared_key, nullptr}},
+     .server_hello = {decode_sh_pre_shared_key, encode_sh_pre_shared_key}},
 
     {.type = ExtensionType::max_fragment_length, .tls13 = kCH | kEE, .tls12 = kCH | kSH},
     {.type = ExtensionType::ec_point_formats, .tls13 = 0, .tls12 = kCH | kSH,

@@ -339,6 +339,31 @@ Result<ClientHello> parse_client_hello(ByteView body) {
   return read_client_hello(r);
 }
 
+namespace {
+
+// write_offered_psks writes a pre_shared_key extension (RFC 8446 section 4.2.11).
+void write_offered_psks(ByteWriter& w, const OfferedPsks& psks) {
+  w.u16(static_cast<uint16_t>(ExtensionType::pre_shared_key));
+  auto ext = w.u16_prefixed();
+  {
+    auto identities = w.u16_prefixed();
+    for (const PskIdentity& id : psks.identities) {
+      {
+        auto identity = w.u16_prefixed();
+        w.bytes(id.identity);
+      }
+      w.u32(id.obfuscated_ticket_age);
+    }
+  }
+  auto binders = w.u16_prefixed();
+  for (ByteView b : psks.binders) {
+    auto binder = w.u8_prefixed();
+    w.bytes(b);
+  }
+}
+
+}  // namespace
+
 Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extensions,
              std::vector<ExtensionType>* written) {
   MessageWriter mw(HandshakeType::client_hello, 0);
@@ -370,6 +395,12 @@ Bytes encode(const ClientHello& m, const std::vector<RawExtension>& extra_extens
       write_raw_ext(w, e);
       if (written != nullptr) {
         written->push_back(e.type);
+      }
+    }
+    if (m.pre_shared_key) {
+      write_offered_psks(w, *m.pre_shared_key);
+      if (written != nullptr) {
+        written->push_back(ExtensionType::pre_shared_key);
       }
     }
   }
@@ -467,7 +498,7 @@ Bytes encode(const ServerHello& m) {
   MessageWriter mw(HandshakeType::server_hello,
                    4 + 2 + m.random.size() + 1 + m.legacy_session_id_echo.size() + 2 + 1 + 2 + 6 +
                        (m.key_share ? 8 + m.key_share->key_exchange.size() : 6) +
-                       (m.cookie ? 6 + m.cookie->size() : 0));
+                       (m.cookie ? 6 + m.cookie->size() : 0) + (m.selected_identity ? 6 : 0));
   ByteWriter& w = mw.body();
   w.u16(m.legacy_version);
   w.bytes(m.random);

@@ -73,6 +73,25 @@ struct CertificateStatusRequest {
   ByteView request_extensions;              // DER Extensions; empty means none
 };
 
+// PskIdentity and OfferedPsks are a ClientHello's pre_shared_key, RFC 8446 section 4.2.11.
+struct PskIdentity {
+  ByteView identity;  // 1..2^16-1 bytes: a ticket, or an external PSK's name
+  uint32_t obfuscated_ticket_age = 0;
+};
+struct OfferedPsks {
+  std::vector<PskIdentity> identities;
+  std::vector<ByteView> binders;  // one per identity, each 32..255 bytes
+  // binders_length is the size of the binders vector on the wire, its 2-byte length included:
+  // what the partial ClientHello a binder covers leaves out at its end (section 4.2.11.2).
+  size_t binders_length() const {
+    size_t n = 2;
+    for (ByteView b : binders) {
+      n += 1 + b.size();
+    }
+    return n;
+  }
+};
+
 // ClientHello, RFC 8446 section 4.1.2, with its extensions decoded.
 struct ClientHello {
   uint16_t legacy_version = 0x0303;
@@ -94,7 +113,8 @@ struct ClientHello {
   std::optional<ByteView> cookie;
   std::optional<std::vector<std::string_view>> alpn;  // protocol names, each 1..255 bytes
   std::optional<CertificateStatusRequest> status_request;
-  bool has_pre_shared_key = false;  // present (must be last); resumption is not supported yet
+  bool has_pre_shared_key = false;  // present (the parser checks it is last)
+  std::optional<OfferedPsks> pre_shared_key;
   bool has_early_data = false;
   bool has_post_handshake_auth = false;
 
@@ -125,6 +145,7 @@ struct ServerHello {
   std::optional<NamedGroup> selected_group;  // HelloRetryRequest: the group wanted
   std::optional<ByteView> cookie;            // HelloRetryRequest only
   bool has_pre_shared_key = false;
+  std::optional<uint16_t> selected_identity;  // pre_shared_key: the PSK the server chose
 };
 
 // The 32-byte random value that marks a ServerHello as a HelloRetryRequest:
@@ -214,12 +235,13 @@ Result<KeyUpdate> parse_key_update(ByteView body);
 // Each encode function writes the whole message including the 4-byte handshake header.
 // Extensions are written from the decoded fields in a fixed order, followed by any entries of
 // `extra_extensions` (for tests, GREASE and tolerated extensions); the `extensions` member of
-// the struct is ignored when encoding. has_pre_shared_key is not written (resumption is not
-// supported; a test passes the raw extension in `extra_extensions`, last). An empty
+// the struct is ignored when encoding. A ClientHello's pre_shared_key is written last, after
+// `extra_extensions` (RFC 8446 section 4.2.11: it must be the last extension); has_pre_shared_key
+// alone writes nothing (a test may pass a raw one in `extra_extensions`, last). An empty
 // legacy_compression_methods is written as {0}. ServerHello writes supported_versions, then
-// key_share (HelloRetryRequest: selected_group, then cookie); the caller sets `random` (for a
-// HelloRetryRequest, kHelloRetryRequestRandom). ClientHello writes status_request (when set)
-// right after server_name. Certificate writes each entry's `extensions` as given (its
+// key_share, then pre_shared_key (HelloRetryRequest: selected_group, then cookie); the caller sets
+// `random` (for a HelloRetryRequest, kHelloRetryRequestRandom). ClientHello writes status_request
+// (when set) right after server_name. Certificate writes each entry's `extensions` as given (its
 // ocsp_response is ignored). If a field is too long for its length prefix (a caller bug), the
 // result is empty. The order is that of the extension table (extensions.h). When `written` is
 // not null, encode(ClientHello) appends to it the type of every extension it wrote, in wire

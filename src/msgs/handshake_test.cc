@@ -231,6 +231,20 @@ void expect_same_client_hello(const ClientHello& a, const ClientHello& b) {
   }
   EXPECT_EQ(a.alpn, b.alpn);
   EXPECT_EQ(a.has_pre_shared_key, b.has_pre_shared_key);
+  ASSERT_EQ(a.pre_shared_key.has_value(), b.pre_shared_key.has_value());
+  if (a.pre_shared_key) {
+    ASSERT_EQ(a.pre_shared_key->identities.size(), b.pre_shared_key->identities.size());
+    for (size_t i = 0; i < a.pre_shared_key->identities.size(); i++) {
+      EXPECT_TRUE(
+          same(a.pre_shared_key->identities[i].identity, b.pre_shared_key->identities[i].identity));
+      EXPECT_EQ(a.pre_shared_key->identities[i].obfuscated_ticket_age,
+                b.pre_shared_key->identities[i].obfuscated_ticket_age);
+    }
+    ASSERT_EQ(a.pre_shared_key->binders.size(), b.pre_shared_key->binders.size());
+    for (size_t i = 0; i < a.pre_shared_key->binders.size(); i++) {
+      EXPECT_TRUE(same(a.pre_shared_key->binders[i], b.pre_shared_key->binders[i]));
+    }
+  }
   EXPECT_EQ(a.has_early_data, b.has_early_data);
   EXPECT_EQ(a.has_post_handshake_auth, b.has_post_handshake_auth);
   EXPECT_EQ(a.extended_master_secret, b.extended_master_secret);
@@ -263,6 +277,7 @@ void expect_same_server_hello(const ServerHello& a, const ServerHello& b) {
     EXPECT_TRUE(same(*a.cookie, *b.cookie));
   }
   EXPECT_EQ(a.has_pre_shared_key, b.has_pre_shared_key);
+  EXPECT_EQ(a.selected_identity, b.selected_identity);
 }
 
 // extras_of returns the raw extensions of `ch` that encode() does not write from decoded
@@ -286,6 +301,7 @@ std::vector<RawExtension> extras_of(const ClientHello& ch) {
       case ExtensionType::encrypt_then_mac:
       case ExtensionType::extended_master_secret:
       case ExtensionType::session_ticket:
+      case ExtensionType::pre_shared_key:  // written last from ch.pre_shared_key
       case ExtensionType::renegotiation_info: break;
       default: out.push_back(e);
     }
@@ -438,7 +454,16 @@ TEST(MsgsClientHello, Rfc8448ResumptionWithPreSharedKey) {
       std::any_of(r->extensions.begin(), r->extensions.end(),
                   [](const RawExtension& e) { return e.type == ExtensionType::padding; });
   EXPECT_TRUE(has_padding);
-  // The PSK extension goes back in last, as extras keep wire order.
+  // The offered PSK is decoded: one identity (the ticket) and its 32-byte binder, which the
+  // binder computation leaves out (2-byte length, 1-byte length, 32 bytes).
+  ASSERT_TRUE(r->pre_shared_key);
+  ASSERT_EQ(r->pre_shared_key->identities.size(), 1u);
+  ASSERT_EQ(r->pre_shared_key->binders.size(), 1u);
+  EXPECT_EQ(r->pre_shared_key->binders[0].size(), 32u);
+  EXPECT_EQ(r->pre_shared_key->binders_length(), 35u);
+  EXPECT_EQ(Bytes(msg.end() - 32, msg.end()),
+            Bytes(r->pre_shared_key->binders[0].begin(), r->pre_shared_key->binders[0].end()));
+  // The PSK extension goes back in last, written from the decoded field.
   Bytes again = encode(*r, extras_of(*r));
   EXPECT_EQ(again.size(), msg.size());
   auto r2 = parse_client_hello(body_of(again, HandshakeType::client_hello));
