@@ -143,13 +143,58 @@ EarlySchedule EarlySchedule::start(const crypto::Hash& hash, const KeyScheduleOb
   return EarlySchedule(hash, observer);
 }
 
-ByteView EarlySchedule::early_secret() const { return pskless_constants(*hash_).early.span(); }
+EarlySchedule EarlySchedule::start_with_psk(const crypto::Hash& hash, ByteView psk,
+                                            const KeyScheduleObserver* observer) {
+  const PsklessConstants& c = pskless_constants(hash);
+  EarlySchedule s(hash, observer);
+  s.psk_early_ = hash.hkdf_extract(c.zeros, psk);
+  observe(observer, "early_secret = HKDF-Extract(salt=0, IKM=PSK or 0)", psk, c.zeros,
+          s.psk_early_.span());
+  return s;
+}
+
+ByteView EarlySchedule::early_secret() const {
+  return psk_early_.empty() ? pskless_constants(*hash_).early.span() : psk_early_.span();
+}
+
+Result<Secret> resumption_psk(const crypto::Hash& hash, ByteView resumption_master_secret,
+                              ByteView ticket_nonce, const KeyScheduleObserver* observer) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# HKDF-Expand-Label(resumption_master_secret,
+  //#                  "resumption", ticket_nonce, Hash.length)
+  GLASSTLS_ASSIGN(Secret psk, hkdf_expand_label(hash, resumption_master_secret, "resumption",
+                                                ticket_nonce, hash.output_len()));
+  observe(observer,
+          "ticket PSK = HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce, "
+          "Hash.length)",
+          resumption_master_secret, ticket_nonce, psk.span());
+  return psk;
+}
+
+Result<Secret> EarlySchedule::resumption_binder(ByteView partial_hello_hash) const {
+  const PsklessConstants& c = pskless_constants(*hash_);
+  GLASSTLS_ASSIGN(Secret binder_key,
+                  derive_secret(*hash_, early_secret(), "res binder", c.empty_hash));
+  observe(observer_, "binder_key = Derive-Secret(early_secret, \"res binder\", \"\")",
+          early_secret(), c.empty_hash, binder_key.span());
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.2
+  //# The PskBinderEntry is computed in the same way as the Finished
+  //# message (Section 4.4.4) but with the BaseKey being the binder_key
+  //# derived via the key schedule from the corresponding PSK which is
+  //# being offered (see Section 7.1).
+  return finished_verify_data(*hash_, binder_key.span(), partial_hello_hash, observer_);
+}
 
 Result<HandshakeSchedule> EarlySchedule::with_shared_secret(ByteView shared_secret) && {
   const PsklessConstants& c = pskless_constants(*hash_);
   ByteView salt = c.handshake_salt.span();
+  Secret psk_salt;
+  if (!psk_early_.empty()) {
+    GLASSTLS_ASSIGN(psk_salt, derive_secret(*hash_, psk_early_.span(), "derived", c.empty_hash));
+    salt = psk_salt.span();
+  }
   // The context of "derived" is Transcript-Hash(""), the hash of nothing.
-  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", c.early.span(),
+  observe(observer_, "derived = Derive-Secret(early_secret, \"derived\", \"\")", early_secret(),
           c.empty_hash, salt);
   Secret hs = hash_->hkdf_extract(salt, shared_secret);
   observe(observer_, "handshake_secret = HKDF-Extract(salt=derived, IKM=(EC)DHE shared secret)",

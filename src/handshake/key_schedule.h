@@ -76,10 +76,22 @@ Result<Bytes> exporter(const crypto::Hash& hash, ByteView exporter_master_secret
 class HandshakeSchedule;
 class ApplicationSchedule;
 
+// resumption_psk is the PSK of a ticket (section 4.6.1):
+//   HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length)
+Result<Secret> resumption_psk(const crypto::Hash& hash, ByteView resumption_master_secret,
+                              ByteView ticket_nonce, const KeyScheduleObserver* observer = nullptr);
+
 class EarlySchedule {
  public:
   // start computes Early Secret = HKDF-Extract(0, 0): no PSK.
   static EarlySchedule start(const crypto::Hash& hash, const KeyScheduleObserver* observer);
+  // start_with_psk computes Early Secret = HKDF-Extract(0, PSK).
+  static EarlySchedule start_with_psk(const crypto::Hash& hash, ByteView psk,
+                                      const KeyScheduleObserver* observer);
+  // resumption_binder computes the binder of a resumption PSK (section 4.2.11.2): the Finished
+  // computation with binder_key = Derive-Secret(early_secret, "res binder", "") as the base
+  // key, over `partial_hello_hash`, the transcript hash up to and excluding the binders list.
+  Result<Secret> resumption_binder(ByteView partial_hello_hash) const;
   // with_shared_secret computes the Handshake Secret from the (EC)DHE shared secret.
   Result<HandshakeSchedule> with_shared_secret(ByteView shared_secret) &&;
   ByteView early_secret() const;
@@ -89,6 +101,7 @@ class EarlySchedule {
       : hash_(&hash), observer_(observer) {}
   const crypto::Hash* hash_;
   const KeyScheduleObserver* observer_;
+  Secret psk_early_;  // the Early Secret of a PSK; empty without one
 };
 
 class HandshakeSchedule {

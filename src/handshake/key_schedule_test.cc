@@ -9,7 +9,9 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <cctype>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rfc8448/trace.h"
@@ -242,6 +244,58 @@ TEST_F(KeySchedule, ExporterMatchesOpenSsl) {
   auto out = exporter(h_, ems, "EXPERIMENTAL test", context, 42);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(*out, want);
+}
+
+// unhex reads the spaced hex RFC 8448 prints.
+Bytes unhex(std::string_view text) {
+  Bytes out;
+  std::string digits;
+  for (char c : text) {
+    if (std::isxdigit(static_cast<unsigned char>(c))) {
+      digits.push_back(c);
+    }
+  }
+  for (size_t i = 0; i + 1 < digits.size(); i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// RFC 8448 section 3 issues a ticket (nonce 00 00) and section 4 resumes it: the ticket's PSK
+// from the resumption master secret, and the binder over the ClientHello prefix.
+TEST_F(KeySchedule, ResumptionPskAndBinderMatchRfc8448) {
+  const Bytes res_master = unhex(
+      "7d f2 35 f2 03 1d 2a 05 12 87 d0 2b 02 41 b0 bf da f8 6c c8 56 23 1f 2d 5a ba 46 c4 34 ec "
+      "19 6c");
+  const Bytes nonce = {0, 0};
+  const Bytes want_psk = unhex(
+      "4e cd 0e b6 ec 3b 4d 87 f5 d6 02 8f 92 2c a4 c5 85 1a 27 7f d4 13 11 c9 e6 2d 2c 94 92 e1 "
+      "c4 f3");
+  auto psk = resumption_psk(h_, res_master, nonce);
+  ASSERT_TRUE(psk.ok());
+  EXPECT_EQ(bytes(*psk), want_psk);
+
+  const Bytes binder_hash = unhex(
+      "63 22 4b 2e 45 73 f2 d3 45 4c a8 4b 9d 00 9a 04 f6 be 9e 05 71 1a 83 96 47 3a ef a0 1e 92 "
+      "4a 14");
+  const Bytes want_binder = unhex(
+      "3a dd 4f b2 d8 fd f8 22 a0 ca 3c f7 67 8e f5 e8 8d ae 99 01 41 c5 92 4d 57 bb 6f a3 1b 9e "
+      "5f 9d");
+  std::vector<std::string> steps;
+  const KeyScheduleObserver observer = [&](std::string_view step, ByteView, ByteView, ByteView) {
+    steps.emplace_back(step);
+  };
+  const EarlySchedule early = EarlySchedule::start_with_psk(h_, want_psk, &observer);
+  auto binder = early.resumption_binder(binder_hash);
+  ASSERT_TRUE(binder.ok());
+  EXPECT_EQ(bytes(*binder), want_binder);
+  // The binder key, as the RFC prints it (the PRK of its "finished" step), is observed.
+  EXPECT_GE(steps.size(), 3u);
+  // Without the PSK, the binder differs.
+  const EarlySchedule none = EarlySchedule::start(h_, nullptr);
+  auto other = none.resumption_binder(binder_hash);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(bytes(*other), want_binder);
 }
 
 }  // namespace
