@@ -22,6 +22,7 @@
 #include "glasstls/crypto.h"
 #include "glasstls/error.h"
 #include "glasstls/result.h"
+#include "glasstls/session.h"
 #include "glasstls/types.h"
 
 namespace glasstls {
@@ -206,6 +207,12 @@ class ClientConfig {
     Builder& keep_session_tickets(size_t max);
     // client_certificate sets the chain and key to present if the server asks for one.
     Builder& client_certificate(CertificateChain chain, PrivateKey key);
+    // session_store sets where TLS 1.3 tickets are kept and found again (session.h). By
+    // default each built configuration has its own memory_session_store(), so connections made
+    // from one configuration resume each other's sessions; nullptr turns resumption off.
+    Builder& session_store(std::shared_ptr<SessionStore> store);
+    // clock sets the clock ticket ages are measured with (system_clock_ms by default).
+    Builder& clock(Clock clock);
     // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
     // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
@@ -237,6 +244,9 @@ class ClientConfig {
   CertificateChain client_chain;
   std::shared_ptr<const crypto::SigningKey> client_key;
   const crypto::CryptoProvider* provider = nullptr;
+  std::shared_ptr<SessionStore> session_store;
+  bool session_store_set = false;  // session_store() was called (nullptr then means off)
+  Clock clock;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().
@@ -289,6 +299,16 @@ class ServerConfig {
     // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
     // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
+    // session_tickets makes the server send `count` NewSessionTicket messages (at most 16) after
+    // each full TLS 1.3 handshake, each valid for `lifetime_s` seconds (at most 604800, seven
+    // days; RFC 8446 section 4.6.1), and resume the sessions they carry. 0 sends none and
+    // resumes nothing, which is the default: a server sends tickets only when asked to.
+    Builder& session_tickets(size_t count, uint32_t lifetime_s = 7200);
+    // ticket_keys sets the key ring tickets are sealed with (session.h). Without one, build()
+    // makes a ring of one random key for this configuration alone.
+    Builder& ticket_keys(std::shared_ptr<TicketKeys> keys);
+    // clock sets the clock ticket ages are measured with (system_clock_ms by default).
+    Builder& clock(Clock clock);
 
     // build validates the configuration: at least one certificate, each key matching its
     // certificate's public key type, known values.
@@ -313,6 +333,10 @@ class ServerConfig {
   bool client_certificate_required = false;
   std::vector<Bytes> client_authorities;
   const crypto::CryptoProvider* provider = nullptr;
+  size_t session_tickets = 0;
+  uint32_t ticket_lifetime_s = 7200;
+  std::shared_ptr<TicketKeys> ticket_keys;
+  Clock clock;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().

@@ -339,6 +339,15 @@ ClientConfig::Builder& ClientConfig::Builder::provider(const crypto::CryptoProvi
   config_->provider = p;
   return *this;
 }
+ClientConfig::Builder& ClientConfig::Builder::session_store(std::shared_ptr<SessionStore> store) {
+  config_->session_store = std::move(store);
+  config_->session_store_set = true;
+  return *this;
+}
+ClientConfig::Builder& ClientConfig::Builder::clock(Clock clock) {
+  config_->clock = std::move(clock);
+  return *this;
+}
 
 Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
   std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
@@ -376,6 +385,12 @@ Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const
   }
   if (c->client_key && c->client_chain.empty()) {
     return bad_config("client key given without a certificate chain");
+  }
+  if (!c->session_store_set) {
+    c->session_store = memory_session_store();
+  }
+  if (!c->clock) {
+    c->clock = system_clock_ms;
   }
   return std::shared_ptr<const ClientConfig>(std::move(c));
 }
@@ -434,6 +449,19 @@ ServerConfig::Builder& ServerConfig::Builder::provider(const crypto::CryptoProvi
   config_->provider = p;
   return *this;
 }
+ServerConfig::Builder& ServerConfig::Builder::session_tickets(size_t count, uint32_t lifetime_s) {
+  config_->session_tickets = count;
+  config_->ticket_lifetime_s = lifetime_s;
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::ticket_keys(std::shared_ptr<TicketKeys> keys) {
+  config_->ticket_keys = std::move(keys);
+  return *this;
+}
+ServerConfig::Builder& ServerConfig::Builder::clock(Clock clock) {
+  config_->clock = std::move(clock);
+  return *this;
+}
 
 Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const {
   std::shared_ptr<ServerConfig> c(new ServerConfig(*config_));
@@ -456,6 +484,18 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const
     if (!std::equal(spki.begin(), spki.end(), leaf.spki.begin(), leaf.spki.end())) {
       return bad_config("private key does not match the certificate's public key");
     }
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# Servers MUST NOT use any value greater than
+  //# 604800 seconds (7 days).
+  if (c->session_tickets > 16 || c->ticket_lifetime_s > 604800) {
+    return bad_config("session_tickets: at most 16 tickets, each valid at most 604800 seconds");
+  }
+  if (c->session_tickets > 0 && !c->ticket_keys) {
+    c->ticket_keys = TicketKeys::generate();
+  }
+  if (!c->clock) {
+    c->clock = system_clock_ms;
   }
   return std::shared_ptr<const ServerConfig>(std::move(c));
 }

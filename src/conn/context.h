@@ -46,6 +46,8 @@ struct Negotiated {
   SignatureScheme own_scheme{};
   // hello_retry_request sits beside the two-byte fields, in what would be padding.
   bool hello_retry_request = false;
+  // resumed: the handshake resumed a session with a ticket's PSK (no certificates were sent).
+  bool resumed = false;
   const std::vector<Bytes>* own_chain = nullptr;
   std::optional<std::string> alpn;
   std::string server_name;

@@ -45,6 +45,10 @@ class Tls13Session final : public VersionRules {
   Secret client_app_secret;
   Secret server_app_secret;
   Secret exporter_master;
+  // resumption_master is the client's resumption_master_secret (RFC 8446 section 7.1), from
+  // which the PSK of each ticket the server sends is derived; empty on a server and on a client
+  // that keeps no sessions.
+  Secret resumption_master;
   // ccs_sent: the middlebox-compatibility change_cipher_spec record went out (send_ccs).
   bool ccs_sent = false;
 

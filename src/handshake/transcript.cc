@@ -30,6 +30,12 @@ Bytes Transcript::current() const {
   return ctx_->clone()->finish();
 }
 
+Bytes Transcript::current_with(ByteView partial) const {
+  std::unique_ptr<crypto::HashContext> c = ctx_->clone();
+  c->update(partial);
+  return c->finish();
+}
+
 void Transcript::hello_retry_rollup() {
   Bytes ch1_hash = ctx_->finish();
   ctx_ = hash_->start();

@@ -22,6 +22,10 @@ class Transcript {
   bool started() const { return ctx_ != nullptr; }
   // current is Transcript-Hash of everything added so far; requires started().
   Bytes current() const;
+  // current_with is Transcript-Hash of everything added so far followed by `partial` (a
+  // ClientHello cut before its PSK binders, RFC 8446 section 4.2.11.2), without adding it;
+  // requires started().
+  Bytes current_with(ByteView partial) const;
   // hello_retry_rollup replaces ClientHello1 (the only message so far) with the synthetic
   // message_hash message, before the HelloRetryRequest is added (section 4.4.1):
   //   Transcript-Hash(ClientHello1, HelloRetryRequest, ... Mn) =

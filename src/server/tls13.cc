@@ -17,6 +17,7 @@
 #include <memory_resource>
 
 #include "conn/tls13_keys.h"
+#include "conn/tls13_tickets.h"
 #include "msgs/extensions.h"
 #include "server/negotiate.h"
 #include "x509/certificate.h"
@@ -148,9 +149,11 @@ void adopt_choice(Context& cx, const ServerChoice& choice, const SuiteInfo& info
 // send_server_hello queues the ServerHello with the server's share `kx` (freed once sent) and
 // sends it, followed by the compatibility change_cipher_spec when the client sent a session id.
 Status send_server_hello(Context& cx, handshake::Transcript& transcript, const ServerChoice& choice,
-                         ByteView session_id, std::unique_ptr<crypto::KeyExchange> kx) {
+                         ByteView session_id, std::unique_ptr<crypto::KeyExchange> kx,
+                         std::optional<uint16_t> selected_identity) {
   {
     msgs::ServerHello sh;
+    sh.selected_identity = selected_identity;
     GLASSTLS_ASSIGN(Bytes server_random, cx.random(32));
     sh.random = server_random;
     sh.legacy_session_id_echo = session_id;
@@ -177,9 +180,9 @@ struct HandshakeKeys {
 // derive_handshake_keys derives the handshake traffic secrets from the shared secret and the
 // transcript through ServerHello, logs them, and installs them in both directions.
 Result<HandshakeKeys> derive_handshake_keys(Context& cx, const handshake::Transcript& transcript,
+                                            handshake::EarlySchedule early,
                                             ByteView shared_secret) {
   Bytes th = transcript.current();
-  auto early = handshake::EarlySchedule::start(*cx.suite.hash, cx.key_schedule_observer());
   GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared_secret));
   GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
@@ -236,11 +239,20 @@ msgs::CertificateRequest certificate_request(const ServerConfig& config) {
   return cr;
 }
 
+// send_finished queues the server Finished and sends the flight.
+Status send_finished(Context& cx, handshake::Transcript& transcript, ByteView server_hs) {
+  GLASSTLS_ASSIGN(Secret verify_data,
+                  handshake::finished_verify_data(*cx.suite.hash, server_hs, transcript.current(),
+                                                  cx.key_schedule_observer()));
+  queue_message(cx, transcript, msgs::encode(msgs::Finished{verify_data.span()}));
+  return cx.flush_handshake();
+}
+
 // send_encrypted_flight queues and sends, under the handshake keys, EncryptedExtensions,
 // CertificateRequest (when the configuration asks for a client certificate), Certificate,
-// CertificateVerify and Finished.
+// CertificateVerify and Finished; a resumed handshake sends EncryptedExtensions and Finished.
 Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
-                             const ServerChoice& choice, ByteView server_hs) {
+                             const ServerChoice& choice, ByteView server_hs, bool resumed) {
   const ServerConfig& config = *cx.server_config;
   {
     msgs::EncryptedExtensions ee;
@@ -251,6 +263,13 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
     queue_message(cx, transcript, msgs::encode(ee));
   }
 
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+  //# Servers which are authenticating with a PSK MUST NOT send the
+  //# CertificateRequest message in the main handshake
+  // A resumed handshake authenticates with the ticket's PSK: no certificates, no signature.
+  if (resumed) {
+    return send_finished(cx, transcript, server_hs);
+  }
   if (choice.request_client_certificate) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
     //# A server which is authenticating with a certificate MAY optionally
@@ -268,14 +287,7 @@ Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
     cx.negotiated.own_chain = &choice.certificate->chain;
     queue_message(cx, transcript, msgs::encode(msgs::CertificateVerify{choice.scheme, signature}));
   }
-
-  {
-    GLASSTLS_ASSIGN(Secret verify_data,
-                    handshake::finished_verify_data(*cx.suite.hash, server_hs, transcript.current(),
-                                                    cx.key_schedule_observer()));
-    queue_message(cx, transcript, msgs::encode(msgs::Finished{verify_data.span()}));
-  }
-  return cx.flush_handshake();
+  return send_finished(cx, transcript, server_hs);
 }
 
 // derive_application_keys derives the application traffic and exporter secrets from the
@@ -294,6 +306,159 @@ Result<handshake::ApplicationSchedule> derive_application_keys(
   GLASSTLS_TRY(
       install_write_secret(cx, cx.tls13.server_app_secret.span(), "server application", true));
   return app;
+}
+
+// Resumption is a ticket the server accepted: which identity it was, what it sealed, and the
+// key schedule started from its PSK.
+struct Resumption {
+  uint16_t identity = 0;
+  TicketState state;
+  handshake::EarlySchedule early;
+};
+
+// usable says whether the ticket `t`, offered in `ch` with `age` (obfuscated_ticket_age), can
+// resume under `choice` now; when not, why (for the trace).
+std::optional<std::string> unusable(const Context& cx, const TicketState& t, uint32_t age,
+                                    const SuiteInfo& info) {
+  const ServerConfig& config = *cx.server_config;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+  //# Any unknown PSKs (e.g., ones not in the PSK
+  //# database or encrypted with an unknown key) SHOULD simply be ignored.
+  const std::optional<SuiteInfo> ticket_suite = suite_info(*cx.provider, t.suite);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# Any ticket MUST only be resumed with a cipher suite that has the
+  //# same KDF hash algorithm as that used to establish the original
+  //# connection.
+  if (!ticket_suite || ticket_suite->hash != info.hash) {
+    return "it was made under a cipher suite with another hash";
+  }
+  const uint64_t now = config.clock();
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# Indicates the lifetime in seconds as a 32-bit
+  //# unsigned integer in network byte order from the time of ticket
+  //# issuance.
+  if (now < t.issued_ms || now - t.issued_ms > uint64_t{t.lifetime_s} * 1000) {
+    return "it has expired";
+  }
+  (void)age;  // The client's view of the age matters for early data only.
+  if (t.server_name != cx.negotiated.server_name) {
+    return "it was issued for another server name";
+  }
+  if (config.client_certificate_required && !t.client_authenticated) {
+    return "the configuration requires a client certificate, and none was given in the session";
+  }
+  return std::nullopt;
+}
+
+// try_resume looks for an offered ticket this server sealed and can resume (RFC 8446 section
+// 4.2.11), and checks its binder before anything else depends on its PSK. A ticket it cannot
+// open or use is ignored (a full handshake follows); a wrong binder fails with decrypt_error.
+Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, Context& cx,
+                                             const msgs::ClientHello& ch,
+                                             const msgs::HandshakeMessage& m,
+                                             const SuiteInfo& info) {
+  const ServerConfig& config = *cx.server_config;
+  if (!ch.pre_shared_key) {
+    return std::optional<Resumption>();
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+  //# If clients offer
+  //# "pre_shared_key" without a "psk_key_exchange_modes" extension,
+  //# servers MUST abort the handshake.
+  if (!ch.psk_key_exchange_modes) {
+    return missing_extension("pre_shared_key offered without psk_key_exchange_modes");
+  }
+  const msgs::OfferedPsks& psks = *ch.pre_shared_key;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+  //# Clients MUST NOT send more
+  //# binders than identities
+  if (psks.binders.size() != psks.identities.size()) {
+    return illegal_parameter("pre_shared_key has " + std::to_string(psks.binders.size()) +
+                             " binders for " + std::to_string(psks.identities.size()) +
+                             " identities");
+  }
+  // psk_dhe_ke (1): glasstls always completes an (EC)DHE exchange beside the PSK.
+  const auto& modes = *ch.psk_key_exchange_modes;
+  if (config.session_tickets == 0 || !config.ticket_keys ||
+      std::find(modes.begin(), modes.end(), uint8_t{1}) == modes.end()) {
+    return std::optional<Resumption>();
+  }
+  // A bounded number of tickets is tried: each costs an AEAD open.
+  constexpr size_t kMaxTried = 4;
+  for (size_t i = 0; i < psks.identities.size() && i < kMaxTried; i++) {
+    std::optional<TicketState> t =
+        open_ticket(*cx.provider, *config.ticket_keys, psks.identities[i].identity);
+    if (!t) {
+      cx.note(false,
+              "PSK identity " + std::to_string(i) + " is no ticket this server can open: ignored");
+      continue;
+    }
+    if (auto why = unusable(cx, *t, psks.identities[i].obfuscated_ticket_age, info)) {
+      cx.note(false, "ticket " + std::to_string(i) + " not resumed: " + *why);
+      continue;
+    }
+    auto early = handshake::EarlySchedule::start_with_psk(*info.hash, t->psk.span(),
+                                                          cx.key_schedule_observer());
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.2
+    //# The binder is computed as an HMAC over a transcript hash
+    //# containing a partial ClientHello up to and including the
+    //# PreSharedKeyExtension.identities field.
+    const size_t cut = psks.binders_length();
+    const ByteView partial = m.encoded.first(m.encoded.size() - cut);
+    const Bytes partial_hash =
+        s.after_hello_retry ? s.transcript.current_with(partial) : info.hash->digest(partial);
+    GLASSTLS_ASSIGN(Secret binder, early.resumption_binder(partial_hash));
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# Prior to accepting PSK key establishment, the server MUST validate
+    //# the corresponding binder value (see Section 4.2.11.2 below).  If this
+    //# value is not present or does not validate, the server MUST abort the
+    //# handshake.
+    if (!binder.equals(psks.binders[i])) {
+      return decrypt_error("PSK binder " + std::to_string(i) + " does not match its ticket");
+    }
+    cx.note(false, "ticket " + std::to_string(i) + " accepted: the binder matches, the session " +
+                       "is resumed with its PSK (and a fresh (EC)DHE exchange)");
+    return std::optional<Resumption>(
+        Resumption{static_cast<uint16_t>(i), std::move(*t), std::move(early)});
+  }
+  return std::optional<Resumption>();
+}
+
+// send_tickets sends the configured number of NewSessionTicket messages after a handshake,
+// each a sealed TicketState whose PSK derives from the resumption master secret and the
+// ticket's nonce (RFC 8446 section 4.6.1).
+Status send_tickets(Context& cx, const ServerSecondFlight& s) {
+  const ServerConfig& config = *cx.server_config;
+  if (config.session_tickets == 0 || !config.ticket_keys) {
+    return Ok{};
+  }
+  const crypto::Hash& hash = *cx.suite.hash;
+  GLASSTLS_ASSIGN(Secret res_master, s.app.resumption_master(s.transcript.current()));
+  const bool client_authenticated =
+      !cx.negotiated.peer_certificates.empty() || s.ticket_client_authenticated;
+  for (size_t i = 0; i < config.session_tickets; i++) {
+    const uint8_t nonce[1] = {static_cast<uint8_t>(i)};
+    TicketState t;
+    t.suite = cx.negotiated.suite;
+    GLASSTLS_ASSIGN(t.psk, handshake::resumption_psk(hash, res_master.span(), ByteView(nonce, 1),
+                                                     cx.key_schedule_observer()));
+    t.issued_ms = config.clock();
+    GLASSTLS_ASSIGN(Bytes age_add, cx.random(4));
+    t.age_add = (uint32_t{age_add[0]} << 24) | (uint32_t{age_add[1]} << 16) |
+                (uint32_t{age_add[2]} << 8) | age_add[3];
+    t.lifetime_s = config.ticket_lifetime_s;
+    t.client_authenticated = client_authenticated;
+    t.server_name = cx.negotiated.server_name;
+    t.alpn = cx.negotiated.alpn.value_or("");
+    GLASSTLS_ASSIGN(Bytes ticket, seal_ticket(*cx.provider, *config.ticket_keys, t));
+    msgs::NewSessionTicket nst;
+    nst.ticket_lifetime = t.lifetime_s;
+    nst.ticket_age_add = t.age_add;
+    nst.ticket_nonce = ByteView(nonce, 1);
+    nst.ticket = ticket;
+    cx.queue_handshake(msgs::encode(nst));
+  }
+  return cx.flush_handshake();
 }
 
 Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
@@ -320,8 +485,10 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     }
     return send_hello_retry(std::move(s), cx, ch, choice.suite, *choice.hello_retry_group, info);
   }
+  GLASSTLS_ASSIGN(std::optional<Resumption> resumed, try_resume(s, cx, ch, m, info));
   GLASSTLS_ASSIGN(KeyExchangeDone kx, complete_key_exchange(cx, choice.key_share));
   adopt_choice(cx, choice, info, ch.random);
+  cx.negotiated.resumed = resumed.has_value();
   // A view into `m`, which outlives this handler.
   const ByteView session_id = ch.legacy_session_id;
   // Nothing else of the ClientHello is needed: its parsed lists (extensions, suites, groups,
@@ -330,18 +497,30 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
 
   s.transcript.start(*info.hash);
   s.transcript.add(m.encoded);
-  GLASSTLS_TRY(send_server_hello(cx, s.transcript, choice, session_id, std::move(kx.own)));
-  GLASSTLS_ASSIGN(HandshakeKeys keys, derive_handshake_keys(cx, s.transcript, kx.shared.span()));
+  std::optional<uint16_t> selected_identity;
+  if (resumed) {
+    selected_identity = resumed->identity;
+  }
+  GLASSTLS_TRY(send_server_hello(cx, s.transcript, choice, session_id, std::move(kx.own),
+                                 selected_identity));
+  GLASSTLS_ASSIGN(HandshakeKeys keys,
+                  derive_handshake_keys(cx, s.transcript,
+                                        resumed ? std::move(resumed->early)
+                                                : handshake::EarlySchedule::start(
+                                                      *cx.suite.hash, cx.key_schedule_observer()),
+                                        kx.shared.span()));
   // glasstls accepts no early data: EncryptedExtensions will not carry early_data, and 0-RTT
   // records the client sent after its ClientHello are skipped (RFC 8446 section 4.2.10).
   if (choice.early_data_offered) {
     cx.record.skip_early_data(false);
   }
-  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span()));
+  GLASSTLS_TRY(
+      send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span(), resumed.has_value()));
   GLASSTLS_ASSIGN(auto app, derive_application_keys(cx, s.transcript, std::move(keys.schedule)));
 
-  ServerSecondFlight await{std::move(s.transcript), std::move(keys.client_hs), std::move(app)};
-  if (choice.request_client_certificate) {
+  ServerSecondFlight await{std::move(s.transcript), std::move(keys.client_hs), std::move(app),
+                           resumed && resumed->state.client_authenticated};
+  if (choice.request_client_certificate && !resumed) {
     return ServerState(ServerExpectCertificate{std::move(await)});
   }
   return ServerState(ServerExpectFinished{std::move(await)});
@@ -447,6 +626,7 @@ Result<ServerState> handle(ServerExpectFinished&& f, Context& cx, const msgs::Ha
   GLASSTLS_TRY(install_read_secret(cx, cx.tls13.client_app_secret.span(), "client application"));
   cx.read_app_keys = true;
   cx.handshake_done = true;
+  GLASSTLS_TRY(send_tickets(cx, s));
   return ServerState(ServerConnected{});
 }
 

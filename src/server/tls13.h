@@ -28,6 +28,9 @@ struct ServerSecondFlight {
   handshake::Transcript transcript;
   Secret client_hs;
   handshake::ApplicationSchedule app;
+  // ticket_client_authenticated: a resumed session whose ticket says the client authenticated
+  // with a certificate in the handshake that made it.
+  bool ticket_client_authenticated = false;
 };
 // ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
 struct ServerExpectCertificate {

@@ -1,0 +1,141 @@
+// session.cc: the ticket key ring, the in-memory session store and the clock (glasstls/session.h).
+#include "glasstls/session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <list>
+#include <map>
+#include <utility>
+
+#include "glasstls/crypto.h"
+
+namespace glasstls {
+
+uint64_t system_clock_ms() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+TicketKeys::TicketKeys(std::vector<TicketKey> keys) : keys_(std::move(keys)) {}
+
+std::shared_ptr<TicketKeys> TicketKeys::generate() {
+  const crypto::CryptoProvider& provider = crypto::openssl_provider();
+  TicketKey k;
+  k.key = Secret(32);
+  if (!provider.random->fill(k.name).ok() || !provider.random->fill(k.key.mutable_span()).ok()) {
+    // No randomness: a ring that seals nothing, so no ticket is ever sent under a weak key.
+    return std::make_shared<TicketKeys>(std::vector<TicketKey>{});
+  }
+  std::vector<TicketKey> keys;
+  keys.push_back(std::move(k));
+  return std::make_shared<TicketKeys>(std::move(keys));
+}
+
+void TicketKeys::replace(std::vector<TicketKey> keys) {
+  std::vector<TicketKey> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = std::exchange(keys_, std::move(keys));
+  }
+  // `old` is wiped by the Secrets' destructors, outside the lock.
+}
+
+bool TicketKeys::with_current(const std::function<void(const TicketKey&)>& f) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (keys_.empty()) {
+    return false;
+  }
+  f(keys_.front());
+  return true;
+}
+
+bool TicketKeys::with_key(std::span<const uint8_t> name,
+                          const std::function<void(const TicketKey&)>& f) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const TicketKey& k : keys_) {
+    if (name.size() == k.name.size() && std::equal(name.begin(), name.end(), k.name.begin())) {
+      f(k);
+      return true;
+    }
+  }
+  return false;
+}
+
+StoredSession StoredSession::clone() const {
+  StoredSession s;
+  s.suite = suite;
+  s.psk = psk.clone();
+  s.ticket = ticket;
+  s.age_add = age_add;
+  s.lifetime_s = lifetime_s;
+  s.received_ms = received_ms;
+  s.alpn = alpn;
+  s.max_early_data = max_early_data;
+  return s;
+}
+
+namespace {
+
+class MemorySessionStore final : public SessionStore {
+ public:
+  MemorySessionStore(size_t max_servers, size_t per_server)
+      : max_servers_(std::max<size_t>(1, max_servers)),
+        per_server_(std::max<size_t>(1, per_server)) {}
+
+  void put(std::string_view server_name, StoredSession session) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& e = touch(server_name);
+    e.sessions.push_back(std::move(session));
+    while (e.sessions.size() > per_server_) {
+      e.sessions.pop_front();
+    }
+    while (entries_.size() > max_servers_) {
+      entries_.erase(lru_.back());
+      lru_.pop_back();
+    }
+  }
+
+  std::optional<StoredSession> take(std::string_view server_name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(std::string(server_name));
+    if (it == entries_.end() || it->second.sessions.empty()) {
+      return std::nullopt;
+    }
+    StoredSession s = std::move(it->second.sessions.back());
+    it->second.sessions.pop_back();
+    return s;
+  }
+
+ private:
+  struct Entry {
+    std::deque<StoredSession> sessions;
+    std::list<std::string>::iterator lru;
+  };
+
+  // touch finds or makes the entry of `name` and moves it to the front of the LRU list.
+  Entry& touch(std::string_view name) {
+    auto [it, inserted] = entries_.try_emplace(std::string(name));
+    if (!inserted) {
+      lru_.erase(it->second.lru);
+    }
+    lru_.push_front(it->first);
+    it->second.lru = lru_.begin();
+    return it->second;
+  }
+
+  std::mutex mu_;
+  size_t max_servers_;
+  size_t per_server_;
+  std::map<std::string, Entry> entries_;
+  std::list<std::string> lru_;  // names, most recently used first
+};
+
+}  // namespace
+
+std::shared_ptr<SessionStore> memory_session_store(size_t max_servers, size_t per_server) {
+  return std::make_shared<MemorySessionStore>(max_servers, per_server);
+}
+
+}  // namespace glasstls

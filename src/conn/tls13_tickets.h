@@ -1,0 +1,44 @@
+// tls13_tickets.h: what a glasstls server puts in a TLS 1.3 ticket, sealed under its ticket key
+// ring (glasstls/session.h) so that the ticket alone lets it resume the session.
+//
+// A ticket is key_name (16) || nonce (12) || AES-256-GCM(state) || tag (16), with key_name as
+// the additional data. The state is a version byte (1), the cipher suite (2), the issue time in
+// milliseconds (8), ticket_age_add (4), the lifetime in seconds (4), flags (1: bit 0, the client
+// authenticated with a certificate), then the PSK, the server name and the ALPN protocol, each
+// with a one-byte length.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "glasstls/crypto.h"
+#include "glasstls/secret.h"
+#include "glasstls/session.h"
+#include "glasstls/types.h"
+
+namespace glasstls::conn {
+
+struct TicketState {
+  CipherSuite suite{};
+  Secret psk;
+  uint64_t issued_ms = 0;
+  uint32_t age_add = 0;
+  uint32_t lifetime_s = 0;
+  bool client_authenticated = false;
+  std::string server_name;
+  std::string alpn;  // empty: none negotiated
+};
+
+// seal_ticket seals `state` under the ring's current key; fails when the ring is empty.
+Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKeys& keys,
+                          const TicketState& state);
+
+// open_ticket opens a ticket sealed by seal_ticket under any key of the ring; nullopt when no
+// key of the ring sealed it, it was altered, or it is malformed.
+std::optional<TicketState> open_ticket(const crypto::CryptoProvider& provider,
+                                       const TicketKeys& keys, ByteView ticket);
+
+}  // namespace glasstls::conn
