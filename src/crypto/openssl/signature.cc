@@ -158,27 +158,36 @@ bool is_pss(const SchemeInfo& info) {
 
 bool init_digest_op(EVP_MD_CTX* mctx, EVP_PKEY* key, const SchemeInfo& info, const EVP_MD* md,
                     bool sign) {
-  const char* md_name = is_eddsa(info) ? nullptr : EVP_MD_get0_name(md);
+  // The fetched EVP_MD, not its name: given a name, EVP_Digest{Sign,Verify}Init_ex fetches the
+  // digest again for every operation.
+  const EVP_MD* digest = is_eddsa(info) ? nullptr : md;
   EVP_PKEY_CTX* pctx = nullptr;  // owned by mctx
-  const int ok =
-      sign ? EVP_DigestSignInit_ex(mctx, &pctx, md_name, nullptr, nullptr, key, nullptr)
-           : EVP_DigestVerifyInit_ex(mctx, &pctx, md_name, nullptr, nullptr, key, nullptr);
+  const int ok = sign ? EVP_DigestSignInit(mctx, &pctx, digest, nullptr, key)
+                      : EVP_DigestVerifyInit(mctx, &pctx, digest, nullptr, key);
   if (ok != 1) {
     return false;
   }
+  // The padding goes to the provider in one parameter list: each EVP_PKEY_CTX_set_rsa_* call
+  // is a control that libcrypto translates into a parameter list of its own.
+  int pad = RSA_PKCS1_PADDING;
+  int saltlen = RSA_PSS_SALTLEN_DIGEST;
+  OSSL_PARAM params[3] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end(),
+                          OSSL_PARAM_construct_end()};
   if (is_pss(info)) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
     //# The length of the Salt MUST be equal to the length of the output of the
     //# digest algorithm.
     // MGF1 uses the signature's digest when none is set (EVP_PKEY_CTX_set_rsa_mgf1_md), which
     // is what TLS 1.3 asks; setting it again cost 1.4 us per operation.
-    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-           EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    pad = RSA_PKCS1_PSS_PADDING;
+    params[0] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PAD_MODE, &pad);
+    params[1] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &saltlen);
+  } else if (info.family == Family::kRsaPkcs1) {
+    params[0] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PAD_MODE, &pad);
+  } else {
+    return true;
   }
-  if (info.family == Family::kRsaPkcs1) {
-    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
-  }
-  return true;
+  return EVP_PKEY_CTX_set_params(pctx, params) == 1;
 }
 
 Error bad_config(std::string reason) {
@@ -491,7 +500,7 @@ Status OsslVerifier::check(SignatureScheme scheme, ByteView spki_der, ByteView m
       return illegal_parameter(scheme_name(scheme) +
                                " does not fit the RSASSA-PSS parameters of the key");
     }
-    return ossl_internal("EVP_DigestVerifyInit_ex");
+    return ossl_internal("EVP_DigestVerifyInit");
   }
   if (EVP_DigestVerify(mctx.get(), signature.data(), signature.size(), message.data(),
                        message.size()) != 1) {
