@@ -1,7 +1,10 @@
 // hash_test.cc: hashes, HMAC and HKDF of the OpenSSL provider against published vectors.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
@@ -89,6 +92,60 @@ TEST(OpenSslProviderHash, HmacWithEmptyKeyEqualsZeroKey) {
   Secret b = sha256().hmac(zeros, text("data"));
   EXPECT_TRUE(a.equals(b.span()));
   EXPECT_EQ(a.size(), 32u);
+}
+
+// libcrypto_hmac is OpenSSL's one-shot HMAC-SHA-256, the reference for the provider's.
+Bytes libcrypto_hmac(ByteView key, ByteView data) {
+  Bytes out(32);
+  size_t len = 0;
+  static const uint8_t kEmpty = 0;
+  EXPECT_NE(
+      EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.empty() ? &kEmpty : key.data(),
+                key.size(), data.data(), data.size(), out.data(), out.size(), &len),
+      nullptr);
+  EXPECT_EQ(len, 32u);
+  return out;
+}
+
+// The per-thread HMAC context remembers its last key and only restarts for the same key again:
+// every sequence of keys must still give libcrypto's answers, keys that differ in their last
+// byte or only in length included, and so must keys too long to be remembered and HMACs after
+// the thread's keys were forgotten.
+TEST(OpenSslProviderHash, HmacUnderRepeatedAndAlternatingKeysMatchesLibcrypto) {
+  const CryptoProvider& p = openssl_provider();
+  Bytes a(48, 0x11);
+  Bytes b = a;
+  b.back() = 0x12;
+  Bytes a_longer = a;
+  a_longer.push_back(0x11);
+  Bytes huge(600, 0x33);
+  Bytes huge2 = huge;
+  huge2.back() = 0x34;
+  const std::vector<std::pair<const Bytes*, std::string_view>> steps = {
+      {&a, "one"}, {&a, "two"},   {&b, "three"}, {&a, "four"},  {&a_longer, "five"},
+      {&a, "six"}, {&huge, "7"},  {&huge, "8"},  {&huge2, "9"}, {&huge, "10"},
+      {&a, "11"},  {nullptr, ""}, {&a, "12"},    {&a, "13"},    {&b, "14"},
+  };
+  for (size_t i = 0; i < steps.size(); i++) {
+    if (steps[i].first == nullptr) {
+      ASSERT_NE(p.forget_thread_secrets, nullptr);
+      p.forget_thread_secrets();
+      continue;
+    }
+    const Bytes& key = *steps[i].first;
+    Secret mac = p.sha256->hmac(key, text(steps[i].second));
+    EXPECT_EQ(hex_of(mac.span()), hex_of(libcrypto_hmac(key, text(steps[i].second))))
+        << "step " << i;
+  }
+  // HKDF-Expand keys the same context: after an HMAC under the same key it still matches
+  // HMAC(PRK, info | 0x01) for a one-block output.
+  Result<Secret> okm = p.sha256->hkdf_expand(a, text("info"), 32);
+  ASSERT_TRUE(okm.ok());
+  Bytes in = Bytes(text("info").begin(), text("info").end());
+  in.push_back(0x01);
+  EXPECT_EQ(hex_of(okm->span()), hex_of(libcrypto_hmac(a, in)));
+  EXPECT_EQ(hex_of(p.sha256->hmac(a, text("after")).span()),
+            hex_of(libcrypto_hmac(a, text("after"))));
 }
 
 struct HkdfCase {
