@@ -247,8 +247,10 @@ class KxGroup {
   // start generates a fresh key pair.
   virtual Result<std::unique_ptr<KeyExchange>> start() const = 0;
   // start_with_private makes a key pair from a known private key (raw 32 or 56 bytes for X25519
-  // and X448, the big-endian scalar for the NIST curves; finite-field groups do not offer it and
-  // fail with kBadConfig). For known-answer tests only.
+  // and X448, the big-endian scalar for the NIST curves, the big-endian exponent x with
+  // 1 < x < p-1 for the finite-field groups). A key that does not fit fails with kBadConfig. For
+  // known-answer tests and throwaway keys a caller shows (glasstls demo) only: a connection's
+  // key pairs come from start().
   virtual Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView private_key) const = 0;
   // dh_params returns p and g of a finite-field group (ffdhe2048 ... ffdhe8192), for a TLS 1.2
   // server's ServerKeyExchange; nullopt for the elliptic-curve groups.
@@ -267,6 +269,15 @@ class DhGroups {
   // is Yc left-padded to the size of p, and its complete() refuses a Ys outside 1 < Ys < p-1
   // with handshake_failure (RFC 7919 section 3); Ys may be shorter than p.
   virtual Result<std::unique_ptr<KeyExchange>> start(ByteView p, ByteView g) const = 0;
+  // start_with_private is start with a known private exponent `private_key` (big-endian,
+  // 1 < x < p-1, else kBadConfig) instead of a fresh one, after the same checks of `p` and `g`.
+  // For known-answer tests and throwaway keys a caller shows (glasstls demo) only: a
+  // connection's key pairs come from start(). The default fails with kBadConfig.
+  virtual Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView /*p*/, ByteView /*g*/,
+                                                                  ByteView /*private_key*/) const {
+    return Error{ErrorKind::kBadConfig, AlertDescription::internal_error,
+                 "this DhGroups has no start_with_private"};
+  }
 };
 
 // KeyType is the kind of a private key: ECDSA on P-256, P-384 or P-521, RSA (rsaEncryption),

@@ -169,6 +169,22 @@ class DhKeyExchange final : public KeyExchange {
   AlertDescription bad_share_;
 };
 
+// dh_wrap reads the public value of the DH key pair `key` and wraps both.
+Result<std::unique_ptr<KeyExchange>> dh_wrap(NamedGroup group, PkeyPtr key, ByteView p,
+                                             bool exact_share, AlertDescription bad_share) {
+  BIGNUM* y = nullptr;
+  if (EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, &y) != 1) {
+    return ossl_internal("EVP_PKEY_get_bn_param(pub)");
+  }
+  BignumPtr y_owner(y);
+  Bytes pub = from_bn(y, p.size());
+  if (pub.empty()) {
+    return internal_error("DH public value is larger than p");
+  }
+  return std::unique_ptr<KeyExchange>(std::make_unique<DhKeyExchange>(
+      group, std::move(key), Bytes(p.begin(), p.end()), std::move(pub), exact_share, bad_share));
+}
+
 Error insufficient(std::string reason) {
   return make_error(ErrorKind::kPeerIncompatible, AlertDescription::insufficient_security,
                     std::move(reason));
@@ -217,18 +233,51 @@ Result<std::unique_ptr<KeyExchange>> dh_exchange(NamedGroup group, const EVP_PKE
       EVP_PKEY_generate(ctx.get(), &raw) != 1) {
     return ossl_internal("EVP_PKEY_generate(DH)");
   }
-  PkeyPtr key(raw);
-  BIGNUM* y = nullptr;
-  if (EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, &y) != 1) {
-    return ossl_internal("EVP_PKEY_get_bn_param(pub)");
+  return dh_wrap(group, PkeyPtr(raw), p, exact_share, bad_share);
+}
+
+Result<std::unique_ptr<KeyExchange>> dh_exchange_with_private(NamedGroup group, ByteView p_in,
+                                                              ByteView g_in, ByteView x,
+                                                              bool exact_share,
+                                                              AlertDescription bad_share) {
+  const ByteView p = strip_zeros(p_in);
+  const ByteView g = strip_zeros(g_in);
+  if (p.empty() || (p.back() & 1) == 0 || !in_open_range(x, p)) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "DH private key is not in the range 1 < x < p-1");
   }
-  BignumPtr y_owner(y);
-  Bytes pub = from_bn(y, p.size());
-  if (pub.empty()) {
-    return internal_error("DH public value is larger than p");
+  BignumPtr p_bn = to_bn(p);
+  BignumPtr g_bn = to_bn(g);
+  BignumPtr x_bn(BN_secure_new());
+  BignumPtr y_bn(BN_new());
+  BnCtxPtr bn_ctx(BN_CTX_new());
+  if (p_bn == nullptr || g_bn == nullptr || x_bn == nullptr || y_bn == nullptr ||
+      bn_ctx == nullptr || BN_bin2bn(x.data(), static_cast<int>(x.size()), x_bn.get()) == nullptr) {
+    return ossl_internal("DH private key setup");
   }
-  return std::unique_ptr<KeyExchange>(std::make_unique<DhKeyExchange>(
-      group, std::move(key), Bytes(p.begin(), p.end()), std::move(pub), exact_share, bad_share));
+  // Y = g^x mod p (RFC 7919 section 5.2), computed here: OpenSSL 3.0 does not derive the public
+  // value when a DH key is imported with its private value alone.
+  BN_set_flags(x_bn.get(), BN_FLG_CONSTTIME);
+  if (BN_mod_exp_mont_consttime(y_bn.get(), g_bn.get(), x_bn.get(), p_bn.get(), bn_ctx.get(),
+                                nullptr) != 1) {
+    return ossl_internal("BN_mod_exp_mont_consttime");
+  }
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (bld == nullptr || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_P, p_bn.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_G, g_bn.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, x_bn.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, y_bn.get()) != 1) {
+    return ossl_internal("OSSL_PARAM_BLD");
+  }
+  // The built array holds a copy of x in its secure part, which OSSL_PARAM_free clears.
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+    return ossl_internal("EVP_PKEY_fromdata(DH key pair)");
+  }
+  return dh_wrap(group, PkeyPtr(raw), p, exact_share, bad_share);
 }
 
 OsslDhGroups::OsslDhGroups() {
@@ -251,7 +300,7 @@ OsslDhGroups::OsslDhGroups() {
   }
 }
 
-Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start(ByteView p_in, ByteView g_in) const {
+Result<NamedGroup> OsslDhGroups::check(ByteView p_in, ByteView g_in) const {
   const ByteView p = strip_zeros(p_in);
   const ByteView g = strip_zeros(g_in);
   const size_t bits = bit_length(p);
@@ -281,16 +330,12 @@ Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start(ByteView p_in, ByteView
       break;
     }
   }
-  BignumPtr p_bn = to_bn(p);
-  BignumPtr g_bn = to_bn(g);
-  if (p_bn == nullptr || g_bn == nullptr) {
-    return ossl_internal("BN_bin2bn");
-  }
   if (!known) {
+    BignumPtr p_bn = to_bn(p);
     // RFC 7919 section 5.1: with an unknown group, the client would need to verify the
     // primality of the modulus and learn the factors of p-1. A safe prime p = 2q+1 has the
     // factors 2 and q, and every 1 < g < p-1 then generates a group of order q or 2q.
-    BignumPtr q(BN_dup(p_bn.get()));
+    BignumPtr q(p_bn == nullptr ? nullptr : BN_dup(p_bn.get()));
     BnCtxPtr bn_ctx(BN_CTX_new());
     if (q == nullptr || bn_ctx == nullptr || BN_rshift1(q.get(), q.get()) != 1) {
       return ossl_internal("BN_rshift1");
@@ -303,6 +348,17 @@ Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start(ByteView p_in, ByteView
     if (p_prime != 1 || q_prime != 1) {
       return insufficient("server's DHE prime is not a safe prime (p and (p-1)/2 prime)");
     }
+  }
+  return group;
+}
+
+Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start(ByteView p_in, ByteView g_in) const {
+  GLASSTLS_ASSIGN(const NamedGroup group, check(p_in, g_in));
+  const ByteView p = strip_zeros(p_in);
+  BignumPtr p_bn = to_bn(p);
+  BignumPtr g_bn = to_bn(strip_zeros(g_in));
+  if (p_bn == nullptr || g_bn == nullptr) {
+    return ossl_internal("BN_bin2bn");
   }
   ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (bld == nullptr || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_P, p_bn.get()) != 1 ||
@@ -318,6 +374,13 @@ Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start(ByteView p_in, ByteView
   }
   PkeyPtr dh_params(raw);
   return dh_exchange(group, dh_params.get(), p, false, AlertDescription::handshake_failure);
+}
+
+Result<std::unique_ptr<KeyExchange>> OsslDhGroups::start_with_private(ByteView p, ByteView g,
+                                                                      ByteView private_key) const {
+  GLASSTLS_ASSIGN(const NamedGroup group, check(p, g));
+  return dh_exchange_with_private(group, p, g, private_key, false,
+                                  AlertDescription::handshake_failure);
 }
 
 }  // namespace glasstls::crypto::openssl

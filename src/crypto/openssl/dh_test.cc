@@ -172,7 +172,49 @@ TEST_P(OpenSslProviderFfdhe, RejectsOutOfRangeShares) {
   // The edges just inside the range are accepted: 2 and p-2.
   EXPECT_TRUE((*a)->complete(two).ok());
   EXPECT_TRUE((*a)->complete(minus(p, 2)).ok());
-  EXPECT_FALSE(group()->start_with_private(Bytes(32, 1)).ok());
+}
+
+// mod_exp is g^x mod p with libcrypto's BIGNUMs alone, padded to the size of p.
+Bytes mod_exp(ByteView g, ByteView x, ByteView p) {
+  BnOwner gb = to_bn(g), xb = to_bn(x), pb = to_bn(p), y(BN_new(), BN_free);
+  std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
+  EXPECT_EQ(BN_mod_exp(y.get(), gb.get(), xb.get(), pb.get(), ctx.get()), 1);
+  return bn_bytes(y.get(), p.size());
+}
+
+// A key pair from a known private exponent x has the public value g^x mod p, and derives the
+// secret libcrypto derives with it; x outside 1 < x < p-1 is refused as a caller's mistake.
+TEST_P(OpenSslProviderFfdhe, StartWithPrivateIsGToTheX) {
+  ASSERT_NE(group(), nullptr);
+  const DhParams params = *group()->dh_params();
+  Bytes x(64);
+  for (size_t i = 0; i < x.size(); i++) {
+    x[i] = static_cast<uint8_t>(0x80 + 7 * i);
+  }
+  Result<std::unique_ptr<KeyExchange>> ours = group()->start_with_private(x);
+  ASSERT_TRUE(ours.ok()) << ours.error().reason;
+  EXPECT_EQ((*ours)->group(), GetParam().group);
+  EXPECT_EQ(to_hex((*ours)->public_key()), to_hex(mod_exp(params.g, x, params.p)));
+  LibcryptoDh peer = libcrypto_dh(GetParam().ossl_name);
+  Result<Secret> k = (*ours)->complete(peer.pub);
+  ASSERT_TRUE(k.ok()) << k.error().reason;
+  EXPECT_EQ(to_hex(k->span()), to_hex(libcrypto_secret(peer, (*ours)->public_key())));
+  // The same x gives the same key pair; another x another.
+  Result<std::unique_ptr<KeyExchange>> again = group()->start_with_private(x);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(to_hex((*again)->public_key()), to_hex((*ours)->public_key()));
+  x[5] ^= 1;
+  Result<std::unique_ptr<KeyExchange>> other = group()->start_with_private(x);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(to_hex((*other)->public_key()), to_hex((*ours)->public_key()));
+  for (const Bytes& bad : {Bytes{}, Bytes{0}, Bytes{1}, minus(params.p, 1), params.p,
+                           Bytes(params.p.size() + 1, 0xff)}) {
+    Result<std::unique_ptr<KeyExchange>> r = group()->start_with_private(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::kBadConfig) << r.error().reason;
+  }
+  EXPECT_TRUE(group()->start_with_private(Bytes{2}).ok());
+  EXPECT_TRUE(group()->start_with_private(minus(params.p, 2)).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Groups, OpenSslProviderFfdhe,
@@ -235,6 +277,33 @@ TEST(OpenSslProviderDhGroups, AcceptsRfc7919AndRfc3526Groups) {
     ASSERT_TRUE(k.ok()) << k.error().reason;
     EXPECT_EQ(to_hex(k->span()), to_hex(libcrypto_secret(server, (*client)->public_key())));
   }
+}
+
+// DhGroups::start_with_private checks the group as start does, then makes the key pair of the
+// known x: its public value is g^x mod p and it agrees with libcrypto.
+TEST(OpenSslProviderDhGroups, StartWithPrivateIsGToTheXAfterTheSameChecks) {
+  const Bytes x(48, 0x5c);
+  for (const char* name : {"ffdhe2048", "modp_3072"}) {
+    SCOPED_TRACE(name);
+    LibcryptoDh server = libcrypto_dh(name);
+    Result<std::unique_ptr<KeyExchange>> client = dh().start_with_private(server.p, server.g, x);
+    ASSERT_TRUE(client.ok()) << client.error().reason;
+    EXPECT_EQ((*client)->group(),
+              std::string(name) == "ffdhe2048" ? NamedGroup::ffdhe2048 : NamedGroup{0});
+    EXPECT_EQ(to_hex((*client)->public_key()), to_hex(mod_exp(server.g, x, server.p)));
+    Result<Secret> k = (*client)->complete(server.pub);
+    ASSERT_TRUE(k.ok()) << k.error().reason;
+    EXPECT_EQ(to_hex(k->span()), to_hex(libcrypto_secret(server, (*client)->public_key())));
+    // Ys out of range is refused as start's exchanges refuse it.
+    expect_alert((*client)->complete(Bytes{1}), AlertDescription::handshake_failure);
+  }
+  // The group's checks come first: a 1024-bit prime is refused whatever the key.
+  LibcryptoDh ffdhe = libcrypto_dh("ffdhe2048");
+  expect_refused(dh().start_with_private(ByteView(ffdhe.p).subspan(128), ffdhe.g, x),
+                 AlertDescription::insufficient_security);
+  Result<std::unique_ptr<KeyExchange>> one = dh().start_with_private(ffdhe.p, ffdhe.g, Bytes{1});
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(one.error().kind, ErrorKind::kBadConfig);
 }
 
 TEST(OpenSslProviderDhGroups, RefusesSmallAndHugeGroups) {

@@ -208,7 +208,8 @@ struct KxSpec {
   // group name ("prime256v1", "ffdhe2048").
   const char* ossl_name;
   KxKind kind;
-  // scalar_len is the private key length (0 for FFDHE, which has no start_with_private);
+  // scalar_len is the private key length (0 for FFDHE, whose private value may be of any length
+  // up to p's);
   // share_len the length of a KeyShareEntry key; secret_len the length of the shared secret.
   size_t scalar_len;
   size_t share_len;
@@ -250,14 +251,28 @@ Result<std::unique_ptr<KeyExchange>> dh_exchange(NamedGroup group, const EVP_PKE
                                                  ByteView p, bool exact_share,
                                                  AlertDescription bad_share);
 
+// dh_exchange_with_private makes the key pair of the known private value `x` (big-endian,
+// 1 < x < p-1, else kBadConfig) in the group of prime `p` and generator `g`, and wraps it as
+// dh_exchange does. For KxGroup::start_with_private and DhGroups::start_with_private.
+Result<std::unique_ptr<KeyExchange>> dh_exchange_with_private(NamedGroup group, ByteView p,
+                                                              ByteView g, ByteView x,
+                                                              bool exact_share,
+                                                              AlertDescription bad_share);
+
 // OsslDhGroups checks a server's finite-field group and makes key pairs in it (TLS 1.2 DHE).
 class OsslDhGroups final : public DhGroups {
  public:
   // OsslDhGroups reads the RFC 7919 and RFC 3526 primes libcrypto knows by name.
   OsslDhGroups();
   Result<std::unique_ptr<KeyExchange>> start(ByteView p, ByteView g) const override;
+  Result<std::unique_ptr<KeyExchange>> start_with_private(ByteView p, ByteView g,
+                                                          ByteView private_key) const override;
 
  private:
+  // check applies start's checks to `p` and `g` and names the RFC 7919 group they are (zero
+  // for another group).
+  Result<NamedGroup> check(ByteView p, ByteView g) const;
+
   struct Known {
     NamedGroup group;  // NamedGroup{0} for the RFC 3526 groups, which TLS does not name
     DhParams params;

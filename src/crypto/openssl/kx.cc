@@ -239,7 +239,8 @@ Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start() const {
 
 Result<std::unique_ptr<KeyExchange>> OsslKxGroup::start_with_private(ByteView private_key) const {
   if (spec_.kind == KxKind::kFfdhe) {
-    return bad_private(std::string(name(spec_.group)) + " has no start_with_private");
+    return dh_exchange_with_private(spec_.group, params_.p, params_.g, private_key, true,
+                                    AlertDescription::illegal_parameter);
   }
   if (private_key.size() != spec_.scalar_len) {
     return bad_private(std::string(name(spec_.group)) + " private key of " +
