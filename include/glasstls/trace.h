@@ -81,6 +81,10 @@ struct TraceRecord {
   std::string key_label;  // which traffic secret protects it, e.g. "server handshake"
   Bytes key;              // AEAD key and nonce: only when secrets are shown
   Bytes nonce;
+  Bytes mac_key;  // TLS 1.2 CBC: the MAC key, only when secrets are shown
+  // cipher is the record's cipher as OpenSSL names it, when the reporter says: "AES-128-GCM",
+  // "AES-256-GCM", "ChaCha20-Poly1305", "AES-128-CBC", "AES-256-CBC".
+  std::string cipher;
   // protection names the parts of a TLS 1.2 protected record (kind kUnknown otherwise).
   TraceProtection protection;
 };

@@ -29,6 +29,7 @@ void Tracer::on_record(bool sent, ContentType type, ByteView wire, ByteView cont
   r.sequence = seq;
   if (p != nullptr) {
     r.key_label = p->label();
+    r.cipher = p->cipher_name();
     if (secrets_ && !p->trace_key().empty()) {
       r.key.assign(p->trace_key().span().begin(), p->trace_key().span().end());
       r.nonce = p->nonce_for_trace(seq);

@@ -499,6 +499,7 @@ class Dissector {
     r.padding = padding;
     r.sequence = s.key->seq;
     r.key_label = s.key->label;
+    r.cipher = s.key->protector.cipher_name();
     if (options_.show_secrets) {
       const Secret& key = s.key->protector.trace_key();
       r.key.assign(key.span().begin(), key.span().end());
@@ -565,6 +566,7 @@ class Dissector {
     r.padding = opened.padding;
     r.sequence = s.key->seq;
     r.key_label = s.key->label;
+    r.cipher = s.key->protector.cipher_name();
     if (options_.show_secrets) {
       const Secret& key = s.key->protector.trace_key();
       r.key.assign(key.span().begin(), key.span().end());

@@ -57,16 +57,33 @@ Result<Protection> make_protection(const crypto::Aead& aead, const Secret& key, 
 }
 
 ProtectorBase::ProtectorBase(size_t overhead, size_t min_body, const char* label, bool application,
-                             Secret trace_key)
+                             Secret trace_key, Secret trace_mac_key)
     : label_(label),
-      trace_key_(trace_key.empty() ? nullptr : std::make_unique<Secret>(std::move(trace_key))),
+      trace_keys_(trace_key.empty() && trace_mac_key.empty()
+                      ? nullptr
+                      : std::make_unique<TraceKeys>(
+                            TraceKeys{std::move(trace_key), std::move(trace_mac_key)})),
       overhead_(static_cast<uint16_t>(overhead)),
       min_body_(static_cast<uint16_t>(min_body)),
       application_(application) {}
 
 const Secret& ProtectorBase::trace_key() const {
   static const Secret kNoKey;
-  return trace_key_ != nullptr ? *trace_key_ : kNoKey;
+  return trace_keys_ != nullptr ? trace_keys_->key : kNoKey;
+}
+
+const Secret& ProtectorBase::trace_mac_key() const {
+  static const Secret kNoKey;
+  return trace_keys_ != nullptr ? trace_keys_->mac_key : kNoKey;
+}
+
+const char* aead_cipher_name(crypto::AeadId aead) {
+  switch (aead) {
+    case crypto::AeadId::kAes128Gcm: return "AES-128-GCM";
+    case crypto::AeadId::kAes256Gcm: return "AES-256-GCM";
+    case crypto::AeadId::kChaCha20Poly1305: return "ChaCha20-Poly1305";
+  }
+  return "";
 }
 
 // Every connection holds a protector per direction, inline: keep the usual kind small (on
@@ -190,6 +207,18 @@ constexpr bool kIsNone = std::is_same_v<std::decay_t<K>, std::monostate>;
 
 Error RecordProtector::no_protection() {
   return internal_error("record seal or open with no protection installed");
+}
+
+const char* RecordProtector::cipher_name() const {
+  return std::visit(
+      [&](const auto& k) -> const char* {
+        if constexpr (kIsNone<decltype(k)>) {
+          return "";
+        } else {
+          return k.cipher_name();
+        }
+      },
+      kind_);
 }
 
 Bytes RecordProtector::nonce_for_trace(uint64_t seq) const {

@@ -98,20 +98,25 @@ class ProtectorBase {
   // records ... MUST NOT be sent" before keys for it exist; see RecordLayer::write).
   bool application() const { return application_; }
   // trace_key holds a copy of the key only while a trace that shows secrets is attached (empty
-  // otherwise).
+  // otherwise); trace_mac_key likewise the MAC key of a TLS 1.2 CBC protector.
   const Secret& trace_key() const;
+  const Secret& trace_mac_key() const;
 
  protected:
   // The default ProtectorBase is that of no protection: no overhead, no label, no key.
   constexpr ProtectorBase() = default;
   ProtectorBase(size_t overhead, size_t min_body, const char* label, bool application,
-                Secret trace_key);
+                Secret trace_key, Secret trace_mac_key = Secret());
 
  private:
+  struct TraceKeys {
+    Secret key;
+    Secret mac_key;
+  };
   const char* label_ = "";
-  // trace_key_ is null unless a trace that shows secrets is attached: boxed, so that the usual
-  // protector pays 8 bytes for it, not a Secret's 24.
-  std::unique_ptr<Secret> trace_key_;
+  // trace_keys_ is null unless a trace that shows secrets is attached: boxed, so that the usual
+  // protector pays 8 bytes for it, not two Secrets' 48.
+  std::unique_ptr<TraceKeys> trace_keys_;
   // A record's overhead is at most 2^8 bytes (RFC 8446 section 5.2), far below 2^16.
   uint16_t overhead_ = 0;
   uint16_t min_body_ = 0;
@@ -142,6 +147,10 @@ struct Protection {
 // secrets. The connection and the dissector both install keys through it.
 Result<Protection> make_protection(const crypto::Aead& aead, const Secret& key, ByteView iv,
                                    const char* label, bool application, bool keep_trace_key);
+
+// aead_cipher_name names `aead` as OpenSSL does: "AES-128-GCM", "AES-256-GCM",
+// "ChaCha20-Poly1305".
+const char* aead_cipher_name(crypto::AeadId aead);
 
 // tls13_nonce writes the per-record nonce of sequence number `seq` under `iv` (section 5.3).
 void tls13_nonce(const uint8_t iv[12], uint64_t seq, uint8_t out[12]);
@@ -178,6 +187,8 @@ class Tls13AeadProtector final : public ProtectorBase {
 
   // nonce_for_trace returns the nonce record `seq` uses, for traces.
   Bytes nonce_for_trace(uint64_t seq) const;
+  // cipher_name names the AEAD as OpenSSL does ("AES-128-GCM"), for traces.
+  const char* cipher_name() const { return aead_cipher_name(aead_); }
 
   // key_usage_limit is how many records the key may protect: the suite table's limit for its
   // AEAD (crypto/suites.h), rounded down to a power of two and kept as its exponent, which
@@ -227,6 +238,7 @@ class Tls12AeadProtector final : public ProtectorBase {
   Bytes nonce_for_trace(uint64_t seq) const;
   uint64_t key_usage_limit() const { return uint64_t{1} << limit_log2_; }
   size_t explicit_nonce_len() const { return explicit_len_; }
+  const char* cipher_name() const { return aead_cipher_name(aead_); }
 
  private:
   // nonce writes the nonce of sequence number `seq` carrying `explicit_nonce` (GCM's 8 bytes).
@@ -237,6 +249,7 @@ class Tls12AeadProtector final : public ProtectorBase {
   uint8_t explicit_len_;
   uint8_t tag_len_;
   uint8_t limit_log2_;
+  crypto::AeadId aead_;
   std::unique_ptr<crypto::AeadKey> key_;
 };
 
@@ -257,11 +270,13 @@ class Tls12CbcProtector final : public ProtectorBase {
  public:
   static constexpr size_t kBlockLen = 16;
 
-  // Tls12CbcProtector takes one direction's CBC and HMAC keys, the provider's Random (for the
-  // IVs; it must outlive the protector) and the record layout. Use make_tls12_protector.
-  Tls12CbcProtector(std::unique_ptr<crypto::CbcKey> key, std::unique_ptr<crypto::HmacKey> mac,
-                    const crypto::Random& random, bool encrypt_then_mac, const char* label,
-                    Secret trace_key);
+  // Tls12CbcProtector takes one direction's CBC key (of `key_len` bytes) and HMAC key, the
+  // provider's Random (for the IVs; it must outlive the protector) and the record layout. Use
+  // make_tls12_protector.
+  Tls12CbcProtector(std::unique_ptr<crypto::CbcKey> key, size_t key_len,
+                    std::unique_ptr<crypto::HmacKey> mac, const crypto::Random& random,
+                    bool encrypt_then_mac, const char* label, Secret trace_key,
+                    Secret trace_mac_key);
 
   // body_len is the length of a sealed record's body for `content_len` bytes of content.
   size_t body_len(size_t content_len) const;
@@ -277,6 +292,7 @@ class Tls12CbcProtector final : public ProtectorBase {
   uint64_t key_usage_limit() const { return uint64_t{1} << 62; }
   bool encrypt_then_mac() const { return etm_; }
   size_t mac_len() const { return mac_len_; }
+  const char* cipher_name() const { return key_len_ == 16 ? "AES-128-CBC" : "AES-256-CBC"; }
   // decrypt_for_trace decrypts the body of `record` (after the IV, before an encrypt-then-MAC
   // MAC) without checking anything, for RecordProtector::detail. Empty on failure.
   Bytes decrypt_for_trace(ByteView record) const;
@@ -290,6 +306,7 @@ class Tls12CbcProtector final : public ProtectorBase {
   // Declared before the pointers, these fit in ProtectorBase's tail padding.
   uint8_t mac_len_;
   bool etm_;
+  uint8_t key_len_;
   const crypto::Random* random_;
   std::unique_ptr<crypto::CbcKey> key_;
   std::unique_ptr<crypto::HmacKey> mac_;
@@ -358,6 +375,9 @@ class RecordProtector {
   const char* label() const { return base().label(); }
   bool application() const { return base().application(); }
   const Secret& trace_key() const { return base().trace_key(); }
+  // cipher_name names the cipher as OpenSSL does ("AES-128-GCM", "ChaCha20-Poly1305",
+  // "AES-256-CBC"), for traces; "" with no protection.
+  const char* cipher_name() const;
 
   // body_len is the length of a sealed record's body for `content_len` bytes of content
   // (content_len + overhead() but for CBC, whose padding fills the last block).
@@ -441,9 +461,9 @@ class RecordProtector {
 // encrypt-then-MAC when negotiated (RFC 7366; only meaningful for CBC suites, ignored for AEAD
 // ones). The keys are application keys (TLS 1.2 has no others: the handshake installs them at
 // ChangeCipherSpec, and the record layer starts the sequence number at 0). With
-// `keep_trace_key` the protector keeps a copy of the encryption key for a trace that shows
-// secrets. Fails with internal_error for a row that is not TLS 1.2, keys of the wrong sizes, or
-// a primitive the provider lacks.
+// `keep_trace_key` the protector keeps a copy of the encryption key (and of a CBC suite's MAC
+// key) for a trace that shows secrets. Fails with internal_error for a row that is not TLS 1.2,
+// keys of the wrong sizes, or a primitive the provider lacks.
 Result<RecordProtector> make_tls12_protector(const crypto::CryptoProvider& provider,
                                              const crypto::SuiteRow& row, const Secret& mac_key,
                                              const Secret& key, ByteView iv, bool encrypt_then_mac,

@@ -115,6 +115,7 @@ Tls12AeadProtector::Tls12AeadProtector(const crypto::Aead& aead,
       explicit_len_(iv.size() == 4 ? 8 : 0),
       tag_len_(static_cast<uint8_t>(aead.tag_len())),
       limit_log2_(static_cast<uint8_t>(std::bit_width(usage_limit) - 1)),
+      aead_(aead.id()),
       key_(std::move(key)) {
   std::memcpy(iv_, iv.data(), std::min(iv.size(), sizeof(iv_)));
 }
@@ -222,19 +223,20 @@ size_t round_up_block(size_t n) {
 
 }  // namespace
 
-Tls12CbcProtector::Tls12CbcProtector(std::unique_ptr<crypto::CbcKey> key,
+Tls12CbcProtector::Tls12CbcProtector(std::unique_ptr<crypto::CbcKey> key, size_t key_len,
                                      std::unique_ptr<crypto::HmacKey> mac,
                                      const crypto::Random& random, bool encrypt_then_mac,
-                                     const char* label, Secret trace_key)
+                                     const char* label, Secret trace_key, Secret trace_mac_key)
     // The most a body adds: the IV, the MAC and a whole block of padding. The shortest body is
     // the IV and the content-less block(s): MAC and padding (MAC-then-encrypt), or one block of
     // padding and the MAC (encrypt-then-MAC).
     : ProtectorBase(2 * kBlockLen + mac->mac_len(),
                     encrypt_then_mac ? 2 * kBlockLen + mac->mac_len()
                                      : kBlockLen + round_up_block(mac->mac_len() + 1),
-                    label, true, std::move(trace_key)),
+                    label, true, std::move(trace_key), std::move(trace_mac_key)),
       mac_len_(static_cast<uint8_t>(mac->mac_len())),
       etm_(encrypt_then_mac),
+      key_len_(static_cast<uint8_t>(key_len)),
       random_(&random),
       key_(std::move(key)),
       mac_(std::move(mac)) {}
@@ -566,8 +568,9 @@ Result<RecordProtector> make_tls12_protector(const crypto::CryptoProvider& provi
   }
   GLASSTLS_ASSIGN(auto k, cbc->new_key(key.span()));
   GLASSTLS_ASSIGN(auto m, hmac->new_key(mac_key.span()));
-  return RecordProtector(Tls12CbcProtector(std::move(k), std::move(m), *provider.random,
-                                           encrypt_then_mac, label, std::move(trace_key)));
+  return RecordProtector(Tls12CbcProtector(std::move(k), key.size(), std::move(m), *provider.random,
+                                           encrypt_then_mac, label, std::move(trace_key),
+                                           keep_trace_key ? mac_key.clone() : Secret()));
 }
 
 // --- RecordProtector's out-of-line dispatch ---------------------------------------------------
@@ -699,6 +702,8 @@ bool RecordProtector::trace_tls12(ByteView record, uint64_t seq, bool secrets,
   out.protection.additional_data = std::move(d->additional_data);
   if (secrets) {
     out.nonce = std::move(d->nonce);
+    const Secret& mac_key = base().trace_mac_key();
+    out.mac_key.assign(mac_key.span().begin(), mac_key.span().end());
   }
   return true;
 }
