@@ -105,10 +105,11 @@ enum class TraceDerivation : uint8_t {
   kHkdfExpandLabel,  // HKDF-Expand-Label(Secret = input, label, Context = context, output size)
   kHmac,             // HMAC(key = input, message = context)
   kTls12Prf,         // PRF(secret = input, label, seed = context), RFC 5246 section 5
-  // The (EC)DHE shared secret in the group `label` names ("x25519", "secp256r1"), with the
-  // peer's public key as `input` and our own private key as `private_key`. The library never
-  // reports a private key: only a caller that made the key pair itself (glasstls demo) fills
-  // the step in so.
+  // The (EC)DHE shared secret in the group `label` names ("x25519", "secp256r1", "ffdhe2048";
+  // a finite-field group's prime and generator are `dh_p` and `dh_g`), with the peer's public
+  // key as `input` and our own private key as `private_key`. The library never reports a
+  // private key: only a caller that made the key pair itself (glasstls demo) fills the step in
+  // so.
   kKeyExchange,
 };
 
@@ -126,7 +127,11 @@ struct TraceKeyStep {
   TraceDerivation derivation = TraceDerivation::kUnknown;
   std::string hash;
   std::string label;
-  Bytes private_key;  // kKeyExchange only: the raw X25519/X448 key or the NIST curve scalar
+  // kKeyExchange only: the raw X25519/X448 key, the NIST curve scalar or the finite-field
+  // exponent x (big-endian).
+  Bytes private_key;
+  Bytes dh_p;  // kKeyExchange in a finite-field group: p and g, big-endian
+  Bytes dh_g;
 };
 
 // TraceAlert is an alert sent or received.
@@ -199,21 +204,44 @@ std::string escape_text(std::string_view peer_string, size_t max = 256);
 // printed beside it with the openssl 3.0 command line: `openssl kdf ... HKDF` (mode
 // EXTRACT_ONLY, or EXPAND_ONLY with the HkdfLabel structure of RFC 8446 section 7.1 as info, in
 // hex), `openssl kdf ... TLS1-PRF`, `openssl mac ... HMAC` fed by `xxd -r -p`, or, for a key
-// exchange in x25519, x448, secp256r1 or secp384r1, `openssl pkeyutl -derive` given the private
-// key as PEM on its standard input and the peer's key as a PEM file the command writes (with
-// mktemp) and removes. openssl prints the result in upper-case hex (`kdf` with a colon between
-// bytes; xxd in lower case). It returns "" when the step does not say how it was derived
-// (derivation kUnknown, or no hash for a KDF) or when the values cannot have come from that
-// derivation (an HKDF-Expand-Label label or context over 255 bytes, a key of the wrong size
-// for its group, a finite-field group).
+// exchange in x25519, x448, secp256r1 or secp384r1, or in a finite-field group given by
+// `dh_p` and `dh_g`, `openssl pkeyutl -derive` given the private key as PEM on its standard
+// input and the peer's key as a PEM file the command writes (with mktemp) and removes. A
+// finite-field secret comes out as the step shows it: left-padded with zeros to the size of p
+// (`-pkeyopt dh_pad:1`) when the output is that long, as TLS 1.3 and the key exchange give it,
+// and without its leading zero bytes otherwise, as TLS 1.2's pre-master secret. openssl prints
+// the result in upper-case hex (`kdf` with a colon between bytes; xxd in lower case). It
+// returns "" when the step does not say how it was derived (derivation kUnknown, or no hash
+// for a KDF) or when the values cannot have come from that derivation (an HKDF-Expand-Label
+// label or context over 255 bytes, a key of the wrong size for its group, a finite-field key
+// or peer value outside 1 < x < p-1, an output longer than p).
 std::string redo_command(const TraceKeyStep& step);
+
+// redo_record_command returns a POSIX shell command line that decrypts `record`'s ciphertext
+// with `openssl enc` from the key and nonce (or IV) printed beside it, and prints in hex, with
+// `xxd -p`, everything the cipher decrypts: a TLS 1.3 record's TLSInnerPlaintext (the content,
+// the inner content type, the zero padding), a TLS 1.2 AEAD record's content, a CBC record's
+// content || MAC || padding (MAC-then-encrypt) or content || padding (encrypt-then-MAC). openssl
+// enc has no AEAD mode, so the tag is NOT checked: AES-GCM is decrypted as AES-CTR from the
+// counter block nonce || 00000002 (GCM's first keystream block, NIST SP 800-38D), and
+// ChaCha20-Poly1305 as ChaCha20 with the 16-byte IV block counter 1 (32-bit little-endian) ||
+// nonce (RFC 8439 section 2.8). For CBC the command then prints, on its own line, the MAC that
+// `openssl mac ... HMAC` computes with the MAC key over the MAC input the view shows
+// (additional_data || content under MAC-then-encrypt, additional_data || IV || ciphertext
+// under encrypt-then-MAC), in upper-case hex, to compare with the record's MAC. It returns ""
+// when the record was not decrypted, its key (and, for CBC, MAC key) is not shown, or its
+// cipher is not known: a TLS 1.3 record with a 32-byte key needs `cipher` (AES-256-GCM or
+// ChaCha20-Poly1305).
+std::string redo_record_command(const TraceRecord& record);
 
 // Renderers. `title` names the trace (e.g. "glasstls demo").
 struct RenderOptions {
   bool colour = false;  // ANSI colour for terminals
   bool show_secrets = true;
   // redo adds, under each key step that says how it was derived, the openssl command that
-  // recomputes it (redo_command). JSON always carries it ("redo"), HTML always shows it.
+  // recomputes it (redo_command), and under each decrypted record whose key is shown the one
+  // that decrypts it (redo_record_command). JSON always carries them ("redo"); the HTML page
+  // always shows the key steps' commands.
   bool redo = false;
 };
 std::string render_text(const std::vector<TraceEvent>& events, const RenderOptions& options);

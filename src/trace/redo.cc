@@ -2,6 +2,7 @@
 // key schedule step from the values the trace shows beside it.
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -119,7 +120,105 @@ void append_hex(Bytes& out, std::string_view h) {
   }
 }
 
+// strip_zeros drops the leading zero bytes of a big-endian integer.
+ByteView strip_zeros(ByteView v) {
+  size_t i = 0;
+  while (i < v.size() && v[i] == 0) {
+    i++;
+  }
+  return v.subspan(i);
+}
+
+// in_open_range says whether 1 < y < p-1, for big-endian `y` and odd `p` without leading zeros.
+bool in_open_range(ByteView y, ByteView p) {
+  y = strip_zeros(y);
+  if (y.empty() || (y.size() == 1 && y[0] == 1) || y.size() > p.size()) {
+    return false;
+  }
+  if (y.size() < p.size()) {
+    return true;
+  }
+  // p is odd, so p-1 is p with its last byte less one, and no borrow.
+  for (size_t i = 0; i + 1 < p.size(); i++) {
+    if (y[i] != p[i]) {
+      return y[i] < p[i];
+    }
+  }
+  return y.back() < p.back() - 1;
+}
+
+// der is the DER TLV of `tag` around `content` (X.690 section 8.1: definite length, short form
+// under 128 bytes, else the fewest length bytes).
+Bytes der(uint8_t tag, ByteView content) {
+  Bytes out{tag};
+  const size_t n = content.size();
+  if (n < 0x80) {
+    out.push_back(static_cast<uint8_t>(n));
+  } else {
+    int bytes = 0;
+    for (size_t m = n; m != 0; m >>= 8) {
+      bytes++;
+    }
+    out.push_back(static_cast<uint8_t>(0x80 | bytes));
+    for (int i = bytes - 1; i >= 0; i--) {
+      out.push_back(static_cast<uint8_t>(n >> (8 * i)));
+    }
+  }
+  out.insert(out.end(), content.begin(), content.end());
+  return out;
+}
+
+// der_integer is the DER INTEGER of the non-negative big-endian `v`: no leading zero byte but
+// one before a first byte of 0x80 or more.
+Bytes der_integer(ByteView v) {
+  v = strip_zeros(v);
+  Bytes body;
+  if (v.empty() || v[0] >= 0x80) {
+    body.push_back(0);
+  }
+  body.insert(body.end(), v.begin(), v.end());
+  return der(0x02, body);
+}
+
+Bytes cat(std::initializer_list<ByteView> parts) {
+  Bytes out;
+  for (ByteView p : parts) {
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+// dh_command is the pkeyutl command of a finite-field exchange: the private key as PKCS#8 (RFC
+// 5208) and the peer's as SubjectPublicKeyInfo, both with the dhKeyAgreement algorithm of PKCS
+// #3 (OID 1.2.840.113549.1.3.1, parameters SEQUENCE { p, g }) that openssl reads and writes.
+std::string dh_command(const TraceKeyStep& step) {
+  const ByteView p = strip_zeros(step.dh_p);
+  const ByteView g = strip_zeros(step.dh_g);
+  if (p.size() < 2 || (p.back() & 1) == 0 || !in_open_range(g, p) ||
+      !in_open_range(step.private_key, p) || !in_open_range(step.input, p) || step.output.empty() ||
+      step.output.size() > p.size()) {
+    return "";
+  }
+  Bytes oid;
+  append_hex(oid, "06092a864886f70d010301");
+  const Bytes algorithm = der(0x30, cat({oid, der(0x30, cat({der_integer(p), der_integer(g)}))}));
+  const Bytes priv =
+      der(0x30, cat({der_integer(Bytes{0}), algorithm, der(0x04, der_integer(step.private_key))}));
+  const Bytes bits = cat({Bytes{0}, der_integer(step.input)});
+  const Bytes pub = der(0x30, cat({algorithm, der(0x03, bits)}));
+  // The secret as the step shows it: padded to the size of p, or with its leading zeros
+  // stripped (openssl's default).
+  const bool padded = step.output.size() == p.size();
+  return "peer=$(mktemp) && printf '%s\\n' " + pem_lines("PUBLIC KEY", pub) +
+         " > \"$peer\" && printf '%s\\n' " + pem_lines("PRIVATE KEY", priv) +
+         " | openssl pkeyutl -derive -inkey /dev/stdin -peerkey \"$peer\"" +
+         (padded ? " -pkeyopt dh_pad:1" : "") + " | xxd -p -c 256; rm -f \"$peer\"";
+}
+
 std::string key_exchange_command(const TraceKeyStep& step) {
+  if (!step.dh_p.empty()) {
+    return dh_command(step);
+  }
   for (const KeyFormat& f : kKeyFormats) {
     if (step.label != f.group) {
       continue;
@@ -192,6 +291,104 @@ std::string redo_command(const TraceKeyStep& step) {
       return kdf(step.output.size(), step.hash) + " -kdfopt hexsecret:" + input + " -kdfopt " +
              quote("seed:" + step.label) +
              (step.context.empty() ? std::string() : " -kdfopt hexseed:" + context) + " TLS1-PRF";
+  }
+  return "";
+}
+
+namespace {
+
+constexpr size_t kRecordHeaderLen = 5;
+constexpr size_t kAeadTagLen = 16;
+
+// decrypt is the pipeline that feeds `ciphertext` to `openssl enc -d` with `cipher_args` and
+// prints what comes out in hex.
+std::string decrypt(ByteView ciphertext, const std::string& cipher_args) {
+  return "printf '%s' " + quote(render::hex(ciphertext)) + " | xxd -r -p | openssl enc -d " +
+         cipher_args + " | xxd -p -c 256";
+}
+
+// aead_decrypt decrypts an AEAD record's ciphertext (without its tag) under `cipher` (as OpenSSL
+// names the AEAD) with the stream cipher under it: AES-CTR from GCM's first counter block, or
+// ChaCha20 from block counter 1.
+std::string aead_decrypt(const TraceRecord& r, std::string_view cipher, ByteView ciphertext) {
+  if (r.nonce.size() != 12) {
+    return "";
+  }
+  const std::string key = render::hex(r.key);
+  const std::string nonce = render::hex(r.nonce);
+  if ((cipher == "AES-128-GCM" && r.key.size() == 16) ||
+      (cipher == "AES-256-GCM" && r.key.size() == 32)) {
+    return decrypt(ciphertext, std::string("-aes-") + (r.key.size() == 16 ? "128" : "256") +
+                                   "-ctr -K " + key + " -iv " + nonce + "00000002");
+  }
+  if (cipher == "ChaCha20-Poly1305" && r.key.size() == 32) {
+    return decrypt(ciphertext, "-chacha20 -K " + key + " -iv 01000000" + nonce);
+  }
+  return "";
+}
+
+// mac_digest names the hash of a TLS 1.2 HMAC by its length (RFC 5246 section 6.2.3.1: the MAC
+// is the hash's whole output).
+std::string_view mac_digest(size_t mac_len) {
+  switch (mac_len) {
+    case 20: return "SHA1";
+    case 32: return "SHA256";
+    case 48: return "SHA384";
+    default: return "";
+  }
+}
+
+std::string cbc_command(const TraceRecord& r) {
+  const TraceProtection& p = r.protection;
+  const std::string_view digest = mac_digest(p.mac.size());
+  const std::string_view cipher = r.key.size() == 16   ? "-aes-128-cbc"
+                                  : r.key.size() == 32 ? "-aes-256-cbc"
+                                                       : "";
+  if (cipher.empty() || digest.empty() || r.mac_key.size() != p.mac.size() ||
+      p.explicit_nonce.size() != 16 || p.ciphertext.empty() || p.ciphertext.size() % 16 != 0 ||
+      p.additional_data.size() != 13 ||
+      (!r.cipher.empty() && r.cipher.find("CBC") == std::string::npos)) {
+    return "";
+  }
+  // The MAC's input: RFC 5246 section 6.2.3.1 (MAC-then-encrypt, over the content) or RFC 7366
+  // section 3 (encrypt-then-MAC, over the IV and ciphertext).
+  const Bytes mac_input = p.kind == TraceProtectionKind::kTls12CbcMacThenEncrypt
+                              ? cat({p.additional_data, r.plaintext})
+                              : cat({p.additional_data, p.explicit_nonce, p.ciphertext});
+  return decrypt(p.ciphertext, std::string(cipher) + " -nopad -K " + render::hex(r.key) + " -iv " +
+                                   render::hex(p.explicit_nonce)) +
+         " && printf '%s' " + quote(render::hex(mac_input)) +
+         " | xxd -r -p | openssl mac -digest " + std::string(digest) +
+         " -macopt hexkey:" + render::hex(r.mac_key) + " HMAC";
+}
+
+}  // namespace
+
+std::string redo_record_command(const TraceRecord& r) {
+  if (!r.encrypted || !r.plaintext_known || r.key.empty()) {
+    return "";
+  }
+  switch (r.protection.kind) {
+    case TraceProtectionKind::kUnknown: {
+      // TLS 1.3 (RFC 8446 section 5.2): the fragment is the AEAD's output, the tag last.
+      if (r.wire.size() < kRecordHeaderLen + 1 + kAeadTagLen) {
+        return "";
+      }
+      std::string cipher = r.cipher;
+      if (cipher.empty() && r.key.size() == 16) {
+        cipher = "AES-128-GCM";  // the one TLS 1.3 AEAD of glasstls with a 16-byte key
+      }
+      const ByteView ct = ByteView(r.wire).subspan(kRecordHeaderLen,
+                                                   r.wire.size() - kRecordHeaderLen - kAeadTagLen);
+      return aead_decrypt(r, cipher, ct);
+    }
+    case TraceProtectionKind::kTls12Gcm:
+      return aead_decrypt(r, r.key.size() == 16 ? "AES-128-GCM" : "AES-256-GCM",
+                          r.protection.ciphertext);
+    case TraceProtectionKind::kTls12ChaCha20Poly1305:
+      return aead_decrypt(r, "ChaCha20-Poly1305", r.protection.ciphertext);
+    case TraceProtectionKind::kTls12CbcMacThenEncrypt:
+    case TraceProtectionKind::kTls12CbcEncryptThenMac: return cbc_command(r);
   }
   return "";
 }

@@ -167,8 +167,17 @@ class JsonRenderer {
     if (!r.nonce.empty()) {
       o.bytes("nonce", r.nonce);
     }
+    if (!r.mac_key.empty()) {
+      o.bytes("mac_key", r.mac_key);
+    }
+    if (!r.cipher.empty()) {
+      o.string("cipher", r.cipher);
+    }
     if (render::is_tls12_protected(r)) {
       protection(o.key("protection"), r);
+    }
+    if (const std::string cmd = redo_record_command(r); !cmd.empty()) {
+      o.string("redo", cmd);
     }
   }
 
@@ -215,6 +224,13 @@ class JsonRenderer {
       o.string("hash", k.hash);
       o.string("label", k.label);
       o.string("redo", redo_command(k));
+    }
+    if (!k.private_key.empty()) {
+      o.bytes("private_key", k.private_key);
+    }
+    if (!k.dh_p.empty()) {
+      o.bytes("dh_p", k.dh_p);
+      o.bytes("dh_g", k.dh_g);
     }
   }
 

@@ -137,6 +137,8 @@ class TextRenderer {
     labelled_hex("context", k.context);
     labelled_hex("output", k.output);
     if (options_.redo) {
+      // Only a caller that made the key pair itself reports its private key (glasstls demo).
+      labelled_hex("private", k.private_key);
       if (const std::string cmd = redo_command(k); !cmd.empty()) {
         labelled("openssl", clean(cmd));
       }
@@ -275,6 +277,7 @@ class TextRenderer {
     if (options_.show_secrets && !r.key.empty()) {
       line(2, "key " + paint(kDim, hex(r.key)));
     }
+    redo(r);
     std::string inner = "plaintext: " + render::content_type_label(r.content_type) + ", " +
                         bytes_label(r.plaintext.size()) + ", then the inner content type " +
                         dec(static_cast<uint8_t>(r.content_type));
@@ -313,6 +316,10 @@ class TextRenderer {
     if (options_.show_secrets && !r.key.empty()) {
       line(2, "key " + paint(kDim, hex(r.key)));
     }
+    if (options_.show_secrets && !r.mac_key.empty()) {
+      line(2, "MAC key " + paint(kDim, hex(r.mac_key)));
+    }
+    redo(r);
     line(1, render::plaintext_summary(r));
     if (r.content_type != ContentType::handshake) {
       dump(r.plaintext, 2);
@@ -320,6 +327,17 @@ class TextRenderer {
     const Bytes tail = render::decrypted_tail(r);
     if (!tail.empty()) {
       tree(tail, render::decrypted_parts(r), 2, r.direction);
+    }
+  }
+
+  // redo prints, under --redo, the openssl command that decrypts the record
+  // (redo_record_command), when there is one.
+  void redo(const TraceRecord& r) {
+    if (!options_.redo || !options_.show_secrets) {
+      return;
+    }
+    if (const std::string cmd = redo_record_command(r); !cmd.empty()) {
+      line(2, "openssl " + clean(cmd));
     }
   }
 

@@ -290,6 +290,60 @@ TEST_F(Redo, PkeyutlDeriveGivesTheSharedSecretOfEachCurve) {
   }
 }
 
+TEST_F(Redo, PkeyutlDeriveGivesTheFiniteFieldSecretPaddedOrStripped) {
+  // Our key pair in ffdhe2048 from a known exponent, the peer's fresh. An exponent is looked for
+  // whose secret starts with a zero byte (one in 256 do): there TLS 1.3's secret, padded to the
+  // size of p, and TLS 1.2's pre-master secret, stripped of its leading zeros, differ, and the
+  // command must give each as the step shows it.
+  const crypto::KxGroup& group = *crypto::openssl_provider().ffdhe2048;
+  const crypto::DhParams params = *group.dh_params();
+  auto peer = group.start();
+  ASSERT_TRUE(peer.ok());
+  const Bytes peer_public((*peer)->public_key().begin(), (*peer)->public_key().end());
+  Bytes priv(64, 0x3c);
+  Bytes padded;
+  for (int i = 0; i < 5000 && (padded.empty() || padded[0] != 0); i++) {
+    priv[62] = static_cast<uint8_t>(i >> 8);
+    priv[63] = static_cast<uint8_t>(i);
+    auto ours = group.start_with_private(priv);
+    ASSERT_TRUE(ours.ok()) << ours.error().reason;
+    auto shared = (*ours)->complete(peer_public);
+    ASSERT_TRUE(shared.ok());
+    padded.assign(shared->span().begin(), shared->span().end());
+  }
+  ASSERT_EQ(padded.size(), params.p.size());
+  ASSERT_EQ(padded[0], 0) << "no secret with a leading zero byte in 5000 tries";
+  size_t zeros = 0;
+  while (padded[zeros] == 0) {
+    zeros++;
+  }
+  const Bytes stripped(padded.begin() + static_cast<std::ptrdiff_t>(zeros), padded.end());
+  TraceKeyStep k = step(TraceDerivation::kKeyExchange, "", "ffdhe2048", peer_public, {}, padded);
+  k.private_key = priv;
+  k.dh_p = params.p;
+  k.dh_g = params.g;
+  EXPECT_EQ(redo(k), to_hex_string(padded));
+  k.output = stripped;
+  EXPECT_EQ(redo(k), to_hex_string(stripped));
+  // Not with another private key.
+  k.private_key[10] ^= 0x01;
+  EXPECT_NE(redo(k), to_hex_string(stripped));
+  // Values that cannot be a finite-field exchange have no command: x or Y out of range, an
+  // output longer than p, an even p.
+  TraceKeyStep bad = k;
+  bad.private_key = {1};
+  EXPECT_EQ(redo_command(bad), "");
+  bad = k;
+  bad.input = params.p;
+  EXPECT_EQ(redo_command(bad), "");
+  bad = k;
+  bad.output.assign(params.p.size() + 1, 1);
+  EXPECT_EQ(redo_command(bad), "");
+  bad = k;
+  bad.dh_p.back() ^= 1;
+  EXPECT_EQ(redo_command(bad), "");
+}
+
 TEST(RedoCommand, NoCommandWithoutADerivationOrAKnownHash) {
   TraceKeyStep k = step(TraceDerivation::kUnknown, "SHA256", "", {1, 2}, {}, {3});
   EXPECT_EQ(redo_command(k), "");
@@ -493,8 +547,29 @@ TEST_F(RedoDemo, Tls12DheRsaCbcEveryPrintedCommandGivesThePrintedValue) {
   EXPECT_NE(out_.find("cipher suite:   TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"), std::string::npos);
   EXPECT_NE(out_.find("throwaway rsa certificate"), std::string::npos);
   EXPECT_TRUE(has(redone, "extended master secret") || has(redone, "master secret"));
-  for (const char* name :
-       {"key block", "client Finished verify_data", "server Finished verify_data"}) {
+  for (const char* name : {"DHE shared secret (Z)", "key block", "client Finished verify_data",
+                           "server Finished verify_data"}) {
+    EXPECT_TRUE(has(redone, name)) << name;
+  }
+  // The server chose RFC 7919's ffdhe2048 and the client's throwaway exponent is shown.
+  EXPECT_NE(out_.find("group:          ffdhe2048"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("\n  private  "), std::string::npos) << out_;
+}
+
+TEST_F(RedoDemo, Tls12DheInTheGroupNamedEveryPrintedCommandGivesThePrintedValue) {
+  const std::set<std::string> redone =
+      run_demo({"--suite", "DHE-RSA-AES128-GCM-SHA256", "--group", "ffdhe3072"});
+  EXPECT_NE(out_.find("group:          ffdhe3072"), std::string::npos) << out_;
+  EXPECT_TRUE(has(redone, "DHE shared secret (Z)"));
+  EXPECT_TRUE(has(redone, "key block"));
+}
+
+TEST_F(RedoDemo, Tls13FfdheEveryPrintedCommandGivesThePrintedValue) {
+  const std::set<std::string> redone = run_demo({"--group", "ffdhe2048"});
+  EXPECT_NE(out_.find("version:        TLS 1.3"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("group:          ffdhe2048"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("\n  private  "), std::string::npos) << out_;
+  for (const char* name : {"(EC)DHE shared secret", "handshake_secret", "master_secret"}) {
     EXPECT_TRUE(has(redone, name)) << name;
   }
 }

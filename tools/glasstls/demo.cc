@@ -28,8 +28,9 @@ namespace glasstls::cli {
 namespace {
 
 constexpr const char kDemoUsage[] =
-    "usage: glasstls demo [--tls12] [--suite NAME] [--key-type ecdsa|rsa|ed25519] [--redo]\n"
-    "                     [--html FILE] [--json] [--summary]\n"
+    "usage: glasstls demo [--tls12] [--suite NAME] [--group NAME]\n"
+    "                     [--key-type ecdsa|rsa|ed25519] [--redo] [--html FILE] [--json]\n"
+    "                     [--summary]\n"
     "\n"
     "Generates a throwaway CA and a certificate for \"localhost\" in memory, starts a server on\n"
     "127.0.0.1 (a free port) on a thread, and connects a client that pins the server's public\n"
@@ -42,9 +43,13 @@ constexpr const char kDemoUsage[] =
     "  --suite NAME      the one cipher suite both sides use (IANA or OpenSSL name); a TLS 1.2\n"
     "                    suite implies --tls12, a CBC suite is allowed when named, and an RSA\n"
     "                    suite picks an RSA key (e.g. TLS_DHE_RSA_WITH_AES_256_CBC_SHA256)\n"
+    "  --group NAME      the one key exchange group both sides use (e.g. ffdhe2048 for a\n"
+    "                    TLS 1.3 finite-field exchange, or for a TLS 1.2 DHE suite)\n"
     "  --key-type TYPE   the server key: ecdsa (P-256, default), rsa (2048) or ed25519\n"
     "  --redo            under each derived secret, the openssl command that recomputes it\n"
-    "                    from the values shown (always in the JSON and HTML)\n"
+    "                    from the values shown, with the client's throwaway private key for\n"
+    "                    the (EC)DHE shared secret; under each decrypted record, the one that\n"
+    "                    decrypts it (always in the JSON; the HTML shows the key steps')\n"
     "  --html FILE       also write the conversation as one self-contained HTML page\n"
     "  --json            print the conversation as JSON instead of text\n"
     "  --summary         print only the summary\n"
@@ -124,13 +129,19 @@ struct KnownKeys {
   struct Pair {
     NamedGroup group{};
     Bytes private_key;
+    Bytes p, g;  // a finite-field group's prime and generator
   };
   std::vector<Pair> pairs;
 };
 
-// RecordingGroup makes the key pairs of one elliptic-curve group from a private key it draws
-// itself (start_with_private), and keeps that key in a KnownKeys. The demo's keys are
-// throwaway: this is never done for a real connection.
+// kDhPrivateLen is the length of the demo's finite-field private exponents: 512 bits, at least
+// twice the security strength of every RFC 7919 group (RFC 7919 section 5.2), and below any
+// prime the client accepts (2048 bits or more).
+constexpr size_t kDhPrivateLen = 64;
+
+// RecordingGroup makes the key pairs of one group from a private key it draws itself
+// (start_with_private), and keeps that key in a KnownKeys. The demo's keys are throwaway: this
+// is never done for a real connection.
 class RecordingGroup final : public crypto::KxGroup {
  public:
   RecordingGroup(const crypto::KxGroup& inner, const crypto::Random& random, size_t private_len,
@@ -147,7 +158,9 @@ class RecordingGroup final : public crypto::KxGroup {
       }
       Result<std::unique_ptr<crypto::KeyExchange>> kx = inner_.start_with_private(key);
       if (kx.ok()) {
-        keys_.pairs.push_back({inner_.group(), std::move(key)});
+        const std::optional<crypto::DhParams> params = inner_.dh_params();
+        keys_.pairs.push_back({inner_.group(), std::move(key), params ? params->p : Bytes(),
+                               params ? params->g : Bytes()});
         return kx;
       }
       if (attempt == 8) {
@@ -159,6 +172,7 @@ class RecordingGroup final : public crypto::KxGroup {
       ByteView private_key) const override {
     return inner_.start_with_private(private_key);
   }
+  std::optional<crypto::DhParams> dh_params() const override { return inner_.dh_params(); }
 
  private:
   const crypto::KxGroup& inner_;
@@ -167,10 +181,52 @@ class RecordingGroup final : public crypto::KxGroup {
   KnownKeys& keys_;
 };
 
-// recording_provider is `base` with x25519, x448, secp256r1 and secp384r1 made by
-// RecordingGroups (kept in `groups`).
+// RecordingDhGroups is RecordingGroup for TLS 1.2 DHE: it makes the key pair in the group the
+// server sent from a private exponent it draws itself, and keeps it with p and g.
+class RecordingDhGroups final : public crypto::DhGroups {
+ public:
+  RecordingDhGroups(const crypto::DhGroups& inner, const crypto::Random& random, KnownKeys& keys)
+      : inner_(inner), random_(random), keys_(keys) {}
+  Result<std::unique_ptr<crypto::KeyExchange>> start(ByteView p, ByteView g) const override {
+    // An exponent of 0 or 1 is refused (kBadConfig) and another is drawn; a group the checks
+    // refuse is refused whatever the exponent.
+    for (int attempt = 0;; attempt++) {
+      Bytes key(kDhPrivateLen);
+      if (Status st = random_.fill(key); !st.ok()) {
+        return st.error();
+      }
+      Result<std::unique_ptr<crypto::KeyExchange>> kx = inner_.start_with_private(p, g, key);
+      if (kx.ok()) {
+        keys_.pairs.push_back(
+            {(*kx)->group(), std::move(key), Bytes(p.begin(), p.end()), Bytes(g.begin(), g.end())});
+        return kx;
+      }
+      if (attempt == 8 || kx.error().kind != ErrorKind::kBadConfig) {
+        return kx;
+      }
+    }
+  }
+  Result<std::unique_ptr<crypto::KeyExchange>> start_with_private(
+      ByteView p, ByteView g, ByteView private_key) const override {
+    return inner_.start_with_private(p, g, private_key);
+  }
+
+ private:
+  const crypto::DhGroups& inner_;
+  const crypto::Random& random_;
+  KnownKeys& keys_;
+};
+
+// RecordingGroups holds what recording_provider makes.
+struct RecordingGroups {
+  std::vector<std::unique_ptr<RecordingGroup>> groups;
+  std::unique_ptr<RecordingDhGroups> dh;
+};
+
+// recording_provider is `base` with x25519, x448, secp256r1, secp384r1, the RFC 7919 groups
+// and TLS 1.2's DhGroups made by the recording classes above (kept in `made`).
 crypto::CryptoProvider recording_provider(const crypto::CryptoProvider& base, KnownKeys& keys,
-                                          std::vector<std::unique_ptr<RecordingGroup>>& groups) {
+                                          RecordingGroups& made) {
   crypto::CryptoProvider p = base;
   struct Member {
     const crypto::KxGroup* crypto::CryptoProvider::*member;
@@ -179,24 +235,33 @@ crypto::CryptoProvider recording_provider(const crypto::CryptoProvider& base, Kn
   for (Member m :
        {Member{&crypto::CryptoProvider::x25519, 32}, Member{&crypto::CryptoProvider::x448, 56},
         Member{&crypto::CryptoProvider::secp256r1, 32},
-        Member{&crypto::CryptoProvider::secp384r1, 48}}) {
+        Member{&crypto::CryptoProvider::secp384r1, 48},
+        Member{&crypto::CryptoProvider::ffdhe2048, kDhPrivateLen},
+        Member{&crypto::CryptoProvider::ffdhe3072, kDhPrivateLen},
+        Member{&crypto::CryptoProvider::ffdhe4096, kDhPrivateLen},
+        Member{&crypto::CryptoProvider::ffdhe6144, kDhPrivateLen},
+        Member{&crypto::CryptoProvider::ffdhe8192, kDhPrivateLen}}) {
     if (base.*m.member != nullptr && base.random != nullptr) {
-      groups.push_back(
+      made.groups.push_back(
           std::make_unique<RecordingGroup>(*(base.*m.member), *base.random, m.private_len, keys));
-      p.*m.member = groups.back().get();
+      p.*m.member = made.groups.back().get();
     }
+  }
+  if (base.dh != nullptr && base.random != nullptr) {
+    made.dh = std::make_unique<RecordingDhGroups>(*base.dh, *base.random, keys);
+    p.dh = made.dh.get();
   }
   return p;
 }
 
-// add_own_keys gives each (EC)DHE shared secret of the trace the private key the client used,
-// so that its openssl command can be shown. The last key pair of the negotiated group is the
-// one the exchange used. A finite-field (DHE) secret is left without one.
+// add_own_keys gives each (EC)DHE shared secret of the trace the private key the client used
+// (and a finite-field group's p and g), so that its openssl command can be shown. The last key
+// pair of the negotiated group is the one the exchange used.
 void add_own_keys(std::vector<TraceEvent>& events, const KnownKeys& keys, NamedGroup group) {
-  const Bytes* own = nullptr;
+  const KnownKeys::Pair* own = nullptr;
   for (const KnownKeys::Pair& p : keys.pairs) {
     if (p.group == group) {
-      own = &p.private_key;
+      own = &p;
     }
   }
   if (own == nullptr) {
@@ -205,12 +270,14 @@ void add_own_keys(std::vector<TraceEvent>& events, const KnownKeys& keys, NamedG
   for (TraceEvent& e : events) {
     auto* k = std::get_if<TraceKeyStep>(&e);
     if (k == nullptr || k->derivation != TraceDerivation::kUnknown ||
-        !std::string_view(k->step).ends_with("shared secret")) {
+        std::string_view(k->step).find("shared secret") == std::string_view::npos) {
       continue;
     }
     k->derivation = TraceDerivation::kKeyExchange;
     k->label = std::string(name(group));
-    k->private_key = *own;
+    k->private_key = own->private_key;
+    k->dh_p = own->p;
+    k->dh_g = own->g;
   }
 }
 
@@ -218,7 +285,7 @@ void add_own_keys(std::vector<TraceEvent>& events, const KnownKeys& keys, NamedG
 
 int demo_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--key-type", "--html", "--suite"};
+  spec.with_value = {"--key-type", "--html", "--suite", "--group"};
   spec.flags = {"--help", "-h", "--json", "--summary", "--tls12", "--redo"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
@@ -258,6 +325,17 @@ int demo_main(int argc, char** argv) {
       suite_key = "ecdsa";
     }
   }
+  std::optional<NamedGroup> group;
+  if (auto text = args->value("--group")) {
+    std::optional<std::vector<NamedGroup>> parsed = parse_groups(*text, error);
+    if (!parsed) {
+      return usage_error("demo", error);
+    }
+    if (parsed->size() != 1) {
+      return usage_error("demo", "--group takes one group");
+    }
+    group = parsed->front();
+  }
   std::string key_type =
       args->value("--key-type").value_or(suite_key.empty() ? "ecdsa" : suite_key);
   if (!suite_key.empty() && key_type != suite_key &&
@@ -291,7 +369,7 @@ int demo_main(int argc, char** argv) {
   ClientConfig::Builder client_builder;
   // The client makes its key pairs through a provider that remembers their private keys.
   KnownKeys known_keys;
-  std::vector<std::unique_ptr<RecordingGroup>> recording_groups;
+  RecordingGroups recording_groups;
   const crypto::CryptoProvider client_provider =
       recording_provider(provider, known_keys, recording_groups);
   client_builder.provider(&client_provider);
@@ -303,6 +381,12 @@ int demo_main(int argc, char** argv) {
     // Named in both configurations, a CBC suite needs no allow_legacy_cbc_suites().
     server_builder.cipher_suites({*suite});
     client_builder.cipher_suites({*suite});
+  }
+  if (group) {
+    // The client's one key share is in that group, so TLS 1.3 needs no HelloRetryRequest.
+    server_builder.groups({*group});
+    client_builder.groups({*group});
+    client_builder.key_share_groups({*group});
   }
   Result<std::shared_ptr<const ServerConfig>> server_config = server_builder.build();
   if (!server_config.ok()) {
