@@ -134,9 +134,10 @@ struct KnownKeys {
   std::vector<Pair> pairs;
 };
 
-// kDhPrivateLen is the length of the demo's finite-field private exponents: 512 bits, at least
-// twice the security strength of every RFC 7919 group (RFC 7919 section 5.2), and below any
-// prime the client accepts (2048 bits or more).
+// kDhPrivateLen is the length of the demo's finite-field private exponents: 512 bits, above the
+// shortest secret exponent RFC 7919 appendix A gives for each of its groups (section 5.2; 225
+// bits for ffdhe2048 to 400 for ffdhe8192) and below any prime the client accepts (2048 bits or
+// more).
 constexpr size_t kDhPrivateLen = 64;
 
 // RecordingGroup makes the key pairs of one group from a private key it draws itself
