@@ -137,8 +137,11 @@ class TextRenderer {
     labelled_hex("context", k.context);
     labelled_hex("output", k.output);
     if (options_.redo) {
-      // Only a caller that made the key pair itself reports its private key (glasstls demo).
+      // Only a caller that made the key pair itself reports its private key (glasstls demo),
+      // with a finite-field group's p and g.
       labelled_hex("private", k.private_key);
+      labelled_hex("p", k.dh_p);
+      labelled_hex("g", k.dh_g);
       if (const std::string cmd = redo_command(k); !cmd.empty()) {
         labelled("openssl", clean(cmd));
       }
