@@ -7,24 +7,31 @@
 // decrypted: the TLSInnerPlaintext of a TLS 1.3 record (AES-128-GCM, AES-256-GCM,
 // ChaCha20-Poly1305), the content of a TLS 1.2 AEAD record (AES-GCM, ChaCha20-Poly1305), and a
 // CBC record's content, MAC and padding, then the MAC the record carries (encrypt-then-MAC
-// between two glasstls peers; MAC-then-encrypt, which two glasstls peers never agree on, from a
-// record sealed by the record layer's own CBC protector). Then the commands that
-// `glasstls demo --redo` prints under its records are run. Skipped when openssl or xxd is
-// missing.
+// between two glasstls peers; MAC-then-encrypt, which two glasstls peers never agree on, with
+// openssl s_server -no_etm as the server, and from records sealed by the record layer's own CBC
+// protector for each MAC hash). Then the commands that `glasstls demo --redo` prints under its
+// records are run. Skipped when openssl or xxd is missing.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "api/harness.h"
 #include "base/bytes.h"
 #include "crypto/suites.h"
+#include "glasstls/socket.h"
 #include "glasstls/trace.h"
 #include "interop/process.h"
 #include "record/protector.h"
@@ -324,6 +331,90 @@ TEST_F(RedoRecord, CbcMacThenEncryptDecryptsAndItsMacIsTheRecords) {
     EXPECT_EQ(wrong_key.decrypted.size(), 2 * r.protection.ciphertext.size());
     EXPECT_EQ(wrong_key.decrypted.find(lower_hex(r.plaintext)), std::string::npos);
   }
+}
+
+// connect_loopback connects to 127.0.0.1:`port`, retrying until `timeout` passes (the server
+// may not listen yet). -1 on failure.
+int connect_loopback(uint16_t port, milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      return -1;
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+      return fd;
+    }
+    ::close(fd);
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return -1;
+}
+
+// A real peer that does not take encrypt-then-MAC: openssl s_server -no_etm, reversing each line
+// it receives (-rev). Every record the glasstls client traced is MAC-then-encrypt, and its
+// command decrypts it and gives its MAC.
+TEST_F(RedoRecord, CbcMacThenEncryptWithOpensslServer) {
+  const x509::TestPki& pki = testing::test_pki(crypto::KeyType::kEcdsaP256);
+  const Secret key = pki.leaf_key->private_key_pkcs8();
+  ASSERT_TRUE(interop::write_text(dir_.file("cert.der"),
+                                  std::string(pki.leaf_cert.begin(), pki.leaf_cert.end())));
+  ASSERT_TRUE(
+      interop::write_text(dir_.file("key.der"), std::string(key.span().begin(), key.span().end())));
+  const uint16_t port = interop::free_port();
+  std::unique_ptr<Child> server = Child::spawn(
+      {interop::find_program("openssl"), "s_server", "-accept", std::to_string(port), "-cert",
+       dir_.file("cert.der"), "-certform", "DER", "-key", dir_.file("key.der"), "-keyform", "DER",
+       "-tls1_2", "-no_etm", "-cipher", "ECDHE-ECDSA-AES128-SHA256", "-rev"},
+      dir_.path(), "s_server", interop::StdinMode::kPipe);
+  ASSERT_NE(server, nullptr);
+  const int fd = connect_loopback(port, kCommandTimeout);
+  ASSERT_GE(fd, 0) << server->log();
+
+  ClientConfig::Builder cb = testing::client_builder(crypto::KeyType::kEcdsaP256);
+  cb.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2);
+  cb.cipher_suites({CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256});
+  auto cc = cb.build();
+  ASSERT_TRUE(cc.ok());
+  auto recorder = std::make_shared<TraceRecorder>();
+  TraceOptions options;
+  options.show_secrets = true;
+  auto conn = Connection::client(*cc, "localhost", recorder, options);
+  ASSERT_TRUE(conn.ok());
+  SocketStream stream(fd, std::move(*conn));
+  const Status hs = stream.handshake();
+  ASSERT_TRUE(hs.ok()) << hs.error().to_string() << "\n" << server->log();
+  const std::string line = "a line for MAC-then-encrypt\n";
+  ASSERT_TRUE(
+      stream.write_all(ByteView(reinterpret_cast<const uint8_t*>(line.data()), line.size())).ok());
+  std::string reply;
+  uint8_t buf[256];
+  while (reply.find('\n') == std::string::npos) {
+    Result<size_t> n = stream.read(buf);
+    ASSERT_TRUE(n.ok()) << n.error().to_string();
+    ASSERT_GT(*n, 0u);
+    reply.append(reinterpret_cast<const char*>(buf), *n);
+  }
+  EXPECT_EQ(reply, "tpyrcne-neht-CAM rof enil a\n");
+  ::close(fd);
+  server->kill();
+
+  size_t checked = 0;
+  for (const TraceEvent& e : recorder->events) {
+    const auto* r = std::get_if<TraceRecord>(&e);
+    if (r == nullptr || !r->encrypted) {
+      continue;
+    }
+    EXPECT_EQ(r->protection.kind, TraceProtectionKind::kTls12CbcMacThenEncrypt);
+    check(*r);
+    checked++;
+  }
+  // Each side's Finished and line.
+  EXPECT_GE(checked, 4u);
 }
 
 TEST_F(RedoRecord, AWrongNonceOrCipherDoesNotDecrypt) {
