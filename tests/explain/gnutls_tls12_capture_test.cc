@@ -55,7 +55,9 @@ Bytes unhex_line(const std::string& hex) {
 }
 
 // start_capture starts dumpcap, or else tcpdump, on loopback for one port (copied from
-// openssl_tls12_capture_test.cc).
+// openssl_tls12_capture_test.cc, with one change: tcpdump runs in immediate mode. Otherwise
+// libpcap hands it packets a buffer at a time, at the latest after a second, and a session
+// shorter than that ends with SIGINT before tcpdump has seen a packet: "0 packets captured").
 std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const std::string& file) {
   std::string filter = "tcp port " + std::to_string(port);
   std::string dumpcap = find_program("dumpcap");
@@ -68,7 +70,8 @@ std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const st
   }
   std::string tcpdump = find_program("tcpdump");
   if (!tcpdump.empty()) {
-    auto c = Child::spawn({tcpdump, "-i", "lo", "-U", "-w", file, filter}, dir.path(), "tcpdump");
+    auto c = Child::spawn({tcpdump, "-i", "lo", "--immediate-mode", "-U", "-w", file, filter},
+                          dir.path(), "tcpdump");
     if (c && c->wait_for_err("listening on", milliseconds(10000))) {
       return c;
     }
