@@ -3,8 +3,10 @@
 // lines) to the file SSLKEYLOGFILE names, while dumpcap (or tcpdump) captures. The priority
 // strings select one suite family per session: ECDHE with AES-GCM (an ECDSA and an RSA
 // certificate), ECDHE with ChaCha20-Poly1305, DHE, and a CBC suite with encrypt-then-MAC and
-// without it (%NO_ETM on the client). gnutls-serv asks for a client certificate, so the
-// handshake also carries a CertificateRequest and the client's empty Certificate.
+// without it (%NO_ETM on the server: the client offers encrypt_then_mac and the server declines
+// it, where the OpenSSL test's client does not offer it). gnutls-serv asks for a client
+// certificate, so the handshake also carries a CertificateRequest and the client's empty
+// Certificate.
 //
 // Each side sends one known line: gnutls-serv runs as an HTTP server whose answer is a file
 // (--httpdata), so the client sends one request line (with the blank line that ends it) and the
@@ -54,17 +56,23 @@ Bytes unhex_line(const std::string& hex) {
   return out;
 }
 
-// start_capture starts dumpcap, or else tcpdump, on loopback for one port (copied from
-// openssl_tls12_capture_test.cc, with one change: tcpdump runs in immediate mode. Otherwise
-// libpcap hands it packets a buffer at a time, at the latest after a second, and a session
-// shorter than that ends with SIGINT before tcpdump has seen a packet: "0 packets captured").
+// start_capture starts dumpcap, or else tcpdump, on loopback for one port. Copied from
+// openssl_tls12_capture_test.cc, with two changes:
+//   - it waits for dumpcap's "File: " line, which dumpcap prints once its packet socket is
+//     bound and filtered. Its "Capturing on" line comes before the socket exists, and on a
+//     busy machine a session started then lost its first packets (ClientHello to
+//     ServerHelloDone);
+//   - tcpdump runs in immediate mode. Otherwise libpcap hands it packets a buffer at a time, at
+//     the latest after a second, and a shorter session ends with SIGINT before tcpdump has
+//     seen a packet ("0 packets captured"). tcpdump prints "listening on" after its filter is
+//     attached.
 std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const std::string& file) {
   std::string filter = "tcp port " + std::to_string(port);
   std::string dumpcap = find_program("dumpcap");
   if (!dumpcap.empty()) {
     auto c = Child::spawn({dumpcap, "-i", "lo", "-f", filter, "-w", file, "-a", "duration:60"},
                           dir.path(), "dumpcap");
-    if (c && c->wait_for_err("Capturing on", milliseconds(10000))) {
+    if (c && c->wait_for_err("File: ", milliseconds(10000))) {
       return c;
     }
   }
@@ -109,7 +117,7 @@ struct Session {
   const char* mac;     //
   CipherSuite suite;
   bool rsa;     // an RSA certificate (else ECDSA P-256)
-  bool no_etm;  // %NO_ETM in the client's priority string
+  bool no_etm;  // %NO_ETM in the server's priority string
   TraceProtectionKind kind;
 };
 
@@ -142,10 +150,11 @@ TEST_P(GnutlsTls12CaptureTest, ExplainDecryptsEveryRecordAndAgreesWithTshark) {
   if (!capturer) {
     GTEST_SKIP() << "no capture tool (dumpcap, tcpdump) can capture on loopback here";
   }
+  std::string server_priority = priority(session) + (session.no_etm ? ":%NO_ETM" : "");
   std::unique_ptr<Child> server =
       Child::spawn({gnutls_serv, "-p", std::to_string(port), "--http", "--httpdata",
                     dir.file("reply.txt"), "--x509certfile", dir.file("cert.pem"), "--x509keyfile",
-                    dir.file("key.pem"), "--priority", priority(session)},
+                    dir.file("key.pem"), "--priority", server_priority},
                    dir.path(), "gnutls-serv");
   // gnutls-serv prints this line to stderr when its stdout is not a terminal.
   auto listening = [](const std::string& out, const std::string& err) {
@@ -155,10 +164,9 @@ TEST_P(GnutlsTls12CaptureTest, ExplainDecryptsEveryRecordAndAgreesWithTshark) {
       << (server ? server->log() : "cannot start gnutls-serv");
   // GnuTLS writes the key log where SSLKEYLOGFILE says; only the client is given it.
   std::string keylog = dir.file("keylog.txt");
-  std::string client_priority = priority(session) + (session.no_etm ? ":%NO_ETM" : "");
   std::unique_ptr<Child> client = Child::spawn(
       {env, "SSLKEYLOGFILE=" + keylog, gnutls_cli, "-p", std::to_string(port), "--x509cafile",
-       dir.file("cert.pem"), "--priority", client_priority, "localhost"},
+       dir.file("cert.pem"), "--priority", priority(session), "localhost"},
       dir.path(), "gnutls-cli", StdinMode::kPipe);
   ASSERT_NE(client, nullptr);
   ASSERT_TRUE(client->wait_for_out("Handshake was completed", milliseconds(20000)))
@@ -247,6 +255,9 @@ TEST_P(GnutlsTls12CaptureTest, ExplainDecryptsEveryRecordAndAgreesWithTshark) {
   EXPECT_TRUE(alert_seen);
   if (session.kind == TraceProtectionKind::kTls12CbcEncryptThenMac) {
     EXPECT_NE(notes.find("encrypt-then-MAC"), std::string::npos) << notes;
+  }
+  if (session.kind == TraceProtectionKind::kTls12CbcMacThenEncrypt) {
+    EXPECT_NE(notes.find("MAC-then-encrypt"), std::string::npos) << notes;
   }
   // ClientHello, ServerHello, Certificate, ServerKeyExchange, CertificateRequest,
   // ServerHelloDone, Certificate (the client's, empty), ClientKeyExchange, Finished (client),
