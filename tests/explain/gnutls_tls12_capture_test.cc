@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -120,6 +121,9 @@ struct Session {
   bool no_etm;  // %NO_ETM in the server's priority string
   TraceProtectionKind kind;
 };
+
+// PrintTo names a session in gtest's messages and test list (rather than its bytes).
+void PrintTo(const Session& s, std::ostream* os) { *os << s.name; }
 
 std::string priority(const Session& s) {
   return std::string(kBaseSet) + ":-KX-ALL:+" + s.kx + ":-CIPHER-ALL:+" + s.cipher + ":-MAC-ALL:+" +
