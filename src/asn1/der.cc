@@ -38,6 +38,22 @@ bool DerReader::peek_tag(uint8_t& out) const {
 }
 
 Status DerReader::parse_header(uint8_t& tag_out, size_t& header_len, size_t& content_len) const {
+  uint8_t t = 0;
+  size_t hlen = 0;
+  size_t len = 0;
+  GLASSTLS_TRY(peek_header(t, hlen, len));
+  const size_t avail = data_.size() - pos_;
+  if (len > avail - hlen) {
+    return der_error("DER: element length " + std::to_string(len) + " exceeds the " +
+                     std::to_string(avail - hlen) + " bytes available" + at(offset()));
+  }
+  tag_out = t;
+  header_len = hlen;
+  content_len = len;
+  return Ok{};
+}
+
+Status DerReader::peek_header(uint8_t& tag_out, size_t& header_len, size_t& declared) const {
   size_t avail = data_.size() - pos_;
   if (avail < 2) {
     return der_error("DER: truncated element header" + at(offset()));
@@ -81,13 +97,9 @@ Status DerReader::parse_header(uint8_t& tag_out, size_t& header_len, size_t& con
     }
     hlen = 2 + n;
   }
-  if (len > avail - hlen) {
-    return der_error("DER: element length " + std::to_string(len) + " exceeds the " +
-                     std::to_string(avail - hlen) + " bytes available" + at(offset()));
-  }
   tag_out = t;
   header_len = hlen;
-  content_len = len;
+  declared = len;
   return Ok{};
 }
 

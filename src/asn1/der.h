@@ -79,6 +79,14 @@ class DerReader {
   // without consuming anything. It does not validate the tag or length.
   [[nodiscard]] bool peek_tag(uint8_t& out) const;
 
+  // peek_header decodes the tag and length of the next element without consuming anything and
+  // without checking the length against the input: `declared` is the number of contents bytes
+  // the length announces, which may exceed what rest() holds after the `header_len` bytes of tag
+  // and length (the illustrated view reads a cut-short element as far as its bytes go). Fails,
+  // as the reads do, on a truncated header, an indefinite length, a length that is not minimal
+  // or longer than 4 bytes, and the high-tag-number form.
+  [[nodiscard]] Status peek_header(uint8_t& tag, size_t& header_len, size_t& declared) const;
+
   // read_any reads the next element whatever its tag: its tag into `tag_out`, its contents into
   // `contents`, and, when `tlv` is not null, the whole tag-length-value into `*tlv`.
   [[nodiscard]] Status read_any(uint8_t& tag_out, ByteView& contents, ByteView* tlv = nullptr);

@@ -27,6 +27,47 @@ void expect_der_error(const Status& s, std::string_view needle) {
   EXPECT_NE(s.error().reason.find(needle), std::string::npos) << s.error().reason;
 }
 
+TEST(DerReaderTest, PeekHeaderReportsTheDeclaredLengthOfACutShortElement) {
+  // SEQUENCE whose long-form length says 0x0100 = 256 bytes, with only 3 bytes present.
+  const Bytes der = hex("30820100 020101");
+  DerReader r(der, 10);
+  uint8_t tag = 0;
+  size_t header_len = 0;
+  size_t declared = 0;
+  ASSERT_TRUE(r.peek_header(tag, header_len, declared).ok());
+  EXPECT_EQ(tag, tag::kSequence);
+  EXPECT_EQ(header_len, 4u);
+  EXPECT_EQ(declared, 256u);
+  EXPECT_EQ(r.offset(), 10u);  // nothing consumed
+  // The strict reads refuse the same element.
+  uint8_t t = 0;
+  ByteView contents;
+  expect_der_error(r.read_any(t, contents), "exceeds the 3 bytes available at offset 10");
+  // A whole element: the declared length is its contents.
+  const Bytes whole = hex("020105");
+  DerReader w(whole);
+  ASSERT_TRUE(w.peek_header(tag, header_len, declared).ok());
+  EXPECT_EQ(tag, tag::kInteger);
+  EXPECT_EQ(header_len, 2u);
+  EXPECT_EQ(declared, 1u);
+}
+
+TEST(DerReaderTest, PeekHeaderRefusesWhatTheReadsRefuse) {
+  uint8_t tag = 0;
+  size_t header_len = 0;
+  size_t declared = 0;
+  expect_der_error(DerReader(hex("3080")).peek_header(tag, header_len, declared), "indefinite");
+  expect_der_error(DerReader(hex("30")).peek_header(tag, header_len, declared),
+                   "truncated element header");
+  expect_der_error(DerReader(hex("3082 01")).peek_header(tag, header_len, declared),
+                   "truncated length");
+  expect_der_error(DerReader(hex("3081 05")).peek_header(tag, header_len, declared), "short form");
+  expect_der_error(DerReader(hex("3f01 00")).peek_header(tag, header_len, declared),
+                   "high-tag-number");
+  expect_der_error(DerReader(hex("3085 0100000000")).peek_header(tag, header_len, declared),
+                   "too long");
+}
+
 TEST(DerReaderTest, ReadsNestedSequenceAndOptionalFields) {
   // SEQUENCE { INTEGER 5, [0] { BOOLEAN TRUE }, OCTET STRING "ab" }
   Bytes der = hex("300c 020105 a003 0101ff 04026162");
