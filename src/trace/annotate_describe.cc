@@ -134,6 +134,7 @@ void tls12_certificate(Node& root) {
       "certificate_list: the sender's certificate first, then each certificate certifying the "
       "one before (RFC 5246 section 7.4.2); no extensions in TLS 1.2";
   size_t n = 0;
+  size_t budget = kCertificateViewMaxFields;
   for (Node& k : list->kids) {
     if (!k.is_node) {
       continue;
@@ -153,6 +154,7 @@ void tls12_certificate(Node& root) {
       k.kids[1].field.value = k.field.value;
       k.kids[1].field.meaning = k.field.meaning;
       k.kids[1].field.explanation = "the DER-encoded X.509 certificate (RFC 5280)";
+      decode_certificate(k.kids[1].field, der, budget);
     }
     n++;
   }
@@ -492,7 +494,7 @@ std::string duration(uint32_t seconds) {
   return out;
 }
 
-void certificate_entry(Node& entry, size_t index) {
+void certificate_entry(Node& entry, size_t index, size_t& budget) {
   entry.field.explanation = index == 0
                                 ? "CertificateEntry: the end-entity certificate and its extensions"
                                 : "CertificateEntry: a CA certificate and its extensions";
@@ -515,6 +517,7 @@ void certificate_entry(Node& entry, size_t index) {
       leaf.field.value = n->field.value;
       leaf.field.meaning = n->field.meaning;
       leaf.field.explanation = "the DER-encoded X.509 certificate (RFC 5280)";
+      decode_certificate(leaf.field, der, budget);
     }
   }
   if (Node* block = entry.kid("extensions")) {
@@ -538,9 +541,10 @@ void certificate(Node& root) {
       "certificate_list: the sender's certificate first, then each certificate certifying the "
       "one before";
   size_t n = 0;
+  size_t budget = kCertificateViewMaxFields;
   for (Node& k : list->kids) {
     if (k.is_node) {
-      certificate_entry(k, n);
+      certificate_entry(k, n, budget);
       n++;
     }
   }

@@ -59,6 +59,24 @@ std::string version_explanation(uint16_t v);
 TraceField leaf(std::string name, size_t offset, size_t length, std::string value,
                 std::string meaning, std::string explanation);
 
+// The certificates of a Certificate message, decoded (annotate_certificate.cc).
+
+// kCertificateMaxDepth bounds the nesting the view follows in a certificate, and
+// kCertificateMaxFields the fields it makes for one certificate; kCertificateViewMaxFields
+// bounds the fields of all the certificates of one message. Past them, bytes are shown whole.
+inline constexpr size_t kCertificateMaxDepth = 24;
+inline constexpr size_t kCertificateMaxFields = 4096;
+inline constexpr size_t kCertificateViewMaxFields = 16384;
+
+// decode_certificate makes `field`, which covers the DER certificate `der` (a cert_data or
+// ASN.1Cert), the group of its parts: the fields of RFC 5280 section 4.1 at their exact bytes,
+// with `field.offset` as the offset of `der`. The children tile `der`. It never fails: what
+// cannot be decoded (malformed DER, an element cut short, bytes left over) becomes a "DER error"
+// field that says why. `budget` is the number of fields the message may still spend on
+// certificates; the fields made are taken from it, and with too little left the certificate
+// stays one field whose explanation says so.
+void decode_certificate(TraceField& field, ByteView der, size_t& budget);
+
 // bounds_note appends to `node`'s explanation when a vector of `n` bytes is outside
 // `<min..max>`: the bytes decode, but a receiver rejects them.
 void bounds_note(TraceField& node, size_t n, size_t min, size_t max);
