@@ -760,7 +760,19 @@ TraceField general_name(Decoder& d, const Elem& e, std::string& summary) {
     return d.close(g);
   }
   add(form_name, "...");
-  return d.generic(form_name, e, form_name + ": a form of GeneralName the view does not decode");
+  if (context && e.constructed() && (form == 0 || form == 3 || form == 5)) {
+    return d.generic(form_name, e,
+                     form_name + ": a form of GeneralName the view decodes by its DER types only");
+  }
+  // A form with the wrong constructed bit, or an unknown form: its bytes, not decoded.
+  std::string explanation = form_name + ": not decoded (" + tag_name(e.tag) +
+                            (e.constructed() ? ", constructed" : ", primitive") +
+                            " is not how RFC 5280 section 4.2.1.6 encodes this form)";
+  if (e.cut()) {
+    explanation += cut_note(e);
+  }
+  return d.make(form_name, e.offset, e.length(), hex_prefix(e.contents, 32), "not decoded",
+                std::move(explanation));
 }
 
 // general_names decodes the GeneralName elements of `g` to its end.
@@ -1343,9 +1355,11 @@ TraceField tbs_certificate(Decoder& d, const Elem& e) {
   return d.close(g);
 }
 
-}  // namespace
-
-void decode_certificate(TraceField& field, ByteView der, size_t& budget) {
+// decode_top decodes `der`, one DER element that `decode` (a function of the decoder and the
+// element) makes a group of, into the children of `field`, within the message's `budget`.
+template <typename F>
+void decode_top(TraceField& field, ByteView der, size_t& budget, std::string_view what,
+                F&& decode) {
   if (der.empty()) {
     return;
   }
@@ -1358,34 +1372,13 @@ void decode_certificate(TraceField& field, ByteView der, size_t& budget) {
   Decoder::Group top{leaf(field.name, field.offset, der.size(), "", "", ""),
                      Region(der, field.offset)};
   Elem e;
-  if (d.next(top, tag::kSequence, "Certificate", e)) {
-    Decoder::Group g = d.open("Certificate", e, "",
-                              "Certificate: tbsCertificate, signatureAlgorithm, signatureValue "
-                              "(RFC 5280 section 4.1)");
-    g.field.children.front().name = "header";
-    Elem k;
-    ByteView alg_oid;
-    if (d.next(g, tag::kSequence, "tbsCertificate", k)) {
-      g.field.children.push_back(tbs_certificate(d, k));
-      if (d.next(g, tag::kSequence, "signatureAlgorithm", k)) {
-        TraceField a = algorithm_identifier(
-            d, "signatureAlgorithm", k,
-            "signatureAlgorithm: the algorithm of signatureValue (RFC 5280 section 4.1.1.2)");
-        DerReader r(k.contents);
-        (void)r.read_oid(alg_oid).ok();
-        g.field.children.push_back(std::move(a));
-        if (d.next(g, tag::kBitString, "signatureValue", k)) {
-          g.field.children.push_back(signature_value(d, k, alg_oid));
-        }
-      }
-    }
-    // The certificate's own group is the field itself: its children are the Certificate's.
-    TraceField cert = d.close(g);
-    top.field.children = std::move(cert.children);
+  if (d.next(top, tag::kSequence, what, e)) {
+    // The element's own group is the field itself: its children are the element's.
+    top.field.children = decode(d, e).children;
   }
-  while (!top.in.empty()) {
-    d.fail(top, plural(top.in.rest().size(), "byte", "bytes") +
-                    " after the certificate, which the DER of one certificate does not allow");
+  if (!top.in.empty()) {
+    d.fail(top, plural(top.in.rest().size(), "byte", "bytes") + " after the " + std::string(what) +
+                    ", which its DER does not allow");
   }
   size_t used = 0;
   std::vector<const TraceField*> stack{&top.field};
@@ -1399,6 +1392,38 @@ void decode_certificate(TraceField& field, ByteView der, size_t& budget) {
   }
   budget -= std::min(budget, used);
   field.children = std::move(top.field.children);
+}
+
+}  // namespace
+
+void decode_certificate(TraceField& field, ByteView der, size_t& budget) {
+  decode_top(field, der, budget, "Certificate", [](Decoder& d, const Elem& e) {
+    Decoder::Group g = d.open("Certificate", e, "",
+                              "Certificate: tbsCertificate, signatureAlgorithm, signatureValue "
+                              "(RFC 5280 section 4.1)");
+    Elem k;
+    if (d.next(g, tag::kSequence, "tbsCertificate", k)) {
+      g.field.children.push_back(tbs_certificate(d, k));
+      if (d.next(g, tag::kSequence, "signatureAlgorithm", k)) {
+        g.field.children.push_back(algorithm_identifier(
+            d, "signatureAlgorithm", k,
+            "signatureAlgorithm: the algorithm of signatureValue (RFC 5280 section 4.1.1.2)"));
+        ByteView alg_oid;
+        DerReader r(k.contents);
+        (void)r.read_oid(alg_oid).ok();
+        if (d.next(g, tag::kBitString, "signatureValue", k)) {
+          g.field.children.push_back(signature_value(d, k, alg_oid));
+        }
+      }
+    }
+    return d.close(g);
+  });
+}
+
+void decode_distinguished_name(TraceField& field, ByteView der, size_t& budget) {
+  decode_top(field, der, budget, "Name", [](Decoder& d, const Elem& e) {
+    return name(d, "Name", e, "Name: a distinguished name (RFC 5280 section 4.1.2.4)");
+  });
 }
 
 }  // namespace glasstls::annotate

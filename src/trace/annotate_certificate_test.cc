@@ -17,6 +17,7 @@
 #include <functional>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "asn1/der.h"
@@ -30,6 +31,7 @@
 #include "testing/annotate_check.h"
 #include "trace/annotate_internal.h"
 #include "trace/annotate_tree.h"
+#include "x509/certificate.h"
 
 namespace glasstls::annotate {
 namespace {
@@ -497,7 +499,7 @@ TEST(AnnotateCertificate, MalformedHeadersBecomeErrors) {
       {"3003 3005 01", "cut short"},
       // A whole certificate that is only its header.
       {"3000", "tbsCertificate is missing"},
-      {"3003 020101 00", "after the certificate"},
+      {"3003 020101 00", "1 byte after the Certificate"},
   };
   for (const Case& c : kCases) {
     const Bytes der = from_hex(c.der).value_or(Bytes{});
@@ -538,6 +540,46 @@ TEST(AnnotateCertificate, MutatedCertificatesAreTrees) {
   }
 }
 
+// der_errors counts the DER errors of `f` outside what the certificate parser does not read:
+// the signature's and the key's bits (checked when a signature is verified) and an algorithm's
+// parameters of a kind the parser does not know.
+size_t der_errors(const TraceField& f) {
+  if (f.name == "signatureValue" || f.name == "subjectPublicKey" || f.name == "parameters") {
+    return 0;
+  }
+  size_t n = f.name == "DER error" ? 1 : 0;
+  for (const TraceField& c : f.children) {
+    n += der_errors(c);
+  }
+  return n;
+}
+
+// The view reads with the verifier's DER reader: a certificate the verifier's parser accepts
+// shows no DER error where the parser reads. Checked on mutations of test PKI certificates
+// (their extensions are all ones the parser reads).
+TEST(AnnotateCertificate, CertificatesTheParserAcceptsShowNoDerError) {
+  const x509::TestPki p = pki(crypto::KeyType::kEcdsaP256);
+  uint32_t state = 777;
+  auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 8;
+  };
+  size_t accepted = 0;
+  for (const Bytes* original : {&p.leaf_cert, &p.ca_cert}) {
+    for (int i = 0; i < 3000; i++) {
+      Bytes m = *original;
+      m[next() % m.size()] ^= static_cast<uint8_t>(1u << (next() % 8));
+      if (!x509::parse_certificate(m).ok()) {
+        continue;
+      }
+      accepted++;
+      const TraceField root = decoded(m);
+      EXPECT_EQ(der_errors(root), 0u) << to_hex(m);
+    }
+  }
+  EXPECT_GT(accepted, 500u);
+}
+
 TEST(AnnotateCertificate, TheCertificateMessagesOfBothVersionsDecodeTheirCertificates) {
   const x509::TestPki p = pki(crypto::KeyType::kEcdsaP256);
   msgs::Certificate tls13;
@@ -569,6 +611,45 @@ TEST(AnnotateCertificate, TheCertificateMessagesOfBothVersionsDecodeTheirCertifi
     EXPECT_EQ(field(*certs[0], "subject").meaning, "CN=leaf.example");
     EXPECT_EQ(field(*certs[1], "subject").meaning, "CN=View Test CA");
     EXPECT_EQ(field(*certs[0], "tbsCertificate").offset, certs[0]->offset + 4);
+  }
+}
+
+TEST(AnnotateCertificate, CertificateRequestNamesAreDecoded) {
+  // The DER Name of the test PKI's CA, as a server asking for client certificates would send it.
+  Result<Bytes> made = x509::build_name({{"C", "FR"}, {"O", "View Org"}, {"CN", "View Test CA"}});
+  ASSERT_TRUE(made.ok());
+  const Bytes name = *made;
+  ASSERT_FALSE(name.empty());
+  msgs::CertificateRequest cr13;
+  cr13.signature_algorithms.push_back(SignatureScheme::ecdsa_secp256r1_sha256);
+  cr13.certificate_authorities.emplace();
+  cr13.certificate_authorities->push_back(name);
+  msgs::Tls12CertificateRequest cr12;
+  cr12.certificate_types = {msgs::kClientCertificateTypeEcdsaSign};
+  cr12.supported_signature_algorithms = {SignatureScheme::ecdsa_secp256r1_sha256};
+  cr12.certificate_authorities = {name, name};
+  const Bytes m13 = msgs::encode(cr13);
+  const Bytes m12 = msgs::encode(cr12);
+  const TraceField t13 = glasstls::annotate_handshake_message(m13);
+  const TraceField t12 = annotate::annotate_handshake_message(
+      m12, msgs::WalkContext{ProtocolVersion::TLSv1_2, msgs::KeyExchangeKind::kEcdhe});
+  for (const auto& [tree, bytes, count] :
+       {std::tuple{&t13, &m13, size_t{1}}, std::tuple{&t12, &m12, size_t{2}}}) {
+    EXPECT_EQ(check_tree(*tree, bytes->size()), "");
+    EXPECT_EQ(count_named(*tree, "error"), 0u);
+    EXPECT_EQ(count_named(*tree, "DER error"), 0u);
+    std::vector<const TraceField*> rdns;
+    all_named(*tree, "rdn[0]", rdns);
+    ASSERT_EQ(rdns.size(), count);
+    EXPECT_EQ(rdns[0]->meaning, "C=FR");
+    std::vector<const TraceField*> attributes;
+    all_named(*tree, "attribute", attributes);
+    ASSERT_EQ(attributes.size(), 3 * count);
+    EXPECT_EQ(attributes[1]->meaning, "organizationName=View Org");
+    EXPECT_EQ(attributes[2]->meaning, "commonName=View Test CA");
+    const TraceField& value = field(*attributes[2], "value");
+    EXPECT_EQ(text_of(ByteView(*bytes).subspan(value.offset + 2, value.length - 2)),
+              "View Test CA");
   }
 }
 

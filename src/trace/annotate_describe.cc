@@ -206,9 +206,13 @@ void tls12_certificate_request(Node& root) {
     cas->what = "distinguished names";
     cas->field.explanation =
         "certificate_authorities: the DER names of the CAs the server accepts; empty: any";
+    size_t budget = kCertificateViewMaxFields;
     for (Node& k : cas->kids) {
       if (k.is_node) {
         word_opaque(&k, "DistinguishedName: a DER X.501 name of an acceptable CA");
+        if (k.kids.size() > 1 && k.kids[1].field.name != "error") {
+          decode_distinguished_name(k.kids[1].field, contents(k), budget);
+        }
       }
     }
   }

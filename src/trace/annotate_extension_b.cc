@@ -319,12 +319,16 @@ void certificate_authorities(Node& data) {
   list->what = "distinguished names";
   list->field.explanation = "authorities: DER distinguished names, each with a 2-byte length";
   size_t count = 0;
+  size_t budget = kCertificateViewMaxFields;
   for (Node& entry : list->kids) {
     if (is_entry(entry, "authorities")) {
       count++;
       word_opaque(&entry, "DistinguishedName: a DER X.501 Name of a trusted CA");
       if (!entry.has_error()) {
         entry.field.meaning = x509::name_to_string(contents(entry));
+        if (entry.kids.size() > 1) {
+          decode_distinguished_name(entry.kids[1].field, contents(entry), budget);
+        }
       }
     } else if (entry.field.name == "error" &&
                entry.field.explanation.compare(0, 12, "authorities[") == 0) {

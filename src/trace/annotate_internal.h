@@ -76,6 +76,9 @@ inline constexpr size_t kCertificateViewMaxFields = 16384;
 // certificates; the fields made are taken from it, and with too little left the certificate
 // stays one field whose explanation says so.
 void decode_certificate(TraceField& field, ByteView der, size_t& budget);
+// decode_distinguished_name does the same for a DER Name (RFC 5280 section 4.1.2.4), the
+// DistinguishedName of a CertificateRequest's certificate_authorities: each RDN and attribute.
+void decode_distinguished_name(TraceField& field, ByteView der, size_t& budget);
 
 // bounds_note appends to `node`'s explanation when a vector of `n` bytes is outside
 // `<min..max>`: the bytes decode, but a receiver rejects them.
