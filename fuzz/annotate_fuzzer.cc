@@ -5,8 +5,9 @@
 // order without overlap, every input byte covered by exactly one leaf, and every node named and
 // explained. Each input is annotated with TLS 1.3's layouts and with TLS 1.2's, for an ECDHE
 // and a DHE suite (the layouts of ServerKeyExchange and ClientKeyExchange). The record header and
-// alert annotators get the same treatment on the input's first bytes. Any violation aborts, so that
-// libFuzzer reports it.
+// alert annotators get the same treatment on the input's first bytes, and the whole input is also
+// decoded as the DER certificate of a Certificate message (decode_certificate), whose fields must
+// tile it. Any violation aborts, so that libFuzzer reports it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "glasstls/trace.h"
 #include "msgs/walk.h"
 #include "testing/annotate_check.h"
+#include "trace/annotate_internal.h"
 #include "trace/annotate_tree.h"
 
 namespace {
@@ -44,5 +46,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(glasstls::annotate_record_header(header), header.size(), "annotate_record_header");
   const std::span<const uint8_t> alert = input.first(size < 2 ? size : 2);
   check(glasstls::annotate_alert(alert), alert.size(), "annotate_alert");
+  glasstls::TraceField cert =
+      glasstls::annotate::leaf("certificate", 0, size, "", "", "a DER certificate");
+  size_t budget = glasstls::annotate::kCertificateViewMaxFields;
+  glasstls::annotate::decode_certificate(cert, input, budget);
+  check(cert, size, "decode_certificate");
   return 0;
 }
