@@ -289,6 +289,23 @@ bool is_string_tag(uint8_t t) {
          t == tag::kUniversalString || t == tag::kBmpString;
 }
 
+// kMaxText bounds a value or meaning: a name or a list of names from a hostile certificate can
+// be as long as the certificate, and the view shows each on one line.
+constexpr size_t kMaxText = 256;
+
+// shorten cuts `text` to kMaxText bytes (at a UTF-8 character boundary) and marks the cut.
+std::string shorten(std::string text) {
+  if (text.size() <= kMaxText) {
+    return text;
+  }
+  size_t end = kMaxText;
+  while (end > 0 && (static_cast<uint8_t>(text[end]) & 0xc0) == 0x80) {
+    end--;
+  }
+  text.resize(end);
+  return text + "\u2026";
+}
+
 // cut_note says that an element was cut short.
 std::string cut_note(const Elem& e) {
   return "; cut short: its length says " + plural(e.declared, "byte", "bytes") + " but only " +
@@ -314,8 +331,8 @@ class Decoder {
     if (left_ > 0) {
       left_--;
     }
-    return leaf(std::move(name), offset, length, std::move(value), std::move(meaning),
-                std::move(explanation));
+    return leaf(std::move(name), offset, length, shorten(std::move(value)),
+                shorten(std::move(meaning)), std::move(explanation));
   }
 
   // header is the field of an element's tag and length.
@@ -354,6 +371,7 @@ class Decoder {
                   g.field.name + ", which DER does not allow");
     }
     depth_--;
+    g.field.meaning = shorten(std::move(g.field.meaning));
     return std::move(g.field);
   }
 

@@ -480,6 +480,41 @@ TEST(AnnotateCertificate, ManyElementsAreCutAtTheFieldBound) {
   EXPECT_TRUE(any_explanation_has(tree, "fields of certificates per message"));
 }
 
+TEST(AnnotateCertificate, LongNamesAreShortenedOnTheirLine) {
+  // 2,000 dNSNames of 40 bytes: the list's meaning would be 100 KB.
+  Bytes names;
+  for (int i = 0; i < 2000; i++) {
+    const std::string name = std::to_string(100000 + i) + std::string(34, 'n');
+    asn1::DerWriter w;
+    w.add(asn1::tag::context_specific(2),
+          ByteView(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+    const ByteView encoded = w.view();
+    names.insert(names.end(), encoded.begin(), encoded.end());
+  }
+  asn1::DerWriter san;
+  san.add(asn1::tag::kSequence, names);
+  const Bytes der = with_extension({0x55, 0x1d, 0x11}, std::move(san).take());
+  ASSERT_FALSE(der.empty());
+  const TraceField root = checked(der);
+  EXPECT_EQ(count_named(root, "DER error"), 0u);
+  std::vector<const TraceField*> dns;
+  all_named(root, "dNSName", dns);
+  EXPECT_EQ(dns.size(), 2000u);
+  std::function<void(const TraceField&)> bounded = [&](const TraceField& f) {
+    EXPECT_LE(f.meaning.size(), 256u + 3) << f.name;
+    EXPECT_LE(f.value.size(), 256u + 3) << f.name;
+    for (const TraceField& c : f.children) {
+      bounded(c);
+    }
+  };
+  bounded(root);
+  const TraceField* ext = extension_named(root, "subjectAltName");
+  ASSERT_NE(ext, nullptr);
+  EXPECT_TRUE(ext->meaning.starts_with("subjectAltName: DNS:100000" + std::string(34, 'n') +
+                                       ", DNS:100001"));
+  EXPECT_TRUE(ext->meaning.ends_with("\u2026"));
+}
+
 TEST(AnnotateCertificate, MalformedHeadersBecomeErrors) {
   struct Case {
     const char* der;
