@@ -801,19 +801,6 @@ void general_names(Decoder& d, Decoder::Group& g, std::string& summary) {
   }
 }
 
-// sequence_of opens `e`, which must be a SEQUENCE, as the group `name`; false (with a field
-// for `e` in `parent`) when it is not.
-bool sequence_of(Decoder& d, Decoder::Group& parent, const Elem& e, std::string name,
-                 std::string explanation, Decoder::Group& out) {
-  if (e.tag != tag::kSequence) {
-    parent.field.children.push_back(
-        d.generic(std::move(name), e, explanation + "; should be a SEQUENCE"));
-    return false;
-  }
-  out = d.open(std::move(name), e, "", std::move(explanation));
-  return true;
-}
-
 // key_usage_names names the bits of a KeyUsage BIT STRING (RFC 5280 section 4.2.1.3).
 std::string key_usage_names(ByteView v) {
   static constexpr const char* kBits[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
@@ -832,227 +819,306 @@ std::string key_usage_names(ByteView v) {
   return out.empty() ? "no bits set" : out;
 }
 
+// The decoders of the extension values the view knows. Each gets the group of extnValue and the
+// element inside it, adds the element's field to the group and returns a summary of what it says.
+using ValueDecoder = std::string (*)(Decoder& d, Decoder::Group& g, const Elem& e);
+
+// list_of adds `e`, which should be a SEQUENCE, to `g` as the group `name`, whose elements
+// `each` decodes, and returns the summaries of the elements joined by commas. Something else
+// than a SEQUENCE is decoded by its DER types.
+template <typename F>
+std::string list_of(Decoder& d, Decoder::Group& g, const Elem& e, std::string name,
+                    std::string explanation, F&& each) {
+  if (e.tag != tag::kSequence) {
+    g.field.children.push_back(
+        d.generic(std::move(name), e, explanation + "; should be a SEQUENCE"));
+    return "";
+  }
+  Decoder::Group s = d.open(std::move(name), e, "", std::move(explanation));
+  std::string summary;
+  Elem k;
+  while (d.item(s, k)) {
+    const std::string part = each(s, k);
+    if (!part.empty()) {
+      summary += (summary.empty() ? "" : ", ") + part;
+    }
+  }
+  s.field.meaning = summary;
+  g.field.children.push_back(d.close(s));
+  return summary;
+}
+
+// sequence_of adds `e` as a SEQUENCE of fields that `fill` reads into its group.
+template <typename F>
+std::string sequence_of(Decoder& d, Decoder::Group& g, const Elem& e, std::string name,
+                        std::string explanation, F&& fill) {
+  if (e.tag != tag::kSequence) {
+    g.field.children.push_back(
+        d.generic(std::move(name), e, explanation + "; should be a SEQUENCE"));
+    return "";
+  }
+  Decoder::Group s = d.open(std::move(name), e, "", std::move(explanation));
+  std::string summary = fill(s);
+  s.field.meaning = summary;
+  g.field.children.push_back(d.close(s));
+  return summary;
+}
+
+std::string basic_constraints(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return sequence_of(d, g, e, "BasicConstraints",
+                     "BasicConstraints: cA, and pathLenConstraint when the subject is a CA",
+                     [&d](Decoder::Group& s) {
+                       Elem k;
+                       bool ca = false;
+                       if (d.optional(s, tag::kBoolean, k)) {
+                         TraceField f =
+                             d.primitive("cA", k, "cA: whether the subject is a CA; DEFAULT FALSE");
+                         ca = f.value == "TRUE";
+                         s.field.children.push_back(std::move(f));
+                       }
+                       std::string summary = ca ? "CA" : "not a CA";
+                       if (d.optional(s, tag::kInteger, k)) {
+                         TraceField f = d.primitive("pathLenConstraint", k,
+                                                    "pathLenConstraint: how many CA certificates "
+                                                    "may follow this one in a path");
+                         summary += ", pathLen " + f.value;
+                         s.field.children.push_back(std::move(f));
+                       }
+                       return summary;
+                     });
+}
+
+std::string key_usage(Decoder& d, Decoder::Group& g, const Elem& e) {
+  const std::string explanation =
+      "KeyUsage: a BIT STRING, bit 0 digitalSignature, 1 nonRepudiation, 2 keyEncipherment, 3 "
+      "dataEncipherment, 4 keyAgreement, 5 keyCertSign, 6 cRLSign, 7 encipherOnly, 8 "
+      "decipherOnly";
+  if (e.tag != tag::kBitString) {
+    g.field.children.push_back(d.generic("KeyUsage", e, explanation + "; should be a BIT STRING"));
+    return "";
+  }
+  TraceField f = d.primitive("KeyUsage", e, explanation);
+  f.meaning = e.contents.empty() ? "" : key_usage_names(e.contents);
+  std::string summary = f.meaning;
+  g.field.children.push_back(std::move(f));
+  return summary;
+}
+
+std::string ext_key_usage(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return list_of(d, g, e, "ExtKeyUsageSyntax", "ExtKeyUsageSyntax: a SEQUENCE of purposes",
+                 [&d](Decoder::Group& s, const Elem& k) {
+                   TraceField f =
+                       k.tag == tag::kOid
+                           ? d.primitive("KeyPurposeId", k, "KeyPurposeId")
+                           : d.generic("KeyPurposeId", k, "KeyPurposeId: should be an OID");
+                   std::string meaning = f.meaning;
+                   s.field.children.push_back(std::move(f));
+                   return meaning;
+                 });
+}
+
+std::string alt_names(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return list_of(d, g, e, "GeneralNames", "GeneralNames: a SEQUENCE of names",
+                 [&d](Decoder::Group& s, const Elem& k) {
+                   std::string summary;
+                   s.field.children.push_back(general_name(d, k, summary));
+                   return summary;
+                 });
+}
+
+std::string subject_key_identifier(Decoder& d, Decoder::Group& g, const Elem& e) {
+  const char* explanation =
+      "KeyIdentifier: an identifier of the subject's public key, often a hash of it";
+  if (e.tag != tag::kOctetString) {
+    g.field.children.push_back(d.generic("KeyIdentifier", e, explanation));
+    return "";
+  }
+  g.field.children.push_back(d.primitive("KeyIdentifier", e, explanation));
+  return hex(e.contents);
+}
+
+std::string authority_key_identifier(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return sequence_of(
+      d, g, e, "AuthorityKeyIdentifier",
+      "AuthorityKeyIdentifier: the issuer's key identifier, or its name and serial",
+      [&d](Decoder::Group& s) {
+        std::string summary;
+        Elem k;
+        if (d.optional(s, tag::context_specific(0), k)) {
+          k.tag = tag::kOctetString;
+          TraceField f = d.primitive(
+              "keyIdentifier", k,
+              "keyIdentifier [0]: the subjectKeyIdentifier of the issuer's certificate");
+          summary = "keyid " + f.value;
+          s.field.children.push_back(std::move(f));
+        }
+        if (d.optional(s, tag::context_constructed(1), k)) {
+          Decoder::Group n =
+              d.open("authorityCertIssuer", k, "",
+                     "authorityCertIssuer [1]: the GeneralNames of the issuer's issuer");
+          general_names(d, n, n.field.meaning);
+          s.field.children.push_back(d.close(n));
+        }
+        if (d.optional(s, tag::context_specific(2), k)) {
+          k.tag = tag::kInteger;
+          s.field.children.push_back(d.primitive(
+              "authorityCertSerialNumber", k,
+              "authorityCertSerialNumber [2]: the serial number of the issuer's certificate"));
+        }
+        return summary;
+      });
+}
+
+std::string info_access(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return list_of(d, g, e, "AuthorityInfoAccessSyntax",
+                 "a SEQUENCE of AccessDescription: a method and where to reach it",
+                 [&d](Decoder::Group& s, const Elem& k) {
+                   return sequence_of(d, s, k, "AccessDescription",
+                                      "AccessDescription: accessMethod and accessLocation",
+                                      [&d](Decoder::Group& a) {
+                                        Elem m;
+                                        if (!d.next(a, tag::kOid, "accessMethod", m)) {
+                                          return std::string();
+                                        }
+                                        TraceField f =
+                                            d.primitive("accessMethod", m, "accessMethod");
+                                        std::string summary = f.meaning;
+                                        a.field.children.push_back(std::move(f));
+                                        Elem loc;
+                                        std::string where;
+                                        if (d.next(a, 0, "accessLocation", loc)) {
+                                          a.field.children.push_back(general_name(d, loc, where));
+                                        }
+                                        return summary + " " + where;
+                                      });
+                 });
+}
+
+std::string crl_distribution_points(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return list_of(
+      d, g, e, "CRLDistributionPoints", "a SEQUENCE of DistributionPoint",
+      [&d](Decoder::Group& s, const Elem& k) {
+        return sequence_of(
+            d, s, k, "DistributionPoint",
+            "DistributionPoint: where the CRL is, the reasons it covers, its issuer",
+            [&d](Decoder::Group& p) {
+              std::string names;
+              Elem dp;
+              if (d.optional(p, tag::context_constructed(0), dp)) {
+                Decoder::Group n = d.open("distributionPoint", dp, "",
+                                          "distributionPoint [0]: the full name of the CRL, or "
+                                          "a name relative to its issuer");
+                Elem full;
+                if (d.optional(n, tag::context_constructed(0), full)) {
+                  Decoder::Group fg =
+                      d.open("fullName", full, "", "fullName [0]: GeneralNames where the CRL is");
+                  general_names(d, fg, names);
+                  fg.field.meaning = names;
+                  n.field.children.push_back(d.close(fg));
+                } else if (d.item(n, full)) {
+                  n.field.children.push_back(d.generic(
+                      "nameRelativeToCRLIssuer", full,
+                      "nameRelativeToCRLIssuer [1]: an RDN added to the CRL issuer's name"));
+                }
+                n.field.meaning = names;
+                p.field.children.push_back(d.close(n));
+              }
+              while (d.item(p, dp)) {
+                p.field.children.push_back(d.generic(
+                    tag_name(dp.tag), dp, "reasons [1] or cRLIssuer [2] of the DistributionPoint"));
+              }
+              return names;
+            });
+      });
+}
+
+std::string certificate_policies(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return list_of(
+      d, g, e, "CertificatePolicies", "a SEQUENCE of PolicyInformation",
+      [&d](Decoder::Group& s, const Elem& k) {
+        return sequence_of(
+            d, s, k, "PolicyInformation", "PolicyInformation: a policy and, optionally, qualifiers",
+            [&d](Decoder::Group& p) {
+              Elem id;
+              if (!d.next(p, tag::kOid, "policyIdentifier", id)) {
+                return std::string();
+              }
+              TraceField f = d.primitive("policyIdentifier", id, "policyIdentifier");
+              std::string summary = f.meaning;
+              p.field.children.push_back(std::move(f));
+              Elem q;
+              if (d.optional(p, tag::kSequence, q)) {
+                p.field.children.push_back(d.generic(
+                    "policyQualifiers", q,
+                    "policyQualifiers: PolicyQualifierInfo entries, a CPS URI or a user notice"));
+              }
+              return summary;
+            });
+      });
+}
+
+std::string sct_list(Decoder& d, Decoder::Group& g, const Elem& e) {
+  // The list is TLS-encoded inside an OCTET STRING (RFC 6962 section 3.3): a 2-byte length,
+  // then each SCT with a 2-byte length.
+  const char* explanation =
+      "SignedCertificateTimestampList: TLS-encoded timestamps signed by Certificate Transparency "
+      "logs (RFC 6962 section 3.3)";
+  if (e.tag != tag::kOctetString) {
+    g.field.children.push_back(d.generic("SignedCertificateTimestampList", e, explanation));
+    return "";
+  }
+  size_t count = 0;
+  const ByteView v = e.contents;
+  for (size_t at = 2; at + 2 <= v.size() && count < 1000; count++) {
+    at += 2 + ((size_t{v[at]} << 8) | v[at + 1]);
+  }
+  TraceField f = d.primitive("SignedCertificateTimestampList", e, explanation);
+  f.meaning = plural(count, "SCT", "SCTs");
+  std::string summary = f.meaning;
+  g.field.children.push_back(std::move(f));
+  return summary;
+}
+
+struct ExtensionDecoder {
+  std::string_view oid;
+  ValueDecoder decode;
+};
+
+constexpr ExtensionDecoder kExtensionDecoders[] = {
+    {"2.5.29.19", basic_constraints},
+    {"2.5.29.15", key_usage},
+    {"2.5.29.37", ext_key_usage},
+    {"2.5.29.17", alt_names},
+    {"2.5.29.18", alt_names},
+    {"2.5.29.14", subject_key_identifier},
+    {"2.5.29.35", authority_key_identifier},
+    {"1.3.6.1.5.5.7.1.1", info_access},
+    {"1.3.6.1.5.5.7.1.11", info_access},
+    {"2.5.29.31", crl_distribution_points},
+    {"2.5.29.32", certificate_policies},
+    {"1.3.6.1.4.1.11129.2.4.2", sct_list},
+};
+
 // extension_value decodes the DER inside extnValue, as the extension `oid` defines it, into
 // `g` and returns a summary of what it says.
 std::string extension_value(Decoder& d, Decoder::Group& g, ByteView oid) {
   const OidName* known = find_oid(oid);
-  const std::string_view id = known != nullptr ? known->dotted : std::string_view();
-  std::string summary;
-  Elem e;
-  if (id == "1.3.6.1.4.1.11129.2.4.2") {
-    // The list is TLS-encoded inside an OCTET STRING (RFC 6962 section 3.3).
-    if (!d.next(g, tag::kOctetString, "SignedCertificateTimestampList", e)) {
-      return "";
+  ValueDecoder decode = nullptr;
+  for (const ExtensionDecoder& x : kExtensionDecoders) {
+    if (known != nullptr && x.oid == known->dotted) {
+      decode = x.decode;
     }
-    size_t count = 0;
-    const ByteView v = e.contents;
-    if (v.size() >= 2) {
-      for (size_t at = 2; at + 2 <= v.size() && count < 1000; count++) {
-        at += 2 + ((size_t{v[at]} << 8) | v[at + 1]);
-      }
-    }
-    summary = plural(count, "SCT", "SCTs");
-    TraceField f = d.primitive("SignedCertificateTimestampList", e,
-                               "SignedCertificateTimestampList: TLS-encoded timestamps signed by "
-                               "Certificate Transparency logs (RFC 6962 section 3.3)");
-    f.meaning = summary;
-    g.field.children.push_back(std::move(f));
-    return summary;
   }
+  Elem e;
   if (!d.item(g, e)) {
     return "";
   }
-  Decoder::Group s{leaf("", 0, 0, "", "", ""), Region({}, 0)};
-  if (id == "2.5.29.19") {
-    if (sequence_of(d, g, e, "BasicConstraints",
-                    "BasicConstraints: cA, and pathLenConstraint when the subject is a CA", s)) {
-      Elem k;
-      bool ca = false;
-      if (d.optional(s, tag::kBoolean, k)) {
-        TraceField f = d.primitive("cA", k, "cA: whether the subject is a CA; DEFAULT FALSE");
-        ca = f.value == "TRUE";
-        s.field.children.push_back(std::move(f));
-      }
-      summary = ca ? "CA" : "not a CA";
-      if (d.optional(s, tag::kInteger, k)) {
-        TraceField f = d.primitive(
-            "pathLenConstraint", k,
-            "pathLenConstraint: how many CA certificates may follow this one in a path");
-        summary += ", pathLen " + f.value;
-        s.field.children.push_back(std::move(f));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "2.5.29.15" && e.tag == tag::kBitString) {
-    TraceField f = d.primitive("KeyUsage", e,
-                               "KeyUsage: a BIT STRING, bit 0 digitalSignature, 1 "
-                               "nonRepudiation, 2 keyEncipherment, 3 dataEncipherment, 4 "
-                               "keyAgreement, 5 keyCertSign, 6 cRLSign, 7 encipherOnly, 8 "
-                               "decipherOnly");
-    summary = e.contents.empty() ? "" : key_usage_names(e.contents);
-    f.meaning = summary;
-    g.field.children.push_back(std::move(f));
-  } else if (id == "2.5.29.37") {
-    if (sequence_of(d, g, e, "ExtKeyUsageSyntax", "ExtKeyUsageSyntax: a SEQUENCE of purposes", s)) {
-      Elem k;
-      while (d.item(s, k)) {
-        TraceField f = k.tag == tag::kOid
-                           ? d.primitive("KeyPurposeId", k, "KeyPurposeId")
-                           : d.generic("KeyPurposeId", k, "KeyPurposeId: should be an OID");
-        summary += (summary.empty() ? "" : ", ") + f.meaning;
-        s.field.children.push_back(std::move(f));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "2.5.29.17" || id == "2.5.29.18") {
-    if (sequence_of(d, g, e, "GeneralNames", "GeneralNames: a SEQUENCE of names", s)) {
-      general_names(d, s, summary);
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "2.5.29.14" && e.tag == tag::kOctetString) {
-    TraceField f = d.primitive("KeyIdentifier", e,
-                               "KeyIdentifier: an identifier of the subject's public key, "
-                               "often a hash of it");
-    summary = hex(e.contents);
-    g.field.children.push_back(std::move(f));
-  } else if (id == "2.5.29.35") {
-    if (sequence_of(d, g, e, "AuthorityKeyIdentifier",
-                    "AuthorityKeyIdentifier: the issuer's key identifier, or its name and serial",
-                    s)) {
-      Elem k;
-      if (d.optional(s, tag::context_specific(0), k)) {
-        k.tag = tag::kOctetString;
-        TraceField f = d.primitive("keyIdentifier", k,
-                                   "keyIdentifier [0]: the subjectKeyIdentifier of the issuer's "
-                                   "certificate");
-        summary = "keyid " + f.value;
-        s.field.children.push_back(std::move(f));
-      }
-      if (d.optional(s, tag::context_constructed(1), k)) {
-        Decoder::Group n =
-            d.open("authorityCertIssuer", k, "",
-                   "authorityCertIssuer [1]: the GeneralNames of the issuer's issuer");
-        std::string names;
-        general_names(d, n, names);
-        n.field.meaning = names;
-        s.field.children.push_back(d.close(n));
-      }
-      if (d.optional(s, tag::context_specific(2), k)) {
-        k.tag = tag::kInteger;
-        s.field.children.push_back(d.primitive(
-            "authorityCertSerialNumber", k,
-            "authorityCertSerialNumber [2]: the serial number of the issuer's certificate"));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "1.3.6.1.5.5.7.1.1" || id == "1.3.6.1.5.5.7.1.11") {
-    if (sequence_of(d, g, e, "AuthorityInfoAccessSyntax",
-                    "a SEQUENCE of AccessDescription: a method and where to reach it", s)) {
-      Elem k;
-      while (d.item(s, k)) {
-        Decoder::Group a{leaf("", 0, 0, "", "", ""), Region({}, 0)};
-        if (!sequence_of(d, s, k, "AccessDescription",
-                         "AccessDescription: accessMethod and accessLocation", a)) {
-          continue;
-        }
-        Elem m;
-        std::string method;
-        if (d.next(a, tag::kOid, "accessMethod", m)) {
-          TraceField f = d.primitive("accessMethod", m, "accessMethod");
-          method = f.meaning;
-          a.field.children.push_back(std::move(f));
-          Elem loc;
-          std::string where;
-          if (d.next(a, 0, "accessLocation", loc)) {
-            a.field.children.push_back(general_name(d, loc, where));
-          }
-          a.field.meaning = method + " " + where;
-          summary += (summary.empty() ? "" : ", ") + a.field.meaning;
-        }
-        s.field.children.push_back(d.close(a));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "2.5.29.31") {
-    if (sequence_of(d, g, e, "CRLDistributionPoints", "a SEQUENCE of DistributionPoint", s)) {
-      Elem k;
-      while (d.item(s, k)) {
-        Decoder::Group p{leaf("", 0, 0, "", "", ""), Region({}, 0)};
-        if (!sequence_of(d, s, k, "DistributionPoint",
-                         "DistributionPoint: where the CRL is, the reasons it covers, its issuer",
-                         p)) {
-          continue;
-        }
-        Elem dp;
-        std::string names;
-        if (d.optional(p, tag::context_constructed(0), dp)) {
-          Decoder::Group n =
-              d.open("distributionPoint", dp, "",
-                     "distributionPoint [0]: the full name of the CRL, or a name relative to "
-                     "its issuer");
-          Elem full;
-          if (d.optional(n, tag::context_constructed(0), full)) {
-            Decoder::Group fg =
-                d.open("fullName", full, "", "fullName [0]: GeneralNames where the CRL is");
-            general_names(d, fg, names);
-            fg.field.meaning = names;
-            n.field.children.push_back(d.close(fg));
-          } else if (d.item(n, full)) {
-            n.field.children.push_back(
-                d.generic("nameRelativeToCRLIssuer", full,
-                          "nameRelativeToCRLIssuer [1]: an RDN added to the CRL issuer's name"));
-          }
-          n.field.meaning = names;
-          p.field.children.push_back(d.close(n));
-        }
-        while (d.item(p, dp)) {
-          p.field.children.push_back(d.generic(tag_name(dp.tag), dp,
-                                               "reasons [1] or cRLIssuer [2] of the "
-                                               "DistributionPoint"));
-        }
-        p.field.meaning = names;
-        summary += (summary.empty() ? "" : ", ") + names;
-        s.field.children.push_back(d.close(p));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
-  } else if (id == "2.5.29.32") {
-    if (sequence_of(d, g, e, "CertificatePolicies", "a SEQUENCE of PolicyInformation", s)) {
-      Elem k;
-      while (d.item(s, k)) {
-        Decoder::Group p{leaf("", 0, 0, "", "", ""), Region({}, 0)};
-        if (!sequence_of(d, s, k, "PolicyInformation",
-                         "PolicyInformation: a policy and, optionally, qualifiers", p)) {
-          continue;
-        }
-        Elem id_elem;
-        if (d.next(p, tag::kOid, "policyIdentifier", id_elem)) {
-          TraceField f = d.primitive("policyIdentifier", id_elem, "policyIdentifier");
-          p.field.meaning = f.meaning;
-          summary += (summary.empty() ? "" : ", ") + f.meaning;
-          p.field.children.push_back(std::move(f));
-          Elem q;
-          if (d.optional(p, tag::kSequence, q)) {
-            p.field.children.push_back(d.generic(
-                "policyQualifiers", q,
-                "policyQualifiers: PolicyQualifierInfo entries, a CPS URI or a user notice"));
-          }
-        }
-        s.field.children.push_back(d.close(p));
-      }
-      s.field.meaning = summary;
-      g.field.children.push_back(d.close(s));
-    }
+  std::string summary;
+  if (decode != nullptr) {
+    summary = decode(d, g, e);
   } else {
-    g.field.children.push_back(d.generic(tag_name(e.tag), e,
-                                         "the value of the extension, decoded by its DER types "
-                                         "only"));
+    g.field.children.push_back(
+        d.generic(tag_name(e.tag), e, "the value of the extension, decoded by its DER types only"));
   }
   while (d.item(g, e)) {
     g.field.children.push_back(
