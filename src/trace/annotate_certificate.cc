@@ -512,6 +512,8 @@ TraceField Decoder::primitive(std::string name, const Elem& e, std::string expla
       meaning = oid_name(v);
       if (const OidName* n = find_oid(v)) {
         explanation += ": " + std::string(n->explanation);
+      } else {
+        explanation += ": an OID the view has no name for";
       }
       break;
     case tag::kNull:
@@ -645,7 +647,7 @@ TraceField algorithm_identifier(Decoder& d, std::string name, const Elem& e,
   if (d.item(g, p)) {
     if (oid_is(oid.contents, "1.2.840.10045.2.1") && p.tag == tag::kOid) {
       TraceField curve =
-          d.primitive("namedCurve", p, "parameters: namedCurve, the curve of the key (RFC 5480)");
+          d.primitive("namedCurve", p, "parameters: namedCurve, the curve of the key");
       meaning += ", " + curve.meaning;
       g.field.children.push_back(std::move(curve));
     } else if (oid_is(oid.contents, "1.2.840.113549.1.1.10") && p.tag == tag::kSequence) {
@@ -1138,9 +1140,6 @@ TraceField extension(Decoder& d, const Elem& e, size_t index) {
   }
   TraceField idf = d.primitive("extnID", id, "extnID");
   const std::string ext_name = idf.meaning;
-  if (find_oid(id.contents) == nullptr) {
-    idf.explanation += ": an extension the view does not know";
-  }
   g.field.children.push_back(std::move(idf));
   bool critical = false;
   Elem c;
