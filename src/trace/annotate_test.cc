@@ -373,7 +373,19 @@ TEST(AnnotateRfc8448, Certificate) {
   expect_field(data, 8, 435);
   EXPECT_EQ(data.meaning, "subject: CN=rsa");
   EXPECT_EQ(data.value, "308201ac30820115a003020102020102\u2026");
-  expect_field(child(data, "certificate"), 11, 432);
+  const TraceField& cert = child(data, "certificate");
+  expect_field(cert, 11, 432);
+  // The certificate decoded (annotate_certificate.cc): 30 82 01 ac, then the tbsCertificate
+  // (30 82 01 15: 4 + 277 bytes), the signatureAlgorithm and the signatureValue.
+  ASSERT_EQ(cert.children.size(), 4u);
+  expect_field(cert.children[0], 11, 4);
+  const TraceField& tbs = child(cert, "tbsCertificate");
+  expect_field(tbs, 15, 281);
+  // The RFC's bytes 17 0d "160730012359Z" and "260730012359Z".
+  EXPECT_EQ(child(tbs, "validity").meaning, "2016-07-30 01:23:59 UTC to 2026-07-30 01:23:59 UTC");
+  EXPECT_EQ(child(tbs, "subject").meaning, "CN=rsa");
+  EXPECT_EQ(child(cert, "signatureAlgorithm").meaning, "sha256WithRSAEncryption");
+  expect_field(child(cert, "signatureValue"), 443 - 132, 132);
   expect_field(child(entry, "extensions"), 443, 2);
 }
 
