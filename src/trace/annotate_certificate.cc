@@ -407,7 +407,9 @@ class Decoder {
   // otherwise the rest of `g` is an error naming `what`.
   bool next(Group& g, uint8_t t, std::string_view what, Elem& e) {
     if (!more(g)) {
-      if (g.in.empty() && g.field.children.back().name != "not decoded") {
+      // After an error or bytes not decoded, that the element is missing says nothing new.
+      const std::string& last = g.field.children.back().name;
+      if (g.in.empty() && last != "not decoded" && last != kDerError) {
         g.field.children.push_back(make(
             kDerError, g.in.offset(), 0, "", "missing",
             std::string(what) + " is missing: the contents of " + g.field.name + " end before it"));

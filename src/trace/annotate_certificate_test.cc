@@ -544,6 +544,20 @@ TEST(AnnotateCertificate, MalformedHeadersBecomeErrors) {
   }
 }
 
+TEST(AnnotateCertificate, AnErrorIsNotFollowedByMissingFields) {
+  // The version's [0] has an indefinite length: the rest of the tbsCertificate is that one
+  // error, not also a "serialNumber is missing" and so on.
+  const Bytes der = from_hex("3009 3007 a080 020100 0000").value_or(Bytes{});
+  const TraceField root = checked(der);
+  const TraceField& tbs = field(root, "tbsCertificate");
+  ASSERT_EQ(tbs.children.size(), 2u);
+  EXPECT_EQ(tbs.children[1].name, "DER error");
+  EXPECT_NE(tbs.children[1].explanation.find("indefinite"), std::string::npos);
+  EXPECT_FALSE(any_explanation_has(tbs, "is missing"));
+  // The Certificate itself does lack its signatureAlgorithm.
+  EXPECT_TRUE(any_explanation_has(root, "signatureAlgorithm is missing"));
+}
+
 TEST(AnnotateCertificate, EveryPrefixOfACertificateIsATree) {
   const x509::TestPki p = pki(crypto::KeyType::kEcdsaP256);
   const Bytes& cert = p.leaf_cert;
