@@ -480,6 +480,22 @@ TEST(AnnotateCertificate, ManyElementsAreCutAtTheFieldBound) {
   EXPECT_TRUE(any_explanation_has(tree, "fields of certificates per message"));
 }
 
+TEST(AnnotateCertificate, AHugeCertificateKeepsItsFieldsShort) {
+  // A 4 MB extension value: one field, whose value shows its first bytes only.
+  asn1::DerWriter w;
+  w.add_octet_string(Bytes(4 << 20, 0x5a));
+  const Bytes der = with_extension(kUnknownOid, std::move(w).take());
+  ASSERT_GT(der.size(), 4u << 20);
+  const TraceField root = checked(der);
+  EXPECT_EQ(count_named(root, "DER error"), 0u);
+  EXPECT_LT(count_fields(root), 200u);
+  const TraceField* big = find_field(root, "OCTET STRING");
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->length, 5u + (4u << 20));  // 04 83 40 00 00, then the bytes
+  EXPECT_LE(big->value.size(), 2u * 32 + 3);
+  EXPECT_EQ(field(root, "signatureAlgorithm").meaning, "ecdsa-with-SHA256");
+}
+
 TEST(AnnotateCertificate, LongNamesAreShortenedOnTheirLine) {
   // 2,000 dNSNames of 40 bytes: the list's meaning would be 100 KB.
   Bytes names;
