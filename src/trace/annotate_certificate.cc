@@ -3,8 +3,9 @@
 // The view shows the cert_data of a Certificate message (TLS 1.3 and TLS 1.2 alike) as the
 // structure of RFC 5280 section 4.1: every element is a field at its exact bytes, a constructed
 // one as a group whose first child is its DER tag and length, with the value, its meaning and a
-// line on its role. Elements are read with the project's DER reader (asn1/der.h); OIDs, names
-// and times are rendered with the helpers of asn1/ and x509/.
+// line on its role; a CertificateRequest's DistinguishedNames are decoded the same way. Elements
+// are read with the project's DER reader (asn1/der.h); OIDs, names and times are rendered with
+// the helpers of asn1/ and x509/.
 //
 // Like the rest of the view it never fails: an element whose header is malformed, a length that
 // runs past its container (read as far as the bytes go), an unexpected tag or bytes left over

@@ -59,11 +59,13 @@ std::string version_explanation(uint16_t v);
 TraceField leaf(std::string name, size_t offset, size_t length, std::string value,
                 std::string meaning, std::string explanation);
 
-// The certificates of a Certificate message, decoded (annotate_certificate.cc).
+// The certificates of a Certificate message and the names of a CertificateRequest, decoded
+// (annotate_certificate.cc).
 
 // kCertificateMaxDepth bounds the nesting the view follows in a certificate, and
-// kCertificateMaxFields the fields it makes for one certificate; kCertificateViewMaxFields
-// bounds the fields of all the certificates of one message. Past them, bytes are shown whole.
+// kCertificateMaxFields the fields it makes for one certificate (or name);
+// kCertificateViewMaxFields bounds the fields of all the certificates (or names) of one message.
+// Past them, bytes are shown whole.
 inline constexpr size_t kCertificateMaxDepth = 24;
 inline constexpr size_t kCertificateMaxFields = 4096;
 inline constexpr size_t kCertificateViewMaxFields = 16384;
