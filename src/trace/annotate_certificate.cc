@@ -1403,15 +1403,18 @@ TraceField tbs_certificate(Decoder& d, const Elem& e) {
     return d.close(g);
   }
   g.field.children.push_back(spki(d, k));
+  // The unique identifiers are IMPLICIT BIT STRINGs: read as such.
   if (d.optional(g, tag::context_specific(1), k)) {
-    g.field.children.push_back(d.make("issuerUniqueID", k.offset, k.length(), hex(k.contents), "",
-                                      "issuerUniqueID [1]: a BIT STRING to tell issuers of the "
-                                      "same name apart; v2 and v3 only, rarely used"));
+    k.tag = tag::kBitString;
+    g.field.children.push_back(d.primitive("issuerUniqueID", k,
+                                           "issuerUniqueID [1]: a BIT STRING to tell issuers of "
+                                           "the same name apart; v2 and v3 only, rarely used"));
   }
   if (d.optional(g, tag::context_specific(2), k)) {
-    g.field.children.push_back(d.make("subjectUniqueID", k.offset, k.length(), hex(k.contents), "",
-                                      "subjectUniqueID [2]: a BIT STRING to tell subjects of the "
-                                      "same name apart; v2 and v3 only, rarely used"));
+    k.tag = tag::kBitString;
+    g.field.children.push_back(d.primitive("subjectUniqueID", k,
+                                           "subjectUniqueID [2]: a BIT STRING to tell subjects of "
+                                           "the same name apart; v2 and v3 only, rarely used"));
   }
   size_t extension_count = 0;
   if (d.optional(g, tag::context_constructed(3), k)) {

@@ -429,6 +429,59 @@ Bytes with_extension(const Bytes& oid, const Bytes& value) {
 
 const Bytes kUnknownOid = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x01};  // 1.3.6.1.4.1.311.1
 
+TEST(AnnotateCertificate, UniqueIdentifiersAreShown) {
+  // A test PKI certificate with issuerUniqueID [1] and subjectUniqueID [2] put after its
+  // subjectPublicKeyInfo (the signature no longer verifies; the view does not care).
+  const x509::TestPki p = pki(crypto::KeyType::kEcdsaP256);
+  asn1::DerReader outer(p.leaf_cert);
+  asn1::DerReader cert;
+  ASSERT_TRUE(outer.sequence(cert).ok());
+  ByteView tbs_tlv;
+  ByteView tbs_contents;
+  ASSERT_TRUE(cert.read_tlv(asn1::tag::kSequence, tbs_tlv, tbs_contents).ok());
+  asn1::DerReader tbs(tbs_contents);
+  asn1::DerWriter fields;
+  for (int i = 0; i < 7; i++) {  // version, serial, signature, issuer, validity, subject, SPKI
+    uint8_t t = 0;
+    ByteView contents;
+    ByteView tlv;
+    ASSERT_TRUE(tbs.read_any(t, contents, &tlv).ok());
+    fields.add_raw(tlv);
+  }
+  const Bytes issuer_id = {0x00, 0xab, 0xcd};
+  const Bytes subject_id = {0x04, 0xf0};
+  fields.add(asn1::tag::context_specific(1), issuer_id);
+  fields.add(asn1::tag::context_specific(2), subject_id);
+  fields.add_raw(tbs.rest());  // the extensions
+  asn1::DerWriter body;
+  body.add(asn1::tag::kSequence, fields.view());
+  body.add_raw(cert.rest());  // signatureAlgorithm, signatureValue
+  asn1::DerWriter whole;
+  whole.add(asn1::tag::kSequence, body.view());
+  const Bytes der = std::move(whole).take();
+
+  const TraceField root = checked(der);
+  EXPECT_EQ(count_named(root, "DER error"), 0u);
+  const TraceField& tbs_field = field(root, "tbsCertificate");
+  const TraceField& issuer_uid = field(tbs_field, "issuerUniqueID");
+  const TraceField& subject_uid = field(tbs_field, "subjectUniqueID");
+  EXPECT_EQ(to_hex(bytes_of(der, issuer_uid)), "810300abcd");
+  EXPECT_EQ(to_hex(bytes_of(der, subject_uid)), "820204f0");
+  EXPECT_EQ(issuer_uid.value, "abcd");
+  EXPECT_EQ(issuer_uid.meaning, "16 bits");
+  EXPECT_EQ(subject_uid.meaning, "4 bits");
+  // In the order of RFC 5280: after the key, before the extensions.
+  std::vector<std::string> names;
+  for (const TraceField& c : tbs_field.children) {
+    names.push_back(c.name);
+  }
+  const std::vector<std::string> expected = {
+      "header",         "version",         "serialNumber", "signature",
+      "issuer",         "validity",        "subject",      "subjectPublicKeyInfo",
+      "issuerUniqueID", "subjectUniqueID", "extensions"};
+  EXPECT_EQ(names, expected);
+}
+
 TEST(AnnotateCertificate, DeepNestingIsCutAtTheDepthBound) {
   // 3,000 SEQUENCEs, each holding the next, inside an extension the view does not know.
   asn1::DerWriter w;
