@@ -753,7 +753,12 @@ TraceField general_name(Decoder& d, const Elem& e, std::string& summary) {
   }
   if (context && !e.constructed() && form == 7) {
     const bool address = e.contents.size() == 4 || e.contents.size() == 16;
-    const std::string text = address ? x509::ip_to_string(e.contents) : hex(e.contents);
+    const size_t n = e.contents.size();
+    const bool with_mask = n == 8 || n == 32;  // a name constraint: address, then mask
+    const std::string text = address     ? x509::ip_to_string(e.contents)
+                             : with_mask ? x509::ip_to_string(e.contents.first(n / 2)) + "/" +
+                                               x509::ip_to_string(e.contents.subspan(n / 2))
+                                         : hex(e.contents);
     add("IP", text);
     std::string explanation =
         address ? "iPAddress [7]: an IP address, 4 bytes for IPv4 or 16 for IPv6"
@@ -1062,6 +1067,55 @@ std::string certificate_policies(Decoder& d, Decoder::Group& g, const Elem& e) {
       });
 }
 
+// name_constraints decodes `NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees
+// OPTIONAL, excludedSubtrees [1] GeneralSubtrees OPTIONAL }`, each GeneralSubtree a SEQUENCE
+// { base GeneralName, minimum [0] DEFAULT 0, maximum [1] OPTIONAL } (RFC 5280 section
+// 4.2.1.10).
+std::string name_constraints(Decoder& d, Decoder::Group& g, const Elem& e) {
+  return sequence_of(
+      d, g, e, "NameConstraints",
+      "NameConstraints: the names below this CA must lie in a permitted subtree and in no "
+      "excluded one",
+      [&d](Decoder::Group& s) {
+        std::string summary;
+        static constexpr const char* kLists[] = {"permittedSubtrees", "excludedSubtrees"};
+        for (uint8_t n = 0; n < 2; n++) {
+          Elem list;
+          if (!d.optional(s, tag::context_constructed(n), list)) {
+            continue;
+          }
+          Decoder::Group l =
+              d.open(kLists[n], list, "",
+                     std::string(kLists[n]) + " [" + dec(n) + "]: a SEQUENCE of GeneralSubtree");
+          std::string bases;
+          Elem k;
+          while (d.item(l, k)) {
+            const std::string base = sequence_of(
+                d, l, k, "GeneralSubtree",
+                "GeneralSubtree: a base name, and minimum and maximum that are never used",
+                [&d](Decoder::Group& t) {
+                  std::string name;
+                  Elem b;
+                  if (d.next(t, 0, "base", b)) {
+                    t.field.children.push_back(general_name(d, b, name));
+                  }
+                  while (d.item(t, b)) {
+                    t.field.children.push_back(
+                        d.generic(tag_name(b.tag), b, "minimum [0] or maximum [1] of the subtree"));
+                  }
+                  return name;
+                });
+            bases += (bases.empty() ? "" : ", ") + base;
+          }
+          l.field.meaning = bases;
+          s.field.children.push_back(d.close(l));
+          summary += (summary.empty() ? "" : "; ") +
+                     std::string(n == 0 ? "permitted " : "excluded ") + bases;
+        }
+        return summary;
+      });
+}
+
 std::string sct_list(Decoder& d, Decoder::Group& g, const Elem& e) {
   // The list is TLS-encoded inside an OCTET STRING (RFC 6962 section 3.3): a 2-byte length,
   // then each SCT with a 2-byte length.
@@ -1101,6 +1155,7 @@ constexpr ExtensionDecoder kExtensionDecoders[] = {
     {"1.3.6.1.5.5.7.1.11", info_access},
     {"2.5.29.31", crl_distribution_points},
     {"2.5.29.32", certificate_policies},
+    {"2.5.29.30", name_constraints},
     {"1.3.6.1.4.1.11129.2.4.2", sct_list},
 };
 

@@ -482,6 +482,34 @@ TEST(AnnotateCertificate, UniqueIdentifiersAreShown) {
   EXPECT_EQ(names, expected);
 }
 
+TEST(AnnotateCertificate, NameConstraintsOfACa) {
+  Result<std::shared_ptr<const crypto::SigningKey>> key =
+      provider().keys->generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_TRUE(key.ok());
+  x509::CertSpec spec;
+  spec.serial = {7};
+  spec.issuer_cn = "constrained";
+  spec.subject_cn = "constrained";
+  spec.not_before = 0;
+  spec.not_after = 86400;
+  spec.subject_spki = (*key)->public_key_spki();
+  spec.is_ca = true;
+  spec.permitted_dns = {"example.test"};
+  spec.permitted_ips = {Bytes{192, 0, 2, 0, 255, 255, 255, 0}};
+  spec.excluded_dns = {"bad.example.test"};
+  Result<Bytes> cert = x509::build_certificate(spec, **key, provider());
+  ASSERT_TRUE(cert.ok()) << cert.error().to_string();
+  const TraceField root = checked(*cert);
+  EXPECT_EQ(count_named(root, "DER error"), 0u);
+  const TraceField* nc = extension_named(root, "nameConstraints");
+  ASSERT_NE(nc, nullptr);
+  EXPECT_NE(nc->meaning.find("permitted DNS:example.test"), std::string::npos) << nc->meaning;
+  EXPECT_NE(nc->meaning.find("excluded DNS:bad.example.test"), std::string::npos) << nc->meaning;
+  // An address and its mask: 8 bytes.
+  EXPECT_EQ(field(*nc, "permittedSubtrees").meaning,
+            "DNS:example.test, IP:192.0.2.0/255.255.255.0");
+}
+
 TEST(AnnotateCertificate, DeepNestingIsCutAtTheDepthBound) {
   // 3,000 SEQUENCEs, each holding the next, inside an extension the view does not know.
   asn1::DerWriter w;
