@@ -32,6 +32,12 @@ struct TraceField {
   std::string value;        // the value as text: "0x0303", "344", hex for opaque bytes
   std::string meaning;      // the decoded meaning: "TLS 1.2", "TLS_AES_128_GCM_SHA256"
   std::string explanation;  // one line on the field's role in the protocol
+  // wireshark is the display-filter name tshark and Wireshark give the same bytes
+  // ("tls.handshake.ciphersuite", "tls.record.version"), "" when they name none. Wireshark
+  // names a vector's length apart from its contents, so on a vector (a field whose first child
+  // is its `length`) it names the contents, the bytes after the length: "cipher_suites" is
+  // "tls.handshake.ciphersuites", its `length` "tls.handshake.cipher_suites_length".
+  std::string wireshark;
   std::vector<TraceField> children;
 };
 
@@ -243,6 +249,10 @@ struct RenderOptions {
   // that decrypts it (redo_record_command). JSON always carries them ("redo"); the HTML page
   // always shows the key steps' commands.
   bool redo = false;
+  // wireshark_names shows beside each field the name tshark and Wireshark give its bytes
+  // (TraceField::wireshark), and beside a change_cipher_spec or application data fragment
+  // theirs. JSON always carries it ("wireshark").
+  bool wireshark_names = false;
 };
 std::string render_text(const std::vector<TraceEvent>& events, const RenderOptions& options);
 std::string render_json(const std::vector<TraceEvent>& events);

@@ -19,7 +19,9 @@ TraceField annotate::annotate_handshake_message(std::span<const uint8_t> message
                              "a handshake message: 1-byte type, 3-byte length, body");
   msgs::walk_handshake_message(message, tree, context);
   annotate::describe_message(tree.root(), context);
-  return tree.finish();
+  TraceField out = tree.finish();
+  annotate::name_for_wireshark(out);
+  return out;
 }
 
 TraceField annotate_handshake_message(std::span<const uint8_t> message) {
@@ -51,8 +53,16 @@ TraceField annotate_record_header(std::span<const uint8_t> header, ProtocolVersi
     r.fail(annotate::plural(r.remaining(), "byte", "bytes") + " beyond the 5-byte record header");
   }
   annotate::Node& root = tree.root();
+  // A protected TLS 1.3 record's type is the outer one (RFC 8446 section 5.2).
+  bool opaque_type = false;
+  const auto finish = [&] {
+    TraceField out = tree.finish();
+    annotate::name_record_header_for_wireshark(out, opaque_type);
+    return out;
+  };
   if (annotate::Node* f = root.kid("type")) {
     const auto t = static_cast<ContentType>(f->number);
+    opaque_type = !tls12 && t == ContentType::application_data;
     const std::string_view n = name(t);
     f->field.meaning = n.empty() ? "unknown" : std::string(n);
     root.field.meaning = f->field.meaning;
@@ -101,7 +111,7 @@ TraceField annotate_record_header(std::span<const uint8_t> header, ProtocolVersi
       if (v > 16384 + 2048) {
         f->field.explanation += "; too long, a receiver aborts with record_overflow";
       }
-      return tree.finish();
+      return finish();
     }
     f->field.explanation =
         "length of the fragment that follows: at most 2^14 bytes (2^14 + 256 when protected)";
@@ -109,7 +119,7 @@ TraceField annotate_record_header(std::span<const uint8_t> header, ProtocolVersi
       f->field.explanation += "; too long, a receiver aborts with record_overflow";
     }
   }
-  return tree.finish();
+  return finish();
 }
 
 TraceField annotate_alert(std::span<const uint8_t> alert) {
@@ -149,7 +159,9 @@ TraceField annotate_alert(std::span<const uint8_t> alert) {
                                      : "description: " + std::string(explain(d));
     root.field.meaning = f->field.meaning;
   }
-  return tree.finish();
+  TraceField out = tree.finish();
+  annotate::name_for_wireshark(out);
+  return out;
 }
 
 }  // namespace glasstls

@@ -86,4 +86,20 @@ void decode_distinguished_name(TraceField& field, ByteView der, size_t& budget);
 // `<min..max>`: the bytes decode, but a receiver rejects them.
 void bounds_note(TraceField& node, size_t n, size_t min, size_t max);
 
+// name_for_wireshark fills in the `wireshark` name of every field under `root`, a handshake
+// message or an alert as annotated, from the table of wireshark_names.cc: the name tshark and
+// Wireshark give the same bytes, "" when they give none.
+void name_for_wireshark(TraceField& root);
+// name_record_header_for_wireshark does so for a record header; `opaque_type` says that its
+// type is the outer type of a protected TLS 1.3 record (RFC 8446 section 5.2), which Wireshark
+// names tls.record.opaque_type.
+void name_record_header_for_wireshark(TraceField& header, bool opaque_type);
+// wireshark_fragment_name is Wireshark's name of the whole fragment of a record of `type`, as
+// it names it when it shows the fragment itself: "tls.app_data" (application data, as sent, so
+// encrypted), "tls.change_cipher_spec"; "" for the other types, whose contents it names field
+// by field.
+std::string_view wireshark_fragment_name(ContentType type);
+// wireshark_names lists every name the table gives, for the tests.
+std::vector<std::string_view> wireshark_names();
+
 }  // namespace glasstls::annotate

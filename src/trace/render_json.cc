@@ -127,6 +127,7 @@ void field(std::string& out, const TraceField& f) {
   o.string("value", f.value);
   o.string("meaning", f.meaning);
   o.string("explanation", f.explanation);
+  o.string("wireshark", f.wireshark);
   std::string& children = o.key("children");
   children.push_back('[');
   for (size_t i = 0; i < f.children.size(); i++) {

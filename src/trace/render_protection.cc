@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "trace/annotate_internal.h"
 #include "trace/render_common.h"
 
 namespace glasstls::render {
@@ -70,6 +71,7 @@ TraceField fragment_parts(const TraceRecord& r) {
   root.name = "fragment";
   root.length = fragment_len;
   root.meaning = protection_name(p.kind);
+  root.wireshark = std::string(annotate::wireshark_fragment_name(r.content_type));
   size_t off = 0;
   switch (p.kind) {
     case TraceProtectionKind::kTls12Gcm:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "glasstls/trace.h"
+#include "trace/annotate_internal.h"
 #include "trace/render_common.h"
 #include "trace/render_protection.h"
 
@@ -114,7 +115,8 @@ class TextRenderer {
       return;
     }
     if (!r.encrypted) {
-      line(1, "fragment: " + bytes_label(content.size()));
+      line(1, "fragment" + wireshark_label(annotate::wireshark_fragment_name(type)) + ": " +
+                  bytes_label(content.size()));
       dump(content, 2);
     }
   }
@@ -184,6 +186,11 @@ class TextRenderer {
 
   static std::string indent(size_t depth) { return std::string(2 * depth, ' '); }
 
+  // wireshark_label is " [name]" when Wireshark's names are shown and `name` is one.
+  std::string wireshark_label(std::string_view name) const {
+    return options_.wireshark_names && !name.empty() ? " [" + std::string(name) + "]" : "";
+  }
+
   void line(size_t depth, std::string_view text) {
     out_ += indent(depth);
     out_ += text;
@@ -201,7 +208,7 @@ class TextRenderer {
   // describe is the text beside a field: "name: meaning (value) — explanation". The value is
   // left out when it only repeats the bytes shown.
   std::string describe(const TraceField& f, ByteView bytes, TraceDirection d) const {
-    std::string text = paint(direction_style(d), clean(f.name));
+    std::string text = paint(direction_style(d), clean(f.name)) + wireshark_label(f.wireshark);
     std::string shown = clean(f.meaning);
     const bool value_useful = !f.value.empty() && f.value != f.meaning &&
                               !render::value_is_bytes(f, bytes) && !render::long_hex(f.value) &&
@@ -255,7 +262,8 @@ class TextRenderer {
       return;
     }
     const ByteView ciphertext = render::fragment(r);
-    line(1, "ciphertext (" + bytes_label(ciphertext.size()) + ", the AEAD output and tag):");
+    line(1, "ciphertext" + wireshark_label(annotate::wireshark_fragment_name(r.content_type)) +
+                " (" + bytes_label(ciphertext.size()) + ", the AEAD output and tag):");
     const ByteView shown = ciphertext.first(std::min(ciphertext.size(), kCiphertextShown));
     for (size_t i = 0; i < shown.size(); i += kBytesPerLine) {
       const ByteView chunk = shown.subspan(i, std::min(kBytesPerLine, shown.size() - i));
