@@ -30,6 +30,7 @@ namespace {
 constexpr const char kExplainUsage[] =
     "usage: glasstls explain INPUT [--keylog FILE] [--json] [--html FILE] "
     "[--stream N]\n"
+    "                        [--wireshark-names]\n"
     "\n"
     "Shows every TLS connection in INPUT byte by byte, as `glasstls demo` "
     "shows its own: each\n"
@@ -64,6 +65,12 @@ constexpr const char kExplainUsage[] =
     "page\n"
     "  --stream N      show only the Nth TLS connection of the capture (from "
     "1)\n"
+    "  --wireshark-names\n"
+    "                  show beside each field the name tshark and Wireshark "
+    "give its bytes\n"
+    "                  (tls.handshake.ciphersuite), to use in a display "
+    "filter; --json always\n"
+    "                  carries it (\"wireshark\")\n"
     "  --help          show this help\n"
     "\n"
     "Colour is used when stdout is a terminal (set NO_COLOR to turn it off).\n"
@@ -184,7 +191,7 @@ std::vector<TraceEvent> capture_notes(const capture::TcpStream& t) {
 int explain_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--keylog", "--html", "--stream"};
-  spec.flags = {"--help", "-h", "--json"};
+  spec.flags = {"--help", "-h", "--json", "--wireshark-names"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -342,6 +349,7 @@ int explain_main(int argc, char** argv) {
     RenderOptions render;
     render.colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     render.show_secrets = true;
+    render.wireshark_names = args->has("--wireshark-names");
     for (const Connection& c : connections) {
       std::string head =
           "connection " + std::to_string(c.index) + ": client " + c.client + ", server " + c.server;
