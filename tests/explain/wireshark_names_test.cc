@@ -3,13 +3,14 @@
 // ECDHE session, a TLS 1.2 DHE session and a TLS 1.3 session, each with a client certificate
 // (CertificateRequest with the CA names, the client's Certificate and CertificateVerify), a
 // stapled OCSP response (TLS 1.2 CertificateStatus, TLS 1.3 status_request in the
-// CertificateEntry), ALPN and SNI; the TLS 1.3 one starts with a HelloRetryRequest. glasstls's
-// dissector reads the capture with the key log, and tshark dissects it with the same key log
-// (-T pdml). For every field tshark names under `tls` with a size, the view must have a field
-// at the same bytes of the same record, handshake message or alert whose `wireshark` name is
-// tshark's (trace.h, TraceField::wireshark: on a vector, the name of its contents). The test
-// fails listing every tshark field glasstls does not name. Skipped without openssl, tshark, or
-// a capture tool that can capture here.
+// CertificateEntry), ALPN and SNI; the TLS 1.3 one starts with a HelloRetryRequest. A fourth,
+// TLS 1.3 session resumes an earlier one with its ticket (pre_shared_key) and asks for a
+// max_fragment_length. glasstls's dissector reads the capture with the key log, and tshark
+// dissects it with the same key log (-T pdml). For every field tshark names under `tls` with a
+// size, the view must have a field at the same bytes of the same record, handshake message or alert
+// whose `wireshark` name is tshark's (trace.h, TraceField::wireshark: on a vector, the name of its
+// contents). The test fails listing every tshark field glasstls does not name. Skipped without
+// openssl, tshark, or a capture tool that can capture here.
 //
 // Not matched, on purpose (kNotMatched below):
 // - tls.handshake.random_time and tls.handshake.random_bytes: tshark splits the random by SSL
@@ -317,6 +318,7 @@ struct Session {
   bool tls13;
   const char* cipher;  // OpenSSL's TLS 1.2 name; "" for TLS 1.3
   bool rsa;            // an RSA server certificate (else ECDSA P-256)
+  bool resume;         // resume the session of an earlier connection (TLS 1.3: with a PSK)
 };
 
 class WiresharkNamesTest : public ::testing::TestWithParam<Session> {};
@@ -380,16 +382,11 @@ TEST_P(WiresharkNamesTest, EveryFieldTsharkNamesHasTheSameNameInTheView) {
 
   const uint16_t port = free_port();
   ASSERT_NE(port, 0);
-  const std::string capture_file = dir.file("capture.pcapng");
-  std::unique_ptr<Child> capturer = start_capture(dir, port, capture_file);
-  if (!capturer) {
-    GTEST_SKIP() << "no capture tool (dumpcap, tcpdump) can capture on loopback here";
-  }
   std::vector<std::string> server_argv = {openssl,        "s_server",
                                           "-accept",      std::to_string(port),
                                           "-cert",        dir.file("cert.pem"),
                                           "-key",         dir.file("key.pem"),
-                                          "-naccept",     "1",
+                                          "-naccept",     session.resume ? "2" : "1",
                                           "-verify",      "1",
                                           "-CAfile",      dir.file("client.pem"),
                                           "-status_file", dir.file("ocsp.der"),
@@ -415,16 +412,42 @@ TEST_P(WiresharkNamesTest, EveryFieldTsharkNamesHasTheSameNameInTheView) {
       Child::spawn(server_argv, dir.path(), "s_server", StdinMode::kPipe);
   ASSERT_TRUE(server && server->wait_for_out("ACCEPT", milliseconds(10000)))
       << (server ? server->log() : "cannot start s_server");
-  std::unique_ptr<Child> client =
-      Child::spawn(client_argv, dir.path(), "s_client", StdinMode::kPipe);
-  ASSERT_NE(client, nullptr);
-  ASSERT_TRUE(client->wait_for_out("Verify return code", milliseconds(20000))) << client->log();
-  ASSERT_TRUE(client->write_stdin("a line from s_client\n"));
-  ASSERT_TRUE(server->wait_for_out("a line from s_client", milliseconds(10000))) << server->log();
-  ASSERT_TRUE(server->write_stdin("a line from s_server\n"));
-  ASSERT_TRUE(client->wait_for_out("a line from s_server", milliseconds(10000))) << client->log();
-  client->close_stdin();
-  EXPECT_TRUE(client->wait_exit(milliseconds(10000)).has_value()) << client->log();
+  // talk runs one s_client connection: the handshake, a line each way, the client's close.
+  const auto talk = [&](const std::vector<std::string>& argv, const std::string& n) {
+    std::unique_ptr<Child> client =
+        Child::spawn(argv, dir.path(), "s_client-" + n, StdinMode::kPipe);
+    ASSERT_NE(client, nullptr);
+    ASSERT_TRUE(client->wait_for_out("Verify return code", milliseconds(20000))) << client->log();
+    ASSERT_TRUE(client->write_stdin("line " + n + " from s_client\n"));
+    ASSERT_TRUE(server->wait_for_out("line " + n + " from s_client", milliseconds(10000)))
+        << server->log();
+    ASSERT_TRUE(server->write_stdin("line " + n + " from s_server\n"));
+    ASSERT_TRUE(client->wait_for_out("line " + n + " from s_server", milliseconds(10000)))
+        << client->log();
+    client->close_stdin();
+    EXPECT_TRUE(client->wait_exit(milliseconds(10000)).has_value()) << client->log();
+    if (session.resume && n == "2") {
+      EXPECT_NE(client->out().find("Reused"), std::string::npos) << client->log();
+    }
+  };
+  if (session.resume) {
+    // A first connection, not captured, for a ticket; the captured one resumes with it (a PSK)
+    // and asks for a smaller max_fragment_length.
+    std::vector<std::string> first = client_argv;
+    first.insert(first.end(), {"-sess_out", dir.file("session.pem")});
+    talk(first, "1");
+    ASSERT_FALSE(HasFatalFailure());
+    client_argv.insert(client_argv.end(),
+                       {"-sess_in", dir.file("session.pem"), "-maxfraglen", "1024"});
+  }
+  const std::string capture_file = dir.file("capture.pcapng");
+  std::unique_ptr<Child> capturer = start_capture(dir, port, capture_file);
+  if (!capturer) {
+    server->kill();
+    GTEST_SKIP() << "no capture tool (dumpcap, tcpdump) can capture on loopback here";
+  }
+  talk(client_argv, "2");
+  ASSERT_FALSE(HasFatalFailure());
   server->close_stdin();
   if (!server->wait_exit(milliseconds(5000)).has_value()) {
     server->kill();
@@ -523,39 +546,59 @@ TEST_P(WiresharkNamesTest, EveryFieldTsharkNamesHasTheSameNameInTheView) {
       << checker.problems.size() << " of the " << checker.checked
       << " fields tshark names are not named so by glasstls:" << problems;
   // The sessions carry what the test says they do.
-  std::vector<std::string> expected = {"ClientHello",        "ServerHello",       "Certificate",
-                                       "CertificateRequest", "CertificateVerify", "Finished",
+  std::vector<std::string> expected = {"ClientHello", "ServerHello", "Finished",
                                        "NewSessionTicket"};
-  if (session.tls13) {
-    expected.insert(expected.end(), {"HelloRetryRequest", "EncryptedExtensions"});
+  if (session.resume) {
+    expected.push_back("EncryptedExtensions");
   } else {
-    expected.insert(expected.end(), {"ServerKeyExchange", "ClientKeyExchange", "ServerHelloDone",
-                                     "CertificateStatus"});
+    expected.insert(expected.end(), {"Certificate", "CertificateRequest", "CertificateVerify"});
+    if (session.tls13) {
+      expected.insert(expected.end(), {"HelloRetryRequest", "EncryptedExtensions"});
+    } else {
+      expected.insert(expected.end(), {"ServerKeyExchange", "ClientKeyExchange", "ServerHelloDone",
+                                       "CertificateStatus"});
+    }
   }
   for (const std::string& m : expected) {
     EXPECT_EQ(messages_seen.count(m), 1u) << m;
   }
-  for (const char* name :
-       {"tls.record.content_type", "tls.record.version", "tls.record.length", "tls.app_data",
-        "tls.alert_message.desc", "tls.handshake.ciphersuite", "tls.handshake.certificate",
-        "tls.handshake.extensions_server_name", "tls.handshake.extensions_alpn_str",
-        "tls.handshake.ocsp_response_len", "tls.handshake.dname_len"}) {
-    EXPECT_EQ(checker.names_checked.count(name), 1u) << name;
+  std::vector<std::string> names = {"tls.record.content_type",
+                                    "tls.record.version",
+                                    "tls.record.length",
+                                    "tls.app_data",
+                                    "tls.alert_message.desc",
+                                    "tls.handshake.ciphersuite",
+                                    "tls.handshake.extensions_server_name",
+                                    "tls.handshake.extensions_alpn_str"};
+  if (session.resume) {
+    names.insert(names.end(), {"tls.handshake.extensions.psk.identity.identity",
+                               "tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
+                               "tls.handshake.extensions.psk.binders_len",
+                               "tls.handshake.extensions.psk.identity.selected",
+                               "tls.handshake.max_fragment_length"});
+  } else {
+    names.insert(names.end(), {"tls.handshake.certificate", "tls.handshake.ocsp_response_len",
+                               "tls.handshake.dname_len"});
   }
   if (session.tls13) {
-    EXPECT_EQ(checker.names_checked.count("tls.record.opaque_type"), 1u);
-    EXPECT_EQ(checker.names_checked.count("tls.handshake.extensions_key_share_selected_group"), 1u);
+    names.push_back("tls.record.opaque_type");
+    if (!session.resume) {
+      names.push_back("tls.handshake.extensions_key_share_selected_group");
+    }
   } else {
-    EXPECT_EQ(checker.names_checked.count("tls.change_cipher_spec"), 1u);
-    EXPECT_EQ(checker.names_checked.count("tls.handshake.sig"), 1u);
+    names.insert(names.end(), {"tls.change_cipher_spec", "tls.handshake.sig"});
+  }
+  for (const std::string& name : names) {
+    EXPECT_EQ(checker.names_checked.count(name), 1u) << name;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Sessions, WiresharkNamesTest,
-    ::testing::Values(Session{"Tls12Ecdhe", false, "ECDHE-ECDSA-AES128-GCM-SHA256", false},
-                      Session{"Tls12Dhe", false, "DHE-RSA-AES256-GCM-SHA384", true},
-                      Session{"Tls13", true, "", false}),
+    ::testing::Values(Session{"Tls12Ecdhe", false, "ECDHE-ECDSA-AES128-GCM-SHA256", false, false},
+                      Session{"Tls12Dhe", false, "DHE-RSA-AES256-GCM-SHA384", true, false},
+                      Session{"Tls13", true, "", false, false},
+                      Session{"Tls13Resumed", true, "", false, true}),
     [](const ::testing::TestParamInfo<Session>& param_info) {
       return std::string(param_info.param.name);
     });
