@@ -197,6 +197,9 @@ class Connection {
   // verifier's job. Valid once the server's Certificate has been accepted.
   const Bytes& peer_ocsp_response() const;
   bool hello_retry_request() const;
+  // resumed says whether the handshake resumed a TLS 1.3 session with a ticket (session.h):
+  // then no certificates were exchanged, and peer_certificates() is empty.
+  bool resumed() const;
   // session_tickets are the newest NewSessionTicket messages received, decoded and oldest
   // first, at most ClientConfig::keep_session_tickets of them (none by default; always none on
   // a server). Resumption is not implemented yet; they are kept only for the caller.

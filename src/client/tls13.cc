@@ -35,9 +35,12 @@ bool asks_for_ocsp_staple(const ClientConfig& config) {
 // build_client_hello encodes a ClientHello from the configuration with the given shares and
 // cookie, records the extensions it offered (every one the encoder wrote, the list that the
 // answers are checked against), and returns the encoded message.
+// With `psk`, the ClientHello offers that session's ticket in pre_shared_key, last, with a binder
+// of zeros that fill_binder then replaces.
 Bytes build_client_hello(Context& cx, ByteView session_id,
                          const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
-                         ByteView cookie, std::vector<ExtensionType>& offered) {
+                         ByteView cookie, std::vector<ExtensionType>& offered,
+                         const StoredSession* psk = nullptr) {
   const ClientConfig& config = *cx.client_config;
   const bool tls13 = offers_tls13(config);
   const bool tls12 = offers_tls12(config);
@@ -114,8 +117,72 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
       ch.cookie = cookie;
     }
   }
+  Bytes zeros;
+  if (psk != nullptr && tls13) {
+    const auto info = suite_info(*cx.provider, psk->suite);
+    zeros.assign(info->hash->output_len(), 0);
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.1
+    //# The "obfuscated_ticket_age"
+    //# field of each PskIdentity contains an obfuscated version of the
+    //# ticket age formed by taking the age in milliseconds and adding the
+    //# "ticket_age_add" value that was included with the ticket
+    //# (see Section 4.6.1), modulo 2^32.
+    const uint64_t now = config.clock();
+    const uint64_t age = now > psk->received_ms ? now - psk->received_ms : 0;
+    msgs::OfferedPsks offer;
+    offer.identities.push_back({psk->ticket, static_cast<uint32_t>(age + psk->age_add)});
+    offer.binders.push_back(zeros);
+    ch.pre_shared_key = std::move(offer);
+  }
   offered.clear();
   return msgs::encode(ch, {}, &offered);
+}
+
+// fill_binder computes the binder of the PSK a ClientHello offers (build_client_hello with
+// `psk`) over the hello up to its binders, after `prior` (the transcript of ClientHello1 and
+// the HelloRetryRequest) when there is one, and writes it in place of the zeros.
+Status fill_binder(Context& cx, Bytes& hello, const StoredSession& psk,
+                   const handshake::Transcript* prior) {
+  const auto info = suite_info(*cx.provider, psk.suite);
+  const size_t len = info->hash->output_len();
+  // The binders list is the hello's end: 2-byte length, 1-byte length, the binder.
+  const size_t cut = 2 + 1 + len;
+  if (hello.size() < cut) {
+    return internal_error("ClientHello shorter than its binders");
+  }
+  const ByteView partial = ByteView(hello).first(hello.size() - cut);
+  const Bytes partial_hash =
+      prior != nullptr ? prior->current_with(partial) : info->hash->digest(partial);
+  auto early = handshake::EarlySchedule::start_with_psk(*info->hash, psk.psk.span(),
+                                                        cx.key_schedule_observer());
+  GLASSTLS_ASSIGN(Secret binder, early.resumption_binder(partial_hash));
+  std::copy(binder.span().begin(), binder.span().end(), hello.end() - static_cast<long>(len));
+  return Ok{};
+}
+
+// take_session takes a session of the store to offer to this server, if one can be: not
+// expired, and made under a TLS 1.3 suite this configuration offers and its provider has.
+std::optional<StoredSession> take_session(Context& cx) {
+  const ClientConfig& config = *cx.client_config;
+  if (!config.session_store || cx.negotiated.server_name.empty() || !offers_tls13(config)) {
+    return std::nullopt;
+  }
+  for (;;) {
+    std::optional<StoredSession> s = config.session_store->take(cx.negotiated.server_name);
+    if (!s) {
+      return std::nullopt;
+    }
+    const uint64_t now = config.clock();
+    const bool fresh =
+        now >= s->received_ms && now - s->received_ms < uint64_t{s->lifetime_s} * 1000;
+    const auto& suites = config.cipher_suites;
+    const bool suite_ok = std::find(suites.begin(), suites.end(), s->suite) != suites.end() &&
+                          crypto::find_suite(s->suite)->version == ProtocolVersion::TLSv1_3 &&
+                          suite_info(*cx.provider, s->suite).has_value();
+    if (fresh && suite_ok) {
+      return s;
+    }
+  }
 }
 
 Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
@@ -180,8 +247,19 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   s.transcript.add(m.encoded);
 
   Bytes cookie = hrr.cookie ? Bytes(hrr.cookie->begin(), hrr.cookie->end()) : Bytes{};
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+  //# In addition, in its updated ClientHello, the client SHOULD NOT offer
+  //# any pre-shared keys associated with a hash other than that of the
+  //# selected cipher suite.
+  if (s.psk && suite_info(*cx.provider, s.psk->suite)->hash != suite.hash) {
+    s.psk.reset();
+  }
   std::vector<ExtensionType> offered;
-  Bytes ch2 = build_client_hello(cx, s.session_id, shares, cookie, offered);
+  Bytes ch2 =
+      build_client_hello(cx, s.session_id, shares, cookie, offered, s.psk ? &*s.psk : nullptr);
+  if (s.psk) {
+    GLASSTLS_TRY(fill_binder(cx, ch2, *s.psk, &s.transcript));
+  }
   s.transcript.add(ch2);
   //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
   //# If not offering early data, the client sends a dummy
@@ -202,6 +280,7 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   next.hello_retry_suite = hrr.cipher_suite;
   next.cookie = std::move(cookie);
   next.offered = std::move(offered);
+  next.psk = std::move(s.psk);
   return ClientState(std::move(next));
 }
 
@@ -286,6 +365,23 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   if (!sh.key_share) {
     return missing_extension("ServerHello has no key_share (PSK-only modes are not offered)");
   }
+  const bool resumed = sh.selected_identity.has_value();
+  if (resumed) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# Clients MUST verify that the server's selected_identity is within the
+    //# range supplied by the client, that the server selected a cipher suite
+    //# indicating a Hash associated with the PSK, and that a server
+    //# "key_share" extension is present if required by the ClientHello
+    //# "psk_key_exchange_modes" extension.  If these values are not
+    //# consistent, the client MUST abort the handshake with an
+    //# "illegal_parameter" alert.
+    if (!s.psk || *sh.selected_identity != 0) {
+      return illegal_parameter("ServerHello selected a PSK identity that was not offered");
+    }
+    if (suite_info(*cx.provider, s.psk->suite)->hash != suite->hash) {
+      return illegal_parameter("server resumed a PSK under a cipher suite with another hash");
+    }
+  }
   crypto::KeyExchange* ours = nullptr;
   for (auto& kx : s.shares) {
     if (kx->group() == sh.key_share->group) {
@@ -316,7 +412,15 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   s.transcript.add(m.encoded);
   Bytes th = s.transcript.current();
 
-  auto early = handshake::EarlySchedule::start(*suite->hash, cx.key_schedule_observer());
+  auto early = resumed ? handshake::EarlySchedule::start_with_psk(*suite->hash, s.psk->psk.span(),
+                                                                  cx.key_schedule_observer())
+                       : handshake::EarlySchedule::start(*suite->hash, cx.key_schedule_observer());
+  if (resumed) {
+    cx.negotiated.resumed = true;
+    cx.note(false,
+            "server accepted the offered ticket: the session is resumed with its PSK "
+            "(and a fresh (EC)DHE exchange), and no certificate follows");
+  }
   GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared.span()));
   GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));
   GLASSTLS_ASSIGN(Secret server_hs, schedule.server_handshake_traffic(th));
@@ -332,7 +436,7 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   return ClientState(
       ClientExpectEncryptedExtensions{HandshakeSecrets{std::move(s.transcript), std::move(schedule),
                                                        std::move(client_hs), std::move(server_hs)},
-                                      ocsp_requested, std::move(s.offered)});
+                                      resumed, ocsp_requested, std::move(s.offered)});
 }
 
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
@@ -371,6 +475,10 @@ Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
     cx.negotiated.alpn = std::string(*ee.alpn);
   }
   s.hs.transcript.add(m.encoded);
+  if (s.resumed) {
+    return ClientState(
+        ClientExpectFinished{std::move(s.hs), SignatureVerified::by_resumption_psk(), {}, {}});
+  }
   return ClientState(ClientExpectCertificate{std::move(s.hs), s.ocsp_requested, std::nullopt, {}});
 }
 
@@ -579,6 +687,11 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   Bytes fin_msg = msgs::encode(msgs::Finished{verify_data.span()});
   cx.queue_handshake(fin_msg);
   GLASSTLS_TRY(cx.flush_handshake());
+  if (cx.client_config->session_store) {
+    // The tickets the server sends next derive their PSKs from the resumption master secret.
+    s.hs.transcript.add(fin_msg);
+    GLASSTLS_ASSIGN(cx.tls13.resumption_master, app.resumption_master(s.hs.transcript.current()));
+  }
   GLASSTLS_TRY(
       install_write_secret(cx, cx.tls13.client_app_secret.span(), "client application", true));
   cx.handshake_done = true;
@@ -679,7 +792,12 @@ Result<ClientState> client_start(Context& cx) {
       s.shares.push_back(std::move(kx));
     }
   }
-  Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered);
+  s.psk = take_session(cx);
+  Bytes ch =
+      build_client_hello(cx, s.session_id, s.shares, {}, s.offered, s.psk ? &*s.psk : nullptr);
+  if (s.psk) {
+    GLASSTLS_TRY(fill_binder(cx, ch, *s.psk, nullptr));
+  }
   s.transcript.add(ch);
   cx.queue_handshake(ch);
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1

@@ -19,6 +19,8 @@ namespace glasstls::conn {
 // next.
 struct ClientExpectServerHello {
   std::vector<std::unique_ptr<crypto::KeyExchange>> shares;
+  // psk: the stored session offered in pre_shared_key, if any.
+  std::optional<StoredSession> psk;
   handshake::Transcript transcript;
   Bytes session_id;
   bool after_hello_retry = false;
@@ -28,7 +30,8 @@ struct ClientExpectServerHello {
 };
 struct ClientExpectEncryptedExtensions {
   HandshakeSecrets hs;
-  bool ocsp_requested = false;         // the ClientHello carried status_request
+  bool resumed = false;         // the server accepted the offered PSK: no certificate follows
+  bool ocsp_requested = false;  // the ClientHello carried status_request
   std::vector<ExtensionType> offered;  // extensions sent in the ClientHello
 };
 struct ClientExpectCertificate {

@@ -814,6 +814,7 @@ const Bytes& Connection::peer_ocsp_response() const {
   return impl_->cx.negotiated.peer_ocsp_response;
 }
 bool Connection::hello_retry_request() const { return impl_->cx.negotiated.hello_retry_request; }
+bool Connection::resumed() const { return impl_->cx.negotiated.resumed; }
 const std::vector<SessionTicket>& Connection::session_tickets() const {
   return impl_->rules().session_tickets();
 }

@@ -43,8 +43,29 @@ Status Tls13Session::new_session_ticket(Context& cx, const msgs::HandshakeMessag
     return unexpected_message("NewSessionTicket sent to a server");
   }
   GLASSTLS_ASSIGN(msgs::NewSessionTicket nst, msgs::parse_new_session_ticket(m.body));
-  // Resumption does not exist yet: tickets are kept only when the caller asked, and then at
-  // most that many of them (and never more than kMaxKeptSessionTickets), the newest.
+  const ClientConfig& config = *cx.client_config;
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# The value of zero indicates that the
+  //# ticket should be discarded immediately.
+  if (config.session_store && !resumption_master.empty() && nst.ticket_lifetime > 0 &&
+      !cx.negotiated.server_name.empty()) {
+    StoredSession session;
+    session.suite = cx.negotiated.suite;
+    GLASSTLS_ASSIGN(session.psk,
+                    handshake::resumption_psk(*cx.suite.hash, resumption_master.span(),
+                                              nst.ticket_nonce, cx.key_schedule_observer()));
+    session.ticket.assign(nst.ticket.begin(), nst.ticket.end());
+    session.age_add = nst.ticket_age_add;
+    session.lifetime_s = nst.ticket_lifetime;
+    session.received_ms = config.clock();
+    session.alpn = cx.negotiated.alpn;
+    session.max_early_data = nst.max_early_data_size.value_or(0);
+    // The store bounds how many it keeps for one name: a server cannot make the client hold
+    // any number of them.
+    config.session_store->put(cx.negotiated.server_name, std::move(session));
+  }
+  // Tickets are also kept for the caller when asked (Connection::session_tickets), at most
+  // that many of them (and never more than kMaxKeptSessionTickets), the newest.
   const size_t max_tickets =
       std::min(cx.client_config->keep_session_tickets, kMaxKeptSessionTickets);
   if (max_tickets > 0) {
