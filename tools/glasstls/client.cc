@@ -65,6 +65,10 @@ constexpr const char kClientUsage[] =
     "  --keylog FILE         append NSS key log lines to FILE (default: $SSLKEYLOGFILE)\n"
     "  --cert PEM --key PEM  client certificate chain and key, if the server asks for one\n"
     "  --key-update          send a KeyUpdate (update_requested) after the handshake\n"
+    "  --reconnect N         after the session ends, connect N more times with the tickets\n"
+    "                        received, printing \"Reused\" or \"New\" for each (resumption)\n"
+    "  --reconnect N         after the session ends, connect N more times with the tickets\n"
+    "                        received, printing \"Reused\" or \"New\" for each (resumption)\n"
     "  --trace               show every record, field and key schedule step on stderr (this\n"
     "                        shows the connection's secrets)\n"
     "  --html FILE           write the traced conversation as a self-contained HTML page\n"
@@ -255,6 +259,67 @@ std::string run_handshake(int fd, Connection& c, RecordBoundary& records,
   return "";
 }
 
+// reconnect makes one more connection with `config` (its session store holds the tickets the
+// earlier ones received): handshake, says whether the session was reused, reads what the
+// server sends for a moment (its new tickets), and closes. Returns what to report, or "".
+std::string reconnect(const std::shared_ptr<const ClientConfig>& config,
+                      const std::string& server_name, const HostPort& target,
+                      double connect_timeout, int index) {
+  Result<Connection> conn = Connection::client(config, server_name);
+  if (!conn.ok()) {
+    return "reconnect " + std::to_string(index) + ": " + conn.error().to_string();
+  }
+  Connection& c = *conn;
+  const int timeout_ms = std::max(1, static_cast<int>(std::lround(connect_timeout * 1000)));
+  std::string error;
+  const int fd = connect_tcp(target.host, target.port, error, timeout_ms);
+  if (fd < 0) {
+    return "reconnect " + std::to_string(index) + ": " + error;
+  }
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { ::close(fd); }
+  } close_at_end{fd};
+  RecordBoundary records;
+  if (std::string failed = run_handshake(
+          fd, c, records, Clock::now() + std::chrono::milliseconds(timeout_ms), connect_timeout);
+      !failed.empty()) {
+    return "reconnect " + std::to_string(index) + ": " + failed;
+  }
+  std::fprintf(stderr, "glasstls client: reconnect %d: %s\n", index,
+               connection_summary_line(c).c_str());
+  // What the server sends right after the handshake (its tickets) arrives within moments; then
+  // close_notify, and the server's answer or its TCP close.
+  uint8_t buf[kBufferSize];
+  bool closing = false;
+  for (int quiet = 0; quiet < 2 && !c.peer_closed();) {
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::poll(&p, 1, 300);
+    if (r <= 0) {
+      if (closing) {
+        break;
+      }
+      c.close();
+      closing = true;
+      if (!send_some(fd, c, error)) {
+        return "reconnect " + std::to_string(index) + ": " + error;
+      }
+      quiet++;
+      continue;
+    }
+    const ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) {
+      break;
+    }
+    if (Status st = c.receive(std::span<const uint8_t>(buf, static_cast<size_t>(n))); !st.ok()) {
+      return "reconnect " + std::to_string(index) + ": " + describe(st.error(), !closing);
+    }
+    while (c.readable() > 0 && c.read(buf) > 0) {
+    }
+  }
+  return "";
+}
+
 bool is_ip_address(const std::string& name) {
   unsigned char buf[16];
   return ::inet_pton(AF_INET, name.c_str(), buf) == 1 ||
@@ -265,10 +330,10 @@ bool is_ip_address(const std::string& name) {
 
 int client_main(int argc, char** argv) {
   OptionSpec spec;
-  spec.with_value = {"--servername",   "--alpn",      "--pin-sha256", "--groups",
-                     "--ciphersuites", "--cafile",    "--html",       "--sigalgs",
-                     "--keylog",       "--cert",      "--key",        "--connect-timeout",
-                     "--crl",          "--revocation"};
+  spec.with_value = {"--servername",   "--alpn",       "--pin-sha256", "--groups",
+                     "--ciphersuites", "--cafile",     "--html",       "--sigalgs",
+                     "--keylog",       "--cert",       "--key",        "--connect-timeout",
+                     "--crl",          "--revocation", "--reconnect"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
   spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
@@ -300,6 +365,16 @@ int client_main(int argc, char** argv) {
                    seconds_text(kMaxConnectTimeout) + ", got \"" + *v + "\"");
     }
     connect_timeout = *seconds;
+  }
+
+  uint64_t reconnects = 0;
+  if (auto v = args->value("--reconnect")) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || n > 100) {
+      return usage("--reconnect needs a number from 0 to 100, got \"" + *v + "\"");
+    }
+    reconnects = n;
   }
 
   ClientConfig::Builder builder;
@@ -631,6 +706,13 @@ int client_main(int argc, char** argv) {
         stderr);
   } else if (status == 0) {
     std::fputs("glasstls client: closed cleanly (close_notify both ways)\n", stderr);
+  }
+  for (uint64_t i = 1; status == 0 && i <= reconnects; i++) {
+    if (std::string failed =
+            reconnect(*config, server_name, *target, connect_timeout, static_cast<int>(i));
+        !failed.empty()) {
+      status = fail(failed);
+    }
   }
   return status;
 }

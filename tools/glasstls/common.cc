@@ -302,7 +302,8 @@ std::string connection_summary_line(const Connection& conn) {
   const char* version = conn.version() == ProtocolVersion::TLSv1_3   ? "TLSv1.3"
                         : conn.version() == ProtocolVersion::TLSv1_2 ? "TLSv1.2"
                                                                      : "(none)";
-  return std::string("New, ") + version + ", Cipher is " + std::string(name(conn.cipher_suite()));
+  return std::string(conn.resumed() ? "Reused, " : "New, ") + version + ", Cipher is " +
+         std::string(name(conn.cipher_suite()));
 }
 
 std::optional<std::vector<NamedGroup>> parse_groups(std::string_view text, std::string& error) {

@@ -100,6 +100,12 @@ constexpr const char kServerUsage[] =
     "                        ClientHello; if every connection has completed its handshake,\n"
     "                        the new connection is closed at once. With --threads each event\n"
     "                        loop makes room among its own connections\n"
+    "  --tickets N           after each full TLS 1.3 handshake send N session tickets (0 to\n"
+    "                        16; default 0, or 2 with --ticket-keys) and resume the sessions\n"
+    "                        they carry\n"
+    "  --ticket-keys FILE    seal tickets with the keys in FILE: one or more 80-byte keys\n"
+    "                        (openssl rand 80, as for nginx), the first sealing, every one\n"
+    "                        opening; without it a random key made at start is used\n"
     "  --help                show this help\n"
     "\n"
     "The sequential server (without --concurrent) holds one connection at a time; the\n"
@@ -153,6 +159,38 @@ std::optional<double> parse_seconds(const std::string& text, double max) {
     return std::nullopt;
   }
   return v;
+}
+
+// load_ticket_keys reads a --ticket-keys file: one or more 80-byte keys one after another, as
+// `openssl rand 80` makes them for nginx's ssl_session_ticket_key, the first sealing new
+// tickets and every one opening the tickets sealed with it. Of each 80 bytes, the first 16
+// are the key's name and the last 32 its AES-256-GCM key (the 32 between, nginx's HMAC key,
+// are not used: the AEAD authenticates the ticket).
+std::optional<std::vector<TicketKey>> load_ticket_keys(const std::string& path,
+                                                       std::string& error) {
+  constexpr size_t kKeyFileLength = 80;
+  std::optional<std::string> text = read_file(path, error);
+  if (!text) {
+    error = "cannot read --ticket-keys file: " + error;
+    return std::nullopt;
+  }
+  std::optional<Bytes> data = Bytes(text->begin(), text->end());
+  secure_wipe(text->data(), text->size());
+  if (data->empty() || data->size() % kKeyFileLength != 0) {
+    error = "--ticket-keys file " + path + " holds " + std::to_string(data->size()) +
+            " bytes; it needs one or more 80-byte keys (openssl rand 80)";
+    secure_wipe(data->data(), data->size());
+    return std::nullopt;
+  }
+  std::vector<TicketKey> keys;
+  for (size_t at = 0; at < data->size(); at += kKeyFileLength) {
+    TicketKey k;
+    std::copy_n(data->begin() + static_cast<long>(at), k.name.size(), k.name.begin());
+    k.key = Secret(ByteView(*data).subspan(at + 48, 32));
+    keys.push_back(std::move(k));
+  }
+  secure_wipe(data->data(), data->size());
+  return keys;
 }
 
 // parse_count reads a decimal number from `min` to `max` (nullopt otherwise).
@@ -1341,7 +1379,9 @@ int server_main(int argc, char** argv) {
                      "--handshake-timeout",
                      "--idle-timeout",
                      "--max-connections",
-                     "--ocsp"};
+                     "--ocsp",
+                     "--tickets",
+                     "--ticket-keys"};
   spec.flags = {
       "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
       "--concurrent", "--help", "-h"};
@@ -1563,6 +1603,25 @@ int server_main(int argc, char** argv) {
     }
     builder.request_client_certificate(webpki_verifier(*roots, CertificatePurpose::kClientAuth),
                                        args->has("--require-client-cert"), (*roots)->subjects());
+  }
+  if (auto v = args->value("--tickets")) {
+    std::optional<uint64_t> n = parse_count(*v, 0, 16);
+    if (!n) {
+      report("--tickets needs a number from 0 to 16, got \"" + *v + "\"");
+      return 2;
+    }
+    builder.session_tickets(static_cast<size_t>(*n));
+  }
+  if (auto path = args->value("--ticket-keys")) {
+    if (!args->has("--tickets")) {
+      builder.session_tickets(2);
+    }
+    std::optional<std::vector<TicketKey>> keys = load_ticket_keys(*path, error);
+    if (!keys) {
+      report(error);
+      return 1;
+    }
+    builder.ticket_keys(std::make_shared<TicketKeys>(std::move(*keys)));
   }
   Result<std::shared_ptr<const ServerConfig>> config = builder.build();
   if (!config.ok()) {

@@ -1,0 +1,206 @@
+// resumption_interop_test.cc: TLS 1.3 resumption with real peers on loopback. `openssl
+// s_client -sess_out` then `-sess_in` resumes a ticket the glasstls server issued (also after
+// the server's ticket keys rotated, from an nginx-style 80-byte key file), `gnutls-cli
+// --resume` does the same, and the glasstls client (--reconnect) resumes the tickets `openssl
+// s_server` and `gnutls-serv` issue. Skipped where the peer is not installed.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interop/process.h"
+
+#ifndef GLASSTLS_CLI
+#error "GLASSTLS_CLI must name the glasstls executable"
+#endif
+
+namespace glasstls::interop {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kTimeout{30000};
+
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size())) {
+    n++;
+  }
+  return n;
+}
+
+// Fixture: a throwaway P-256 certificate for localhost made with the openssl command line.
+class ResumptionInterop : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    openssl_ = find_program("openssl");
+    if (openssl_.empty()) {
+      GTEST_SKIP() << "openssl is not installed";
+    }
+    std::string out;
+    ASSERT_EQ(
+        run({openssl_, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", dir_.file("key.pem"), "-out", dir_.file("cert.pem"), "-subj",
+             "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "2"},
+            dir_.path(), "req", kTimeout, &out),
+        0)
+        << out;
+  }
+
+  // start_server starts `glasstls server --echo` with `extra` options on a free port.
+  std::unique_ptr<Child> start_server(const std::vector<std::string>& extra) {
+    port_ = free_port();
+    std::vector<std::string> argv = {GLASSTLS_CLI, "server",
+                                     "--cert",     dir_.file("cert.pem"),
+                                     "--key",      dir_.file("key.pem"),
+                                     "--port",     std::to_string(port_),
+                                     "--echo"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto server = Child::spawn(argv, dir_.path(), "server" + std::to_string(servers_++));
+    EXPECT_TRUE(server && server->wait_for_err("listening on", kTimeout))
+        << (server ? server->log() : "");
+    return server;
+  }
+
+  // s_client runs one openssl s_client session: a line sent, held open a moment so that the
+  // tickets arrive, with `extra` options; returns its output.
+  std::string s_client(const std::vector<std::string>& extra, const std::string& tag) {
+    // sh -c runs a pipe; its arguments come after the script's own name ("sh").
+    std::vector<std::string> argv;
+    argv = {"sh",
+            "-c",
+            "o=$1; p=$2; ca=$3; shift 3; (echo resumed-line; sleep 1) | \"$o\" s_client "
+            "-connect \"localhost:$p\" -CAfile \"$ca\" \"$@\"",
+            "sh",
+            openssl_,
+            std::to_string(port_),
+            dir_.file("cert.pem")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    std::string out;
+    EXPECT_EQ(run(argv, dir_.path(), tag, kTimeout, &out), 0) << out;
+    return out;
+  }
+
+  TempDir dir_;
+  std::string openssl_;
+  uint16_t port_ = 0;
+  int servers_ = 0;
+};
+
+TEST_F(ResumptionInterop, OpensslClientResumesOurTicket) {
+  auto server = start_server({"--tickets", "2"});
+  ASSERT_TRUE(server);
+  const std::string sess = dir_.file("sess.pem");
+  std::string first = s_client({"-sess_out", sess}, "first");
+  EXPECT_NE(first.find("New, TLSv1.3"), std::string::npos) << first;
+  std::string second = s_client({"-sess_in", sess}, "second");
+  EXPECT_NE(second.find("Reused, TLSv1.3"), std::string::npos) << second << server->log();
+  server->kill();
+}
+
+TEST_F(ResumptionInterop, OpensslClientResumesAcrossAKeyRotation) {
+  // Two nginx-style 80-byte keys: the first seals. The ticket sealed under it is then
+  // resumed by a server whose file puts a new key first and keeps the old one behind it.
+  std::string out;
+  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("old.key"), "80"}, dir_.path(), "rand1",
+                kTimeout, &out),
+            0);
+  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("new.key"), "80"}, dir_.path(), "rand2",
+                kTimeout, &out),
+            0);
+  const std::string old_key = read_text(dir_.file("old.key"));
+  const std::string new_key = read_text(dir_.file("new.key"));
+  ASSERT_EQ(old_key.size(), 80u);
+  write_text(dir_.file("ring1"), old_key);
+  write_text(dir_.file("ring2"), new_key + old_key);
+  write_text(dir_.file("ring3"), new_key);
+  const std::string sess = dir_.file("sess.pem");
+  {
+    auto server = start_server({"--ticket-keys", dir_.file("ring1")});
+    ASSERT_TRUE(server);
+    s_client({"-sess_out", sess}, "before");
+    server->kill();
+  }
+  {
+    auto server = start_server({"--ticket-keys", dir_.file("ring2")});
+    ASSERT_TRUE(server);
+    std::string after = s_client({"-sess_in", sess}, "after");
+    EXPECT_NE(after.find("Reused, TLSv1.3"), std::string::npos) << after << server->log();
+    server->kill();
+  }
+  {
+    // Once the old key is gone, its tickets give full handshakes.
+    auto server = start_server({"--ticket-keys", dir_.file("ring3")});
+    ASSERT_TRUE(server);
+    std::string gone = s_client({"-sess_in", sess}, "gone");
+    EXPECT_NE(gone.find("New, TLSv1.3"), std::string::npos) << gone;
+    server->kill();
+  }
+}
+
+TEST_F(ResumptionInterop, OurClientResumesOpensslServersTickets) {
+  port_ = free_port();
+  auto server =
+      Child::spawn({openssl_, "s_server", "-accept", std::to_string(port_), "-cert",
+                    dir_.file("cert.pem"), "-key", dir_.file("key.pem"), "-naccept", "3", "-rev"},
+                   dir_.path(), "s_server");
+  ASSERT_TRUE(server && server->wait_for_out("ACCEPT", kTimeout)) << server->log();
+  std::string out;
+  EXPECT_EQ(run({"sh", "-c",
+                 "(echo hello; sleep 1) | \"$0\" client \"localhost:$1\" --cafile \"$2\" "
+                 "--reconnect 2",
+                 GLASSTLS_CLI, std::to_string(port_), dir_.file("cert.pem")},
+                dir_.path(), "client", kTimeout, &out),
+            0)
+      << out << server->log();
+  EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+  EXPECT_EQ(count(out, "Reused, TLSv1.3"), 2u) << out;
+  server->kill();
+}
+
+TEST_F(ResumptionInterop, GnutlsClientResumesOurTicket) {
+  const std::string cli = find_program("gnutls-cli");
+  if (cli.empty()) {
+    GTEST_SKIP() << "gnutls-cli is not installed";
+  }
+  auto server = start_server({"--tickets", "2"});
+  ASSERT_TRUE(server);
+  std::string out;
+  run({"sh", "-c", "(echo line; sleep 1) | \"$0\" --resume --x509cafile \"$1\" -p \"$2\" localhost",
+       cli, dir_.file("cert.pem"), std::to_string(port_)},
+      dir_.path(), "gnutls-cli", kTimeout, &out);
+  EXPECT_NE(out.find("This is a resumed session"), std::string::npos) << out << server->log();
+  server->kill();
+}
+
+TEST_F(ResumptionInterop, OurClientResumesGnutlsServersTickets) {
+  const std::string serv = find_program("gnutls-serv");
+  if (serv.empty()) {
+    GTEST_SKIP() << "gnutls-serv is not installed";
+  }
+  port_ = free_port();
+  auto server = Child::spawn({serv, "--echo", "-p", std::to_string(port_), "--x509certfile",
+                              dir_.file("cert.pem"), "--x509keyfile", dir_.file("key.pem")},
+                             dir_.path(), "gnutls-serv");
+  ASSERT_TRUE(server && server->wait_for(
+                            [](const std::string& out, const std::string& err) {
+                              return (out + err).find("listening") != std::string::npos;
+                            },
+                            kTimeout))
+      << server->log();
+  std::string out;
+  EXPECT_EQ(run({"sh", "-c",
+                 "(echo hello; sleep 1) | \"$0\" client \"localhost:$1\" --cafile \"$2\" "
+                 "--reconnect 2",
+                 GLASSTLS_CLI, std::to_string(port_), dir_.file("cert.pem")},
+                dir_.path(), "client", kTimeout, &out),
+            0)
+      << out << server->log();
+  EXPECT_EQ(count(out, "Reused, TLSv1.3"), 2u) << out;
+  server->kill();
+}
+
+}  // namespace
+}  // namespace glasstls::interop
