@@ -48,8 +48,7 @@ struct Reader {
 
 }  // namespace
 
-Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKeys& keys,
-                          const TicketState& state) {
+Result<Bytes> encode_ticket_state(const TicketState& state) {
   if (state.psk.size() > 255 || state.server_name.size() > 255 || state.alpn.size() > 255) {
     return internal_error("ticket state field over 255 bytes");
   }
@@ -68,7 +67,32 @@ Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKe
   plain.insert(plain.end(), state.server_name.begin(), state.server_name.end());
   put(plain, state.alpn.size(), 1);
   plain.insert(plain.end(), state.alpn.begin(), state.alpn.end());
+  return plain;
+}
 
+std::optional<TicketState> parse_ticket_state(ByteView plain) {
+  Reader r{plain};
+  TicketState s;
+  const uint64_t version = r.get(1);
+  s.suite = static_cast<CipherSuite>(r.get(2));
+  s.issued_ms = r.get(8);
+  s.age_add = static_cast<uint32_t>(r.get(4));
+  s.lifetime_s = static_cast<uint32_t>(r.get(4));
+  s.client_authenticated = (r.get(1) & 1) != 0;
+  s.psk = Secret(r.bytes());
+  const ByteView name = r.bytes();
+  s.server_name.assign(name.begin(), name.end());
+  const ByteView alpn = r.bytes();
+  s.alpn.assign(alpn.begin(), alpn.end());
+  if (!r.ok || !r.in.empty() || version != kStateVersion || s.psk.empty()) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKeys& keys,
+                          const TicketState& state) {
+  GLASSTLS_ASSIGN(Bytes plain, encode_ticket_state(state));
   Bytes ticket(kNameLen + kNonceLen + plain.size() + kTagLen);
   GLASSTLS_TRY(provider.random->fill(std::span<uint8_t>(ticket).subspan(kNameLen, kNonceLen)));
   std::copy(plain.begin(), plain.end(), ticket.begin() + kNameLen + kNonceLen);
@@ -107,22 +131,7 @@ std::optional<TicketState> open_ticket(const crypto::CryptoProvider& provider,
   });
   std::optional<TicketState> out;
   if (opened) {
-    Reader r{plain};
-    TicketState s;
-    const uint64_t version = r.get(1);
-    s.suite = static_cast<CipherSuite>(r.get(2));
-    s.issued_ms = r.get(8);
-    s.age_add = static_cast<uint32_t>(r.get(4));
-    s.lifetime_s = static_cast<uint32_t>(r.get(4));
-    s.client_authenticated = (r.get(1) & 1) != 0;
-    s.psk = Secret(r.bytes());
-    const ByteView name = r.bytes();
-    s.server_name.assign(name.begin(), name.end());
-    const ByteView alpn = r.bytes();
-    s.alpn.assign(alpn.begin(), alpn.end());
-    if (r.ok && r.in.empty() && version == kStateVersion && !s.psk.empty()) {
-      out = std::move(s);
-    }
+    out = parse_ticket_state(plain);
   }
   secure_wipe(plain.data(), plain.size());
   return out;

@@ -32,6 +32,11 @@ struct TicketState {
   std::string alpn;  // empty: none negotiated
 };
 
+// encode_ticket_state and parse_ticket_state are the state's plaintext form (above);
+// parse_ticket_state refuses (nullopt) anything but exactly one well-formed state.
+Result<Bytes> encode_ticket_state(const TicketState& state);
+std::optional<TicketState> parse_ticket_state(ByteView plain);
+
 // seal_ticket seals `state` under the ring's current key; fails when the ring is empty.
 Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKeys& keys,
                           const TicketState& state);

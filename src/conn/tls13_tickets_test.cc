@@ -1,0 +1,119 @@
+// tls13_tickets_test.cc: sealing and opening TLS 1.3 tickets (tls13_tickets.h): the state comes
+// back whole under any key of the ring, and a ticket altered anywhere, sealed under a key the
+// ring does not hold, or whose state is malformed, is refused.
+#include "conn/tls13_tickets.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+namespace glasstls::conn {
+namespace {
+
+TicketKey key(uint8_t name, uint8_t fill) {
+  TicketKey k;
+  k.name.fill(name);
+  k.key = Secret(Bytes(32, fill));
+  return k;
+}
+
+std::shared_ptr<TicketKeys> ring(std::vector<std::pair<uint8_t, uint8_t>> keys) {
+  std::vector<TicketKey> v;
+  for (auto [name, fill] : keys) {
+    v.push_back(key(name, fill));
+  }
+  return std::make_shared<TicketKeys>(std::move(v));
+}
+
+TicketState sample() {
+  TicketState s;
+  s.suite = CipherSuite::TLS_AES_256_GCM_SHA384;
+  s.psk = Secret(Bytes(48, 0x11));
+  s.issued_ms = 1'700'000'000'123;
+  s.age_add = 0x01020304;
+  s.lifetime_s = 7200;
+  s.client_authenticated = true;
+  s.server_name = "example.test";
+  s.alpn = "h2";
+  return s;
+}
+
+void expect_same(const TicketState& a, const TicketState& b) {
+  EXPECT_EQ(a.suite, b.suite);
+  EXPECT_TRUE(a.psk.equals(b.psk.span()));
+  EXPECT_EQ(a.issued_ms, b.issued_ms);
+  EXPECT_EQ(a.age_add, b.age_add);
+  EXPECT_EQ(a.lifetime_s, b.lifetime_s);
+  EXPECT_EQ(a.client_authenticated, b.client_authenticated);
+  EXPECT_EQ(a.server_name, b.server_name);
+  EXPECT_EQ(a.alpn, b.alpn);
+}
+
+const crypto::CryptoProvider& provider() { return crypto::openssl_provider(); }
+
+TEST(Tls13Tickets, SealedStateOpensWholeAndStartsWithTheKeyName) {
+  auto keys = ring({{0xa1, 1}});
+  auto ticket = seal_ticket(provider(), *keys, sample());
+  ASSERT_TRUE(ticket.ok());
+  EXPECT_EQ(Bytes(ticket->begin(), ticket->begin() + 16), Bytes(16, 0xa1));
+  auto opened = open_ticket(provider(), *keys, *ticket);
+  ASSERT_TRUE(opened);
+  expect_same(*opened, sample());
+  // The state is encrypted: the PSK and the name are nowhere in the clear.
+  const std::string text(ticket->begin(), ticket->end());
+  EXPECT_EQ(text.find("example.test"), std::string::npos);
+}
+
+TEST(Tls13Tickets, EveryAlteredByteIsRefused) {
+  auto keys = ring({{0xa1, 1}});
+  auto ticket = seal_ticket(provider(), *keys, sample());
+  ASSERT_TRUE(ticket.ok());
+  for (size_t i = 0; i < ticket->size(); i++) {
+    Bytes bad = *ticket;
+    bad[i] ^= 0x80;
+    EXPECT_FALSE(open_ticket(provider(), *keys, bad)) << "byte " << i;
+  }
+  EXPECT_FALSE(open_ticket(provider(), *keys, ByteView(*ticket).first(ticket->size() - 1)));
+  EXPECT_FALSE(open_ticket(provider(), *keys, {}));
+}
+
+TEST(Tls13Tickets, ARotatedRingOpensOldTicketsAndSealsWithTheNewKey) {
+  auto old_ring = ring({{0xa1, 1}});
+  auto old_ticket = seal_ticket(provider(), *old_ring, sample());
+  ASSERT_TRUE(old_ticket.ok());
+  auto rotated = ring({{0xb2, 2}, {0xa1, 1}});
+  EXPECT_TRUE(open_ticket(provider(), *rotated, *old_ticket));
+  auto new_ticket = seal_ticket(provider(), *rotated, sample());
+  ASSERT_TRUE(new_ticket.ok());
+  EXPECT_EQ((*new_ticket)[0], 0xb2);
+  // A ring without the old key refuses its tickets; one key of the same name but other bytes
+  // too.
+  EXPECT_FALSE(open_ticket(provider(), *ring({{0xb2, 2}}), *old_ticket));
+  EXPECT_FALSE(open_ticket(provider(), *ring({{0xa1, 9}}), *old_ticket));
+  // An empty ring seals nothing.
+  EXPECT_FALSE(seal_ticket(provider(), *ring({}), sample()).ok());
+}
+
+TEST(Tls13Tickets, MalformedStatesAreRefused) {
+  auto plain = encode_ticket_state(sample());
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(parse_ticket_state(*plain));
+  Bytes longer = *plain;
+  longer.push_back(0);
+  EXPECT_FALSE(parse_ticket_state(longer)) << "trailing byte";
+  for (size_t n = 0; n < plain->size(); n++) {
+    EXPECT_FALSE(parse_ticket_state(ByteView(*plain).first(n))) << "cut at " << n;
+  }
+  Bytes other_version = *plain;
+  other_version[0] = 2;
+  EXPECT_FALSE(parse_ticket_state(other_version));
+  TicketState no_psk = sample();
+  no_psk.psk = Secret();
+  auto empty_psk = encode_ticket_state(no_psk);
+  ASSERT_TRUE(empty_psk.ok());
+  EXPECT_FALSE(parse_ticket_state(*empty_psk));
+}
+
+}  // namespace
+}  // namespace glasstls::conn
