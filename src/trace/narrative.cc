@@ -89,6 +89,12 @@ std::string client_hello(const TraceMessage& m, const StoryState& st) {
          "): if the server can use one, both sides have a shared secret after a single round "
          "trip, and everything after the ServerHello can be encrypted.";
   }
+  if (offers(m.tree, "pre_shared_key")) {
+    s += " Last comes pre_shared_key: a ticket from an earlier connection with this server, and "
+         "a binder, an HMAC over this ClientHello keyed from the ticket's secret, which proves "
+         "the client holds that secret without showing it. If the server takes the ticket, the "
+         "session is resumed and no certificate is needed.";
+  }
   if (!st.client_offers_tls13 || offers(m.tree, "extended_master_secret")) {
     std::vector<std::string> tls12;
     if (offers(m.tree, "extended_master_secret")) {
@@ -127,6 +133,17 @@ std::string server_hello(const TraceMessage& m, const StoryState& st) {
            "first ClientHello instead of the message itself.";
   }
   const bool tls13 = offers(m.tree, "supported_versions");
+  if (tls13 && offers(m.tree, "pre_shared_key")) {
+    const std::string group = extension_meaning(m.tree, "key_share");
+    return "The server chooses TLS 1.3 and " + suite +
+           ", and takes the ticket the client offered (pre_shared_key says which): the session is "
+           "resumed. The key schedule starts from the ticket's secret instead of zeros, and a "
+           "fresh key exchange" +
+           (group.empty() ? std::string() : " in " + group) +
+           " still runs beside it, so this connection's keys stay secret even if the ticket's "
+           "secret leaks later. No Certificate or CertificateVerify follows: knowing the "
+           "ticket's secret, proven by the Finished messages, is the authentication.";
+  }
   if (tls13) {
     const std::string group = extension_meaning(m.tree, "key_share");
     return "The server chooses TLS 1.3 (in supported_versions; legacy_version says TLS 1.2 for "
@@ -298,8 +315,10 @@ std::string message_story(const TraceMessage& m, const StoryState& st) {
     case HandshakeType::certificate_verify: return certificate_verify(m, st);
     case HandshakeType::finished: return finished(m, st);
     case HandshakeType::new_session_ticket:
-      return "After the handshake, the server gives the client a ticket: with it the client can "
-             "later resume this session with a shorter handshake.";
+      return "After the handshake, the server gives the client a ticket: opaque bytes for the "
+             "client (a server may seal in them everything it needs to resume), and a nonce. "
+             "Both sides derive the ticket's secret from the resumption master secret and the "
+             "nonce; offering the ticket later lets the client resume without certificates.";
     case HandshakeType::key_update:
       return "The sender moves on to the next generation of its traffic key (derived from the "
              "current one), so that no key protects too much data.";
