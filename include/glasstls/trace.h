@@ -246,12 +246,12 @@ struct RenderOptions {
   bool show_secrets = true;
   // redo adds, under each key step that says how it was derived, the openssl command that
   // recomputes it (redo_command), and under each decrypted record whose key is shown the one
-  // that decrypts it (redo_record_command). JSON always carries them ("redo"); the HTML page
-  // always shows the key steps' commands.
+  // that decrypts it (redo_record_command). JSON always carries them ("redo"), and the HTML
+  // page always shows them.
   bool redo = false;
   // wireshark_names shows beside each field the name tshark and Wireshark give its bytes
   // (TraceField::wireshark), and beside a change_cipher_spec or application data fragment
-  // theirs. JSON always carries it ("wireshark").
+  // theirs. JSON always carries it ("wireshark"), and the HTML page shows it beside each field.
   bool wireshark_names = false;
 };
 std::string render_text(const std::vector<TraceEvent>& events, const RenderOptions& options);

@@ -235,7 +235,11 @@ ol.keys { list-style: none; margin: 0; padding: 0; display: flex; flex-direction
 .key dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 .key dt { color: var(--muted); font-size: 13px; }
 .key dd { margin: 0; font: 13px/1.6 var(--mono); word-break: break-all; }
-.key code.redo { user-select: all; }
+.key code.redo, details.redo code.redo { user-select: all; }
+details.redo { margin: 6px 0 0; }
+details.redo code.redo { display: block; font: 12px/1.5 var(--mono); word-break: break-all;
+  padding: 4px 8px; background: var(--k-soft); border-radius: 6px; }
+.ws { font: 11px var(--mono); color: var(--muted); }
 #selftest:empty { display: none; }
 #selftest { margin: 0 32px 32px; padding: 8px; background: var(--card); }
 @media print {
@@ -567,6 +571,10 @@ class HtmlRenderer {
     if (!f.meaning.empty()) {
       out += "<span class=\"mn\">" + esc(f.meaning) + "</span>";
     }
+    if (!f.wireshark.empty()) {
+      out += "<code class=\"ws\" title=\"the tshark/Wireshark field name\">" + esc(f.wireshark) +
+             "</code>";
+    }
     out += "<span class=\"rg\">" + esc(range(f)) + "</span>";
     if (!f.explanation.empty()) {
       out += "<p class=\"ex\">" + esc(f.explanation) + "</p>";
@@ -613,6 +621,7 @@ class HtmlRenderer {
       flow += ", key <code>" + hex(r.key) + "</code>";
     }
     flow += ".</p>\n";
+    redo_record(r);
     spell_tls13_record(r);
     part("Plaintext · " + render::content_type_label(r.content_type) + " · " +
          bytes_label(r.plaintext.size()) + " + inner type " +
@@ -659,6 +668,7 @@ class HtmlRenderer {
       flow += ", key <code>" + hex(r.key) + "</code>";
     }
     flow += ".</p>\n";
+    redo_record(r);
     spell_tls12_iv(r);
     std::string summary = render::plaintext_summary(r);
     summary[0] = 'P';
@@ -824,6 +834,16 @@ class HtmlRenderer {
         "</dl><p class=\"why\">The signature field above is made over these bytes with the "
         "private key of the sender's certificate; the receiver checks it with the "
         "certificate's public key.</p></div>\n";
+  }
+
+  // redo_record shows the openssl command that decrypts the record by hand, when there is one.
+  void redo_record(const TraceRecord& r) {
+    if (const std::string cmd = redo_record_command(r); !cmd.empty()) {
+      flow +=
+          "<details class=\"redo\"><summary>decrypt it by hand with openssl</summary><code "
+          "class=\"redo\">" +
+          esc(cmd) + "</code></details>\n";
+    }
   }
 
   // spell_tls13_record spells out a TLS 1.3 record's nonce (RFC 8446 section 5.3: the write iv

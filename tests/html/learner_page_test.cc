@@ -186,6 +186,10 @@ TEST_P(LearnerPage, NarratesEveryMessageAndAlert) {
             std::string::npos);
   EXPECT_NE(page.find(std::string(name(GetParam().suite)) + ", and sends its own"),
             std::string::npos);
+  // Fields carry the name tshark gives them.
+  EXPECT_NE(page.find("<code class=\"ws\" title=\"the tshark/Wireshark field name\">"
+                      "tls.handshake.random</code>"),
+            std::string::npos);
   // Every hex block has its outline beside it.
   EXPECT_EQ(count(page, "<div class=\"fields\"><div class=\"hex\">"), count(page, "</ul></div>\n"));
 }
@@ -302,6 +306,8 @@ TEST_P(LearnerPage, SpellsOutEachRecordNonce) {
     }
   }
   EXPECT_GE(protected_records, 4u);
+  // Each of them also has the openssl command that decrypts it by hand.
+  EXPECT_EQ(count(page, "<summary>decrypt it by hand with openssl</summary>"), protected_records);
 }
 
 INSTANTIATE_TEST_SUITE_P(
