@@ -4,13 +4,11 @@
 #include "conn/tls12_session.h"
 
 #include <gtest/gtest.h>
-#include <openssl/core_names.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include <memory>
 #include <string>
 
+#include "api/openssl_hkdf.h"
 #include "conn/context.h"
 
 namespace glasstls::conn {
@@ -19,26 +17,6 @@ namespace {
 const Bytes kMaster(48, 0x3c);
 const Bytes kClientRandom(32, 0xc1);
 const Bytes kServerRandom(32, 0x5e);
-
-// openssl_prf is PRF(secret, label, seed) with SHA-256, computed by libcrypto's TLS1-PRF.
-Bytes openssl_prf(const Bytes& secret, const std::string& label, const Bytes& seed, size_t len) {
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "TLS1-PRF", nullptr);
-  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
-  char digest[] = "SHA256";
-  Bytes full(label.begin(), label.end());
-  full.insert(full.end(), seed.begin(), seed.end());
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, const_cast<uint8_t*>(secret.data()),
-                                        secret.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, full.data(), full.size()),
-      OSSL_PARAM_construct_end()};
-  Bytes out(len);
-  EXPECT_EQ(EVP_KDF_derive(ctx, out.data(), out.size(), params), 1);
-  EVP_KDF_CTX_free(ctx);
-  EVP_KDF_free(kdf);
-  return out;
-}
 
 struct Established {
   Context cx;
@@ -76,7 +54,7 @@ TEST(Tls12Exporter, WithTheExtendedMasterSecretMatchesOpensslsPrf) {
   Bytes seed = kClientRandom;
   seed.insert(seed.end(), kServerRandom.begin(), kServerRandom.end());
   seed.insert(seed.end(), {0, 3, 1, 2, 3});
-  EXPECT_EQ(*out, openssl_prf(kMaster, "EXPERIMENTAL test", seed, 40));
+  EXPECT_EQ(*out, testing::openssl_tls1_prf("SHA256", kMaster, "EXPERIMENTAL test", seed, 40));
 }
 
 TEST(Tls12Exporter, ReservedLabelsAndEarlyUseAreRefused) {

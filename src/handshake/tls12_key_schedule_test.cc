@@ -4,13 +4,12 @@
 #include "handshake/tls12_key_schedule.h"
 
 #include <gtest/gtest.h>
-#include <openssl/core_names.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "api/openssl_hkdf.h"
 
 namespace glasstls::handshake::tls12 {
 namespace {
@@ -24,23 +23,7 @@ Bytes bytes(const Secret& s) { return Bytes(s.span().begin(), s.span().end()); }
 // openssl_prf computes PRF(secret, label, seed) with OpenSSL's TLS1-PRF, outside glasstls.
 Bytes openssl_prf(const char* digest, ByteView secret, std::string_view label, ByteView seed,
                   size_t len) {
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "TLS1-PRF", nullptr);
-  EVP_KDF_CTX* ctx = kdf != nullptr ? EVP_KDF_CTX_new(kdf) : nullptr;
-  Bytes label_seed(label.begin(), label.end());
-  label_seed.insert(label_seed.end(), seed.begin(), seed.end());
-  Bytes secret_copy(secret.begin(), secret.end());
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(digest), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, secret_copy.data(),
-                                        secret_copy.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, label_seed.data(), label_seed.size()),
-      OSSL_PARAM_construct_end(),
-  };
-  Bytes out(len);
-  const bool ok = ctx != nullptr && EVP_KDF_derive(ctx, out.data(), out.size(), params) == 1;
-  EVP_KDF_CTX_free(ctx);
-  EVP_KDF_free(kdf);
-  return ok ? out : Bytes{};
+  return testing::openssl_tls1_prf(digest, secret, label, seed, len);
 }
 
 struct HashCase {

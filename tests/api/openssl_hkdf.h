@@ -1,5 +1,6 @@
-// openssl_hkdf.h: RFC 8446 section 7.1 and 7.5 computed with OpenSSL's own HKDF, for tests that
-// check glasstls's key updates and exporters against an answer from outside glasstls.
+// openssl_hkdf.h: RFC 8446 section 7.1 and 7.5 computed with OpenSSL's own HKDF, and the TLS 1.2
+// PRF (RFC 5246 section 5) with its TLS1-PRF, for tests that check glasstls's key schedules,
+// key updates and exporters against an answer from outside glasstls.
 #pragma once
 
 #include <openssl/core_names.h>
@@ -8,6 +9,7 @@
 #include <openssl/params.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +74,30 @@ inline std::vector<uint8_t> openssl_exporter(const char* digest,
       openssl_hkdf_expand_label(digest, exporter_master, label, empty_hash, empty_hash.size());
   return openssl_hkdf_expand_label(digest, derived, "exporter", openssl_digest(digest, context),
                                    length);
+}
+
+// openssl_tls1_prf is PRF(secret, label, seed) of RFC 5246 section 5 with `digest` ("SHA256",
+// "SHA384"), `length` bytes, computed by OpenSSL's TLS1-PRF; empty if OpenSSL fails.
+inline std::vector<uint8_t> openssl_tls1_prf(const char* digest, std::span<const uint8_t> secret,
+                                             std::string_view label, std::span<const uint8_t> seed,
+                                             size_t length) {
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "TLS1-PRF", nullptr);
+  EVP_KDF_CTX* ctx = kdf != nullptr ? EVP_KDF_CTX_new(kdf) : nullptr;
+  std::vector<uint8_t> label_seed(label.begin(), label.end());
+  label_seed.insert(label_seed.end(), seed.begin(), seed.end());
+  std::vector<uint8_t> secret_copy(secret.begin(), secret.end());
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, secret_copy.data(),
+                                        secret_copy.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, label_seed.data(), label_seed.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  std::vector<uint8_t> out(length);
+  const bool ok = ctx != nullptr && EVP_KDF_derive(ctx, out.data(), out.size(), params) == 1;
+  EVP_KDF_CTX_free(ctx);
+  EVP_KDF_free(kdf);
+  return ok ? out : std::vector<uint8_t>{};
 }
 
 // openssl_next_traffic_secret is application_traffic_secret_N+1 (RFC 8446 section 7.2).

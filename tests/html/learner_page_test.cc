@@ -8,14 +8,13 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 #include <openssl/x509.h>
 
 #include <string>
 #include <vector>
 
 #include "api/harness.h"
+#include "api/openssl_hkdf.h"
 #include "glasstls/trace.h"
 
 namespace glasstls {
@@ -136,25 +135,6 @@ Bytes hmac_sha256(ByteView key, ByteView data) {
   return out;
 }
 
-Bytes tls1_prf_sha256(ByteView secret, const std::string& label, ByteView seed, size_t len) {
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "TLS1-PRF", nullptr);
-  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
-  char digest[] = "SHA256";
-  Bytes full_seed(label.begin(), label.end());
-  full_seed.insert(full_seed.end(), seed.begin(), seed.end());
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, const_cast<uint8_t*>(secret.data()),
-                                        secret.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, full_seed.data(), full_seed.size()),
-      OSSL_PARAM_construct_end()};
-  Bytes out(len);
-  EXPECT_EQ(EVP_KDF_derive(ctx, out.data(), out.size(), params), 1);
-  EVP_KDF_CTX_free(ctx);
-  EVP_KDF_free(kdf);
-  return out;
-}
-
 // verifies checks an ECDSA signature made with `hash` over `content` with the key of `spki`.
 bool verifies(ByteView spki, const EVP_MD* hash, ByteView content, ByteView signature) {
   const uint8_t* p = spki.data();
@@ -212,7 +192,8 @@ TEST_P(LearnerPage, SpellsOutEachFinishedAndTheValuesRecomputeIt) {
     EXPECT_NE(page.find(spaced_hex(k->output) + " <a href="), std::string::npos);
     // ...and libcrypto, given those values, computes the verify_data on the wire.
     if (GetParam().version == ProtocolVersion::TLSv1_2) {
-      EXPECT_EQ(tls1_prf_sha256(k->input, k->label, k->context, 12), Bytes(vd.begin(), vd.end()));
+      EXPECT_EQ(testing::openssl_tls1_prf("SHA256", k->input, k->label, k->context, 12),
+                Bytes(vd.begin(), vd.end()));
     } else {
       EXPECT_EQ(hmac_sha256(k->input, k->context), Bytes(vd.begin(), vd.end()));
     }
