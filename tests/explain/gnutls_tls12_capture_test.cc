@@ -26,12 +26,14 @@
 
 #include "capture/pcap.h"
 #include "capture/tcp_reassembly.h"
+#include "explain/capture_tools.h"
 #include "explain/dissector.h"
 #include "interop/process.h"
 
 namespace glasstls::trace {
 namespace {
 
+using capture_tools::start_capture;
 using glasstls::interop::Child;
 using glasstls::interop::find_program;
 using glasstls::interop::free_port;
@@ -47,46 +49,6 @@ constexpr char kClientLine[] = "GET /a-TLS-1.2-line-from-gnutls-cli HTTP/1.0\r\n
 // kServerLine is the body of gnutls-serv's answer (its --httpdata file).
 constexpr char kServerLine[] = "and a TLS 1.2 line back from gnutls-serv\n";
 constexpr char kBaseSet[] = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
-
-// unhex_line: copied from openssl_tls12_capture_test.cc.
-Bytes unhex_line(const std::string& hex) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
-
-// start_capture starts dumpcap, or else tcpdump, on loopback for one port. Copied from
-// openssl_tls12_capture_test.cc, with two changes:
-//   - it waits for dumpcap's "File: " line, which dumpcap prints once its packet socket is
-//     bound and filtered. Its "Capturing on" line comes before the socket exists, and on a
-//     busy machine a session started then lost its first packets (ClientHello to
-//     ServerHelloDone);
-//   - tcpdump runs in immediate mode. Otherwise libpcap hands it packets a buffer at a time, at
-//     the latest after a second, and a shorter session ends with SIGINT before tcpdump has
-//     seen a packet ("0 packets captured"). tcpdump prints "listening on" after its filter is
-//     attached.
-std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const std::string& file) {
-  std::string filter = "tcp port " + std::to_string(port);
-  std::string dumpcap = find_program("dumpcap");
-  if (!dumpcap.empty()) {
-    auto c = Child::spawn({dumpcap, "-i", "lo", "-f", filter, "-w", file, "-a", "duration:60"},
-                          dir.path(), "dumpcap");
-    if (c && c->wait_for_err("File: ", milliseconds(10000))) {
-      return c;
-    }
-  }
-  std::string tcpdump = find_program("tcpdump");
-  if (!tcpdump.empty()) {
-    auto c = Child::spawn({tcpdump, "-i", "lo", "--immediate-mode", "-U", "-w", file, filter},
-                          dir.path(), "tcpdump");
-    if (c && c->wait_for_err("listening on", milliseconds(10000))) {
-      return c;
-    }
-  }
-  return nullptr;
-}
 
 // make_certificate writes a self-signed certificate for localhost (usable as its own trust
 // anchor) and its key into `dir` with GnuTLS's certtool: P-256 ECDSA, or RSA 2048.
@@ -183,11 +145,7 @@ TEST_P(GnutlsTls12CaptureTest, ExplainDecryptsEveryRecordAndAgreesWithTshark) {
   EXPECT_TRUE(client->wait_exit(milliseconds(10000)).has_value()) << client->log();
   const std::string client_out = client->out();
   server->kill();
-  std::this_thread::sleep_for(milliseconds(500));
-  ::kill(capturer->pid(), SIGINT);
-  if (!capturer->wait_exit(milliseconds(10000)).has_value()) {
-    capturer->kill();
-  }
+  capture_tools::stop_capture(*capturer);
 
   std::string file = read_text(capture_file);
   ByteView view(reinterpret_cast<const uint8_t*>(file.data()), file.size());
@@ -306,24 +264,11 @@ TEST_P(GnutlsTls12CaptureTest, ExplainDecryptsEveryRecordAndAgreesWithTshark) {
                                    "-q", "-z", "follow,tls,raw,0"},
                                   dir.path(), "tshark-follow", milliseconds(60000));
   ASSERT_EQ(status, 0);
-  std::istringstream follow(read_text(dir.file("tshark-follow.out")));
-  std::string node0;
-  Bytes from0;
-  Bytes from1;
-  bool in_data = false;
-  while (std::getline(follow, line)) {
-    if (line.rfind("Node 0: ", 0) == 0) {
-      node0 = line.substr(8);
-    } else if (line.rfind("Node 1: ", 0) == 0) {
-      in_data = true;
-    } else if (line.rfind("=====", 0) == 0) {
-      in_data = false;
-    } else if (in_data && !line.empty()) {
-      Bytes b = unhex_line(line[0] == '\t' ? line.substr(1) : line);
-      Bytes& to = line[0] == '\t' ? from1 : from0;
-      to.insert(to.end(), b.begin(), b.end());
-    }
-  }
+  const capture_tools::TsharkFollow followed =
+      capture_tools::parse_tshark_follow(read_text(dir.file("tshark-follow.out")));
+  const std::string& node0 = followed.node0;
+  const Bytes& from0 = followed.from0;
+  const Bytes& from1 = followed.from1;
   ASSERT_FALSE(node0.empty()) << read_text(dir.file("tshark-follow.out"));
   bool node0_is_client = node0 == "127.0.0.1:" + std::to_string(streams[0].client.port);
   EXPECT_EQ(std::string(from0.begin(), from0.end()), node0_is_client ? client_data : server_data);

@@ -41,6 +41,7 @@
 
 #include "capture/pcap.h"
 #include "capture/tcp_reassembly.h"
+#include "explain/capture_tools.h"
 #include "explain/dissector.h"
 #include "interop/process.h"
 #include "trace/annotate_internal.h"
@@ -50,6 +51,7 @@
 namespace glasstls::trace {
 namespace {
 
+using capture_tools::start_capture;
 using glasstls::interop::Child;
 using glasstls::interop::find_program;
 using glasstls::interop::free_port;
@@ -323,27 +325,6 @@ struct Session {
 
 class WiresharkNamesTest : public ::testing::TestWithParam<Session> {};
 
-// start_capture starts dumpcap, or else tcpdump, on loopback for one port.
-std::unique_ptr<Child> start_capture(const TempDir& dir, uint16_t port, const std::string& file) {
-  std::string filter = "tcp port " + std::to_string(port);
-  std::string dumpcap = find_program("dumpcap");
-  if (!dumpcap.empty()) {
-    auto c = Child::spawn({dumpcap, "-i", "lo", "-f", filter, "-w", file, "-a", "duration:60"},
-                          dir.path(), "dumpcap");
-    if (c && c->wait_for_err("Capturing on", milliseconds(10000))) {
-      return c;
-    }
-  }
-  std::string tcpdump = find_program("tcpdump");
-  if (!tcpdump.empty()) {
-    auto c = Child::spawn({tcpdump, "-i", "lo", "-U", "-w", file, filter}, dir.path(), "tcpdump");
-    if (c && c->wait_for_err("listening on", milliseconds(10000))) {
-      return c;
-    }
-  }
-  return nullptr;
-}
-
 TEST_P(WiresharkNamesTest, EveryFieldTsharkNamesHasTheSameNameInTheView) {
   const Session& session = GetParam();
   const std::string openssl = find_program("openssl");
@@ -452,11 +433,7 @@ TEST_P(WiresharkNamesTest, EveryFieldTsharkNamesHasTheSameNameInTheView) {
   if (!server->wait_exit(milliseconds(5000)).has_value()) {
     server->kill();
   }
-  std::this_thread::sleep_for(milliseconds(500));
-  ::kill(capturer->pid(), SIGINT);
-  if (!capturer->wait_exit(milliseconds(10000)).has_value()) {
-    capturer->kill();
-  }
+  capture_tools::stop_capture(*capturer);
 
   // glasstls's view of the capture.
   const std::string file = read_text(capture_file);
