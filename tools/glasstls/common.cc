@@ -148,8 +148,9 @@ std::string closest_name(std::string_view given, const std::vector<std::string>&
       extending.push_back(candidate);
     }
   }
-  if (best.empty() && extending.size() == 1) {
-    // The beginning of exactly one option ("--connect" for "--connect-timeout").
+  if (extending.size() == 1 && (best.empty() || best_distance > 1)) {
+    // The beginning of exactly one option ("--connect" for "--connect-timeout", rather than
+    // "--reconnect", two edits away) unless an option is one typo away.
     return extending.front();
   }
   return best;
