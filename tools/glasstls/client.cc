@@ -568,7 +568,10 @@ int client_main(int argc, char** argv) {
     sni_line = "server name: " + server_name;
   }
   print_parameters(c, "glasstls client: connected to " + args->positionals[0], sni_line);
-  std::fprintf(stderr, "  verification: %s\n", verification.c_str());
+  std::fprintf(stderr, "  verification: %s\n",
+               c.resumed() ? "resumed session: no certificate was sent; the server's was checked "
+                             "in the handshake that issued the ticket"
+                           : verification.c_str());
   std::fprintf(stderr, "  OCSP staple: %s\n", ocsp_staple_line(c, validate_chain).c_str());
   std::fflush(stderr);
 
