@@ -1501,6 +1501,11 @@ bool extension_allowed(ExtensionType type, ExtensionContext context) {
 }
 
 bool encoded_from_field(ExtensionType type, ExtensionContext context) {
+  // A ClientHello's pre_shared_key is written by encode() itself, after every other extension
+  // (RFC 8446 section 4.2.11: it must be last), from ClientHello::pre_shared_key.
+  if (type == ExtensionType::pre_shared_key && context == ExtensionContext::kClientHello) {
+    return true;
+  }
   const ExtensionRow* row = find_extension(type);
   return row != nullptr && has_encoder(*row, context);
 }

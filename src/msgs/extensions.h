@@ -75,7 +75,8 @@ const ExtensionRow* find_extension(ExtensionType type);
 bool extension_allowed(ExtensionType type, ExtensionContext context, ProtocolVersion version);
 
 // encoded_from_field reports whether encode() writes `type` in the message of `context` from
-// the message's decoded fields (rather than only from `extra_extensions`).
+// the message's decoded fields (rather than only from `extra_extensions`): the table's encoders,
+// and a ClientHello's pre_shared_key, which encode() writes last.
 bool encoded_from_field(ExtensionType type, ExtensionContext context);
 
 // first_unsolicited returns the first extension of `received` (a block of the message of
