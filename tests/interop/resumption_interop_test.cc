@@ -140,6 +140,42 @@ TEST_F(ResumptionInterop, OpensslClientResumesAcrossAKeyRotation) {
   }
 }
 
+// The same rotation in one running server: the key file is rewritten and the server rereads
+// it without a restart.
+TEST_F(ResumptionInterop, KeyFileRewrittenWhileTheServerRuns) {
+  std::string out;
+  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("old.key"), "80"}, dir_.path(), "rand1",
+                kTimeout, &out),
+            0);
+  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("new.key"), "80"}, dir_.path(), "rand2",
+                kTimeout, &out),
+            0);
+  const std::string old_key = read_text(dir_.file("old.key"));
+  const std::string new_key = read_text(dir_.file("new.key"));
+  const std::string ring = dir_.file("ring");
+  write_text(ring, old_key);
+  auto server = start_server({"--ticket-keys", ring});
+  ASSERT_TRUE(server);
+  const std::string sess = dir_.file("sess.pem");
+  s_client({"-sess_out", sess}, "before");
+  auto reloads = [&server](size_t n) {
+    return server->wait_for(
+        [n](const std::string&, const std::string& err) {
+          return count(err, "reloaded the ticket keys") >= n;
+        },
+        kTimeout);
+  };
+  write_text(ring, new_key + old_key);
+  ASSERT_TRUE(reloads(1)) << server->log();
+  std::string after = s_client({"-sess_in", sess}, "after");
+  EXPECT_NE(after.find("Reused, TLSv1.3"), std::string::npos) << after << server->log();
+  write_text(ring, new_key);
+  ASSERT_TRUE(reloads(2)) << server->log();
+  std::string gone = s_client({"-sess_in", sess}, "gone");
+  EXPECT_NE(gone.find("New, TLSv1.3"), std::string::npos) << gone << server->log();
+  server->kill();
+}
+
 TEST_F(ResumptionInterop, OurClientResumesOpensslServersTickets) {
   port_ = free_port();
   auto server =

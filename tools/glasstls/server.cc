@@ -105,7 +105,8 @@ constexpr const char kServerUsage[] =
     "                        they carry\n"
     "  --ticket-keys FILE    seal tickets with the keys in FILE: one or more 80-byte keys\n"
     "                        (openssl rand 80, as for nginx), the first sealing, every one\n"
-    "                        opening; without it a random key made at start is used\n"
+    "                        opening; FILE is read again when it changes, so keys rotate\n"
+    "                        without a restart; without it a random key made at start is used\n"
     "  --help                show this help\n"
     "\n"
     "The sequential server (without --concurrent) holds one connection at a time; the\n"
@@ -1358,6 +1359,46 @@ int serve_concurrent(int listener, const std::shared_ptr<const ServerConfig>& co
   return loop_failed.load() ? 1 : 0;
 }
 
+// watch_ticket_keys rereads the --ticket-keys file whenever its size or modification time
+// changes (it looks twice a second, on a thread of its own) and swaps the new ring in: an
+// operator rotates keys by rewriting the file, without a restart, as with nginx. A file that
+// cannot be read or holds no whole key keeps the previous ring, and says so once.
+void watch_ticket_keys(std::string path, std::shared_ptr<TicketKeys> keys) {
+  std::thread([path = std::move(path), keys = std::move(keys)] {
+    auto stamp = [&path](struct stat& st) { return ::stat(path.c_str(), &st) == 0; };
+    struct stat seen {};
+    bool have = stamp(seen);
+    std::string last_failure;
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      struct stat now {};
+      if (!stamp(now)) {
+        continue;
+      }
+      if (have && now.st_size == seen.st_size && now.st_mtim.tv_sec == seen.st_mtim.tv_sec &&
+          now.st_mtim.tv_nsec == seen.st_mtim.tv_nsec && now.st_ino == seen.st_ino) {
+        continue;
+      }
+      seen = now;
+      have = true;
+      std::string error;
+      std::optional<std::vector<TicketKey>> ring = load_ticket_keys(path, error);
+      if (!ring) {
+        if (error != last_failure) {
+          report(error + "; keeping the previous ticket keys");
+          last_failure = error;
+        }
+        continue;
+      }
+      last_failure.clear();
+      const size_t n = ring->size();
+      keys->replace(std::move(*ring));
+      report("reloaded the ticket keys from " + path + " (" + std::to_string(n) +
+             (n == 1 ? " key)" : " keys)"));
+    }
+  }).detach();
+}
+
 }  // namespace
 
 int server_main(int argc, char** argv) {
@@ -1621,7 +1662,9 @@ int server_main(int argc, char** argv) {
       report(error);
       return 1;
     }
-    builder.ticket_keys(std::make_shared<TicketKeys>(std::move(*keys)));
+    auto ring = std::make_shared<TicketKeys>(std::move(*keys));
+    builder.ticket_keys(ring);
+    watch_ticket_keys(*path, ring);
   }
   Result<std::shared_ptr<const ServerConfig>> config = builder.build();
   if (!config.ok()) {
