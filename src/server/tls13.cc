@@ -316,9 +316,9 @@ struct Resumption {
   handshake::EarlySchedule early;
 };
 
-// usable says whether the ticket `t`, offered in `ch` with `age` (obfuscated_ticket_age), can
-// resume under `choice` now; when not, why (for the trace).
-std::optional<std::string> unusable(const Context& cx, const TicketState& t, uint32_t age,
+// unusable says why the ticket `t` cannot resume a handshake under the suite `info` now, or
+// nullopt when it can. (The client's view of the ticket's age matters for early data only.)
+std::optional<std::string> unusable(const Context& cx, const TicketState& t,
                                     const SuiteInfo& info) {
   const ServerConfig& config = *cx.server_config;
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
@@ -340,7 +340,6 @@ std::optional<std::string> unusable(const Context& cx, const TicketState& t, uin
   if (now < t.issued_ms || now - t.issued_ms > uint64_t{t.lifetime_s} * 1000) {
     return "it has expired";
   }
-  (void)age;  // The client's view of the age matters for early data only.
   if (t.server_name != cx.negotiated.server_name) {
     return "it was issued for another server name";
   }
@@ -393,7 +392,7 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
               "PSK identity " + std::to_string(i) + " is no ticket this server can open: ignored");
       continue;
     }
-    if (auto why = unusable(cx, *t, psks.identities[i].obfuscated_ticket_age, info)) {
+    if (auto why = unusable(cx, *t, info)) {
       cx.note(false, "ticket " + std::to_string(i) + " not resumed: " + *why);
       continue;
     }

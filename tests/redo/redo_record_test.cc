@@ -50,16 +50,6 @@ using interop::TempDir;
 constexpr milliseconds kCommandTimeout{20000};
 constexpr milliseconds kDemoTimeout{60000};
 
-std::string lower_hex(ByteView b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t c : b) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0x0f]);
-  }
-  return out;
-}
-
 // only_hex keeps the hex digits of `text`, in lower case.
 std::string only_hex(std::string_view text) {
   std::string out;
@@ -142,10 +132,10 @@ class RedoRecord : public ::testing::Test {
     }
     const Printed p = run(cmd, cbc);
     ASSERT_TRUE(p.ran);
-    EXPECT_EQ(p.decrypted, lower_hex(want)) << cmd;
+    EXPECT_EQ(p.decrypted, to_hex(want)) << cmd;
     if (cbc) {
       ASSERT_FALSE(r.protection.mac.empty());
-      EXPECT_EQ(p.mac, lower_hex(r.protection.mac)) << cmd;
+      EXPECT_EQ(p.mac, to_hex(r.protection.mac)) << cmd;
     }
   }
 
@@ -321,15 +311,15 @@ TEST_F(RedoRecord, CbcMacThenEncryptDecryptsAndItsMacIsTheRecords) {
     // record's.
     TraceRecord other = r;
     other.plaintext[0] ^= 1;
-    EXPECT_NE(run(redo_record_command(other), true).mac, lower_hex(r.protection.mac));
+    EXPECT_NE(run(redo_record_command(other), true).mac, to_hex(r.protection.mac));
     other = r;
     other.mac_key[0] ^= 1;
-    EXPECT_NE(run(redo_record_command(other), true).mac, lower_hex(r.protection.mac));
+    EXPECT_NE(run(redo_record_command(other), true).mac, to_hex(r.protection.mac));
     other = r;
     other.key[0] ^= 1;
     const Printed wrong_key = run(redo_record_command(other), true);
     EXPECT_EQ(wrong_key.decrypted.size(), 2 * r.protection.ciphertext.size());
-    EXPECT_EQ(wrong_key.decrypted.find(lower_hex(r.plaintext)), std::string::npos);
+    EXPECT_EQ(wrong_key.decrypted.find(to_hex(r.plaintext)), std::string::npos);
   }
 }
 
@@ -428,11 +418,11 @@ TEST_F(RedoRecord, AWrongNonceOrCipherDoesNotDecrypt) {
   inner.insert(inner.end(), r.padding, 0);
   TraceRecord other = r;
   other.nonce[11] ^= 1;
-  EXPECT_NE(run(redo_record_command(other), false).decrypted, lower_hex(inner));
+  EXPECT_NE(run(redo_record_command(other), false).decrypted, to_hex(inner));
   // The same 32-byte key read as AES-256-GCM's gives other bytes.
   other = r;
   other.cipher = "AES-256-GCM";
-  EXPECT_NE(run(redo_record_command(other), false).decrypted, lower_hex(inner));
+  EXPECT_NE(run(redo_record_command(other), false).decrypted, to_hex(inner));
 }
 
 TEST(RedoRecordCommand, NoCommandWithoutTheKeyOrWhatItNeeds) {
@@ -521,7 +511,7 @@ TEST_P(RedoRecordDemo, EveryRecordCommandRunsAndTheClientsLineComesOut) {
   }
   ASSERT_EQ(status, std::optional<int>(0)) << c->log();
   const bool cbc = suite.find("CBC") != std::string::npos;
-  const std::string line = lower_hex(Bytes{'h', 'e', 'l', 'l', 'o', ' ', 'f', 'r', 'o', 'm'});
+  const std::string line = to_hex(Bytes{'h', 'e', 'l', 'l', 'o', ' ', 'f', 'r', 'o', 'm'});
   std::istringstream in(c->out());
   size_t commands = 0;
   bool line_seen = false;

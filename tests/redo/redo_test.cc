@@ -45,16 +45,6 @@ constexpr milliseconds kDemoTimeout{60000};
 
 Bytes hex(std::string_view h) { return from_hex(h).value_or(Bytes{}); }
 
-std::string to_hex_string(ByteView b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t c : b) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0x0f]);
-  }
-  return out;
-}
-
 // only_hex keeps the hex digits of `text`, in lower case: openssl prints upper case, `kdf`
 // with colons between bytes.
 std::string only_hex(std::string_view text) {
@@ -154,7 +144,7 @@ TEST_F(RedoRfc8448, HkdfExtractGivesTheEarlyHandshakeAndMasterSecrets) {
     const Bytes want = v(s, "secret");
     EXPECT_EQ(redo(step(TraceDerivation::kHkdfExtract, "SHA256", "", v(s, "IKM"),
                         testing::find_value(values_, s, "salt"), want)),
-              to_hex_string(want));
+              to_hex(want));
   }
 }
 
@@ -177,7 +167,7 @@ TEST_F(RedoRfc8448, HkdfExpandLabelGivesEveryDerivedSecret) {
     const Bytes want = v(c.rfc_step, "expanded");
     EXPECT_EQ(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", c.label, v(c.rfc_step, "PRK"),
                         v(c.rfc_step, "hash"), want)),
-              to_hex_string(want));
+              to_hex(want));
   }
 }
 
@@ -187,19 +177,17 @@ TEST_F(RedoRfc8448, HkdfExpandLabelGivesTrafficKeysAndFinishedKey) {
   const Bytes key = v(keys, "key expanded");
   const Bytes iv = v(keys, "iv expanded");
   EXPECT_EQ(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "key", prk, {}, key)),
-            to_hex_string(key));
-  EXPECT_EQ(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "iv", prk, {}, iv)),
-            to_hex_string(iv));
+            to_hex(key));
+  EXPECT_EQ(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "iv", prk, {}, iv)), to_hex(iv));
   // The info openssl is given is the RFC's HkdfLabel.
   const std::string cmd =
       redo_command(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "key", prk, {}, key));
-  EXPECT_NE(cmd.find("hexinfo:" + to_hex_string(v(keys, "key info")) + " "), std::string::npos)
-      << cmd;
+  EXPECT_NE(cmd.find("hexinfo:" + to_hex(v(keys, "key info")) + " "), std::string::npos) << cmd;
   const std::string fin = "{server}  calculate finished \"tls13 finished\"";
   const Bytes finished_key = v(fin, "expanded");
   EXPECT_EQ(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "finished", v(fin, "PRK"), {},
                       finished_key)),
-            to_hex_string(finished_key));
+            to_hex(finished_key));
 }
 
 TEST_F(RedoRfc8448, AWrongLabelOrHashGivesAnotherValue) {
@@ -208,10 +196,10 @@ TEST_F(RedoRfc8448, AWrongLabelOrHashGivesAnotherValue) {
   const Bytes want = v(s, "expanded");
   EXPECT_NE(redo(step(TraceDerivation::kHkdfExpandLabel, "SHA256", "s hs traffic", v(s, "PRK"),
                       v(s, "hash"), want)),
-            to_hex_string(want));
+            to_hex(want));
   const std::string sha384 = redo(step(TraceDerivation::kHkdfExpandLabel, "SHA384", "c hs traffic",
                                        v(s, "PRK"), v(s, "hash"), want));
-  EXPECT_NE(sha384, to_hex_string(want));
+  EXPECT_NE(sha384, to_hex(want));
   EXPECT_EQ(sha384.size(), 2 * want.size());
 }
 
@@ -224,11 +212,11 @@ TEST_F(Redo, Tls12PrfGivesThePublishedVector) {
   EXPECT_EQ(redo(step(TraceDerivation::kTls12Prf, "SHA256", "test label",
                       hex("9bbe436ba940f017b17652849a71db35"),
                       hex("a0ba9f936cda311827a6f796ffd5198c"), want)),
-            to_hex_string(want));
+            to_hex(want));
   EXPECT_NE(redo(step(TraceDerivation::kTls12Prf, "SHA256", "test labe1",
                       hex("9bbe436ba940f017b17652849a71db35"),
                       hex("a0ba9f936cda311827a6f796ffd5198c"), want)),
-            to_hex_string(want));
+            to_hex(want));
 }
 
 TEST_F(Redo, Tls12PrfLabelIsQuotedForTheShell) {
@@ -241,7 +229,7 @@ TEST_F(Redo, Tls12PrfLabelIsQuotedForTheShell) {
   ASSERT_TRUE(want.ok());
   const Bytes out(want->span().begin(), want->span().end());
   EXPECT_EQ(redo(step(TraceDerivation::kTls12Prf, "SHA384", label, secret, seed, out)),
-            to_hex_string(out));
+            to_hex(out));
 }
 
 TEST_F(Redo, HmacGivesRfc4231TestCase2) {
@@ -250,7 +238,7 @@ TEST_F(Redo, HmacGivesRfc4231TestCase2) {
   const Bytes want = hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(redo(step(TraceDerivation::kHmac, "SHA256", "", Bytes{'J', 'e', 'f', 'e'},
                       Bytes(data.begin(), data.end()), want)),
-            to_hex_string(want));
+            to_hex(want));
 }
 
 TEST_F(Redo, PkeyutlDeriveGivesTheSharedSecretOfEachCurve) {
@@ -281,9 +269,9 @@ TEST_F(Redo, PkeyutlDeriveGivesTheSharedSecretOfEachCurve) {
     TraceKeyStep k = step(TraceDerivation::kKeyExchange, "", c.name,
                           Bytes(peer_public.begin(), peer_public.end()), {}, want);
     k.private_key = priv;
-    EXPECT_EQ(redo(k), to_hex_string(want));
+    EXPECT_EQ(redo(k), to_hex(want));
     k.private_key[0] ^= 0x40;
-    EXPECT_NE(redo(k), to_hex_string(want));
+    EXPECT_NE(redo(k), to_hex(want));
     // A key of the wrong size for its group has no command.
     k.private_key.pop_back();
     EXPECT_EQ(redo_command(k), "");
@@ -322,12 +310,12 @@ TEST_F(Redo, PkeyutlDeriveGivesTheFiniteFieldSecretPaddedOrStripped) {
   k.private_key = priv;
   k.dh_p = params.p;
   k.dh_g = params.g;
-  EXPECT_EQ(redo(k), to_hex_string(padded));
+  EXPECT_EQ(redo(k), to_hex(padded));
   k.output = stripped;
-  EXPECT_EQ(redo(k), to_hex_string(stripped));
+  EXPECT_EQ(redo(k), to_hex(stripped));
   // Not with another private key.
   k.private_key[10] ^= 0x01;
-  EXPECT_NE(redo(k), to_hex_string(stripped));
+  EXPECT_NE(redo(k), to_hex(stripped));
   // Values that cannot be a finite-field exchange have no command: x or Y out of range, an
   // output longer than p, an even p.
   TraceKeyStep bad = k;
@@ -389,7 +377,7 @@ TEST_F(Redo, TracerReportsHowEachScheduleStepWasDerived) {
     seen.insert(k->step);
     EXPECT_NE(k->derivation, TraceDerivation::kUnknown);
     EXPECT_EQ(k->hash, "SHA384");
-    EXPECT_EQ(redo(*k), to_hex_string(k->output));
+    EXPECT_EQ(redo(*k), to_hex(k->output));
   }
   EXPECT_EQ(seen, (std::set<std::string>{"early_secret", "derived", "handshake_secret",
                                          "client_handshake_traffic_secret", "finished_key",
