@@ -202,8 +202,8 @@ class ClientConfig {
     // (on by default).
     Builder& compatibility_mode(bool on);
     // keep_session_tickets keeps up to `max` (at most 16) of the newest NewSessionTicket
-    // messages for Connection::session_tickets(). The default, 0, keeps none: glasstls does
-    // not resume sessions yet, and a server could otherwise make a client hold any number.
+    // messages for Connection::session_tickets(), for a caller that inspects them. The default,
+    // 0, keeps none. Resumption does not need them: the session store does (session_store).
     Builder& keep_session_tickets(size_t max);
     // client_certificate sets the chain and key to present if the server asks for one.
     Builder& client_certificate(CertificateChain chain, PrivateKey key);
@@ -213,6 +213,11 @@ class ClientConfig {
     Builder& session_store(std::shared_ptr<SessionStore> store);
     // clock sets the clock ticket ages are measured with (system_clock_ms by default).
     Builder& clock(Clock clock);
+    // early_data lets the client send 0-RTT data (RFC 8446 section 2.3) when it resumes a TLS
+    // 1.3 session whose ticket allows it: Connection::write_early_data() then sends it with the
+    // first flight. Off by default. Early data can be replayed by an attacker: send only what
+    // is safe to act on twice.
+    Builder& early_data(bool on);
     // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
     // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
@@ -247,6 +252,7 @@ class ClientConfig {
   std::shared_ptr<SessionStore> session_store;
   bool session_store_set = false;  // session_store() was called (nullptr then means off)
   Clock clock;
+  bool early_data = false;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().
@@ -309,6 +315,26 @@ class ServerConfig {
     Builder& ticket_keys(std::shared_ptr<TicketKeys> keys);
     // clock sets the clock ticket ages are measured with (system_clock_ms by default).
     Builder& clock(Clock clock);
+    // session_store sets where the server keeps sessions by id (session.h): TLS 1.2 sessions
+    // it resumes by session ID, and TLS 1.3 tickets when single_use_tickets is on. Without one,
+    // build() makes a memory_server_session_store() for this configuration alone when tickets
+    // are on. Share one (for example a Redis store) between servers so they resume each
+    // other's sessions.
+    Builder& session_store(std::shared_ptr<ServerSessionStore> store);
+    // single_use_tickets makes each TLS 1.3 ticket an id into the session store, taken on use,
+    // so a ticket resumes at most once (RFC 8446 section 8.1), instead of a self-contained
+    // ticket sealed under the ticket keys (the default).
+    Builder& single_use_tickets(bool on);
+    // early_data accepts up to `max_size` bytes of 0-RTT data (RFC 8446 section 2.3) on
+    // resumed TLS 1.3 connections, from ClientHellos whose ticket age is within `window_ms` of
+    // what the server expects; each such ClientHello is accepted once (recorded in the
+    // anti_replay store, or by single-use tickets). 0 (the default) accepts none. Early data
+    // reaches the application through Connection::read_early_data(), since it may be a replay.
+    Builder& early_data(uint32_t max_size, uint32_t window_ms = 10000);
+    // anti_replay sets where ClientHellos that carried accepted early data are recorded
+    // (session.h). Without one, build() makes a memory_anti_replay() for this configuration
+    // alone when early data is on.
+    Builder& anti_replay(std::shared_ptr<AntiReplay> store);
 
     // build validates the configuration: at least one certificate, each key matching its
     // certificate's public key type, known values.
@@ -337,6 +363,11 @@ class ServerConfig {
   uint32_t ticket_lifetime_s = 7200;
   std::shared_ptr<TicketKeys> ticket_keys;
   Clock clock;
+  std::shared_ptr<ServerSessionStore> session_store;
+  bool single_use_tickets = false;
+  uint32_t max_early_data = 0;
+  uint32_t early_data_window_ms = 10000;
+  std::shared_ptr<AntiReplay> anti_replay;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().

@@ -62,14 +62,23 @@ class TicketKeys {
   std::vector<TicketKey> keys_;
 };
 
-// StoredSession is a TLS 1.3 session a client can resume: the ticket and what the handshake
-// that resumes it needs (RFC 8446 section 4.6.1).
+// StoredSession is a session a client can resume: the ticket or session ID and what the
+// handshake that resumes it needs (RFC 8446 section 4.6.1; RFC 5246 section 7.3 and RFC 5077
+// for TLS 1.2).
 struct StoredSession {
+  // version is the protocol version the session was made with; a session is resumed only in
+  // that version.
+  ProtocolVersion version = ProtocolVersion::TLSv1_3;
   CipherSuite suite{};
-  // psk is the resumption PSK: HKDF-Expand-Label(resumption_master_secret, "resumption",
-  // ticket_nonce, Hash.length).
+  // psk is, in TLS 1.3, the resumption PSK: HKDF-Expand-Label(resumption_master_secret,
+  // "resumption", ticket_nonce, Hash.length). In TLS 1.2 it is the session's master secret
+  // (always an extended master secret: glasstls resumes no other TLS 1.2 session).
   Secret psk;
+  // ticket is the TLS 1.3 ticket, or the TLS 1.2 RFC 5077 ticket (empty when the TLS 1.2
+  // session is resumed by its session_id alone).
   Bytes ticket;
+  // session_id is the TLS 1.2 session ID the server gave (empty in TLS 1.3).
+  Bytes session_id;
   uint32_t age_add = 0;
   uint32_t lifetime_s = 0;
   uint64_t received_ms = 0;  // when the ticket arrived, by the configuration's Clock
@@ -93,6 +102,54 @@ class SessionStore {
   // ticket is offered once (RFC 8446 appendix C.4), so what is taken is not put back.
   virtual std::optional<StoredSession> take(std::string_view server_name) = 0;
 };
+
+// ServerSessionStore is a server's store of session state by an opaque id: the TLS 1.2
+// sessions it can resume by session ID and, when a configuration asks for single-use tickets,
+// its TLS 1.3 tickets (the id is then the ticket). The state is a secret (it holds the
+// session's keys): a store keeps it from anyone but the servers that share it. Implementations
+// must be thread-safe, and must answer within their own bounded time: a store that cannot
+// answer says "not found", so that the handshake falls back to a full one, never stalls.
+class ServerSessionStore {
+ public:
+  virtual ~ServerSessionStore() = default;
+  // put keeps `state` under `id` for `lifetime_s` seconds; false when it could not be kept.
+  virtual bool put(std::span<const uint8_t> id, std::span<const uint8_t> state,
+                   uint32_t lifetime_s) = 0;
+  // get returns the state kept under `id` and leaves it there (a TLS 1.2 session ID can be
+  // resumed more than once); nullopt when there is none, it expired, or the store failed.
+  virtual std::optional<Bytes> get(std::span<const uint8_t> id) = 0;
+  // take removes and returns the state kept under `id`, atomically: of any number of
+  // concurrent takes of one id, across every server sharing the store, at most one gets it
+  // (single-use TLS 1.3 tickets, RFC 8446 section 8.1). nullopt as for get.
+  virtual std::optional<Bytes> take(std::span<const uint8_t> id) = 0;
+  // remove drops whatever is kept under `id` (a session that must not be resumed again).
+  virtual void remove(std::span<const uint8_t> id) = 0;
+};
+
+// memory_server_session_store is a ServerSessionStore in this process's memory, for one server:
+// at most `max_entries` (the oldest dropped first); expired entries are never returned.
+// `clock` measures lifetimes (system_clock_ms when empty).
+std::shared_ptr<ServerSessionStore> memory_server_session_store(size_t max_entries = 20000,
+                                                                Clock clock = {});
+
+// AntiReplay is what a server accepting 0-RTT data records ClientHellos in, so that the same
+// early data is accepted at most once (RFC 8446 section 8.2): a ClientHello is identified by
+// its PSK binder, and is accepted only while its ticket age puts it inside the window the
+// record is kept for. Implementations must be thread-safe, atomic across every server sharing
+// them, and answer within a bounded time.
+class AntiReplay {
+ public:
+  virtual ~AntiReplay() = default;
+  // first_use records `key` for `window_s` seconds and says whether this is its first use in
+  // that window. A store that cannot answer says false: early data is then refused (the
+  // handshake goes on without it), never accepted twice.
+  virtual bool first_use(std::span<const uint8_t> key, uint32_t window_s) = 0;
+};
+
+// memory_anti_replay is an AntiReplay in this process's memory, for one server, recording at
+// most `max_entries` ClientHellos; when full, it refuses early data rather than forget one
+// inside its window. `clock` as for memory_server_session_store.
+std::shared_ptr<AntiReplay> memory_anti_replay(size_t max_entries = 100000, Clock clock = {});
 
 // memory_session_store is a SessionStore in memory: at most `per_server` sessions for each
 // name (the oldest dropped first) and at most `max_servers` names (the least recently used

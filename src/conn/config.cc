@@ -349,6 +349,11 @@ ClientConfig::Builder& ClientConfig::Builder::clock(Clock clock) {
   return *this;
 }
 
+ClientConfig::Builder& ClientConfig::Builder::early_data(bool on) {
+  config_->early_data = on;
+  return *this;
+}
+
 Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
   std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
   const crypto::CryptoProvider& provider =
@@ -463,6 +468,28 @@ ServerConfig::Builder& ServerConfig::Builder::clock(Clock clock) {
   return *this;
 }
 
+ServerConfig::Builder& ServerConfig::Builder::session_store(
+    std::shared_ptr<ServerSessionStore> store) {
+  config_->session_store = std::move(store);
+  return *this;
+}
+
+ServerConfig::Builder& ServerConfig::Builder::single_use_tickets(bool on) {
+  config_->single_use_tickets = on;
+  return *this;
+}
+
+ServerConfig::Builder& ServerConfig::Builder::early_data(uint32_t max_size, uint32_t window_ms) {
+  config_->max_early_data = max_size;
+  config_->early_data_window_ms = window_ms;
+  return *this;
+}
+
+ServerConfig::Builder& ServerConfig::Builder::anti_replay(std::shared_ptr<AntiReplay> store) {
+  config_->anti_replay = std::move(store);
+  return *this;
+}
+
 Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const {
   std::shared_ptr<ServerConfig> c(new ServerConfig(*config_));
   const crypto::CryptoProvider& provider =
@@ -496,6 +523,15 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const
   }
   if (!c->clock) {
     c->clock = system_clock_ms;
+  }
+  if (c->max_early_data > 0 && c->session_tickets == 0) {
+    return bad_config("early_data: 0-RTT data comes only on resumed sessions; turn tickets on");
+  }
+  if (c->session_tickets > 0 && !c->session_store) {
+    c->session_store = memory_server_session_store(20000, c->clock);
+  }
+  if (c->max_early_data > 0 && !c->anti_replay) {
+    c->anti_replay = memory_anti_replay(100000, c->clock);
   }
   return std::shared_ptr<const ServerConfig>(std::move(c));
 }

@@ -65,9 +65,11 @@ bool TicketKeys::with_key(std::span<const uint8_t> name,
 
 StoredSession StoredSession::clone() const {
   StoredSession s;
+  s.version = version;
   s.suite = suite;
   s.psk = psk.clone();
   s.ticket = ticket;
+  s.session_id = session_id;
   s.age_add = age_add;
   s.lifetime_s = lifetime_s;
   s.received_ms = received_ms;
@@ -132,7 +134,139 @@ class MemorySessionStore final : public SessionStore {
   std::list<std::string> lru_;  // names, most recently used first
 };
 
+// MemoryServerSessionStore keeps states in a map by id, with their expiry, and the ids in
+// insertion order so that the oldest goes first when the store is full.
+class MemoryServerSessionStore final : public ServerSessionStore {
+ public:
+  MemoryServerSessionStore(size_t max_entries, Clock clock)
+      : max_entries_(std::max<size_t>(1, max_entries)),
+        clock_(clock ? std::move(clock) : Clock(system_clock_ms)) {}
+
+  bool put(std::span<const uint8_t> id, std::span<const uint8_t> state,
+           uint32_t lifetime_s) override {
+    if (id.empty() || lifetime_s == 0) {
+      return false;
+    }
+    const uint64_t expires = clock_() + uint64_t{lifetime_s} * 1000;
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string key(id.begin(), id.end());
+    auto [it, inserted] = entries_.try_emplace(key);
+    if (inserted) {
+      order_.push_back(key);
+      it->second.order = std::prev(order_.end());
+    }
+    it->second.state = Secret(state);
+    it->second.expires_ms = expires;
+    while (entries_.size() > max_entries_) {
+      erase(entries_.find(order_.front()));
+    }
+    return true;
+  }
+
+  std::optional<Bytes> get(std::span<const uint8_t> id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = live(id);
+    if (it == entries_.end()) {
+      return std::nullopt;
+    }
+    auto v = it->second.state.span();
+    return Bytes(v.begin(), v.end());
+  }
+
+  std::optional<Bytes> take(std::span<const uint8_t> id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = live(id);
+    if (it == entries_.end()) {
+      return std::nullopt;
+    }
+    auto v = it->second.state.span();
+    Bytes out(v.begin(), v.end());
+    erase(it);
+    return out;
+  }
+
+  void remove(std::span<const uint8_t> id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(std::string(id.begin(), id.end()));
+    if (it != entries_.end()) {
+      erase(it);
+    }
+  }
+
+ private:
+  struct Entry {
+    Secret state;
+    uint64_t expires_ms = 0;
+    std::list<std::string>::iterator order;
+  };
+
+  void erase(std::map<std::string, Entry>::iterator it) {
+    order_.erase(it->second.order);
+    entries_.erase(it);
+  }
+
+  // live finds the unexpired entry of `id` (an expired one is dropped on the way).
+  std::map<std::string, Entry>::iterator live(std::span<const uint8_t> id) {
+    auto it = entries_.find(std::string(id.begin(), id.end()));
+    if (it != entries_.end() && it->second.expires_ms <= clock_()) {
+      erase(it);
+      return entries_.end();
+    }
+    return it;
+  }
+
+  std::mutex mu_;
+  size_t max_entries_;
+  Clock clock_;
+  std::map<std::string, Entry> entries_;
+  std::list<std::string> order_;  // ids, oldest first
+};
+
+// MemoryAntiReplay records keys with their expiry; expired records are dropped as the store
+// fills, and a store still full of live records refuses rather than forgets.
+class MemoryAntiReplay final : public AntiReplay {
+ public:
+  MemoryAntiReplay(size_t max_entries, Clock clock)
+      : max_entries_(std::max<size_t>(1, max_entries)),
+        clock_(clock ? std::move(clock) : Clock(system_clock_ms)) {}
+
+  bool first_use(std::span<const uint8_t> key, uint32_t window_s) override {
+    const uint64_t now = clock_();
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string k(key.begin(), key.end());
+    auto it = seen_.find(k);
+    if (it != seen_.end()) {
+      if (it->second > now) {
+        return false;
+      }
+      seen_.erase(it);
+    }
+    if (seen_.size() >= max_entries_) {
+      std::erase_if(seen_, [now](const auto& e) { return e.second <= now; });
+      if (seen_.size() >= max_entries_) {
+        return false;
+      }
+    }
+    seen_.emplace(std::move(k), now + uint64_t{window_s} * 1000);
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  size_t max_entries_;
+  Clock clock_;
+  std::map<std::string, uint64_t> seen_;  // key -> when its record expires
+};
+
 }  // namespace
+
+std::shared_ptr<ServerSessionStore> memory_server_session_store(size_t max_entries, Clock clock) {
+  return std::make_shared<MemoryServerSessionStore>(max_entries, std::move(clock));
+}
+
+std::shared_ptr<AntiReplay> memory_anti_replay(size_t max_entries, Clock clock) {
+  return std::make_shared<MemoryAntiReplay>(max_entries, std::move(clock));
+}
 
 std::shared_ptr<SessionStore> memory_session_store(size_t max_servers, size_t per_server) {
   return std::make_shared<MemorySessionStore>(max_servers, per_server);
