@@ -50,6 +50,22 @@ enum class ConnectionState : uint8_t {
 
 const char* name(ConnectionState state);
 
+// EarlyDataStatus is what became of 0-RTT data (RFC 8446 section 2.3) on a connection.
+enum class EarlyDataStatus : uint8_t {
+  // kNotOffered: no early data was offered (a client without a ticket that allows it, or
+  // without ClientConfig::Builder::early_data; a server whose client offered none).
+  kNotOffered,
+  // kOffered: a client offered early data and the server's answer has not arrived yet.
+  kOffered,
+  // kAccepted: the server accepted the early data.
+  kAccepted,
+  // kRejected: the server skipped it. glasstls does not send it again: a client that still
+  // wants it delivered writes it again with write(), under the full handshake's keys.
+  kRejected,
+};
+
+const char* name(EarlyDataStatus status);
+
 // BufferLimits bound the plaintext a Connection holds for its caller (the counterpart of
 // rustls' set_buffer_limit). Other buffers have fixed bounds: at most one partial record
 // (2^14 + 261 bytes), and one partial handshake message of at most 16 KiB (a ClientHello and
@@ -66,9 +82,9 @@ struct BufferLimits {
 };
 
 // SessionTicket is a NewSessionTicket message from the server (RFC 8446 section 4.6.1), as
-// decoded by the client that received it. glasstls does not resume sessions yet: tickets are
-// kept only for the caller (ClientConfig::Builder::keep_session_tickets) and are valid as long
-// as the Connection that received them.
+// decoded by the client that received it, for a caller that inspects tickets
+// (ClientConfig::Builder::keep_session_tickets). Resumption itself goes through the session
+// store (session.h), which keeps what it needs.
 struct SessionTicket {
   // lifetime is ticket_lifetime: how many seconds from its issue the ticket may be used (at most
   // 604800, 7 days; a larger value fails the connection with illegal_parameter).
@@ -117,6 +133,26 @@ class Connection {
   // keys; application data never leaves under handshake keys or in the clear. Fails once the
   // connection has failed or been closed for writing.
   Status write(std::span<const uint8_t> plaintext);
+
+  // write_early_data sends 0-RTT data at once, with the ClientHello's flight, under the client
+  // early traffic key (RFC 8446 section 2.3). Client only, and only while
+  // early_data_status() is kOffered or kAccepted and the server's Finished has not been
+  // processed; at most early_data_room() bytes in all (the ticket's max_early_data_size). The
+  // server may reject it (then early_data_status() becomes kRejected) and an attacker may
+  // replay it: send only requests that are safe to act on more than once.
+  Status write_early_data(std::span<const uint8_t> plaintext);
+  // early_data_room is how many more bytes write_early_data() may send (client), or how many
+  // more the server accepts (server); 0 when early data is not possible now.
+  size_t early_data_room() const;
+  // early_data_status says whether early data was offered, accepted or rejected.
+  EarlyDataStatus early_data_status() const;
+  // read_early_data copies received 0-RTT data into `out` and returns how many bytes it copied
+  // (server only). Early data arrives before the handshake completes and may be a replay of a
+  // ClientHello sent before, to this server or another: act only on requests that are safe to
+  // repeat. read() never returns it.
+  size_t read_early_data(std::span<uint8_t> out);
+  // early_data_readable is how many bytes read_early_data() can return now.
+  size_t early_data_readable() const;
 
   // set_buffer_limits replaces the plaintext limits (the defaults are BufferLimits{}).
   void set_buffer_limits(BufferLimits limits);
@@ -197,12 +233,13 @@ class Connection {
   // verifier's job. Valid once the server's Certificate has been accepted.
   const Bytes& peer_ocsp_response() const;
   bool hello_retry_request() const;
-  // resumed says whether the handshake resumed a TLS 1.3 session with a ticket (session.h):
-  // then no certificates were exchanged, and peer_certificates() is empty.
+  // resumed says whether the handshake resumed a session (session.h): then no certificates
+  // were exchanged, and peer_certificates() is empty.
   bool resumed() const;
   // session_tickets are the newest NewSessionTicket messages received, decoded and oldest
   // first, at most ClientConfig::keep_session_tickets of them (none by default; always none on
-  // a server). Resumption is not implemented yet; they are kept only for the caller.
+  // a server). Resumption does not need them (the session store keeps what it needs); they
+  // are kept only for a caller that inspects them.
   const std::vector<SessionTicket>& session_tickets() const;
   // key_updates_received counts KeyUpdate messages from the peer.
   uint64_t key_updates_received() const;
@@ -212,6 +249,12 @@ class Connection {
   // section 5.4 requires). Fails before the handshake completes.
   Result<Bytes> export_keying_material(std::string_view label, std::span<const uint8_t> context,
                                        size_t length) const;
+
+  // export_early_keying_material is the early exporter (RFC 8446 section 7.5), from the
+  // early_exporter_master_secret: available once the client has offered early data, or the
+  // server has accepted it. Its values can be replayed with the early data.
+  Result<Bytes> export_early_keying_material(std::string_view label,
+                                             std::span<const uint8_t> context, size_t length) const;
 
   struct Impl;
 

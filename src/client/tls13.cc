@@ -40,7 +40,7 @@ bool asks_for_ocsp_staple(const ClientConfig& config) {
 Bytes build_client_hello(Context& cx, ByteView session_id,
                          const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
                          ByteView cookie, std::vector<ExtensionType>& offered,
-                         const StoredSession* psk = nullptr) {
+                         const StoredSession* psk = nullptr, bool early_data = false) {
   const ClientConfig& config = *cx.client_config;
   const bool tls13 = offers_tls13(config);
   const bool tls12 = offers_tls12(config);
@@ -133,6 +133,7 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
     offer.identities.push_back({psk->ticket, static_cast<uint32_t>(age + psk->age_add)});
     offer.binders.push_back(zeros);
     ch.pre_shared_key = std::move(offer);
+    ch.has_early_data = early_data;
   }
   offered.clear();
   return msgs::encode(ch, {}, &offered);
@@ -183,6 +184,55 @@ std::optional<StoredSession> take_session(Context& cx) {
       return s;
     }
   }
+}
+
+// offers_early_data says whether the ClientHello that offers `psk` also offers 0-RTT data: the
+// configuration asks for it and the ticket allows it, under an ALPN protocol still offered.
+bool offers_early_data(const ClientConfig& config, const StoredSession& psk) {
+  if (!config.early_data || psk.max_early_data == 0) {
+    return false;
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+  //# -  The selected ALPN [RFC7301] protocol, if any
+  return !psk.alpn ||
+         std::find(config.alpn.begin(), config.alpn.end(), *psk.alpn) != config.alpn.end();
+}
+
+// start_early_data derives the client early traffic secret of `psk` over the ClientHello
+// `hello` and installs it as the write key: what write_early_data() sends goes under it, right
+// behind the ClientHello (RFC 8446 section 2.3).
+Status start_early_data(Context& cx, const StoredSession& psk, ByteView hello) {
+  const auto info = suite_info(*cx.provider, psk.suite);
+  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+  //# If offering early data, the record is placed immediately after the
+  //# first ClientHello.
+  if (cx.client_config->compatibility_mode && !cx.tls13.ccs_sent) {
+    send_ccs(cx);
+  }
+  auto early = handshake::EarlySchedule::start_with_psk(*info->hash, psk.psk.span(),
+                                                        cx.key_schedule_observer());
+  const Bytes hello_hash = info->hash->digest(hello);
+  GLASSTLS_ASSIGN(Secret client_early, early.client_early_traffic(hello_hash));
+  GLASSTLS_ASSIGN(cx.tls13.early_exporter_master, early.early_exporter_master(hello_hash));
+  cx.log_secret("CLIENT_EARLY_TRAFFIC_SECRET", client_early.span());
+  cx.log_secret("EARLY_EXPORTER_SECRET", cx.tls13.early_exporter_master.span());
+  // The early data is protected under the session's cipher suite.
+  cx.suite = *info;
+  GLASSTLS_TRY(install_write_secret(cx, client_early.span(), "client early", true));
+  cx.tls13.early_status = EarlyDataStatus::kOffered;
+  cx.tls13.early_suite = psk.suite;
+  cx.tls13.early_open = true;
+  cx.tls13.early_room = psk.max_early_data;
+  cx.note(true, "0-RTT offered: up to " + std::to_string(psk.max_early_data) +
+                    " bytes of early data may follow under the client early traffic key");
+  return Ok{};
+}
+
+// early_data_rejected notes that the server will not read the early data: no more is sent.
+void early_data_rejected(Context& cx, const char* why) {
+  cx.tls13.early_status = EarlyDataStatus::kRejected;
+  cx.tls13.early_open = false;
+  cx.note(false, std::string("0-RTT data rejected: ") + why);
 }
 
 Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
@@ -253,6 +303,14 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   //# selected cipher suite.
   if (s.psk && suite_info(*cx.provider, s.psk->suite)->hash != suite.hash) {
     s.psk.reset();
+  }
+  if (cx.tls13.early_status == EarlyDataStatus::kOffered) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# A client MUST NOT include the
+    //# "early_data" extension in its followup ClientHello.
+    early_data_rejected(cx, "the server asked for another ClientHello");
+    // The second ClientHello goes in the clear, as the first did.
+    cx.record.set_write_protector(record::RecordProtector{});
   }
   std::vector<ExtensionType> offered;
   Bytes ch2 =
@@ -427,16 +485,25 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
   cx.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs.span());
   cx.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs.span());
   GLASSTLS_TRY(install_read_secret(cx, server_hs.span(), "server handshake"));
-  // From here on everything the client sends goes under its handshake key, alerts included: the
-  // server reads under it already and refuses unprotected records other than CCS.
-  GLASSTLS_TRY(install_write_secret(cx, client_hs.span(), "client handshake", false));
+  bool early_pending = cx.tls13.early_status == EarlyDataStatus::kOffered;
+  if (early_pending && !resumed) {
+    early_data_rejected(cx, "the server did not resume the session");
+    early_pending = false;
+  }
+  if (!early_pending) {
+    // From here on everything the client sends goes under its handshake key, alerts included:
+    // the server reads under it already and refuses unprotected records other than CCS.
+    GLASSTLS_TRY(install_write_secret(cx, client_hs.span(), "client handshake", false));
+  }
+  // Otherwise the early traffic key stays until EncryptedExtensions says whether the server
+  // reads early data (and then until the client's EndOfEarlyData).
 
   const bool ocsp_requested = std::find(s.offered.begin(), s.offered.end(),
                                         ExtensionType::status_request) != s.offered.end();
-  return ClientState(
-      ClientExpectEncryptedExtensions{HandshakeSecrets{std::move(s.transcript), std::move(schedule),
-                                                       std::move(client_hs), std::move(server_hs)},
-                                      resumed, ocsp_requested, std::move(s.offered)});
+  return ClientState(ClientExpectEncryptedExtensions{
+      HandshakeSecrets{std::move(s.transcript), std::move(schedule), std::move(client_hs),
+                       std::move(server_hs)},
+      resumed, ocsp_requested, early_pending, std::move(s.offered)});
 }
 
 Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
@@ -473,6 +540,21 @@ Result<ClientState> handle(ClientExpectEncryptedExtensions&& s, Context& cx,
       return illegal_parameter("server selected an ALPN protocol that was not offered");
     }
     cx.negotiated.alpn = std::string(*ee.alpn);
+  }
+  if (ee.has_early_data) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# If the server supplies an "early_data" extension, the client MUST
+    //# verify that the server's selected_identity is 0.  If any other value
+    //# is returned, the client MUST abort the handshake with an
+    //# "illegal_parameter" alert.
+    if (!s.early_pending) {
+      return illegal_parameter("server accepted early data without resuming the offered PSK");
+    }
+    cx.tls13.early_status = EarlyDataStatus::kAccepted;
+    cx.note(false, "0-RTT data accepted by the server");
+  } else if (s.early_pending) {
+    early_data_rejected(cx, "EncryptedExtensions carries no early_data");
+    GLASSTLS_TRY(install_write_secret(cx, s.hs.client_hs.span(), "client handshake", false));
   }
   s.hs.transcript.add(m.encoded);
   if (s.resumed) {
@@ -651,6 +733,20 @@ Result<ClientState> handle(ClientExpectFinished&& s, Context& cx, const msgs::Ha
   GLASSTLS_TRY(install_read_secret(cx, cx.tls13.server_app_secret.span(), "server application"));
   cx.read_app_keys = true;
 
+  if (cx.tls13.early_status == EarlyDataStatus::kAccepted && cx.tls13.early_open) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //# If the server sent an "early_data" extension in EncryptedExtensions,
+    //# the client MUST send an EndOfEarlyData message after receiving the
+    //# server Finished.
+    static constexpr uint8_t kEndOfEarlyData[4] = {
+        static_cast<uint8_t>(HandshakeType::end_of_early_data), 0, 0, 0};
+    s.hs.transcript.add(ByteView(kEndOfEarlyData));
+    cx.queue_handshake(ByteView(kEndOfEarlyData));
+    GLASSTLS_TRY(cx.flush_handshake());
+    cx.tls13.early_open = false;
+    GLASSTLS_TRY(install_write_secret(cx, s.hs.client_hs.span(), "client handshake", false));
+  }
+
   // The client's second flight, under the client handshake traffic key.
   if (cx.client_config->compatibility_mode && !cx.tls13.ccs_sent) {
     send_ccs(cx);
@@ -793,8 +889,9 @@ Result<ClientState> client_start(Context& cx) {
     }
   }
   s.psk = take_session(cx);
-  Bytes ch =
-      build_client_hello(cx, s.session_id, s.shares, {}, s.offered, s.psk ? &*s.psk : nullptr);
+  const bool early_data = s.psk && offers_early_data(config, *s.psk);
+  Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered,
+                                s.psk ? &*s.psk : nullptr, early_data);
   if (s.psk) {
     GLASSTLS_TRY(fill_binder(cx, ch, *s.psk, nullptr));
   }
@@ -806,6 +903,9 @@ Result<ClientState> client_start(Context& cx) {
   //# ClientHello (i.e., one not generated after a HelloRetryRequest),
   //# where it MAY also be 0x0301 for compatibility purposes.
   GLASSTLS_TRY(cx.flush_handshake(0x0301));
+  if (early_data) {
+    GLASSTLS_TRY(start_early_data(cx, *s.psk, ch));
+  }
   return ClientState(std::move(s));
 }
 

@@ -32,6 +32,9 @@ struct ClientExpectEncryptedExtensions {
   HandshakeSecrets hs;
   bool resumed = false;         // the server accepted the offered PSK: no certificate follows
   bool ocsp_requested = false;  // the ClientHello carried status_request
+  // early_pending: early data was offered and the server resumed the session; still writing
+  // under the early traffic key until EncryptedExtensions answers.
+  bool early_pending = false;
   std::vector<ExtensionType> offered;  // extensions sent in the ClientHello
 };
 struct ClientExpectCertificate {

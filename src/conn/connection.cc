@@ -63,6 +63,16 @@ void drained(Buffer& b, const record::RecordLayer& layer) {
   }
 }
 
+const char* name(EarlyDataStatus status) {
+  switch (status) {
+    case EarlyDataStatus::kNotOffered: return "not offered";
+    case EarlyDataStatus::kOffered: return "offered";
+    case EarlyDataStatus::kAccepted: return "accepted";
+    case EarlyDataStatus::kRejected: return "rejected";
+  }
+  return "unknown";
+}
+
 const char* name(ConnectionState state) {
   switch (state) {
     case ConnectionState::kHandshaking: return "handshaking";
@@ -106,6 +116,10 @@ struct Connection::Impl {
   // Application data written before the handshake completed, at most
   // limits.pending_write bytes.
   Bytes early_app_out;
+  // early_in holds 0-RTT data a server accepted and the caller has not read, from
+  // early_in_start on; at most ServerConfig::max_early_data bytes ever arrive in it.
+  Bytes early_in;
+  size_t early_in_start = 0;
   BufferLimits limits;
 
   // error is the latched error, null until the first fatal one (boxed: an Error is 40 bytes
@@ -177,6 +191,7 @@ struct Connection::Impl {
   Status dispatch(const msgs::HandshakeMessage& m);
   Status handshake_change_cipher_spec(ByteView fragment);
   Status process_alert(ByteView data);
+  Status take_early_data(ByteView data);
   Status flush_early_data();
   Status write_app(ByteView data);
   void wipe_pending_writes();
@@ -335,6 +350,9 @@ Status Connection::Impl::process_record(const record::Record& rec) {
     case ContentType::handshake: return process_handshake_bytes(rec.fragment);
     case ContentType::application_data:
       if (!cx.read_app_keys) {
+        if (!cx.is_client && cx.tls13.early_open) {
+          return take_early_data(rec.fragment);
+        }
         return unexpected_message("application data before the handshake completed");
       }
       if (rec.fragment.empty()) {
@@ -363,6 +381,40 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       return Ok{};
     default: return unexpected_message("unexpected record type");
   }
+}
+
+// take_early_data keeps 0-RTT data the server accepted for read_early_data(), within the
+// max_early_data_size it announced.
+Status Connection::Impl::take_early_data(ByteView data) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+  //# A server receiving more than
+  //# max_early_data_size bytes of 0-RTT data SHOULD terminate the
+  //# connection with an "unexpected_message" alert.
+  if (data.size() > cx.tls13.early_room) {
+    return unexpected_message("more 0-RTT data than the " +
+                              std::to_string(cx.server_config->max_early_data) +
+                              " bytes of max_early_data_size");
+  }
+  cx.tls13.early_room -= static_cast<uint32_t>(data.size());
+  if (data.empty()) {
+    if (++empty_records > kMaxEmptyRecords) {
+      return unexpected_message("more than " + std::to_string(kMaxEmptyRecords) +
+                                " empty records in a row");
+    }
+    return Ok{};
+  }
+  useful();
+  if (cx.tracer) {
+    cx.tracer->note(false, "0-RTT data: " + std::to_string(data.size()) +
+                               " bytes under the client early traffic key (may be a replay)");
+    cx.tracer->application_data(false, data);
+  }
+  if (early_in_start == early_in.size()) {
+    early_in.clear();
+    early_in_start = 0;
+  }
+  early_in.insert(early_in.end(), data.begin(), data.end());
+  return Ok{};
 }
 
 Status Connection::Impl::process_handshake_bytes(ByteView data) {
@@ -674,6 +726,65 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
   return Ok{};
 }
 
+Status Connection::write_early_data(std::span<const uint8_t> plaintext) {
+  Impl& i = *impl_;
+  if (i.error) {
+    return *i.error;
+  }
+  Context& cx = i.cx;
+  if (!cx.is_client || !cx.tls13.early_open || i.sent_close) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      std::string("early data cannot be written now (early data ") +
+                          name(cx.tls13.early_status) + ")");
+  }
+  if (plaintext.size() > cx.tls13.early_room) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "early data over the ticket's max_early_data_size (" +
+                          std::to_string(cx.tls13.early_room) + " bytes left)");
+  }
+  if (plaintext.empty()) {
+    return Ok{};
+  }
+  if (cx.tracer) {
+    cx.tracer->note(true, "0-RTT data: " + std::to_string(plaintext.size()) +
+                              " bytes under the client early traffic key");
+    cx.tracer->application_data(true, plaintext);
+  }
+  cx.tls13.early_room -= static_cast<uint32_t>(plaintext.size());
+  Status s = cx.record.write(ContentType::application_data, plaintext, cx.out);
+  i.forget_secrets();
+  if (!s.ok()) {
+    return i.fail(std::move(s).error());
+  }
+  return Ok{};
+}
+
+size_t Connection::early_data_room() const {
+  const Context& cx = impl_->cx;
+  return cx.tls13.early_open ? cx.tls13.early_room : 0;
+}
+
+EarlyDataStatus Connection::early_data_status() const { return impl_->cx.tls13.early_status; }
+
+size_t Connection::read_early_data(std::span<uint8_t> out) {
+  Impl& i = *impl_;
+  const size_t n = std::min(out.size(), i.early_in.size() - i.early_in_start);
+  if (n > 0) {
+    std::memcpy(out.data(), i.early_in.data() + i.early_in_start, n);
+    secure_wipe(i.early_in.data() + i.early_in_start, n);
+  }
+  i.early_in_start += n;
+  if (i.early_in_start == i.early_in.size()) {
+    Bytes().swap(i.early_in);
+    i.early_in_start = 0;
+  }
+  return n;
+}
+
+size_t Connection::early_data_readable() const {
+  return impl_->early_in.size() - impl_->early_in_start;
+}
+
 void Connection::set_buffer_limits(BufferLimits limits) { impl_->limits = limits; }
 BufferLimits Connection::buffer_limits() const { return impl_->limits; }
 
@@ -829,6 +940,20 @@ bool Connection::encrypt_then_mac() const {
   return impl_->cx.tls12 && impl_->cx.tls12->encrypt_then_mac;
 }
 uint64_t Connection::key_updates_received() const { return impl_->rules().key_updates_received(); }
+
+Result<Bytes> Connection::export_early_keying_material(std::string_view label,
+                                                       std::span<const uint8_t> context,
+                                                       size_t length) const {
+  const Context& cx = impl_->cx;
+  if (cx.tls12 || cx.tls13.early_exporter_master.empty()) {
+    return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                      "no early exporter: no 0-RTT data was offered (client) or accepted (server)");
+  }
+  auto out = handshake::exporter(*crypto::suite_info(*cx.provider, cx.tls13.early_suite)->hash,
+                                 cx.tls13.early_exporter_master.span(), label, context, length);
+  impl_->forget_secrets();
+  return out;
+}
 
 Result<Bytes> Connection::export_keying_material(std::string_view label,
                                                  std::span<const uint8_t> context,

@@ -49,6 +49,19 @@ class Tls13Session final : public VersionRules {
   // which the PSK of each ticket the server sends is derived; empty on a server and on a client
   // that keeps no sessions.
   Secret resumption_master;
+  // early_exporter_master is the early_exporter_master_secret, once a client offered 0-RTT
+  // data or a server accepted it (empty otherwise).
+  Secret early_exporter_master;
+  // early_status: what became of 0-RTT data. early_room: the bytes a client may still send,
+  // or a server still accept, as 0-RTT data. early_open: a client may still write early data
+  // (until its EndOfEarlyData), or a server still reads it (until the client's
+  // EndOfEarlyData).
+  EarlyDataStatus early_status = EarlyDataStatus::kNotOffered;
+  // early_suite: the cipher suite of the session the early data goes under (its hash is the
+  // early exporter's).
+  CipherSuite early_suite{};
+  bool early_open = false;
+  uint32_t early_room = 0;
   // ccs_sent: the middlebox-compatibility change_cipher_spec record went out (send_ccs).
   bool ccs_sent = false;
 

@@ -60,7 +60,7 @@ Result<Bytes> encode_ticket_state(const TicketState& state) {
   put(plain, state.issued_ms, 8);
   put(plain, state.age_add, 4);
   put(plain, state.lifetime_s, 4);
-  put(plain, state.client_authenticated ? 1 : 0, 1);
+  put(plain, (state.client_authenticated ? 1 : 0) | (state.early_data ? 2 : 0), 1);
   put(plain, state.psk.size(), 1);
   plain.insert(plain.end(), state.psk.span().begin(), state.psk.span().end());
   put(plain, state.server_name.size(), 1);
@@ -78,7 +78,9 @@ std::optional<TicketState> parse_ticket_state(ByteView plain) {
   s.issued_ms = r.get(8);
   s.age_add = static_cast<uint32_t>(r.get(4));
   s.lifetime_s = static_cast<uint32_t>(r.get(4));
-  s.client_authenticated = (r.get(1) & 1) != 0;
+  const uint64_t flags = r.get(1);
+  s.client_authenticated = (flags & 1) != 0;
+  s.early_data = (flags & 2) != 0;
   s.psk = Secret(r.bytes());
   const ByteView name = r.bytes();
   s.server_name.assign(name.begin(), name.end());

@@ -4,8 +4,8 @@
 // A ticket is key_name (16) || nonce (12) || AES-256-GCM(state) || tag (16), with key_name as
 // the additional data. The state is a version byte (1), the cipher suite (2), the issue time in
 // milliseconds (8), ticket_age_add (4), the lifetime in seconds (4), flags (1: bit 0, the client
-// authenticated with a certificate), then the PSK, the server name and the ALPN protocol, each
-// with a one-byte length.
+// authenticated with a certificate; bit 1, early data allowed), then the PSK, the server name and
+// the ALPN protocol, each with a one-byte length.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,9 @@ struct TicketState {
   uint32_t age_add = 0;
   uint32_t lifetime_s = 0;
   bool client_authenticated = false;
+  // early_data: the ticket was issued with an early_data extension, so 0-RTT data may come
+  // with it (flags bit 1).
+  bool early_data = false;
   std::string server_name;
   std::string alpn;  // empty: none negotiated
 };

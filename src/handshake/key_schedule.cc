@@ -185,6 +185,22 @@ Result<Secret> EarlySchedule::resumption_binder(ByteView partial_hello_hash) con
   return finished_verify_data(*hash_, binder_key.span(), partial_hello_hash, observer_);
 }
 
+Result<Secret> EarlySchedule::client_early_traffic(ByteView hello_hash) const {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+  //# Derive-Secret(., "c e traffic", ClientHello)
+  GLASSTLS_ASSIGN(Secret s, derive_secret(*hash_, early_secret(), "c e traffic", hello_hash));
+  observe(observer_, "c e traffic", early_secret(), hello_hash, s.span());
+  return s;
+}
+
+Result<Secret> EarlySchedule::early_exporter_master(ByteView hello_hash) const {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+  //# Derive-Secret(., "e exp master", ClientHello)
+  GLASSTLS_ASSIGN(Secret s, derive_secret(*hash_, early_secret(), "e exp master", hello_hash));
+  observe(observer_, "e exp master", early_secret(), hello_hash, s.span());
+  return s;
+}
+
 Result<HandshakeSchedule> EarlySchedule::with_shared_secret(ByteView shared_secret) && {
   const PsklessConstants& c = pskless_constants(*hash_);
   ByteView salt = c.handshake_salt.span();

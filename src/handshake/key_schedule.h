@@ -92,6 +92,10 @@ class EarlySchedule {
   // computation with binder_key = Derive-Secret(early_secret, "res binder", "") as the base
   // key, over `partial_hello_hash`, the transcript hash up to and excluding the binders list.
   Result<Secret> resumption_binder(ByteView partial_hello_hash) const;
+  // client_early_traffic and early_exporter_master take Transcript-Hash(ClientHello): the
+  // 0-RTT data's traffic secret and the early exporters' master secret (section 7.1).
+  Result<Secret> client_early_traffic(ByteView hello_hash) const;
+  Result<Secret> early_exporter_master(ByteView hello_hash) const;
   // with_shared_secret computes the Handshake Secret from the (EC)DHE shared secret.
   Result<HandshakeSchedule> with_shared_secret(ByteView shared_secret) &&;
   ByteView early_secret() const;

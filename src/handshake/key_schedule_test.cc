@@ -298,5 +298,39 @@ TEST_F(KeySchedule, ResumptionPskAndBinderMatchRfc8448) {
   EXPECT_NE(bytes(*other), want_binder);
 }
 
+// RFC 8448 section 4 sends 0-RTT data: the client early traffic secret and the early exporter
+// master secret from the resumption PSK's early secret and the ClientHello's hash.
+TEST_F(KeySchedule, EarlyTrafficAndEarlyExporterMatchRfc8448) {
+  const Bytes psk = unhex(
+      "4e cd 0e b6 ec 3b 4d 87 f5 d6 02 8f 92 2c a4 c5 85 1a 27 7f d4 13 11 c9 e6 2d 2c 94 92 e1 "
+      "c4 f3");
+  const Bytes hello_hash = unhex(
+      "08 ad 0f a0 5d 7c 72 33 b1 77 5b a2 ff 9f 4c 5b 8b 59 27 6b 7f 22 7f 13 a9 76 24 5f 5d 96 "
+      "09 13");
+  const Bytes want_early_secret = unhex(
+      "9b 21 88 e9 b2 fc 6d 64 d7 1d c3 29 90 0e 20 bb 41 91 50 00 f6 78 aa 83 9c bb 79 7c b7 d8 "
+      "33 2c");
+  const Bytes want_traffic = unhex(
+      "3f bb e6 a6 0d eb 66 c3 0a 32 79 5a ba 0e ff 7e aa 10 10 55 86 e7 be 5c 09 67 8d 63 b6 ca "
+      "ab 62");
+  const Bytes want_exporter = unhex(
+      "b2 02 68 66 61 09 37 d7 42 3e 5b e9 08 62 cc f2 4c 0e 60 91 18 6d 34 f8 12 08 9f f5 be 2e "
+      "f7 df");
+  std::vector<std::string> steps;
+  const KeyScheduleObserver observer = [&](std::string_view step, ByteView, ByteView, ByteView) {
+    steps.emplace_back(step);
+  };
+  const EarlySchedule early = EarlySchedule::start_with_psk(h_, psk, &observer);
+  EXPECT_EQ(Bytes(early.early_secret().begin(), early.early_secret().end()), want_early_secret);
+  auto traffic = early.client_early_traffic(hello_hash);
+  ASSERT_TRUE(traffic.ok());
+  EXPECT_EQ(bytes(*traffic), want_traffic);
+  auto exporter = early.early_exporter_master(hello_hash);
+  ASSERT_TRUE(exporter.ok());
+  EXPECT_EQ(bytes(*exporter), want_exporter);
+  EXPECT_NE(std::find(steps.begin(), steps.end(), "c e traffic"), steps.end());
+  EXPECT_NE(std::find(steps.begin(), steps.end(), "e exp master"), steps.end());
+}
+
 }  // namespace
 }  // namespace glasstls::handshake

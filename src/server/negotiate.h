@@ -64,7 +64,7 @@ struct ServerChoice {
   bool staple_ocsp = false;
   // request_client_certificate: the configuration asks for a client certificate.
   bool request_client_certificate = false;
-  // early_data_offered: the ClientHello carries early_data, which glasstls never accepts.
+  // early_data_offered: the ClientHello carries early_data (accepted or not by the handshake).
   bool early_data_offered = false;
 };
 

@@ -252,10 +252,15 @@ Status send_finished(Context& cx, handshake::Transcript& transcript, ByteView se
 // CertificateRequest (when the configuration asks for a client certificate), Certificate,
 // CertificateVerify and Finished; a resumed handshake sends EncryptedExtensions and Finished.
 Status send_encrypted_flight(Context& cx, handshake::Transcript& transcript,
-                             const ServerChoice& choice, ByteView server_hs, bool resumed) {
+                             const ServerChoice& choice, ByteView server_hs, bool resumed,
+                             bool early_data) {
   const ServerConfig& config = *cx.server_config;
   {
     msgs::EncryptedExtensions ee;
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# -  Return its own "early_data" extension in EncryptedExtensions,
+    //# indicating that it intends to process the early data.
+    ee.has_early_data = early_data;
     ee.server_name_acknowledged = choice.server_name_acknowledged;
     if (choice.alpn != nullptr) {
       ee.alpn = *choice.alpn;
@@ -314,7 +319,30 @@ struct Resumption {
   uint16_t identity = 0;
   TicketState state;
   handshake::EarlySchedule early;
+  // single_use: the ticket was taken from the session store (it resumes no other handshake).
+  bool single_use = false;
 };
+
+// open_offered finds the state of the ticket `identity`: taken from the session store when
+// this server's tickets are single-use ids, opened with the ticket keys otherwise.
+std::optional<TicketState> open_offered(Context& cx, ByteView identity, bool& single_use) {
+  const ServerConfig& config = *cx.server_config;
+  single_use = false;
+  if (config.single_use_tickets && config.session_store) {
+    std::optional<Bytes> plain = config.session_store->take(identity);
+    if (!plain) {
+      return std::nullopt;
+    }
+    std::optional<TicketState> t = parse_ticket_state(*plain);
+    secure_wipe(plain->data(), plain->size());
+    single_use = t.has_value();
+    return t;
+  }
+  if (!config.ticket_keys) {
+    return std::nullopt;
+  }
+  return open_ticket(*cx.provider, *config.ticket_keys, identity);
+}
 
 // unusable says why the ticket `t` cannot resume a handshake under the suite `info` now, or
 // nullopt when it can. (The client's view of the ticket's age matters for early data only.)
@@ -378,15 +406,15 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
   }
   // psk_dhe_ke (1): glasstls always completes an (EC)DHE exchange beside the PSK.
   const auto& modes = *ch.psk_key_exchange_modes;
-  if (config.session_tickets == 0 || !config.ticket_keys ||
+  if (config.session_tickets == 0 ||
       std::find(modes.begin(), modes.end(), uint8_t{1}) == modes.end()) {
     return std::optional<Resumption>();
   }
-  // A bounded number of tickets is tried: each costs an AEAD open.
+  // A bounded number of tickets is tried: each costs an AEAD open (or a store lookup).
   constexpr size_t kMaxTried = 4;
   for (size_t i = 0; i < psks.identities.size() && i < kMaxTried; i++) {
-    std::optional<TicketState> t =
-        open_ticket(*cx.provider, *config.ticket_keys, psks.identities[i].identity);
+    bool single_use = false;
+    std::optional<TicketState> t = open_offered(cx, psks.identities[i].identity, single_use);
     if (!t) {
       cx.note(false,
               "PSK identity " + std::to_string(i) + " is no ticket this server can open: ignored");
@@ -418,9 +446,86 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
     cx.note(false, "ticket " + std::to_string(i) + " accepted: the binder matches, the session " +
                        "is resumed with its PSK (and a fresh (EC)DHE exchange)");
     return std::optional<Resumption>(
-        Resumption{static_cast<uint16_t>(i), std::move(*t), std::move(early)});
+        Resumption{static_cast<uint16_t>(i), std::move(*t), std::move(early), single_use});
   }
   return std::optional<Resumption>();
+}
+
+// accept_early_data decides whether the 0-RTT data the ClientHello `ch` offers is accepted
+// (RFC 8446 sections 4.2.10 and 8): the first ticket resumed, under the cipher suite and ALPN
+// protocol of the session, issued for early data, fresh by its age, and never seen before
+// (a single-use ticket, or a binder the anti-replay store records for the first time). Any
+// other case rejects it, and the handshake goes on without it.
+bool accept_early_data(Context& cx, const msgs::ClientHello& ch, const Resumption* resumed,
+                       const ServerChoice& choice) {
+  const ServerConfig& config = *cx.server_config;
+  auto reject = [&](const std::string& why) {
+    cx.note(false, "0-RTT data rejected: " + why);
+    return false;
+  };
+  if (config.max_early_data == 0) {
+    return reject("this server accepts no early data");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+  //# In order to accept early data, the server MUST have accepted a PSK
+  //# cipher suite and selected the first key offered in the client's
+  //# "pre_shared_key" extension.
+  if (resumed == nullptr || resumed->identity != 0) {
+    return reject("the first ticket offered was not resumed");
+  }
+  const TicketState& t = resumed->state;
+  if (!t.early_data) {
+    return reject("the ticket was not issued for early data");
+  }
+  //# In addition, it MUST verify that the
+  //# following values are the same as those associated with the
+  //# selected PSK:
+  //#
+  //# -  The TLS version number
+  //#
+  //# -  The selected cipher suite
+  //#
+  //# -  The selected ALPN [RFC7301] protocol, if any
+  if (t.suite != choice.suite) {
+    return reject("the session's cipher suite is not the one selected now");
+  }
+  if (t.alpn != (choice.alpn != nullptr ? *choice.alpn : std::string())) {
+    return reject("the session's ALPN protocol is not the one selected now");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+  //# For PSKs provisioned via NewSessionTicket, a server MUST validate
+  //# that the ticket age for the selected PSK identity (computed by
+  //# subtracting ticket_age_add from PskIdentity.obfuscated_ticket_age
+  //# modulo 2^32) is within a small tolerance of the time since the ticket
+  //# was issued (see Section 8).
+  const uint32_t client_age = ch.pre_shared_key->identities[0].obfuscated_ticket_age - t.age_add;
+  const uint64_t now = config.clock();
+  const uint64_t server_age = now - t.issued_ms;  // unusable() checked issued_ms <= now
+  const uint64_t skew =
+      server_age > client_age ? server_age - client_age : uint64_t{client_age} - server_age;
+  if (skew > config.early_data_window_ms) {
+    return reject("the ticket's age (" + std::to_string(client_age) + " ms by the client) is " +
+                  std::to_string(skew) + " ms from the server's view, outside the " +
+                  std::to_string(config.early_data_window_ms) + " ms window");
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
+  //# If no matching ClientHello is
+  //# found, then it accepts 0-RTT and then stores the ClientHello for as
+  //# long as the expected_arrival_time is inside the window.
+  // The key is the first binder, which the server has validated (try_resume). A ClientHello is
+  // fresh within the window either side of its expected arrival; its record is kept for both sides
+  // of the window, so that no replay inside it finds the record gone.
+  if (!resumed->single_use) {
+    const uint32_t keep_s =
+        static_cast<uint32_t>((2 * uint64_t{config.early_data_window_ms} + 999) / 1000);
+    if (!config.anti_replay ||
+        !config.anti_replay->first_use(ch.pre_shared_key->binders[0], keep_s)) {
+      return reject("this ClientHello was seen before (or the anti-replay store did not answer)");
+    }
+  }
+  cx.note(false, "0-RTT data accepted: first ticket, same suite and ALPN, fresh (" +
+                     std::to_string(skew) + " ms from the expected age), first use");
+  return true;
 }
 
 // send_tickets sends the configured number of NewSessionTicket messages after a handshake,
@@ -428,7 +533,8 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
 // ticket's nonce (RFC 8446 section 4.6.1).
 Status send_tickets(Context& cx, const ServerSecondFlight& s) {
   const ServerConfig& config = *cx.server_config;
-  if (config.session_tickets == 0 || !config.ticket_keys) {
+  if (config.session_tickets == 0 ||
+      (!config.ticket_keys && !(config.single_use_tickets && config.session_store))) {
     return Ok{};
   }
   const crypto::Hash& hash = *cx.suite.hash;
@@ -449,12 +555,32 @@ Status send_tickets(Context& cx, const ServerSecondFlight& s) {
     t.client_authenticated = client_authenticated;
     t.server_name = cx.negotiated.server_name;
     t.alpn = cx.negotiated.alpn.value_or("");
-    GLASSTLS_ASSIGN(Bytes ticket, seal_ticket(*cx.provider, *config.ticket_keys, t));
+    t.early_data = config.max_early_data > 0;
+    Bytes ticket;
+    if (config.single_use_tickets && config.session_store) {
+      // The ticket is a random id; the state stays with the server, taken on first use.
+      GLASSTLS_ASSIGN(ticket, cx.random(32));
+      GLASSTLS_ASSIGN(Bytes plain, encode_ticket_state(t));
+      const bool kept = config.session_store->put(ticket, plain, t.lifetime_s);
+      secure_wipe(plain.data(), plain.size());
+      if (!kept) {
+        cx.note(true, "the session store did not keep the ticket: no ticket sent");
+        continue;
+      }
+    } else {
+      GLASSTLS_ASSIGN(ticket, seal_ticket(*cx.provider, *config.ticket_keys, t));
+    }
     msgs::NewSessionTicket nst;
     nst.ticket_lifetime = t.lifetime_s;
     nst.ticket_age_add = t.age_add;
     nst.ticket_nonce = ByteView(nonce, 1);
     nst.ticket = ticket;
+    if (t.early_data) {
+      //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+      //# max_early_data_size:  The maximum amount of 0-RTT data that the
+      //# client is allowed to send when using this ticket, in bytes.
+      nst.max_early_data_size = config.max_early_data;
+    }
     cx.queue_handshake(msgs::encode(nst));
   }
   return cx.flush_handshake();
@@ -481,10 +607,13 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
     if (choice.early_data_offered) {
       // 0-RTT records may follow this ClientHello; they are skipped until the second one.
       cx.record.skip_early_data(true);
+      cx.tls13.early_status = EarlyDataStatus::kRejected;
     }
     return send_hello_retry(std::move(s), cx, ch, choice.suite, *choice.hello_retry_group, info);
   }
   GLASSTLS_ASSIGN(std::optional<Resumption> resumed, try_resume(s, cx, ch, m, info));
+  const bool early_data =
+      choice.early_data_offered && accept_early_data(cx, ch, resumed ? &*resumed : nullptr, choice);
   GLASSTLS_ASSIGN(KeyExchangeDone kx, complete_key_exchange(cx, choice.key_share));
   adopt_choice(cx, choice, info, ch.random);
   cx.negotiated.resumed = resumed.has_value();
@@ -500,6 +629,15 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   if (resumed) {
     selected_identity = resumed->identity;
   }
+  Secret client_early;
+  if (early_data) {
+    const Bytes hello_hash = s.transcript.current();
+    GLASSTLS_ASSIGN(client_early, resumed->early.client_early_traffic(hello_hash));
+    GLASSTLS_ASSIGN(cx.tls13.early_exporter_master,
+                    resumed->early.early_exporter_master(hello_hash));
+    cx.log_secret("CLIENT_EARLY_TRAFFIC_SECRET", client_early.span());
+    cx.log_secret("EARLY_EXPORTER_SECRET", cx.tls13.early_exporter_master.span());
+  }
   GLASSTLS_TRY(send_server_hello(cx, s.transcript, choice, session_id, std::move(kx.own),
                                  selected_identity));
   GLASSTLS_ASSIGN(HandshakeKeys keys,
@@ -508,21 +646,59 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
                                                 : handshake::EarlySchedule::start(
                                                       *cx.suite.hash, cx.key_schedule_observer()),
                                         kx.shared.span()));
-  // glasstls accepts no early data: EncryptedExtensions will not carry early_data, and 0-RTT
-  // records the client sent after its ClientHello are skipped (RFC 8446 section 4.2.10).
-  if (choice.early_data_offered) {
+  if (early_data) {
+    // The client's 0-RTT records come first, under its early traffic key, up to its
+    // EndOfEarlyData; they reach the application through Connection::read_early_data().
+    GLASSTLS_TRY(install_read_secret(cx, client_early.span(), "client early"));
+    cx.tls13.early_status = EarlyDataStatus::kAccepted;
+    cx.tls13.early_suite = choice.suite;
+    cx.tls13.early_open = true;
+    cx.tls13.early_room = cx.server_config->max_early_data;
+  } else if (choice.early_data_offered) {
+    // EncryptedExtensions will not carry early_data, and 0-RTT records the client sent after its
+    // ClientHello are skipped (RFC 8446 section 4.2.10).
     cx.record.skip_early_data(false);
+    cx.tls13.early_status = EarlyDataStatus::kRejected;
   }
-  GLASSTLS_TRY(
-      send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span(), resumed.has_value()));
+  GLASSTLS_TRY(send_encrypted_flight(cx, s.transcript, choice, keys.server_hs.span(),
+                                     resumed.has_value(), early_data));
   GLASSTLS_ASSIGN(auto app, derive_application_keys(cx, s.transcript, std::move(keys.schedule)));
 
   ServerSecondFlight await{std::move(s.transcript), std::move(keys.client_hs), std::move(app),
                            resumed && resumed->state.client_authenticated};
+  if (early_data) {
+    return ServerState(ServerExpectEndOfEarlyData{std::move(await)});
+  }
   if (choice.request_client_certificate && !resumed) {
     return ServerState(ServerExpectCertificate{std::move(await)});
   }
   return ServerState(ServerExpectFinished{std::move(await)});
+}
+
+Result<ServerState> handle(ServerExpectEndOfEarlyData&& s, Context& cx,
+                           const msgs::HandshakeMessage& m) {
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+  //# If the server sent an "early_data" extension in EncryptedExtensions,
+  //# the client MUST send an EndOfEarlyData message after receiving the
+  //# server Finished.
+  if (m.type != HandshakeType::end_of_early_data) {
+    return unexpected_message("expected EndOfEarlyData after accepted 0-RTT data, got " +
+                              message_name(m.type));
+  }
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+  //# struct {} EndOfEarlyData;
+  if (!m.body.empty()) {
+    return decode_error("EndOfEarlyData is not empty");
+  }
+  s.await.transcript.add(m.encoded);
+  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+  //# This message indicates that all 0-RTT
+  //# application_data messages, if any, have been transmitted and that the
+  //# following records are protected under handshake traffic keys.
+  GLASSTLS_TRY(install_read_secret(cx, s.await.client_hs.span(), "client handshake"));
+  cx.read_key_changed = true;
+  cx.tls13.early_open = false;
+  return ServerState(ServerExpectFinished{std::move(s.await)});
 }
 
 Result<ServerState> handle(ServerExpectCertificate&& s, Context& cx,

@@ -32,6 +32,11 @@ struct ServerSecondFlight {
   // with a certificate in the handshake that made it.
   bool ticket_client_authenticated = false;
 };
+// ServerExpectEndOfEarlyData: 0-RTT data was accepted; it arrives, under the client's early
+// traffic key, until the client's EndOfEarlyData.
+struct ServerExpectEndOfEarlyData {
+  ServerSecondFlight await;
+};
 // ServerExpectCertificate: a CertificateRequest was sent; the client's Certificate comes next.
 struct ServerExpectCertificate {
   ServerSecondFlight await;
@@ -60,8 +65,8 @@ struct ServerTls12 {
 };
 
 using ServerState =
-    std::variant<ServerExpectClientHello, ServerExpectCertificate, ServerExpectCertificateVerify,
-                 ServerExpectFinished, ServerTls12, ServerConnected>;
+    std::variant<ServerExpectClientHello, ServerExpectEndOfEarlyData, ServerExpectCertificate,
+                 ServerExpectCertificateVerify, ServerExpectFinished, ServerTls12, ServerConnected>;
 
 // server_start is the state of a server that has received nothing yet.
 ServerState server_start();
