@@ -1,0 +1,132 @@
+// zero_rtt_hostile_test.cc: hostile clients around accepted 0-RTT data (RFC 8446 sections
+// 4.2.10, 4.5 and 4.6.1). More early data than max_early_data_size is unexpected_message; a
+// second flight without EndOfEarlyData, or an altered early record, fails to deprotect under
+// the early key and is bad_record_mac; nothing of it reaches the application.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "api/harness.h"
+#include "glasstls/session.h"
+
+namespace glasstls {
+namespace {
+
+using testing::handshake;
+using testing::transfer;
+
+std::shared_ptr<const ServerConfig> server(std::shared_ptr<TicketKeys> keys, uint32_t max_early) {
+  auto b = testing::server_builder(crypto::KeyType::kEcdsaP256);
+  b.session_tickets(1).ticket_keys(std::move(keys)).early_data(max_early);
+  return std::move(b.build()).value();
+}
+
+std::shared_ptr<const ClientConfig> client(std::shared_ptr<SessionStore> store) {
+  auto b = testing::client_builder(crypto::KeyType::kEcdsaP256);
+  b.session_store(std::move(store)).early_data(true);
+  return std::move(b.build()).value();
+}
+
+// prime runs a full connection so that the client's store holds a ticket allowing early data.
+void prime(const std::shared_ptr<const ClientConfig>& cc,
+           const std::shared_ptr<const ServerConfig>& sc) {
+  auto c = std::move(Connection::client(cc, "localhost")).value();
+  auto s = std::move(Connection::server(sc)).value();
+  ASSERT_TRUE(handshake(c, s));
+  const uint8_t ping[] = {'p'};
+  ASSERT_TRUE(s.write(ping).ok());
+  ASSERT_TRUE(transfer(s, c));
+}
+
+// records splits a run of whole records.
+std::vector<Bytes> records(std::span<const uint8_t> wire) {
+  std::vector<Bytes> out;
+  size_t pos = 0;
+  while (pos + 5 <= wire.size()) {
+    const size_t len = 5 + ((size_t{wire[pos + 3]} << 8) | wire[pos + 4]);
+    out.emplace_back(wire.begin() + static_cast<long>(pos),
+                     wire.begin() + static_cast<long>(pos + len));
+    pos += len;
+  }
+  return out;
+}
+
+TEST(ZeroRttHostile, MoreThanMaxEarlyDataSizeIsUnexpectedMessage) {
+  auto keys = TicketKeys::generate();
+  auto store = memory_session_store();
+  auto cc = client(store);
+  prime(cc, server(keys, 16384));
+  // The ticket allows 16384 bytes; this server, with the same keys, takes at most 100.
+  auto c = std::move(Connection::client(cc, "localhost")).value();
+  ASSERT_TRUE(c.write_early_data(Bytes(60, 'a')).ok());
+  ASSERT_TRUE(c.write_early_data(Bytes(60, 'b')).ok());
+  auto s = std::move(Connection::server(server(keys, 100))).value();
+  EXPECT_FALSE(transfer(c, s));
+  ASSERT_NE(s.error(), nullptr);
+  EXPECT_EQ(s.error()->alert, AlertDescription::unexpected_message) << s.error()->to_string();
+  // What arrived within the limit is there, and nothing past it.
+  EXPECT_EQ(s.early_data_readable(), 60u);
+}
+
+TEST(ZeroRttHostile, FinishedWithoutEndOfEarlyDataIsBadRecordMac) {
+  auto keys = TicketKeys::generate();
+  auto store = memory_session_store();
+  auto cc = client(store);
+  auto sc = server(keys, 1000);
+  prime(cc, sc);
+  auto c = std::move(Connection::client(cc, "localhost")).value();
+  ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
+  auto s = std::move(Connection::server(sc)).value();
+  ASSERT_TRUE(transfer(c, s));
+  ASSERT_TRUE(transfer(s, c));
+  ASSERT_EQ(c.early_data_status(), EarlyDataStatus::kAccepted);
+  // The client's second flight: EndOfEarlyData (under the early key), then Finished. Drop the
+  // first record.
+  std::vector<Bytes> flight = records(c.output());
+  ASSERT_EQ(flight.size(), 2u);
+  c.consume_output(c.output().size());
+  EXPECT_FALSE(s.receive(flight[1]).ok());
+  ASSERT_NE(s.error(), nullptr);
+  EXPECT_EQ(s.error()->alert, AlertDescription::bad_record_mac) << s.error()->to_string();
+  EXPECT_NE(s.state(), ConnectionState::kEstablished);
+}
+
+TEST(ZeroRttHostile, AlteredEarlyRecordIsBadRecordMac) {
+  auto keys = TicketKeys::generate();
+  auto store = memory_session_store();
+  auto cc = client(store);
+  auto sc = server(keys, 1000);
+  prime(cc, sc);
+  auto c = std::move(Connection::client(cc, "localhost")).value();
+  const size_t hello_len = c.output().size();
+  ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
+  Bytes flight(c.output().begin(), c.output().end());
+  c.consume_output(flight.size());
+  flight.back() ^= 0x01;  // the early record's tag
+  ASSERT_GT(flight.size(), hello_len);
+  auto s = std::move(Connection::server(sc)).value();
+  EXPECT_FALSE(s.receive(flight).ok());
+  ASSERT_NE(s.error(), nullptr);
+  EXPECT_EQ(s.error()->alert, AlertDescription::bad_record_mac) << s.error()->to_string();
+  EXPECT_EQ(s.early_data_readable(), 0u);
+}
+
+TEST(ZeroRttHostile, ApplicationDataUnderTheHandshakeKeyAfterEndOfEarlyDataIsRefused) {
+  // After EndOfEarlyData the server reads under the client handshake key: the connection only
+  // completes with the client's Finished, and early data is over.
+  auto keys = TicketKeys::generate();
+  auto store = memory_session_store();
+  auto cc = client(store);
+  auto sc = server(keys, 1000);
+  prime(cc, sc);
+  auto c = std::move(Connection::client(cc, "localhost")).value();
+  ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
+  auto s = std::move(Connection::server(sc)).value();
+  ASSERT_TRUE(handshake(c, s));
+  EXPECT_EQ(s.early_data_room(), 0u) << "no more early data once the handshake is done";
+  EXPECT_FALSE(c.write_early_data(Bytes(1, 'y')).ok());
+}
+
+}  // namespace
+}  // namespace glasstls
