@@ -67,8 +67,10 @@ constexpr const char kClientUsage[] =
     "  --key-update          send a KeyUpdate (update_requested) after the handshake\n"
     "  --reconnect N         after the session ends, connect N more times with the tickets\n"
     "                        received, printing \"Reused\" or \"New\" for each (resumption)\n"
-    "  --reconnect N         after the session ends, connect N more times with the tickets\n"
-    "                        received, printing \"Reused\" or \"New\" for each (resumption)\n"
+    "  --early-data FILE     send FILE's contents first on each connection: as 0-RTT data with\n"
+    "                        the ClientHello when a ticket allows it (with --reconnect), and\n"
+    "                        again after the handshake if the server rejects it; what the\n"
+    "                        server answers on reconnections goes to stdout\n"
     "  --trace               show every record, field and key schedule step on stderr (this\n"
     "                        shows the connection's secrets)\n"
     "  --html FILE           write the traced conversation as a self-contained HTML page\n"
@@ -259,17 +261,48 @@ std::string run_handshake(int fd, Connection& c, RecordBoundary& records,
   return "";
 }
 
+// send_early_data sends `data` as 0-RTT data on a connection that has just sent its ClientHello,
+// if its ticket allows that much; says whether it did.
+bool send_early_data(Connection& c, const Bytes& data) {
+  if (data.empty() || c.early_data_room() < data.size()) {
+    return false;
+  }
+  return c.write_early_data(data).ok();
+}
+
+// finish_early_data, once the handshake is done, sends `data` under the application keys when
+// it did not go as 0-RTT data or the server rejected it, and says what happened on stderr.
+Status finish_early_data(Connection& c, const Bytes& data, bool sent_early, const char* who) {
+  if (data.empty()) {
+    return Ok{};
+  }
+  const std::string size = std::to_string(data.size()) + " bytes";
+  if (sent_early && c.early_data_status() == EarlyDataStatus::kAccepted) {
+    std::fprintf(stderr, "glasstls client: %searly data: %s sent as 0-RTT data, accepted\n", who,
+                 size.c_str());
+    return Ok{};
+  }
+  std::fprintf(stderr, "glasstls client: %searly data: %s %s: sent after the handshake\n", who,
+               size.c_str(),
+               sent_early ? "rejected by the server"
+                          : "not sent as 0-RTT data (no ticket allowing that much)");
+  return c.write(data);
+}
+
 // reconnect makes one more connection with `config` (its session store holds the tickets the
 // earlier ones received): handshake, says whether the session was reused, reads what the
-// server sends for a moment (its new tickets), and closes. Returns what to report, or "".
+// server sends for a moment (its new tickets; with `early`, the answer goes to stdout), and
+// closes. `early` is sent first, as 0-RTT data when the ticket allows it. Returns what to
+// report, or "".
 std::string reconnect(const std::shared_ptr<const ClientConfig>& config,
                       const std::string& server_name, const HostPort& target,
-                      double connect_timeout, int index) {
+                      double connect_timeout, int index, const Bytes& early) {
   Result<Connection> conn = Connection::client(config, server_name);
   if (!conn.ok()) {
     return "reconnect " + std::to_string(index) + ": " + conn.error().to_string();
   }
   Connection& c = *conn;
+  const bool sent_early = send_early_data(c, early);
   const int timeout_ms = std::max(1, static_cast<int>(std::lround(connect_timeout * 1000)));
   std::string error;
   const int fd = connect_tcp(target.host, target.port, error, timeout_ms);
@@ -288,6 +321,13 @@ std::string reconnect(const std::shared_ptr<const ClientConfig>& config,
   }
   std::fprintf(stderr, "glasstls client: reconnect %d: %s\n", index,
                connection_summary_line(c).c_str());
+  const std::string who = "reconnect " + std::to_string(index) + ": ";
+  if (Status st = finish_early_data(c, early, sent_early, who.c_str()); !st.ok()) {
+    return who + describe(st.error(), true);
+  }
+  if (!send_some(fd, c, error)) {
+    return who + error;
+  }
   // What the server sends right after the handshake (its tickets) arrives within moments; then
   // close_notify, and the server's answer or its TCP close.
   uint8_t buf[kBufferSize];
@@ -314,6 +354,9 @@ std::string reconnect(const std::shared_ptr<const ClientConfig>& config,
     if (Status st = c.receive(std::span<const uint8_t>(buf, static_cast<size_t>(n))); !st.ok()) {
       return "reconnect " + std::to_string(index) + ": " + describe(st.error(), !closing);
     }
+    if (!early.empty()) {
+      drain(c);
+    }
     while (c.readable() > 0 && c.read(buf) > 0) {
     }
   }
@@ -333,7 +376,7 @@ int client_main(int argc, char** argv) {
   spec.with_value = {"--servername",   "--alpn",       "--pin-sha256", "--groups",
                      "--ciphersuites", "--cafile",     "--html",       "--sigalgs",
                      "--keylog",       "--cert",       "--key",        "--connect-timeout",
-                     "--crl",          "--revocation", "--reconnect"};
+                     "--crl",          "--revocation", "--reconnect",  "--early-data"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
   spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
@@ -377,7 +420,20 @@ int client_main(int argc, char** argv) {
     reconnects = n;
   }
 
+  Bytes early;
+  if (auto path = args->value("--early-data")) {
+    std::optional<std::string> data = read_file(*path, error);
+    if (!data) {
+      return fail("cannot read --early-data file: " + error);
+    }
+    if (data->empty()) {
+      return usage("--early-data file " + *path + " is empty");
+    }
+    early.assign(data->begin(), data->end());
+  }
+
   ClientConfig::Builder builder;
+  builder.early_data(!early.empty());
   if (auto v = args->value("--ciphersuites")) {
     auto suites = parse_suites(*v, error);
     if (!suites) {
@@ -541,6 +597,7 @@ int client_main(int argc, char** argv) {
     return fail("cannot start the connection: " + conn.error().to_string());
   }
   Connection& c = *conn;
+  const bool sent_early = send_early_data(c, early);
 
   int timeout_ms = std::max(1, static_cast<int>(std::lround(connect_timeout * 1000)));
   Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -576,6 +633,9 @@ int client_main(int argc, char** argv) {
   std::fflush(stderr);
 
   std::string send_error;
+  if (Status st = finish_early_data(c, early, sent_early, ""); !st.ok()) {
+    return fail("write failed: " + describe(st.error(), true));
+  }
   if (args->has("--key-update")) {
     Status ku = c.key_update(true);
     if (!ku.ok()) {
@@ -712,7 +772,7 @@ int client_main(int argc, char** argv) {
   }
   for (uint64_t i = 1; status == 0 && i <= reconnects; i++) {
     if (std::string failed =
-            reconnect(*config, server_name, *target, connect_timeout, static_cast<int>(i));
+            reconnect(*config, server_name, *target, connect_timeout, static_cast<int>(i), early);
         !failed.empty()) {
       status = fail(failed);
     }

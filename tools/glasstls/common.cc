@@ -625,6 +625,9 @@ void print_parameters(const Connection& conn, std::string_view title,
   std::string_view scheme = name(conn.peer_signature_scheme());
   out += "  peer signature scheme: " + std::string(scheme.empty() ? "(none)" : scheme) + "\n";
   out += "  hello retry request: " + std::string(conn.hello_retry_request() ? "yes" : "no") + "\n";
+  if (conn.early_data_status() != EarlyDataStatus::kNotOffered) {
+    out += "  early data (0-RTT): " + std::string(name(conn.early_data_status())) + "\n";
+  }
   out += "  ALPN: " + alpn_or_none(conn) + "\n";
   if (!server_name_line.empty()) {
     out += "  " + std::string(server_name_line) + "\n";

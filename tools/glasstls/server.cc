@@ -107,6 +107,10 @@ constexpr const char kServerUsage[] =
     "                        (openssl rand 80, as for nginx), the first sealing, every one\n"
     "                        opening; FILE is read again when it changes, so keys rotate\n"
     "                        without a restart; without it a random key made at start is used\n"
+    "  --early-data MAX      accept up to MAX bytes of 0-RTT data (1 to 16777216) on resumed\n"
+    "                        TLS 1.3 connections, each ClientHello once (turns tickets on);\n"
+    "                        it is handled as the connection's first data, after the\n"
+    "                        handshake, and reported as early data since it may be a replay\n"
     "  --help                show this help\n"
     "\n"
     "The sequential server (without --concurrent) holds one connection at a time; the\n"
@@ -700,8 +704,23 @@ bool serve(int fd, const std::string& peer, Clock::time_point accepted,
   uint64_t bytes_out = 0;
   bool clean = false;
   std::string request;
+  // 0-RTT data arrived with the client's first flight: it is the connection's first data.
+  Bytes early(c.early_data_readable());
+  early.resize(c.read_early_data(early));
+  if (!early.empty()) {
+    report("early data (0-RTT) from " + peer + ": " + std::to_string(early.size()) +
+           " bytes, accepted once; it may be a replay of an earlier ClientHello");
+  }
+  size_t early_at = 0;
   for (;;) {
-    std::optional<size_t> n = stream->read(buf, error);
+    std::optional<size_t> n;
+    if (early_at < early.size()) {
+      n = std::min(buf.size(), early.size() - early_at);
+      std::memcpy(buf.data(), early.data() + early_at, *n);
+      early_at += *n;
+    } else {
+      n = stream->read(buf, error);
+    }
     if (!n) {
       report("connection with " + peer + " failed: " + error);
       if (stream->idle_timed_out()) {
@@ -1173,7 +1192,13 @@ class EventLoop {
         c.deadline = now_ + limits_.idle_timeout;
         idle_.push_back(&c);
       }
-      // The echo: everything readable goes straight back.
+      // The echo: everything readable goes straight back, 0-RTT data first.
+      while (c.handshake_counted && c.tls.early_data_readable() > 0) {
+        size_t got = c.tls.read_early_data(plain_);
+        if (!c.tls.write(std::span<const uint8_t>(plain_.data(), got)).ok()) {
+          return End::kFailed;
+        }
+      }
       while (c.tls.readable() > 0) {
         size_t got = c.tls.read(plain_);
         if (!c.tls.write(std::span<const uint8_t>(plain_.data(), got)).ok()) {
@@ -1422,7 +1447,8 @@ int server_main(int argc, char** argv) {
                      "--max-connections",
                      "--ocsp",
                      "--tickets",
-                     "--ticket-keys"};
+                     "--ticket-keys",
+                     "--early-data"};
   spec.flags = {
       "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
       "--concurrent", "--help", "-h"};
@@ -1665,6 +1691,17 @@ int server_main(int argc, char** argv) {
     auto ring = std::make_shared<TicketKeys>(std::move(*keys));
     builder.ticket_keys(ring);
     watch_ticket_keys(*path, ring);
+  }
+  if (auto v = args->value("--early-data")) {
+    std::optional<uint64_t> n = parse_count(*v, 1, 16 * 1024 * 1024);
+    if (!n) {
+      report("--early-data needs a number of bytes from 1 to 16777216, got \"" + *v + "\"");
+      return 2;
+    }
+    if (!args->has("--tickets") && !args->has("--ticket-keys")) {
+      builder.session_tickets(2);
+    }
+    builder.early_data(static_cast<uint32_t>(*n));
   }
   Result<std::shared_ptr<const ServerConfig>> config = builder.build();
   if (!config.ok()) {
