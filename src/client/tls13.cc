@@ -216,8 +216,6 @@ Status start_early_data(Context& cx, const StoredSession& psk, ByteView hello) {
   GLASSTLS_ASSIGN(cx.tls13.early_exporter_master, early.early_exporter_master(hello_hash));
   cx.log_secret("CLIENT_EARLY_TRAFFIC_SECRET", client_early.span());
   cx.log_secret("EARLY_EXPORTER_SECRET", cx.tls13.early_exporter_master.span());
-  // The early data is protected under the session's cipher suite.
-  cx.suite = *info;
   GLASSTLS_TRY(install_write_secret(cx, client_early.span(), "client early", true));
   cx.tls13.early_status = EarlyDataStatus::kOffered;
   cx.tls13.early_suite = psk.suite;
@@ -889,6 +887,11 @@ Result<ClientState> client_start(Context& cx) {
     }
   }
   s.psk = take_session(cx);
+  if (s.psk) {
+    // The binder, and any early data, are computed under the session's suite: until the
+    // ServerHello names the suite, it is the connection's (the trace's hash, the early keys).
+    cx.suite = *suite_info(*cx.provider, s.psk->suite);
+  }
   const bool early_data = s.psk && offers_early_data(config, *s.psk);
   Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered,
                                 s.psk ? &*s.psk : nullptr, early_data);

@@ -130,6 +130,10 @@ void Tracer::schedule_step(std::string_view step, ByteView input, ByteView conte
     const char* formula;
   };
   static constexpr Label kLabels[] = {
+      {"c e traffic", "client_early_traffic_secret",
+       "Derive-Secret(early_secret, \"c e traffic\", ClientHello)"},
+      {"e exp master", "early_exporter_master_secret",
+       "Derive-Secret(early_secret, \"e exp master\", ClientHello)"},
       {"c hs traffic", "client_handshake_traffic_secret",
        "Derive-Secret(handshake_secret, \"c hs traffic\", ClientHello...ServerHello)"},
       {"s hs traffic", "server_handshake_traffic_secret",

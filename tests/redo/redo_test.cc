@@ -527,6 +527,19 @@ TEST_F(RedoDemo, Tls13EveryPrintedCommandGivesThePrintedValue) {
   }
 }
 
+// A resumed connection with 0-RTT data: the PSK's early secret, the binder key, the early
+// traffic secret and the resumption master secret are redone as well.
+TEST_F(RedoDemo, Tls13ResumedWithEarlyDataEveryPrintedCommandGivesThePrintedValue) {
+  const std::set<std::string> redone = run_demo({"--resume"});
+  EXPECT_NE(out_.find("resumed:        yes"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("early data:     accepted"), std::string::npos) << out_;
+  for (const char* name :
+       {"early_secret", "binder_key", "client_early_traffic_secret", "client early write key",
+        "client early write iv", "handshake_secret", "resumption_master_secret"}) {
+    EXPECT_TRUE(has(redone, name)) << name;
+  }
+}
+
 TEST_F(RedoDemo, Tls12DheRsaCbcEveryPrintedCommandGivesThePrintedValue) {
   const std::set<std::string> redone =
       run_demo({"--tls12", "--suite", "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"});

@@ -30,7 +30,7 @@ namespace {
 constexpr const char kDemoUsage[] =
     "usage: glasstls demo [--tls12] [--suite NAME] [--group NAME]\n"
     "                     [--key-type ecdsa|rsa|ed25519] [--redo] [--html FILE] [--json]\n"
-    "                     [--summary]\n"
+    "                     [--summary] [--resume]\n"
     "\n"
     "Generates a throwaway CA and a certificate for \"localhost\" in memory, starts a server on\n"
     "127.0.0.1 (a free port) on a thread, and connects a client that pins the server's public\n"
@@ -53,6 +53,9 @@ constexpr const char kDemoUsage[] =
     "  --html FILE       also write the conversation as one self-contained HTML page\n"
     "  --json            print the conversation as JSON instead of text\n"
     "  --summary         print only the summary\n"
+    "  --resume          connect twice and show the second connection: it resumes the\n"
+    "                    session of the first with a ticket (the PSK offer and its binder),\n"
+    "                    and in TLS 1.3 sends its line as 0-RTT early data\n"
     "  --help            show this help\n"
     "\n"
     "Colour is used when stdout is a terminal (set NO_COLOR to turn it off).\n";
@@ -74,9 +77,24 @@ struct ServerReport {
   std::string sni;
 };
 
-// run_server accepts one connection on `listener` and serves it: it reads the client's line,
-// answers, then waits for close_notify and answers it.
-void run_server(int listener, std::shared_ptr<const ServerConfig> config, ServerReport& report) {
+// serve_one accepts one connection on `listener` and serves it: it reads the client's line
+// (0-RTT data first, when the client sent its line as early data), answers, then waits for
+// close_notify and answers it.
+void serve_one(int listener, std::shared_ptr<const ServerConfig> config, ServerReport& report);
+
+// run_server serves `rounds` connections one after another; the report is the last one's.
+void run_server(int listener, std::shared_ptr<const ServerConfig> config, ServerReport& report,
+                int rounds) {
+  for (int i = 0; i < rounds; i++) {
+    report = ServerReport{};
+    serve_one(listener, config, report);
+    if (!report.error.empty()) {
+      return;
+    }
+  }
+}
+
+void serve_one(int listener, std::shared_ptr<const ServerConfig> config, ServerReport& report) {
   int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) {
     report.error = "accept failed";
@@ -97,7 +115,21 @@ void run_server(int listener, std::shared_ptr<const ServerConfig> config, Server
   report.sni = std::string(stream.connection().server_name());
   uint8_t buf[4096];
   bool answered = false;
+  {
+    const size_t early = stream.connection().read_early_data(buf);
+    report.bytes_in += early;
+    report.received.append(reinterpret_cast<const char*>(buf), early);
+  }
   for (;;) {
+    if (!answered && report.received.find('\n') != std::string::npos) {
+      answered = true;
+      Status w = stream.write_all(as_bytes(kServerMessage, sizeof(kServerMessage) - 1));
+      if (!w.ok()) {
+        report.error = "write: " + w.error().to_string();
+        break;
+      }
+      report.bytes_out += sizeof(kServerMessage) - 1;
+    }
     Result<size_t> n = stream.read(buf);
     if (!n.ok()) {
       report.error = "read: " + n.error().to_string();
@@ -109,17 +141,52 @@ void run_server(int listener, std::shared_ptr<const ServerConfig> config, Server
     }
     report.bytes_in += *n;
     report.received.append(reinterpret_cast<const char*>(buf), *n);
-    if (!answered && report.received.find('\n') != std::string::npos) {
-      answered = true;
-      Status w = stream.write_all(as_bytes(kServerMessage, sizeof(kServerMessage) - 1));
-      if (!w.ok()) {
-        report.error = "write: " + w.error().to_string();
+  }
+  ::close(fd);
+}
+
+// first_connection makes a plain connection to the demo's server on `port` with `config`:
+// handshake, the line each way, close. The session ticket it receives stays in the
+// configuration's session store. Returns an error, or "".
+std::string first_connection(const std::shared_ptr<const ClientConfig>& config, uint16_t port) {
+  std::string error;
+  int fd = connect_tcp("127.0.0.1", std::to_string(port), error);
+  if (fd < 0) {
+    return error;
+  }
+  Result<Connection> conn = Connection::client(config, "localhost");
+  if (!conn.ok()) {
+    ::close(fd);
+    return conn.error().to_string();
+  }
+  SocketStream stream(fd, std::move(*conn));
+  Status st = stream.handshake();
+  if (st.ok()) {
+    st = stream.write_all(as_bytes(kClientMessage, sizeof(kClientMessage) - 1));
+  }
+  std::string reply;
+  uint8_t buf[4096];
+  while (st.ok() && reply.find('\n') == std::string::npos) {
+    Result<size_t> n = stream.read(buf);
+    if (!n.ok() || *n == 0) {
+      st = n.ok() ? Status(make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
+                                      "the server closed before answering"))
+                  : Status(n.error());
+      break;
+    }
+    reply.append(reinterpret_cast<const char*>(buf), *n);
+  }
+  if (st.ok()) {
+    st = stream.close();
+    while (st.ok()) {
+      Result<size_t> n = stream.read(buf);
+      if (!n.ok() || *n == 0) {
         break;
       }
-      report.bytes_out += sizeof(kServerMessage) - 1;
     }
   }
   ::close(fd);
+  return st.ok() ? "" : st.error().to_string();
 }
 
 // KnownKeys remembers the private key of every key pair the demo's client makes, so that the
@@ -287,7 +354,7 @@ void add_own_keys(std::vector<TraceEvent>& events, const KnownKeys& keys, NamedG
 int demo_main(int argc, char** argv) {
   OptionSpec spec;
   spec.with_value = {"--key-type", "--html", "--suite", "--group"};
-  spec.flags = {"--help", "-h", "--json", "--summary", "--tls12", "--redo"};
+  spec.flags = {"--help", "-h", "--json", "--summary", "--tls12", "--redo", "--resume"};
   std::string error;
   std::optional<Args> args = parse_args(argc, argv, 2, spec, error);
   if (!args) {
@@ -389,6 +456,12 @@ int demo_main(int argc, char** argv) {
     client_builder.groups({*group});
     client_builder.key_share_groups({*group});
   }
+  const bool resume = args->has("--resume");
+  if (resume) {
+    // One ticket is enough for the second connection; it allows 0-RTT data in TLS 1.3.
+    server_builder.session_tickets(1).early_data(16384);
+    client_builder.early_data(true);
+  }
   Result<std::shared_ptr<const ServerConfig>> server_config = server_builder.build();
   if (!server_config.ok()) {
     std::fprintf(stderr, "glasstls demo: server configuration: %s\n",
@@ -421,9 +494,25 @@ int demo_main(int argc, char** argv) {
 
   auto recorder = std::make_shared<TraceRecorder>();
   ServerReport server_report;
-  std::thread server_thread(run_server, listener, *server_config, std::ref(server_report));
+  std::thread server_thread(run_server, listener, *server_config, std::ref(server_report),
+                            resume ? 2 : 1);
 
   int status = 0;
+  if (resume) {
+    // The first connection, not shown: it leaves a ticket in the client's session store.
+    std::string failed = first_connection(*client_config, port);
+    if (!failed.empty()) {
+      std::fprintf(stderr, "glasstls demo: first connection: %s\n", failed.c_str());
+      ::shutdown(listener, SHUT_RDWR);
+      server_thread.join();
+      ::close(listener);
+      return 1;
+    }
+    std::fprintf(info,
+                 "glasstls demo: a first connection left a session ticket; connecting "
+                 "again with it\n");
+    std::fflush(info);
+  }
   uint64_t client_in = 0;
   uint64_t client_out = 0;
   bool client_clean = false;
@@ -449,6 +538,10 @@ int demo_main(int argc, char** argv) {
       ::close(listener);
       return 1;
     }
+    // With a ticket that allows it, the line goes as 0-RTT data right behind the ClientHello.
+    const auto line = as_bytes(kClientMessage, sizeof(kClientMessage) - 1);
+    const bool sent_early =
+        conn->early_data_room() >= line.size() && conn->write_early_data(line).ok();
     SocketStream stream(fd, std::move(*conn));
     Status hs = stream.handshake();
     if (!hs.ok()) {
@@ -456,7 +549,9 @@ int demo_main(int argc, char** argv) {
                    hs.error().to_string().c_str());
       status = 1;
     } else {
-      Status w = stream.write_all(as_bytes(kClientMessage, sizeof(kClientMessage) - 1));
+      const bool early_accepted =
+          sent_early && stream.connection().early_data_status() == EarlyDataStatus::kAccepted;
+      Status w = early_accepted ? Status(Ok{}) : stream.write_all(line);
       if (w.ok()) {
         client_out += sizeof(kClientMessage) - 1;
       } else {
@@ -516,6 +611,12 @@ int demo_main(int argc, char** argv) {
       std::fprintf(info, "  signature:      %s\n",
                    std::string(name(c.peer_signature_scheme())).c_str());
       std::fprintf(info, "  server name:    %s\n", server_report.sni.c_str());
+      if (resume) {
+        std::fprintf(info, "  resumed:        %s\n", c.resumed() ? "yes" : "no");
+        if (c.early_data_status() != EarlyDataStatus::kNotOffered) {
+          std::fprintf(info, "  early data:     %s\n", name(c.early_data_status()));
+        }
+      }
       std::fprintf(info, "  server cert:    %s\n",
                    c.peer_certificates().empty()
                        ? "(none)"
