@@ -218,6 +218,11 @@ class ClientConfig {
     // first flight. Off by default. Early data can be replayed by an attacker: send only what
     // is safe to act on twice.
     Builder& early_data(bool on);
+    // psk_ke offers PSK-only resumption (psk_ke, RFC 8446 section 4.2.9) beside psk_dhe_ke: a
+    // server that allows it may then resume without a fresh (EC)DHE exchange, saving its cost
+    // but giving that connection no forward secrecy against a later theft of the ticket's
+    // keys. Off by default.
+    Builder& psk_ke(bool on);
     // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
     // with a member of the caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
@@ -253,6 +258,7 @@ class ClientConfig {
   bool session_store_set = false;  // session_store() was called (nullptr then means off)
   Clock clock;
   bool early_data = false;
+  bool psk_ke = false;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().
@@ -335,6 +341,10 @@ class ServerConfig {
     // (session.h). Without one, build() makes a memory_anti_replay() for this configuration
     // alone when early data is on.
     Builder& anti_replay(std::shared_ptr<AntiReplay> store);
+    // psk_ke resumes with PSK-only key establishment (psk_ke, RFC 8446 section 4.2.9) when the
+    // client offers it, instead of psk_dhe_ke: no (EC)DHE exchange, and so no forward secrecy
+    // for that connection against a later theft of the ticket keys. Off by default.
+    Builder& psk_ke(bool on);
 
     // build validates the configuration: at least one certificate, each key matching its
     // certificate's public key type, known values.
@@ -368,6 +378,7 @@ class ServerConfig {
   uint32_t max_early_data = 0;
   uint32_t early_data_window_ms = 10000;
   std::shared_ptr<AntiReplay> anti_replay;
+  bool psk_ke = false;
 
  private:
   // Only the Builder makes one, so that every configuration in use went through build().

@@ -111,8 +111,10 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
       entries.push_back({kx->group(), kx->public_key()});
     }
     ch.key_shares = std::move(entries);
-    // psk_dhe_ke: lets the server send tickets, which are handed to the caller.
-    ch.psk_key_exchange_modes = std::vector<uint8_t>{1};
+    // psk_dhe_ke (1) lets the server send tickets; psk_ke (0), PSK-only resumption, is offered
+    // beside it only when configured.
+    ch.psk_key_exchange_modes =
+        config.psk_ke ? std::vector<uint8_t>{1, 0} : std::vector<uint8_t>{1};
     if (!cookie.empty()) {
       ch.cookie = cookie;
     }
@@ -418,10 +420,15 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
     return unsupported_extension("ServerHello carries unsolicited extension " +
                                  std::to_string(static_cast<int>(*t)));
   }
-  if (!sh.key_share) {
-    return missing_extension("ServerHello has no key_share (PSK-only modes are not offered)");
-  }
   const bool resumed = sh.selected_identity.has_value();
+  // psk_only: the server resumed with PSK-only key establishment (psk_ke), which only a
+  // client that offered it accepts.
+  const bool psk_only = !sh.key_share && resumed && config.psk_ke;
+  if (!sh.key_share && !psk_only) {
+    return missing_extension(
+        resumed ? "ServerHello resumes without a key_share, and psk_ke was not offered"
+                : "ServerHello has no key_share");
+  }
   if (resumed) {
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //# Clients MUST verify that the server's selected_identity is within the
@@ -438,32 +445,40 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
       return illegal_parameter("server resumed a PSK under a cipher suite with another hash");
     }
   }
-  crypto::KeyExchange* ours = nullptr;
-  for (auto& kx : s.shares) {
-    if (kx->group() == sh.key_share->group) {
-      ours = kx.get();
+  Secret shared;
+  if (psk_only) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //# If a given secret is not available, then the 0-value consisting of a
+    //# string of Hash.length bytes set to zeros is used.
+    shared = Secret(suite->hash->output_len());
+  } else {
+    crypto::KeyExchange* ours = nullptr;
+    for (auto& kx : s.shares) {
+      if (kx->group() == sh.key_share->group) {
+        ours = kx.get();
+      }
     }
-  }
-  //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
-  //# If using (EC)DHE key establishment, servers offer exactly one
-  //# KeyShareEntry in the ServerHello.  This value MUST be in the same
-  //# group as the KeyShareEntry value offered by the client that the
-  //# server has selected for the negotiated key exchange.
-  if (ours == nullptr) {
-    return illegal_parameter("server key share is for a group the client did not share");
-  }
-  GLASSTLS_ASSIGN(Secret shared, ours->complete(sh.key_share->key_exchange));
-  if (cx.tracer) {
-    cx.tracer->key_step(
-        "(EC)DHE shared secret",
-        std::string(name(sh.key_share->group)) + "(client private key, server key_share)",
-        sh.key_share->key_exchange, {}, shared.span());
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //# If using (EC)DHE key establishment, servers offer exactly one
+    //# KeyShareEntry in the ServerHello.  This value MUST be in the same
+    //# group as the KeyShareEntry value offered by the client that the
+    //# server has selected for the negotiated key exchange.
+    if (ours == nullptr) {
+      return illegal_parameter("server key share is for a group the client did not share");
+    }
+    GLASSTLS_ASSIGN(shared, ours->complete(sh.key_share->key_exchange));
+    if (cx.tracer) {
+      cx.tracer->key_step(
+          "(EC)DHE shared secret",
+          std::string(name(sh.key_share->group)) + "(client private key, server key_share)",
+          sh.key_share->key_exchange, {}, shared.span());
+    }
   }
 
   cx.suite = *suite;
   cx.negotiated.version = ProtocolVersion::TLSv1_3;
   cx.negotiated.suite = sh.cipher_suite;
-  cx.negotiated.group = sh.key_share->group;
+  cx.negotiated.group = psk_only ? NamedGroup{} : sh.key_share->group;
   s.transcript.start(*suite->hash);
   s.transcript.add(m.encoded);
   Bytes th = s.transcript.current();
@@ -473,9 +488,11 @@ Result<ClientState> handle(ClientExpectServerHello&& s, Context& cx,
                        : handshake::EarlySchedule::start(*suite->hash, cx.key_schedule_observer());
   if (resumed) {
     cx.negotiated.resumed = true;
-    cx.note(false,
-            "server accepted the offered ticket: the session is resumed with its PSK "
-            "(and a fresh (EC)DHE exchange), and no certificate follows");
+    cx.note(false, psk_only ? "server accepted the offered ticket: the session is resumed with "
+                              "its PSK alone (psk_ke, no (EC)DHE exchange), and no certificate "
+                              "follows"
+                            : "server accepted the offered ticket: the session is resumed with "
+                              "its PSK (and a fresh (EC)DHE exchange), and no certificate follows");
   }
   GLASSTLS_ASSIGN(auto schedule, std::move(early).with_shared_secret(shared.span()));
   GLASSTLS_ASSIGN(Secret client_hs, schedule.client_handshake_traffic(th));

@@ -354,6 +354,11 @@ ClientConfig::Builder& ClientConfig::Builder::early_data(bool on) {
   return *this;
 }
 
+ClientConfig::Builder& ClientConfig::Builder::psk_ke(bool on) {
+  config_->psk_ke = on;
+  return *this;
+}
+
 Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
   std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
   const crypto::CryptoProvider& provider =
@@ -487,6 +492,11 @@ ServerConfig::Builder& ServerConfig::Builder::early_data(uint32_t max_size, uint
 
 ServerConfig::Builder& ServerConfig::Builder::anti_replay(std::shared_ptr<AntiReplay> store) {
   config_->anti_replay = std::move(store);
+  return *this;
+}
+
+ServerConfig::Builder& ServerConfig::Builder::psk_ke(bool on) {
+  config_->psk_ke = on;
   return *this;
 }
 

@@ -146,8 +146,9 @@ void adopt_choice(Context& cx, const ServerChoice& choice, const SuiteInfo& info
   }
 }
 
-// send_server_hello queues the ServerHello with the server's share `kx` (freed once sent) and
-// sends it, followed by the compatibility change_cipher_spec when the client sent a session id.
+// send_server_hello queues the ServerHello with the server's share `kx` (freed once sent; null
+// for PSK-only key establishment, which sends no key_share) and sends it, followed by the
+// compatibility change_cipher_spec when the client sent a session id.
 Status send_server_hello(Context& cx, handshake::Transcript& transcript, const ServerChoice& choice,
                          ByteView session_id, std::unique_ptr<crypto::KeyExchange> kx,
                          std::optional<uint16_t> selected_identity) {
@@ -159,7 +160,12 @@ Status send_server_hello(Context& cx, handshake::Transcript& transcript, const S
     sh.legacy_session_id_echo = session_id;
     sh.cipher_suite = choice.suite;
     sh.selected_version = 0x0304;
-    sh.key_share = msgs::KeyShareEntry{choice.key_share.group, kx->public_key()};
+    if (kx) {
+      sh.key_share = msgs::KeyShareEntry{choice.key_share.group, kx->public_key()};
+    }
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+    //# psk_ke:  PSK-only key establishment.  In this mode, the server
+    //# MUST NOT supply a "key_share" value.
     queue_message(cx, transcript, msgs::encode(sh));
   }
   kx.reset();  // The key share has been used and sent.
@@ -321,6 +327,8 @@ struct Resumption {
   handshake::EarlySchedule early;
   // single_use: the ticket was taken from the session store (it resumes no other handshake).
   bool single_use = false;
+  // psk_only: PSK-only key establishment (psk_ke): no (EC)DHE exchange, no key_share.
+  bool psk_only = false;
 };
 
 // open_offered finds the state of the ticket `identity`: taken from the session store when
@@ -404,10 +412,13 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
                              " binders for " + std::to_string(psks.identities.size()) +
                              " identities");
   }
-  // psk_dhe_ke (1): glasstls always completes an (EC)DHE exchange beside the PSK.
+  // psk_dhe_ke (1) completes an (EC)DHE exchange beside the PSK; psk_ke (0), PSK-only, is used
+  // when the configuration allows it and the client offers it.
   const auto& modes = *ch.psk_key_exchange_modes;
+  const bool psk_only =
+      config.psk_ke && std::find(modes.begin(), modes.end(), uint8_t{0}) != modes.end();
   if (config.session_tickets == 0 ||
-      std::find(modes.begin(), modes.end(), uint8_t{1}) == modes.end()) {
+      (!psk_only && std::find(modes.begin(), modes.end(), uint8_t{1}) == modes.end())) {
     return std::optional<Resumption>();
   }
   // A bounded number of tickets is tried: each costs an AEAD open (or a store lookup).
@@ -445,8 +456,11 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
     }
     cx.note(false, "ticket " + std::to_string(i) + " accepted: the binder matches, the session " +
                        "is resumed with its PSK (and a fresh (EC)DHE exchange)");
-    return std::optional<Resumption>(
-        Resumption{static_cast<uint16_t>(i), std::move(*t), std::move(early), single_use});
+    if (psk_only) {
+      cx.note(false, "PSK-only key establishment (psk_ke): no (EC)DHE exchange this time");
+    }
+    return std::optional<Resumption>(Resumption{static_cast<uint16_t>(i), std::move(*t),
+                                                std::move(early), single_use, psk_only});
   }
   return std::optional<Resumption>();
 }
@@ -614,8 +628,19 @@ Result<ServerState> handle(ServerExpectClientHello&& s, Context& cx,
   GLASSTLS_ASSIGN(std::optional<Resumption> resumed, try_resume(s, cx, ch, m, info));
   const bool early_data =
       choice.early_data_offered && accept_early_data(cx, ch, resumed ? &*resumed : nullptr, choice);
-  GLASSTLS_ASSIGN(KeyExchangeDone kx, complete_key_exchange(cx, choice.key_share));
+  KeyExchangeDone kx;
+  if (resumed && resumed->psk_only) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //# If a given secret is not available, then the 0-value consisting of a
+    //# string of Hash.length bytes set to zeros is used.
+    kx.shared = Secret(info.hash->output_len());
+  } else {
+    GLASSTLS_ASSIGN(kx, complete_key_exchange(cx, choice.key_share));
+  }
   adopt_choice(cx, choice, info, ch.random);
+  if (resumed && resumed->psk_only) {
+    cx.negotiated.group = NamedGroup{};
+  }
   cx.negotiated.resumed = resumed.has_value();
   // A view into `m`, which outlives this handler.
   const ByteView session_id = ch.legacy_session_id;

@@ -267,6 +267,39 @@ TEST(Resumption, ResumesAfterAHelloRetryRequest) {
   EXPECT_TRUE(r.server_resumed);
 }
 
+// PSK-only resumption (psk_ke) happens only when both sides allow it: then the ServerHello
+// has no key_share and no group is negotiated; otherwise psk_dhe_ke, with an (EC)DHE exchange.
+TEST(Resumption, PskOnlyKeyEstablishmentWhenBothSidesAllowIt) {
+  for (bool client_allows : {false, true}) {
+    for (bool server_allows : {false, true}) {
+      SCOPED_TRACE(std::string("client ") + (client_allows ? "allows" : "refuses") + ", server " +
+                   (server_allows ? "allows" : "refuses"));
+      auto store = std::make_shared<RecordingStore>();
+      auto cb = client_builder(crypto::KeyType::kEcdsaP256);
+      cb.psk_ke(client_allows);
+      auto cc = client_config(std::move(cb), store);
+      auto b = ticketing_server(TicketKeys::generate());
+      b.psk_ke(server_allows);
+      auto sc = server_config(std::move(b), nullptr);
+      Conn first = connect(cc, sc);
+      ASSERT_TRUE(first.established) << first.client_error << first.server_error;
+      EXPECT_EQ(first.client->group(), NamedGroup::x25519) << "a full handshake always has one";
+      Conn r = connect(cc, sc);
+      ASSERT_TRUE(r.established) << r.client_error << r.server_error;
+      EXPECT_TRUE(r.client_resumed);
+      EXPECT_TRUE(r.server_resumed);
+      const bool psk_only = client_allows && server_allows;
+      EXPECT_EQ(r.client->group(), psk_only ? NamedGroup{} : NamedGroup::x25519);
+      EXPECT_EQ(r.server->group(), r.client->group());
+      // Both sides agree on the keys either way: their exporters match.
+      auto ce = r.client->export_keying_material("EXPERIMENTAL psk_ke", {}, 32);
+      auto se = r.server->export_keying_material("EXPERIMENTAL psk_ke", {}, 32);
+      ASSERT_TRUE(ce.ok() && se.ok());
+      EXPECT_EQ(*ce, *se);
+    }
+  }
+}
+
 TEST(Resumption, NoStoreNoOffer) {
   auto cb = client_builder(crypto::KeyType::kEcdsaP256);
   auto cc = client_config(std::move(cb), nullptr);
