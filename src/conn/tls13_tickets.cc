@@ -1,13 +1,19 @@
-// tls13_tickets.cc: sealing and opening glasstls's TLS 1.3 tickets (tls13_tickets.h).
+// tls13_tickets.cc: sealing and opening glasstls's tickets, TLS 1.3's and TLS 1.2's
+// (tls13_tickets.h).
 #include "conn/tls13_tickets.h"
 
+#include <algorithm>
 #include <array>
 
 namespace glasstls::conn {
 
 namespace {
 
-constexpr uint8_t kStateVersion = 1;
+constexpr uint8_t kStateTls13 = 1;
+constexpr uint8_t kStateTls12 = 2;
+constexpr uint8_t kFlagClientAuthenticated = 1;
+constexpr uint8_t kFlagEncryptThenMac = 2;
+constexpr uint8_t kFlagEarlyData = 4;
 constexpr size_t kNameLen = 16;
 constexpr size_t kNonceLen = 12;
 constexpr size_t kTagLen = 16;
@@ -55,12 +61,19 @@ Result<Bytes> encode_ticket_state(const TicketState& state) {
   Bytes plain;
   plain.reserve(1 + 2 + 8 + 4 + 4 + 1 + 3 + state.psk.size() + state.server_name.size() +
                 state.alpn.size());
-  put(plain, kStateVersion, 1);
+  if (state.version != ProtocolVersion::TLSv1_3 && state.version != ProtocolVersion::TLSv1_2) {
+    return internal_error("ticket state of a version glasstls does not resume");
+  }
+  put(plain, state.version == ProtocolVersion::TLSv1_2 ? kStateTls12 : kStateTls13, 1);
   put(plain, static_cast<uint16_t>(state.suite), 2);
   put(plain, state.issued_ms, 8);
   put(plain, state.age_add, 4);
   put(plain, state.lifetime_s, 4);
-  put(plain, (state.client_authenticated ? 1 : 0) | (state.early_data ? 2 : 0), 1);
+  put(plain,
+      (state.client_authenticated ? kFlagClientAuthenticated : 0) |
+          (state.encrypt_then_mac ? kFlagEncryptThenMac : 0) |
+          (state.early_data ? kFlagEarlyData : 0),
+      1);
   put(plain, state.psk.size(), 1);
   plain.insert(plain.end(), state.psk.span().begin(), state.psk.span().end());
   put(plain, state.server_name.size(), 1);
@@ -79,14 +92,19 @@ std::optional<TicketState> parse_ticket_state(ByteView plain) {
   s.age_add = static_cast<uint32_t>(r.get(4));
   s.lifetime_s = static_cast<uint32_t>(r.get(4));
   const uint64_t flags = r.get(1);
-  s.client_authenticated = (flags & 1) != 0;
-  s.early_data = (flags & 2) != 0;
+  s.client_authenticated = (flags & kFlagClientAuthenticated) != 0;
+  s.encrypt_then_mac = (flags & kFlagEncryptThenMac) != 0;
+  s.early_data = (flags & kFlagEarlyData) != 0;
+  s.version = version == kStateTls12 ? ProtocolVersion::TLSv1_2 : ProtocolVersion::TLSv1_3;
   s.psk = Secret(r.bytes());
   const ByteView name = r.bytes();
   s.server_name.assign(name.begin(), name.end());
   const ByteView alpn = r.bytes();
   s.alpn.assign(alpn.begin(), alpn.end());
-  if (!r.ok || !r.in.empty() || version != kStateVersion || s.psk.empty()) {
+  const bool flags_ok =
+      version == kStateTls12 ? (flags & ~uint64_t{3}) == 0 : flags <= kFlagClientAuthenticated;
+  if (!r.ok || !r.in.empty() || (version != kStateTls13 && version != kStateTls12) || !flags_ok ||
+      s.psk.empty()) {
     return std::nullopt;
   }
   return s;
@@ -118,7 +136,8 @@ Result<Bytes> seal_ticket(const crypto::CryptoProvider& provider, const TicketKe
 }
 
 std::optional<TicketState> open_ticket(const crypto::CryptoProvider& provider,
-                                       const TicketKeys& keys, ByteView ticket) {
+                                       const TicketKeys& keys, ByteView ticket,
+                                       ProtocolVersion version) {
   if (ticket.size() < kNameLen + kNonceLen + kTagLen + 1) {
     return std::nullopt;
   }
@@ -134,9 +153,20 @@ std::optional<TicketState> open_ticket(const crypto::CryptoProvider& provider,
   std::optional<TicketState> out;
   if (opened) {
     out = parse_ticket_state(plain);
+    if (out && out->version != version) {
+      out.reset();
+    }
   }
   secure_wipe(plain.data(), plain.size());
   return out;
+}
+
+bool sealed_with_current_key(const TicketKeys& keys, ByteView ticket) {
+  bool current = false;
+  keys.with_current([&](const TicketKey& k) {
+    current = ticket.size() >= kNameLen && std::equal(k.name.begin(), k.name.end(), ticket.begin());
+  });
+  return current;
 }
 
 }  // namespace glasstls::conn

@@ -40,6 +40,8 @@ TicketState sample() {
 }
 
 void expect_same(const TicketState& a, const TicketState& b) {
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.encrypt_then_mac, b.encrypt_then_mac);
   EXPECT_EQ(a.suite, b.suite);
   EXPECT_TRUE(a.psk.equals(b.psk.span()));
   EXPECT_EQ(a.issued_ms, b.issued_ms);
@@ -106,13 +108,60 @@ TEST(Tls13Tickets, MalformedStatesAreRefused) {
     EXPECT_FALSE(parse_ticket_state(ByteView(*plain).first(n))) << "cut at " << n;
   }
   Bytes other_version = *plain;
-  other_version[0] = 2;
+  other_version[0] = 3;  // 1 is a TLS 1.3 state, 2 a TLS 1.2 one
   EXPECT_FALSE(parse_ticket_state(other_version));
   TicketState no_psk = sample();
   no_psk.psk = Secret();
   auto empty_psk = encode_ticket_state(no_psk);
   ASSERT_TRUE(empty_psk.ok());
   EXPECT_FALSE(parse_ticket_state(*empty_psk));
+}
+
+// A TLS 1.2 session (RFC 5077 ticket or session-ID cache entry) has its own state version: it
+// comes back whole, flags included, when asked for as TLS 1.2, and never as a TLS 1.3 ticket
+// (nor a TLS 1.3 one as TLS 1.2).
+TEST(Tls13Tickets, Tls12StateOpensOnlyAsTls12) {
+  auto keys = ring({{0xa1, 1}});
+  TicketState s = sample();
+  s.version = ProtocolVersion::TLSv1_2;
+  s.suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
+  s.age_add = 0;
+  s.encrypt_then_mac = true;
+  auto ticket = seal_ticket(provider(), *keys, s);
+  ASSERT_TRUE(ticket.ok());
+  EXPECT_FALSE(open_ticket(provider(), *keys, *ticket).has_value());
+  auto opened = open_ticket(provider(), *keys, *ticket, ProtocolVersion::TLSv1_2);
+  ASSERT_TRUE(opened.has_value());
+  expect_same(*opened, s);
+
+  auto tls13 = seal_ticket(provider(), *keys, sample());
+  ASSERT_TRUE(tls13.ok());
+  EXPECT_FALSE(open_ticket(provider(), *keys, *tls13, ProtocolVersion::TLSv1_2).has_value());
+
+  // The plaintext form is what a server caches under a session ID.
+  auto plain = encode_ticket_state(s);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)[0], 2);
+  auto parsed = parse_ticket_state(*plain);
+  ASSERT_TRUE(parsed.has_value());
+  expect_same(*parsed, s);
+  // encrypt-then-MAC is a TLS 1.2 flag: a TLS 1.3 state carrying it is malformed.
+  (*plain)[0] = 1;
+  EXPECT_FALSE(parse_ticket_state(*plain).has_value());
+}
+
+TEST(Tls13Tickets, SealedWithCurrentKeyFollowsRotation) {
+  auto keys = ring({{0xa1, 1}});
+  auto ticket = seal_ticket(provider(), *keys, sample());
+  ASSERT_TRUE(ticket.ok());
+  EXPECT_TRUE(sealed_with_current_key(*keys, *ticket));
+  std::vector<TicketKey> rotated;
+  rotated.push_back(key(0xb2, 2));
+  rotated.push_back(key(0xa1, 1));
+  keys->replace(std::move(rotated));
+  EXPECT_FALSE(sealed_with_current_key(*keys, *ticket));
+  EXPECT_TRUE(open_ticket(provider(), *keys, *ticket).has_value());
+  EXPECT_FALSE(sealed_with_current_key(*keys, ByteView()));
 }
 
 }  // namespace
