@@ -68,6 +68,19 @@ Result<Secret> tls12_master_secret(Context& cx, ByteView pre_master_secret, bool
   return master;
 }
 
+void tls12_resumed_master_secret(Context& cx, ByteView master_secret, ByteView client_random,
+                                 ByteView server_random) {
+  if (cx.tracer) {
+    cx.tracer->key_step("extended master secret (resumed)",
+                        "the master secret of the session resumed, made by an earlier handshake",
+                        {}, {}, master_secret);
+  }
+  cx.log_secret("CLIENT_RANDOM", master_secret);
+  cx.tls12->randoms.assign(client_random.begin(), client_random.end());
+  cx.tls12->randoms.insert(cx.tls12->randoms.end(), server_random.begin(), server_random.end());
+  cx.tls12->extended_master_secret = true;
+}
+
 Result<Tls12PendingKeys> tls12_record_keys(Context& cx, ByteView master_secret,
                                            ByteView client_random, ByteView server_random,
                                            bool encrypt_then_mac) {

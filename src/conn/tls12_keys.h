@@ -37,6 +37,14 @@ Result<Secret> tls12_master_secret(Context& cx, ByteView pre_master_secret, bool
                                    ByteView session_hash, ByteView client_random,
                                    ByteView server_random);
 
+// tls12_resumed_master_secret takes up the master secret of a session resumed by an abbreviated
+// handshake (RFC 5246 section 7.3), from which this connection's keys derive with its own
+// randoms: as for tls12_master_secret, it is logged (CLIENT_RANDOM, under this connection's
+// client random) and traced, and the randoms are kept in cx.tls12 for exporters. glasstls
+// resumes only sessions with an extended master secret.
+void tls12_resumed_master_secret(Context& cx, ByteView master_secret, ByteView client_random,
+                                 ByteView server_random);
+
 // tls12_record_keys expands the key block of the negotiated suite from the master secret and
 // makes both directions' protection (encrypt-then-MAC for a CBC suite when `encrypt_then_mac`).
 Result<Tls12PendingKeys> tls12_record_keys(Context& cx, ByteView master_secret,

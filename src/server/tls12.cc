@@ -16,6 +16,20 @@
 //                               [ChangeCipherSpec]
 //                          <--  Finished
 //
+// With session tickets configured, a full handshake leaves a session to resume: a
+// NewSessionTicket (RFC 5077) sent before the server's ChangeCipherSpec when the client asked
+// for tickets, a session ID kept in the configuration's ServerSessionStore otherwise. A
+// ClientHello offering one that can still be resumed gets the abbreviated handshake (RFC 5246
+// section 7.3, figure 2; RFC 5077 section 3.1, figure 2):
+//
+//   ClientHello            -->
+//                               ServerHello
+//                               NewSessionTicket*      (a ticket under an older key, renewed)
+//                               [ChangeCipherSpec]
+//                          <--  Finished
+//   [ChangeCipherSpec]
+//   Finished               -->
+//
 // What to answer is chosen by negotiate_tls12() (server/negotiate.h), which does no
 // cryptography. The states are steps of one boxed Server12Flow: a TLS 1.3 connection pays 8
 // bytes for them.
@@ -26,6 +40,7 @@
 
 #include "conn/tls12_keys.h"
 #include "conn/tls12_signatures.h"
+#include "conn/tls13_tickets.h"
 #include "msgs/tls12.h"
 #include "x509/certificate.h"
 
@@ -48,6 +63,13 @@ struct Server12Flow {
   Bytes server_random;
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
+  // resumed: an abbreviated handshake, whose Finished the server sent first.
+  bool resumed = false;
+  // issue_ticket: the ServerHello acknowledged session_ticket, and a NewSessionTicket goes out
+  // before the server's ChangeCipherSpec. session_id: the ID the ServerHello gave a session
+  // kept in the session store once the handshake completes (empty: none).
+  bool issue_ticket = false;
+  Bytes session_id;
   // Our key pair for the key exchange, used by ClientKeyExchange.
   std::unique_ptr<crypto::KeyExchange> kx;
   // The client's certificate key, until its CertificateVerify is checked.
@@ -102,14 +124,8 @@ Result<Bytes> make_server_random(Context& cx) {
   return random;
 }
 
-Status queue_server_hello(Context& cx, Server12Flow& f, const Tls12Choice& choice, bool staple) {
-  msgs::ServerHello sh;
-  sh.legacy_version = 0x0303;
-  sh.random = f.server_random;
-  // An empty session_id: this server keeps no session cache (RFC 5246 section 7.4.1.3: "the
-  // session will not be cached and therefore cannot be resumed").
-  sh.cipher_suite = choice.suite;
-  sh.legacy_compression_method = 0;
+// server_hello_extensions are what a ServerHello answering with `choice` acknowledges.
+msgs::Tls12ServerHelloExtensions server_hello_extensions(const Tls12Choice& choice, bool staple) {
   msgs::Tls12ServerHelloExtensions ext;
   ext.extended_master_secret = choice.extended_master_secret;
   ext.encrypt_then_mac = choice.encrypt_then_mac;
@@ -133,8 +149,18 @@ Status queue_server_hello(Context& cx, Server12Flow& f, const Tls12Choice& choic
   //# extension of type "status_request" with empty "extension_data" in the
   //# extended server hello.
   ext.status_request = staple;
+  return ext;
+}
+
+void queue_server_hello(Context& cx, Server12Flow& f, CipherSuite suite, ByteView session_id,
+                        const msgs::Tls12ServerHelloExtensions& ext) {
+  msgs::ServerHello sh;
+  sh.legacy_version = 0x0303;
+  sh.random = f.server_random;
+  sh.legacy_session_id_echo = session_id;
+  sh.cipher_suite = suite;
+  sh.legacy_compression_method = 0;
   queue(cx, f, msgs::encode_tls12_server_hello(sh, ext));
-  return Ok{};
 }
 
 // queue_key_exchange makes the server's key pair for the chosen group and queues the
@@ -309,6 +335,75 @@ Result<ServerState> handle_certificate_verify(std::unique_ptr<Server12Flow> f, C
   return next(std::move(f));
 }
 
+// session_state is what resuming the session of this handshake takes (tls13_tickets.h).
+TicketState session_state(const Context& cx, const Server12Flow& f) {
+  const ServerConfig& config = *cx.server_config;
+  TicketState t;
+  t.version = ProtocolVersion::TLSv1_2;
+  t.suite = cx.negotiated.suite;
+  t.psk = f.master_secret.clone();
+  t.issued_ms = config.clock();
+  t.lifetime_s = config.ticket_lifetime_s;
+  t.client_authenticated = !cx.negotiated.peer_certificates.empty();
+  t.encrypt_then_mac = f.encrypt_then_mac;
+  t.server_name = cx.negotiated.server_name;
+  t.alpn = cx.negotiated.alpn.value_or("");
+  return t;
+}
+
+// queue_ticket seals `state` under the configuration's ticket keys and queues it in a
+// NewSessionTicket.
+Status queue_ticket(Context& cx, Server12Flow& f, const TicketState& state) {
+  const ServerConfig& config = *cx.server_config;
+  GLASSTLS_ASSIGN(Bytes ticket, seal_ticket(*cx.provider, *config.ticket_keys, state));
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+  //# The value indicates the lifetime
+  //# in seconds as a 32-bit unsigned integer in network byte order
+  //# relative to when the ticket is received.
+  const uint64_t now = config.clock();
+  const uint64_t end = state.issued_ms + uint64_t{state.lifetime_s} * 1000;
+  const uint32_t hint = end > now ? static_cast<uint32_t>((end - now) / 1000) : 0;
+  queue(cx, f, msgs::encode(msgs::Tls12NewSessionTicket{hint, ticket}));
+  cx.note(true, "sent a NewSessionTicket (" + std::to_string(ticket.size()) +
+                    " bytes, sealed under the ticket keys) that resumes this session");
+  return Ok{};
+}
+
+// keep_session makes the session of a full handshake resumable, as the ServerHello announced:
+// under its session ID in the session store, and by a ticket sent now when the client asked.
+Status keep_session(Context& cx, Server12Flow& f) {
+  if (f.session_id.empty()) {
+    return Ok{};
+  }
+  const TicketState state = session_state(cx, f);
+  if (f.issue_ticket) {
+    //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+    //# In the
+    //# case of a full handshake, the server MUST verify the client's
+    //# Finished message before sending the ticket.
+    GLASSTLS_TRY(queue_ticket(cx, f, state));
+  }
+  GLASSTLS_ASSIGN(Bytes plain, encode_ticket_state(state));
+  const bool kept = cx.server_config->session_store->put(f.session_id, plain, state.lifetime_s);
+  secure_wipe(plain.data(), plain.size());
+  cx.note(true, kept ? "session kept in the session store under its session ID"
+                     : "the session store could not keep the session: its ID cannot resume it");
+  return Ok{};
+}
+
+// send_server_finished sends the server's ChangeCipherSpec and Finished over the transcript so
+// far, and switches the write side to the new keys between them.
+Status send_server_finished(Context& cx, Server12Flow& f) {
+  GLASSTLS_TRY(cx.flush_handshake());
+  GLASSTLS_TRY(send_change_cipher_spec(cx));
+  tls12_install_write(cx, std::move(f.keys.server_write));
+  GLASSTLS_ASSIGN(Secret vd,
+                  tls12_verify_data(cx, f.master_secret.span(), false, f.transcript.current()));
+  const Bytes fin = msgs::encode(msgs::Finished{vd.span()});
+  queue(cx, f, fin);
+  return cx.flush_handshake();
+}
+
 Result<ServerState> handle_finished(std::unique_ptr<Server12Flow> f, Context& cx,
                                     const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
@@ -326,17 +421,191 @@ Result<ServerState> handle_finished(std::unique_ptr<Server12Flow> f, Context& cx
   cx.note(false,
           "client Finished verified: PRF(master_secret, \"client finished\", "
           "Hash(handshake_messages)) matches");
-  f->transcript.add(m.encoded);
-  GLASSTLS_TRY(send_change_cipher_spec(cx));
-  tls12_install_write(cx, std::move(f->keys.server_write));
-  GLASSTLS_ASSIGN(Secret vd,
-                  tls12_verify_data(cx, f->master_secret.span(), false, f->transcript.current()));
-  cx.queue_handshake(msgs::encode(msgs::Finished{vd.span()}));
-  GLASSTLS_TRY(cx.flush_handshake());
+  if (!f->resumed) {
+    f->transcript.add(m.encoded);
+    GLASSTLS_TRY(keep_session(cx, *f));
+    GLASSTLS_TRY(send_server_finished(cx, *f));
+  }
   cx.tls12->master_secret = std::move(f->master_secret);
   cx.read_app_keys = true;
   cx.handshake_done = true;
   return ServerState(ServerConnected{});
+}
+
+// unusable says why the TLS 1.2 session `t` cannot be resumed by the ClientHello `ch` now, or
+// nullopt when it can.
+std::optional<std::string> unusable(const Context& cx, const msgs::ClientHello& ch,
+                                    const TicketState& t) {
+  const ServerConfig& config = *cx.server_config;
+  const uint64_t now = config.clock();
+  if (now < t.issued_ms || now - t.issued_ms > uint64_t{t.lifetime_s} * 1000) {
+    return "it has expired";
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+  //# A server that implements this extension MUST NOT accept the request
+  //# to resume the session if the server_name extension contains a
+  //# different name.  Instead, it proceeds with a full handshake to
+  //# establish a new session.
+  if (t.server_name != cx.negotiated.server_name) {
+    return "it was made for another server name";
+  }
+  if (config.client_certificate_required && !t.client_authenticated) {
+    return "the configuration requires a client certificate, and none was given in the session";
+  }
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.3
+  //# If a session is
+  //# resumed, it must be resumed using the same cipher suite it was
+  //# originally negotiated with.
+  const crypto::SuiteRow* row = crypto::find_suite(t.suite);
+  const auto offered = [&](const std::vector<CipherSuite>& suites) {
+    return std::find(suites.begin(), suites.end(), t.suite) != suites.end();
+  };
+  if (row == nullptr || row->version != ProtocolVersion::TLSv1_2 || !offered(ch.cipher_suites) ||
+      !offered(config.cipher_suites) || !suite_info(*cx.provider, t.suite)) {
+    return "its cipher suite is not offered or not configured";
+  }
+  //= https://www.rfc-editor.org/rfc/rfc7627#section-5.3
+  //# o  If the original session used the "extended_master_secret"
+  //#    extension but the new ClientHello does not contain it, the server
+  //#    MUST abort the abbreviated handshake.
+  // glasstls keeps only sessions with an extended master secret, and goes on with a full
+  // handshake, which makes a new one.
+  if (!ch.extended_master_secret) {
+    return "the ClientHello does not offer the extended master secret";
+  }
+  //= https://www.rfc-editor.org/rfc/rfc7366#section-3.1
+  //# As the above table points out, implementations MUST NOT renegotiate a
+  //# downgrade from encrypt-then-MAC to MAC-then-encrypt.
+  if (t.encrypt_then_mac && !ch.encrypt_then_mac) {
+    return "the session used encrypt-then-MAC and the ClientHello does not offer it";
+  }
+  return std::nullopt;
+}
+
+// Resumable is a session a ClientHello offered that this server can resume.
+struct Resumable {
+  TicketState state;
+  // renew: it came in a ticket sealed under a key that is no longer the ring's current one.
+  bool renew = false;
+};
+
+// find_session looks for the session a ClientHello offers, by ticket or by session ID, and
+// says whether it can be resumed. Anything it cannot open, find or resume means a full
+// handshake.
+std::optional<Resumable> find_session(Context& cx, const msgs::ClientHello& ch) {
+  const ServerConfig& config = *cx.server_config;
+  Resumable r;
+  if (ch.session_ticket && !ch.session_ticket_data.empty()) {
+    //= https://www.rfc-editor.org/rfc/rfc5077#section-3.4
+    //# If a ticket is
+    //# presented by the client, the server MUST NOT attempt to use the
+    //# Session ID in the ClientHello for stateful session resumption.
+    std::optional<TicketState> t = open_ticket(*cx.provider, *config.ticket_keys,
+                                               ch.session_ticket_data, ProtocolVersion::TLSv1_2);
+    if (!t) {
+      cx.note(false, "the offered session ticket is none this server can open: full handshake");
+      return std::nullopt;
+    }
+    r.renew = !sealed_with_current_key(*config.ticket_keys, ch.session_ticket_data);
+    r.state = std::move(*t);
+  } else if (!ch.legacy_session_id.empty()) {
+    std::optional<Bytes> plain = config.session_store->get(ch.legacy_session_id);
+    if (!plain) {
+      cx.note(false, "the offered session ID is not in the session store: full handshake");
+      return std::nullopt;
+    }
+    std::optional<TicketState> t = parse_ticket_state(*plain);
+    secure_wipe(plain->data(), plain->size());
+    if (!t || t->version != ProtocolVersion::TLSv1_2) {
+      cx.note(false, "the offered session ID names no TLS 1.2 session: full handshake");
+      return std::nullopt;
+    }
+    r.state = std::move(*t);
+  } else {
+    return std::nullopt;
+  }
+  if (auto why = unusable(cx, ch, r.state)) {
+    cx.note(false, "the offered session is not resumed: " + *why);
+    return std::nullopt;
+  }
+  return r;
+}
+
+// resume answers a ClientHello that offered the session `r` with the abbreviated handshake:
+// ServerHello, a renewed ticket if need be, ChangeCipherSpec and Finished.
+Result<ServerState> resume(Context& cx, const msgs::HandshakeMessage& m,
+                           const msgs::ClientHello& ch, const Tls12Choice& choice, Resumable r) {
+  const crypto::SuiteRow* row = crypto::find_suite(r.state.suite);
+  const SuiteInfo info = *suite_info(*cx.provider, r.state.suite);  // checked by unusable()
+  cx.suite = info;
+  cx.negotiated.version = ProtocolVersion::TLSv1_2;
+  cx.negotiated.suite = r.state.suite;
+  cx.negotiated.group = NamedGroup{};
+  //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
+  //# When session
+  //# resumption or session tickets [RFC5077] are used, the previous
+  //# contents of this extension are irrelevant, and only the values in the
+  //# new handshake messages are considered.
+  cx.negotiated.alpn =
+      choice.alpn != nullptr ? std::optional<std::string>(*choice.alpn) : std::nullopt;
+  cx.negotiated.resumed = true;
+  cx.tls12 = std::make_unique<Tls12Session>();
+  if (cx.tracer) {
+    cx.tracer->layout = tls12_layout(*row);
+  }
+  cx.client_random.assign(ch.random.begin(), ch.random.end());
+
+  auto f = std::make_unique<Server12Flow>();
+  f->row = row;
+  f->resumed = true;
+  f->client_random.assign(ch.random.begin(), ch.random.end());
+  GLASSTLS_ASSIGN(f->server_random, make_server_random(cx));
+  f->extended_master_secret = true;
+  f->encrypt_then_mac = ch.encrypt_then_mac && row->protection == crypto::Protection::kCbcHmac;
+  f->transcript.add(m.encoded);
+  f->transcript.start(*info.hash);
+
+  msgs::Tls12ServerHelloExtensions ext = server_hello_extensions(choice, false);
+  //= https://www.rfc-editor.org/rfc/rfc7627#section-5.3
+  //# o  If the new ClientHello contains the extension and the server
+  //#    chooses to continue the handshake, then the server MUST include
+  //#    the "extended_master_secret" extension in its ServerHello message.
+  ext.extended_master_secret = true;
+  ext.encrypt_then_mac = f->encrypt_then_mac;
+  ext.ec_point_formats.reset();
+  if (choice.ec_point_formats && row->kx == crypto::SuiteKx::kEcdhe) {
+    ext.ec_point_formats = std::vector<uint8_t>{0};
+  }
+  //= https://www.rfc-editor.org/rfc/rfc6066#section-3
+  //# When resuming a session, the server MUST
+  //# NOT include a server_name extension in the server hello.
+  ext.server_name_acknowledged = false;
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+  //# If the server successfully verifies the client's ticket, then it MAY
+  //# renew the ticket by including a NewSessionTicket handshake message
+  //# after the ServerHello in the abbreviated handshake.
+  ext.session_ticket = r.renew;
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.4
+  //# If the server accepts the ticket
+  //# and the Session ID is not empty, then it MUST respond with the same
+  //# Session ID present in the ClientHello.
+  queue_server_hello(cx, *f, r.state.suite, ch.legacy_session_id, ext);
+  cx.note(true, std::string("resumed the session offered ") +
+                    (ch.session_ticket && !ch.session_ticket_data.empty() ? "in a ticket"
+                                                                          : "by its session ID") +
+                    " with " + std::string(name(r.state.suite)) +
+                    ": no certificate or key exchange, ChangeCipherSpec and Finished follow");
+  if (r.renew) {
+    // The renewed ticket keeps the session's issue time: renewing never extends a session.
+    GLASSTLS_TRY(queue_ticket(cx, *f, r.state));
+  }
+  f->master_secret = std::move(r.state.psk);
+  tls12_resumed_master_secret(cx, f->master_secret.span(), f->client_random, f->server_random);
+  GLASSTLS_ASSIGN(f->keys, tls12_record_keys(cx, f->master_secret.span(), f->client_random,
+                                             f->server_random, f->encrypt_then_mac));
+  GLASSTLS_TRY(send_server_finished(cx, *f));
+  f->step = Step::kChangeCipherSpec;
+  return next(std::move(f));
 }
 
 }  // namespace
@@ -353,6 +622,14 @@ Result<ServerState> tls12_client_hello(Context& cx, const msgs::HandshakeMessage
     return std::move(negotiated).error();
   }
   const Tls12Choice& choice = *negotiated;
+  const ServerConfig& config = *cx.server_config;
+  const bool sessions =
+      config.session_tickets > 0 && config.ticket_keys != nullptr && config.session_store;
+  if (sessions) {
+    if (std::optional<Resumable> r = find_session(cx, ch)) {
+      return resume(cx, m, ch, choice, std::move(*r));
+    }
+  }
   auto info = suite_info(*cx.provider, choice.suite);
   if (!info) {
     return internal_error("configured cipher suite has no implementation");
@@ -390,7 +667,23 @@ Result<ServerState> tls12_client_hello(Context& cx, const msgs::HandshakeMessage
     staple = choice.certificate->ocsp->get();
   }
   const bool stapling = staple && !staple->empty();
-  GLASSTLS_TRY(queue_server_hello(cx, *f, choice, stapling));
+  // Only a session with an extended master secret is kept (RFC 7627 section 5.3): under a
+  // session ID in the session store, and in a ticket too when the client asked for one. (RFC
+  // 5077 section 3.4 suggests an empty session ID beside a ticket; as OpenSSL does, glasstls
+  // gives one anyway, so that a client that drops the ticket can still resume by its ID.)
+  msgs::Tls12ServerHelloExtensions ext = server_hello_extensions(choice, stapling);
+  if (sessions && choice.extended_master_secret) {
+    GLASSTLS_ASSIGN(f->session_id, cx.random(32));
+    if (ch.session_ticket) {
+      //= https://www.rfc-editor.org/rfc/rfc5077#section-3.2
+      //# The server uses a zero-length SessionTicket extension to indicate to
+      //# the client that it will send a new session ticket using the
+      //# NewSessionTicket handshake message described in Section 3.3.
+      ext.session_ticket = true;
+      f->issue_ticket = true;
+    }
+  }
+  queue_server_hello(cx, *f, choice.suite, f->session_id, ext);
   {
     msgs::Tls12Certificate cert;
     for (const Bytes& der : choice.certificate->chain) {
