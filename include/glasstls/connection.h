@@ -224,7 +224,8 @@ class Connection {
   std::optional<std::string> alpn() const;
   // server_name: for a server, the SNI the client sent; for a client, the name it connected to.
   std::string_view server_name() const;
-  // peer_certificates is the peer's chain, DER, end-entity first.
+  // peer_certificates is the peer's chain, DER, end-entity first (empty on a resumed
+  // connection, see resumed()).
   const std::vector<Bytes>& peer_certificates() const;
   // peer_ocsp_response is the DER OCSPResponse the server stapled for its certificate (RFC 8446
   // section 4.4.2.1), as handed to CertificateVerifier::verify_stapled. Client only; empty
@@ -233,8 +234,11 @@ class Connection {
   // verifier's job. Valid once the server's Certificate has been accepted.
   const Bytes& peer_ocsp_response() const;
   bool hello_retry_request() const;
-  // resumed says whether the handshake resumed a session (session.h): then no certificates
-  // were exchanged, and peer_certificates() is empty.
+  // resumed says whether the handshake resumed a session (session.h): a TLS 1.3 session with a
+  // ticket, or a TLS 1.2 session by its session ID or RFC 5077 ticket (the abbreviated
+  // handshake). Then no certificates were exchanged and peer_certificates() is empty: the
+  // server's chain was verified in the handshake that made the session, and is not verified
+  // again.
   bool resumed() const;
   // session_tickets are the newest NewSessionTicket messages received, decoded and oldest
   // first, at most ClientConfig::keep_session_tickets of them (none by default; always none on

@@ -16,6 +16,23 @@
 //                               [ChangeCipherSpec]
 //                          <--  Finished
 //
+// A stored TLS 1.2 session (session.h) is offered by its session ID or its RFC 5077 ticket; a
+// ServerHello that echoes the session ID offered resumes it with the abbreviated handshake
+// (RFC 5246 section 7.3, figure 2; RFC 5077 section 3.1, figure 2):
+//
+//   ClientHello            -->
+//                               ServerHello
+//                               NewSessionTicket*
+//                               [ChangeCipherSpec]
+//                          <--  Finished
+//   [ChangeCipherSpec]
+//   Finished               -->
+//
+// A session made with the extended master secret (RFC 7627) is kept in the configuration's
+// session store once the server's Finished is verified, with its ticket when the server sent
+// one (a NewSessionTicket before its ChangeCipherSpec, also in a full handshake), and put back
+// after each resumption: a TLS 1.2 session may be resumed more than once.
+//
 // The ClientHello is the TLS 1.3 client's (client/tls13.cc), which offers TLS 1.2 beside
 // TLS 1.3 when the configuration allows it; a TLS 1.2 ServerHello lands here. The states are
 // steps of one boxed Client12Flow: a TLS 1.3 connection pays 8 bytes for them.
@@ -40,7 +57,8 @@ struct Client12Flow {
     kCertificateStatus,  // only when the ServerHello acknowledged status_request
     kServerKeyExchange,
     kCertificateRequestOrDone,
-    kServerHelloDone,  // after a CertificateRequest
+    kServerHelloDone,   // after a CertificateRequest
+    kNewSessionTicket,  // only when the ServerHello acknowledged session_ticket
     kChangeCipherSpec,
     kFinished,
   };
@@ -55,6 +73,17 @@ struct Client12Flow {
   bool ocsp_requested = false;
   bool ocsp_acknowledged = false;
   std::vector<ExtensionType> offered;
+  // session: the stored session the ClientHello offered, if any. resumed: the ServerHello
+  // accepted it. ticket_expected: the ServerHello acknowledged session_ticket, so a
+  // NewSessionTicket comes before the server's ChangeCipherSpec. session_id: the ID the
+  // ServerHello gave a new session.
+  std::optional<StoredSession> session;
+  bool resumed = false;
+  bool ticket_expected = false;
+  Bytes session_id;
+  // From the NewSessionTicket.
+  std::optional<Bytes> new_ticket;
+  uint32_t ticket_lifetime_hint = 0;
 
   // From the server's Certificate (and CertificateStatus), until ServerKeyExchange checks them.
   std::vector<Bytes> chain;
@@ -74,6 +103,9 @@ struct Client12Flow {
   // From ServerHelloDone on.
   Secret master_secret;
   record::RecordProtector pending_read;
+  // pending_write: in an abbreviated handshake, our protection, installed after the server's
+  // Finished.
+  record::RecordProtector pending_write;
 };
 
 ClientTls12::ClientTls12() = default;
@@ -306,7 +338,7 @@ Result<ClientState> send_client_flight(std::unique_ptr<Client12Flow> f, Context&
   f->transcript.add(fin);
   cx.queue_handshake(fin);
   GLASSTLS_TRY(cx.flush_handshake());
-  f->step = Step::kChangeCipherSpec;
+  f->step = f->ticket_expected ? Step::kNewSessionTicket : Step::kChangeCipherSpec;
   return next(std::move(f));
 }
 
@@ -330,6 +362,79 @@ Result<ClientState> handle_certificate_request_or_done(std::unique_ptr<Client12F
   return send_client_flight(std::move(f), cx);
 }
 
+// kSessionIdLifetimeS is how long a session resumable by its session ID alone (or by a ticket
+// without a lifetime hint) is offered: RFC 5246 appendix F.1.4 suggests an upper limit of 24
+// hours for session IDs. kMaxTicketLifetimeS bounds a server's hint (RFC 8446's bound for
+// tickets).
+constexpr uint32_t kSessionIdLifetimeS = 86400;
+constexpr uint32_t kMaxTicketLifetimeS = 604800;
+
+Result<ClientState> handle_new_session_ticket(std::unique_ptr<Client12Flow> f, Context&,
+                                              const msgs::HandshakeMessage& m) {
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+  //# This message MUST be sent if the
+  //# server included a SessionTicket extension in the ServerHello.
+  if (m.type != HandshakeType::new_session_ticket) {
+    return unexpected_message(
+        "expected NewSessionTicket (the ServerHello acknowledged "
+        "session_ticket), got " +
+        message_name(m.type));
+  }
+  GLASSTLS_ASSIGN(msgs::Tls12NewSessionTicket nst, msgs::parse_tls12_new_session_ticket(m.body));
+  //= https://www.rfc-editor.org/rfc/rfc5077#section-3.3
+  //# The client MUST NOT
+  //# treat the ticket as valid until it has verified the server's Finished
+  //# message.
+  // It is kept in the flow, and stored only once the server's Finished is verified.
+  f->new_ticket = Bytes(nst.ticket.begin(), nst.ticket.end());
+  f->ticket_lifetime_hint = nst.ticket_lifetime_hint;
+  f->transcript.add(m.encoded);
+  f->step = Step::kChangeCipherSpec;
+  return next(std::move(f));
+}
+
+// keep_session puts the session of a completed handshake in the configuration's session store:
+// the session resumed (with its renewed ticket, if the server sent one), or the new one when
+// the server made it resumable. Only sessions with an extended master secret are kept.
+void keep_session(Context& cx, Client12Flow& f) {
+  const ClientConfig& config = *cx.client_config;
+  //= https://www.rfc-editor.org/rfc/rfc7627#section-5.3
+  //# The client SHOULD NOT offer an abbreviated handshake to resume a
+  //# session that does not use an extended master secret.
+  if (!config.session_store || cx.negotiated.server_name.empty() || !f.extended_master_secret) {
+    return;
+  }
+  const uint64_t now = config.clock();
+  StoredSession s;
+  if (f.resumed) {
+    s = f.session->clone();
+  } else {
+    s.version = ProtocolVersion::TLSv1_2;
+    s.suite = cx.negotiated.suite;
+    s.psk = f.master_secret.clone();
+    s.received_ms = now;
+    s.lifetime_s = kSessionIdLifetimeS;
+    s.session_id = f.session_id;
+  }
+  s.alpn = cx.negotiated.alpn;
+  if (f.new_ticket && !f.new_ticket->empty()) {
+    //= https://www.rfc-editor.org/rfc/rfc5077#section-3.4
+    //# If the client receives
+    //# a session ticket from the server, then it discards any Session ID
+    //# that was sent in the ServerHello.
+    s.session_id.clear();
+    s.ticket = std::move(*f.new_ticket);
+    s.received_ms = now;
+    s.lifetime_s = f.ticket_lifetime_hint == 0
+                       ? kSessionIdLifetimeS
+                       : std::min(f.ticket_lifetime_hint, kMaxTicketLifetimeS);
+  }
+  if (s.ticket.empty() && s.session_id.empty()) {
+    return;  // the server made the session resumable neither way
+  }
+  config.session_store->put(cx.negotiated.server_name, std::move(s));
+}
+
 Result<ClientState> handle_finished(std::unique_ptr<Client12Flow> f, Context& cx,
                                     const msgs::HandshakeMessage& m) {
   if (m.type != HandshakeType::finished) {
@@ -347,6 +452,17 @@ Result<ClientState> handle_finished(std::unique_ptr<Client12Flow> f, Context& cx
   cx.note(false,
           "server Finished verified: PRF(master_secret, \"server finished\", "
           "Hash(handshake_messages)) matches");
+  if (f->resumed) {
+    // Our ChangeCipherSpec and Finished close the abbreviated handshake.
+    f->transcript.add(m.encoded);
+    GLASSTLS_TRY(send_change_cipher_spec(cx));
+    tls12_install_write(cx, std::move(f->pending_write));
+    GLASSTLS_ASSIGN(Secret vd,
+                    tls12_verify_data(cx, f->master_secret.span(), true, f->transcript.current()));
+    cx.queue_handshake(msgs::encode(msgs::Finished{vd.span()}));
+    GLASSTLS_TRY(cx.flush_handshake());
+  }
+  keep_session(cx, *f);
   cx.tls12->master_secret = std::move(f->master_secret);
   cx.read_app_keys = true;
   cx.handshake_done = true;
@@ -407,6 +523,40 @@ Result<ClientState> tls12_server_hello(ClientExpectServerHello&& s, Context& cx,
   if (!ext.renegotiation_info->empty()) {
     return handshake_failure("renegotiation_info of an initial handshake is not empty");
   }
+  //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.3
+  //# If the ClientHello.session_id was non-empty, the
+  //# server will look in its session cache for a match.  If a match is
+  //# found and the server is willing to establish the new connection
+  //# using the specified session state, the server will respond with
+  //# the same value as was supplied by the client.
+  const bool echoed = !sh.legacy_session_id_echo.empty() &&
+                      std::equal(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end(),
+                                 s.session_id.begin(), s.session_id.end());
+  if (echoed && !s.tls12_session) {
+    // The ID was TLS 1.3's compatibility-mode one, which names no session.
+    return illegal_parameter(
+        "TLS 1.2 ServerHello resumes a session that was not offered (it "
+        "echoes a session ID that names none)");
+  }
+  if (echoed) {
+    //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.3
+    //# If a session is
+    //# resumed, it must be resumed using the same cipher suite it was
+    //# originally negotiated with.
+    if (sh.cipher_suite != s.tls12_session->suite) {
+      return illegal_parameter("ServerHello resumes a session with another cipher suite (" +
+                               std::string(name(sh.cipher_suite)) + " instead of " +
+                               std::string(name(s.tls12_session->suite)) + ")");
+    }
+    //= https://www.rfc-editor.org/rfc/rfc7627#section-5.3
+    //# o  If the original session used the extension but the new ServerHello
+    //#    does not contain the extension, the client MUST abort the
+    //#    handshake.
+    if (!ext.extended_master_secret) {
+      return handshake_failure(
+          "ServerHello resumes a session without the extended master secret it was made with");
+    }
+  }
   if (ext.alpn) {
     //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
     //# Prior to the handshake completing, the client MUST verify that the
@@ -442,6 +592,8 @@ Result<ClientState> tls12_server_hello(ClientExpectServerHello&& s, Context& cx,
   f->ocsp_requested = contains(s.offered, ExtensionType::status_request);
   f->ocsp_acknowledged = ext.status_request;
   f->offered = std::move(s.offered);
+  f->ticket_expected = ext.session_ticket;
+  f->session = std::move(s.tls12_session);
   f->transcript = std::move(s.transcript);
   // Our CertificateVerify, if the server asks for one, signs every handshake message.
   if (config.client_key) {
@@ -453,6 +605,27 @@ Result<ClientState> tls12_server_hello(ClientExpectServerHello&& s, Context& cx,
                      (f->extended_master_secret ? ", extended master secret"
                                                 : ", without the extended master secret") +
                      (f->encrypt_then_mac ? ", encrypt-then-MAC" : ""));
+  if (!echoed) {
+    f->session_id.assign(sh.legacy_session_id_echo.begin(), sh.legacy_session_id_echo.end());
+    return next(std::move(f));
+  }
+  // The abbreviated handshake: the keys come from the session's master secret and the new
+  // randoms; the server's Finished comes next (after a renewed ticket).
+  f->resumed = true;
+  cx.negotiated.resumed = true;
+  f->transcript.release_messages();
+  f->master_secret = f->session->psk.clone();
+  tls12_resumed_master_secret(cx, f->master_secret.span(), cx.client_random, f->server_random);
+  GLASSTLS_ASSIGN(Tls12PendingKeys keys,
+                  tls12_record_keys(cx, f->master_secret.span(), cx.client_random, f->server_random,
+                                    f->encrypt_then_mac));
+  f->pending_read = std::move(keys.server_write);
+  f->pending_write = std::move(keys.client_write);
+  f->step = f->ticket_expected ? Step::kNewSessionTicket : Step::kChangeCipherSpec;
+  cx.note(false, std::string("server resumed the session offered ") +
+                     (f->session->ticket.empty() ? "by its session ID" : "in a ticket") +
+                     ": no certificate (it was checked in the handshake that made the session) "
+                     "and no key exchange");
   return next(std::move(f));
 }
 
@@ -465,6 +638,7 @@ Result<ClientState> tls12_client_handle(ClientTls12&& s, Context& cx,
     case Step::kServerKeyExchange: return handle_server_key_exchange(std::move(f), cx, m);
     case Step::kCertificateRequestOrDone:
     case Step::kServerHelloDone: return handle_certificate_request_or_done(std::move(f), cx, m);
+    case Step::kNewSessionTicket: return handle_new_session_ticket(std::move(f), cx, m);
     case Step::kChangeCipherSpec:
       //= https://www.rfc-editor.org/rfc/rfc5246#section-7.4.9
       //# It is a fatal error if a Finished message is not preceded by a

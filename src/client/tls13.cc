@@ -36,11 +36,13 @@ bool asks_for_ocsp_staple(const ClientConfig& config) {
 // cookie, records the extensions it offered (every one the encoder wrote, the list that the
 // answers are checked against), and returns the encoded message.
 // With `psk`, the ClientHello offers that session's ticket in pre_shared_key, last, with a binder
-// of zeros that fill_binder then replaces.
+// of zeros that fill_binder then replaces. With `tls12_session`, it offers that TLS 1.2
+// session's ticket in session_ticket (its session ID is `session_id`).
 Bytes build_client_hello(Context& cx, ByteView session_id,
                          const std::vector<std::unique_ptr<crypto::KeyExchange>>& shares,
                          ByteView cookie, std::vector<ExtensionType>& offered,
-                         const StoredSession* psk = nullptr, bool early_data = false) {
+                         const StoredSession* psk = nullptr,
+                         const StoredSession* tls12_session = nullptr, bool early_data = false) {
   const ClientConfig& config = *cx.client_config;
   const bool tls13 = offers_tls13(config);
   const bool tls12 = offers_tls12(config);
@@ -100,6 +102,17 @@ Bytes build_client_hello(Context& cx, ByteView session_id,
     //# The use of encrypt-then-MAC is negotiated via TLS/DTLS extensions as
     //# defined in TLS [2].
     ch.encrypt_then_mac = cbc;
+    if (config.session_store) {
+      //= https://www.rfc-editor.org/rfc/rfc5077#section-3.1
+      //# The client indicates that it supports this mechanism by including a
+      //# SessionTicket TLS extension in the ClientHello message.  The
+      //# extension will be empty if the client does not already possess a
+      //# ticket for the server.
+      ch.session_ticket = true;
+      if (tls12_session != nullptr) {
+        ch.session_ticket_data = tls12_session->ticket;
+      }
+    }
   }
   if (tls13) {
     // TLS 1.3 first, then TLS 1.2 if offered. A client offering TLS 1.2 only sends no
@@ -164,10 +177,14 @@ Status fill_binder(Context& cx, Bytes& hello, const StoredSession& psk,
 }
 
 // take_session takes a session of the store to offer to this server, if one can be: not
-// expired, and made under a TLS 1.3 suite this configuration offers and its provider has.
+// expired, of a version this configuration offers (a TLS 1.2 session is never offered to
+// resume TLS 1.3, nor the reverse), and made under a suite of that version this configuration
+// offers and its provider has.
 std::optional<StoredSession> take_session(Context& cx) {
   const ClientConfig& config = *cx.client_config;
-  if (!config.session_store || cx.negotiated.server_name.empty() || !offers_tls13(config)) {
+  const bool tls13 = offers_tls13(config);
+  const bool tls12 = offers_tls12(config);
+  if (!config.session_store || cx.negotiated.server_name.empty() || (!tls13 && !tls12)) {
     return std::nullopt;
   }
   for (;;) {
@@ -179,8 +196,13 @@ std::optional<StoredSession> take_session(Context& cx) {
     const bool fresh =
         now >= s->received_ms && now - s->received_ms < uint64_t{s->lifetime_s} * 1000;
     const auto& suites = config.cipher_suites;
-    const bool suite_ok = std::find(suites.begin(), suites.end(), s->suite) != suites.end() &&
-                          crypto::find_suite(s->suite)->version == ProtocolVersion::TLSv1_3 &&
+    const crypto::SuiteRow* row = crypto::find_suite(s->suite);
+    const bool version_ok = s->version == ProtocolVersion::TLSv1_3
+                                ? tls13
+                                : s->version == ProtocolVersion::TLSv1_2 && tls12;
+    const bool suite_ok = version_ok &&
+                          std::find(suites.begin(), suites.end(), s->suite) != suites.end() &&
+                          row != nullptr && row->version == s->version &&
                           suite_info(*cx.provider, s->suite).has_value();
     if (fresh && suite_ok) {
       return s;
@@ -314,7 +336,8 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   }
   std::vector<ExtensionType> offered;
   Bytes ch2 =
-      build_client_hello(cx, s.session_id, shares, cookie, offered, s.psk ? &*s.psk : nullptr);
+      build_client_hello(cx, s.session_id, shares, cookie, offered, s.psk ? &*s.psk : nullptr,
+                         s.tls12_session ? &*s.tls12_session : nullptr);
   if (s.psk) {
     GLASSTLS_TRY(fill_binder(cx, ch2, *s.psk, &s.transcript));
   }
@@ -339,6 +362,7 @@ Result<ClientState> handle_hello_retry(ClientExpectServerHello&& s, Context& cx,
   next.cookie = std::move(cookie);
   next.offered = std::move(offered);
   next.psk = std::move(s.psk);
+  next.tls12_session = std::move(s.tls12_session);
   return ClientState(std::move(next));
 }
 
@@ -887,10 +911,24 @@ Result<ClientState> client_start(Context& cx) {
   GLASSTLS_ASSIGN(cx.client_random, cx.random(32));
   ClientExpectServerHello s;
   const bool tls13 = offers_tls13(config);
-  //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
-  //# In middlebox compatibility mode the client always provides a non-empty session ID
-  // (A TLS 1.2-only ClientHello sends none: there, a session ID asks to resume a session.)
-  if (config.compatibility_mode && tls13) {
+  std::optional<StoredSession> taken = take_session(cx);
+  if (taken && taken->version == ProtocolVersion::TLSv1_2) {
+    s.tls12_session = std::move(taken);
+  } else {
+    s.psk = std::move(taken);
+  }
+  if (s.tls12_session) {
+    // The session's ID asks to resume it (RFC 5246 section 7.4.1.2). With a ticket instead, a
+    // fresh ID, which a server accepting the ticket echoes (RFC 5077 section 3.4).
+    if (!s.tls12_session->session_id.empty()) {
+      s.session_id = s.tls12_session->session_id;
+    } else {
+      GLASSTLS_ASSIGN(s.session_id, cx.random(32));
+    }
+  } else if (config.compatibility_mode && tls13) {
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+    //# In middlebox compatibility mode the client always provides a non-empty session ID
+    // (A TLS 1.2-only ClientHello sends none: there, a session ID asks to resume a session.)
     GLASSTLS_ASSIGN(s.session_id, cx.random(32));
   }
   if (tls13) {
@@ -903,15 +941,15 @@ Result<ClientState> client_start(Context& cx) {
       s.shares.push_back(std::move(kx));
     }
   }
-  s.psk = take_session(cx);
   if (s.psk) {
     // The binder, and any early data, are computed under the session's suite: until the
     // ServerHello names the suite, it is the connection's (the trace's hash, the early keys).
     cx.suite = *suite_info(*cx.provider, s.psk->suite);
   }
   const bool early_data = s.psk && offers_early_data(config, *s.psk);
-  Bytes ch = build_client_hello(cx, s.session_id, s.shares, {}, s.offered,
-                                s.psk ? &*s.psk : nullptr, early_data);
+  Bytes ch =
+      build_client_hello(cx, s.session_id, s.shares, {}, s.offered, s.psk ? &*s.psk : nullptr,
+                         s.tls12_session ? &*s.tls12_session : nullptr, early_data);
   if (s.psk) {
     GLASSTLS_TRY(fill_binder(cx, ch, *s.psk, nullptr));
   }

@@ -21,6 +21,8 @@ struct ClientExpectServerHello {
   std::vector<std::unique_ptr<crypto::KeyExchange>> shares;
   // psk: the stored session offered in pre_shared_key, if any.
   std::optional<StoredSession> psk;
+  // tls12_session: the stored TLS 1.2 session offered by its session ID or ticket, if any.
+  std::optional<StoredSession> tls12_session;
   handshake::Transcript transcript;
   Bytes session_id;
   bool after_hello_retry = false;
