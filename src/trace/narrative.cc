@@ -60,6 +60,22 @@ bool offers(const TraceField& root, std::string_view name) {
   return extension(root, name) != nullptr;
 }
 
+// session_id is the hex of a hello's session ID field `name`, "" when it is absent or empty.
+std::string session_id(const TraceField& tree, const char* name) {
+  const TraceField* f = child(tree, name);
+  if (f == nullptr || f->children.size() < 2) {
+    return "";
+  }
+  return f->children[1].value;
+}
+
+// resumes12 says whether the TLS 1.2 ServerHello `m` echoes the session ID the client offered:
+// it resumes that session (RFC 5246 section 7.4.1.3).
+bool resumes12(const TraceMessage& m, const StoryState& st) {
+  const std::string echo = session_id(m.tree, "legacy_session_id_echo");
+  return !echo.empty() && echo == st.client_session_id && !offers(m.tree, "supported_versions");
+}
+
 std::string client_hello(const TraceMessage& m, const StoryState& st) {
   const std::string suites = meaning(child(m.tree, "cipher_suites"));
   std::string s = st.hello_retry ? "The client sends its ClientHello again, as the server asked: "
@@ -153,6 +169,15 @@ std::string server_hello(const TraceMessage& m, const StoryState& st) {
            ". Each side now combines its own private key with the other's public key and gets "
            "the same (EC)DHE shared secret, which no eavesdropper can compute. From it come the "
            "handshake traffic keys: every message after this one is encrypted.";
+  }
+  if (resumes12(m, st)) {
+    return "The server chooses TLS 1.2 and " + suite +
+           ", and echoes the session ID the client offered: it resumes the session the client "
+           "asked for (by that ID, or by the ticket in its session_ticket extension) with the "
+           "abbreviated handshake. No Certificate and no key exchange follow: both sides derive "
+           "this connection's keys from the session's master secret and the two new randoms, "
+           "and go straight to ChangeCipherSpec and Finished, the server first. Only someone who "
+           "knows that master secret can compute those Finished messages.";
   }
   std::string s = "The server chooses TLS 1.2 and " + suite +
                   ", and sends its own 32 random bytes (server_random). In TLS 1.2 the whole "
@@ -275,6 +300,7 @@ void observe(StoryState& st, const TraceMessage& m) {
           v == nullptr ? std::string() : meaning(child(*v, "extension_data"));
       st.client_offers_tls13 = versions.find("TLS 1.3") != std::string::npos;
       st.client_offers_tls12 = v == nullptr || versions.find("TLS 1.2") != std::string::npos;
+      st.client_session_id = session_id(m.tree, "legacy_session_id");
       break;
     }
     case HandshakeType::server_hello:
@@ -282,6 +308,7 @@ void observe(StoryState& st, const TraceMessage& m) {
         st.hello_retry = true;
       } else {
         st.version = offers(m.tree, "supported_versions") ? 13 : 12;
+        st.abbreviated = resumes12(m, st);
       }
       break;
     case HandshakeType::finished:
@@ -315,6 +342,17 @@ std::string message_story(const TraceMessage& m, const StoryState& st) {
     case HandshakeType::certificate_verify: return certificate_verify(m, st);
     case HandshakeType::finished: return finished(m, st);
     case HandshakeType::new_session_ticket:
+      if (st.version == 12) {
+        return std::string(st.abbreviated ? "The server renews the ticket of the session it "
+                                            "resumes: "
+                                          : "The server gives the client a session ticket "
+                                            "(RFC 5077): ") +
+               "the session's state, master secret included, sealed under a key only the "
+               "server knows. The client keeps it and sends it back in the session_ticket "
+               "extension of a later ClientHello; the server opens it and resumes the session "
+               "without having kept anything itself. It comes before the server's "
+               "ChangeCipherSpec, and the Finished messages cover it.";
+      }
       return "After the handshake, the server gives the client a ticket: opaque bytes for the "
              "client (a server may seal in them everything it needs to resume), and a nonce. "
              "Both sides derive the ticket's secret from the resumption master secret and the "

@@ -18,6 +18,10 @@ struct StoryState {
   // version is 13 or 12 once a ServerHello chose it, 0 before.
   int version = 0;
   bool hello_retry = false;
+  // client_session_id is the ClientHello's session ID (hex, "" when empty); abbreviated says a
+  // TLS 1.2 ServerHello echoed it, resuming the session it names.
+  std::string client_session_id;
+  bool abbreviated = false;
   bool client_finished = false;
   bool server_finished = false;
 };
