@@ -318,6 +318,22 @@ void legacy_version(Node& root, bool client) {
 
 void extension_block(Node& root, msgs::ExtensionContext context);
 
+// has_supported_versions says whether the extension block of `root` holds supported_versions.
+bool has_supported_versions(Node& root) {
+  Node* block = root.kid("extensions");
+  if (block == nullptr) {
+    return false;
+  }
+  for (Node& e : block->kids) {
+    if (Node* type = e.kid("extension_type");
+        type != nullptr &&
+        type->number == static_cast<uint16_t>(ExtensionType::supported_versions)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void client_hello(Node& root) {
   legacy_version(root, true);
   if (Node* f = root.kid("random")) {
@@ -329,7 +345,14 @@ void client_hello(Node& root) {
     const ByteView id =
         n->kids.size() > 1 && n->kids[1].field.name != "error" ? n->kids[1].bytes : ByteView{};
     n->field.value = hex(id);
-    if (id.size() == 32) {
+    if (!id.empty() && !has_supported_versions(root)) {
+      // A TLS 1.2 ClientHello: a session ID asks to resume that session.
+      n->field.meaning = "a TLS 1.2 session to resume";
+      n->field.explanation =
+          "legacy_session_id: the ID of a TLS 1.2 session the client asks to resume (RFC 5246 "
+          "section 7.4.1.2), or an ID of its own beside a session ticket; a server that resumes "
+          "the session echoes it";
+    } else if (id.size() == 32) {
       n->field.meaning = "middlebox compatibility mode";
       n->field.explanation =
           "legacy_session_id: 32 random bytes for middlebox compatibility mode (RFC 8446 "
@@ -389,22 +412,6 @@ void client_hello(Node& root) {
   extension_block(root, msgs::ExtensionContext::kClientHello);
 }
 
-// has_supported_versions says whether the extension block of `root` holds supported_versions.
-bool has_supported_versions(Node& root) {
-  Node* block = root.kid("extensions");
-  if (block == nullptr) {
-    return false;
-  }
-  for (Node& e : block->kids) {
-    if (Node* type = e.kid("extension_type");
-        type != nullptr &&
-        type->number == static_cast<uint16_t>(ExtensionType::supported_versions)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 void server_hello(Node& root) {
   legacy_version(root, false);
   if (Node* f = root.kid("legacy_version"); f != nullptr && !has_supported_versions(root)) {
@@ -440,7 +447,11 @@ void server_hello(Node& root) {
         "ClientHello with different parameters (RFC 8446 section 4.1.4)";
   }
   word_opaque(root.kid("legacy_session_id_echo"),
-              "legacy_session_id_echo: the client's legacy_session_id, echoed");
+              has_supported_versions(root) || hrr
+                  ? "legacy_session_id_echo: the client's legacy_session_id, echoed"
+                  : "session_id: in TLS 1.2, the client's session ID echoed when the server "
+                    "resumes that session (the abbreviated handshake follows), else the ID of "
+                    "the new session (empty: it will not be resumed)");
   if (Node* f = root.kid("cipher_suite")) {
     const auto suite = static_cast<CipherSuite>(f->number);
     f->field.meaning = code_name(suite);

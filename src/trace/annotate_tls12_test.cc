@@ -172,6 +172,36 @@ TEST(AnnotateTls12, FinishedAndNewSessionTicket) {
   EXPECT_EQ(hint->meaning, "2 hours");
 }
 
+// In TLS 1.2 a session ID names a session to resume: a ClientHello without supported_versions
+// asks to resume it, and a TLS 1.2 ServerHello either echoes it or gives a new one. (With
+// supported_versions, 32 bytes are middlebox compatibility mode: AnnotateEncoded.)
+TEST(AnnotateTls12, SessionIdsNameSessionsToResume) {
+  static const uint8_t kNull[1] = {0};
+  const Bytes random(32, 1);
+  const Bytes id(32, 9);
+  msgs::ClientHello ch;
+  ch.random = random;
+  ch.legacy_session_id = id;
+  ch.cipher_suites = {CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
+  ch.legacy_compression_methods = ByteView(kNull, 1);
+  ch.session_ticket = true;
+  const TraceField c = annotate12(msgs::encode(ch), kEcdhe);
+  const TraceField* sid = find_field(c, "legacy_session_id");
+  ASSERT_NE(sid, nullptr);
+  EXPECT_EQ(sid->meaning, "a TLS 1.2 session to resume");
+  EXPECT_NE(sid->explanation.find("RFC 5246 section 7.4.1.2"), std::string::npos);
+
+  msgs::ServerHello sh;
+  sh.random = random;
+  sh.legacy_session_id_echo = id;
+  sh.cipher_suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+  const TraceField server = annotate12(msgs::encode_tls12_server_hello(sh, {}), kEcdhe);
+  const TraceField* echo = find_field(server, "legacy_session_id_echo");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_NE(echo->explanation.find("abbreviated handshake"), std::string::npos)
+      << echo->explanation;
+}
+
 TEST(AnnotateTls12, ServerHelloExtensionsAreCheckedAgainstTheVersionsColumn) {
   // A TLS 1.2 ServerHello with extended_master_secret: allowed.
   const Bytes tls12 =
