@@ -101,8 +101,11 @@ std::optional<TicketState> parse_ticket_state(ByteView plain) {
   s.server_name.assign(name.begin(), name.end());
   const ByteView alpn = r.bytes();
   s.alpn.assign(alpn.begin(), alpn.end());
+  // Each version's flags: encrypt-then-MAC is TLS 1.2's, early data TLS 1.3's.
   const bool flags_ok =
-      version == kStateTls12 ? (flags & ~uint64_t{3}) == 0 : flags <= kFlagClientAuthenticated;
+      version == kStateTls12
+          ? (flags & ~uint64_t{kFlagClientAuthenticated | kFlagEncryptThenMac}) == 0
+          : (flags & ~uint64_t{kFlagClientAuthenticated | kFlagEarlyData}) == 0;
   if (!r.ok || !r.in.empty() || (version != kStateTls13 && version != kStateTls12) || !flags_ok ||
       s.psk.empty()) {
     return std::nullopt;

@@ -34,6 +34,7 @@ TicketState sample() {
   s.age_add = 0x01020304;
   s.lifetime_s = 7200;
   s.client_authenticated = true;
+  s.early_data = true;
   s.server_name = "example.test";
   s.alpn = "h2";
   return s;
@@ -48,6 +49,7 @@ void expect_same(const TicketState& a, const TicketState& b) {
   EXPECT_EQ(a.age_add, b.age_add);
   EXPECT_EQ(a.lifetime_s, b.lifetime_s);
   EXPECT_EQ(a.client_authenticated, b.client_authenticated);
+  EXPECT_EQ(a.early_data, b.early_data);
   EXPECT_EQ(a.server_name, b.server_name);
   EXPECT_EQ(a.alpn, b.alpn);
 }
@@ -127,6 +129,7 @@ TEST(Tls13Tickets, Tls12StateOpensOnlyAsTls12) {
   s.suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
   s.age_add = 0;
   s.encrypt_then_mac = true;
+  s.early_data = false;  // TLS 1.3 only
   auto ticket = seal_ticket(provider(), *keys, s);
   ASSERT_TRUE(ticket.ok());
   EXPECT_FALSE(open_ticket(provider(), *keys, *ticket).has_value());

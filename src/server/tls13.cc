@@ -331,19 +331,33 @@ struct Resumption {
   bool psk_only = false;
 };
 
+// single_use_key is where a single-use ticket's state is kept in the session store: the ticket
+// behind a prefix of its own, so that no TLS 1.2 session ID (seen in the clear in ClientHellos)
+// names a TLS 1.3 ticket's entry, nor a ticket offered as a PSK identity a TLS 1.2 session's.
+Bytes single_use_key(ByteView ticket) {
+  static constexpr uint8_t kPrefix[] = {'t', 'l', 's', '1', '3', ':'};
+  Bytes key(sizeof(kPrefix) + ticket.size());
+  std::copy(std::begin(kPrefix), std::end(kPrefix), key.begin());
+  std::copy(ticket.begin(), ticket.end(), key.begin() + sizeof(kPrefix));
+  return key;
+}
+
 // open_offered finds the state of the ticket `identity`: taken from the session store when
 // this server's tickets are single-use ids, opened with the ticket keys otherwise.
 std::optional<TicketState> open_offered(Context& cx, ByteView identity, bool& single_use) {
   const ServerConfig& config = *cx.server_config;
   single_use = false;
   if (config.single_use_tickets && config.session_store) {
-    std::optional<Bytes> plain = config.session_store->take(identity);
+    std::optional<Bytes> plain = config.session_store->take(single_use_key(identity));
     if (!plain) {
       return std::nullopt;
     }
     std::optional<TicketState> t = parse_ticket_state(*plain);
     secure_wipe(plain->data(), plain->size());
-    single_use = t.has_value();
+    if (!t || t->version != ProtocolVersion::TLSv1_3) {
+      return std::nullopt;
+    }
+    single_use = true;
     return t;
   }
   if (!config.ticket_keys) {
@@ -575,7 +589,7 @@ Status send_tickets(Context& cx, const ServerSecondFlight& s) {
       // The ticket is a random id; the state stays with the server, taken on first use.
       GLASSTLS_ASSIGN(ticket, cx.random(32));
       GLASSTLS_ASSIGN(Bytes plain, encode_ticket_state(t));
-      const bool kept = config.session_store->put(ticket, plain, t.lifetime_s);
+      const bool kept = config.session_store->put(single_use_key(ticket), plain, t.lifetime_s);
       secure_wipe(plain.data(), plain.size());
       if (!kept) {
         cx.note(true, "the session store did not keep the ticket: no ticket sent");

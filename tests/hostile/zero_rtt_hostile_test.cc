@@ -130,3 +130,66 @@ TEST(ZeroRttHostile, ApplicationDataUnderTheHandshakeKeyAfterEndOfEarlyDataIsRef
 
 }  // namespace
 }  // namespace glasstls
+
+namespace glasstls {
+namespace {
+
+// A TLS 1.2 session ID is seen in the clear in ClientHellos. Offered as a TLS 1.3 PSK identity
+// (with the session's master secret as the PSK, which its owner knows) to a server whose TLS 1.3
+// tickets are single-use ids in the same session store, it must neither resume a TLS 1.2
+// session as TLS 1.3 nor consume the TLS 1.2 session's entry.
+TEST(ZeroRttHostile, Tls12SessionIdOfferedAsATls13TicketIsNotResumedNorConsumed) {
+  auto b = testing::server_builder(crypto::KeyType::kEcdsaP256);
+  b.session_tickets(1).single_use_tickets(true);
+  auto sc = std::move(b.build()).value();
+  auto store12 = memory_session_store();
+  auto cb12 = testing::client_builder(crypto::KeyType::kEcdsaP256);
+  cb12.versions(ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_2).session_store(store12);
+  auto cc12 = std::move(cb12.build()).value();
+  Bytes session_id;
+  {
+    auto c = std::move(Connection::client(cc12, "localhost")).value();
+    auto s = std::move(Connection::server(sc)).value();
+    ASSERT_TRUE(transfer(c, s));
+    // The ServerHello, in the clear: record header (5), message header (4), version (2),
+    // random (32), then the session ID the server keeps the session under.
+    const std::span<const uint8_t> hello = s.output();
+    ASSERT_GT(hello.size(), 44u);
+    ASSERT_EQ(hello[5], 2) << "ServerHello";
+    session_id.assign(hello.begin() + 44, hello.begin() + 44 + hello[43]);
+    ASSERT_EQ(session_id.size(), 32u);
+    ASSERT_TRUE(handshake(c, s));
+  }
+  std::optional<StoredSession> session = store12->take("localhost");
+  ASSERT_TRUE(session.has_value());
+  ASSERT_EQ(session->version, ProtocolVersion::TLSv1_2);
+  store12->put("localhost", session->clone());
+
+  StoredSession forged = session->clone();
+  forged.version = ProtocolVersion::TLSv1_3;
+  forged.suite = CipherSuite::TLS_AES_128_GCM_SHA256;
+  forged.ticket = session_id;
+  forged.session_id.clear();
+  forged.lifetime_s = 3600;
+  auto store13 = memory_session_store();
+  store13->put("localhost", std::move(forged));
+  auto cb13 = testing::client_builder(crypto::KeyType::kEcdsaP256);
+  cb13.session_store(store13);
+  auto cc13 = std::move(cb13.build()).value();
+  {
+    auto c = std::move(Connection::client(cc13, "localhost")).value();
+    auto s = std::move(Connection::server(sc)).value();
+    ASSERT_TRUE(handshake(c, s));
+    EXPECT_FALSE(s.resumed()) << "a TLS 1.2 session must not resume as TLS 1.3";
+  }
+  // The TLS 1.2 session is still there for its owner: in the store under its ID, and resumed.
+  EXPECT_TRUE(sc->session_store->get(session_id).has_value());
+  auto c = std::move(Connection::client(cc12, "localhost")).value();
+  auto s = std::move(Connection::server(sc)).value();
+  ASSERT_TRUE(handshake(c, s));
+  EXPECT_TRUE(s.resumed());
+  EXPECT_EQ(s.version(), ProtocolVersion::TLSv1_2);
+}
+
+}  // namespace
+}  // namespace glasstls
