@@ -141,8 +141,9 @@ Result<ClientState> handle_certificate(std::unique_ptr<Client12Flow> f, Context&
     f->chain.emplace_back(der.begin(), der.end());
   }
   {
-    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(f->chain.front()));
-    f->leaf_spki.assign(leaf.spki.begin(), leaf.spki.end());
+    // Only the key: the verifier parses the whole chain (at ServerKeyExchange).
+    GLASSTLS_ASSIGN(ByteView spki, x509::certificate_spki(f->chain.front()));
+    f->leaf_spki.assign(spki.begin(), spki.end());
   }
   f->transcript.add(m.encoded);
   // The chain is checked once the OCSP response (if any) is known: at ServerKeyExchange.

@@ -1065,6 +1065,30 @@ Result<Certificate> parse_certificate(ByteView der, ParseMode mode) {
   return cert;
 }
 
+Result<ByteView> certificate_spki(ByteView der) {
+  // The same reads as parse() down to the key, each field taken as a whole TLV of the right tag
+  // without looking inside it.
+  DerReader top(der);
+  DerReader outer;
+  GLASSTLS_TRY(with_context(top.sequence(outer), "Certificate"));
+  GLASSTLS_TRY(with_context(top.expect_empty("the input after the Certificate"), "Certificate"));
+  DerReader tbs;
+  GLASSTLS_TRY(with_context(outer.sequence(tbs), "tbsCertificate"));
+  uint8_t t = 0;
+  if (tbs.peek_tag(t) && t == tag::context_constructed(0)) {
+    GLASSTLS_TRY(with_context(tbs.skip(tag::context_constructed(0)), "version"));
+  }
+  GLASSTLS_TRY(with_context(tbs.skip(tag::kInteger), "serialNumber"));
+  GLASSTLS_TRY(with_context(tbs.skip(tag::kSequence), "signature"));
+  GLASSTLS_TRY(with_context(tbs.skip(tag::kSequence), "issuer"));
+  GLASSTLS_TRY(with_context(tbs.skip(tag::kSequence), "validity"));
+  GLASSTLS_TRY(with_context(tbs.skip(tag::kSequence), "subject"));
+  ByteView spki;
+  ByteView contents;
+  GLASSTLS_TRY(with_context(tbs.read_tlv(tag::kSequence, spki, contents), "subjectPublicKeyInfo"));
+  return spki;
+}
+
 std::string name_to_string(ByteView name_der) {
   static const std::string kMalformed = "<malformed name>";
   DerReader top(name_der);

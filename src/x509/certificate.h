@@ -352,6 +352,16 @@ RsaKeyFacts rsa_key_facts(ByteView public_key);
 enum class ParseMode : uint8_t { kStrict, kTrustAnchor };
 Result<Certificate> parse_certificate(ByteView der, ParseMode mode = ParseMode::kStrict);
 
+// certificate_spki returns the whole SubjectPublicKeyInfo element of the DER certificate `der`
+// (a view into `der`, the same bytes as parse_certificate's Certificate::spki) without parsing
+// the rest: it reads the Certificate and TBSCertificate SEQUENCEs (no trailing bytes) and takes
+// each field before the key as one element of the right tag, without looking inside it, nor at
+// the key or what follows it. For a caller that needs only the key of a certificate that is
+// parsed in full elsewhere, such as a TLS 1.2 client, whose certificate verifier parses the
+// chain. Fails with parse_certificate's kind and alert (kInvalidCertificate, bad_certificate)
+// when that structure is malformed.
+Result<ByteView> certificate_spki(ByteView der);
+
 // name_to_string renders a DER Name as "CN=example.com, O=Example", with the relative
 // distinguished names in the order they are encoded (not reversed as in RFC 4514) and the
 // values of a multi-valued RDN joined by '+'. Known attributes use short names (CN, O, OU, C, L,

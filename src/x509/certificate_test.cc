@@ -434,6 +434,40 @@ TEST(CertificateTest, VersionRules) {
   expect_rejected(synth(v1_with_ext), "extensions in a v1 certificate");
 }
 
+// certificate_spki gives the key OpenSSL reads out of the certificate (openssl x509 -pubkey),
+// for a v3 certificate with extensions, and the element parse_certificate finds for a v1 one, and
+// refuses what parse_certificate refuses in the structure it reads: a truncation, trailing data.
+TEST(CertificateTest, SpkiAloneMatchesOpenssl) {
+  TempDir dir;
+  OpensslCert v3 = make_with_openssl(dir, "-newkey rsa:2048", "/CN=spki",
+                                     "-addext subjectAltName=DNS:spki.test", 1);
+  Result<ByteView> spki = certificate_spki(v3.der);
+  ASSERT_TRUE(spki.ok()) << spki.error().reason;
+  EXPECT_TRUE(same(*spki, v3.spki)) << to_hex(*spki) << "\n" << to_hex(v3.spki);
+  for (size_t n = 0; n < v3.der.size(); n++) {
+    Result<ByteView> r = certificate_spki(ByteView(v3.der).first(n));
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidCertificate);
+    EXPECT_EQ(r.error().alert, AlertDescription::bad_certificate);
+  }
+  Bytes longer = v3.der;
+  longer.push_back(0);
+  EXPECT_FALSE(certificate_spki(longer).ok());
+
+  // A v1 certificate has no version field: the key is the same element parse_certificate
+  // finds.
+  Synth v1;
+  v1.version_field = -1;
+  v1.extensions = std::nullopt;
+  const Bytes der = synth(v1);
+  Result<Certificate> parsed = parse_certificate(der);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().reason;
+  Result<ByteView> spki1 = certificate_spki(der);
+  ASSERT_TRUE(spki1.ok()) << spki1.error().reason;
+  EXPECT_EQ(spki1->data(), parsed->spki.data());
+  EXPECT_EQ(spki1->size(), parsed->spki.size());
+}
+
 TEST(CertificateTest, ExtensionRules) {
   Synth empty;
   empty.extensions = Bytes{};
