@@ -32,7 +32,8 @@
 // AES-128-GCM key set-ups and the AEAD of the encrypted flight. "server spends N x the crypto
 // floor" is handshake server_us divided by crypto_floor/<key>/server. crypto_floor_chain,
 // crypto_floor12 and crypto_floor12_chain are the same for the chain-validating client and for
-// TLS 1.2 (see Floor::run12).
+// TLS 1.2 (see Floor::run12). crypto_floor12_pair/<kx> runs both sides' TLS 1.2 floors in turn on
+// one thread, as a handshake row runs both sides, and times each (a cache-effect diagnostic).
 
 #include <benchmark/benchmark.h>
 #include <openssl/bn.h>
@@ -701,6 +702,33 @@ void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOpt
   }
 }
 
+// crypto_floor_pair runs the server's floor and then the client's in each iteration, on one
+// thread, each with its own Floor (its own contexts and keys), and reports each side's time as
+// the handshake rows do (counters client_us and server_us). The floors above repeat one side in
+// a tight loop, with libcrypto's code and tables warm; in a handshake row the two sides take
+// turns on one thread and each evicts the other's. This row measures the same primitives under
+// the handshake's turn-taking, to tell how much of a side's "x floor" is that cache effect
+// rather than code. It is a diagnostic beside the floor, not a replacement for it.
+void crypto_floor_pair(benchmark::State& state, KeyKind kind, PairOptions opts) {
+  Floor server(kind, opts.proto, false);
+  Floor client(kind, opts.proto, opts.verify_chain);
+  if (!server.run(FloorSide::kServer) || !client.run(FloorSide::kClient)) {
+    state.SkipWithError("libcrypto failure");
+    return;
+  }
+  SideTimer client_timer, server_timer;
+  for (auto _ : state) {
+    if (!server_timer.time([&] { return server.run(FloorSide::kServer); }) ||
+        !client_timer.time([&] { return client.run(FloorSide::kClient); })) {
+      state.SkipWithError("libcrypto failure");
+      break;
+    }
+  }
+  double n = static_cast<double>(state.iterations());
+  state.counters["client_us"] = client_timer.microseconds() / n;
+  state.counters["server_us"] = server_timer.microseconds() / n;
+}
+
 // Tls12Case is one TLS 1.2 handshake benchmark: its name and its leaf key and key exchange.
 struct Tls12Case {
   const char* name;
@@ -785,6 +813,11 @@ const bool kRegistered = [] {
                    {FloorSide::kClient, FloorSide::kServer});
     opts.verify_chain = true;
     register_floor("crypto_floor12_chain", c.name, c.kind, opts, {FloorSide::kClient});
+    opts.verify_chain = false;
+    benchmark::RegisterBenchmark(("crypto_floor12_pair/" + std::string(c.name)).c_str(),
+                                 crypto_floor_pair, c.kind, opts)
+        ->MinTime(0.1)
+        ->Unit(benchmark::kMicrosecond);
   }
   return true;
 }();

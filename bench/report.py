@@ -254,6 +254,30 @@ def main():
            "of the PRF (extended master secret, key block, two verify_data), two AES-128-GCM "
            "key set-ups, one Finished sealed and one opened. Target: at most 1.15.")
 
+    # The TLS 1.2 floors again, both sides run in turn on one thread as a handshake row runs
+    # them (crypto_floor12_pair): how much of "x floor" is the two sides evicting each other's
+    # libcrypto code and tables from the caches.
+    rows = []
+    for k in keys12:
+        pair = f"crypto_floor12_pair/{k}"
+        for side in ("server", "client"):
+            f = r.med(f"crypto_floor12/{k}/{side}", "time_us")
+            fp = r.med(pair, f"{side}_us")
+            g = r.med(f"handshake12/{k}/glasstls", f"{side}_us")
+            if f is None or fp is None or g is None:
+                continue
+            rows.append([f"{k} {side}", fmt(f), fmt(fp), fmt(g), f"{g / f:.2f}", f"{g / fp:.2f}",
+                         r.spread((pair, f"{side}_us"))])
+    if rows:
+        r.section("TLS 1.2 floor with both sides taking turns",
+                  "A diagnostic, not the target's reference: crypto_floor12_pair runs the "
+                  "server's floor and then the client's in each iteration on one thread, each "
+                  "timed, as the handshake rows run both sides. 'x floor' is glasstls against "
+                  "the floor of the table above; 'x pair floor' against the same primitives "
+                  "measured under the handshake's turn-taking.")
+        r.table(["side", "floor us", "pair floor us", "glasstls us", "x floor", "x pair floor",
+                 "spread"], rows)
+
     # ---- Throughput ----
     order = {"aes128gcm": 0, "aes256gcm": 1, "chacha20poly1305": 2, "aes128cbcsha256": 3}
 
