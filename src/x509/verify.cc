@@ -991,13 +991,29 @@ class WebPkiVerifier final : public CertificateVerifier {
 
   Status verify_stapled(std::span<const Bytes> chain, std::string_view server_name,
                         std::span<const uint8_t> ocsp_response) const override {
-    std::vector<std::string> ignored;
-    return verify_with_report(chain, server_name, ocsp_response, ignored);
+    return check(chain, server_name, ocsp_response, nullptr);
   }
 
   Status verify_with_report(std::span<const Bytes> chain, std::string_view server_name,
                             std::span<const uint8_t> ocsp_response,
                             std::vector<std::string>& report) const override {
+    return check(chain, server_name, ocsp_response, &report);
+  }
+
+  // A server certificate is matched against the name the client connected to; a client
+  // certificate has no name to match.
+  bool checks_server_name() const override {
+    return options_.purpose == CertificatePurpose::kServerAuth;
+  }
+  bool wants_ocsp_staple() const override { return ask_for_staple_; }
+
+ private:
+  // check verifies the chain and, with a `report`, says what it decided in it. Without one it
+  // writes nothing: the accepted path's subjects (which take a second parse of each of its
+  // certificates) and the OCSP response's description are only made for a report (a handshake
+  // without a trace asks for none: 3% of a TLS 1.2 client that validates the chain).
+  Status check(std::span<const Bytes> chain, std::string_view server_name,
+               std::span<const uint8_t> ocsp_response, std::vector<std::string>* report) const {
     VerifyOptions options = options_;
     if (!server_name.empty()) {
       if (std::optional<Bytes> ip = x509::parse_ip_literal(server_name)) {
@@ -1022,9 +1038,9 @@ class WebPkiVerifier final : public CertificateVerifier {
                               "and the server stapled none");
       }
     }
-    if (!ocsp_response.empty()) {
-      report.push_back("stapled OCSP response (" + std::to_string(ocsp_response.size()) +
-                       " bytes):");
+    if (!ocsp_response.empty() && report != nullptr) {
+      report->push_back("stapled OCSP response (" + std::to_string(ocsp_response.size()) +
+                        " bytes):");
       std::string text =
           x509::describe_ocsp_response(ByteView(ocsp_response.data(), ocsp_response.size()));
       size_t start = 0;
@@ -1034,39 +1050,36 @@ class WebPkiVerifier final : public CertificateVerifier {
           end = text.size();
         }
         if (end > start) {
-          report.push_back("  " + text.substr(start, end - start));
+          report->push_back("  " + text.substr(start, end - start));
         }
         start = end + 1;
       }
     }
     Result<VerifiedChain> verified = verify_certificate_chain(*roots_, chain, options);
     if (!verified.ok()) {
-      report.push_back("certificate chain refused: " + verified.error().reason);
+      if (report != nullptr) {
+        report->push_back("certificate chain refused: " + verified.error().reason);
+      }
       return verified.error();
+    }
+    if (report == nullptr) {
+      return Ok{};
     }
     std::string path;
     for (const Bytes& der : verified->path) {
       Result<x509::Certificate> c = x509::parse_certificate(der, x509::ParseMode::kTrustAnchor);
       path += (path.empty() ? "" : " <- ") + (c.ok() ? subject_text(*c) : std::string("?"));
     }
-    report.push_back("certificate chain accepted: " + path);
+    report->push_back("certificate chain accepted: " + path);
     if (verified->revocation.empty()) {
-      report.push_back("revocation: not checked (no CRL, no OCSP response)");
+      report->push_back("revocation: not checked (no CRL, no OCSP response)");
     }
     for (const std::string& line : verified->revocation) {
-      report.push_back("revocation: " + line);
+      report->push_back("revocation: " + line);
     }
     return Ok{};
   }
 
-  // A server certificate is matched against the name the client connected to; a client
-  // certificate has no name to match.
-  bool checks_server_name() const override {
-    return options_.purpose == CertificatePurpose::kServerAuth;
-  }
-  bool wants_ocsp_staple() const override { return ask_for_staple_; }
-
- private:
   std::shared_ptr<const TrustStore> roots_;
   VerifyOptions options_;
   bool ask_for_staple_;
