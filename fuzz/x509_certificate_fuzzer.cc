@@ -1,4 +1,5 @@
-// x509_certificate_fuzzer.cc: parse_certificate and name_to_string on arbitrary input.
+// x509_certificate_fuzzer.cc: parse_certificate, certificate_spki and name_to_string on
+// arbitrary input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -27,6 +28,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto lenient = glasstls::x509::parse_certificate(input, glasstls::x509::ParseMode::kTrustAnchor);
   auto cert = glasstls::x509::parse_certificate(input);
   check(!cert.ok() || lenient.ok());
+  // certificate_spki reads less than either parser: it accepts what they accept and finds the
+  // same element; what it finds lies inside the input, and its failures are certificate errors.
+  auto spki = glasstls::x509::certificate_spki(input);
+  if (spki.ok()) {
+    check(inside(input, *spki) && !spki->empty());
+  } else {
+    check(spki.error().kind == glasstls::ErrorKind::kInvalidCertificate);
+  }
+  if (lenient.ok()) {
+    check(spki.ok() && spki->data() == lenient->spki.data() &&
+          spki->size() == lenient->spki.size());
+  }
   if (!cert.ok()) {
     // Every failure is a certificate error with a reason.
     check(cert.error().kind == glasstls::ErrorKind::kInvalidCertificate);
