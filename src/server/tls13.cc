@@ -342,6 +342,19 @@ Bytes single_use_key(ByteView ticket) {
   return key;
 }
 
+// ticket_text describes what a ticket holds, for the trace of the server that sealed it (only
+// that server can read it): the session's parameters and its PSK.
+std::string ticket_text(const TicketState& t) {
+  std::string text =
+      "suite " + std::string(name(t.suite)) + ", issued at " + std::to_string(t.issued_ms) +
+      " ms (Unix time), valid " + std::to_string(t.lifetime_s) + " s, ticket_age_add " +
+      std::to_string(t.age_add) + ", server name \"" + t.server_name + "\", ALPN " +
+      (t.alpn.empty() ? std::string("none") : "\"" + t.alpn + "\"") + ", client certificate " +
+      (t.client_authenticated ? "given" : "none") + ", early data " +
+      (t.early_data ? "allowed" : "not allowed") + ", PSK " + to_hex(t.psk.span());
+  return text;
+}
+
 // open_offered finds the state of the ticket `identity`: taken from the session store when
 // this server's tickets are single-use ids, opened with the ticket keys otherwise.
 std::optional<TicketState> open_offered(Context& cx, ByteView identity, bool& single_use) {
@@ -468,6 +481,9 @@ Result<std::optional<Resumption>> try_resume(const ServerExpectClientHello& s, C
     if (!binder.equals(psks.binders[i])) {
       return decrypt_error("PSK binder " + std::to_string(i) + " does not match its ticket");
     }
+    if (cx.tracer && cx.tracer->secrets()) {
+      cx.note(false, "ticket " + std::to_string(i) + " holds: " + ticket_text(*t));
+    }
     cx.note(false, "ticket " + std::to_string(i) + " accepted: the binder matches, the session " +
                        "is resumed with its PSK (and a fresh (EC)DHE exchange)");
     if (psk_only) {
@@ -585,7 +601,8 @@ Status send_tickets(Context& cx, const ServerSecondFlight& s) {
     t.alpn = cx.negotiated.alpn.value_or("");
     t.early_data = config.max_early_data > 0;
     Bytes ticket;
-    if (config.single_use_tickets && config.session_store) {
+    const bool single_use = config.single_use_tickets && config.session_store;
+    if (single_use) {
       // The ticket is a random id; the state stays with the server, taken on first use.
       GLASSTLS_ASSIGN(ticket, cx.random(32));
       GLASSTLS_ASSIGN(Bytes plain, encode_ticket_state(t));
@@ -608,6 +625,11 @@ Status send_tickets(Context& cx, const ServerSecondFlight& s) {
       //# max_early_data_size:  The maximum amount of 0-RTT data that the
       //# client is allowed to send when using this ticket, in bytes.
       nst.max_early_data_size = config.max_early_data;
+    }
+    if (cx.tracer && cx.tracer->secrets()) {
+      cx.note(true, std::string(single_use ? "single-use ticket (an id into the session store)"
+                                           : "ticket sealed under the current ticket key") +
+                        ", holding: " + ticket_text(t));
     }
     cx.queue_handshake(msgs::encode(nst));
   }

@@ -11,6 +11,7 @@
 
 #include "api/harness.h"
 #include "glasstls/session.h"
+#include "glasstls/trace.h"
 
 namespace glasstls::testing {
 namespace {
@@ -313,6 +314,61 @@ TEST(ZeroRtt, SingleUseTicketsResumeOnceAndTakeEarlyDataOnce) {
   EXPECT_EQ(read_early(server), kRequest);
   // The same ticket again: it was taken, so neither resumption nor early data.
   expect_rejected(cc, sc, false);
+}
+
+// notes collects the trace notes of a recorder.
+std::vector<std::string> notes(const TraceRecorder& r) {
+  std::vector<std::string> out;
+  for (const TraceEvent& e : r.events) {
+    if (const auto* n = std::get_if<TraceNote>(&e)) {
+      out.push_back(n->text);
+    }
+  }
+  return out;
+}
+
+bool any_starts(const std::vector<std::string>& texts, const std::string& prefix,
+                const std::string& also) {
+  for (const std::string& t : texts) {
+    if (t.rfind(prefix, 0) == 0 && t.find(also) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The server that seals a ticket can read it: its trace, with secrets, shows what each ticket
+// it sends holds, and what the ticket it resumes held; without secrets it shows neither.
+TEST(ZeroRtt, ServerTraceShowsTicketContentsOnlyWithSecrets) {
+  auto store = memory_session_store();
+  auto cc = build(early_client(store));
+  auto sb = early_server(TicketKeys::generate());
+  auto sc = build(sb.alpn({"h2"}));
+  for (bool secrets : {true, false}) {
+    SCOPED_TRACE(secrets ? "with secrets" : "without secrets");
+    auto first_trace = std::make_shared<TraceRecorder>();
+    TraceOptions options;
+    options.show_secrets = secrets;
+    {
+      auto client = std::move(Connection::client(cc, "localhost")).value();
+      auto server = std::move(Connection::server(sc)).value();
+      server.set_trace(first_trace, options);
+      ASSERT_TRUE(handshake(client, server));
+      ASSERT_TRUE(server.write(kRequest).ok());
+      ASSERT_TRUE(transfer(server, client));
+    }
+    EXPECT_EQ(any_starts(notes(*first_trace), "ticket sealed under the current ticket key",
+                         "early data allowed, PSK "),
+              secrets);
+    auto second_trace = std::make_shared<TraceRecorder>();
+    auto client = std::move(Connection::client(cc, "localhost")).value();
+    auto server = std::move(Connection::server(sc)).value();
+    server.set_trace(second_trace, options);
+    ASSERT_TRUE(handshake(client, server));
+    ASSERT_TRUE(server.resumed());
+    EXPECT_EQ(any_starts(notes(*second_trace), "ticket 0 holds: ", "server name \"localhost\""),
+              secrets);
+  }
 }
 
 TEST(ZeroRtt, ConfigurationChecks) {

@@ -170,7 +170,12 @@ TEST_F(EarlyDataInterop, OurClientEarlyDataAcceptedByGnutlsServer) {
       << server->log();
   std::string out = our_client();
   EXPECT_EQ(count(out, "Reused, TLSv1.3"), 2u) << out;
-  EXPECT_EQ(count(out, "sent as 0-RTT data, accepted"), 2u) << out << server->log();
+  // gnutls-serv runs its own anti-replay and freshness checks, which may reject one of the two
+  // (seen once on a loaded machine, for a ticket issued moments before); the early data the
+  // client wrote is then sent again after the handshake. At least one must be accepted.
+  EXPECT_GE(count(out, "sent as 0-RTT data, accepted"), 1u) << out << server->log();
+  EXPECT_EQ(count(out, "sent as 0-RTT data, accepted") + count(out, "rejected by the server"), 2u)
+      << out;
   server->kill();
 }
 
