@@ -11,11 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "interop/process.h"
-
-#ifndef GLASSTLS_CLI
-#error "GLASSTLS_CLI must name the glasstls executable"
-#endif
+#include "interop/session_interop.h"
 
 namespace glasstls::interop {
 namespace {
@@ -24,42 +20,15 @@ using std::chrono::milliseconds;
 constexpr milliseconds kTimeout{30000};
 constexpr const char* kRequest = "GET /early HTTP/1.0\n\n";
 
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + needle.size())) {
-    n++;
-  }
-  return n;
-}
-
-class EarlyDataInterop : public ::testing::Test {
+class EarlyDataInterop : public SessionInterop {
  protected:
   void SetUp() override {
-    openssl_ = find_program("openssl");
-    if (openssl_.empty()) {
-      GTEST_SKIP() << "openssl is not installed";
-    }
-    std::string out;
-    ASSERT_EQ(
-        run({openssl_, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-             "-nodes", "-keyout", dir_.file("key.pem"), "-out", dir_.file("cert.pem"), "-subj",
-             "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "2"},
-            dir_.path(), "req", kTimeout, &out),
-        0)
-        << out;
+    SessionInterop::SetUp();
     write_text(dir_.file("request"), kRequest);
   }
 
   std::unique_ptr<Child> start_server() {
-    port_ = free_port();
-    auto server = Child::spawn(
-        {GLASSTLS_CLI, "server", "--cert", dir_.file("cert.pem"), "--key", dir_.file("key.pem"),
-         "--port", std::to_string(port_), "--echo", "--early-data", "16384"},
-        dir_.path(), "server");
-    EXPECT_TRUE(server && server->wait_for_err("listening on", kTimeout))
-        << (server ? server->log() : "");
-    return server;
+    return SessionInterop::start_server({"--early-data", "16384"});
   }
 
   // our_client runs `glasstls client --early-data request --reconnect 2` against port_.
@@ -75,32 +44,12 @@ class EarlyDataInterop : public ::testing::Test {
         << out;
     return out;
   }
-
-  TempDir dir_;
-  std::string openssl_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(EarlyDataInterop, OpensslClientEarlyDataAcceptedByOurServer) {
   auto server = start_server();
   ASSERT_TRUE(server);
   const std::string sess = dir_.file("sess.pem");
-  std::string out;
-  auto s_client = [&](const std::vector<std::string>& extra, const std::string& tag) {
-    std::vector<std::string> argv = {
-        "sh",
-        "-c",
-        "o=$1; p=$2; ca=$3; shift 3; sleep 1 | \"$o\" s_client -connect \"localhost:$p\" "
-        "-CAfile \"$ca\" \"$@\"",
-        "sh",
-        openssl_,
-        std::to_string(port_),
-        dir_.file("cert.pem")};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    std::string got;
-    EXPECT_EQ(run(argv, dir_.path(), tag, kTimeout, &got), 0) << got;
-    return got;
-  };
   std::string first = s_client({"-sess_out", sess}, "first");
   EXPECT_NE(first.find("Max Early Data: 16384"), std::string::npos) << first;
   std::string second = s_client({"-sess_in", sess, "-early_data", dir_.file("request")}, "second");
