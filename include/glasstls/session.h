@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "glasstls/result.h"
 #include "glasstls/secret.h"
 #include "glasstls/types.h"
 
@@ -36,6 +37,34 @@ struct TicketKey {
   Secret key;
 };
 
+// TicketKeyEpochs is how a ring derived from a root secret moves with time: the time is cut
+// into epochs of `interval_s` seconds (epoch e runs from e * interval_s to (e + 1) *
+// interval_s, in Unix time); the ring of epoch e seals with the key of e, and opens with the
+// keys of the `ahead` epochs after it (published ahead: a server whose clock is a little ahead
+// seals with them, and the others open what it sealed) and of the `behind` epochs before it (a
+// ticket sealed late in epoch e is still good `lifetime` later, so `behind` must be at least
+// lifetime / interval_s, rounded up: 2 for the default 7200 s tickets and one-hour epochs).
+struct TicketKeyEpochs {
+  uint32_t interval_s = 3600;
+  uint32_t behind = 2;
+  uint32_t ahead = 1;
+};
+
+// derive_ticket_keys is the ring of the epoch that `now_ms` (Unix time in milliseconds) falls
+// in: the key of that epoch first, then those of the `ahead` epochs after it, nearest first,
+// then those of the `behind` epochs before it, nearest first (none before epoch 0). Each key is
+// computed with the provider's HKDF with SHA-256 (RFC 5869):
+//
+//   PRK       = HKDF-Extract(salt = "glasstls ticket keys v1", IKM = root)
+//   OKM(e)    = HKDF-Expand(PRK, info = "glasstls ticket key" || uint64(e), 48)
+//   name(e)   = OKM(e)[0..16)      key(e) = OKM(e)[16..48)
+//
+// where uint64(e) is the epoch number in 8 bytes, big-endian, and the strings are ASCII with no
+// terminator. It fails (kBadConfig) when `root` is shorter than 32 bytes, `interval_s` is 0 or
+// `ahead` + `behind` is more than 64, and (kInternal) when the provider fails.
+Result<std::vector<TicketKey>> derive_ticket_keys(std::span<const uint8_t> root, uint64_t now_ms,
+                                                  const TicketKeyEpochs& epochs = {});
+
 // TicketKeys is the ring of keys a server seals its tickets with: the first key seals new
 // tickets, every key of the ring opens the tickets sealed with it, so replacing the ring with
 // a new first key and the old ones behind it rotates keys without refusing tickets already out.
@@ -46,10 +75,24 @@ class TicketKeys {
   // TicketKeys takes the keys, the sealing key first. An empty ring seals nothing: a server
   // with one sends no tickets.
   explicit TicketKeys(std::vector<TicketKey> keys);
+  ~TicketKeys();
   // generate makes a ring of one fresh random key (what a server that names no ring gets).
   static std::shared_ptr<TicketKeys> generate();
   // replace swaps in a new ring, atomically.
   void replace(std::vector<TicketKey> keys);
+
+  // derive makes a ring that every server of a fleet computes alike from a shared root secret
+  // and the time, with no coordination (derive_ticket_keys says which keys it holds). It keeps
+  // a copy of `root` (wiped when the ring goes) and, on each with_current or with_key, reads
+  // `clock` (system_clock_ms when empty) and computes the ring again once the epoch has
+  // changed, so the keys rotate by themselves. replace() on such a ring sets keys that stay
+  // until the next epoch. Fails (kBadConfig) when derive_ticket_keys does.
+  static Result<std::shared_ptr<TicketKeys>> derive(std::span<const uint8_t> root,
+                                                    TicketKeyEpochs epochs = {}, Clock clock = {});
+  // refresh computes a derived ring again if the epoch has changed since it was computed (a
+  // no-op for a ring that was not derived); with_current and with_key call it, and a caller
+  // may too, to move the work of a new epoch off a handshake.
+  void refresh() const;
 
   // with_current calls `f` with the sealing key under the ring's lock; false when the ring is
   // empty. with_key does the same with the key named `name`, if the ring has it.
@@ -58,8 +101,12 @@ class TicketKeys {
                 const std::function<void(const TicketKey&)>& f) const;
 
  private:
+  struct Derivation;
+  void refresh_locked() const;
+
   mutable std::mutex mu_;
-  std::vector<TicketKey> keys_;
+  mutable std::vector<TicketKey> keys_;
+  std::unique_ptr<Derivation> derivation_;
 };
 
 // StoredSession is a session a client can resume: the ticket or session ID and what the

@@ -18,7 +18,133 @@ uint64_t system_clock_ms() {
                                    .count());
 }
 
+namespace {
+
+constexpr std::string_view kDeriveSalt = "glasstls ticket keys v1";
+constexpr std::string_view kDeriveInfo = "glasstls ticket key";
+constexpr size_t kMinRootSecret = 32;
+constexpr uint32_t kMaxDerivedKeys = 64;
+
+ByteView ascii(std::string_view s) {
+  return ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+Result<TicketKey> derive_epoch_key(const crypto::Hash& sha256, ByteView prk, uint64_t epoch) {
+  Bytes info(kDeriveInfo.begin(), kDeriveInfo.end());
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    info.push_back(static_cast<uint8_t>(epoch >> shift));
+  }
+  Result<Secret> okm = sha256.hkdf_expand(prk, info, 48);
+  if (!okm.ok()) {
+    return std::move(okm).error();
+  }
+  TicketKey k;
+  std::copy_n(okm->span().begin(), k.name.size(), k.name.begin());
+  k.key = Secret(okm->span().subspan(16, 32));
+  return k;
+}
+
+}  // namespace
+
+Result<std::vector<TicketKey>> derive_ticket_keys(std::span<const uint8_t> root, uint64_t now_ms,
+                                                  const TicketKeyEpochs& epochs) {
+  auto bad = [](std::string why) {
+    return Error{ErrorKind::kBadConfig, AlertDescription::internal_error,
+                 "derived ticket keys: " + why};
+  };
+  if (root.size() < kMinRootSecret) {
+    return bad("the root secret has " + std::to_string(root.size()) +
+               " bytes; it needs at least 32");
+  }
+  if (epochs.interval_s == 0) {
+    return bad("the epoch interval is 0");
+  }
+  if (static_cast<uint64_t>(epochs.ahead) + epochs.behind > kMaxDerivedKeys) {
+    return bad("more than 64 epochs ahead and behind");
+  }
+  const crypto::Hash* sha256 = crypto::openssl_provider().hash(crypto::HashId::kSha256);
+  if (sha256 == nullptr) {
+    return Error{ErrorKind::kInternal, AlertDescription::internal_error,
+                 "derived ticket keys: no SHA-256 in the provider"};
+  }
+  Secret prk = sha256->hkdf_extract(ascii(kDeriveSalt), root);
+  const uint64_t epoch = now_ms / 1000 / epochs.interval_s;
+  std::vector<uint64_t> order = {epoch};
+  for (uint32_t i = 1; i <= epochs.ahead; i++) {
+    order.push_back(epoch + i);
+  }
+  for (uint32_t i = 1; i <= epochs.behind && i <= epoch; i++) {
+    order.push_back(epoch - i);
+  }
+  std::vector<TicketKey> keys;
+  for (uint64_t e : order) {
+    Result<TicketKey> k = derive_epoch_key(*sha256, prk.span(), e);
+    if (!k.ok()) {
+      return std::move(k).error();
+    }
+    keys.push_back(std::move(*k));
+  }
+  return keys;
+}
+
+// Derivation is what a derived ring keeps to compute itself again: the root secret, the
+// epochs, the clock, and the epoch the ring was last computed for.
+struct TicketKeys::Derivation {
+  Secret root;
+  TicketKeyEpochs epochs;
+  Clock clock;
+  uint64_t epoch = 0;
+};
+
 TicketKeys::TicketKeys(std::vector<TicketKey> keys) : keys_(std::move(keys)) {}
+
+TicketKeys::~TicketKeys() = default;
+
+Result<std::shared_ptr<TicketKeys>> TicketKeys::derive(std::span<const uint8_t> root,
+                                                       TicketKeyEpochs epochs, Clock clock) {
+  if (!clock) {
+    clock = system_clock_ms;
+  }
+  const uint64_t now = clock();
+  Result<std::vector<TicketKey>> keys = derive_ticket_keys(root, now, epochs);
+  if (!keys.ok()) {
+    return std::move(keys).error();
+  }
+  auto ring = std::make_shared<TicketKeys>(std::move(*keys));
+  auto d = std::make_unique<Derivation>();
+  d->root = Secret(root);
+  d->epochs = epochs;
+  d->clock = std::move(clock);
+  d->epoch = now / 1000 / epochs.interval_s;
+  ring->derivation_ = std::move(d);
+  return ring;
+}
+
+void TicketKeys::refresh() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  refresh_locked();
+}
+
+void TicketKeys::refresh_locked() const {
+  if (!derivation_) {
+    return;
+  }
+  const uint64_t now = derivation_->clock();
+  const uint64_t epoch = now / 1000 / derivation_->epochs.interval_s;
+  if (epoch == derivation_->epoch) {
+    return;
+  }
+  Result<std::vector<TicketKey>> keys =
+      derive_ticket_keys(derivation_->root.span(), now, derivation_->epochs);
+  if (!keys.ok()) {
+    // Only a provider failure can get here (the inputs were checked by derive): keep the ring
+    // and try again on the next call.
+    return;
+  }
+  derivation_->epoch = epoch;
+  std::vector<TicketKey> old = std::exchange(keys_, std::move(*keys));
+  // `old` is wiped by the Secrets' destructors.
+}
 
 std::shared_ptr<TicketKeys> TicketKeys::generate() {
   const crypto::CryptoProvider& provider = crypto::openssl_provider();
@@ -44,6 +170,7 @@ void TicketKeys::replace(std::vector<TicketKey> keys) {
 
 bool TicketKeys::with_current(const std::function<void(const TicketKey&)>& f) const {
   std::lock_guard<std::mutex> lock(mu_);
+  refresh_locked();
   if (keys_.empty()) {
     return false;
   }
@@ -54,6 +181,7 @@ bool TicketKeys::with_current(const std::function<void(const TicketKey&)>& f) co
 bool TicketKeys::with_key(std::span<const uint8_t> name,
                           const std::function<void(const TicketKey&)>& f) const {
   std::lock_guard<std::mutex> lock(mu_);
+  refresh_locked();
   for (const TicketKey& k : keys_) {
     if (name.size() == k.name.size() && std::equal(name.begin(), name.end(), k.name.begin())) {
       f(k);
