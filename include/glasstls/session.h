@@ -138,6 +138,36 @@ struct StoredSession {
   StoredSession clone() const;
 };
 
+// encode_session writes `session` as the text of a session file (what `glasstls client
+// --sess-out` writes), one PEM block (RFC 7468) labelled "GLASSTLS SESSION" around this
+// structure, in TLS presentation language (RFC 8446 section 3), big-endian:
+//
+//   struct {
+//     uint8 format = 1;
+//     ProtocolVersion version;            /* 0x0304 TLS 1.3, 0x0303 TLS 1.2 */
+//     CipherSuite suite;
+//     opaque psk<1..2^8-1>;               /* the resumption PSK or master secret */
+//     opaque ticket<0..2^16-1>;
+//     opaque session_id<0..32>;
+//     uint32 age_add;
+//     uint32 lifetime_s;
+//     uint64 received_ms;                 /* Unix time, milliseconds */
+//     opaque alpn<0..2^8-1>;              /* empty: no protocol was agreed */
+//     uint32 max_early_data;
+//   } GlasstlsSession;
+//
+// A later format gets a new number; decode_session refuses the ones it does not know. The text
+// holds the session's secret: keep it as a private key (a file of mode 0600), and wipe it
+// (secure_wipe) when done with it.
+std::string encode_session(const StoredSession& session);
+
+// decode_session reads the text encode_session writes. Text around the block is ignored; it
+// fails (kBadConfig, naming the fault) when there is no GLASSTLS SESSION block or more than
+// one, on bad PEM, an unknown format or protocol version, an empty PSK, a TLS 1.3 session
+// without a ticket, a TLS 1.2 session with neither ticket nor session ID, a field cut short or
+// bytes after the last field.
+Result<StoredSession> decode_session(std::string_view text);
+
 // SessionStore keeps a client's sessions by server name. Implementations must be thread-safe:
 // one configuration serves connections on any thread.
 class SessionStore {

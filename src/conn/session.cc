@@ -8,7 +8,9 @@
 #include <map>
 #include <utility>
 
+#include "base/bytes.h"
 #include "glasstls/crypto.h"
+#include "x509/pem.h"
 
 namespace glasstls {
 
@@ -189,6 +191,127 @@ bool TicketKeys::with_key(std::span<const uint8_t> name,
     }
   }
   return false;
+}
+
+namespace {
+
+constexpr std::string_view kSessionLabel = "GLASSTLS SESSION";
+constexpr uint8_t kSessionFormat = 1;
+
+Error bad_session(const std::string& why) {
+  return Error{ErrorKind::kBadConfig, AlertDescription::internal_error, "session file: " + why};
+}
+
+}  // namespace
+
+std::string encode_session(const StoredSession& session) {
+  ByteWriter w;
+  w.u8(kSessionFormat);
+  w.u16(static_cast<uint16_t>(session.version));
+  w.u16(static_cast<uint16_t>(session.suite));
+  {
+    LengthPrefix p = w.u8_prefixed();
+    w.bytes(session.psk.span());
+  }
+  {
+    LengthPrefix p = w.u16_prefixed();
+    w.bytes(session.ticket);
+  }
+  {
+    LengthPrefix p = w.u8_prefixed();
+    w.bytes(session.session_id);
+  }
+  w.u32(session.age_add);
+  w.u32(session.lifetime_s);
+  w.u64(session.received_ms);
+  {
+    LengthPrefix p = w.u8_prefixed();
+    if (session.alpn) {
+      w.bytes(std::string_view(*session.alpn));
+    }
+  }
+  w.u32(session.max_early_data);
+  Bytes body = std::move(w).take();
+  std::string pem = x509::pem_encode(kSessionLabel, body);
+  secure_wipe(body.data(), body.size());
+  return pem;
+}
+
+Result<StoredSession> decode_session(std::string_view text) {
+  Result<std::vector<x509::PemBlock>> blocks = x509::pem_decode(text);
+  if (!blocks.ok()) {
+    return bad_session(blocks.error().reason);
+  }
+  // The blocks hold the session's secret: wiped whichever way this returns.
+  struct Wipe {
+    std::vector<x509::PemBlock>& blocks;
+    ~Wipe() {
+      for (x509::PemBlock& b : blocks) {
+        secure_wipe(b.der.data(), b.der.size());
+      }
+    }
+  } wipe{*blocks};
+  const x509::PemBlock* found = nullptr;
+  for (const x509::PemBlock& b : *blocks) {
+    if (b.label == kSessionLabel) {
+      if (found != nullptr) {
+        return bad_session("more than one GLASSTLS SESSION block");
+      }
+      found = &b;
+    }
+  }
+  if (found == nullptr) {
+    return bad_session("no GLASSTLS SESSION block");
+  }
+  ByteReader r(found->der);
+  uint8_t format = 0;
+  if (!r.u8(format)) {
+    return bad_session("empty");
+  }
+  if (format != kSessionFormat) {
+    return bad_session("format " + std::to_string(format) + " is not known (this glasstls reads " +
+                       std::to_string(kSessionFormat) + ")");
+  }
+  StoredSession s;
+  uint16_t version = 0;
+  uint16_t suite = 0;
+  ByteView psk;
+  ByteView ticket;
+  ByteView session_id;
+  ByteView alpn;
+  if (!r.u16(version) || !r.u16(suite) || !r.u8_prefixed(psk) || !r.u16_prefixed(ticket) ||
+      !r.u8_prefixed(session_id) || !r.u32(s.age_add) || !r.u32(s.lifetime_s) ||
+      !r.u64(s.received_ms) || !r.u8_prefixed(alpn) || !r.u32(s.max_early_data)) {
+    return bad_session("a field is cut short");
+  }
+  if (!r.empty()) {
+    return bad_session(std::to_string(r.remaining()) + " bytes after the last field");
+  }
+  s.version = static_cast<ProtocolVersion>(version);
+  if (s.version != ProtocolVersion::TLSv1_3 && s.version != ProtocolVersion::TLSv1_2) {
+    return bad_session("protocol version " + std::to_string(version) +
+                       " is neither TLS 1.3 nor TLS 1.2");
+  }
+  if (psk.empty()) {
+    return bad_session("the PSK is empty");
+  }
+  if (session_id.size() > 32) {
+    return bad_session("the session ID is longer than 32 bytes");
+  }
+  if (s.version == ProtocolVersion::TLSv1_3 && ticket.empty()) {
+    return bad_session("a TLS 1.3 session without a ticket");
+  }
+  if (s.version == ProtocolVersion::TLSv1_2 && ticket.empty() && session_id.empty()) {
+    return bad_session("a TLS 1.2 session with neither ticket nor session ID");
+  }
+  s.suite = static_cast<CipherSuite>(suite);
+  s.psk = Secret(psk);
+  s.ticket.assign(ticket.begin(), ticket.end());
+  s.session_id.assign(session_id.begin(), session_id.end());
+  if (!alpn.empty()) {
+    s.alpn = std::string(alpn.begin(), alpn.end());
+  }
+  return s;
 }
 
 StoredSession StoredSession::clone() const {
