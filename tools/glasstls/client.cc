@@ -2,8 +2,10 @@
 // connection and the connection to stdout.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +14,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "common.h"
@@ -72,6 +76,10 @@ constexpr const char kClientUsage[] =
     "                        the ClientHello when a ticket allows it (with --reconnect), and\n"
     "                        again after the handshake if the server rejects it; what the\n"
     "                        server answers on reconnections goes to stdout\n"
+    "  --sess-out FILE       when the connection ends, write the newest session it received\n"
+    "                        to FILE (a GLASSTLS SESSION PEM block, mode 0600: it holds the\n"
+    "                        session's secret), as openssl s_client -sess_out\n"
+    "  --sess-in FILE        offer the session in FILE (written by --sess-out) to resume it\n"
     "  --trace               show every record, field and key schedule step on stderr (this\n"
     "                        shows the connection's secrets)\n"
     "  --html FILE           write the traced conversation as a self-contained HTML page\n"
@@ -364,6 +372,84 @@ std::string reconnect(const std::shared_ptr<const ClientConfig>& config,
   return "";
 }
 
+// SessionFileStore is the client's session store with --sess-in and --sess-out: a memory
+// store that also offers, once and first, the session read from --sess-in (whatever name the
+// connection asks for: the file was made for this server), and remembers the newest session put
+// in it, for --sess-out.
+class SessionFileStore final : public SessionStore {
+ public:
+  explicit SessionFileStore(std::optional<StoredSession> offered)
+      : inner_(memory_session_store()), offered_(std::move(offered)) {}
+
+  void put(std::string_view server_name, StoredSession session) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      newest_ = session.clone();
+    }
+    inner_->put(server_name, std::move(session));
+  }
+  std::optional<StoredSession> take(std::string_view server_name) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (offered_) {
+        std::optional<StoredSession> s = std::move(offered_);
+        offered_.reset();
+        return s;
+      }
+    }
+    return inner_->take(server_name);
+  }
+  std::optional<StoredSession> newest() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!newest_) {
+      return std::nullopt;
+    }
+    return newest_->clone();
+  }
+
+ private:
+  std::shared_ptr<SessionStore> inner_;
+  std::mutex mu_;
+  std::optional<StoredSession> offered_;
+  std::optional<StoredSession> newest_;
+};
+
+// write_session_file writes `session` to `path` as encode_session's text, with mode 0600 (the
+// file is created so, and an existing one is set so before it is written).
+bool write_session_file(const std::string& path, const StoredSession& session, std::string& error) {
+  std::string text = encode_session(session);
+  struct WipeText {
+    std::string& text;
+    ~WipeText() { secure_wipe(text.data(), text.size()); }
+  } wipe{text};
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error = "cannot write --sess-out " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  struct CloseAtEnd {
+    int fd;
+    ~CloseAtEnd() { ::close(fd); }
+  } close_at_end{fd};
+  if (::fchmod(fd, 0600) != 0) {
+    error = "cannot make --sess-out " + path + " private: " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      error = "cannot write --sess-out " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 bool is_ip_address(const std::string& name) {
   unsigned char buf[16];
   return ::inet_pton(AF_INET, name.c_str(), buf) == 1 ||
@@ -377,7 +463,8 @@ int client_main(int argc, char** argv) {
   spec.with_value = {"--servername",   "--alpn",       "--pin-sha256", "--groups",
                      "--ciphersuites", "--cafile",     "--html",       "--sigalgs",
                      "--keylog",       "--cert",       "--key",        "--connect-timeout",
-                     "--crl",          "--revocation", "--reconnect",  "--early-data"};
+                     "--crl",          "--revocation", "--reconnect",  "--early-data",
+                     "--sess-out",     "--sess-in"};
   spec.flags = {"--insecure", "--dangerous-skip-name-check", "--key-update", "--trace", "--help",
                 "-h"};
   spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
@@ -571,6 +658,24 @@ int client_main(int argc, char** argv) {
       return fail(error);
     }
     builder.client_certificate(std::move(chain), std::move(*key));
+  }
+  std::shared_ptr<SessionFileStore> session_file_store;
+  if (args->has("--sess-in") || args->has("--sess-out")) {
+    std::optional<StoredSession> offered;
+    if (auto path = args->value("--sess-in")) {
+      std::optional<std::string> text = read_file(*path, error);
+      if (!text) {
+        return fail("cannot read --sess-in file: " + error);
+      }
+      Result<StoredSession> session = decode_session(*text);
+      secure_wipe(text->data(), text->size());
+      if (!session.ok()) {
+        return fail("--sess-in " + *path + ": " + session.error().reason);
+      }
+      offered = std::move(*session);
+    }
+    session_file_store = std::make_shared<SessionFileStore>(std::move(offered));
+    builder.session_store(session_file_store);
   }
   Result<std::shared_ptr<const ClientConfig>> config = builder.build();
   if (!config.ok()) {
@@ -770,6 +875,19 @@ int client_main(int argc, char** argv) {
         stderr);
   } else if (status == 0) {
     std::fputs("glasstls client: closed cleanly (close_notify both ways)\n", stderr);
+  }
+  if (auto path = args->value("--sess-out"); path && status == 0) {
+    std::optional<StoredSession> newest = session_file_store->newest();
+    if (!newest) {
+      std::fprintf(stderr,
+                   "glasstls client: no session to write to --sess-out %s: the server sent no "
+                   "ticket\n",
+                   path->c_str());
+    } else if (std::string write_error; !write_session_file(*path, *newest, write_error)) {
+      status = fail(write_error);
+    } else {
+      std::fprintf(stderr, "glasstls client: wrote the session to %s\n", path->c_str());
+    }
   }
   for (uint64_t i = 1; status == 0 && i <= reconnects; i++) {
     if (std::string failed =

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common.h"
+#include "glasstls/redis.h"
 #include "glasstls/x509.h"
 
 namespace glasstls::cli {
@@ -105,9 +106,20 @@ constexpr const char kServerUsage[] =
     "                        they carry; with N above 0, TLS 1.2 sessions are resumed too,\n"
     "                        by session ID or by an RFC 5077 ticket (one per full handshake)\n"
     "  --ticket-keys FILE    seal tickets with the keys in FILE: one or more 80-byte keys\n"
-    "                        (openssl rand 80, as for nginx), the first sealing, every one\n"
-    "                        opening; FILE is read again when it changes, so keys rotate\n"
-    "                        without a restart; without it a random key made at start is used\n"
+    "                        (openssl rand 80, as for nginx) one after another, or a list of\n"
+    "                        them, one a line in 160 hex digits (openssl rand -hex 80; lines\n"
+    "                        starting with # are comments); the first seals, every one opens;\n"
+    "                        FILE is read again when it changes, so keys rotate without a\n"
+    "                        restart; without it a random key made at start is used\n"
+    "  --ticket-root FILE    derive the ticket keys from the root secret in FILE (its bytes as\n"
+    "                        they are, at least 32: openssl rand 32 > FILE) and the time, in\n"
+    "                        one-hour epochs: every server given the same FILE seals with the\n"
+    "                        key of the hour and opens those of the two hours before and of\n"
+    "                        the next; keys rotate by themselves (not with --ticket-keys)\n"
+    "  --session-store URL   keep sessions and the 0-RTT anti-replay record in the Redis at\n"
+    "                        URL (redis://HOST[:PORT][/DB]), shared with the other servers\n"
+    "                        that name it; a Redis that fails or does not answer within 50 ms\n"
+    "                        means a full handshake, never a stall\n"
     "  --early-data MAX      accept up to MAX bytes of 0-RTT data (1 to 16777216) on resumed\n"
     "                        TLS 1.3 connections, each ClientHello once (turns tickets on);\n"
     "                        it is handled as the connection's first data, after the\n"
@@ -167,11 +179,79 @@ std::optional<double> parse_seconds(const std::string& text, double max) {
   return v;
 }
 
+// hex_value is the value of one hex digit, or -1.
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// ticket_key_list reads the list form of a --ticket-keys file: text lines, each either empty,
+// a comment starting with #, or one 80-byte key in 160 hex digits (as `openssl rand -hex 80`
+// prints it), spaces and tabs around it ignored. nullopt when `text` is not of that form (it is
+// then read as raw keys); an empty vector with `error` set when it is, but a line is not a
+// whole key.
+std::optional<Bytes> ticket_key_list(const std::string& text, const std::string& path,
+                                     std::string& error) {
+  Bytes out;
+  size_t line_no = 0;
+  size_t at = 0;
+  bool any = false;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    std::string_view line(text.data() + at, end - at);
+    at = end + 1;
+    line_no++;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+      line.remove_prefix(1);
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+      line.remove_suffix(1);
+    }
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    for (char c : line) {
+      if (hex_value(c) < 0) {
+        secure_wipe(out.data(), out.size());
+        return std::nullopt;  // not the list form
+      }
+    }
+    if (line.size() != 160) {
+      secure_wipe(out.data(), out.size());
+      error = "--ticket-keys file " + path + ", line " + std::to_string(line_no) + ": " +
+              std::to_string(line.size()) +
+              " hex digits; a key is 160 (80 bytes, openssl rand -hex 80)";
+      return Bytes{};
+    }
+    for (size_t i = 0; i < line.size(); i += 2) {
+      out.push_back(static_cast<uint8_t>(hex_value(line[i]) * 16 + hex_value(line[i + 1])));
+    }
+    any = true;
+  }
+  if (!any) {
+    error = "--ticket-keys file " + path + " lists no key";
+    return Bytes{};
+  }
+  return out;
+}
+
 // load_ticket_keys reads a --ticket-keys file: one or more 80-byte keys one after another, as
-// `openssl rand 80` makes them for nginx's ssl_session_ticket_key, the first sealing new
-// tickets and every one opening the tickets sealed with it. Of each 80 bytes, the first 16
-// are the key's name and the last 32 its AES-256-GCM key (the 32 between, nginx's HMAC key,
-// are not used: the AEAD authenticates the ticket).
+// `openssl rand 80` makes them for nginx's ssl_session_ticket_key, or the list form (one key a
+// line in hex, see ticket_key_list), the first sealing new tickets and every one opening the
+// tickets sealed with it. Of each 80 bytes, the first 16 are the key's name and the last 32 its
+// AES-256-GCM key (the 32 between, nginx's HMAC key, are not used: the AEAD authenticates the
+// ticket).
 std::optional<std::vector<TicketKey>> load_ticket_keys(const std::string& path,
                                                        std::string& error) {
   constexpr size_t kKeyFileLength = 80;
@@ -180,11 +260,19 @@ std::optional<std::vector<TicketKey>> load_ticket_keys(const std::string& path,
     error = "cannot read --ticket-keys file: " + error;
     return std::nullopt;
   }
-  std::optional<Bytes> data = Bytes(text->begin(), text->end());
+  std::optional<Bytes> data = ticket_key_list(*text, path, error);
+  if (data && data->empty()) {
+    secure_wipe(text->data(), text->size());
+    return std::nullopt;
+  }
+  if (!data) {
+    data = Bytes(text->begin(), text->end());
+  }
   secure_wipe(text->data(), text->size());
   if (data->empty() || data->size() % kKeyFileLength != 0) {
     error = "--ticket-keys file " + path + " holds " + std::to_string(data->size()) +
-            " bytes; it needs one or more 80-byte keys (openssl rand 80)";
+            " bytes; it needs one or more 80-byte keys (openssl rand 80), or lines of 160 hex "
+            "digits (openssl rand -hex 80)";
     secure_wipe(data->data(), data->size());
     return std::nullopt;
   }
@@ -1449,6 +1537,8 @@ int server_main(int argc, char** argv) {
                      "--ocsp",
                      "--tickets",
                      "--ticket-keys",
+                     "--ticket-root",
+                     "--session-store",
                      "--early-data"};
   spec.flags = {
       "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
@@ -1693,13 +1783,50 @@ int server_main(int argc, char** argv) {
     builder.ticket_keys(ring);
     watch_ticket_keys(*path, ring);
   }
+  if (auto path = args->value("--ticket-root")) {
+    if (args->has("--ticket-keys")) {
+      report("--ticket-root and --ticket-keys both name the ticket keys; give one");
+      return 2;
+    }
+    if (!args->has("--tickets")) {
+      builder.session_tickets(2);
+    }
+    std::optional<std::string> root = read_file(*path, error);
+    if (!root) {
+      report("cannot read --ticket-root file: " + error);
+      return 1;
+    }
+    Result<std::shared_ptr<TicketKeys>> ring = TicketKeys::derive(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(root->data()), root->size()));
+    secure_wipe(root->data(), root->size());
+    if (!ring.ok()) {
+      report("--ticket-root " + *path + ": " + ring.error().reason);
+      return 1;
+    }
+    builder.ticket_keys(*ring);
+  }
+  if (auto url = args->value("--session-store")) {
+    Result<RedisOptions> redis = parse_redis_url(*url);
+    if (!redis.ok()) {
+      report("--session-store: " + redis.error().reason);
+      return 2;
+    }
+    Result<std::shared_ptr<ServerSessionStore>> store = redis_session_store(*redis);
+    Result<std::shared_ptr<AntiReplay>> replay = redis_anti_replay(*redis);
+    if (!store.ok() || !replay.ok()) {
+      report("--session-store: " + (store.ok() ? replay.error() : store.error()).reason);
+      return 1;
+    }
+    builder.session_store(*store);
+    builder.anti_replay(*replay);
+  }
   if (auto v = args->value("--early-data")) {
     std::optional<uint64_t> n = parse_count(*v, 1, 16 * 1024 * 1024);
     if (!n) {
       report("--early-data needs a number of bytes from 1 to 16777216, got \"" + *v + "\"");
       return 2;
     }
-    if (!args->has("--tickets") && !args->has("--ticket-keys")) {
+    if (!args->has("--tickets") && !args->has("--ticket-keys") && !args->has("--ticket-root")) {
       builder.session_tickets(2);
     }
     builder.early_data(static_cast<uint32_t>(*n));

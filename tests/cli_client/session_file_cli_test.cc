@@ -1,0 +1,232 @@
+// session_file_cli_test.cc: `glasstls client --sess-out FILE` and `--sess-in FILE` (as openssl
+// s_client's -sess_out and -sess_in) against `glasstls server --tickets 2` and `openssl
+// s_server`; two `glasstls server --ticket-root FILE` processes resuming each other's sessions;
+// the list form of --ticket-keys; `--session-store redis://...` with a Redis of the test's own.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/redis_server.h"
+#include "interop/process.h"
+
+#ifndef GLASSTLS_CLI
+#error "GLASSTLS_CLI must name the glasstls executable"
+#endif
+
+namespace glasstls::interop {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kTimeout{30000};
+
+class SessionFileCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    openssl_ = find_program("openssl");
+    if (openssl_.empty()) {
+      GTEST_SKIP() << "openssl is not installed (it makes the test certificate)";
+    }
+    std::string out;
+    ASSERT_EQ(
+        run({openssl_, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", dir_.file("key.pem"), "-out", dir_.file("cert.pem"), "-subj",
+             "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "2"},
+            dir_.path(), "req", kTimeout, &out),
+        0)
+        << out;
+  }
+
+  // start_server starts `glasstls server --echo` with `extra` options on a free port, and
+  // returns it with the port in `port`.
+  std::unique_ptr<Child> start_server(const std::vector<std::string>& extra, uint16_t& port) {
+    port = free_port();
+    std::vector<std::string> argv = {GLASSTLS_CLI, "server",
+                                     "--cert",     dir_.file("cert.pem"),
+                                     "--key",      dir_.file("key.pem"),
+                                     "--port",     std::to_string(port),
+                                     "--echo"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto server = Child::spawn(argv, dir_.path(), "server" + std::to_string(servers_++));
+    EXPECT_TRUE(server && server->wait_for_err("listening on", kTimeout))
+        << (server ? server->log() : "");
+    return server;
+  }
+
+  // client runs `glasstls client localhost:PORT` with a line on stdin held open a moment (so
+  // that the tickets arrive) and `extra` options; returns its exit status, output in `out`.
+  int client(uint16_t port, const std::vector<std::string>& extra, std::string& out) {
+    std::vector<std::string> argv = {
+        "sh",
+        "-c",
+        "c=$1; p=$2; ca=$3; shift 3; (echo line; sleep 1) | \"$c\" client \"localhost:$p\" "
+        "--cafile \"$ca\" \"$@\"",
+        "sh",
+        GLASSTLS_CLI,
+        std::to_string(port),
+        dir_.file("cert.pem")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run(argv, dir_.path(), "client" + std::to_string(clients_++), kTimeout, &out);
+  }
+
+  // save_then_resume connects once with --sess-out, checks the file, then again with
+  // --sess-in on `resume_port` (the same server by default), and expects it resumed.
+  void save_then_resume(uint16_t port, uint16_t resume_port, const std::string& log) {
+    const std::string sess = dir_.file("sess" + std::to_string(clients_) + ".pem");
+    std::string out;
+    ASSERT_EQ(client(port, {"--sess-out", sess}, out), 0) << out << log;
+    EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+    EXPECT_NE(out.find("wrote the session to " + sess), std::string::npos) << out;
+    struct stat st {};
+    ASSERT_EQ(::stat(sess.c_str(), &st), 0) << "no session file";
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "the session file holds a secret";
+    std::string text = read_text(sess);
+    EXPECT_EQ(text.rfind("-----BEGIN GLASSTLS SESSION-----\n", 0), 0u) << text;
+    ASSERT_EQ(client(resume_port, {"--sess-in", sess}, out), 0) << out << log;
+    EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out << log;
+  }
+
+  TempDir dir_;
+  std::string openssl_;
+  int servers_ = 0;
+  int clients_ = 0;
+};
+
+TEST_F(SessionFileCli, SessOutThenSessInResumesOnOurServer) {
+  uint16_t port = 0;
+  auto server = start_server({"--tickets", "2"}, port);
+  ASSERT_TRUE(server);
+  save_then_resume(port, port, server->log());
+  // An existing file is made private before it is written.
+  const std::string loose = dir_.file("loose.pem");
+  ASSERT_TRUE(write_text(loose, "old"));
+  ASSERT_EQ(::chmod(loose.c_str(), 0644), 0);
+  std::string out;
+  ASSERT_EQ(client(port, {"--sess-out", loose}, out), 0) << out;
+  struct stat st {};
+  ASSERT_EQ(::stat(loose.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(read_text(loose).find("old"), std::string::npos);
+}
+
+TEST_F(SessionFileCli, SessOutThenSessInResumesOnOpensslServer) {
+  const uint16_t port = free_port();
+  auto server =
+      Child::spawn({openssl_, "s_server", "-accept", std::to_string(port), "-cert",
+                    dir_.file("cert.pem"), "-key", dir_.file("key.pem"), "-naccept", "2", "-rev"},
+                   dir_.path(), "s_server");
+  ASSERT_TRUE(server && server->wait_for_out("ACCEPT", kTimeout)) << server->log();
+  save_then_resume(port, port, server->log());
+}
+
+TEST_F(SessionFileCli, WithoutATicketNothingIsWrittenAndABadFileIsRefused) {
+  uint16_t port = 0;
+  auto server = start_server({}, port);  // no --tickets: no ticket is sent
+  ASSERT_TRUE(server);
+  const std::string sess = dir_.file("none.pem");
+  std::string out;
+  EXPECT_EQ(client(port, {"--sess-out", sess}, out), 0) << out;
+  EXPECT_NE(out.find("no session to write"), std::string::npos) << out;
+  struct stat st {};
+  EXPECT_NE(::stat(sess.c_str(), &st), 0) << "no file without a session";
+
+  const std::string bad = dir_.file("bad.pem");
+  ASSERT_TRUE(write_text(bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+  EXPECT_NE(client(port, {"--sess-in", bad}, out), 0) << out;
+  EXPECT_NE(out.find("no GLASSTLS SESSION block"), std::string::npos) << out;
+}
+
+TEST_F(SessionFileCli, TwoServersWithOneTicketRootResumeEachOthersSessions) {
+  const std::string root = dir_.file("ticket.root");
+  ASSERT_EQ(run({openssl_, "rand", "-out", root, "32"}, dir_.path(), "rand", kTimeout), 0);
+  uint16_t port_a = 0;
+  uint16_t port_b = 0;
+  auto a = start_server({"--ticket-root", root}, port_a);
+  auto b = start_server({"--ticket-root", root}, port_b);
+  ASSERT_TRUE(a && b);
+  save_then_resume(port_a, port_b, a->log() + b->log());
+  save_then_resume(port_b, port_a, a->log() + b->log());
+
+  // A server with another root cannot open them: a full handshake.
+  const std::string other_root = dir_.file("other.root");
+  ASSERT_EQ(run({openssl_, "rand", "-out", other_root, "32"}, dir_.path(), "rand2", kTimeout), 0);
+  uint16_t port_c = 0;
+  auto c = start_server({"--ticket-root", other_root}, port_c);
+  ASSERT_TRUE(c);
+  const std::string sess = dir_.file("from_a.pem");
+  std::string out;
+  ASSERT_EQ(client(port_a, {"--sess-out", sess}, out), 0) << out;
+  ASSERT_EQ(client(port_c, {"--sess-in", sess}, out), 0) << out;
+  EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+
+  // A root under 32 bytes is refused at start.
+  const std::string short_root = dir_.file("short.root");
+  ASSERT_TRUE(write_text(short_root, "0123456789"));
+  EXPECT_EQ(run({GLASSTLS_CLI, "server", "--cert", dir_.file("cert.pem"), "--key",
+                 dir_.file("key.pem"), "--port", "0", "--ticket-root", short_root},
+                dir_.path(), "short", kTimeout, &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("at least 32"), std::string::npos) << out;
+}
+
+TEST_F(SessionFileCli, TicketKeyListFormOpensAfterARestart) {
+  std::string hex1;
+  std::string hex2;
+  ASSERT_EQ(run({openssl_, "rand", "-hex", "80"}, dir_.path(), "hex1", kTimeout, &hex1), 0);
+  ASSERT_EQ(run({openssl_, "rand", "-hex", "80"}, dir_.path(), "hex2", kTimeout, &hex2), 0);
+  const std::string list = dir_.file("keys.txt");
+  ASSERT_TRUE(write_text(
+      list, "# the first seals\n" + hex1 + "\n  " + hex2.substr(0, 160) + "  \n\n# end\n"));
+  const std::string sess = dir_.file("sess.pem");
+  std::string out;
+  {
+    uint16_t port = 0;
+    auto server = start_server({"--ticket-keys", list}, port);
+    ASSERT_TRUE(server);
+    ASSERT_EQ(client(port, {"--sess-out", sess}, out), 0) << out;
+    EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+  }
+  // A new server process given the list with the sealing key second still opens the ticket.
+  ASSERT_TRUE(write_text(list, hex2 + hex1));
+  uint16_t port = 0;
+  auto server = start_server({"--ticket-keys", list}, port);
+  ASSERT_TRUE(server);
+  ASSERT_EQ(client(port, {"--sess-in", sess}, out), 0) << out;
+  EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out << server->log();
+
+  // A line that is hex but not a whole key is refused, naming the line.
+  ASSERT_TRUE(write_text(list, hex1 + "abcd\n"));
+  EXPECT_EQ(run({GLASSTLS_CLI, "server", "--cert", dir_.file("cert.pem"), "--key",
+                 dir_.file("key.pem"), "--port", "0", "--ticket-keys", list},
+                dir_.path(), "badlist", kTimeout, &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("line 2: 4 hex digits"), std::string::npos) << out;
+}
+
+TEST_F(SessionFileCli, SessionStoreInRedis) {
+  GLASSTLS_SKIP_WITHOUT_REDIS();
+  std::string error;
+  auto redis = testing::RedisServer::start(error);
+  ASSERT_NE(redis, nullptr) << error;
+  uint16_t port = 0;
+  auto server = start_server({"--tickets", "2", "--session-store", redis->url()}, port);
+  ASSERT_TRUE(server);
+  save_then_resume(port, port, server->log());
+
+  // A bad URL is a usage error.
+  std::string out;
+  EXPECT_EQ(run({GLASSTLS_CLI, "server", "--cert", dir_.file("cert.pem"), "--key",
+                 dir_.file("key.pem"), "--port", "0", "--session-store", "http://x"},
+                dir_.path(), "badurl", kTimeout, &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("redis://"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace glasstls::interop
