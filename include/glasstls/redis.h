@@ -29,7 +29,8 @@ struct RedisOptions {
   std::string prefix = "glasstls:";
   // timeout_ms bounds connecting and each command (sending it, and waiting for its answer).
   // A store that cannot answer within it answers "not found" (get, take), "not kept" (put) or
-  // "not first" (first_use).
+  // "not first" (first_use). A host name is resolved by the system's resolver, which the
+  // timeout does not bound: give an address where every handshake must be bounded.
   uint32_t timeout_ms = 50;
   // connections is the size of the pool: at most this many commands are in flight at once.
   uint32_t connections = 4;
