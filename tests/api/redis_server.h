@@ -31,10 +31,14 @@ namespace glasstls::testing {
 
 class RedisServer {
  public:
-  // start runs a redis-server; null (with `error`) when it does not answer PING within 10 s.
-  static std::unique_ptr<RedisServer> start(std::string& error) {
+  // start runs a redis-server, with `extra` options after the test's own (for example
+  // {"--enable-debug-command", "yes"} for DEBUG SLEEP); null (with `error`) when it is not
+  // ready within 10 s.
+  static std::unique_ptr<RedisServer> start(std::string& error,
+                                            std::vector<std::string> extra = {}) {
     auto server = std::unique_ptr<RedisServer>(new RedisServer());
     server->port_ = interop::free_port();
+    server->extra_ = std::move(extra);
     if (!server->launch(error)) {
       return nullptr;
     }
@@ -58,6 +62,18 @@ class RedisServer {
   bool restart(std::string& error) {
     stop();
     return launch(error);
+  }
+
+  // spawn_cli starts redis-cli against the server with `args` without waiting for it (null if
+  // redis-cli is missing).
+  std::unique_ptr<interop::Child> spawn_cli(const std::vector<std::string>& args) const {
+    std::string redis_cli = interop::find_program("redis-cli");
+    if (redis_cli.empty()) {
+      return nullptr;
+    }
+    std::vector<std::string> argv = {redis_cli, "-h", "127.0.0.1", "-p", std::to_string(port_)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return interop::Child::spawn(argv, dir_.path(), "redis-cli-bg");
   }
 
   // cli runs redis-cli against the server with `args` and returns its output ("" if redis-cli
@@ -95,6 +111,7 @@ class RedisServer {
                                      "no",
                                      "--protected-mode",
                                      "no"};
+    argv.insert(argv.end(), extra_.begin(), extra_.end());
     child_ = interop::Child::spawn(argv, dir_.path(), "redis");
     if (!child_) {
       error = "could not start redis-server";
@@ -110,6 +127,7 @@ class RedisServer {
 
   interop::TempDir dir_;
   uint16_t port_ = 0;
+  std::vector<std::string> extra_;
   std::unique_ptr<interop::Child> child_;
 };
 

@@ -320,5 +320,43 @@ TEST(RedisStoreTest, HangingRedisCostsAboutOneTimeoutPerCall) {
   EXPECT_EQ(slow.load(), 0);
 }
 
+TEST(RedisStoreTest, RedisBusyInDebugSleepCostsAboutOneTimeout) {
+  GLASSTLS_SKIP_WITHOUT_REDIS();
+  ASSERT_TRUE(redis_supported());
+  std::string error;
+  auto redis = RedisServer::start(error, {"--enable-debug-command", "yes"});
+  ASSERT_NE(redis, nullptr) << error;
+  constexpr uint32_t kTimeoutMs = 50;
+  RedisOptions o = options_for(redis->port(), kTimeoutMs);
+  o.min_backoff_ms = 20;
+  o.max_backoff_ms = 40;
+  auto store = store_for(o);
+  const Bytes id = bytes_of("id");
+  const Bytes state = bytes_of("state");
+  ASSERT_TRUE(store->put(id, state, 60));
+  auto sleeper = redis->spawn_cli({"DEBUG", "SLEEP", "1"});
+  if (!sleeper) {
+    GTEST_SKIP() << "redis-cli is not installed";
+  }
+  std::this_thread::sleep_for(milliseconds(200));  // redis-cli connects and Redis sleeps
+  double worst = 0;
+  int answered = 0;
+  for (int i = 0; i < 5; i++) {
+    worst = std::max(worst, elapsed_ms([&] { answered += store->get(id).has_value() ? 1 : 0; }));
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  std::printf("Redis in DEBUG SLEEP: slowest call %.1f ms (timeout %u ms)\n", worst, kTimeoutMs);
+  EXPECT_EQ(answered, 0) << "Redis was asleep: nothing could have answered";
+  EXPECT_LT(worst, 10.0 * kTimeoutMs);
+  ASSERT_TRUE(sleeper->wait_exit(std::chrono::seconds(10)).has_value());
+  bool back = false;
+  auto deadline = SteadyClock::now() + std::chrono::seconds(5);
+  while (!back && SteadyClock::now() < deadline) {
+    back = store->get(id) == state;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(back) << "the store did not recover once Redis woke";
+}
+
 }  // namespace
 }  // namespace glasstls::testing
