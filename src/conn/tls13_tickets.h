@@ -25,6 +25,20 @@
 
 namespace glasstls::conn {
 
+// kTicketClockSkewMs is how far in the future a ticket's issue time may lie and still be
+// resumed: the servers of a fleet share ticket keys but not a clock, and a ticket issued by one
+// whose clock runs ahead must not be refused by the others until their clocks catch up.
+inline constexpr uint64_t kTicketClockSkewMs = 60'000;
+
+// ticket_expired says whether a ticket issued at `issued_ms` for `lifetime_s` seconds cannot be
+// resumed at `now_ms`: past its lifetime, or issued further in the future than the skew allows.
+inline bool ticket_expired(uint64_t issued_ms, uint32_t lifetime_s, uint64_t now_ms) {
+  if (issued_ms > now_ms) {
+    return issued_ms - now_ms > kTicketClockSkewMs;
+  }
+  return now_ms - issued_ms > uint64_t{lifetime_s} * 1000;
+}
+
 struct TicketState {
   // version is the session's protocol version: a ticket is resumed only in that version.
   ProtocolVersion version = ProtocolVersion::TLSv1_3;

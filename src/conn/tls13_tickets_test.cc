@@ -169,3 +169,22 @@ TEST(Tls13Tickets, SealedWithCurrentKeyFollowsRotation) {
 
 }  // namespace
 }  // namespace glasstls::conn
+
+namespace glasstls::conn {
+namespace {
+
+// A fleet shares keys, not a clock: a ticket issued up to a minute "in the future" (by a server
+// whose clock runs ahead) is still resumed; further ahead, or past its lifetime, it is not.
+TEST(Tls13Tickets, ExpiryAllowsAMinuteOfClockSkewBetweenServers) {
+  const uint64_t issued = 1'700'000'000'000;
+  EXPECT_FALSE(ticket_expired(issued, 7200, issued));
+  EXPECT_FALSE(ticket_expired(issued, 7200, issued + 7'200'000));
+  EXPECT_TRUE(ticket_expired(issued, 7200, issued + 7'200'001));
+  EXPECT_FALSE(ticket_expired(issued, 7200, issued - 30'000)) << "issuer 30 s ahead";
+  EXPECT_FALSE(ticket_expired(issued, 7200, issued - kTicketClockSkewMs));
+  EXPECT_TRUE(ticket_expired(issued, 7200, issued - kTicketClockSkewMs - 1));
+  EXPECT_TRUE(ticket_expired(issued, 0, issued + 1));
+}
+
+}  // namespace
+}  // namespace glasstls::conn

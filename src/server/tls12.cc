@@ -438,7 +438,7 @@ std::optional<std::string> unusable(const Context& cx, const msgs::ClientHello& 
                                     const TicketState& t) {
   const ServerConfig& config = *cx.server_config;
   const uint64_t now = config.clock();
-  if (now < t.issued_ms || now - t.issued_ms > uint64_t{t.lifetime_s} * 1000) {
+  if (ticket_expired(t.issued_ms, t.lifetime_s, now)) {
     return "it has expired";
   }
   //= https://www.rfc-editor.org/rfc/rfc6066#section-3

@@ -400,7 +400,7 @@ std::optional<std::string> unusable(const Context& cx, const TicketState& t,
   //# Indicates the lifetime in seconds as a 32-bit
   //# unsigned integer in network byte order from the time of ticket
   //# issuance.
-  if (now < t.issued_ms || now - t.issued_ms > uint64_t{t.lifetime_s} * 1000) {
+  if (ticket_expired(t.issued_ms, t.lifetime_s, now)) {
     return "it has expired";
   }
   if (t.server_name != cx.negotiated.server_name) {
@@ -544,7 +544,9 @@ bool accept_early_data(Context& cx, const msgs::ClientHello& ch, const Resumptio
   //# was issued (see Section 8).
   const uint32_t client_age = ch.pre_shared_key->identities[0].obfuscated_ticket_age - t.age_add;
   const uint64_t now = config.clock();
-  const uint64_t server_age = now - t.issued_ms;  // unusable() checked issued_ms <= now
+  // The age the server expects; a ticket issued by a server whose clock runs ahead (within
+  // kTicketClockSkewMs) is taken as issued now.
+  const uint64_t server_age = now > t.issued_ms ? now - t.issued_ms : 0;
   const uint64_t skew =
       server_age > client_age ? server_age - client_age : uint64_t{client_age} - server_age;
   if (skew > config.early_data_window_ms) {

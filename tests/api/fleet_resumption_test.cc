@@ -5,9 +5,8 @@
 // another root resumes nothing. With Redis installed, the servers also share a Redis session
 // store and anti-replay record (glasstls/redis.h).
 //
-// Not here yet: single-use tickets (ServerConfig::single_use_tickets), where a ticket is an id
-// into the shared store taken once across the fleet, need the TLS 1.3 server's single-use path,
-// which is not in the state machine yet; these tickets are self-contained.
+// Single-use tickets, 0-RTT replays across the fleet and a Redis that goes down are in
+// fleet_test.cc.
 #include <gtest/gtest.h>
 
 #include <memory>

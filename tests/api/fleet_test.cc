@@ -1,16 +1,21 @@
-// fleet_test.cc: servers of one fleet, in memory: two server configurations (two "servers")
-// share their ticket keys, their session store and their anti-replay record. A client resumes
-// on one server a session made on the other; a single-use ticket resumes once across the
+// fleet_test.cc: servers of one fleet: two server configurations (two "servers") share their
+// ticket keys, their session store and their anti-replay record, in memory or in a real Redis
+// (a redis-server the test starts on loopback; skipped only where none is installed). A client
+// resumes on one server a session made on the other; a single-use ticket resumes once across the
 // fleet; a client's first flight with 0-RTT data, replayed to every server, has its early data
 // accepted once in all; and stores that cannot answer make the servers fall back to full
 // handshakes without 0-RTT, never accept a replay.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "api/harness.h"
+#include "api/redis_server.h"
+#include "glasstls/redis.h"
 #include "glasstls/session.h"
 
 namespace glasstls::testing {
@@ -87,12 +92,44 @@ Outcome run_connection(const std::shared_ptr<const ClientConfig>& cc,
   return o;
 }
 
-class FleetTest : public ::testing::TestWithParam<bool> {};
+// FleetTest's parameter: single-use tickets or self-contained ones, and stores in memory or
+// in Redis.
+class FleetTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
+ protected:
+  void SetUp() override {
+    single_use_ = std::get<0>(GetParam());
+    if (std::get<1>(GetParam())) {
+      GLASSTLS_SKIP_WITHOUT_REDIS();
+      std::string error;
+      redis_ = RedisServer::start(error);
+      ASSERT_NE(redis_, nullptr) << error;
+      auto options = parse_redis_url(redis_->url());
+      ASSERT_TRUE(options.ok());
+      auto store = redis_session_store(*options);
+      auto record = redis_anti_replay(*options);
+      ASSERT_TRUE(store.ok()) << store.error().reason;
+      ASSERT_TRUE(record.ok()) << record.error().reason;
+      fleet_.store = *store;
+      fleet_.record = *record;
+    }
+  }
+  // take_stores_down makes the shared stores fail: Redis stopped, or stores that cannot answer.
+  void take_stores_down() {
+    if (redis_) {
+      redis_->stop();
+    } else {
+      fleet_.store = std::make_shared<DownStore>();
+      fleet_.record = std::make_shared<DownRecord>();
+    }
+  }
+  bool single_use_ = false;
+  Fleet fleet_;
+  std::unique_ptr<RedisServer> redis_;
+};
 
 TEST_P(FleetTest, ClientResumesOnTheOtherServer) {
-  Fleet fleet;
-  auto a = fleet_server(fleet, GetParam());
-  auto b = fleet_server(fleet, GetParam());
+  auto a = fleet_server(fleet_, single_use_);
+  auto b = fleet_server(fleet_, single_use_);
   auto cc = early_client(memory_session_store());
   Outcome first = run_connection(cc, a);
   ASSERT_TRUE(first.established) << first.errors;
@@ -106,9 +143,8 @@ TEST_P(FleetTest, ClientResumesOnTheOtherServer) {
 }
 
 TEST_P(FleetTest, ReplayedFirstFlightHasItsEarlyDataAcceptedOnceAcrossTheFleet) {
-  Fleet fleet;
-  auto a = fleet_server(fleet, GetParam());
-  auto b = fleet_server(fleet, GetParam());
+  auto a = fleet_server(fleet_, single_use_);
+  auto b = fleet_server(fleet_, single_use_);
   auto cc = early_client(memory_session_store());
   ASSERT_TRUE(run_connection(cc, a).established);
   auto client = std::move(Connection::client(cc, "localhost")).value();
@@ -130,26 +166,29 @@ TEST_P(FleetTest, ReplayedFirstFlightHasItsEarlyDataAcceptedOnceAcrossTheFleet) 
 }
 
 TEST_P(FleetTest, StoresThatCannotAnswerGiveFullHandshakesWithoutEarlyData) {
-  Fleet fleet;
-  auto a = fleet_server(fleet, GetParam());
+  auto a = fleet_server(fleet_, single_use_);
   auto cc = early_client(memory_session_store());
   ASSERT_TRUE(run_connection(cc, a).established);
-  Fleet down;
-  down.keys = fleet.keys;
-  down.store = std::make_shared<DownStore>();
-  down.record = std::make_shared<DownRecord>();
-  auto b = fleet_server(down, GetParam());
+  take_stores_down();
+  auto b = fleet_server(fleet_, single_use_);
+  const auto started = std::chrono::steady_clock::now();
   Outcome o = run_connection(cc, b);
+  const auto took = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(o.established) << o.errors;
   EXPECT_FALSE(o.early_accepted) << "no record of the ClientHello, no 0-RTT";
   // A self-contained ticket still resumes (the keys are shared); a single-use one cannot be
   // found, so the handshake is full.
-  EXPECT_EQ(o.resumed, !GetParam());
+  EXPECT_EQ(o.resumed, !single_use_);
+  // Never a stall: a store that is down costs at most a few timeouts (50 ms each for Redis).
+  EXPECT_LT(took, std::chrono::seconds(2));
 }
 
-INSTANTIATE_TEST_SUITE_P(Tickets, FleetTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& p) {
-                           return p.param ? "SingleUse" : "SelfContained";
+INSTANTIATE_TEST_SUITE_P(Stores, FleetTest,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<bool, bool>>& p) {
+                           return std::string(std::get<0>(p.param) ? "SingleUse"
+                                                                   : "SelfContained") +
+                                  (std::get<1>(p.param) ? "Redis" : "Memory");
                          });
 
 }  // namespace
