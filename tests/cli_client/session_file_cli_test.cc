@@ -228,5 +228,62 @@ TEST_F(SessionFileCli, SessionStoreInRedis) {
   EXPECT_NE(out.find("redis://"), std::string::npos) << out;
 }
 
+// The fleet of the README: two server processes derive their ticket keys from one root and
+// share a Redis for sessions and the 0-RTT anti-replay record. A session saved on one resumes
+// on the other with its early data accepted; with single-use tickets, a ticket resumes once
+// across both; with Redis stopped, the servers go on: self-contained tickets still resume but
+// without 0-RTT, single-use ones give full handshakes.
+TEST_F(SessionFileCli, FleetOfTwoServersWithRedisResumesAndRefusesReplays) {
+  GLASSTLS_SKIP_WITHOUT_REDIS();
+  std::string error;
+  auto redis = testing::RedisServer::start(error);
+  ASSERT_NE(redis, nullptr) << error;
+  const std::string root = dir_.file("ticket.root");
+  ASSERT_EQ(run({openssl_, "rand", "-out", root, "32"}, dir_.path(), "rand", kTimeout), 0);
+  const std::string request = dir_.file("request");
+  ASSERT_TRUE(write_text(request, "GET /fleet HTTP/1.0\n\n"));
+  for (bool single_use : {false, true}) {
+    SCOPED_TRACE(single_use ? "single-use tickets" : "self-contained tickets");
+    std::vector<std::string> options = {"--ticket-root", root,           "--session-store",
+                                        redis->url(),    "--early-data", "4096"};
+    if (single_use) {
+      options.push_back("--single-use-tickets");
+    }
+    uint16_t port_a = 0;
+    uint16_t port_b = 0;
+    auto a = start_server(options, port_a);
+    auto b = start_server(options, port_b);
+    ASSERT_TRUE(a && b);
+    const std::string sess = dir_.file(single_use ? "single.pem" : "sealed.pem");
+    std::string out;
+    ASSERT_EQ(client(port_a, {"--sess-out", sess}, out), 0) << out;
+    EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+    ASSERT_EQ(client(port_b, {"--sess-in", sess, "--early-data", request}, out), 0) << out;
+    EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out << b->log();
+    EXPECT_NE(out.find("sent as 0-RTT data, accepted"), std::string::npos) << out << b->log();
+    EXPECT_NE(out.find("GET /fleet"), std::string::npos) << "the early data, echoed: " << out;
+    // The same session file again, on the first server.
+    ASSERT_EQ(client(port_a, {"--sess-in", sess}, out), 0) << out;
+    EXPECT_NE(out.find(single_use ? "New, TLSv1.3" : "Reused, TLSv1.3"), std::string::npos)
+        << out << a->log();
+  }
+  // Redis stopped: a fresh session from server A, offered to server B.
+  uint16_t port_a = 0;
+  uint16_t port_b = 0;
+  auto a = start_server(
+      {"--ticket-root", root, "--session-store", redis->url(), "--early-data", "4096"}, port_a);
+  auto b = start_server(
+      {"--ticket-root", root, "--session-store", redis->url(), "--early-data", "4096"}, port_b);
+  ASSERT_TRUE(a && b);
+  const std::string sess = dir_.file("before_down.pem");
+  std::string out;
+  ASSERT_EQ(client(port_a, {"--sess-out", sess}, out), 0) << out;
+  redis->stop();
+  ASSERT_EQ(client(port_b, {"--sess-in", sess, "--early-data", request}, out), 0) << out;
+  EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out << b->log();
+  EXPECT_NE(out.find("rejected by the server"), std::string::npos) << out << b->log();
+  EXPECT_NE(out.find("GET /fleet"), std::string::npos) << "sent again after the handshake: " << out;
+}
+
 }  // namespace
 }  // namespace glasstls::interop

@@ -120,6 +120,8 @@ constexpr const char kServerUsage[] =
     "                        URL (redis://HOST[:PORT][/DB]), shared with the other servers\n"
     "                        that name it; a Redis that fails or does not answer within 50 ms\n"
     "                        means a full handshake, never a stall\n"
+    "  --single-use-tickets  make each TLS 1.3 ticket an id into the session store, taken on\n"
+    "                        use, so it resumes once across every server sharing the store\n"
     "  --early-data MAX      accept up to MAX bytes of 0-RTT data (1 to 16777216) on resumed\n"
     "                        TLS 1.3 connections, each ClientHello once (turns tickets on);\n"
     "                        it is handled as the connection's first data, after the\n"
@@ -1540,9 +1542,8 @@ int server_main(int argc, char** argv) {
                      "--ticket-root",
                      "--session-store",
                      "--early-data"};
-  spec.flags = {
-      "--echo",       "--www",  "--once", "--key-update", "--require-client-cert", "--trace",
-      "--concurrent", "--help", "-h"};
+  spec.flags = {"--echo",  "--www",        "--once", "--key-update", "--require-client-cert",
+                "--trace", "--concurrent", "--help", "-h",           "--single-use-tickets"};
   spec.with_value.insert(std::begin(kVersionOptions), std::end(kVersionOptions));
   spec.flags.insert(std::begin(kVersionFlags), std::end(kVersionFlags));
   std::string error;
@@ -1819,6 +1820,12 @@ int server_main(int argc, char** argv) {
     }
     builder.session_store(*store);
     builder.anti_replay(*replay);
+  }
+  if (args->has("--single-use-tickets")) {
+    if (!args->has("--tickets") && !args->has("--ticket-keys") && !args->has("--ticket-root")) {
+      builder.session_tickets(2);
+    }
+    builder.single_use_tickets(true);
   }
   if (auto v = args->value("--early-data")) {
     std::optional<uint64_t> n = parse_count(*v, 1, 16 * 1024 * 1024);
