@@ -2,16 +2,24 @@
 // s_client's -sess_out and -sess_in) against `glasstls server --tickets 2` and `openssl
 // s_server`; two `glasstls server --ticket-root FILE` processes resuming each other's sessions;
 // the list form of --ticket-keys; `--session-store redis://...` with a Redis of the test's own.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/redis_server.h"
 #include "interop/process.h"
+#include "interop/session_interop.h"
 
 #ifndef GLASSTLS_CLI
 #error "GLASSTLS_CLI must name the glasstls executable"
@@ -22,6 +30,110 @@ namespace {
 
 using std::chrono::milliseconds;
 constexpr milliseconds kTimeout{30000};
+
+// connect_loopback opens a TCP connection to 127.0.0.1:`port`; -1 on failure.
+int connect_loopback(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Relay forwards one TCP connection from its own loopback port to `target`, and keeps what the
+// client sent before the server's first byte came back: the client's first flight (ClientHello,
+// change_cipher_spec, 0-RTT records), as an attacker on the path would capture it.
+class Relay {
+ public:
+  explicit Relay(uint16_t target) : target_(target) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+        ::listen(listener_, 1) == 0 &&
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+      thread_ = std::thread([this] { run(); });
+    }
+  }
+  ~Relay() {
+    ::shutdown(listener_, SHUT_RDWR);
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    ::close(listener_);
+  }
+  uint16_t port() const { return port_; }
+  // first_flight is valid once the relayed connection has ended (after the client exits).
+  std::string first_flight() {
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    return first_flight_;
+  }
+
+ private:
+  void run() {
+    const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) {
+      return;
+    }
+    const int server = connect_loopback(target_);
+    bool server_spoke = false;
+    char buf[16384];
+    pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+    while (server >= 0 && ::poll(fds, 2, 20000) > 0) {
+      if (fds[0].revents != 0) {
+        const ssize_t n = ::recv(client, buf, sizeof(buf), 0);
+        if (n <= 0) {
+          break;
+        }
+        if (!server_spoke) {
+          first_flight_.append(buf, static_cast<size_t>(n));
+        }
+        (void)::send(server, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
+      }
+      if (fds[1].revents != 0) {
+        const ssize_t n = ::recv(server, buf, sizeof(buf), 0);
+        if (n <= 0) {
+          break;
+        }
+        server_spoke = true;
+        (void)::send(client, buf, static_cast<size_t>(n), MSG_NOSIGNAL);
+      }
+    }
+    ::close(client);
+    if (server >= 0) {
+      ::close(server);
+    }
+  }
+
+  uint16_t target_;
+  int listener_ = -1;
+  uint16_t port_ = 0;
+  std::string first_flight_;
+  std::thread thread_;
+};
+
+// replay sends `flight` to 127.0.0.1:`port` as a new connection, waits a moment for the
+// server's answer, and hangs up.
+void replay(uint16_t port, const std::string& flight) {
+  const int fd = connect_loopback(port);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::send(fd, flight.data(), flight.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(flight.size()));
+  pollfd p{fd, POLLIN, 0};
+  (void)::poll(&p, 1, 2000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::close(fd);
+}
 
 class SessionFileCli : public ::testing::Test {
  protected:
@@ -283,6 +395,60 @@ TEST_F(SessionFileCli, FleetOfTwoServersWithRedisResumesAndRefusesReplays) {
   EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out << b->log();
   EXPECT_NE(out.find("rejected by the server"), std::string::npos) << out << b->log();
   EXPECT_NE(out.find("GET /fleet"), std::string::npos) << "sent again after the handshake: " << out;
+}
+
+// The fleet of the issue: two servers share a rotating key file and one Redis. A session made
+// on A before the file is rotated resumes on B after it, with 0-RTT data; the first flight of
+// that connection, captured on the way and replayed to both servers, has its early data
+// accepted by neither: across the fleet, it was accepted once.
+TEST_F(SessionFileCli, ReplayedZeroRttFirstFlightIsAcceptedOnceAcrossTheFleet) {
+  GLASSTLS_SKIP_WITHOUT_REDIS();
+  std::string error;
+  auto redis = testing::RedisServer::start(error);
+  ASSERT_NE(redis, nullptr) << error;
+  const std::string old_key = dir_.file("old.key");
+  const std::string new_key = dir_.file("new.key");
+  ASSERT_EQ(run({openssl_, "rand", "-out", old_key, "80"}, dir_.path(), "rand1", kTimeout), 0);
+  ASSERT_EQ(run({openssl_, "rand", "-out", new_key, "80"}, dir_.path(), "rand2", kTimeout), 0);
+  const std::string keys = dir_.file("ticket.keys");
+  ASSERT_TRUE(write_text(keys, read_text(old_key)));
+  const std::string request = dir_.file("request");
+  ASSERT_TRUE(write_text(request, "POST /once HTTP/1.0\n\n"));
+  const std::vector<std::string> options = {
+      "--ticket-keys", keys, "--session-store", redis->url(), "--early-data", "4096", "--trace"};
+  uint16_t port_a = 0;
+  uint16_t port_b = 0;
+  auto a = start_server(options, port_a);
+  auto b = start_server(options, port_b);
+  ASSERT_TRUE(a && b);
+  const std::string sess = dir_.file("sess.pem");
+  std::string out;
+  ASSERT_EQ(client(port_a, {"--sess-out", sess}, out), 0) << out;
+
+  // The operator rotates the file: a new key first, the old one still opening.
+  ASSERT_TRUE(write_text(keys, read_text(new_key) + read_text(old_key)));
+  for (Child* server : {a.get(), b.get()}) {
+    ASSERT_TRUE(server->wait_for_err("reloaded the ticket keys", kTimeout)) << server->log();
+  }
+  Relay relay(port_b);
+  ASSERT_NE(relay.port(), 0);
+  ASSERT_EQ(client(relay.port(), {"--sess-in", sess, "--early-data", request}, out), 0) << out;
+  EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out;
+  EXPECT_NE(out.find("sent as 0-RTT data, accepted"), std::string::npos) << out;
+  const std::string flight = relay.first_flight();
+  ASSERT_GT(flight.size(), 200u) << "ClientHello and early data";
+
+  replay(port_a, flight);
+  replay(port_b, flight);
+  const auto both = [&] { return a->err() + b->err(); };
+  ASSERT_TRUE(a->wait_for_err("0-RTT data rejected", kTimeout)) << a->log();
+  ASSERT_TRUE(
+      b->wait_for([](const std::string&,
+                     const std::string& err) { return count(err, "0-RTT data rejected") >= 1; },
+                  kTimeout))
+      << b->log();
+  EXPECT_EQ(count(both(), "0-RTT data accepted"), 1u);
+  EXPECT_EQ(count(both(), "0-RTT data rejected: this ClientHello was seen before"), 2u);
 }
 
 }  // namespace
