@@ -10,6 +10,7 @@
 #include "crypto/suites.h"
 #include "glasstls/session.h"
 #include "handshake/tls12_key_schedule.h"
+#include "hostile/tls12_test_keys.h"
 #include "msgs/tls12.h"
 #include "record/record_layer.h"
 
@@ -131,22 +132,8 @@ struct Resumed {
   // protector makes the protection of the client's (or the server's) writes, from the key
   // log's master secret and this connection's randoms.
   record::RecordProtector protector(bool client_writes) const {
-    const crypto::CryptoProvider& p = crypto::openssl_provider();
-    const crypto::SuiteRow& row = *crypto::find_suite(kSuite);
-    const Bytes& master = server_log->secrets.at("CLIENT_RANDOM");
-    auto block = handshake::tls12::key_block(*p.sha256, master, server_random, client_random,
-                                             record::tls12_key_block_len(row));
-    EXPECT_TRUE(block.ok());
-    auto keys = record::split_tls12_key_block(row, block->span());
-    EXPECT_TRUE(keys.ok());
-    auto made =
-        client_writes
-            ? record::make_tls12_protector(p, row, keys->client_mac_key, keys->client_key,
-                                           keys->client_iv.span(), false, "client write", false)
-            : record::make_tls12_protector(p, row, keys->server_mac_key, keys->server_key,
-                                           keys->server_iv.span(), false, "server write", false);
-    EXPECT_TRUE(made.ok());
-    return std::move(made).value();
+    return testing::tls12_protector(kSuite, server_log->secrets.at("CLIENT_RANDOM"), server_random,
+                                    client_random, client_writes);
   }
 };
 

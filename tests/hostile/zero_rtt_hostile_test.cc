@@ -39,6 +39,27 @@ void prime(const std::shared_ptr<const ClientConfig>& cc,
   ASSERT_TRUE(transfer(s, c));
 }
 
+// Primed is a client whose store holds a ticket of `keys` allowing early data, and the server
+// configuration that issued it.
+struct Primed {
+  std::shared_ptr<TicketKeys> keys = TicketKeys::generate();
+  std::shared_ptr<const ClientConfig> cc = client(memory_session_store());
+  std::shared_ptr<const ServerConfig> sc;
+};
+Primed primed(uint32_t max_early) {
+  Primed p;
+  p.sc = server(p.keys, max_early);
+  prime(p.cc, p.sc);
+  return p;
+}
+
+// offering starts a client of `p` that has written `n` bytes of early data.
+Connection offering(const Primed& p, size_t n) {
+  auto c = std::move(Connection::client(p.cc, "localhost")).value();
+  EXPECT_TRUE(c.write_early_data(Bytes(n, 'x')).ok());
+  return c;
+}
+
 // records splits a run of whole records.
 std::vector<Bytes> records(std::span<const uint8_t> wire) {
   std::vector<Bytes> out;
@@ -53,15 +74,11 @@ std::vector<Bytes> records(std::span<const uint8_t> wire) {
 }
 
 TEST(ZeroRttHostile, MoreThanMaxEarlyDataSizeIsUnexpectedMessage) {
-  auto keys = TicketKeys::generate();
-  auto store = memory_session_store();
-  auto cc = client(store);
-  prime(cc, server(keys, 16384));
+  const Primed p = primed(16384);
   // The ticket allows 16384 bytes; this server, with the same keys, takes at most 100.
-  auto c = std::move(Connection::client(cc, "localhost")).value();
-  ASSERT_TRUE(c.write_early_data(Bytes(60, 'a')).ok());
+  auto c = offering(p, 60);
   ASSERT_TRUE(c.write_early_data(Bytes(60, 'b')).ok());
-  auto s = std::move(Connection::server(server(keys, 100))).value();
+  auto s = std::move(Connection::server(server(p.keys, 100))).value();
   EXPECT_FALSE(transfer(c, s));
   ASSERT_NE(s.error(), nullptr);
   EXPECT_EQ(s.error()->alert, AlertDescription::unexpected_message) << s.error()->to_string();
@@ -70,14 +87,9 @@ TEST(ZeroRttHostile, MoreThanMaxEarlyDataSizeIsUnexpectedMessage) {
 }
 
 TEST(ZeroRttHostile, FinishedWithoutEndOfEarlyDataIsBadRecordMac) {
-  auto keys = TicketKeys::generate();
-  auto store = memory_session_store();
-  auto cc = client(store);
-  auto sc = server(keys, 1000);
-  prime(cc, sc);
-  auto c = std::move(Connection::client(cc, "localhost")).value();
-  ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
-  auto s = std::move(Connection::server(sc)).value();
+  const Primed p = primed(1000);
+  auto c = offering(p, 10);
+  auto s = std::move(Connection::server(p.sc)).value();
   ASSERT_TRUE(transfer(c, s));
   ASSERT_TRUE(transfer(s, c));
   ASSERT_EQ(c.early_data_status(), EarlyDataStatus::kAccepted);
@@ -93,36 +105,27 @@ TEST(ZeroRttHostile, FinishedWithoutEndOfEarlyDataIsBadRecordMac) {
 }
 
 TEST(ZeroRttHostile, AlteredEarlyRecordIsBadRecordMac) {
-  auto keys = TicketKeys::generate();
-  auto store = memory_session_store();
-  auto cc = client(store);
-  auto sc = server(keys, 1000);
-  prime(cc, sc);
-  auto c = std::move(Connection::client(cc, "localhost")).value();
+  const Primed p = primed(1000);
+  auto c = std::move(Connection::client(p.cc, "localhost")).value();
   const size_t hello_len = c.output().size();
   ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
   Bytes flight(c.output().begin(), c.output().end());
   c.consume_output(flight.size());
   flight.back() ^= 0x01;  // the early record's tag
   ASSERT_GT(flight.size(), hello_len);
-  auto s = std::move(Connection::server(sc)).value();
+  auto s = std::move(Connection::server(p.sc)).value();
   EXPECT_FALSE(s.receive(flight).ok());
   ASSERT_NE(s.error(), nullptr);
   EXPECT_EQ(s.error()->alert, AlertDescription::bad_record_mac) << s.error()->to_string();
   EXPECT_EQ(s.early_data_readable(), 0u);
 }
 
-TEST(ZeroRttHostile, ApplicationDataUnderTheHandshakeKeyAfterEndOfEarlyDataIsRefused) {
-  // After EndOfEarlyData the server reads under the client handshake key: the connection only
-  // completes with the client's Finished, and early data is over.
-  auto keys = TicketKeys::generate();
-  auto store = memory_session_store();
-  auto cc = client(store);
-  auto sc = server(keys, 1000);
-  prime(cc, sc);
-  auto c = std::move(Connection::client(cc, "localhost")).value();
-  ASSERT_TRUE(c.write_early_data(Bytes(10, 'x')).ok());
-  auto s = std::move(Connection::server(sc)).value();
+TEST(ZeroRttHostile, NoEarlyDataOnceTheHandshakeIsDone) {
+  // After EndOfEarlyData the server reads under the client handshake key: early data is over
+  // on both sides.
+  const Primed p = primed(1000);
+  auto c = offering(p, 10);
+  auto s = std::move(Connection::server(p.sc)).value();
   ASSERT_TRUE(handshake(c, s));
   EXPECT_EQ(s.early_data_room(), 0u) << "no more early data once the handshake is done";
   EXPECT_FALSE(c.write_early_data(Bytes(1, 'y')).ok());
