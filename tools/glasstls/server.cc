@@ -42,8 +42,8 @@ namespace {
 constexpr const char kServerUsage[] =
     "usage: glasstls server --cert PEM --key PEM [options]\n"
     "\n"
-    "Listens for TCP connections and serves them one after another over TLS 1.3. Prints\n"
-    "\"listening on HOST:PORT\" to stderr once it listens, and for each connection the\n"
+    "Listens for TCP connections and serves them one after another over TLS 1.3 or TLS 1.2.\n"
+    "Prints \"listening on HOST:PORT\" to stderr once it listens, and for each connection the\n"
     "negotiated parameters, the certificate it presented and the signature scheme it used.\n"
     "\n"
     "options:\n"
