@@ -40,13 +40,6 @@ class ReplayingStore final : public SessionStore {
   std::optional<StoredSession> kept_;
 };
 
-struct Clocks {
-  uint64_t now = 1'700'000'000'000;
-  Clock clock() {
-    return [this] { return now; };
-  }
-};
-
 std::shared_ptr<const ServerConfig> build(const ServerConfig::Builder& b) {
   auto c = b.build();
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().to_string());

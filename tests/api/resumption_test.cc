@@ -45,13 +45,6 @@ class RecordingStore final : public SessionStore {
   std::shared_ptr<SessionStore> inner_ = memory_session_store();
 };
 
-struct Clocks {
-  uint64_t now = 1'700'000'000'000;
-  Clock clock() {
-    return [this] { return now; };
-  }
-};
-
 // connect runs one connection to its end: handshake, a line each way (so that the client reads
 // the tickets sent after the handshake), and close.
 struct Conn {

@@ -77,13 +77,6 @@ class ServerStore final : public ServerSessionStore {
   std::shared_ptr<ServerSessionStore> inner_;
 };
 
-struct Clocks {
-  uint64_t now = 1'700'000'000'000;
-  Clock clock() {
-    return [this] { return now; };
-  }
-};
-
 struct Conn {
   bool established = false;
   bool client_resumed = false;
@@ -159,18 +152,6 @@ Bytes first_body(ByteView out) {
   EXPECT_EQ(out[0], 22);
   const size_t len = (size_t{out[6]} << 16) | (size_t{out[7]} << 8) | out[8];
   return Bytes(out.begin() + 9, out.begin() + 9 + static_cast<long>(len));
-}
-
-// record wraps one handshake message in a handshake record.
-Bytes record(const Bytes& message) {
-  Bytes r(5 + message.size());
-  r[0] = 22;
-  r[1] = 3;
-  r[2] = 3;
-  r[3] = static_cast<uint8_t>(message.size() >> 8);
-  r[4] = static_cast<uint8_t>(message.size());
-  std::copy(message.begin(), message.end(), r.begin() + 5);
-  return r;
 }
 
 TEST(Tls12Resumption, TicketResumesWithoutCertificates) {
@@ -325,7 +306,7 @@ AlteredHello altered_resumption(Peers& t, const std::shared_ptr<const ClientConf
   EXPECT_TRUE(ch.ok());
   r.offered_id.assign(ch->legacy_session_id.begin(), ch->legacy_session_id.end());
   alter(*ch);
-  r.server_failed = !server.receive(record(msgs::encode(*ch))).ok();
+  r.server_failed = !server.receive(plaintext_record(msgs::encode(*ch))).ok();
   if (r.server_failed) {
     return r;
   }

@@ -17,19 +17,7 @@ namespace glasstls {
 namespace {
 
 using testing::ClientHelloFixture;
-
-// plaintext_record frames one handshake message as a plaintext TLS record.
-Bytes plaintext_record(const Bytes& message) {
-  // Sized once and filled in place (g++ 12 misreports a growing insert here as out of bounds).
-  Bytes r(5 + message.size());
-  r[0] = 22;
-  r[1] = 3;
-  r[2] = 3;
-  r[3] = static_cast<uint8_t>(message.size() >> 8);
-  r[4] = static_cast<uint8_t>(message.size());
-  std::copy(message.begin(), message.end(), r.begin() + 5);
-  return r;
-}
+using testing::plaintext_record;
 
 Connection ticketing_server() {
   auto b = testing::server_builder(crypto::KeyType::kEcdsaP256);

@@ -34,15 +34,8 @@ TEST_F(ResumptionInterop, OpensslClientResumesOurTicket) {
 TEST_F(ResumptionInterop, OpensslClientResumesAcrossAKeyRotation) {
   // Two nginx-style 80-byte keys: the first seals. The ticket sealed under it is then
   // resumed by a server whose file puts a new key first and keeps the old one behind it.
-  std::string out;
-  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("old.key"), "80"}, dir_.path(), "rand1",
-                kTimeout, &out),
-            0);
-  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("new.key"), "80"}, dir_.path(), "rand2",
-                kTimeout, &out),
-            0);
-  const std::string old_key = read_text(dir_.file("old.key"));
-  const std::string new_key = read_text(dir_.file("new.key"));
+  const std::string old_key = ticket_key("old.key");
+  const std::string new_key = ticket_key("new.key");
   ASSERT_EQ(old_key.size(), 80u);
   write_text(dir_.file("ring1"), old_key);
   write_text(dir_.file("ring2"), new_key + old_key);
@@ -74,15 +67,8 @@ TEST_F(ResumptionInterop, OpensslClientResumesAcrossAKeyRotation) {
 // The same rotation in one running server: the key file is rewritten and the server rereads
 // it without a restart.
 TEST_F(ResumptionInterop, KeyFileRewrittenWhileTheServerRuns) {
-  std::string out;
-  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("old.key"), "80"}, dir_.path(), "rand1",
-                kTimeout, &out),
-            0);
-  ASSERT_EQ(run({openssl_, "rand", "-out", dir_.file("new.key"), "80"}, dir_.path(), "rand2",
-                kTimeout, &out),
-            0);
-  const std::string old_key = read_text(dir_.file("old.key"));
-  const std::string new_key = read_text(dir_.file("new.key"));
+  const std::string old_key = ticket_key("old.key");
+  const std::string new_key = ticket_key("new.key");
   const std::string ring = dir_.file("ring");
   write_text(ring, old_key);
   auto server = start_server({"--ticket-keys", ring});

@@ -62,6 +62,17 @@ class SessionInterop : public ::testing::Test {
     return server;
   }
 
+  // ticket_key makes one nginx-style 80-byte ticket key with `openssl rand 80` in the file
+  // `name` and returns its bytes (empty on failure, which the test's size check reports).
+  std::string ticket_key(const std::string& name) {
+    std::string out;
+    EXPECT_EQ(run({openssl_, "rand", "-out", dir_.file(name), "80"}, dir_.path(), "rand-" + name,
+                  kSessionTimeout, &out),
+              0)
+        << out;
+    return read_text(dir_.file(name));
+  }
+
   // s_client runs one openssl s_client session: a line sent, held open a moment so that the
   // tickets arrive, with `extra` options; returns its output.
   std::string s_client(const std::vector<std::string>& extra, const std::string& tag) {
