@@ -58,6 +58,34 @@ class Hash {
   virtual Bytes digest(ByteView data) const = 0;
   // hmac returns HMAC(key, data), output_len bytes.
   virtual Secret hmac(ByteView key, ByteView data) const = 0;
+  // hmac_into writes HMAC(key, parts[0] || parts[1] || ...) to `out`, which must be exactly
+  // output_len bytes (otherwise nothing is written and it returns false). `out` must not overlap
+  // the key or the parts. It lets a caller that makes many HMACs (the TLS 1.2 PRF) keep them in
+  // its own buffers. The default joins the parts and calls hmac(); providers override it to
+  // allocate nothing.
+  virtual bool hmac_into(ByteView key, std::span<const ByteView> parts,
+                         std::span<uint8_t> out) const {
+    if (out.size() != output_len()) {
+      return false;
+    }
+    Secret joined([&] {
+      size_t n = 0;
+      for (ByteView p : parts) {
+        n += p.size();
+      }
+      return n;
+    }());
+    size_t at = 0;
+    for (ByteView p : parts) {
+      if (!p.empty()) {
+        std::memcpy(joined.data() + at, p.data(), p.size());
+      }
+      at += p.size();
+    }
+    const Secret mac = hmac(key, joined.span());
+    std::memcpy(out.data(), mac.data(), out.size());
+    return true;
+  }
   // hkdf_extract returns HKDF-Extract(salt, ikm), output_len bytes. An empty salt means a
   // string of output_len zeros (RFC 5869 section 2.2).
   virtual Secret hkdf_extract(ByteView salt, ByteView ikm) const = 0;

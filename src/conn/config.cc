@@ -132,8 +132,10 @@ class PinVerifier final : public CertificateVerifier {
       return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
                         "empty certificate chain");
     }
-    GLASSTLS_ASSIGN(x509::Certificate leaf, x509::parse_certificate(chain.front()));
-    Bytes digest = crypto::openssl_provider().sha256->digest(leaf.spki);
+    // Only the key is pinned, so only the way to it is read (certificate_spki): the certificate's
+    // other fields would be checked only to be ignored.
+    GLASSTLS_ASSIGN(ByteView spki, x509::certificate_spki(chain.front()));
+    Bytes digest = crypto::openssl_provider().sha256->digest(spki);
     for (const auto& pin : pins_) {
       if (constant_time_equal(digest, pin)) {
         return Ok{};

@@ -9,29 +9,24 @@ namespace {
 
 // kMaxPrfOutput bounds one PRF call: a key block is at most a few hundred bytes.
 constexpr size_t kMaxPrfOutput = size_t{1} << 20;
+// kMaxHashLen: the longest PRF hash output (SHA-512; TLS 1.2 suites use SHA-256 or SHA-384).
+constexpr size_t kMaxHashLen = 64;
 
-Bytes concat(ByteView a, ByteView b) {
-  Bytes out;
-  out.reserve(a.size() + b.size());
-  out.insert(out.end(), a.begin(), a.end());
-  out.insert(out.end(), b.begin(), b.end());
-  return out;
-}
-
-}  // namespace
-
-Result<Secret> prf(const crypto::Hash& hash, ByteView secret, std::string_view label, ByteView seed,
-                   size_t len) {
-  if (len > kMaxPrfOutput) {
+// p_hash is PRF(secret, label, seed_a + seed_b), `len` bytes. The seed is taken in two parts
+// so that the master secret and the key block need not join the two randoms first, and every
+// HMAC is written into a buffer here or into the output: the PRF allocates only its result.
+Result<Secret> p_hash(const crypto::Hash& hash, ByteView secret, std::string_view label,
+                      ByteView seed_a, ByteView seed_b, size_t len) {
+  const size_t h = hash.output_len();
+  if (len > kMaxPrfOutput || h == 0 || h > kMaxHashLen) {
     return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
                       "TLS 1.2 PRF output of " + std::to_string(len) + " bytes asked for");
   }
+  const ByteView label_bytes(reinterpret_cast<const uint8_t*>(label.data()), label.size());
   //= https://www.rfc-editor.org/rfc/rfc5246#section-5
   //# TLS's PRF is created by applying P_hash to the secret as:
   //#
   //#    PRF(secret, label, seed) = P_<hash>(secret, label + seed)
-  Bytes label_seed(label.begin(), label.end());
-  label_seed.insert(label_seed.end(), seed.begin(), seed.end());
   //= https://www.rfc-editor.org/rfc/rfc5246#section-5
   //# P_hash(secret, seed) = HMAC_hash(secret, A(1) + seed) +
   //#                        HMAC_hash(secret, A(2) + seed) +
@@ -40,22 +35,43 @@ Result<Secret> prf(const crypto::Hash& hash, ByteView secret, std::string_view l
   //# A(0) = seed
   //# A(i) = HMAC_hash(secret, A(i-1))
   Secret out(len);
-  Secret a = hash.hmac(secret, label_seed);  // A(1)
-  Bytes input;
-  for (size_t done = 0; done < len;) {
-    input.assign(a.span().begin(), a.span().end());
-    input.insert(input.end(), label_seed.begin(), label_seed.end());
-    const Secret block = hash.hmac(secret, input);
-    const size_t n = std::min(block.size(), len - done);
-    std::copy_n(block.span().begin(), n, out.mutable_span().begin() + static_cast<ptrdiff_t>(done));
+  // a holds A(i) and next the HMAC being made; both are as secret as the output and are wiped.
+  uint8_t a[kMaxHashLen];
+  uint8_t next[kMaxHashLen];
+  const std::span<uint8_t> a_span(a, h);
+  const std::span<uint8_t> next_span(next, h);
+  const ByteView first[] = {label_bytes, seed_a, seed_b};
+  bool ok = hash.hmac_into(secret, first, a_span);  // A(1)
+  for (size_t done = 0; ok && done < len;) {
+    const ByteView block[] = {a_span, label_bytes, seed_a, seed_b};
+    const size_t n = std::min(h, len - done);
+    if (n == h) {
+      ok = hash.hmac_into(secret, block, out.mutable_span().subspan(done, h));
+    } else {
+      ok = hash.hmac_into(secret, block, next_span);
+      std::copy_n(next, n, out.data() + done);
+    }
     done += n;
-    if (done < len) {
-      a = hash.hmac(secret, a.span());  // A(i+1)
+    if (ok && done < len) {
+      const ByteView previous[] = {a_span};
+      ok = hash.hmac_into(secret, previous, next_span);  // A(i+1)
+      std::copy_n(next, h, a);
     }
   }
-  // `input` held A(i), which is as secret as the output.
-  std::fill(input.begin(), input.end(), 0);
+  secure_wipe(a, sizeof(a));
+  secure_wipe(next, sizeof(next));
+  if (!ok) {
+    return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
+                      "TLS 1.2 PRF: the HMAC is not the hash's length");
+  }
   return out;
+}
+
+}  // namespace
+
+Result<Secret> prf(const crypto::Hash& hash, ByteView secret, std::string_view label, ByteView seed,
+                   size_t len) {
+  return p_hash(hash, secret, label, seed, {}, len);
 }
 
 Result<Secret> master_secret(const crypto::Hash& hash, ByteView pre_master_secret,
@@ -64,8 +80,8 @@ Result<Secret> master_secret(const crypto::Hash& hash, ByteView pre_master_secre
   //# master_secret = PRF(pre_master_secret, "master secret",
   //#                     ClientHello.random + ServerHello.random)
   //#                     [0..47];
-  return prf(hash, pre_master_secret, "master secret", concat(client_random, server_random),
-             kMasterSecretLen);
+  return p_hash(hash, pre_master_secret, "master secret", client_random, server_random,
+                kMasterSecretLen);
 }
 
 Result<Secret> extended_master_secret(const crypto::Hash& hash, ByteView pre_master_secret,
@@ -84,7 +100,7 @@ Result<Secret> key_block(const crypto::Hash& hash, ByteView master_secret, ByteV
   //#                 "key expansion",
   //#                 SecurityParameters.server_random +
   //#                 SecurityParameters.client_random);
-  return prf(hash, master_secret, "key expansion", concat(server_random, client_random), len);
+  return p_hash(hash, master_secret, "key expansion", server_random, client_random, len);
 }
 
 Result<Secret> verify_data(const crypto::Hash& hash, ByteView master_secret, bool client,

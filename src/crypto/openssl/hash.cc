@@ -133,10 +133,18 @@ struct ThreadHmac {
   uint8_t key[kMaxRememberedKey];
 };
 thread_local ThreadHmac t_hmac[3];
+// t_hmac_used: some context of t_hmac may hold a key. Set by keyed_hmac, cleared by
+// forget_thread_hmac_keys, so that a call that made no HMAC (every record once the handshake
+// is over) forgets in one test instead of visiting each context.
+thread_local bool t_hmac_used = false;
 
 }  // namespace
 
 void forget_thread_hmac_keys() {
+  if (!t_hmac_used) {
+    return;
+  }
+  t_hmac_used = false;
   for (ThreadHmac& h : t_hmac) {
     if (h.keyed) {
       if (EVP_MAC_init(h.ctx.get(), kDummyKey, sizeof(kDummyKey), nullptr) != 1) {
@@ -153,6 +161,7 @@ void forget_thread_hmac_keys() {
 
 EVP_MAC_CTX* OsslHash::keyed_hmac(ByteView key) const {
   ThreadHmac& h = t_hmac[static_cast<size_t>(id_)];
+  t_hmac_used = true;
   if (h.ctx == nullptr) {
     h.ctx.reset(EVP_MAC_CTX_dup(hmac_template_.get()));
     if (h.ctx == nullptr) {
@@ -193,6 +202,24 @@ Secret OsslHash::hmac(ByteView key, ByteView data) const {
     die("HMAC");
   }
   return out;
+}
+
+bool OsslHash::hmac_into(ByteView key, std::span<const ByteView> parts,
+                         std::span<uint8_t> out) const {
+  if (out.size() != len_) {
+    return false;
+  }
+  EVP_MAC_CTX* ctx = keyed_hmac(key);
+  for (ByteView part : parts) {
+    if (EVP_MAC_update(ctx, part.data(), part.size()) != 1) {
+      die("HMAC");
+    }
+  }
+  size_t out_len = 0;
+  if (EVP_MAC_final(ctx, out.data(), &out_len, out.size()) != 1 || out_len != len_) {
+    die("HMAC");
+  }
+  return true;
 }
 
 //= https://www.rfc-editor.org/rfc/rfc5869#section-2.2

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -84,6 +86,48 @@ TEST(OpenSslProviderHash, HmacSha256Rfc4231Case2) {
   EXPECT_TRUE(again.equals(mac.span()));
   EXPECT_FALSE(
       sha256().hmac(text("Jeff"), text("what do ya want for nothing?")).equals(mac.span()));
+}
+
+// ForwardingHash is the provider's SHA-256 with hmac_into left to the interface's default, so
+// that the default (join the parts, call hmac) is checked against the provider's override.
+class ForwardingHash final : public Hash {
+ public:
+  explicit ForwardingHash(const Hash& inner) : inner_(inner) {}
+  HashId id() const override { return inner_.id(); }
+  size_t output_len() const override { return inner_.output_len(); }
+  std::unique_ptr<HashContext> start() const override { return inner_.start(); }
+  Bytes digest(ByteView data) const override { return inner_.digest(data); }
+  Secret hmac(ByteView key, ByteView data) const override { return inner_.hmac(key, data); }
+  Secret hkdf_extract(ByteView salt, ByteView ikm) const override {
+    return inner_.hkdf_extract(salt, ikm);
+  }
+  Result<Secret> hkdf_expand(ByteView prk, ByteView info, size_t len) const override {
+    return inner_.hkdf_expand(prk, info, len);
+  }
+
+ private:
+  const Hash& inner_;
+};
+
+// hmac_into is the HMAC of its parts joined, from the provider and from the default alike, and
+// writes nothing when the output is not the hash's length.
+TEST(OpenSslProviderHash, HmacIntoIsTheHmacOfItsPartsJoined) {
+  const std::string_view whole = "what do ya want for nothing?";
+  const std::string expected =
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";  // RFC 4231 case 2
+  const ForwardingHash by_default(sha256());
+  for (const Hash* h : {&sha256(), static_cast<const Hash*>(&by_default)}) {
+    for (size_t cut : {size_t{0}, size_t{11}, whole.size()}) {
+      const ByteView parts[] = {text(whole.substr(0, cut)), text(whole.substr(cut)), ByteView{}};
+      Bytes out(32, 0xee);
+      ASSERT_TRUE(h->hmac_into(text("Jefe"), parts, out)) << cut;
+      EXPECT_EQ(hex_of(out), expected) << "cut at " << cut;
+    }
+    const ByteView one[] = {text(whole)};
+    Bytes short_out(31, 0xee);
+    EXPECT_FALSE(h->hmac_into(text("Jefe"), one, short_out));
+    EXPECT_EQ(short_out, Bytes(31, 0xee));
+  }
 }
 
 TEST(OpenSslProviderHash, HmacWithEmptyKeyEqualsZeroKey) {

@@ -117,6 +117,8 @@ class OsslHash final : public Hash {
   std::unique_ptr<HashContext> start() const override;
   Bytes digest(ByteView data) const override;
   Secret hmac(ByteView key, ByteView data) const override;
+  bool hmac_into(ByteView key, std::span<const ByteView> parts,
+                 std::span<uint8_t> out) const override;
   Secret hkdf_extract(ByteView salt, ByteView ikm) const override;
   Result<Secret> hkdf_expand(ByteView prk, ByteView info, size_t len) const override;
 
