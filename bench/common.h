@@ -209,6 +209,9 @@ struct PairOptions {
   // verify_chain: the client validates the chain to the throwaway CA, as a trust anchor, and
   // checks the name "localhost" (instead of trusting the leaf by pin or not at all).
   bool verify_chain = false;
+  // resume: TLS 1.3 only. The server issues one ticket per handshake and the client resumes
+  // with the ticket of the handshake before (psk_dhe_ke, X25519), as a returning client does.
+  bool resume = false;
 };
 
 // tls12_suite is the TLS 1.2 suite of `s` for a `kind` leaf (ECDHE-ECDSA or ECDHE-RSA), or
@@ -349,6 +352,10 @@ inline Configs glasstls_configs(KeyKind kind, Suite suite, const PairOptions& op
     }
   }
   cb.verifier(opts.verify_chain ? chain_verifier(kind) : pin_sha256_verifier({p.leaf_pin}));
+  if (opts.resume) {
+    // One ticket per handshake; the client keeps it in its configuration's session store.
+    sb.session_tickets(1);
+  }
   auto client = cb.build();
   if (!client.ok()) {
     die("client config: " + client.error().to_string());
@@ -508,8 +515,13 @@ inline std::unique_ptr<OpensslContexts> openssl_contexts(KeyKind kind, Suite sui
   } else {
     SSL_CTX_set_verify(ctx->client, SSL_VERIFY_NONE, nullptr);
   }
-  SSL_CTX_set_num_tickets(ctx->server, 0);
-  SSL_CTX_set_options(ctx->server, SSL_OP_NO_TICKET);
+  if (opts.resume) {
+    // One stateless ticket per handshake; the client takes it with SSL_get1_session.
+    SSL_CTX_set_num_tickets(ctx->server, 1);
+  } else {
+    SSL_CTX_set_num_tickets(ctx->server, 0);
+    SSL_CTX_set_options(ctx->server, SSL_OP_NO_TICKET);
+  }
   if (SSL_CTX_use_certificate(ctx->server, p.leaf) != 1 ||
       SSL_CTX_add1_chain_cert(ctx->server, p.ca) != 1 ||
       SSL_CTX_use_PrivateKey(ctx->server, p.leaf_key) != 1 ||
@@ -573,9 +585,11 @@ struct OpensslPair {
 // openssl_handshake creates a pair and completes its handshake, charging each side's calls to
 // its timer (either may be null) and their heap blocks to that side; the BIO pair, made
 // between the sides' calls, is charged to neither. `bio_size` is the size of each BIO pair buffer
-// (0: OpenSSL's default of 17 KiB). Dies on failure.
+// (0: OpenSSL's default of 17 KiB). A `resume` session is offered by the client
+// (SSL_set_session). Dies on failure.
 inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* client_timer,
-                                     SideTimer* server_timer, size_t bio_size = 0) {
+                                     SideTimer* server_timer, size_t bio_size = 0,
+                                     SSL_SESSION* resume = nullptr) {
   SideTimer unused_c, unused_s;
   SideTimer& ct = client_timer != nullptr ? *client_timer : unused_c;
   SideTimer& st = server_timer != nullptr ? *server_timer : unused_s;
@@ -594,6 +608,9 @@ inline OpensslPair openssl_handshake(const OpensslContexts& ctx, SideTimer* clie
     SSL_set_bio(pair.client, client_bio, client_bio);
     SSL_set_connect_state(pair.client);
     SSL_set_tlsext_host_name(pair.client, "localhost");
+    if (resume != nullptr) {
+      SSL_set_session(pair.client, resume);
+    }
   });
   on_side(st, HeapSide::kServer, [&] {
     SSL_set_bio(pair.server, server_bio, server_bio);

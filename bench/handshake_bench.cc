@@ -19,6 +19,11 @@
 // the CA (its only trust anchor) and checking the host name: webpki_verifier for glasstls,
 // SSL_VERIFY_PEER with X509_VERIFY_PARAM_set1_host for OpenSSL.
 //
+// resume/<key>/<stack>: a resumed TLS 1.3 handshake (psk_dhe_ke, X25519) per iteration: the
+// server issues one ticket per handshake and the client offers the ticket of the handshake
+// before (glasstls: its configuration's session store; OpenSSL: SSL_get1_session after reading
+// the ticket, charged to the client, then SSL_set_session). Checked to resume before timing.
+//
 // handshake12/<kx>/<stack> and handshake12_chain/<kx>/<stack>: TLS 1.2 full handshakes with
 // extended master secret: ecdhe_ecdsa_p256 (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, X25519),
 // ecdhe_rsa2048 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, X25519) and dhe_rsa2048
@@ -66,7 +71,14 @@ void handshake_glasstls(benchmark::State& state, KeyKind kind, PairOptions opts)
   // Warm up lazy initialisation, and check the version, the suite, and that a HelloRetryRequest
   // happens exactly when asked.
   {
+    if (opts.resume) {
+      glasstls_handshake(cfg, nullptr, nullptr);  // A full handshake: the first ticket.
+    }
     GlasstlsPair pair = glasstls_handshake(cfg, nullptr, nullptr);
+    if (pair.client->resumed() != opts.resume || pair.server->resumed() != opts.resume) {
+      state.SkipWithError(opts.resume ? "not resumed" : "unexpectedly resumed");
+      return;
+    }
     const NamedGroup group = opts.hrr                         ? NamedGroup::secp256r1
                              : opts.proto == Proto::kTls12Dhe ? NamedGroup::ffdhe2048
                                                               : NamedGroup::x25519;
@@ -144,8 +156,33 @@ void handshake_openssl(benchmark::State& state, KeyKind kind, PairOptions opts) 
   int server_hellos = 0;
   SSL_CTX_set_msg_callback(ctx->client, count_server_hellos);
   SSL_CTX_set_msg_callback_arg(ctx->client, &server_hellos);
+  // With `resume`, each handshake offers the session of the one before, whose ticket the
+  // client reads after the handshake (TLS 1.3 sends it after the server's Finished).
+  SSL_SESSION* session = nullptr;
+  auto keep_session = [&session](SSL* client) {
+    uint8_t byte = 0;
+    SSL_read(client, &byte, 1);  // Reads the NewSessionTicket; there is no application data.
+    SSL_SESSION_free(session);
+    session = SSL_get1_session(client);
+    // SSL_free of a connection that was not shut down marks its session not resumable: the
+    // pair is freed without close_notify here, as in every row, so say it was shut down.
+    SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  };
+  if (opts.resume) {
+    OpensslPair first = openssl_handshake(*ctx, nullptr, nullptr);
+    keep_session(first.client);
+    server_hellos = 0;
+  }
   {
-    OpensslPair pair = openssl_handshake(*ctx, nullptr, nullptr);
+    OpensslPair pair = openssl_handshake(*ctx, nullptr, nullptr, 0, session);
+    if ((SSL_session_reused(pair.client) == 1) != opts.resume) {
+      state.SkipWithError(opts.resume ? "not resumed" : "unexpectedly resumed");
+      SSL_SESSION_free(session);
+      return;
+    }
+    if (opts.resume) {
+      keep_session(pair.client);
+    }
     const int version = opts.proto == Proto::kTls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
     if (SSL_version(pair.client) != version ||
         std::string(SSL_CIPHER_standard_name(SSL_get_current_cipher(pair.client))) !=
@@ -168,7 +205,10 @@ void handshake_openssl(benchmark::State& state, KeyKind kind, PairOptions opts) 
   }
   SideTimer client_timer, server_timer;
   for (auto _ : state) {
-    OpensslPair pair = openssl_handshake(*ctx, &client_timer, &server_timer);
+    OpensslPair pair = openssl_handshake(*ctx, &client_timer, &server_timer, 0, session);
+    if (opts.resume) {
+      client_timer.time([&] { keep_session(pair.client); });
+    }
     client_timer.time([&] {
       SSL_free(pair.client);
       pair.client = nullptr;
@@ -178,6 +218,7 @@ void handshake_openssl(benchmark::State& state, KeyKind kind, PairOptions opts) 
       pair.server = nullptr;
     });
   }
+  SSL_SESSION_free(session);
   double n = static_cast<double>(state.iterations());
   state.counters["handshakes_per_s"] = benchmark::Counter(n, benchmark::Counter::kIsRate);
   state.counters["client_us"] = client_timer.microseconds() / n;
@@ -782,6 +823,12 @@ const bool kRegistered = [] {
   // The client validates the chain to the CA and checks the host name.
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
     register_handshakes("handshake_chain", key_name(kind), kind, tls13_chain);
+  }
+  // Resumed with the ticket of the handshake before (no certificate, no signature).
+  PairOptions tls13_resume;
+  tls13_resume.resume = true;
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
+    register_handshakes("resume", key_name(kind), kind, tls13_resume);
   }
   // TLS 1.2, with the leaf pinned and with the chain validated.
   for (const Tls12Case& c : kTls12Cases) {
