@@ -1,0 +1,780 @@
+// main.cc: BoringSSL as an external peer of glasstls's benchmarks.
+//
+// BoringSSL defines the same symbols as OpenSSL's libssl and libcrypto, so it cannot share the
+// process of glasstls_bench, which links OpenSSL. This program runs BoringSSL's rows on their
+// own, with the same certificates (read from --pki DIR), the same in-memory transport as the
+// OpenSSL rows (a BIO pair) and the same per-side timing, and writes them as Google Benchmark
+// JSON for bench/report.py to put beside glasstls's rows:
+//
+//   handshake/<key>/boringssl        one full TLS 1.3 handshake of a fresh client and server per
+//                                    iteration; the client does not validate the chain
+//                                    (SSL_VERIFY_NONE) but checks CertificateVerify;
+//   handshake_chain/<key>/boringssl  the same, the client validating the chain to the CA (its
+//                                    only trust anchor) and checking the host name "localhost";
+//   resume/<key>/boringssl           a resumed handshake (psk_dhe_ke) with the ticket of the
+//                                    previous handshake: the server sends one ticket per
+//                                    handshake, and the client uses each ticket once;
+//   throughput/aes128gcm/<size>/boringssl  the client writes <size> bytes (16384 or 1024) and
+//                                    the server reads them all.
+//
+// <key> is ecdsa_p256, rsa2048 (rsa_pss_rsae_sha256) or ed25519. Every pair speaks TLS 1.3 only
+// with X25519 only. BoringSSL does not let a caller choose TLS 1.3 cipher suites: both sides
+// put TLS_AES_128_GCM_SHA256 first when the CPU has AES instructions. Each row checks once,
+// before it is registered, that its handshake negotiates what it should; a row that does not
+// is left out, with a line on stderr.
+//
+// Usage: boringssl_peer --pki DIR --out FILE.json [--filter REGEX] [--min_time SECONDS]
+
+#include <benchmark/benchmark.h>
+#include <openssl/aead.h>
+#include <openssl/base.h>
+#include <openssl/bio.h>
+#include <openssl/bytestring.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <regex.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#ifndef BORINGSSL_PEER_PACKAGE
+#define BORINGSSL_PEER_PACKAGE "unknown"
+#endif
+
+namespace {
+
+// die reports a set-up failure, with BoringSSL's error queue, and exits.
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "boringssl_peer: %s\n", what.c_str());
+  ERR_print_errors_fp(stderr);
+  std::exit(2);
+}
+
+// ---- Timing ----
+
+int64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// empty_span_ns is the thread CPU time of a span around nothing: the cost of the clock reads
+// that a SideTimer adds to every span. Measured once at start-up as the median of 31 batches of
+// 1000 empty spans.
+double empty_span_ns() {
+  static const double cost = [] {
+    std::vector<double> batches;
+    for (int b = 0; b < 31; b++) {
+      int64_t total = 0;
+      for (int i = 0; i < 1000; i++) {
+        int64_t start = thread_cpu_ns();
+        total += thread_cpu_ns() - start;
+      }
+      batches.push_back(static_cast<double>(total) / 1000.0);
+    }
+    std::sort(batches.begin(), batches.end());
+    return batches[batches.size() / 2];
+  }();
+  return cost;
+}
+
+// SideTimer adds up the thread CPU time spent inside one side's calls, less the cost of an
+// empty span for each span. Both sides run on this one thread.
+class SideTimer {
+ public:
+  template <typename F>
+  auto time(F&& f) {
+    spans_++;
+    int64_t start = thread_cpu_ns();
+    if constexpr (std::is_void_v<decltype(f())>) {
+      f();
+      total_ns_ += thread_cpu_ns() - start;
+    } else {
+      auto r = f();
+      total_ns_ += thread_cpu_ns() - start;
+      return r;
+    }
+  }
+  // microseconds is the time spent, less the clock's own cost.
+  double microseconds() const {
+    return (static_cast<double>(total_ns_) - static_cast<double>(spans_) * empty_span_ns()) /
+           1000.0;
+  }
+
+ private:
+  int64_t total_ns_ = 0;
+  int64_t spans_ = 0;
+};
+
+// ---- Certificates ----
+
+enum class KeyKind { kEcdsaP256, kRsa2048, kEd25519 };
+constexpr KeyKind kKinds[] = {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519};
+
+const char* key_name(KeyKind k) {
+  switch (k) {
+    case KeyKind::kEcdsaP256: return "ecdsa_p256";
+    case KeyKind::kRsa2048: return "rsa2048";
+    case KeyKind::kEd25519: return "ed25519";
+  }
+  return "?";
+}
+
+// signature_algorithm is the CertificateVerify algorithm of a `k` leaf.
+uint16_t signature_algorithm(KeyKind k) {
+  switch (k) {
+    case KeyKind::kEcdsaP256: return SSL_SIGN_ECDSA_SECP256R1_SHA256;
+    case KeyKind::kRsa2048: return SSL_SIGN_RSA_PSS_RSAE_SHA256;
+    case KeyKind::kEd25519: return SSL_SIGN_ED25519;
+  }
+  return 0;
+}
+
+// Pki is one key kind's leaf, CA and leaf key, loaded once and kept until exit.
+struct Pki {
+  X509* leaf = nullptr;
+  X509* ca = nullptr;
+  EVP_PKEY* key = nullptr;
+};
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    die("cannot read " + path);
+  }
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+X509* load_certificate(const std::string& path) {
+  std::vector<uint8_t> der = read_file(path);
+  const uint8_t* p = der.data();
+  X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  if (x == nullptr || p != der.data() + der.size()) {
+    die("not one DER certificate: " + path);
+  }
+  return x;
+}
+
+EVP_PKEY* load_pkcs8(const std::string& path) {
+  std::vector<uint8_t> der = read_file(path);
+  CBS cbs;
+  CBS_init(&cbs, der.data(), der.size());
+  EVP_PKEY* key = EVP_parse_private_key(&cbs);
+  if (key == nullptr || CBS_len(&cbs) != 0) {
+    die("not one PKCS#8 private key: " + path);
+  }
+  return key;
+}
+
+Pki load_pki(const std::string& dir, KeyKind kind) {
+  std::string base = dir + "/" + key_name(kind) + "/";
+  Pki p;
+  p.leaf = load_certificate(base + "leaf.der");
+  p.ca = load_certificate(base + "ca.der");
+  p.key = load_pkcs8(base + "leaf.key.der");
+  return p;
+}
+
+// ---- Contexts ----
+
+// Mode is what a pair of contexts is for.
+enum class Mode {
+  kHandshake,  // no tickets, the chain not validated
+  kChain,      // no tickets, the chain validated to the CA, the host name checked
+  kResume,     // one ticket per handshake, the chain not validated
+};
+
+// Tickets receives the sessions a resuming client gets from NewSessionTicket messages.
+struct Tickets {
+  SSL_SESSION* latest = nullptr;  // Owned.
+  int received = 0;
+};
+Tickets* g_tickets = nullptr;
+
+// keep_ticket is the client's new-session callback: it keeps the newest session.
+int keep_ticket(SSL* /*ssl*/, SSL_SESSION* session) {
+  if (g_tickets == nullptr) {
+    return 0;
+  }
+  SSL_SESSION_free(g_tickets->latest);
+  g_tickets->latest = session;
+  g_tickets->received++;
+  return 1;
+}
+
+// Contexts is a client and server SSL_CTX, made once per row and reused by every connection.
+struct Contexts {
+  SSL_CTX* client = nullptr;
+  SSL_CTX* server = nullptr;
+  Contexts() = default;
+  Contexts(const Contexts&) = delete;
+  Contexts& operator=(const Contexts&) = delete;
+  ~Contexts() {
+    SSL_CTX_free(client);
+    SSL_CTX_free(server);
+  }
+};
+
+// The signature algorithms the client accepts: BoringSSL's defaults for TLS 1.3, plus Ed25519,
+// which BoringSSL's client does not accept unless asked.
+constexpr uint16_t kClientVerifyAlgorithms[] = {
+    SSL_SIGN_ECDSA_SECP256R1_SHA256, SSL_SIGN_RSA_PSS_RSAE_SHA256, SSL_SIGN_RSA_PKCS1_SHA256,
+    SSL_SIGN_ECDSA_SECP384R1_SHA384, SSL_SIGN_RSA_PSS_RSAE_SHA384, SSL_SIGN_RSA_PKCS1_SHA384,
+    SSL_SIGN_RSA_PSS_RSAE_SHA512,    SSL_SIGN_RSA_PKCS1_SHA512,    SSL_SIGN_ED25519,
+};
+
+// make_contexts makes the contexts of a `kind` row: TLS 1.3 only, X25519 only, the leaf + CA
+// chain and the leaf key on the server, which signs only with signature_algorithm(kind). The
+// client checks CertificateVerify in every mode (BoringSSL's TLS 1.3 client always does); with
+// kChain it also has SSL_VERIFY_PEER, the CA as its only trust anchor and the host name
+// `host` to check. Without kResume the server sends no tickets; with it, one per handshake.
+std::unique_ptr<Contexts> make_contexts(const Pki& pki, KeyKind kind, Mode mode,
+                                        const char* host = "localhost") {
+  auto ctx = std::make_unique<Contexts>();
+  ctx->client = SSL_CTX_new(TLS_method());
+  ctx->server = SSL_CTX_new(TLS_method());
+  if (ctx->client == nullptr || ctx->server == nullptr) {
+    die("SSL_CTX_new failed");
+  }
+  for (SSL_CTX* c : {ctx->client, ctx->server}) {
+    if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
+        SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
+        SSL_CTX_set1_curves_list(c, "X25519") != 1) {
+      die("SSL_CTX version or group set-up failed");
+    }
+  }
+  const uint16_t sigalg = signature_algorithm(kind);
+  if (SSL_CTX_set_signing_algorithm_prefs(ctx->server, &sigalg, 1) != 1 ||
+      SSL_CTX_set_verify_algorithm_prefs(ctx->client, kClientVerifyAlgorithms,
+                                         std::size(kClientVerifyAlgorithms)) != 1) {
+    die("signature algorithm set-up failed");
+  }
+  if (mode == Mode::kChain) {
+    if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx->client), pki.ca) != 1 ||
+        X509_VERIFY_PARAM_set1_host(SSL_CTX_get0_param(ctx->client), host, std::strlen(host)) !=
+            1) {
+      die("trust store set-up failed");
+    }
+    SSL_CTX_set_verify(ctx->client, SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx->client, SSL_VERIFY_NONE, nullptr);
+  }
+  // Tickets are stateless: the server needs no session cache to resume.
+  SSL_CTX_set_session_cache_mode(ctx->server, SSL_SESS_CACHE_OFF);
+  if (mode == Mode::kResume) {
+    SSL_CTX_set_num_tickets(ctx->server, 1);
+    SSL_CTX_set_session_cache_mode(ctx->client, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_sess_set_new_cb(ctx->client, keep_ticket);
+  } else {
+    SSL_CTX_set_num_tickets(ctx->server, 0);
+    SSL_CTX_set_options(ctx->server, SSL_OP_NO_TICKET);
+    SSL_CTX_set_session_cache_mode(ctx->client, SSL_SESS_CACHE_OFF);
+  }
+  if (SSL_CTX_use_certificate(ctx->server, pki.leaf) != 1 ||
+      SSL_CTX_add1_chain_cert(ctx->server, pki.ca) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx->server, pki.key) != 1 ||
+      SSL_CTX_check_private_key(ctx->server) != 1) {
+    die("server certificate set-up failed");
+  }
+  return ctx;
+}
+
+// ---- Pairs ----
+
+// Pair is a client and a server joined by a BIO pair.
+struct Pair {
+  SSL* client = nullptr;
+  SSL* server = nullptr;
+  Pair() = default;
+  Pair(Pair&& o) noexcept : client(o.client), server(o.server) {
+    o.client = nullptr;
+    o.server = nullptr;
+  }
+  Pair& operator=(Pair&&) = delete;
+  ~Pair() {
+    SSL_free(client);
+    SSL_free(server);
+  }
+};
+
+// handshake creates a pair and completes its handshake, charging each side's calls (SSL_new,
+// the set-up, every SSL_do_handshake) to its timer; the BIO pair, made between the sides'
+// calls, is charged to neither. With `session`, the client offers it for resumption. `bio_size`
+// is the size of each BIO pair buffer (0: BoringSSL's default). Returns false on failure.
+bool handshake(const Contexts& ctx, SideTimer& ct, SideTimer& st, Pair& pair,
+               SSL_SESSION* session = nullptr, size_t bio_size = 0) {
+  pair.client = ct.time([&] { return SSL_new(ctx.client); });
+  pair.server = st.time([&] { return SSL_new(ctx.server); });
+  if (pair.client == nullptr || pair.server == nullptr) {
+    return false;
+  }
+  BIO* client_bio = nullptr;
+  BIO* server_bio = nullptr;
+  if (BIO_new_bio_pair(&client_bio, bio_size, &server_bio, bio_size) != 1) {
+    return false;
+  }
+  bool set_up = ct.time([&] {
+    SSL_set_bio(pair.client, client_bio, client_bio);
+    SSL_set_connect_state(pair.client);
+    return SSL_set_tlsext_host_name(pair.client, "localhost") == 1 &&
+           (session == nullptr || SSL_set_session(pair.client, session) == 1);
+  });
+  st.time([&] {
+    SSL_set_bio(pair.server, server_bio, server_bio);
+    SSL_set_accept_state(pair.server);
+  });
+  if (!set_up) {
+    return false;
+  }
+  bool client_done = false;
+  bool server_done = false;
+  for (int round = 0; round < 32 && !(client_done && server_done); round++) {
+    if (!client_done) {
+      int r = ct.time([&] { return SSL_do_handshake(pair.client); });
+      if (r == 1) {
+        client_done = true;
+      } else if (int e = SSL_get_error(pair.client, r);
+                 e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+        return false;
+      }
+    }
+    if (!server_done) {
+      int r = st.time([&] { return SSL_do_handshake(pair.server); });
+      if (r == 1) {
+        server_done = true;
+      } else if (int e = SSL_get_error(pair.server, r);
+                 e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+        return false;
+      }
+    }
+  }
+  return client_done && server_done;
+}
+
+// pass_ticket has the server send its NewSessionTicket and the client take it. BoringSSL's
+// server queues the ticket when the handshake completes and sends it with its next write (a
+// real server: with its first response), so the server makes an empty SSL_write; the client
+// processes post-handshake messages in SSL_read. Each call is charged to its side. Returns
+// false unless the client's read found no application data and asked for more.
+bool pass_ticket(SSL* server, SSL* client, SideTimer& st, SideTimer& ct) {
+  if (st.time([&] { return SSL_write(server, "", 0); }) < 0) {
+    return false;
+  }
+  uint8_t byte = 0;
+  int r = ct.time([&] { return SSL_read(client, &byte, 1); });
+  return r <= 0 && SSL_get_error(client, r) == SSL_ERROR_WANT_READ;
+}
+
+// free_pair frees each side in its own span.
+void free_pair(Pair& pair, SideTimer& ct, SideTimer& st) {
+  ct.time([&] {
+    SSL_free(pair.client);
+    pair.client = nullptr;
+  });
+  st.time([&] {
+    SSL_free(pair.server);
+    pair.server = nullptr;
+  });
+}
+
+// negotiation_problem returns what is wrong with an established pair of a `kind` row (the
+// version, suite, group or signature algorithm; the chain result; resumption), or "".
+std::string negotiation_problem(const Pair& pair, KeyKind kind, Mode mode, bool resumed) {
+  if (SSL_version(pair.client) != TLS1_3_VERSION || SSL_version(pair.server) != TLS1_3_VERSION) {
+    return "TLS 1.3 not negotiated";
+  }
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(pair.client);
+  if (cipher == nullptr || SSL_CIPHER_get_protocol_id(cipher) != 0x1301) {
+    return std::string("negotiated ") +
+           (cipher != nullptr ? SSL_CIPHER_standard_name(cipher) : "no suite") +
+           ", not TLS_AES_128_GCM_SHA256 (BoringSSL prefers AES-GCM only with AES instructions)";
+  }
+  if (SSL_get_curve_id(pair.client) != SSL_CURVE_X25519) {
+    return "X25519 not negotiated";
+  }
+  if ((SSL_session_reused(pair.client) == 1) != resumed ||
+      (SSL_session_reused(pair.server) == 1) != resumed) {
+    return resumed ? "the session was not resumed" : "unexpected resumption";
+  }
+  if (!resumed && SSL_get_peer_signature_algorithm(pair.client) != signature_algorithm(kind)) {
+    return "wrong CertificateVerify algorithm";
+  }
+  if (mode == Mode::kChain && SSL_get_verify_result(pair.client) != X509_V_OK) {
+    return "chain not verified";
+  }
+  return "";
+}
+
+// ---- Rows ----
+
+// Row is one benchmark: its name, a check run once before it is registered (returns "" or what
+// is wrong), and its body.
+struct Row {
+  std::string name;
+  std::function<std::string()> check;
+  std::function<void(benchmark::State&)> run;
+};
+
+void set_handshake_counters(benchmark::State& state, const SideTimer& ct, const SideTimer& st) {
+  double n = static_cast<double>(state.iterations());
+  state.counters["handshakes_per_s"] = benchmark::Counter(n, benchmark::Counter::kIsRate);
+  state.counters["client_us"] = ct.microseconds() / n;
+  state.counters["server_us"] = st.microseconds() / n;
+}
+
+Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
+  const std::string prefix = mode == Mode::kChain ? "handshake_chain/" : "handshake/";
+  Row row;
+  row.name = prefix + key_name(kind) + "/boringssl";
+  row.check = [&pki, kind, mode]() -> std::string {
+    auto ctx = make_contexts(pki, kind, mode);
+    SideTimer ct, st;
+    Pair pair;
+    if (!handshake(*ctx, ct, st, pair)) {
+      return "handshake failed";
+    }
+    std::string problem = negotiation_problem(pair, kind, mode, false);
+    if (!problem.empty() || mode != Mode::kChain) {
+      return problem;
+    }
+    // The chain rows must really check the host name: another name must be refused.
+    auto wrong = make_contexts(pki, kind, mode, "example.com");
+    Pair refused;
+    if (handshake(*wrong, ct, st, refused)) {
+      return "a leaf for another host name was accepted";
+    }
+    ERR_clear_error();
+    return "";
+  };
+  row.run = [&pki, kind, mode](benchmark::State& state) {
+    auto ctx = make_contexts(pki, kind, mode);
+    SideTimer ct, st;
+    {
+      Pair warm;
+      SideTimer unused_c, unused_s;
+      if (!handshake(*ctx, unused_c, unused_s, warm)) {
+        state.SkipWithError("handshake failed");
+        return;
+      }
+    }
+    for (auto _ : state) {
+      Pair pair;
+      if (!handshake(*ctx, ct, st, pair)) {
+        state.SkipWithError("handshake failed");
+        return;
+      }
+      free_pair(pair, ct, st);
+    }
+    set_handshake_counters(state, ct, st);
+  };
+  return row;
+}
+
+// first_ticket makes a full handshake with `ctx` and returns the session of its ticket, or
+// null.
+SSL_SESSION* first_ticket(const Contexts& ctx, Tickets& tickets) {
+  SideTimer ct, st;
+  Pair pair;
+  if (!handshake(ctx, ct, st, pair) || !pass_ticket(pair.server, pair.client, st, ct) ||
+      tickets.received != 1) {
+    return nullptr;
+  }
+  SSL_SESSION* s = tickets.latest;
+  tickets.latest = nullptr;
+  return s;
+}
+
+Row resume_row(const Pki& pki, KeyKind kind) {
+  Row row;
+  row.name = std::string("resume/") + key_name(kind) + "/boringssl";
+  row.check = [&pki, kind]() -> std::string {
+    auto ctx = make_contexts(pki, kind, Mode::kResume);
+    Tickets tickets;
+    g_tickets = &tickets;
+    SSL_SESSION* session = first_ticket(*ctx, tickets);
+    std::string problem;
+    if (session == nullptr) {
+      problem = "no ticket (or more than one) after a full handshake";
+    } else {
+      SideTimer ct, st;
+      Pair pair;
+      tickets.received = 0;
+      if (!handshake(*ctx, ct, st, pair, session)) {
+        problem = "resumed handshake failed";
+      } else {
+        problem = negotiation_problem(pair, kind, Mode::kResume, true);
+        if (problem.empty() &&
+            (!pass_ticket(pair.server, pair.client, st, ct) || tickets.received != 1)) {
+          problem = "no ticket (or more than one) after a resumed handshake";
+        }
+      }
+    }
+    SSL_SESSION_free(session);
+    SSL_SESSION_free(tickets.latest);
+    g_tickets = nullptr;
+    return problem;
+  };
+  row.run = [&pki, kind](benchmark::State& state) {
+    auto ctx = make_contexts(pki, kind, Mode::kResume);
+    Tickets tickets;
+    g_tickets = &tickets;
+    SSL_SESSION* session = first_ticket(*ctx, tickets);
+    SideTimer ct, st;
+    for (auto _ : state) {
+      if (session == nullptr) {
+        state.SkipWithError("no ticket");
+        break;
+      }
+      Pair pair;
+      tickets.received = 0;
+      if (!handshake(*ctx, ct, st, pair, session) ||
+          !pass_ticket(pair.server, pair.client, st, ct) || tickets.received != 1 ||
+          SSL_session_reused(pair.client) != 1) {
+        state.SkipWithError("resumption failed");
+        break;
+      }
+      // Each ticket is used once: the next handshake offers the one this one brought.
+      ct.time([&] { SSL_SESSION_free(session); });
+      session = tickets.latest;
+      tickets.latest = nullptr;
+      free_pair(pair, ct, st);
+    }
+    SSL_SESSION_free(session);
+    SSL_SESSION_free(tickets.latest);
+    g_tickets = nullptr;
+    set_handshake_counters(state, ct, st);
+  };
+  return row;
+}
+
+Row throughput_row(const Pki& pki, size_t size) {
+  Row row;
+  row.name = "throughput/aes128gcm/" + std::to_string(size) + "/boringssl";
+  const KeyKind kind = KeyKind::kEcdsaP256;
+  row.check = [&pki, kind]() -> std::string {
+    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
+    SideTimer ct, st;
+    Pair pair;
+    if (!handshake(*ctx, ct, st, pair)) {
+      return "handshake failed";
+    }
+    return negotiation_problem(pair, kind, Mode::kHandshake, false);
+  };
+  row.run = [&pki, kind, size](benchmark::State& state) {
+    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
+    SideTimer ct, st;
+    Pair pair;
+    // BIO buffers big enough for a whole 16 KiB record and its overhead.
+    if (!handshake(*ctx, ct, st, pair, nullptr, 64 * 1024)) {
+      state.SkipWithError("handshake failed");
+      return;
+    }
+    std::vector<uint8_t> data(size);
+    for (size_t i = 0; i < size; i++) {
+      data[i] = static_cast<uint8_t>(i * 31 + 7);
+    }
+    std::vector<uint8_t> sink(size);
+    for (auto _ : state) {
+      if (SSL_write(pair.client, data.data(), static_cast<int>(size)) != static_cast<int>(size)) {
+        state.SkipWithError("SSL_write failed");
+        break;
+      }
+      size_t got = 0;
+      while (got < size) {
+        int n = SSL_read(pair.server, sink.data() + got, static_cast<int>(size - got));
+        if (n <= 0) {
+          break;
+        }
+        got += static_cast<size_t>(n);
+      }
+      if (got != size) {
+        state.SkipWithError("SSL_read came up short");
+        break;
+      }
+    }
+    if (sink != data) {
+      state.SkipWithError("BoringSSL delivered the wrong bytes");
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
+  };
+  return row;
+}
+
+// ---- Command line ----
+
+struct Options {
+  std::string pki;
+  std::string out;
+  std::string filter;
+  double min_time = 0.2;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(stderr,
+               "boringssl_peer: %s\n"
+               "usage: boringssl_peer --pki DIR --out FILE.json [--filter REGEX] "
+               "[--min_time SECONDS]\n",
+               why.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; i++) {
+    std::string arg = argv[i];
+    std::string value;
+    std::string flag = arg;
+    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      usage("missing value for " + arg);
+    }
+    if (flag == "--pki") {
+      o.pki = value;
+    } else if (flag == "--out") {
+      o.out = value;
+    } else if (flag == "--filter") {
+      o.filter = value;
+    } else if (flag == "--min_time") {
+      char* end = nullptr;
+      o.min_time = std::strtod(value.c_str(), &end);
+      if (end == value.c_str() || *end != '\0' || !(o.min_time > 0)) {
+        usage("--min_time wants a positive number of seconds");
+      }
+    } else {
+      usage("unknown flag " + flag);
+    }
+  }
+  if (o.pki.empty() || o.out.empty()) {
+    usage("--pki and --out are required");
+  }
+  return o;
+}
+
+std::string version_string() {
+  return std::string("BoringSSL of Debian's android-libboringssl ") + BORINGSSL_PEER_PACKAGE +
+         " (BORINGSSL_API_VERSION " + std::to_string(BORINGSSL_API_VERSION) + ")";
+}
+
+// json_escape quotes `s` for a JSON string.
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options opts = parse(argc, argv);
+
+  regex_t filter;
+  if (regcomp(&filter, opts.filter.empty() ? "." : opts.filter.c_str(), REG_EXTENDED | REG_NOSUB) !=
+      0) {
+    usage("--filter is not an extended regular expression: " + opts.filter);
+  }
+
+  // Loaded once and kept until exit: the rows refer to them.
+  static std::vector<Pki> pkis;
+  for (KeyKind kind : kKinds) {
+    pkis.push_back(load_pki(opts.pki, kind));
+  }
+  const Pki& p256 = pkis[0];
+
+  std::vector<Row> rows;
+  for (size_t i = 0; i < std::size(kKinds); i++) {
+    rows.push_back(handshake_row(pkis[i], kKinds[i], Mode::kHandshake));
+  }
+  for (size_t i = 0; i < std::size(kKinds); i++) {
+    rows.push_back(handshake_row(pkis[i], kKinds[i], Mode::kChain));
+  }
+  for (size_t i = 0; i < std::size(kKinds); i++) {
+    rows.push_back(resume_row(pkis[i], kKinds[i]));
+  }
+  for (size_t size : {size_t{16384}, size_t{1024}}) {
+    rows.push_back(throughput_row(p256, size));
+  }
+
+  if (EVP_has_aes_hardware() != 1) {
+    std::fprintf(stderr,
+                 "boringssl_peer: no AES instructions: BoringSSL prefers ChaCha20-Poly1305, and "
+                 "rows that do not negotiate TLS_AES_128_GCM_SHA256 are left out\n");
+  }
+  empty_span_ns();
+
+  static std::vector<Row> registered;
+  registered.reserve(rows.size());
+  for (Row& row : rows) {
+    if (regexec(&filter, row.name.c_str(), 0, nullptr, 0) != 0) {
+      continue;
+    }
+    std::string problem = row.check();
+    if (!problem.empty()) {
+      std::fprintf(stderr, "boringssl_peer: %s left out: %s\n", row.name.c_str(), problem.c_str());
+      ERR_clear_error();
+      continue;
+    }
+    registered.push_back(std::move(row));
+  }
+  regfree(&filter);
+  if (registered.empty()) {
+    // Nothing to run: Google Benchmark would write no file, so write the empty result here.
+    std::ofstream out(opts.out);
+    out << "{\n  \"context\": {\n    \"boringssl_version\": \"" << json_escape(version_string())
+        << "\"\n  },\n  \"benchmarks\": []\n}\n";
+    if (!out) {
+      die("cannot write " + opts.out);
+    }
+    return 0;
+  }
+  for (const Row& row : registered) {
+    benchmark::RegisterBenchmark(row.name.c_str(), [&row](benchmark::State& s) { row.run(s); });
+  }
+
+  // One repetition, every registered row (the filter has been applied above), JSON to --out.
+  std::string out_flag = "--benchmark_out=" + opts.out;
+  std::string min_time_flag = "--benchmark_min_time=" + std::to_string(opts.min_time);
+  std::vector<std::string> args = {argv[0], out_flag, "--benchmark_out_format=json",
+                                   "--benchmark_repetitions=1", min_time_flag};
+  std::vector<char*> bargv;
+  for (std::string& a : args) {
+    bargv.push_back(a.data());
+  }
+  int bargc = static_cast<int>(bargv.size());
+  bargv.push_back(nullptr);
+  benchmark::Initialize(&bargc, bargv.data());
+  benchmark::AddCustomContext("boringssl_version", version_string());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
