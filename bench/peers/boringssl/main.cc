@@ -31,8 +31,10 @@
 #include <openssl/bio.h>
 #include <openssl/bytestring.h>
 #include <openssl/crypto.h>
+#include <openssl/digest.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -421,6 +423,70 @@ std::string negotiation_problem(const Pair& pair, KeyKind kind, Mode mode, bool 
   return "";
 }
 
+// ---- The CertificateVerify check ----
+
+// A server key method that signs with the leaf key and, when g_tamper is set, flips a bit of
+// the signature's last byte, which leaves the signature well-formed but wrong.
+EVP_PKEY* g_signing_key = nullptr;
+bool g_tamper = false;
+
+ssl_private_key_result_t sign_maybe_tampered(SSL* /*ssl*/, uint8_t* out, size_t* out_len,
+                                             size_t max_out, uint16_t algorithm, const uint8_t* in,
+                                             size_t in_len) {
+  EVP_MD_CTX* md_ctx = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pkey_ctx = nullptr;
+  *out_len = max_out;
+  bool ok = md_ctx != nullptr &&
+            EVP_DigestSignInit(md_ctx, &pkey_ctx, SSL_get_signature_algorithm_digest(algorithm),
+                               nullptr, g_signing_key) == 1 &&
+            (!SSL_is_signature_algorithm_rsa_pss(algorithm) ||
+             (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+              EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, -1) == 1)) &&
+            EVP_DigestSign(md_ctx, out, out_len, in, in_len) == 1 && *out_len > 0;
+  EVP_MD_CTX_free(md_ctx);
+  if (!ok) {
+    return ssl_private_key_failure;
+  }
+  if (g_tamper) {
+    out[*out_len - 1] ^= 1;
+  }
+  return ssl_private_key_success;
+}
+
+ssl_private_key_result_t no_decrypt(SSL*, uint8_t*, size_t*, size_t, const uint8_t*, size_t) {
+  return ssl_private_key_failure;
+}
+
+ssl_private_key_result_t no_complete(SSL*, uint8_t*, size_t*, size_t) {
+  return ssl_private_key_failure;
+}
+
+constexpr SSL_PRIVATE_KEY_METHOD kMaybeTampered = {sign_maybe_tampered, no_decrypt, no_complete};
+
+// certificate_verify_problem checks that a client made for `mode` refuses a CertificateVerify
+// whose signature was changed, and accepts it unchanged through the same key method (so that
+// the refusal is the signature's). Returns "" or what is wrong.
+std::string certificate_verify_problem(const Pki& pki, KeyKind kind, Mode mode) {
+  auto ctx = make_contexts(pki, kind, mode);
+  SSL_CTX_set_private_key_method(ctx->server, &kMaybeTampered);
+  g_signing_key = pki.key;
+  std::string problem;
+  for (bool tamper : {false, true}) {
+    g_tamper = tamper;
+    SideTimer ct, st;
+    Pair pair;
+    if (handshake(*ctx, ct, st, pair) == tamper) {
+      problem = tamper ? "a wrong CertificateVerify signature was accepted"
+                       : "the handshake failed through the signing check's key method";
+      break;
+    }
+  }
+  ERR_clear_error();
+  g_tamper = false;
+  g_signing_key = nullptr;
+  return problem;
+}
+
 // ---- Rows ----
 
 // Row is one benchmark: its name, a check run once before it is registered (returns "" or what
@@ -450,6 +516,9 @@ Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
       return "handshake failed";
     }
     std::string problem = negotiation_problem(pair, kind, mode, false);
+    if (problem.empty()) {
+      problem = certificate_verify_problem(pki, kind, mode);
+    }
     if (!problem.empty() || mode != Mode::kChain) {
       return problem;
     }
