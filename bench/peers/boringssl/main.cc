@@ -546,7 +546,7 @@ Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
       Pair pair;
       if (!handshake(*ctx, ct, st, pair)) {
         state.SkipWithError("handshake failed");
-        return;
+        break;
       }
       free_pair(pair, ct, st);
     }
