@@ -21,7 +21,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "common.h"
 
@@ -291,7 +296,53 @@ void operator delete[](void* p, std::align_val_t) noexcept { counted_free(p); }
 void operator delete(void* p, size_t, std::align_val_t) noexcept { counted_free(p); }
 void operator delete[](void* p, size_t, std::align_val_t) noexcept { counted_free(p); }
 
+namespace {
+
+// write_file writes `bytes` to `path`; dies on failure.
+void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  if (!out.good()) {
+    glasstls::bench::die("cannot write " + path.string());
+  }
+}
+
+// export_pki writes the PKI of every key kind, as the benchmarks use it, under `dir` for the
+// external peers (bench/peers/, see bench/README.md): <key>/leaf.der, <key>/ca.der and
+// <key>/leaf.key.der (the leaf's unencrypted PKCS#8 private key). Dies on failure.
+void export_pki(const std::filesystem::path& dir) {
+  using glasstls::bench::KeyKind;
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
+    const glasstls::bench::PeerPki& p = glasstls::bench::peer_pki(kind);
+    const std::filesystem::path sub = dir / glasstls::bench::key_name(kind);
+    std::error_code ec;
+    std::filesystem::create_directories(sub, ec);
+    if (ec) {
+      glasstls::bench::die("cannot create " + sub.string() + ": " + ec.message());
+    }
+    write_file(sub / "leaf.der", p.leaf_der);
+    write_file(sub / "ca.der", p.ca_der);
+    write_file(sub / "leaf.key.der", p.key_pkcs8_der);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // --export_pki DIR (or --export_pki=DIR): write the PKI for the external peers and exit.
+  for (int i = 1; i < argc; i++) {
+    const char* dir = nullptr;
+    if (std::strcmp(argv[i], "--export_pki") == 0 && i + 1 < argc) {
+      dir = argv[i + 1];
+    } else if (std::strncmp(argv[i], "--export_pki=", 13) == 0) {
+      dir = argv[i] + 13;
+    }
+    if (dir != nullptr) {
+      export_pki(dir);
+      return 0;
+    }
+  }
   benchmark::AddCustomContext(
       "verification",
       "glasstls client: SHA-256 pin of the leaf SPKI; OpenSSL client: SSL_VERIFY_NONE; GnuTLS "
