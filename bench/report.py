@@ -13,7 +13,11 @@ import statistics
 import subprocess
 import sys
 
-PEERS = [("openssl", "OpenSSL"), ("gnutls", "GnuTLS"), ("wolfssl", "wolfSSL")]
+# The stacks glasstls is compared with, in the order of the columns. rustls and BoringSSL are
+# external peers (bench/peers/): their rows come from their own programs, merged in by
+# scripts/bench. A stack with no row in the input gets no column.
+PEERS = [("openssl", "OpenSSL"), ("gnutls", "GnuTLS"), ("wolfssl", "wolfSSL"),
+         ("rustls", "rustls"), ("boringssl", "BoringSSL")]
 FIELDS = ("time_us", "handshakes_per_s", "client_us", "server_us", "bytes_per_second",
           "client_idle_bytes", "server_idle_bytes", "handshake_peak_bytes", "client_peak_bytes",
           "server_peak_bytes", "chain_bytes")
@@ -144,6 +148,8 @@ def main():
         "openssl": ctx.get("openssl_version") or openssl_cli_version(),
         "gnutls": ctx.get("gnutls_version"),
         "wolfssl": ctx.get("wolfssl_version"),
+        "rustls": ctx.get("rustls_version"),
+        "boringssl": ctx.get("boringssl_version"),
         "date": ctx.get("date"),
     }
 
@@ -153,6 +159,8 @@ def main():
     libs = [machine["openssl"]]
     libs += [f"GnuTLS {machine['gnutls']}"] if machine["gnutls"] else []
     libs += [f"wolfSSL {machine['wolfssl']}"] if machine["wolfssl"] else []
+    libs += [f"rustls {machine['rustls']}"] if machine["rustls"] else []
+    libs += [f"BoringSSL {machine['boringssl']}"] if machine["boringssl"] else []
     load = ", ".join(f"{x:.1f}" for x in (machine["load_avg"] or []))
     out.append(f"Machine: {machine['nproc']} CPUs (nproc), {machine['cpu_model']}; "
                f"{'; '.join(libs)}; load average at start {load or '?'}; {machine['date']}.")
@@ -166,7 +174,11 @@ def main():
     else:
         out.append("Noise: one repetition only, no spread.")
     out.append("")
-    for key in ("setup", "verification", "heap_accounting"):
+    # The external peers describe their verification and their timer in keys of their own
+    # (rustls_verification, boringssl_timer, ...).
+    described = ["setup", "verification", "heap_accounting"]
+    described += sorted(k for k in ctx if k.endswith(("_verification", "_timer")))
+    for key in described:
         if key in ctx:
             out.append(f"- {key}: {ctx[key]}")
     out.append("")
@@ -175,16 +187,17 @@ def main():
     keys = ["ecdsa_p256", "rsa2048", "ed25519"]
     keys12 = ["ecdhe_ecdsa_p256", "ecdhe_rsa2048", "dhe_rsa2048"]
 
-    def handshakes(prefix, keys, title, text, chain_prefix=None):
+    def handshakes(prefix, keys, title, text, chain_prefix=None,
+                   client_label="client us/handshake (leaf pinned)"):
         rows = []
         for k in keys:
-            g = f"{prefix}/{k}/glasstls"
-            if g not in runs:
+            # A row for every key that some stack ran (glasstls may lack one: '-').
+            if not any(f"{prefix}/{k}/{s}" in runs for s in ["glasstls"] + [p for p, _ in peers]):
                 continue
             cells = [(prefix, "handshakes_per_s", "handshakes/s (pair)"),
                      (prefix, "server_us", "server us/handshake"),
-                     (prefix, "client_us", "client us/handshake (leaf pinned)")]
-            if chain_prefix and f"{chain_prefix}/{k}/glasstls" in runs:
+                     (prefix, "client_us", client_label)]
+            if chain_prefix and any(n.startswith(f"{chain_prefix}/{k}/") for n in runs):
                 cells += [(chain_prefix, "handshakes_per_s", "handshakes/s, chain validated"),
                           (chain_prefix, "client_us", "client us, chain + host validated")]
             for pre, field, label in cells:
@@ -203,12 +216,21 @@ def main():
                   "key, the OpenSSL client has SSL_VERIFY_NONE. 'chain validated': the glasstls "
                   "client has webpki_verifier with the CA as its only trust anchor and checks "
                   "the host name; the OpenSSL client has SSL_VERIFY_PEER, the same CA and "
-                  "X509_VERIFY_PARAM_set1_host (the peers do not run these rows).")
+                  "X509_VERIFY_PARAM_set1_host; the rustls and BoringSSL clients validate the "
+                  "chain to the same CA and check the host name too (GnuTLS and wolfSSL do not "
+                  "run these rows). What each external peer's client does: its *_verification "
+                  "line above.")
     handshakes("handshake", keys, "Full TLS 1.3 handshake",
                "X25519, TLS_AES_128_GCM_SHA256, leaf + CA chain, no tickets. handshakes/s: "
                "higher is better (g/peer > 1: glasstls faster). us: lower is better "
                "(g/peer < 1: glasstls cheaper). '-': that stack does not run this benchmark." +
                chain_text, "handshake_chain")
+    handshakes("resume", keys, "Resumed TLS 1.3 handshake",
+               "A handshake that resumes a session with a ticket from an earlier one "
+               "(psk_dhe_ke: X25519 again, but no certificate and no signature), each stack with "
+               "its own tickets and client session cache; the server issues a ticket in every "
+               "handshake, and that work is part of the row. Same units as above.",
+               client_label="client us/handshake")
     handshakes("handshake_hrr", keys, "Handshake with a HelloRetryRequest",
                "The client supports X25519 and P-256 but sends only an X25519 share; the server "
                "accepts only P-256, so it asks for a P-256 share. GnuTLS is left out: its client "
@@ -319,7 +341,7 @@ def main():
                "'glasstls' reads with read() (one copy out, like SSL_read); 'view' reads in "
                "place with read_view()/consume_read(). g/peer compares read() with the peer. "
                "Ceiling: raw EVP seal+open of one record of that size; '% ceil' is glasstls "
-               "against it. GnuTLS and wolfSSL run AES-128-GCM only.")
+               "against it. GnuTLS, wolfSSL, rustls and BoringSSL run AES-128-GCM only.")
     throughput("throughput12", "TLS 1.2 bulk throughput",
                "The same over TLS 1.2 with ECDHE-RSA suites: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 and "

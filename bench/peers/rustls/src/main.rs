@@ -672,6 +672,15 @@ fn main() {
     let mut context = BTreeMap::new();
     context.insert("rustls_version", VERSION.to_string());
     context.insert(
+        "rustls_verification",
+        "rustls client: a ServerCertVerifier that accepts the certificate and checks \
+         CertificateVerify with the leaf key (rustls's default verify_tls13_signature), offering \
+         ECDSA P-256, RSA-PSS SHA-256 and Ed25519; *_chain rows: WebPkiVerifier with the CA as \
+         the only root, host name localhost checked. resume rows: stateless tickets (Ticketer), \
+         ClientSessionMemoryCache"
+            .to_string(),
+    );
+    context.insert(
         "rustls_timer",
         format!(
             "thread CPU time (libc clock_gettime CLOCK_THREAD_CPUTIME_ID); {:.0} ns per empty span \
