@@ -6,8 +6,9 @@ repetition of its rows, from glasstls_bench (--benchmark_repetitions=1) or from 
 (bench/peers/, one run); REP (1, 2, ...) is the repetition it belongs to. OUT_JSON gets every
 row of every file, with repetition_index set to REP - 1 and repetitions to the number of
 repetitions, so that bench/report.py sees the repetitions of each row as if one run had made
-them. The context is the first file's (the machine, the date, glasstls_bench's library
-versions), with the keys only later files have (the peers' versions) added.
+them. An empty FILE (a filter that matched none of its program's rows) is skipped. The context
+is the first file's (the machine, the date, glasstls_bench's library versions), with the keys
+only later files have (the peers' versions) added.
 """
 import json
 import sys
@@ -19,7 +20,10 @@ def main():
     for spec in specs:
         rep, path = spec.split(":", 1)
         with open(path) as f:
-            inputs.append((int(rep), json.load(f)))
+            text = f.read()
+        # glasstls_bench leaves its output empty when the filter matches none of its rows.
+        if text.strip():
+            inputs.append((int(rep), json.loads(text)))
     reps = max((rep for rep, _ in inputs), default=1)
     context = {}
     benchmarks = []

@@ -43,6 +43,7 @@ version() {  # version CRATE: its version in Cargo.lock.
   awk -v n="$1" '$0 == "name = \"" n "\"" { getline; gsub(/version = |"/, ""); print; exit }' \
     Cargo.lock
 }
-export GLASSTLS_RUSTLS_VERSION="$(version rustls) (ring $(version ring), $(/usr/bin/rustc --version))"
+GLASSTLS_RUSTLS_VERSION="$(version rustls) (ring $(version ring), $(/usr/bin/rustc --version))"
+export GLASSTLS_RUSTLS_VERSION
 /usr/bin/cargo build --offline --release --quiet >&2
 echo "$out/target/release/glasstls-bench-rustls"
