@@ -131,7 +131,6 @@ def main():
     with open(raw_path) as f:
         r = Report(json.load(f))
     ctx, runs, peers = r.ctx, r.runs, r.peers
-    labels = [label for _, label in peers]
 
     for name in runs:
         for field in FIELDS:
@@ -183,12 +182,21 @@ def main():
             out.append(f"- {key}: {ctx[key]}")
     out.append("")
 
+    def table_peers(*prefixes):
+        """The peers that ran a row of one of these benchmarks, and their labels: a table has
+        no column for a stack that ran none of its rows."""
+        ps = [(p, label) for p, label in peers
+              if any(n.startswith(pre + "/") and n.endswith("/" + p)
+                     for n in runs for pre in prefixes if pre)]
+        return ps, [label for _, label in ps]
+
     # ---- Handshakes ----
     keys = ["ecdsa_p256", "rsa2048", "ed25519"]
     keys12 = ["ecdhe_ecdsa_p256", "ecdhe_rsa2048", "dhe_rsa2048"]
 
     def handshakes(prefix, keys, title, text, chain_prefix=None,
                    client_label="client us/handshake (leaf pinned)"):
+        peers, labels = table_peers(prefix, chain_prefix)
         rows = []
         for k in keys:
             # A row for every key that some stack ran (glasstls may lack one: '-').
@@ -244,6 +252,7 @@ def main():
                "handshakes/s for the ECDHE rows." + chain_text, "handshake12_chain")
 
     def floors(floor_prefix, hs_prefix, keys, chain_floor, chain_hs, title, text):
+        peers, labels = table_peers(hs_prefix, chain_hs)
         rows = []
         for k in keys:
             for side, fpre, hpre, label in (("server", floor_prefix, hs_prefix, "server"),
@@ -263,8 +272,8 @@ def main():
             r.table(["side", "floor us", "glasstls"] + labels, rows)
 
     floor_text = ("A side's us/handshake divided by the bare libcrypto work of that side "
-                  "(lower is better; the floor is OpenSSL's libcrypto, so for GnuTLS and wolfSSL "
-                  "the figure also reflects their own crypto). 'chain validated': the client "
+                  "(lower is better; the floor is OpenSSL's libcrypto, so for GnuTLS, wolfSSL, "
+                  "rustls (ring) and BoringSSL the figure also reflects their own crypto). 'chain validated': the client "
                   "floor plus the verification of the leaf's signature with the CA key, against "
                   "the client that validates the chain.")
     floors("crypto_floor", "handshake", keys, "crypto_floor_chain", "handshake_chain",
@@ -304,6 +313,7 @@ def main():
     order = {"aes128gcm": 0, "aes256gcm": 1, "chacha20poly1305": 2, "aes128cbcsha256": 3}
 
     def throughput(prefix, title, text):
+        peers, labels = table_peers(prefix)
         bases = []
         for n in runs:
             if n.startswith(prefix + "/"):
