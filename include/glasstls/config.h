@@ -223,8 +223,9 @@ class ClientConfig {
     // but giving that connection no forward secrecy against a later theft of the ticket's
     // keys. Off by default.
     Builder& psk_ke(bool on);
-    // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
-    // with a member of the caller's own, see crypto.h). It must outlive the config.
+    // provider replaces the crypto provider, crypto::default_provider() unless set (for example
+    // crypto::openssl_provider() for OpenSSL's X25519, or a copy of one with a member of the
+    // caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
 
     // build validates the configuration (non-empty supported lists, known values, a verifier,
@@ -308,8 +309,9 @@ class ServerConfig {
     // certificate_authorities extension (empty: none).
     Builder& request_client_certificate(std::shared_ptr<const CertificateVerifier> verifier,
                                         bool required, std::vector<Bytes> authorities = {});
-    // provider replaces the crypto provider (for example a copy of crypto::openssl_provider()
-    // with a member of the caller's own, see crypto.h). It must outlive the config.
+    // provider replaces the crypto provider, crypto::default_provider() unless set (for example
+    // crypto::openssl_provider() for OpenSSL's X25519, or a copy of one with a member of the
+    // caller's own, see crypto.h). It must outlive the config.
     Builder& provider(const crypto::CryptoProvider* provider);
     // session_tickets makes the server send `count` NewSessionTicket messages (at most 16) after
     // each full TLS 1.3 handshake, each valid for `lifetime_s` seconds (at most 604800, seven

@@ -482,4 +482,20 @@ struct CryptoProvider {
 // (thread-safe), fetches every algorithm once, and lives until the program exits.
 const CryptoProvider& openssl_provider();
 
+// sodium_x25519 is X25519 (RFC 7748) computed by libsodium, or null when glasstls was built
+// without it (CMake option GLASSTLS_SODIUM, on when libsodium-dev is installed). Its key pairs
+// come from libsodium's fixed-base scalar multiplication over 32 bytes of the OpenSSL
+// provider's randomness, and it behaves as openssl_provider().x25519 does: the same public
+// values and shared secrets for the same private keys (checked on RFC 7748's known answers and
+// by a differential fuzz target), the same refusals (a share that is not 32 bytes, an all-zero
+// shared secret: illegal_parameter). It lives until the program exits.
+const KxGroup* sodium_x25519();
+
+// default_provider is the provider a configuration uses when it names none:
+// openssl_provider() with X25519 from sodium_x25519() when glasstls was built with libsodium,
+// and openssl_provider() itself otherwise, or when the environment variable GLASSTLS_X25519 is
+// "openssl" when it is first called. Everything else is OpenSSL's. To choose in code, give a
+// configuration a provider (ClientConfig::Builder::provider).
+const CryptoProvider& default_provider();
+
 }  // namespace glasstls::crypto

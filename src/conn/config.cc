@@ -364,7 +364,7 @@ ClientConfig::Builder& ClientConfig::Builder::psk_ke(bool on) {
 Result<std::shared_ptr<const ClientConfig>> ClientConfig::Builder::build() const {
   std::shared_ptr<ClientConfig> c(new ClientConfig(*config_));
   const crypto::CryptoProvider& provider =
-      c->provider != nullptr ? *c->provider : crypto::openssl_provider();
+      c->provider != nullptr ? *c->provider : crypto::default_provider();
   GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->min_version, c->max_version, c->groups,
                             c->signature_schemes, c->alpn));
   if (c->key_share_groups.empty()) {
@@ -505,7 +505,7 @@ ServerConfig::Builder& ServerConfig::Builder::psk_ke(bool on) {
 Result<std::shared_ptr<const ServerConfig>> ServerConfig::Builder::build() const {
   std::shared_ptr<ServerConfig> c(new ServerConfig(*config_));
   const crypto::CryptoProvider& provider =
-      c->provider != nullptr ? *c->provider : crypto::openssl_provider();
+      c->provider != nullptr ? *c->provider : crypto::default_provider();
   GLASSTLS_TRY(check_common(provider, c->cipher_suites, c->min_version, c->max_version, c->groups,
                             c->signature_schemes, c->alpn));
   if (c->certificates.empty()) {

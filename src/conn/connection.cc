@@ -626,7 +626,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   Context& cx = impl->cx;
   impl->hello_seen = true;  // client_start sends it
   cx.is_client = true;
-  cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
+  cx.provider = config->provider != nullptr ? config->provider : &crypto::default_provider();
   cx.key_log = config->key_log.get();
   cx.client_config = std::move(config);
   cx.negotiated.server_name = std::move(server_name);
@@ -651,7 +651,7 @@ Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config
   auto impl = std::make_unique<Impl>();
   Context& cx = impl->cx;
   cx.is_client = false;
-  cx.provider = config->provider != nullptr ? config->provider : &crypto::openssl_provider();
+  cx.provider = config->provider != nullptr ? config->provider : &crypto::default_provider();
   cx.key_log = config->key_log.get();
   cx.server_config = std::move(config);
   impl->hs = conn::server_start();

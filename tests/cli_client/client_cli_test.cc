@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -690,7 +691,16 @@ TEST_F(ClientCli, VersionNamesGlasstlsAndLibcrypto) {
         << v.log;
     EXPECT_TRUE(std::regex_search(v.out, std::regex("\nlibcrypto: OpenSSL [0-9]+\\.[0-9]+")))
         << v.log;
+    const bool sodium = crypto::sodium_x25519() != nullptr;
+    EXPECT_TRUE(contains(v.out, sodium ? "\nx25519: libsodium\n" : "\nx25519: libcrypto\n"))
+        << v.log;
   }
+  // GLASSTLS_X25519=openssl chooses OpenSSL's X25519 at run time.
+  ASSERT_EQ(::setenv("GLASSTLS_X25519", "openssl", 1), 0);
+  CliRun v = run_cli({"version"});
+  ::unsetenv("GLASSTLS_X25519");
+  EXPECT_EQ(v.status, 0) << v.log;
+  EXPECT_TRUE(contains(v.out, "\nx25519: libcrypto\n")) << v.log;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "explain.h"
+#include "glasstls/crypto.h"
 #include "load.h"
 
 // GLASSTLS_VERSION is meant to come from the build (the CMake project version); the constant
@@ -37,13 +38,20 @@ constexpr const char kUsage[] =
     "Run `glasstls <command> --help` for the options of a command.\n";
 
 // print_version names this build and the OpenSSL libcrypto loaded at run time, which is the one
-// doing the cryptography (it may be newer than the headers glasstls was built with).
+// doing the cryptography (it may be newer than the headers glasstls was built with), and which
+// library computes X25519.
 int print_version() {
   std::printf("glasstls %s\n", GLASSTLS_VERSION);
   std::printf("libcrypto: %s\n", OpenSSL_version(OPENSSL_VERSION));
   if (OpenSSL_version_num() != OPENSSL_VERSION_NUMBER) {
     std::printf("built with: %s\n", OPENSSL_VERSION_TEXT);
   }
+  // X25519 comes from libsodium when this build has it, unless GLASSTLS_X25519=openssl.
+  const glasstls::crypto::KxGroup* sodium = glasstls::crypto::sodium_x25519();
+  std::printf("x25519: %s\n",
+              sodium != nullptr && glasstls::crypto::default_provider().x25519 == sodium
+                  ? "libsodium"
+                  : "libcrypto");
   return 0;
 }
 
