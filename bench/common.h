@@ -212,6 +212,9 @@ struct PairOptions {
   // resume: TLS 1.3 only. The server issues one ticket per handshake and the client resumes
   // with the ticket of the handshake before (psk_dhe_ke, X25519), as a returning client does.
   bool resume = false;
+  // sodium_x25519: crypto floors only. The floor's X25519 is libsodium's (the one glasstls takes
+  // by default when built with it, crypto::default_provider()) instead of EVP's.
+  bool sodium_x25519 = false;
 };
 
 // tls12_suite is the TLS 1.2 suite of `s` for a `kind` leaf (ECDHE-ECDSA or ECDHE-RSA), or

@@ -37,15 +37,21 @@
 // AES-128-GCM key set-ups and the AEAD of the encrypted flight. "server spends N x the crypto
 // floor" is handshake server_us divided by crypto_floor/<key>/server. crypto_floor_chain,
 // crypto_floor12 and crypto_floor12_chain are the same for the chain-validating client and for
-// TLS 1.2 (see Floor::run12). crypto_floor12_pair/<kx> runs both sides' TLS 1.2 floors in turn on
+// TLS 1.2 (see Floor::run12). crypto_floor_sodium..., crypto_floor12_sodium...: the same with
+// libsodium's X25519 (glasstls's default, crypto::default_provider()) instead of EVP's.
+// crypto_floor12_pair/<kx> runs both sides' TLS 1.2 floors in turn on
 // one thread, as a handshake row runs both sides, and times each (a cache-effect diagnostic).
 
 #include <benchmark/benchmark.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#if GLASSTLS_BENCH_HAVE_SODIUM
+#include <sodium.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -236,8 +242,17 @@ enum class FloorSide : uint8_t { kClient, kServer };
 // anchor needs (the anchor's own signature is not checked).
 class Floor {
  public:
-  Floor(KeyKind kind, Proto proto, bool with_chain)
-      : kind_(kind), proto_(proto), chain_(with_chain), pki_(pki(kind)) {
+  Floor(KeyKind kind, Proto proto, bool with_chain, bool sodium_x25519 = false)
+      : kind_(kind), proto_(proto), chain_(with_chain), sodium_(sodium_x25519), pki_(pki(kind)) {
+#if GLASSTLS_BENCH_HAVE_SODIUM
+    if (sodium_ && sodium_init() < 0) {
+      die("sodium_init");
+    }
+#else
+    if (sodium_) {
+      die("the benchmark was built without libsodium");
+    }
+#endif
     if (proto == Proto::kTls12Dhe) {
       dh_setup();
     }
@@ -583,6 +598,19 @@ class Floor {
   }
 
   bool key_exchange() {
+#if GLASSTLS_BENCH_HAVE_SODIUM
+    if (sodium_) {
+      // libsodium: 32 random bytes, the public value by fixed-base multiplication, then the
+      // shared secret (refused when all zeros), as crypto::sodium_x25519() does.
+      std::array<uint8_t, 32> priv{};
+      std::array<uint8_t, 32> share{};
+      bool ok = RAND_bytes(priv.data(), static_cast<int>(priv.size())) == 1 &&
+                crypto_scalarmult_curve25519_base(share.data(), priv.data()) == 0 &&
+                crypto_scalarmult_curve25519(secret_.data(), priv.data(), peer_share_.data()) == 0;
+      sodium_memzero(priv.data(), priv.size());
+      return ok;
+    }
+#endif
     EVP_PKEY* mine = nullptr;
     if (EVP_PKEY_keygen(x25519_ctx_, &mine) != 1) {
       return false;
@@ -701,6 +729,7 @@ class Floor {
   KeyKind kind_;
   Proto proto_;
   bool chain_;
+  bool sodium_;
   const Pki& pki_;
   EVP_PKEY_CTX* dh_ctx_ = nullptr;
   EVP_PKEY_CTX* dh_fromdata_ = nullptr;
@@ -730,7 +759,7 @@ class Floor {
 };
 
 void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOptions opts) {
-  Floor floor(kind, opts.proto, opts.verify_chain);
+  Floor floor(kind, opts.proto, opts.verify_chain, opts.sodium_x25519);
   if (!floor.run(side)) {
     state.SkipWithError("libcrypto failure");
     return;
@@ -751,8 +780,8 @@ void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOpt
 // the handshake's turn-taking, to tell how much of a side's "x floor" is that cache effect
 // rather than code. It is a diagnostic beside the floor, not a replacement for it.
 void crypto_floor_pair(benchmark::State& state, KeyKind kind, PairOptions opts) {
-  Floor server(kind, opts.proto, false);
-  Floor client(kind, opts.proto, opts.verify_chain);
+  Floor server(kind, opts.proto, false, opts.sodium_x25519);
+  Floor client(kind, opts.proto, opts.verify_chain, opts.sodium_x25519);
   if (!server.run(FloorSide::kServer) || !client.run(FloorSide::kClient)) {
     state.SkipWithError("libcrypto failure");
     return;
@@ -866,6 +895,33 @@ const bool kRegistered = [] {
         ->MinTime(0.1)
         ->Unit(benchmark::kMicrosecond);
   }
+#if GLASSTLS_BENCH_HAVE_SODIUM
+  // The same floors with libsodium's X25519, the one the handshake rows use (glasstls's
+  // default provider takes it when built with libsodium): "x floor" against the primitives
+  // glasstls actually calls.
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
+    PairOptions opts;
+    opts.sodium_x25519 = true;
+    register_floor("crypto_floor_sodium", key_name(kind), kind, opts,
+                   {FloorSide::kClient, FloorSide::kServer});
+    if (kind != KeyKind::kEd25519) {
+      opts.verify_chain = true;
+      register_floor("crypto_floor_sodium_chain", key_name(kind), kind, opts, {FloorSide::kClient});
+    }
+  }
+  for (const Tls12Case& c : kTls12Cases) {
+    if (c.proto != Proto::kTls12Ecdhe) {
+      continue;  // DHE has no X25519.
+    }
+    PairOptions opts;
+    opts.proto = c.proto;
+    opts.sodium_x25519 = true;
+    register_floor("crypto_floor12_sodium", c.name, c.kind, opts,
+                   {FloorSide::kClient, FloorSide::kServer});
+    opts.verify_chain = true;
+    register_floor("crypto_floor12_sodium_chain", c.name, c.kind, opts, {FloorSide::kClient});
+  }
+#endif
   return true;
 }();
 

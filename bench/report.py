@@ -284,6 +284,16 @@ def main():
            "ServerKeyExchange signature or its verification, the transcript hash, the 12 HMACs "
            "of the PRF (extended master secret, key block, two verify_data), two AES-128-GCM "
            "key set-ups, one Finished sealed and one opened. Target: at most 1.15.")
+    sodium_text = (" The same floors with libsodium's X25519 instead of EVP's: glasstls takes its "
+                   "X25519 from libsodium when built with it (crypto::default_provider()), so "
+                   "this is glasstls against the primitives it actually calls; the other stacks "
+                   "use their own X25519.")
+    floors("crypto_floor_sodium", "handshake", keys, "crypto_floor_sodium_chain",
+           "handshake_chain", "Handshake cost against a floor with libsodium's X25519",
+           floor_text + sodium_text)
+    floors("crypto_floor12_sodium", "handshake12", keys12, "crypto_floor12_sodium_chain",
+           "handshake12_chain", "TLS 1.2 handshake cost against a floor with libsodium's X25519",
+           floor_text + sodium_text)
 
     # The TLS 1.2 floors again, both sides run in turn on one thread as a handshake row runs
     # them (crypto_floor12_pair): how much of "x floor" is the two sides evicting each other's
