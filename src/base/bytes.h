@@ -135,6 +135,8 @@ class ByteWriter {
   void bytes(ByteView v) { out_.insert(out_.end(), v.begin(), v.end()); }
   void bytes(std::string_view v) { out_.insert(out_.end(), v.begin(), v.end()); }
   void zeros(size_t n) { out_.insert(out_.end(), n, 0); }
+  // reserve makes room for `n` bytes in all, so that writing up to that many allocates once.
+  void reserve(size_t n) { out_.reserve(n); }
 
   // u8_prefixed and friends open a child whose length is filled in when it closes:
   //   { auto body = w.u16_prefixed(); w.u8(1); }  // writes 00 01 01

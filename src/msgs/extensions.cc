@@ -56,7 +56,8 @@ Result<std::vector<uint16_t>> read_supported_versions(FieldReader& r) {
   }
   r.close(list);
   // An odd length was refused above, so only an empty list fails here when strict.
-  GLASSTLS_TRY(r.check_length(n, 2, 254, decode_error("supported_versions is empty")));
+  GLASSTLS_TRY(
+      r.check_length(n, 2, 254, [&] { return decode_error("supported_versions is empty"); }));
   return out;
 }
 
@@ -94,8 +95,9 @@ Result<KeyShareEntry> read_key_share_entry(FieldReader& r, std::string_view name
   r.close(key);
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
   //# opaque key_exchange<1..2^16-1>;
-  Status length = r.check_length(key_exchange.size(), 1, 0xffff,
-                                 decode_error("KeyShareEntry key_exchange is empty"));
+  Status length = r.check_length(key_exchange.size(), 1, 0xffff, [&] {
+    return decode_error("KeyShareEntry key_exchange is empty");
+  });
   r.close_struct();
   GLASSTLS_TRY(length);
   return KeyShareEntry{static_cast<NamedGroup>(group), key_exchange};
@@ -182,8 +184,9 @@ Result<std::vector<uint8_t>> read_psk_key_exchange_modes(FieldReader& r) {
   }
   r.close(list);
   // A 1-byte length cannot exceed 255: only an empty list fails here when strict.
-  GLASSTLS_TRY(r.check_length(
-      n, 1, 255, decode_error("psk_key_exchange_modes is shorter than its minimum length")));
+  GLASSTLS_TRY(r.check_length(n, 1, 255, [&] {
+    return decode_error("psk_key_exchange_modes is shorter than its minimum length");
+  }));
   return modes;
 }
 
@@ -201,10 +204,10 @@ Result<ByteView> read_cookie(FieldReader& r, bool client_hello) {
   }
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
   //# opaque cookie<1..2^16-1>;
-  GLASSTLS_TRY(
-      r.check_length(cookie.size(), 1, 0xffff,
-                     decode_error(client_hello ? "cookie is shorter than its minimum length"
-                                               : "cookie is empty")));
+  GLASSTLS_TRY(r.check_length(cookie.size(), 1, 0xffff, [&] {
+    return decode_error(client_hello ? "cookie is shorter than its minimum length"
+                                     : "cookie is empty");
+  }));
   if (!client_hello && !r.reporting() && !r.empty()) {
     return trailing(ext_label(ExtensionType::cookie));
   }
@@ -254,8 +257,8 @@ Result<std::vector<ByteView>> read_certificate_authorities(FieldReader& r) {
     }
     const ByteView dn = name.rest_field("name");
     list.close(name);
-    if (Status s =
-            list.check_length(dn.size(), 1, 0xffff, decode_error("DistinguishedName is empty"));
+    if (Status s = list.check_length(dn.size(), 1, 0xffff,
+                                     [&] { return decode_error("DistinguishedName is empty"); });
         !s.ok()) {
       r.close(list);
       return s.error();
@@ -350,8 +353,9 @@ Status read_offered_psks(FieldReader& r, OfferedPsks* out) {
     }
     const ByteView entry = binder.rest_field("binder");
     binders.close(binder);
-    if (Status s = binders.check_length(entry.size(), 32, 255,
-                                        decode_error("PskBinderEntry is shorter than 32 bytes"));
+    if (Status s = binders.check_length(
+            entry.size(), 32, 255,
+            [&] { return decode_error("PskBinderEntry is shorter than 32 bytes"); });
         !s.ok()) {
       return s.error();
     }
@@ -384,7 +388,8 @@ Result<std::vector<uint8_t>> read_ec_point_formats(FieldReader& r) {
     formats.push_back(static_cast<uint8_t>(v));
   }
   r.close(list);
-  GLASSTLS_TRY(r.check_length(n, 1, 255, decode_error("ec_point_formats is empty")));
+  GLASSTLS_TRY(
+      r.check_length(n, 1, 255, [&] { return decode_error("ec_point_formats is empty"); }));
   return formats;
 }
 
@@ -530,8 +535,8 @@ Status read_server_name(FieldReader& list, size_t index,
   } else if (read) {
     //= https://www.rfc-editor.org/rfc/rfc6066#section-3
     //# opaque HostName<1..2^16-1>;
-    status =
-        list.check_length(name.size(), 1, 0xffff, decode_error("server_name host_name is empty"));
+    status = list.check_length(name.size(), 1, 0xffff,
+                               [&] { return decode_error("server_name host_name is empty"); });
   }
   list.close_struct();
   if (!read) {
@@ -543,8 +548,9 @@ Status read_server_name(FieldReader& list, size_t index,
   //= https://www.rfc-editor.org/rfc/rfc6066#section-3
   //# The ServerNameList MUST NOT contain more than one name of the same
   //# name_type.
-  GLASSTLS_TRY(list.check(!host_name, Broken{Broken::kDuplicate}, true,
-                          illegal_parameter("server_name lists more than one host_name")));
+  GLASSTLS_TRY(list.check(!host_name, Broken{Broken::kDuplicate}, true, [&] {
+    return illegal_parameter("server_name lists more than one host_name");
+  }));
   if (!host_name) {
     host_name = as_string(name);
   }
@@ -572,8 +578,9 @@ Result<std::optional<std::string_view>> detail::read_server_name_list(FieldReade
   r.close(list);
   GLASSTLS_TRY(std::move(entries));
   // An empty list has no entry, so this is checked before any entry, as it always was.
-  GLASSTLS_TRY(r.check_length(n, 1, 0xffff,
-                              decode_error("server_name_list is shorter than its minimum length")));
+  GLASSTLS_TRY(r.check_length(n, 1, 0xffff, [&] {
+    return decode_error("server_name_list is shorter than its minimum length");
+  }));
   return host_name;
 }
 
@@ -626,8 +633,9 @@ Status read_responder_ids(FieldReader& ids, std::vector<ByteView>& out) {
     }
     const ByteView der = id.rest_field("ResponderID");
     ids.close(id);
-    GLASSTLS_TRY(ids.check_length(der.size(), 1, 0xffff,
-                                  decode_error("status_request ResponderID is empty")));
+    GLASSTLS_TRY(ids.check_length(der.size(), 1, 0xffff, [&] {
+      return decode_error("status_request ResponderID is empty");
+    }));
     out.push_back(der);
   }
   return Ok{};
@@ -737,9 +745,10 @@ Result<ByteView> detail::read_certificate_status(FieldReader& r) {
   }
   // A well-formed value that is not the one requested: status_request only ever asks for ocsp,
   // the only type defined, so another type answers a request nobody made.
-  GLASSTLS_TRY(r.check(status_type == kStatusTypeOcsp, Broken{Broken::kValue}, true,
-                       illegal_parameter("CertificateStatus status_type " +
-                                         std::to_string(status_type) + " is not ocsp (1)")));
+  GLASSTLS_TRY(r.check(status_type == kStatusTypeOcsp, Broken{Broken::kValue}, true, [&] {
+    return illegal_parameter("CertificateStatus status_type " + std::to_string(status_type) +
+                             " is not ocsp (1)");
+  }));
   if (status_type != kStatusTypeOcsp) {
     // Reporting only: the rest, whose structure glasstls does not know.
     (void)r.rest_field("request");
@@ -752,8 +761,9 @@ Result<ByteView> detail::read_certificate_status(FieldReader& r) {
   if (!r.reporting() && !r.empty()) {
     return trailing("CertificateStatus");
   }
-  GLASSTLS_TRY(r.check_length(response.size(), 1, 0xffffff,
-                              decode_error("CertificateStatus OCSPResponse is empty")));
+  GLASSTLS_TRY(r.check_length(response.size(), 1, 0xffffff, [&] {
+    return decode_error("CertificateStatus OCSPResponse is empty");
+  }));
   return response;
 }
 
@@ -891,7 +901,8 @@ Result<std::vector<std::string_view>> detail::read_protocol_name_list(FieldReade
     //= https://www.rfc-editor.org/rfc/rfc7301#section-3.1
     //# Empty strings
     //# MUST NOT be included and byte strings MUST NOT be truncated.
-    entries = list.check_length(proto.size(), 1, 255, decode_error("ALPN protocol name is empty"));
+    entries = list.check_length(proto.size(), 1, 255,
+                                [&] { return decode_error("ALPN protocol name is empty"); });
     names.push_back(as_string(proto));
   }
   r.close(list);
@@ -906,8 +917,9 @@ Result<std::vector<std::string_view>> detail::read_protocol_name_list(FieldReade
     //# is structured the same as described above for the client
     //# "extension_data", except that the "ProtocolNameList" MUST contain
     //# exactly one "ProtocolName".
-    GLASSTLS_TRY(r.check(names.size() == 1, Broken{Broken::kValue}, true,
-                         decode_error("server ALPN does not contain exactly one protocol")));
+    GLASSTLS_TRY(r.check(names.size() == 1, Broken{Broken::kValue}, true, [&] {
+      return decode_error("server ALPN does not contain exactly one protocol");
+    }));
   }
   return names;
 }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -140,6 +141,26 @@ class FieldReader {
   // false; reporting, it reports `rule` on the innermost open node (or the last field) and
   // returns Ok, so that the walk goes on.
   Status check(bool ok, Broken rule, bool on_last_field, Error error);
+  // check and check_length with the error made by `make_error` only when the rule is broken:
+  // the strict parsers check every field, and most errors carry a message built at run time.
+  template <typename MakeError>
+  requires std::is_invocable_r_v<Error, MakeError&> Status check(bool ok, Broken rule,
+                                                                 bool on_last_field,
+                                                                 MakeError&& make_error) {
+    if (ok) {
+      return Ok{};
+    }
+    return check(false, rule, on_last_field, make_error());
+  }
+  template <typename MakeError>
+  requires std::is_invocable_r_v<Error, MakeError&> Status check_length(size_t n, size_t min,
+                                                                        size_t max,
+                                                                        MakeError&& make_error) {
+    if (n >= min && n <= max) {
+      return Ok{};
+    }
+    return check_length(n, min, max, make_error());
+  }
   // check_length is check() for a vector of `n` bytes that must be `min`..`max` long, called
   // once the vector is closed (the rule is reported on it).
   Status check_length(size_t n, size_t min, size_t max, Error error);

@@ -76,6 +76,8 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
   if (optional && r.empty()) {
     return out;
   }
+  // Room for the extensions a ClientHello or ServerHello usually carries, in one allocation.
+  out.reserve(16);
   FieldReader block;
   if (!r.open(2, "extensions", block)) {
     if (r.reporting()) {
@@ -141,8 +143,9 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
     //# which it recognizes and which is not specified for the message in
     //# which it appears, it MUST abort the handshake with an
     //# "illegal_parameter" alert.
-    GLASSTLS_TRY(block.check(allowed_in(t, context, column), Broken{Broken::kNotAllowed}, true,
-                             illegal_parameter(ext_label(t) + " is not allowed in this message")));
+    GLASSTLS_TRY(block.check(
+        allowed_in(t, context, column), Broken{Broken::kNotAllowed}, true,
+        [&] { return illegal_parameter(ext_label(t) + " is not allowed in this message"); }));
     if (block.reporting()) {
       if (seen[type]) {
         block.note(Broken{Broken::kDuplicate}, true);
@@ -166,15 +169,27 @@ Result<std::vector<RawExtension>> read_extension_block(FieldReader& r, Extension
   //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
   //# There MUST NOT be more than one extension of the
   //# same type in a given extension block.
-  std::vector<uint16_t> types;
-  types.reserve(out.size());
-  for (const RawExtension& e : out) {
-    types.push_back(static_cast<uint16_t>(e.type));
-  }
-  std::sort(types.begin(), types.end());
-  auto dup = std::adjacent_find(types.begin(), types.end());
-  if (dup != types.end()) {
-    return illegal_parameter("duplicate " + ext_label(static_cast<ExtensionType>(*dup)));
+  // A block holds a few extensions: compared pairwise, with no allocation; a long one (at most
+  // 16384 four-byte extensions fit) is sorted instead.
+  if (out.size() <= 64) {
+    for (size_t i = 1; i < out.size(); i++) {
+      for (size_t j = 0; j < i; j++) {
+        if (out[i].type == out[j].type) {
+          return illegal_parameter("duplicate " + ext_label(out[i].type));
+        }
+      }
+    }
+  } else {
+    std::vector<uint16_t> types;
+    types.reserve(out.size());
+    for (const RawExtension& e : out) {
+      types.push_back(static_cast<uint16_t>(e.type));
+    }
+    std::sort(types.begin(), types.end());
+    auto dup = std::adjacent_find(types.begin(), types.end());
+    if (dup != types.end()) {
+      return illegal_parameter("duplicate " + ext_label(static_cast<ExtensionType>(*dup)));
+    }
   }
 
   if (context == ExtensionContext::kClientHello) {
@@ -283,9 +298,9 @@ Result<ClientHello> read_client_hello(FieldReader& r) {
     return truncated("ClientHello");
   }
   if (r.opaque(1, "legacy_session_id", "session_id", ch.legacy_session_id)) {
-    GLASSTLS_TRY(
-        r.check_length(ch.legacy_session_id.size(), 0, kMaxSessionIdLen,
-                       decode_error("ClientHello legacy_session_id is longer than 32 bytes")));
+    GLASSTLS_TRY(r.check_length(ch.legacy_session_id.size(), 0, kMaxSessionIdLen, [&] {
+      return decode_error("ClientHello legacy_session_id is longer than 32 bytes");
+    }));
   } else if (!r.reporting()) {
     return truncated("ClientHello legacy_session_id");
   }
@@ -301,7 +316,8 @@ Result<ClientHello> read_client_hello(FieldReader& r) {
       ch.cipher_suites.push_back(static_cast<CipherSuite>(v));
     }
     r.close(suites);
-    GLASSTLS_TRY(r.check_length(n, 2, 0xfffe, decode_error("cipher_suites is empty")));
+    GLASSTLS_TRY(
+        r.check_length(n, 2, 0xfffe, [&] { return decode_error("cipher_suites is empty"); }));
   } else if (!r.reporting()) {
     return truncated("ClientHello cipher_suites");
   }
@@ -314,8 +330,9 @@ Result<ClientHello> read_client_hello(FieldReader& r) {
          i++) {
     }
     r.close(methods);
-    GLASSTLS_TRY(
-        r.check_length(n, 1, 255, decode_error("ClientHello legacy_compression_methods is empty")));
+    GLASSTLS_TRY(r.check_length(n, 1, 255, [&] {
+      return decode_error("ClientHello legacy_compression_methods is empty");
+    }));
   } else if (!r.reporting()) {
     return truncated("ClientHello legacy_compression_methods");
   }
@@ -433,9 +450,9 @@ Result<ServerHello> read_server_hello(FieldReader& r) {
       std::equal(sh.random.begin(), sh.random.end(), std::begin(kHelloRetryRequestRandom),
                  std::end(kHelloRetryRequestRandom));
   if (r.opaque(1, "legacy_session_id_echo", "session_id", sh.legacy_session_id_echo)) {
-    GLASSTLS_TRY(
-        r.check_length(sh.legacy_session_id_echo.size(), 0, kMaxSessionIdLen,
-                       decode_error("ServerHello legacy_session_id_echo is longer than 32 bytes")));
+    GLASSTLS_TRY(r.check_length(sh.legacy_session_id_echo.size(), 0, kMaxSessionIdLen, [&] {
+      return decode_error("ServerHello legacy_session_id_echo is longer than 32 bytes");
+    }));
   } else if (!r.reporting()) {
     return truncated("ServerHello legacy_session_id_echo");
   }
@@ -451,8 +468,9 @@ Result<ServerHello> read_server_hello(FieldReader& r) {
   //# legacy_compression_method:  A single byte which MUST have the
   //# value 0.
   if (has_method) {
-    GLASSTLS_TRY(r.check(sh.legacy_compression_method == 0, Broken{Broken::kValue}, true,
-                         illegal_parameter("ServerHello legacy_compression_method is not 0")));
+    GLASSTLS_TRY(r.check(sh.legacy_compression_method == 0, Broken{Broken::kValue}, true, [&] {
+      return illegal_parameter("ServerHello legacy_compression_method is not 0");
+    }));
   }
   ExtensionContext context = sh.is_hello_retry_request ? ExtensionContext::kHelloRetryRequest
                                                        : ExtensionContext::kServerHello;
@@ -637,8 +655,9 @@ Result<Certificate> read_certificate(FieldReader& r) {
     list.open_struct("certificate_list", i);
     CertificateEntry entry;
     if (list.opaque(3, "cert_data", "certificate", entry.cert_data)) {
-      GLASSTLS_TRY(list.check_length(entry.cert_data.size(), 1, 0xffffff,
-                                     decode_error("CertificateEntry cert_data is empty")));
+      GLASSTLS_TRY(list.check_length(entry.cert_data.size(), 1, 0xffffff, [&] {
+        return decode_error("CertificateEntry cert_data is empty");
+      }));
     } else if (!list.reporting()) {
       return truncated("CertificateEntry cert_data");
     }
@@ -806,7 +825,7 @@ Result<NewSessionTicket> read_new_session_ticket(FieldReader& r) {
   }
   if (ticket) {
     GLASSTLS_TRY(r.check_length(nst.ticket.size(), 1, 0xffff,
-                                decode_error("NewSessionTicket ticket is empty")));
+                                [&] { return decode_error("NewSessionTicket ticket is empty"); }));
   }
   GLASSTLS_ASSIGN(nst.extensions,
                   read_extension_block(r, ExtensionContext::kNewSessionTicket, false));
@@ -868,8 +887,9 @@ Result<KeyUpdate> read_key_update(FieldReader& r) {
   //# If an implementation
   //# receives any other value, it MUST terminate the connection with an
   //# "illegal_parameter" alert.
-  GLASSTLS_TRY(r.check(request <= 1, Broken{Broken::kValue}, true,
-                       illegal_parameter("KeyUpdate request_update is neither 0 nor 1")));
+  GLASSTLS_TRY(r.check(request <= 1, Broken{Broken::kValue}, true, [&] {
+    return illegal_parameter("KeyUpdate request_update is neither 0 nor 1");
+  }));
   return KeyUpdate{request == 1};
 }
 

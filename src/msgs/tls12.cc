@@ -17,17 +17,30 @@ namespace {
 using detail::trailing;
 using detail::truncated;
 
-// finish_message writes the header of a message of `type` before `body` and returns the whole
-// message, or an empty result when the body or a vector in it overflowed its length prefix.
+// message_body starts a handshake message: a writer holding room for the 4-byte header, which
+// finish_message fills in, with `size_hint` bytes reserved in all, so that a message of about
+// that size is written in one allocation and never copied.
+ByteWriter message_body(size_t size_hint) {
+  Bytes b;
+  b.reserve(std::max<size_t>(size_hint, 4));
+  b.resize(4);
+  return ByteWriter(std::move(b));
+}
+
+// finish_message writes the header of a message of `type` into the room message_body() left
+// and returns the whole message, or an empty result when the body or a vector in it overflowed
+// its length prefix.
 Bytes finish_message(HandshakeType type, ByteWriter body) {
-  if (body.failed() || body.size() > 0xffffff) {
+  const size_t len = body.size() - 4;
+  if (body.failed() || len > 0xffffff) {
     return {};
   }
-  ByteWriter w;
-  write_handshake_header(w, type, body.size());
-  w.bytes(body.view());
-  std::optional<Bytes> out = std::move(w).finish();
-  return out ? std::move(*out) : Bytes{};
+  Bytes out = std::move(body).take();
+  out[0] = static_cast<uint8_t>(type);
+  out[1] = static_cast<uint8_t>(len >> 16);
+  out[2] = static_cast<uint8_t>(len >> 8);
+  out[3] = static_cast<uint8_t>(len);
+  return out;
 }
 
 // read_opaque_vector reads `opaque name<min..max>` with a `prefix_len`-byte length, its
@@ -40,7 +53,8 @@ Result<ByteView> read_opaque_vector(FieldReader& r, size_t prefix_len, std::stri
   if (!r.opaque(prefix_len, name, content_name, out)) {
     return truncated(what);
   }
-  GLASSTLS_TRY(r.check_length(out.size(), 1, max, decode_error(std::string(what) + " is empty")));
+  GLASSTLS_TRY(r.check_length(out.size(), 1, max,
+                              [&] { return decode_error(std::string(what) + " is empty"); }));
   return out;
 }
 
@@ -103,8 +117,8 @@ Result<Tls12Certificate> read_tls12_certificate(FieldReader& r) {
     }
     const ByteView der = cert.rest_field("certificate");
     list.close(cert);
-    Status s =
-        list.check_length(der.size(), 1, 0xffffff, decode_error("Certificate ASN.1Cert is empty"));
+    Status s = list.check_length(der.size(), 1, 0xffffff,
+                                 [&] { return decode_error("Certificate ASN.1Cert is empty"); });
     if (!s.ok()) {
       r.close(list);
       return s.error();
@@ -125,7 +139,11 @@ Result<Tls12Certificate> parse_tls12_certificate(ByteView body) {
 }
 
 Bytes encode(const Tls12Certificate& m) {
-  ByteWriter w;
+  size_t size = 4 + 3;
+  for (ByteView der : m.certificates) {
+    size += 3 + der.size();
+  }
+  ByteWriter w = message_body(size);
   {
     auto list = w.u24_prefixed();
     for (ByteView der : m.certificates) {
@@ -159,9 +177,10 @@ Status read_ecdhe_params(FieldReader& r, ServerKeyExchange& ske) {
   //# value remains:
   // No alert is named for the deprecated ones: a value out of range is illegal_parameter
   // (RFC 5246 section 7.2.2).
-  GLASSTLS_TRY(r.check(curve_type == kEcCurveTypeNamedCurve, Broken{Broken::kValue}, true,
-                       illegal_parameter("ServerKeyExchange curve_type " +
-                                         std::to_string(curve_type) + " is not named_curve (3)")));
+  GLASSTLS_TRY(r.check(curve_type == kEcCurveTypeNamedCurve, Broken{Broken::kValue}, true, [&] {
+    return illegal_parameter("ServerKeyExchange curve_type " + std::to_string(curve_type) +
+                             " is not named_curve (3)");
+  }));
   if (curve_type != kEcCurveTypeNamedCurve) {
     (void)r.rest_field("parameters");  // reporting only: a layout glasstls does not know
     return Ok{};
@@ -260,7 +279,7 @@ Bytes encode_server_key_exchange(ByteView params, SignatureScheme scheme, ByteVi
   if (params.empty() || signature.size() > 0xffff) {
     return {};
   }
-  ByteWriter w;
+  ByteWriter w = message_body(4 + params.size() + 4 + signature.size());
   w.bytes(params);
   w.u16(static_cast<uint16_t>(scheme));
   {
@@ -296,7 +315,7 @@ Result<ByteView> parse_client_key_exchange(ByteView body, KeyExchangeKind kind) 
 }
 
 Bytes encode_client_key_exchange(KeyExchangeKind kind, ByteView public_value) {
-  ByteWriter w;
+  ByteWriter w = message_body(4 + 2 + public_value.size());
   if (kind == KeyExchangeKind::kEcdhe) {
     write_vector(w, 1, public_value, 0xff);
   } else {
@@ -327,10 +346,12 @@ Status parse_hello_request(ByteView body) {
 }
 
 Bytes encode_server_hello_done() {
-  return finish_message(HandshakeType::server_hello_done, ByteWriter{});
+  return finish_message(HandshakeType::server_hello_done, message_body(4));
 }
 
-Bytes encode_hello_request() { return finish_message(HandshakeType::hello_request, ByteWriter{}); }
+Bytes encode_hello_request() {
+  return finish_message(HandshakeType::hello_request, message_body(4));
+}
 
 // ---------------------------------------------------------------------------------------------
 // CertificateRequest, RFC 5246 section 7.4.4.
@@ -356,8 +377,9 @@ Result<Tls12CertificateRequest> read_tls12_certificate_request(FieldReader& r) {
     cr.certificate_types.push_back(static_cast<uint8_t>(v));
   }
   r.close(types);
-  GLASSTLS_TRY(r.check_length(types_len, 1, 255,
-                              decode_error("CertificateRequest certificate_types is empty")));
+  GLASSTLS_TRY(r.check_length(types_len, 1, 255, [&] {
+    return decode_error("CertificateRequest certificate_types is empty");
+  }));
 
   // The bounds are those of section 7.4.1.4.1's
   // "SignatureAndHashAlgorithm supported_signature_algorithms<2..2^16-2>;" (the line above
@@ -376,9 +398,9 @@ Result<Tls12CertificateRequest> read_tls12_certificate_request(FieldReader& r) {
     cr.supported_signature_algorithms.push_back(static_cast<SignatureScheme>(v));
   }
   r.close(algorithms);
-  GLASSTLS_TRY(
-      r.check_length(algorithms_len, 2, 0xfffe,
-                     decode_error("CertificateRequest supported_signature_algorithms is empty")));
+  GLASSTLS_TRY(r.check_length(algorithms_len, 2, 0xfffe, [&] {
+    return decode_error("CertificateRequest supported_signature_algorithms is empty");
+  }));
 
   FieldReader authorities;
   if (!r.open(2, "certificate_authorities", authorities)) {
@@ -395,8 +417,9 @@ Result<Tls12CertificateRequest> read_tls12_certificate_request(FieldReader& r) {
     }
     const ByteView dn = name.rest_field("DistinguishedName");
     authorities.close(name);
-    Status s = authorities.check_length(
-        dn.size(), 1, 0xffff, decode_error("CertificateRequest DistinguishedName is empty"));
+    Status s = authorities.check_length(dn.size(), 1, 0xffff, [&] {
+      return decode_error("CertificateRequest DistinguishedName is empty");
+    });
     if (!s.ok()) {
       r.close(authorities);
       return s.error();
@@ -417,7 +440,7 @@ Result<Tls12CertificateRequest> parse_tls12_certificate_request(ByteView body) {
 }
 
 Bytes encode(const Tls12CertificateRequest& m) {
-  ByteWriter w;
+  ByteWriter w = message_body(64);
   {
     auto types = w.u8_prefixed();
     for (uint8_t t : m.certificate_types) {
@@ -457,7 +480,7 @@ Bytes encode_certificate_status_message(ByteView ocsp_response) {
   if (status.empty()) {
     return {};
   }
-  ByteWriter w;
+  ByteWriter w = message_body(4 + 4 + ocsp_response.size());
   w.bytes(status);
   return finish_message(HandshakeType::certificate_status, std::move(w));
 }
@@ -489,7 +512,7 @@ Result<Tls12NewSessionTicket> parse_tls12_new_session_ticket(ByteView body) {
 }
 
 Bytes encode(const Tls12NewSessionTicket& m) {
-  ByteWriter w;
+  ByteWriter w = message_body(64);
   w.u32(m.ticket_lifetime_hint);
   {
     auto ticket = w.u16_prefixed();
@@ -701,7 +724,7 @@ void write_tls12_server_hello_extensions(ByteWriter& w, const Tls12ServerHelloEx
 }  // namespace
 
 Bytes encode_tls12_server_hello(const ServerHello& base, const Tls12ServerHelloExtensions& ext) {
-  ByteWriter w;
+  ByteWriter w = message_body(128);
   w.u16(base.legacy_version);
   w.bytes(base.random);
   {
