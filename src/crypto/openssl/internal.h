@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -295,7 +296,24 @@ class OsslVerifier final : public SignatureVerifier {
   // check verifies; with `any_curve` an ECDSA scheme fits a key on any supported curve.
   Status check(SignatureScheme scheme, ByteView spki_der, ByteView message, ByteView signature,
                bool any_curve) const;
+  // public_key returns the key of `spki_der` (a reference of its own), from the cache of the
+  // last keys imported when it is there, or imported now and put in the cache; null when the
+  // SubjectPublicKeyInfo is malformed or unsupported.
+  PkeyPtr public_key(ByteView spki_der) const;
+
   const Algorithms* algs_;
+  // The last kCachedKeys public keys imported, by their exact SubjectPublicKeyInfo DER: a client
+  // that connects to the same servers sees the same leaf and CA keys again, and importing one
+  // (decoding it, and for RSA the Montgomery set-up of its modulus at the first use) costs about
+  // as much as verifying with it. Keys are public; a slot is replaced in turn.
+  static constexpr size_t kCachedKeys = 8;
+  struct CachedKey {
+    Bytes spki;
+    PkeyPtr key;
+  };
+  mutable std::mutex cache_mu_;
+  mutable CachedKey cache_[kCachedKeys];
+  mutable size_t cache_next_ = 0;
 };
 
 class OsslKeyStore final : public KeyStore {

@@ -5,8 +5,10 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string_view>
 
@@ -470,13 +472,37 @@ Status OsslVerifier::verify_handshake(SignatureRules rules, SignatureScheme sche
   return check(scheme, spki_der, message, signature, rules == SignatureRules::kTls12);
 }
 
+PkeyPtr OsslVerifier::public_key(ByteView spki_der) const {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    for (const CachedKey& c : cache_) {
+      if (c.key != nullptr && c.spki.size() == spki_der.size() &&
+          std::equal(c.spki.begin(), c.spki.end(), spki_der.begin()) &&
+          EVP_PKEY_up_ref(c.key.get()) == 1) {
+        return PkeyPtr(c.key.get());
+      }
+    }
+  }
+  PkeyPtr key = import_public_key(spki_der);
+  if (key == nullptr || EVP_PKEY_up_ref(key.get()) != 1) {
+    return key;
+  }
+  PkeyPtr cached(key.get());
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  CachedKey& slot = cache_[cache_next_];
+  cache_next_ = (cache_next_ + 1) % kCachedKeys;
+  slot.spki.assign(spki_der.begin(), spki_der.end());
+  slot.key = std::move(cached);
+  return key;
+}
+
 Status OsslVerifier::check(SignatureScheme scheme, ByteView spki_der, ByteView message,
                            ByteView signature, bool any_curve) const {
   std::optional<SchemeInfo> info = scheme_info(scheme);
   if (!info) {
     return illegal_parameter(scheme_name(scheme) + " is not supported");
   }
-  PkeyPtr key = import_public_key(spki_der);
+  PkeyPtr key = public_key(spki_der);
   if (key == nullptr) {
     return make_error(ErrorKind::kInvalidCertificate, AlertDescription::bad_certificate,
                       "malformed or unsupported SubjectPublicKeyInfo");

@@ -5,9 +5,12 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
@@ -312,6 +315,64 @@ TEST(OpenSslProviderSign, InterleavedVerificationsKeepTheirOwnKeyAndPadding) {
       EXPECT_EQ(verifier().verify(a.scheme, a.spki, message, b.sig).ok(), same);
     }
   }
+}
+
+// The verifier keeps the last keys it imported, by their exact SubjectPublicKeyInfo: more keys
+// than it keeps, verified twice over and from several threads at once, keep their verdicts, and a
+// key one bit away from a kept one is its own key.
+TEST(OpenSslProviderSign, KeptKeysNeverStandForAnother) {
+  const ByteView message = text("kept keys");
+  struct Signed {
+    Bytes spki;
+    Bytes sig;
+  };
+  std::vector<Signed> all;
+  for (int i = 0; i < 12; i++) {
+    std::shared_ptr<const SigningKey> key =
+        must_generate(i % 3 == 0 ? KeyType::kRsa : KeyType::kEcdsaP256);
+    ASSERT_NE(key, nullptr);
+    const SignatureScheme scheme =
+        i % 3 == 0 ? SignatureScheme::rsa_pss_rsae_sha256 : SignatureScheme::ecdsa_secp256r1_sha256;
+    Result<Bytes> sig = key->sign(scheme, message);
+    ASSERT_TRUE(sig.ok());
+    all.push_back({key->public_key_spki(), *sig});
+  }
+  auto scheme_of = [](size_t i) {
+    return i % 3 == 0 ? SignatureScheme::rsa_pss_rsae_sha256
+                      : SignatureScheme::ecdsa_secp256r1_sha256;
+  };
+  for (int round = 0; round < 2; round++) {
+    for (size_t i = 0; i < all.size(); i++) {
+      EXPECT_TRUE(verifier().verify(scheme_of(i), all[i].spki, message, all[i].sig).ok()) << i;
+      // Another key's signature (same kind) is refused.
+      const size_t other = (i + 3) % all.size();
+      EXPECT_FALSE(verifier().verify(scheme_of(i), all[i].spki, message, all[other].sig).ok()) << i;
+    }
+  }
+  // An RSA key kept a moment ago, with one bit of its modulus flipped: another key, which its
+  // owner's signature does not verify under (if it imports at all).
+  ASSERT_TRUE(verifier().verify(scheme_of(0), all[0].spki, message, all[0].sig).ok());
+  Bytes near = all[0].spki;
+  near[near.size() / 2] ^= 0x01;
+  EXPECT_FALSE(verifier().verify(scheme_of(0), near, message, all[0].sig).ok());
+  EXPECT_TRUE(verifier().verify(scheme_of(0), all[0].spki, message, all[0].sig).ok());
+  // Four threads at once over all the keys.
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 50; n++) {
+        const size_t i = static_cast<size_t>(n * 5 + t) % all.size();
+        if (!verifier().verify(scheme_of(i), all[i].spki, message, all[i].sig).ok()) {
+          wrong++;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) {
+    th.join();
+  }
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(OpenSslProviderSign, RsaKeysAlsoSignPkcs1ForCertificates) {
