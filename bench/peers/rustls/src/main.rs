@@ -376,6 +376,31 @@ struct Env {
     name: ServerName,
 }
 
+/// time_handshakes runs `row`: handshakes of `cc` and `sc` (created, completed and freed),
+/// each side's calls charged to it.
+fn time_handshakes(
+    env: &Env,
+    row: &str,
+    cc: &Arc<ClientConfig>,
+    sc: &Arc<ServerConfig>,
+    buf: &mut Vec<u8>,
+) -> Result<Row, String> {
+    run(row, env.min_time, Rate::Handshakes, |n| {
+        let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
+        for _ in 0..n {
+            let p = handshake(cc, sc, &env.name, &mut ct, &mut st, buf)?;
+            ct.time(|| drop(p.client));
+            st.time(|| drop(p.server));
+        }
+        Ok(Batch {
+            counters: vec![
+                ("client_us", ct.us_per(n, env.overhead_ns)),
+                ("server_us", st.us_per(n, env.overhead_ns)),
+            ],
+        })
+    })
+}
+
 /// bench_handshake: `handshake/<key>/rustls` or, with `chain`, `handshake_chain/<key>/rustls`.
 fn bench_handshake(env: &Env, row: &str, key: &str, chain: bool) -> Result<Row, String> {
     let pki = load_pki(&env.pki_dir, key)?;
@@ -390,20 +415,7 @@ fn bench_handshake(env: &Env, row: &str, key: &str, chain: bool) -> Result<Row, 
             return Err("the client did not see the certificate".into());
         }
     }
-    run(row, env.min_time, Rate::Handshakes, |n| {
-        let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
-        for _ in 0..n {
-            let p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
-            ct.time(|| drop(p.client));
-            st.time(|| drop(p.server));
-        }
-        Ok(Batch {
-            counters: vec![
-                ("client_us", ct.us_per(n, env.overhead_ns)),
-                ("server_us", st.us_per(n, env.overhead_ns)),
-            ],
-        })
-    })
+    time_handshakes(env, row, &cc, &sc, &mut buf)
 }
 
 /// bench_resume: `resume/<key>/rustls`.
@@ -421,20 +433,7 @@ fn bench_resume(env: &Env, row: &str, key: &str) -> Result<Row, String> {
     if verifier.certificates_seen.load(Ordering::Relaxed) != 1 {
         return Err("the second handshake did not resume".into());
     }
-    let result = run(row, env.min_time, Rate::Handshakes, |n| {
-        let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
-        for _ in 0..n {
-            let p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
-            ct.time(|| drop(p.client));
-            st.time(|| drop(p.server));
-        }
-        Ok(Batch {
-            counters: vec![
-                ("client_us", ct.us_per(n, env.overhead_ns)),
-                ("server_us", st.us_per(n, env.overhead_ns)),
-            ],
-        })
-    })?;
+    let result = time_handshakes(env, row, &cc, &sc, &mut buf)?;
     if verifier.certificates_seen.load(Ordering::Relaxed) != 1 {
         return Err("a timed handshake did not resume".into());
     }
