@@ -15,11 +15,16 @@
 //!   own stateless tickets (a Ticketer on the server, a ClientSessionMemoryCache on the client);
 //!   the server issues one ticket per handshake, which the next handshake uses.
 //! - `throughput/aes128gcm/<size>/rustls`: the client writes `size` bytes, the server reads them.
+//! - `memory/rustls`: the heap counters of the C++ `memory/<stack>` rows (bench/memory_bench.cc),
+//!   counted by the global allocator of heap.rs, over the `handshake/ecdsa_p256/rustls` setup.
+//!   One iteration, whatever `--min_time` says.
 //!
 //! Both sides run on this thread and talk through in-memory buffers (write_tls into a Vec,
 //! read_tls from a slice). Time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID through the
 //! libc crate). `client_us` and `server_us` add up the spans of each side's calls, less the cost
 //! of an empty span measured at start-up.
+
+mod heap;
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
@@ -37,6 +42,9 @@ use rustls::{
     Certificate, ClientConfig, ClientConnection, ConnectionCommon, PrivateKey, ProtocolVersion,
     RootCertStore, ServerConfig, ServerConnection, ServerName, SignatureScheme, Ticketer,
 };
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 
 const KEYS: [&str; 3] = ["ecdsa_p256", "rsa2048", "ed25519"];
 const VERSION: &str = match option_env!("GLASSTLS_RUSTLS_VERSION") {
@@ -56,18 +64,32 @@ fn thread_cpu_ns() -> i64 {
     ts.tv_sec as i64 * 1_000_000_000 + ts.tv_nsec as i64
 }
 
-/// SideTimer adds up the CPU time spent inside one side's calls and counts its spans.
-#[derive(Default)]
+/// SideTimer adds up the CPU time spent inside one side's calls and counts its spans. It also
+/// makes its side the current one of the heap accounting (heap.rs) for the span, so that the
+/// memory row charges each block to the side whose call allocated it, over the same spans.
 struct SideTimer {
+    side: heap::Side,
     total_ns: i64,
     spans: u64,
 }
 
 impl SideTimer {
+    /// pair is a client's timer and a server's.
+    fn pair() -> (SideTimer, SideTimer) {
+        let timer = |side| SideTimer {
+            side,
+            total_ns: 0,
+            spans: 0,
+        };
+        (timer(heap::Side::Client), timer(heap::Side::Server))
+    }
+
     fn time<R>(&mut self, f: impl FnOnce() -> R) -> R {
+        let outer = heap::set_side(self.side);
         let start = thread_cpu_ns();
         let r = f();
         self.total_ns += thread_cpu_ns() - start;
+        heap::set_side(outer);
         self.spans += 1;
         r
     }
@@ -270,9 +292,21 @@ fn handshake(
     let mut server = st
         .time(|| ServerConnection::new(sc.clone()))
         .map_err(|e| e.to_string())?;
+    complete(&mut client, &mut server, ct, st, buf)?;
+    Ok(Pair { client, server })
+}
+
+/// complete runs the handshake of a new pair to the end.
+fn complete(
+    client: &mut ClientConnection,
+    server: &mut ServerConnection,
+    ct: &mut SideTimer,
+    st: &mut SideTimer,
+    buf: &mut Vec<u8>,
+) -> Result<(), String> {
     for _ in 0..16 {
-        let a = transfer(&mut client, &mut server, ct, st, buf)?;
-        let b = transfer(&mut server, &mut client, st, ct, buf)?;
+        let a = transfer(client, server, ct, st, buf)?;
+        let b = transfer(server, client, st, ct, buf)?;
         if !a && !b {
             break;
         }
@@ -280,7 +314,7 @@ fn handshake(
     if client.is_handshaking() || server.is_handshaking() {
         return Err("handshake stalled".into());
     }
-    Ok(Pair { client, server })
+    Ok(())
 }
 
 /// check_pair fails unless the pair negotiated TLS 1.3 and TLS_AES_128_GCM_SHA256. (Both sides
@@ -386,7 +420,7 @@ fn time_handshakes(
     buf: &mut Vec<u8>,
 ) -> Result<Row, String> {
     run(row, env.min_time, Rate::Handshakes, |n| {
-        let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
+        let (mut ct, mut st) = SideTimer::pair();
         for _ in 0..n {
             let p = handshake(cc, sc, &env.name, &mut ct, &mut st, buf)?;
             ct.time(|| drop(p.client));
@@ -408,7 +442,7 @@ fn bench_handshake(env: &Env, row: &str, key: &str, chain: bool) -> Result<Row, 
     let sc = server_config(&pki, false)?;
     let mut buf = Vec::with_capacity(1 << 15);
     {
-        let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
+        let (mut ct, mut st) = SideTimer::pair();
         let p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
         check_pair(&p)?;
         if verifier.certificates_seen.load(Ordering::Relaxed) != 1 {
@@ -424,7 +458,7 @@ fn bench_resume(env: &Env, row: &str, key: &str) -> Result<Row, String> {
     let (cc, verifier) = client_config(&pki, false, true)?;
     let sc = server_config(&pki, true)?;
     let mut buf = Vec::with_capacity(1 << 15);
-    let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
+    let (mut ct, mut st) = SideTimer::pair();
     // The first handshake is full and leaves a ticket; the second must resume with it.
     for _ in 0..2 {
         let p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
@@ -446,7 +480,7 @@ fn bench_throughput(env: &Env, row: &str, size: usize) -> Result<Row, String> {
     let (cc, _) = client_config(&pki, false, false)?;
     let sc = server_config(&pki, false)?;
     let mut buf = Vec::with_capacity(size + 4096);
-    let (mut ct, mut st) = (SideTimer::default(), SideTimer::default());
+    let (mut ct, mut st) = SideTimer::pair();
     let mut p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
     check_pair(&p)?;
     let data = vec![0x61u8; size];
@@ -491,6 +525,109 @@ fn bench_throughput(env: &Env, row: &str, size: usize) -> Result<Row, String> {
             counters: Vec::new(),
         })
     })
+}
+
+/// Pairs established for the idle figures of `memory/rustls`, as in bench/memory_bench.cc.
+const MEMORY_PAIRS: usize = 1000;
+
+/// boxed_handshake is handshake() with each connection moved into a Box inside its side's first
+/// span: a program keeps its connections on the heap (as an SSL or a glasstls Connection is),
+/// so the connection's own bytes count too.
+fn boxed_handshake(
+    env: &Env,
+    cc: &Arc<ClientConfig>,
+    sc: &Arc<ServerConfig>,
+    ct: &mut SideTimer,
+    st: &mut SideTimer,
+    buf: &mut Vec<u8>,
+) -> Result<(Box<ClientConnection>, Box<ServerConnection>), String> {
+    let mut client = ct
+        .time(|| ClientConnection::new(cc.clone(), env.name.clone()).map(Box::new))
+        .map_err(|e| e.to_string())?;
+    let mut server = st
+        .time(|| ServerConnection::new(sc.clone()).map(Box::new))
+        .map_err(|e| e.to_string())?;
+    complete(&mut client, &mut server, ct, st, buf)?;
+    Ok((client, server))
+}
+
+/// bench_memory: `memory/rustls`, the counters of bench/memory_bench.cc for the setup of
+/// `handshake/ecdsa_p256/rustls` (the client checks CertificateVerify, not the chain).
+/// Counting (heap.rs) covers the whole row; the configurations and the transport buffer are
+/// made before the measurements and charged to no side. The transport buffer is what a socket
+/// would be, and is left out: it is allocated before the measurements and never grows (checked).
+fn bench_memory(env: &Env, row: &str) -> Result<Row, String> {
+    let wall = Instant::now();
+    let cpu = thread_cpu_ns();
+    heap::start();
+    let counters = measure_memory(env);
+    heap::stop();
+    Ok(Row {
+        name: row.to_string(),
+        iterations: 1,
+        cpu_ns: (thread_cpu_ns() - cpu) as f64,
+        real_ns: wall.elapsed().as_nanos() as f64,
+        counters: counters?,
+    })
+}
+
+fn measure_memory(env: &Env) -> Result<Vec<(&'static str, f64)>, String> {
+    let pki = load_pki(&env.pki_dir, "ecdsa_p256")?;
+    let (cc, verifier) = client_config(&pki, false, false)?;
+    let sc = server_config(&pki, false)?;
+    let mut buf = Vec::with_capacity(1 << 15);
+    let transport_capacity = buf.capacity();
+    let (mut ct, mut st) = SideTimer::pair();
+    {
+        // Checks the pair, and warms up whatever rustls sets up on first use.
+        let p = handshake(&cc, &sc, &env.name, &mut ct, &mut st, &mut buf)?;
+        check_pair(&p)?;
+        if verifier.certificates_seen.load(Ordering::Relaxed) != 1 {
+            return Err("the client did not see the certificate".into());
+        }
+    }
+
+    // One pair created, handshaken and dropped, each side's calls charged to it.
+    let base = heap::current();
+    heap::reset_peak();
+    heap::sides_begin();
+    let (client, server) = boxed_handshake(env, &cc, &sc, &mut ct, &mut st, &mut buf)?;
+    ct.time(|| drop(client));
+    st.time(|| drop(server));
+    heap::sides_end();
+    let peak = heap::peak() - base;
+    let client_peak = heap::side_peak(heap::Side::Client);
+    let server_peak = heap::side_peak(heap::Side::Server);
+
+    // The idle figures: MEMORY_PAIRS established pairs, all servers dropped, then all clients.
+    let mut clients = Vec::with_capacity(MEMORY_PAIRS);
+    let mut servers = Vec::with_capacity(MEMORY_PAIRS);
+    let start = heap::current();
+    for _ in 0..MEMORY_PAIRS {
+        let (c, s) = boxed_handshake(env, &cc, &sc, &mut ct, &mut st, &mut buf)?;
+        clients.push(c);
+        servers.push(s);
+    }
+    let established = heap::current();
+    servers.clear();
+    let clients_only = heap::current();
+    clients.clear();
+    let end = heap::current();
+    if buf.capacity() != transport_capacity {
+        return Err("the transport buffer grew during the measurements".into());
+    }
+    if peak <= 0 || client_peak <= 0 || server_peak <= 0 || established <= start {
+        return Err("the global allocator counted nothing".into());
+    }
+    let per_pair = |bytes: i64| bytes as f64 / MEMORY_PAIRS as f64;
+    Ok(vec![
+        ("handshake_peak_bytes", peak as f64),
+        ("client_peak_bytes", client_peak as f64),
+        ("server_peak_bytes", server_peak as f64),
+        ("chain_bytes", (pki.leaf.len() + pki.ca.len()) as f64),
+        ("client_idle_bytes", per_pair(clients_only - end)),
+        ("server_idle_bytes", per_pair(established - clients_only)),
+    ])
 }
 
 // ---- Filter and output ----
@@ -667,6 +804,7 @@ fn main() {
             bench_throughput(&env, n, size)
         });
     }
+    consider("memory/rustls".to_string(), &|n| bench_memory(&env, n));
 
     let mut context = BTreeMap::new();
     context.insert("rustls_version", VERSION.to_string());
@@ -677,6 +815,14 @@ fn main() {
          ECDSA P-256, RSA-PSS SHA-256 and Ed25519; *_chain rows: WebPkiVerifier with the CA as \
          the only root, host name localhost checked. resume rows: stateless tickets (Ticketer), \
          ClientSessionMemoryCache"
+            .to_string(),
+    );
+    context.insert(
+        "rustls_heap_accounting",
+        "memory/rustls: a counting #[global_allocator] over std::alloc::System \
+         (malloc_usable_size of each block, the owner of each block in an mmap'd table); rustls \
+         and webpki allocate through it, ring's C and assembly do not allocate. Connections \
+         boxed; the in-memory transport Vec left out"
             .to_string(),
     );
     context.insert(
