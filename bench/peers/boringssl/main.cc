@@ -15,7 +15,11 @@
 //                                    previous handshake: the server sends one ticket per
 //                                    handshake, and the client uses each ticket once;
 //   throughput/aes128gcm/<size>/boringssl  the client writes <size> bytes (16384 or 1024) and
-//                                    the server reads them all.
+//                                    the server reads them all;
+//   memory/boringssl                 the heap counters of bench/memory_bench.cc (per side and
+//                                    for the pair, idle and during a handshake) for the setup
+//                                    of handshake/ecdsa_p256, one iteration whatever
+//                                    --min_time says (see "Heap per connection" below).
 //
 // <key> is ecdsa_p256, rsa2048 (rsa_pss_rsae_sha256) or ed25519. Every pair speaks TLS 1.3 only
 // with X25519 only. BoringSSL does not let a caller choose TLS 1.3 cipher suites: both sides
@@ -26,6 +30,8 @@
 // Usage: boringssl_peer --pki DIR --out FILE.json [--filter REGEX] [--min_time SECONDS]
 
 #include <benchmark/benchmark.h>
+#include <errno.h>
+#include <malloc.h>
 #include <openssl/aead.h>
 #include <openssl/base.h>
 #include <openssl/bio.h>
@@ -39,7 +45,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <regex.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -54,6 +62,265 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+// ---- Heap accounting (memory/boringssl) ----
+//
+// The heap is counted by replacing malloc and its family in this executable: the dynamic linker
+// binds every shared library's calls to malloc, free, ... to the executable's definitions, so
+// they see libcrypto's and libssl's allocations (BoringSSL's OPENSSL_malloc calls malloc, with
+// a size prefix of its own) as well as this program's (operator new of libstdc++ calls malloc).
+// Each replacement calls glibc's allocator under its internal names (__libc_malloc, ...), so
+// the blocks, and malloc_usable_size, are glibc's. BoringSSL's weak hooks
+// (OPENSSL_memory_alloc, OPENSSL_memory_free, OPENSSL_memory_get_size) are present in Debian's
+// libcrypto too, but would see BoringSSL's allocations only, not the peer's own: replacing malloc
+// sees both. memory_row's check makes sure that an OPENSSL_malloc and an operator new are
+// counted before the row runs.
+//
+// Counting is on only during the memory row (heap_start to heap_stop); otherwise an allocation
+// costs one more branch. While it is on, every block allocated is entered in an owner table with
+// its size (malloc_usable_size) and the side current at its allocation (HeapSide, set by
+// SideTimer over each side's calls); its free is charged back to that side, whoever frees it and
+// whenever, as long as the per-side accounting that charged it is in force (heap_sides_begin,
+// heap_sides_end; each begin starts a new epoch). A block allocated before heap_start (or by an
+// allocation function not replaced here, such as reallocarray) is not in the table, and its free
+// is not counted: heap_current() is the heap allocated since heap_start() and still live. The
+// table is a fixed open-addressing hash table (linear probing, backward-shift deletion) mapped
+// with mmap: it is not heap. The peer runs on one thread (Google Benchmark runs single-threaded
+// benchmarks on the calling thread), so the state is plain data without locks.
+
+enum class HeapSide : uint8_t { kNone = 0, kClient = 1, kServer = 2 };
+
+extern "C" {
+void* __libc_malloc(size_t n);
+void __libc_free(void* p);
+void* __libc_calloc(size_t n, size_t size);
+void* __libc_realloc(void* p, size_t n);
+void* __libc_memalign(size_t alignment, size_t n);
+void* __libc_valloc(size_t n);
+void* __libc_pvalloc(size_t n);
+}
+
+namespace {
+
+struct HeapSlot {
+  uintptr_t key;  // The block's address; 0: an empty slot.
+  size_t size;
+  uint32_t tag;  // epoch << 2 | side
+};
+
+constexpr int kHeapBits = 20;
+constexpr size_t kHeapCapacity = size_t{1} << kHeapBits;
+constexpr size_t kHeapTableBytes = kHeapCapacity * sizeof(HeapSlot);
+
+struct HeapState {
+  bool on;
+  bool sides_on;
+  uint32_t epoch;
+  HeapSide side;
+  int64_t current;
+  int64_t peak;
+  int64_t side_current[3];
+  int64_t side_peak[3];
+  HeapSlot* slots;
+  size_t len;
+};
+constinit HeapState g_heap = {};
+
+[[noreturn]] void heap_fail(const char* msg) {
+  ssize_t ignored = write(2, msg, std::strlen(msg));
+  (void)ignored;
+  std::abort();
+}
+
+size_t heap_index(uintptr_t key) {
+  // Fibonacci hashing of the address; heap blocks are 16-byte aligned.
+  return static_cast<size_t>(((key >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - kHeapBits));
+}
+
+void heap_insert(uintptr_t key, size_t size, uint32_t tag) {
+  if (g_heap.len >= kHeapCapacity / 2) {
+    heap_fail("boringssl_peer: heap owner table full\n");
+  }
+  size_t i = heap_index(key);
+  while (g_heap.slots[i].key != 0) {
+    i = (i + 1) & (kHeapCapacity - 1);
+  }
+  g_heap.slots[i] = HeapSlot{key, size, tag};
+  g_heap.len++;
+}
+
+// heap_erase_at empties slot i, moving back the entries of its probe run that would otherwise
+// no longer be found.
+void heap_erase_at(size_t i) {
+  size_t j = i;
+  for (;;) {
+    j = (j + 1) & (kHeapCapacity - 1);
+    HeapSlot s = g_heap.slots[j];
+    if (s.key == 0) {
+      break;
+    }
+    size_t h = heap_index(s.key);
+    // The entry at j may stay if its home h lies cyclically in (i, j].
+    bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+    if (!stays) {
+      g_heap.slots[i] = s;
+      i = j;
+    }
+  }
+  g_heap.slots[i].key = 0;
+}
+
+void heap_side_add(HeapSide side, int64_t n) {
+  int i = static_cast<int>(side);
+  g_heap.side_current[i] += n;
+  if (g_heap.side_current[i] > g_heap.side_peak[i]) {
+    g_heap.side_peak[i] = g_heap.side_current[i];
+  }
+}
+
+// heap_counted enters a block just allocated, charged to `side` if per-side accounting is on.
+void heap_counted(void* p, HeapSide side) {
+  size_t size = malloc_usable_size(p);
+  g_heap.current += static_cast<int64_t>(size);
+  g_heap.peak = std::max(g_heap.peak, g_heap.current);
+  if (!g_heap.sides_on) {
+    side = HeapSide::kNone;
+  }
+  if (side != HeapSide::kNone) {
+    heap_side_add(side, static_cast<int64_t>(size));
+  }
+  heap_insert(reinterpret_cast<uintptr_t>(p), size,
+              g_heap.epoch << 2 | static_cast<uint32_t>(side));
+}
+
+// heap_uncounted removes a block about to be freed (or just resized) and returns the side it
+// was charged to in the current epoch, kNone otherwise (or if it is not counted).
+HeapSide heap_uncounted(void* p) {
+  const uintptr_t key = reinterpret_cast<uintptr_t>(p);
+  for (size_t i = heap_index(key); g_heap.slots[i].key != 0; i = (i + 1) & (kHeapCapacity - 1)) {
+    if (g_heap.slots[i].key == key) {
+      HeapSlot s = g_heap.slots[i];
+      heap_erase_at(i);
+      g_heap.len--;
+      g_heap.current -= static_cast<int64_t>(s.size);
+      auto side = static_cast<HeapSide>(s.tag & 3);
+      if (side == HeapSide::kNone || !g_heap.sides_on || s.tag >> 2 != g_heap.epoch) {
+        return HeapSide::kNone;
+      }
+      g_heap.side_current[static_cast<int>(side)] -= static_cast<int64_t>(s.size);
+      return side;
+    }
+  }
+  return HeapSide::kNone;
+}
+
+inline void* heap_allocated(void* p) {
+  if (g_heap.on && p != nullptr) {
+    heap_counted(p, g_heap.side);
+  }
+  return p;
+}
+
+// heap_start turns counting on, with an empty table and the counters at 0.
+void heap_start() {
+  if (g_heap.slots == nullptr) {
+    void* m =
+        mmap(nullptr, kHeapTableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+      heap_fail("boringssl_peer: cannot map the heap owner table\n");
+    }
+    g_heap.slots = static_cast<HeapSlot*>(m);
+  }
+  g_heap.len = 0;
+  g_heap.current = 0;
+  g_heap.peak = 0;
+  g_heap.sides_on = false;
+  g_heap.on = true;
+}
+
+// heap_stop turns counting off and gives the table back; blocks still live are forgotten.
+void heap_stop() {
+  g_heap.on = false;
+  g_heap.sides_on = false;
+  if (g_heap.slots != nullptr) {
+    munmap(g_heap.slots, kHeapTableBytes);
+    g_heap.slots = nullptr;
+  }
+  g_heap.len = 0;
+}
+
+int64_t heap_current() { return g_heap.current; }
+int64_t heap_peak() { return g_heap.peak; }
+void heap_reset_peak() { g_heap.peak = g_heap.current; }
+
+// heap_sides_begin starts per-side accounting in a new epoch, each side's total and peak at 0.
+void heap_sides_begin() {
+  g_heap.epoch = (g_heap.epoch + 1) & ((uint32_t{1} << 30) - 1);
+  for (int i = 0; i < 3; i++) {
+    g_heap.side_current[i] = 0;
+    g_heap.side_peak[i] = 0;
+  }
+  g_heap.sides_on = true;
+}
+void heap_sides_end() { g_heap.sides_on = false; }
+int64_t heap_side_peak(HeapSide side) { return g_heap.side_peak[static_cast<int>(side)]; }
+
+}  // namespace
+
+// The replacements. posix_memalign, aligned_alloc, memalign, valloc and pvalloc are replaced
+// too, so that every block free() sees was allocated through here or before counting began.
+extern "C" {
+
+void* malloc(size_t n) noexcept { return heap_allocated(__libc_malloc(n)); }
+
+void* calloc(size_t n, size_t size) noexcept { return heap_allocated(__libc_calloc(n, size)); }
+
+void free(void* p) noexcept {
+  if (g_heap.on && p != nullptr) {
+    heap_uncounted(p);
+  }
+  __libc_free(p);
+}
+
+void* realloc(void* p, size_t n) noexcept {
+  void* q = __libc_realloc(p, n);
+  if (g_heap.on && (q != nullptr || n == 0) && p != nullptr) {
+    // `p` is still in the table: nothing was allocated since. The resized block stays with the
+    // side that owned it (or, if none, goes to the current one), as in bench/main.cc.
+    HeapSide owner = heap_uncounted(p);
+    if (q != nullptr) {
+      heap_counted(q, owner != HeapSide::kNone ? owner : g_heap.side);
+    }
+    return q;
+  }
+  return heap_allocated(q);
+}
+
+int posix_memalign(void** out, size_t alignment, size_t n) noexcept {
+  if (alignment < sizeof(void*) || (alignment & (alignment - 1)) != 0) {
+    return EINVAL;
+  }
+  void* p = __libc_memalign(alignment, n);
+  if (p == nullptr) {
+    return ENOMEM;
+  }
+  *out = heap_allocated(p);
+  return 0;
+}
+
+void* aligned_alloc(size_t alignment, size_t n) noexcept {
+  return heap_allocated(__libc_memalign(alignment, n));
+}
+
+void* memalign(size_t alignment, size_t n) noexcept {
+  return heap_allocated(__libc_memalign(alignment, n));
+}
+
+void* valloc(size_t n) noexcept { return heap_allocated(__libc_valloc(n)); }
+
+void* pvalloc(size_t n) noexcept { return heap_allocated(__libc_pvalloc(n)); }
+
+}  // extern "C"
 
 #ifndef BORINGSSL_PEER_PACKAGE
 #define BORINGSSL_PEER_PACKAGE "unknown"
@@ -97,19 +364,27 @@ double empty_span_ns() {
 }
 
 // SideTimer adds up the thread CPU time spent inside one side's calls, less the cost of an
-// empty span for each span. Both sides run on this one thread.
+// empty span for each span. Both sides run on this one thread. It also makes its side the
+// current one of the heap accounting for the span, so that memory/boringssl charges each block
+// to the side whose call allocated it, over the same spans as the timed rows.
 class SideTimer {
  public:
+  explicit SideTimer(HeapSide side) : side_(side) {}
+
   template <typename F>
   auto time(F&& f) {
     spans_++;
+    HeapSide outer = g_heap.side;
+    g_heap.side = side_;
     int64_t start = thread_cpu_ns();
     if constexpr (std::is_void_v<decltype(f())>) {
       f();
       total_ns_ += thread_cpu_ns() - start;
+      g_heap.side = outer;
     } else {
       auto r = f();
       total_ns_ += thread_cpu_ns() - start;
+      g_heap.side = outer;
       return r;
     }
   }
@@ -120,6 +395,7 @@ class SideTimer {
   }
 
  private:
+  HeapSide side_;
   int64_t total_ns_ = 0;
   int64_t spans_ = 0;
 };
@@ -473,7 +749,7 @@ std::string certificate_verify_problem(const Pki& pki, KeyKind kind, Mode mode) 
   std::string problem;
   for (bool tamper : {false, true}) {
     g_tamper = tamper;
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     Pair pair;
     if (handshake(*ctx, ct, st, pair) == tamper) {
       problem = tamper ? "a wrong CertificateVerify signature was accepted"
@@ -495,6 +771,7 @@ struct Row {
   std::string name;
   std::function<std::string()> check;
   std::function<void(benchmark::State&)> run;
+  bool once = false;  // One iteration, whatever --min_time says.
 };
 
 void set_handshake_counters(benchmark::State& state, const SideTimer& ct, const SideTimer& st) {
@@ -510,7 +787,7 @@ Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
   row.name = prefix + key_name(kind) + "/boringssl";
   row.check = [&pki, kind, mode]() -> std::string {
     auto ctx = make_contexts(pki, kind, mode);
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     Pair pair;
     if (!handshake(*ctx, ct, st, pair)) {
       return "handshake failed";
@@ -533,10 +810,10 @@ Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
   };
   row.run = [&pki, kind, mode](benchmark::State& state) {
     auto ctx = make_contexts(pki, kind, mode);
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     {
       Pair warm;
-      SideTimer unused_c, unused_s;
+      SideTimer unused_c(HeapSide::kClient), unused_s(HeapSide::kServer);
       if (!handshake(*ctx, unused_c, unused_s, warm)) {
         state.SkipWithError("handshake failed");
         return;
@@ -558,7 +835,7 @@ Row handshake_row(const Pki& pki, KeyKind kind, Mode mode) {
 // first_ticket makes a full handshake with `ctx` and returns the session of its ticket, or
 // null.
 SSL_SESSION* first_ticket(const Contexts& ctx, Tickets& tickets) {
-  SideTimer ct, st;
+  SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
   Pair pair;
   if (!handshake(ctx, ct, st, pair) || !pass_ticket(pair.server, pair.client, st, ct) ||
       tickets.received != 1) {
@@ -581,7 +858,7 @@ Row resume_row(const Pki& pki, KeyKind kind) {
     if (session == nullptr) {
       problem = "no ticket (or more than one) after a full handshake";
     } else {
-      SideTimer ct, st;
+      SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
       Pair pair;
       tickets.received = 0;
       if (!handshake(*ctx, ct, st, pair, session)) {
@@ -604,7 +881,7 @@ Row resume_row(const Pki& pki, KeyKind kind) {
     Tickets tickets;
     g_tickets = &tickets;
     SSL_SESSION* session = first_ticket(*ctx, tickets);
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     for (auto _ : state) {
       if (session == nullptr) {
         state.SkipWithError("no ticket");
@@ -638,7 +915,7 @@ Row throughput_row(const Pki& pki, size_t size) {
   const KeyKind kind = KeyKind::kEcdsaP256;
   row.check = [&pki, kind]() -> std::string {
     auto ctx = make_contexts(pki, kind, Mode::kHandshake);
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     Pair pair;
     if (!handshake(*ctx, ct, st, pair)) {
       return "handshake failed";
@@ -647,7 +924,7 @@ Row throughput_row(const Pki& pki, size_t size) {
   };
   row.run = [&pki, kind, size](benchmark::State& state) {
     auto ctx = make_contexts(pki, kind, Mode::kHandshake);
-    SideTimer ct, st;
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
     Pair pair;
     // BIO buffers big enough for a whole 16 KiB record and its overhead.
     if (!handshake(*ctx, ct, st, pair, nullptr, 64 * 1024)) {
@@ -681,6 +958,145 @@ Row throughput_row(const Pki& pki, size_t size) {
       state.SkipWithError("BoringSSL delivered the wrong bytes");
     }
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
+  };
+  return row;
+}
+
+// ---- Heap per connection ----
+
+// kMemoryPairs pairs are established for the idle figures, as in bench/memory_bench.cc.
+constexpr int kMemoryPairs = 1000;
+
+// detach_bios frees the BIO pair of an established pair.
+void detach_bios(Pair& pair) {
+  SSL_set_bio(pair.client, nullptr, nullptr);
+  SSL_set_bio(pair.server, nullptr, nullptr);
+}
+
+// memory_row is memory/boringssl: the counters of bench/memory_bench.cc (see there and
+// bench/README.md, "Memory") for the setup of handshake/ecdsa_p256/boringssl (the client checks
+// CertificateVerify, not the chain), counted by the malloc replacements above. As for OpenSSL in
+// memory_bench.cc, the BIO pair exists only for the in-memory transport (a real connection has
+// a socket BIO): its allocation is measured on its own (bio_pair_bytes) and subtracted from the
+// pair's peak, it is charged to neither side (handshake() makes it between the sides' calls),
+// and the BIOs are detached before the idle figures are taken.
+Row memory_row(const Pki& pki) {
+  const KeyKind kind = KeyKind::kEcdsaP256;
+  Row row;
+  row.name = "memory/boringssl";
+  row.once = true;
+  row.check = [&pki, kind]() -> std::string {
+    // The replacements must see BoringSSL's allocations and the program's own.
+    heap_start();
+    void* crypto = OPENSSL_malloc(1000);
+    int64_t crypto_bytes = heap_current();
+    auto cxx = std::make_unique<std::vector<char>>(1000);
+    int64_t cxx_bytes = heap_current() - crypto_bytes;
+    cxx.reset();
+    OPENSSL_free(crypto);
+    int64_t left = heap_current();
+    heap_stop();
+    if (crypto_bytes < 1000 || cxx_bytes < 1000 || left != 0) {
+      return "the malloc replacements do not see the heap (OPENSSL_malloc " +
+             std::to_string(crypto_bytes) + " bytes, operator new " + std::to_string(cxx_bytes) +
+             ", left " + std::to_string(left) + ")";
+    }
+    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
+    Pair pair;
+    if (!handshake(*ctx, ct, st, pair)) {
+      return "handshake failed";
+    }
+    return negotiation_problem(pair, kind, Mode::kHandshake, false);
+  };
+  row.run = [&pki, kind](benchmark::State& state) {
+    heap_start();
+    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
+    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
+    {
+      Pair warm;  // Warms up whatever BoringSSL sets up on first use.
+      if (!handshake(*ctx, ct, st, warm)) {
+        state.SkipWithError("handshake failed");
+        heap_stop();
+        return;
+      }
+    }
+    for (auto _ : state) {
+      // The BIO pair's own allocation, to leave out of the peak.
+      int64_t before_bio = heap_current();
+      BIO* a = nullptr;
+      BIO* b = nullptr;
+      if (BIO_new_bio_pair(&a, 0, &b, 0) != 1) {
+        state.SkipWithError("BIO_new_bio_pair failed");
+        break;
+      }
+      int64_t bio_bytes = heap_current() - before_bio;
+      BIO_free(a);
+      BIO_free(b);
+
+      // One pair created, handshaken and freed, each side's calls charged to it.
+      int64_t base = heap_current();
+      heap_reset_peak();
+      heap_sides_begin();
+      bool ok = false;
+      {
+        Pair one;
+        ok = handshake(*ctx, ct, st, one);
+        free_pair(one, ct, st);
+      }
+      heap_sides_end();
+      if (!ok) {
+        state.SkipWithError("handshake failed");
+        break;
+      }
+      int64_t peak = heap_peak() - base - bio_bytes;
+      int64_t client_peak = heap_side_peak(HeapSide::kClient);
+      int64_t server_peak = heap_side_peak(HeapSide::kServer);
+
+      // The idle figures: kMemoryPairs established pairs without their BIOs, all servers
+      // freed, then all clients.
+      std::vector<Pair> pairs;
+      pairs.reserve(kMemoryPairs);  // Before the measurement: only the connections count.
+      int64_t start = heap_current();
+      for (int i = 0; i < kMemoryPairs && ok; i++) {
+        pairs.emplace_back();
+        ok = handshake(*ctx, ct, st, pairs.back());
+        detach_bios(pairs.back());
+      }
+      if (!ok) {
+        state.SkipWithError("handshake failed");
+        break;
+      }
+      int64_t established = heap_current();
+      for (Pair& p : pairs) {
+        SSL_free(p.server);
+        p.server = nullptr;
+      }
+      int64_t clients_only = heap_current();
+      for (Pair& p : pairs) {
+        SSL_free(p.client);
+        p.client = nullptr;
+      }
+      int64_t end = heap_current();
+      if (peak <= 0 || client_peak <= 0 || server_peak <= 0 || established <= start) {
+        state.SkipWithError("the malloc replacements counted nothing");
+        break;
+      }
+      int64_t chain = i2d_X509(pki.leaf, nullptr) + i2d_X509(pki.ca, nullptr);
+      state.counters["handshake_peak_bytes"] = static_cast<double>(peak);
+      state.counters["client_peak_bytes"] = static_cast<double>(client_peak);
+      state.counters["server_peak_bytes"] = static_cast<double>(server_peak);
+      state.counters["chain_bytes"] = static_cast<double>(chain);
+      state.counters["client_idle_bytes"] = static_cast<double>(clients_only - end) / kMemoryPairs;
+      state.counters["server_idle_bytes"] =
+          static_cast<double>(established - clients_only) / kMemoryPairs;
+      state.counters["bio_pair_bytes"] = static_cast<double>(bio_bytes);
+      if (end != start) {
+        std::fprintf(stderr, "boringssl_peer: memory/boringssl: %lld bytes not given back\n",
+                     static_cast<long long>(end - start));
+      }
+    }
+    heap_stop();
   };
   return row;
 }
@@ -793,6 +1209,7 @@ int main(int argc, char** argv) {
   for (size_t size : {size_t{16384}, size_t{1024}}) {
     rows.push_back(throughput_row(p256, size));
   }
+  rows.push_back(memory_row(p256));
 
   if (EVP_has_aes_hardware() != 1) {
     std::fprintf(stderr,
@@ -828,7 +1245,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (const Row& row : registered) {
-    benchmark::RegisterBenchmark(row.name.c_str(), [&row](benchmark::State& s) { row.run(s); });
+    auto* b =
+        benchmark::RegisterBenchmark(row.name.c_str(), [&row](benchmark::State& s) { row.run(s); });
+    if (row.once) {
+      b->Iterations(1);
+    }
   }
 
   // One repetition, every registered row (the filter has been applied above), JSON to --out.
@@ -844,6 +1265,11 @@ int main(int argc, char** argv) {
   bargv.push_back(nullptr);
   benchmark::Initialize(&bargc, bargv.data());
   benchmark::AddCustomContext("boringssl_version", version_string());
+  benchmark::AddCustomContext(
+      "boringssl_heap_accounting",
+      "memory/boringssl: malloc, calloc, realloc, free, posix_memalign, aligned_alloc, memalign, "
+      "valloc, pvalloc replaced in the peer (glibc's __libc_* underneath, malloc_usable_size of "
+      "each block): libcrypto's, libssl's and the peer's own heap. BIO pair buffers left out");
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
