@@ -173,10 +173,11 @@ def main():
     else:
         out.append("Noise: one repetition only, no spread.")
     out.append("")
-    # The external peers describe their verification and their timer in keys of their own
-    # (rustls_verification, boringssl_timer, ...).
+    # The external peers describe their verification, their timer and their heap accounting in
+    # keys of their own (rustls_verification, boringssl_timer, rustls_heap_accounting, ...).
     described = ["setup", "verification", "heap_accounting"]
-    described += sorted(k for k in ctx if k.endswith(("_verification", "_timer")))
+    described += sorted(k for k in ctx
+                        if k.endswith(("_verification", "_timer", "_heap_accounting")))
     for key in described:
         if key in ctx:
             out.append(f"- {key}: {ctx[key]}")
@@ -402,10 +403,14 @@ def main():
         r.table(["record", "glasstls", "ceiling", "% ceil", "spread"], rows)
 
     # ---- Memory ----
+    # The external peers' memory rows, when they ran, are extra columns with their ratio.
     for mp, title in (("memory", "Heap per connection"),
                       ("memory12", "TLS 1.2 heap per connection")):
         if f"{mp}/glasstls" not in runs:
             continue
+        g = f"{mp}/glasstls"
+        ext = [(p, label) for p, label in (("rustls", "rustls"), ("boringssl", "BoringSSL"))
+               if f"{mp}/{p}" in runs]
         rows = []
         for field, label in (("client_idle_bytes", "idle established client"),
                              ("server_idle_bytes", "idle established server"),
@@ -413,28 +418,55 @@ def main():
                              ("server_peak_bytes", "server peak during a handshake"),
                              ("handshake_peak_bytes", "peak during one handshake (pair)"),
                              ("chain_bytes", "certificate chain (DER, for reference)")):
-            if r.med(f"{mp}/glasstls", field) is None:
+            if r.med(g, field) is None:
                 continue
-            rows.append([label, fmt(r.med(f"{mp}/glasstls", field)),
-                         fmt(r.med(f"{mp}/openssl", field)),
-                         r.ratio(f"{mp}/glasstls", f"{mp}/openssl", field, "openssl"),
-                         fmt(r.med(f"{mp}/openssl_release_buffers", field))])
-        chain = r.med(f"{mp}/glasstls", "chain_bytes")
+            row = [label, fmt(r.med(g, field)), fmt(r.med(f"{mp}/openssl", field)),
+                   r.ratio(g, f"{mp}/openssl", field, "openssl"),
+                   fmt(r.med(f"{mp}/openssl_release_buffers", field))]
+            for p, _ in ext:
+                row += [fmt(r.med(f"{mp}/{p}", field)), r.ratio(g, f"{mp}/{p}", field, p)]
+            rows.append(row)
+        chain = r.med(g, "chain_bytes")
         for side in ("client", "server"):
-            cells = [r.med(s, f"{side}_peak_bytes") for s in
-                     (f"{mp}/glasstls", f"{mp}/openssl", f"{mp}/openssl_release_buffers")]
-            if chain is None or cells[0] is None:
+            # Each stack's peak less its own chain: the peers read the same kind of chain from
+            # the exported PKI, not the same bytes.
+            stacks = [g, f"{mp}/openssl", f"{mp}/openssl_release_buffers"]
+            stacks += [f"{mp}/{p}" for p, _ in ext]
+            beyond = []
+            for name in stacks:
+                c = r.med(name, f"{side}_peak_bytes")
+                ch = r.med(name, "chain_bytes")
+                ch = chain if ch is None else ch
+                beyond.append(None if c is None or ch is None else c - ch)
+            if chain is None or beyond[0] is None:
                 continue
-            beyond = [None if c is None else c - chain for c in cells]
-            rows.append([f"{side} peak beyond the chain (target <= 16 KB)", fmt(beyond[0]),
-                         fmt(beyond[1]),
-                         "-" if not beyond[1] else f"{beyond[0] / beyond[1]:.2f}",
-                         fmt(beyond[2])])
-        r.section(title,
-                  "Bytes, lower is better; one run (the counts do not vary). OpenSSL without the "
-                  "in-memory BIO pair buffers; 'rel.buf' is OpenSSL with "
-                  "SSL_MODE_RELEASE_BUFFERS.")
-        r.table(["memory", "glasstls", "OpenSSL", "g/OpenSSL", "rel.buf"], rows)
+
+            def over(b):
+                return "-" if not b else f"{beyond[0] / b:.2f}"
+            row = [f"{side} peak beyond the chain (target <= 16 KB)", fmt(beyond[0]),
+                   fmt(beyond[1]), over(beyond[1]), fmt(beyond[2])]
+            for b in beyond[3:]:
+                row += [fmt(b), over(b)]
+            rows.append(row)
+        text = ("Bytes, lower is better; one run (the counts do not vary). OpenSSL without the "
+                "in-memory BIO pair buffers; 'rel.buf' is OpenSSL with "
+                "SSL_MODE_RELEASE_BUFFERS.")
+        if ext:
+            left_out = {"rustls": "rustls without its in-memory transport buffer",
+                        "boringssl": "BoringSSL without its BIO pair buffers"}
+            many = len(ext) > 1
+            text += (" The " + " and ".join(label for _, label in ext) +
+                     (" columns come from programs of their own" if many else
+                      " column comes from a program of its own") +
+                     " (bench/peers/), counted through " + ("each one's" if many else "its") +
+                     " own allocator hook (the *_heap_accounting lines above), with "
+                     "certificates of the same kinds; " +
+                     ", ".join(left_out[p] for p, _ in ext) + ".")
+        header = ["memory", "glasstls", "OpenSSL", "g/OpenSSL", "rel.buf"]
+        for _, label in ext:
+            header += [label, f"g/{label}"]
+        r.section(title, text)
+        r.table(header, rows)
 
     # ---- Alternative primitives ----
     alt = {}
