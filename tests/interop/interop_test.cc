@@ -1091,25 +1091,6 @@ TEST(InteropBulk, SixtyFourMebibytesThroughOurEchoServerFromOurClient) {
   EXPECT_EQ(server.child->wait_exit(kRunTimeout), 0) << server.log();
 }
 
-// wait_port_open polls until something accepts TCP connections on 127.0.0.1:`port`.
-bool wait_port_open(uint16_t port, milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    if (open) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return false;
-}
-
 TEST(InteropBulk, SixtyFourMebibytesToOpensslServer) {
   REQUIRE_OPENSSL();
   TempDir dir;

@@ -87,6 +87,25 @@ inline uint16_t free_port() {
   return port;
 }
 
+// wait_port_open polls until something accepts TCP connections on 127.0.0.1:`port`.
+inline bool wait_port_open(uint16_t port, milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    if (open) {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return false;
+}
+
 // TempDir is a fresh directory removed with its contents on destruction.
 class TempDir {
  public:

@@ -438,25 +438,6 @@ bool echo_through(Child& client, const std::string& line) {
   return client.write_stdin(line + "\n") && client.wait_for_out(line, kRunTimeout);
 }
 
-// wait_port_open polls until something accepts TCP connections on 127.0.0.1:`port`.
-bool wait_port_open(uint16_t port, milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    if (open) {
-      return true;
-    }
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return false;
-}
-
 // An OpenSSL configuration that turns the extended master secret off in every SSL_CTX that
 // s_client or s_server makes (OpenSSL 3.0's command lines have no switch for it).
 std::string no_ems_config(const TempDir& dir) {
