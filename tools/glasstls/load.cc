@@ -6,9 +6,10 @@
 //
 //   connect()  ->  handshake  ->  write(request)  ->  read the echo  ->  held open
 //
-// Once all N are held (or --duration passes) it reads the server's resident memory (with
-// --server-pid), closes every connection with close_notify, waits briefly for the server's
-// close_notify, and prints the results. Targets are restricted to the loopback interface.
+// Once all N are held (or --duration passes) it reads the server's resident memory and CPU time
+// (with --server-pid: one process or several, such as nginx's workers), closes every connection
+// with close_notify, waits briefly for the server's close_notify, and prints the results.
+// Targets are restricted to the loopback interface.
 
 #include "load.h"
 
@@ -18,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,7 +49,11 @@ constexpr const char kLoadUsage[] =
     "(127.0.0.0/8 or ::1 only), handshakes each, sends a request and waits for its echo, and\n"
     "holds every connection open until all N are established. Then it closes them all with\n"
     "close_notify and prints handshakes per second, handshake latency (connect() to handshake\n"
-    "complete), failures and, with --server-pid, the server's resident memory per connection.\n"
+    "complete), failures and, with --server-pid, the server's resident memory per connection\n"
+    "and the handshakes per second of server CPU time (per core). The same CPU figure for\n"
+    "this process tells whether the generator, not the server, set the pace.\n"
+    "A request of 0 bytes makes it a handshake-only load that any TLS server can take, an\n"
+    "HTTP server such as nginx included.\n"
     "\n"
     "options:\n"
     "  -n N                  connections to open and hold (1..50000)\n"
@@ -59,7 +65,9 @@ constexpr const char kLoadUsage[] =
     "  --pin-sha256 HEX      trust a server whose SubjectPublicKeyInfo has this SHA-256\n"
     "  --insecure            accept any server certificate\n"
     "  --servername NAME     SNI to send (default localhost)\n"
-    "  --server-pid P        read VmRSS of process P before and after, and divide by N\n"
+    "  --server-pid P,...    read the resident memory (VmRSS) and CPU time of the server's\n"
+    "                        processes before and after (summed over the list, such as a\n"
+    "                        server's worker processes) and divide by N and the handshakes\n"
     "  --help                show this help\n";
 
 constexpr size_t kMaxConnections = 50000;
@@ -118,6 +126,43 @@ bool parse_count(const std::string& text, uint64_t min, uint64_t max, uint64_t& 
   }
   out = v;
   return true;
+}
+
+// ServerSample is what --server-pid reads of the server's processes at one moment, summed over
+// them.
+struct ServerSample {
+  uint64_t rss_kb = 0;
+  double cpu_seconds = 0;
+};
+
+// cpu_seconds reads a CPU-time clock: user and system time of every thread of a process.
+std::optional<double> cpu_seconds(clockid_t clock) {
+  timespec ts{};
+  if (::clock_gettime(clock, &ts) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// sample_servers reads the resident memory and CPU time of each process in `pids`; nullopt (after
+// saying which) when one of them cannot be read.
+std::optional<ServerSample> sample_servers(const std::vector<long>& pids) {
+  ServerSample sample;
+  for (long pid : pids) {
+    std::optional<uint64_t> rss = proc_status_kb(std::to_string(pid), "VmRSS");
+    clockid_t clock{};
+    std::optional<double> cpu;
+    if (::clock_getcpuclockid(static_cast<pid_t>(pid), &clock) == 0) {
+      cpu = cpu_seconds(clock);
+    }
+    if (!rss || !cpu) {
+      note("cannot read the memory and CPU time of process " + std::to_string(pid));
+      return std::nullopt;
+    }
+    sample.rss_kb += *rss;
+    sample.cpu_seconds += *cpu;
+  }
+  return sample;
 }
 
 class LoadRun {
@@ -192,7 +237,10 @@ class LoadRun {
     }
   }
 
-  void print(std::optional<uint64_t> rss_before, std::optional<uint64_t> rss_after) const {
+  // print writes the results; `before` and `after` are the servers' samples around establish()
+  // (--server-pid), `own_cpu_s` the CPU time this process spent in establish().
+  void print(std::optional<ServerSample> before, std::optional<ServerSample> after,
+             double own_cpu_s) const {
     size_t n = clients_.size();
     double establish_s = std::chrono::duration<double>(establish_end_ - start_).count();
     double handshake_s = std::chrono::duration<double>(last_handshake_ - start_).count();
@@ -221,15 +269,21 @@ class LoadRun {
     std::printf("handshake latency p50: %.2f ms\n", percentile(0.50));
     std::printf("handshake latency p99: %.2f ms\n", percentile(0.99));
     std::printf("handshake latency max: %.2f ms\n", sorted.empty() ? 0.0 : sorted.back());
-    if (rss_before && rss_after) {
-      std::printf("server RSS before: %llu kB\n", static_cast<unsigned long long>(*rss_before));
-      std::printf("server RSS after: %llu kB\n", static_cast<unsigned long long>(*rss_after));
-      double per = established_ > 0
-                       ? (static_cast<double>(*rss_after) - static_cast<double>(*rss_before)) /
-                             static_cast<double>(established_)
-                       : 0.0;
+    if (before && after) {
+      std::printf("server RSS before: %llu kB\n", static_cast<unsigned long long>(before->rss_kb));
+      std::printf("server RSS after: %llu kB\n", static_cast<unsigned long long>(after->rss_kb));
+      double per =
+          established_ > 0
+              ? (static_cast<double>(after->rss_kb) - static_cast<double>(before->rss_kb)) /
+                    static_cast<double>(established_)
+              : 0.0;
       std::printf("server RSS per connection: %.1f kB\n", per);
+      double cpu = after->cpu_seconds - before->cpu_seconds;
+      std::printf("server CPU: %.3f s\n", cpu);
+      std::printf("handshakes per server CPU second: %.1f\n",
+                  cpu > 0 ? static_cast<double>(handshakes_) / cpu : 0.0);
     }
+    std::printf("load generator CPU: %.3f s\n", own_cpu_s);
     std::printf("closed with close_notify both ways: %zu\n", clean_closes_);
     for (const auto& [reason, count] : errors_) {
       std::printf("error (%zu): %s\n", count, reason.c_str());
@@ -502,14 +556,21 @@ int load_main(int argc, char** argv) {
     fail_usage("--request needs a size from 0 to " + std::to_string(kMaxRequest));
     return 2;
   }
-  std::optional<long> server_pid;
-  if (auto v = args->value("--server-pid")) {
-    uint64_t pid = 0;
-    if (!parse_count(*v, 1, 1u << 30, pid)) {
-      fail_usage("--server-pid needs a process id");
+  std::vector<long> server_pids;
+  for (const std::string& text : args->values("--server-pid")) {
+    std::vector<std::string> items = split_list(text);
+    if (items.empty()) {
+      fail_usage("--server-pid needs process ids");
       return 2;
     }
-    server_pid = static_cast<long>(pid);
+    for (const std::string& item : items) {
+      uint64_t pid = 0;
+      if (!parse_count(item, 1, 1u << 30, pid)) {
+        fail_usage("--server-pid needs process ids, got \"" + item + "\"");
+        return 2;
+      }
+      server_pids.push_back(static_cast<long>(pid));
+    }
   }
 
   ClientConfig::Builder builder;
@@ -594,22 +655,21 @@ int load_main(int argc, char** argv) {
     note(std::string("epoll: ") + std::strerror(errno));
     return 1;
   }
-  std::optional<uint64_t> rss_before;
-  if (server_pid) {
-    rss_before = proc_status_kb(std::to_string(*server_pid), "VmRSS");
-    if (!rss_before) {
-      note("cannot read /proc/" + std::to_string(*server_pid) + "/status");
-    }
+  std::optional<ServerSample> before;
+  if (!server_pids.empty()) {
+    before = sample_servers(server_pids);
   }
+  const double own_before = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID).value_or(0);
   auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
                                            std::chrono::duration<double>(duration));
   run->establish(deadline);
-  std::optional<uint64_t> rss_after;
-  if (server_pid && rss_before) {
-    rss_after = proc_status_kb(std::to_string(*server_pid), "VmRSS");
+  const double own_cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID).value_or(0) - own_before;
+  std::optional<ServerSample> after;
+  if (before) {
+    after = sample_servers(server_pids);
   }
   run->close_all();
-  run->print(rss_before, rss_after);
+  run->print(before, after, own_cpu);
   return run->all_established() ? 0 : 1;
 }
 
