@@ -491,11 +491,28 @@ const CryptoProvider& openssl_provider();
 // shared secret: illegal_parameter). It lives until the program exits.
 const KxGroup* sodium_x25519();
 
-// default_provider is the provider a configuration uses when it names none:
-// openssl_provider() with X25519 from sodium_x25519() when glasstls was built with libsodium,
-// and openssl_provider() itself otherwise, or when the environment variable GLASSTLS_X25519 is
-// "openssl" when it is first called. Everything else is OpenSSL's. To choose in code, give a
-// configuration a provider (ClientConfig::Builder::provider).
+// sodium_key_store loads and generates keys as openssl_provider().keys does, and gives each
+// Ed25519 key a signer over libsodium (RFC 8032): the same 64-byte signatures, byte for byte, in
+// about half the time; its other methods and every other key type are the OpenSSL provider's.
+// Null when glasstls was built without libsodium.
+const KeyStore* sodium_key_store();
+
+// sodium_verifier verifies as openssl_provider().verifier does, except that an ed25519
+// signature by an Ed25519 key (a SubjectPublicKeyInfo in its one DER form) is checked by
+// libsodium. That check is stricter in three cases no honest signer produces (a public key or
+// a signature's R of small order, a public key not canonically encoded): they are refused with
+// decrypt_error; whatever OpenSSL refuses, it refuses too (tests and a differential fuzz
+// target). Null when glasstls was built without libsodium.
+const SignatureVerifier* sodium_verifier();
+
+// default_provider is the provider a configuration uses when it names none, and the one
+// PrivateKey::from_pem loads keys with: openssl_provider() with X25519 from sodium_x25519() and
+// Ed25519 from sodium_key_store() and sodium_verifier() when glasstls was built with
+// libsodium, and openssl_provider() itself otherwise. The environment variables
+// GLASSTLS_X25519=openssl and GLASSTLS_ED25519=openssl, read when it is first called, keep
+// OpenSSL's X25519 or Ed25519. Everything else is OpenSSL's. To choose in code, give a
+// configuration a provider (ClientConfig::Builder::provider) or a key of your own
+// (PrivateKey(key)).
 const CryptoProvider& default_provider();
 
 }  // namespace glasstls::crypto

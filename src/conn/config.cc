@@ -179,8 +179,9 @@ class FileKeyLog final : public KeyLog {
 
 Result<PrivateKey> PrivateKey::from_pem(std::string_view pem_or_der) {
   // The containers (PKCS#8, SEC1, PKCS#1) are parsed strictly by glasstls; the provider only
-  // receives the resulting PKCS#8 DER.
-  GLASSTLS_ASSIGN(auto key, x509::load_private_key(crypto::openssl_provider(), pem_or_der));
+  // receives the resulting PKCS#8 DER. The default provider signs Ed25519 with libsodium when
+  // glasstls was built with it.
+  GLASSTLS_ASSIGN(auto key, x509::load_private_key(crypto::default_provider(), pem_or_der));
   return PrivateKey(std::move(key));
 }
 

@@ -694,13 +694,25 @@ TEST_F(ClientCli, VersionNamesGlasstlsAndLibcrypto) {
     const bool sodium = crypto::sodium_x25519() != nullptr;
     EXPECT_TRUE(contains(v.out, sodium ? "\nx25519: libsodium\n" : "\nx25519: libcrypto\n"))
         << v.log;
+    EXPECT_TRUE(contains(v.out, sodium ? "\ned25519: libsodium\n" : "\ned25519: libcrypto\n"))
+        << v.log;
   }
-  // GLASSTLS_X25519=openssl chooses OpenSSL's X25519 at run time.
-  ASSERT_EQ(::setenv("GLASSTLS_X25519", "openssl", 1), 0);
-  CliRun v = run_cli({"version"});
-  ::unsetenv("GLASSTLS_X25519");
-  EXPECT_EQ(v.status, 0) << v.log;
-  EXPECT_TRUE(contains(v.out, "\nx25519: libcrypto\n")) << v.log;
+  // GLASSTLS_X25519=openssl and GLASSTLS_ED25519=openssl choose OpenSSL's at run time, each on
+  // its own.
+  for (const char* variable : {"GLASSTLS_X25519", "GLASSTLS_ED25519"}) {
+    ASSERT_EQ(::setenv(variable, "openssl", 1), 0);
+    CliRun v = run_cli({"version"});
+    ::unsetenv(variable);
+    EXPECT_EQ(v.status, 0) << v.log;
+    const bool x25519 = std::string(variable) == "GLASSTLS_X25519";
+    const bool sodium = crypto::sodium_x25519() != nullptr;
+    EXPECT_TRUE(
+        contains(v.out, x25519 || !sodium ? "\nx25519: libcrypto\n" : "\nx25519: libsodium\n"))
+        << variable << v.log;
+    EXPECT_TRUE(
+        contains(v.out, !x25519 || !sodium ? "\ned25519: libcrypto\n" : "\ned25519: libsodium\n"))
+        << variable << v.log;
+  }
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ constexpr const char kUsage[] =
 
 // print_version names this build and the OpenSSL libcrypto loaded at run time, which is the one
 // doing the cryptography (it may be newer than the headers glasstls was built with), and which
-// library computes X25519.
+// library computes X25519 and Ed25519.
 int print_version() {
   std::printf("glasstls %s\n", GLASSTLS_VERSION);
   std::printf("libcrypto: %s\n", OpenSSL_version(OPENSSL_VERSION));
@@ -50,6 +50,12 @@ int print_version() {
   const glasstls::crypto::KxGroup* sodium = glasstls::crypto::sodium_x25519();
   std::printf("x25519: %s\n",
               sodium != nullptr && glasstls::crypto::default_provider().x25519 == sodium
+                  ? "libsodium"
+                  : "libcrypto");
+  // Ed25519 too, unless GLASSTLS_ED25519=openssl.
+  const glasstls::crypto::SignatureVerifier* verifier = glasstls::crypto::sodium_verifier();
+  std::printf("ed25519: %s\n",
+              verifier != nullptr && glasstls::crypto::default_provider().verifier == verifier
                   ? "libsodium"
                   : "libcrypto");
   return 0;

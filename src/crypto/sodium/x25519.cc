@@ -1,15 +1,13 @@
-// x25519.cc: X25519 (RFC 7748) over libsodium behind the provider seam, and default_provider().
+// x25519.cc: X25519 (RFC 7748) over libsodium behind the provider seam.
 //
 // libsodium computes a public value with a fixed-base scalar multiplication
 // (crypto_scalarmult_curve25519_base), about a quarter faster than OpenSSL 3.0's X25519 key
 // generation, and a shared secret about a seventh faster, with no key object to make or free.
 // Nothing here computes on the curve: libsodium does, and the private key comes from the OpenSSL
 // provider's random source.
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "glasstls/crypto.h"
 
@@ -124,19 +122,5 @@ const KxGroup* sodium_x25519() {
 const KxGroup* sodium_x25519() { return nullptr; }
 
 #endif
-
-const CryptoProvider& default_provider() {
-  static const CryptoProvider* provider = []() -> const CryptoProvider* {
-    const char* choice = std::getenv("GLASSTLS_X25519");
-    const KxGroup* fast = sodium_x25519();
-    if (fast == nullptr || (choice != nullptr && std::string_view(choice) == "openssl")) {
-      return &openssl_provider();
-    }
-    auto* p = new CryptoProvider(openssl_provider());  // Never destroyed.
-    p->x25519 = fast;
-    return p;
-  }();
-  return *provider;
-}
 
 }  // namespace glasstls::crypto
