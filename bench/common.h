@@ -113,6 +113,10 @@ struct Pki {
   X509* leaf = nullptr;                // Owned for the life of the process.
   X509* ca = nullptr;
   EVP_PKEY* leaf_key = nullptr;
+  // server_key is the leaf's key loaded as a user's server loads it, with PrivateKey::from_pem
+  // (through the default provider: an Ed25519 key signs with libsodium when glasstls was built
+  // with it).
+  std::shared_ptr<const crypto::SigningKey> server_key;
 };
 
 inline X509* x509_from_der(const Bytes& der) {
@@ -148,6 +152,12 @@ inline const Pki& pki(KeyKind kind) {
   if (p.leaf_key == nullptr) {
     die("d2i_AutoPrivateKey failed");
   }
+  auto loaded = PrivateKey::from_pem(
+      std::string_view(reinterpret_cast<const char*>(pkcs8.data()), pkcs8.size()));
+  if (!loaded.ok()) {
+    die("PrivateKey::from_pem: " + loaded.error().to_string());
+  }
+  p.server_key = loaded->key();
   return cache.emplace(kind, std::move(p)).first->second;
 }
 
@@ -212,9 +222,9 @@ struct PairOptions {
   // resume: TLS 1.3 only. The server issues one ticket per handshake and the client resumes
   // with the ticket of the handshake before (psk_dhe_ke, X25519), as a returning client does.
   bool resume = false;
-  // sodium_x25519: crypto floors only. The floor's X25519 is libsodium's (the one glasstls takes
-  // by default when built with it, crypto::default_provider()) instead of EVP's.
-  bool sodium_x25519 = false;
+  // sodium: crypto floors only. The floor's X25519 and Ed25519 are libsodium's (the ones
+  // glasstls takes by default when built with it, crypto::default_provider()) instead of EVP's.
+  bool sodium = false;
 };
 
 // tls12_suite is the TLS 1.2 suite of `s` for a `kind` leaf (ECDHE-ECDSA or ECDHE-RSA), or
@@ -363,7 +373,7 @@ inline Configs glasstls_configs(KeyKind kind, Suite suite, const PairOptions& op
   if (!client.ok()) {
     die("client config: " + client.error().to_string());
   }
-  sb.add_certificate({p.test.leaf_cert, p.test.ca_cert}, PrivateKey(p.test.leaf_key));
+  sb.add_certificate({p.test.leaf_cert, p.test.ca_cert}, PrivateKey(p.server_key));
   auto server = sb.build();
   if (!server.ok()) {
     die("server config: " + server.error().to_string());

@@ -38,7 +38,8 @@
 // floor" is handshake server_us divided by crypto_floor/<key>/server. crypto_floor_chain,
 // crypto_floor12 and crypto_floor12_chain are the same for the chain-validating client and for
 // TLS 1.2 (see Floor::run12). crypto_floor_sodium..., crypto_floor12_sodium...: the same with
-// libsodium's X25519 (glasstls's default, crypto::default_provider()) instead of EVP's.
+// libsodium's X25519 and, for Ed25519 keys, libsodium's Ed25519 signing and verification
+// (glasstls's defaults, crypto::default_provider()) instead of EVP's.
 // crypto_floor12_pair/<kx> runs both sides' TLS 1.2 floors in turn on
 // one thread, as a handshake row runs both sides, and times each (a cache-effect diagnostic).
 
@@ -242,8 +243,8 @@ enum class FloorSide : uint8_t { kClient, kServer };
 // anchor needs (the anchor's own signature is not checked).
 class Floor {
  public:
-  Floor(KeyKind kind, Proto proto, bool with_chain, bool sodium_x25519 = false)
-      : kind_(kind), proto_(proto), chain_(with_chain), sodium_(sodium_x25519), pki_(pki(kind)) {
+  Floor(KeyKind kind, Proto proto, bool with_chain, bool sodium = false)
+      : kind_(kind), proto_(proto), chain_(with_chain), sodium_(sodium), pki_(pki(kind)) {
 #if GLASSTLS_BENCH_HAVE_SODIUM
     if (sodium_ && sodium_init() < 0) {
       die("sodium_init");
@@ -355,6 +356,19 @@ class Floor {
       die("floor signature");
     }
     signature_.resize(sl);
+#if GLASSTLS_BENCH_HAVE_SODIUM
+    if (sodium_ && kind == KeyKind::kEd25519) {
+      // The seed is the last 32 bytes of the key's PKCS#8 (RFC 8410 section 7).
+      Secret pkcs8 = pki_.test.leaf_key->private_key_pkcs8();
+      std::array<uint8_t, 32> public_key{};
+      if (pkcs8.size() != 48 ||
+          crypto_sign_ed25519_seed_keypair(public_key.data(), ed25519_secret_.data(),
+                                           pkcs8.data() + 16) != 0 ||
+          !verify() || !sign()) {
+        die("floor libsodium Ed25519 key");
+      }
+    }
+#endif
     // The signing context of sign(), initialised once: the digest, and for RSA the PSS padding
     // and salt length, are set here and not again for each signature.
     if (kind != KeyKind::kEd25519) {
@@ -671,6 +685,12 @@ class Floor {
   bool sign() {
     std::array<uint8_t, 512> sig{};
     size_t len = sig.size();
+#if GLASSTLS_BENCH_HAVE_SODIUM
+    if (sodium_ && kind_ == KeyKind::kEd25519) {
+      return crypto_sign_ed25519_detached(sig.data(), nullptr, sign_input_.data(),
+                                          sign_input_.size(), ed25519_secret_.data()) == 0;
+    }
+#endif
     if (kind_ == KeyKind::kEd25519) {
       return sign_init(pki_.leaf_key) &&
              EVP_DigestSign(sign_ctx_, sig.data(), &len, sign_input_.data(), sign_input_.size()) ==
@@ -684,6 +704,15 @@ class Floor {
   }
 
   bool verify() {
+#if GLASSTLS_BENCH_HAVE_SODIUM
+    if (sodium_ && kind_ == KeyKind::kEd25519) {
+      // As crypto::sodium_verifier() does: the key is the 32 bytes after the SPKI's fixed
+      // prefix.
+      return spki_.size() == 44 &&
+             crypto_sign_ed25519_verify_detached(signature_.data(), sign_input_.data(),
+                                                 sign_input_.size(), spki_.data() + 12) == 0;
+    }
+#endif
     EVP_PKEY* key = nullptr;
     if (EVP_PKEY_fromdata(leaf_fromdata_, &key, EVP_PKEY_PUBLIC_KEY, leaf_params_) != 1) {
       return false;
@@ -752,6 +781,8 @@ class Floor {
   EVP_PKEY_CTX* sign_pctx_ = nullptr;
   EVP_CIPHER* gcm_ = nullptr;
   std::array<EVP_CIPHER_CTX*, 4> aead_{};
+  // ed25519_secret_ is libsodium's secret key (seed || public key) of an Ed25519 leaf.
+  std::array<uint8_t, 64> ed25519_secret_{};
   std::vector<uint8_t> client_hello_, server_hello_, encrypted_extensions_, certificate_,
       certificate_verify_, finished_, record_, sign_input_, signature_, server_key_exchange_,
       server_hello_done_, client_key_exchange_, leaf_tbs_, leaf_signature_;
@@ -759,7 +790,7 @@ class Floor {
 };
 
 void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOptions opts) {
-  Floor floor(kind, opts.proto, opts.verify_chain, opts.sodium_x25519);
+  Floor floor(kind, opts.proto, opts.verify_chain, opts.sodium);
   if (!floor.run(side)) {
     state.SkipWithError("libcrypto failure");
     return;
@@ -780,8 +811,8 @@ void crypto_floor(benchmark::State& state, KeyKind kind, FloorSide side, PairOpt
 // the handshake's turn-taking, to tell how much of a side's "x floor" is that cache effect
 // rather than code. It is a diagnostic beside the floor, not a replacement for it.
 void crypto_floor_pair(benchmark::State& state, KeyKind kind, PairOptions opts) {
-  Floor server(kind, opts.proto, false, opts.sodium_x25519);
-  Floor client(kind, opts.proto, opts.verify_chain, opts.sodium_x25519);
+  Floor server(kind, opts.proto, false, opts.sodium);
+  Floor client(kind, opts.proto, opts.verify_chain, opts.sodium);
   if (!server.run(FloorSide::kServer) || !client.run(FloorSide::kClient)) {
     state.SkipWithError("libcrypto failure");
     return;
@@ -901,7 +932,7 @@ const bool kRegistered = [] {
   // glasstls actually calls.
   for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     PairOptions opts;
-    opts.sodium_x25519 = true;
+    opts.sodium = true;
     register_floor("crypto_floor_sodium", key_name(kind), kind, opts,
                    {FloorSide::kClient, FloorSide::kServer});
     if (kind != KeyKind::kEd25519) {
@@ -915,7 +946,7 @@ const bool kRegistered = [] {
     }
     PairOptions opts;
     opts.proto = c.proto;
-    opts.sodium_x25519 = true;
+    opts.sodium = true;
     register_floor("crypto_floor12_sodium", c.name, c.kind, opts,
                    {FloorSide::kClient, FloorSide::kServer});
     opts.verify_chain = true;
