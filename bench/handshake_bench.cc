@@ -881,7 +881,7 @@ const bool kRegistered = [] {
     register_handshakes("handshake_hrr", key_name(kind), kind, tls13_hrr);
   }
   // The client validates the chain to the CA and checks the host name.
-  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     register_handshakes("handshake_chain", key_name(kind), kind, tls13_chain);
   }
   // Resumed with the ticket of the handshake before (no certificate, no signature).

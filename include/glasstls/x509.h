@@ -172,8 +172,8 @@ struct VerifyOptions {
   size_t min_rsa_bits = 2048;
   // revocation: CRLs, an OCSP response and the policy for unknown status.
   RevocationOptions revocation;
-  // provider verifies the signatures (null: crypto::openssl_provider()). It must outlive the
-  // call.
+  // provider verifies the signatures (null: crypto::default_provider(), which checks Ed25519
+  // with libsodium when glasstls was built with it). It must outlive the call.
   const crypto::CryptoProvider* provider = nullptr;
 };
 

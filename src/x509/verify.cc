@@ -1103,7 +1103,7 @@ Result<VerifiedChain> verify_certificate_chain(const TrustStore& roots,
                           " bytes, not 4 or 16");
   }
   const crypto::CryptoProvider& provider =
-      options.provider != nullptr ? *options.provider : crypto::openssl_provider();
+      options.provider != nullptr ? *options.provider : crypto::default_provider();
   const int64_t now = options.time ? *options.time : static_cast<int64_t>(std::time(nullptr));
 
   // Parse every certificate; duplicates (same DER) are kept once, at their first position.
