@@ -55,10 +55,11 @@ size_t keep_capacity(const record::RecordLayer& layer) {
   return record::kHeaderLen + layer.rules().limits.max_ciphertext();
 }
 
-// drained empties `b` after its last byte was used, keeping at most keep_capacity() of room.
-void drained(Buffer& b, const record::RecordLayer& layer) {
+// drained empties `b` after its last byte was used, keeping at most keep_capacity() of room,
+// and none without `keep_room`.
+void drained(Buffer& b, const record::RecordLayer& layer, bool keep_room = true) {
   b.clear();
-  if (b.capacity() > keep_capacity(layer)) {
+  if (!keep_room || b.capacity() > keep_capacity(layer)) {
     b.release();
   }
 }
@@ -85,7 +86,10 @@ const char* name(ConnectionState state) {
 
 struct Connection::Impl {
   Context cx;
-  std::variant<ClientState, ServerState> hs;
+  // hs is the handshake's state machine. It lives on its own and is freed once the handshake
+  // completes (what may follow is the version's rules' business, VersionRules::post_handshake),
+  // so that an established connection does not carry the memory of its handshake's states.
+  std::unique_ptr<std::variant<ClientState, ServerState>> hs;
   // rules are the version's rules for what is not the handshake state machine's: TLS 1.2's once
   // the handshake settled on it, TLS 1.3's otherwise (before the ServerHello too). Each lives in
   // the Context, beside the secrets its handshake derives.
@@ -142,6 +146,13 @@ struct Connection::Impl {
   // hello_seen: the first ClientHello was sent (a client, from the start) or handled (a server,
   // once its state machine accepted one).
   bool hello_seen = false;
+  // wrote_app: application data has been written. Until then the output buffer has carried only
+  // the handshake, whose flights are not repeated: once sent, its memory is freed, so that an
+  // idle connection that never wrote holds no output buffer.
+  bool wrote_app = false;
+  // read_app: application data has been received. Until then app_in's memory has held only the
+  // handshake's decrypted records, and it is freed once the handshake is over.
+  bool read_app = false;
 
   size_t readable() const { return app_in.size() - app_start; }
 
@@ -300,6 +311,11 @@ Status Connection::Impl::process_wire_record(ByteView wire) {
   if (!s.ok()) {
     return fail(std::move(s).error());
   }
+  if (!read_app && cx.handshake_done && app_in.empty() && app_in.capacity() > 0) {
+    // The handshake's protected records were decrypted into app_in's room: an established
+    // connection that has received no application data keeps none of that memory.
+    app_in.release();
+  }
   return Ok{};
 }
 
@@ -372,6 +388,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       if (cx.tracer) {
         cx.tracer->application_data(false, rec.fragment);
       }
+      read_app = true;
       if (rec.fragment.data() == app_in.data() + app_in.size()) {
         // Decrypted into app_room(): it is already where it belongs.
         app_in.commit(rec.fragment.size());
@@ -475,24 +492,33 @@ Status Connection::Impl::dispatch(const msgs::HandshakeMessage& m) {
   if (cx.handshake_done) {
     return rules().post_handshake(cx, m, activity);
   }
-  if (auto* cs = std::get_if<ClientState>(&hs)) {
+  if (hs == nullptr) {
+    return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
+                      "handshake message without a handshake state");
+  }
+  if (auto* cs = std::get_if<ClientState>(hs.get())) {
     GLASSTLS_ASSIGN(*cs, conn::client_handle(std::move(*cs), cx, m));
   } else {
-    auto* ss = std::get_if<ServerState>(&hs);
+    auto* ss = std::get_if<ServerState>(hs.get());
     GLASSTLS_ASSIGN(*ss, conn::server_handle(std::move(*ss), cx, m));
   }
   hello_seen = true;
   if (cx.handshake_done) {
+    hs.reset();
     GLASSTLS_TRY(flush_early_data());
   }
   return Ok{};
 }
 
 Status Connection::Impl::handshake_change_cipher_spec(ByteView fragment) {
-  if (auto* cs = std::get_if<ClientState>(&hs)) {
+  if (hs == nullptr) {
+    return make_error(ErrorKind::kInternal, AlertDescription::internal_error,
+                      "change_cipher_spec without a handshake state");
+  }
+  if (auto* cs = std::get_if<ClientState>(hs.get())) {
     GLASSTLS_ASSIGN(*cs, conn::client_change_cipher_spec(std::move(*cs), cx, fragment));
   } else {
-    auto* ss = std::get_if<ServerState>(&hs);
+    auto* ss = std::get_if<ServerState>(hs.get());
     GLASSTLS_ASSIGN(*ss, conn::server_change_cipher_spec(std::move(*ss), cx, fragment));
   }
   return Ok{};
@@ -541,6 +567,7 @@ Status Connection::Impl::process_alert(ByteView data) {
 }
 
 Status Connection::Impl::write_app(ByteView data) {
+  wrote_app = true;
   // Each key stays within its usage limit: the version's rules replace it before it runs out.
   size_t offset = 0;
   while (offset < data.size() || data.empty()) {
@@ -640,7 +667,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   if (!start.ok()) {
     return std::move(start).error();
   }
-  impl->hs = std::move(start).value();
+  impl->hs = std::make_unique<std::variant<ClientState, ServerState>>(std::move(start).value());
   return Connection(std::move(impl));
 }
 
@@ -654,7 +681,7 @@ Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config
   cx.provider = config->provider != nullptr ? config->provider : &crypto::default_provider();
   cx.key_log = config->key_log.get();
   cx.server_config = std::move(config);
-  impl->hs = conn::server_start();
+  impl->hs = std::make_unique<std::variant<ClientState, ServerState>>(conn::server_start());
   return Connection(std::move(impl));
 }
 
@@ -687,7 +714,7 @@ void Connection::consume_output(size_t n) {
   Context& cx = impl_->cx;
   cx.out_start += std::min(n, cx.out.size() - cx.out_start);
   if (cx.out_start == cx.out.size()) {
-    drained(cx.out, cx.record);
+    drained(cx.out, cx.record, impl_->wrote_app);
     cx.out_start = 0;
   }
 }
