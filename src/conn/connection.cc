@@ -117,13 +117,30 @@ struct Connection::Impl {
   // dropped.
   Buffer app_in;
   size_t app_start = 0;
-  // Application data written before the handshake completed, at most
-  // limits.pending_write bytes.
-  Bytes early_app_out;
-  // early_in holds 0-RTT data a server accepted and the caller has not read, from
-  // early_in_start on; at most ServerConfig::max_early_data bytes ever arrive in it.
-  Bytes early_in;
-  size_t early_in_start = 0;
+  // HeldData is data waiting on the handshake. It is boxed, and freed once empty: most
+  // connections never hold any.
+  struct HeldData {
+    // app_out: application data written before the handshake completed, at most
+    // limits.pending_write bytes.
+    Bytes app_out;
+    // early_in: 0-RTT data a server accepted and the caller has not read, from early_in_start
+    // on; at most ServerConfig::max_early_data bytes ever arrive in it.
+    Bytes early_in;
+    size_t early_in_start = 0;
+  };
+  std::unique_ptr<HeldData> held;
+  HeldData& hold() {
+    if (!held) {
+      held = std::make_unique<HeldData>();
+    }
+    return *held;
+  }
+  // release_held frees the box once it holds nothing.
+  void release_held() {
+    if (held && held->app_out.empty() && held->early_in.empty()) {
+      held.reset();
+    }
+  }
   BufferLimits limits;
 
   // error is the latched error, null until the first fatal one (boxed: an Error is 40 bytes
@@ -146,13 +163,6 @@ struct Connection::Impl {
   // hello_seen: the first ClientHello was sent (a client, from the start) or handled (a server,
   // once its state machine accepted one).
   bool hello_seen = false;
-  // wrote_app: application data has been written. Until then the output buffer has carried only
-  // the handshake, whose flights are not repeated: once sent, its memory is freed, so that an
-  // idle connection that never wrote holds no output buffer.
-  bool wrote_app = false;
-  // read_app: application data has been received. Until then app_in's memory has held only the
-  // handshake's decrypted records, and it is freed once the handshake is over.
-  bool read_app = false;
 
   size_t readable() const { return app_in.size() - app_start; }
 
@@ -181,8 +191,7 @@ struct Connection::Impl {
     if (e.kind != ErrorKind::kAlertReceived && !sent_close) {
       uint8_t alert[2] = {static_cast<uint8_t>(AlertLevel::fatal), static_cast<uint8_t>(e.alert)};
       // Drop any half-built flight: only the alert goes out now.
-      cx.hs_out.clear();
-      cx.traced_out.clear();
+      cx.drop_flight();
       if (cx.tracer) {
         cx.tracer->alert(true, ByteView(alert, 2));
         cx.tracer->note(true, "fatal error: " + e.to_string());
@@ -311,7 +320,7 @@ Status Connection::Impl::process_wire_record(ByteView wire) {
   if (!s.ok()) {
     return fail(std::move(s).error());
   }
-  if (!read_app && cx.handshake_done && app_in.empty() && app_in.capacity() > 0) {
+  if (!cx.read_app && cx.handshake_done && app_in.empty() && app_in.capacity() > 0) {
     // The handshake's protected records were decrypted into app_in's room: an established
     // connection that has received no application data keeps none of that memory.
     app_in.release();
@@ -388,7 +397,7 @@ Status Connection::Impl::process_record(const record::Record& rec) {
       if (cx.tracer) {
         cx.tracer->application_data(false, rec.fragment);
       }
-      read_app = true;
+      cx.read_app = true;
       if (rec.fragment.data() == app_in.data() + app_in.size()) {
         // Decrypted into app_room(): it is already where it belongs.
         app_in.commit(rec.fragment.size());
@@ -426,11 +435,12 @@ Status Connection::Impl::take_early_data(ByteView data) {
                                " bytes under the client early traffic key (may be a replay)");
     cx.tracer->application_data(false, data);
   }
-  if (early_in_start == early_in.size()) {
-    early_in.clear();
-    early_in_start = 0;
+  HeldData& h = hold();
+  if (h.early_in_start == h.early_in.size()) {
+    h.early_in.clear();
+    h.early_in_start = 0;
   }
-  early_in.insert(early_in.end(), data.begin(), data.end());
+  h.early_in.insert(h.early_in.end(), data.begin(), data.end());
   return Ok{};
 }
 
@@ -567,7 +577,7 @@ Status Connection::Impl::process_alert(ByteView data) {
 }
 
 Status Connection::Impl::write_app(ByteView data) {
-  wrote_app = true;
+  cx.wrote_app = true;
   // Each key stays within its usage limit: the version's rules replace it before it runs out.
   size_t offset = 0;
   while (offset < data.size() || data.empty()) {
@@ -587,21 +597,26 @@ Status Connection::Impl::write_app(ByteView data) {
 }
 
 Status Connection::Impl::flush_early_data() {
-  if (early_app_out.empty()) {
+  if (!held || held->app_out.empty()) {
     return Ok{};
   }
-  Bytes pending = std::move(early_app_out);
-  early_app_out.clear();
+  Bytes pending = std::move(held->app_out);
+  held->app_out.clear();
+  release_held();
   Status s = write_app(pending);
   secure_wipe(pending.data(), pending.size());
   return s;
 }
 
 void Connection::Impl::wipe_pending_writes() {
-  if (!early_app_out.empty()) {
-    secure_wipe(early_app_out.data(), early_app_out.size());
+  if (!held) {
+    return;
   }
-  Bytes().swap(early_app_out);
+  if (!held->app_out.empty()) {
+    secure_wipe(held->app_out.data(), held->app_out.size());
+  }
+  Bytes().swap(held->app_out);
+  release_held();
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -658,9 +673,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
   cx.client_config = std::move(config);
   cx.negotiated.server_name = std::move(server_name);
   if (observer) {
-    cx.trace_observer = std::move(observer);
-    cx.tracer = std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets, true);
-    cx.record.set_tap(cx.tracer.get());
+    cx.set_tracer(std::make_unique<conn::Tracer>(std::move(observer), options.show_secrets, true));
   }
   auto start = conn::client_start(cx);
   impl->forget_secrets();
@@ -714,7 +727,7 @@ void Connection::consume_output(size_t n) {
   Context& cx = impl_->cx;
   cx.out_start += std::min(n, cx.out.size() - cx.out_start);
   if (cx.out_start == cx.out.size()) {
-    drained(cx.out, cx.record, impl_->wrote_app);
+    drained(cx.out, cx.record, cx.wrote_app);
     cx.out_start = 0;
   }
 }
@@ -730,13 +743,15 @@ Status Connection::write(std::span<const uint8_t> plaintext) {
   if (!i.cx.handshake_done) {
     // Held until the handshake completes, and then sent under application traffic keys.
     if (plaintext.size() >
-        i.limits.pending_write - std::min(i.limits.pending_write, i.early_app_out.size())) {
+        i.limits.pending_write -
+            std::min(i.limits.pending_write, i.held ? i.held->app_out.size() : size_t{0})) {
       return make_error(ErrorKind::kBadConfig, AlertDescription::internal_error,
                         "data written before the handshake completed exceeds the limit (" +
                             std::to_string(i.limits.pending_write) +
                             " bytes): wait for the handshake");
     }
-    i.early_app_out.insert(i.early_app_out.end(), plaintext.begin(), plaintext.end());
+    Bytes& held = i.hold().app_out;
+    held.insert(held.end(), plaintext.begin(), plaintext.end());
     return Ok{};
   }
   if (plaintext.empty()) {
@@ -795,21 +810,27 @@ EarlyDataStatus Connection::early_data_status() const { return impl_->cx.tls13.e
 
 size_t Connection::read_early_data(std::span<uint8_t> out) {
   Impl& i = *impl_;
-  const size_t n = std::min(out.size(), i.early_in.size() - i.early_in_start);
-  if (n > 0) {
-    std::memcpy(out.data(), i.early_in.data() + i.early_in_start, n);
-    secure_wipe(i.early_in.data() + i.early_in_start, n);
+  if (!i.held) {
+    return 0;
   }
-  i.early_in_start += n;
-  if (i.early_in_start == i.early_in.size()) {
-    Bytes().swap(i.early_in);
-    i.early_in_start = 0;
+  Impl::HeldData& h = *i.held;
+  const size_t n = std::min(out.size(), h.early_in.size() - h.early_in_start);
+  if (n > 0) {
+    std::memcpy(out.data(), h.early_in.data() + h.early_in_start, n);
+    secure_wipe(h.early_in.data() + h.early_in_start, n);
+  }
+  h.early_in_start += n;
+  if (h.early_in_start == h.early_in.size()) {
+    Bytes().swap(h.early_in);
+    h.early_in_start = 0;
+    i.release_held();
   }
   return n;
 }
 
 size_t Connection::early_data_readable() const {
-  return impl_->early_in.size() - impl_->early_in_start;
+  const Impl& i = *impl_;
+  return i.held ? i.held->early_in.size() - i.held->early_in_start : 0;
 }
 
 void Connection::set_buffer_limits(BufferLimits limits) { impl_->limits = limits; }
@@ -875,8 +896,7 @@ void Connection::close() {
     // Data written before the handshake completed is never sent: it would have no
     // application keys to go under, or (for a server) an unauthenticated client to go to.
     i.wipe_pending_writes();
-    i.cx.hs_out.clear();
-    i.cx.traced_out.clear();
+    i.cx.drop_flight();
     send_alert(AlertDescription::user_canceled);
     send_alert(AlertDescription::close_notify);
     i.sent_close = true;
@@ -914,18 +934,16 @@ Status Connection::key_update(bool request_peer_update) {
 
 void Connection::set_trace(std::shared_ptr<TraceObserver> observer, TraceOptions options) {
   Context& cx = impl_->cx;
-  cx.trace_observer = std::move(observer);
-  if (!cx.trace_observer) {
-    cx.tracer.reset();
-    cx.record.set_tap(nullptr);
+  if (!observer) {
+    cx.set_tracer(nullptr);
     return;
   }
-  cx.tracer =
-      std::make_unique<conn::Tracer>(cx.trace_observer.get(), options.show_secrets, cx.is_client);
+  auto tracer =
+      std::make_unique<conn::Tracer>(std::move(observer), options.show_secrets, cx.is_client);
   if (cx.tls12 && cx.suite.row != nullptr) {
-    cx.tracer->layout = conn::tls12_layout(*cx.suite.row);
+    tracer->layout = conn::tls12_layout(*cx.suite.row);
   }
-  cx.record.set_tap(cx.tracer.get());
+  cx.set_tracer(std::move(tracer));
 }
 
 ConnectionState Connection::state() const { return impl_->state(); }

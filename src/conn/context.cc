@@ -4,6 +4,22 @@
 
 namespace glasstls::conn {
 
+void Context::set_tracer(std::unique_ptr<Tracer> t) {
+  if (t && tracer) {
+    t->queued = std::move(tracer->queued);
+  }
+  tracer = std::move(t);
+  record.set_tap(tracer.get());
+  if (tracer && tracer->secrets() && !schedule_forward) {
+    schedule_forward = std::make_unique<handshake::KeyScheduleObserver>(
+        [this](std::string_view step, ByteView input, ByteView context, ByteView output) {
+          if (tracer && tracer->secrets()) {
+            tracer->schedule_step(step, input, context, output, suite.hash);
+          }
+        });
+  }
+}
+
 Status Context::flush_handshake(uint16_t legacy_version) {
   if (hs_out.empty()) {
     return Ok{};
@@ -12,10 +28,10 @@ Status Context::flush_handshake(uint16_t legacy_version) {
   // A flight is framed once; its room is not kept for the next one (a few per connection).
   Bytes().swap(hs_out);
   if (tracer) {
-    for (const Bytes& m : traced_out) {
+    for (const Bytes& m : tracer->queued) {
       tracer->message(true, m);
     }
-    traced_out.clear();
+    tracer->queued.clear();
   }
   return s;
 }

@@ -84,8 +84,8 @@ struct Context {
   std::unique_ptr<Tls12Session> tls12;
 
   // tracer is set while a trace observer is attached; null otherwise (no trace work at all).
+  // set_tracer() attaches and detaches one.
   std::unique_ptr<Tracer> tracer;
-  std::shared_ptr<TraceObserver> trace_observer;
 
   // The flags are together, so that they share one word (every connection holds a Context).
   bool is_client = false;
@@ -95,30 +95,41 @@ struct Context {
   bool read_key_changed = false;
   // read_app_keys is true once the read side uses application traffic keys.
   bool read_app_keys = false;
+  // wrote_app: application data has been written. Until then the output buffer has carried only
+  // the handshake, whose flights are not repeated: once sent, its memory is freed, so that an
+  // idle connection that never wrote holds no output buffer.
+  bool wrote_app = false;
+  // read_app: application data has been received. Until then app_in's memory has held only the
+  // handshake's decrypted records, and it is freed once the handshake is over.
+  bool read_app = false;
 
   // queue_handshake adds an encoded handshake message to the current flight.
   void queue_handshake(ByteView message) {
     if (tracer) {
       // Reported after the record that carries it, in flush_handshake().
-      traced_out.emplace_back(message.begin(), message.end());
+      tracer->queued.emplace_back(message.begin(), message.end());
     }
     hs_out.insert(hs_out.end(), message.begin(), message.end());
   }
-  // traced_out holds queued messages for the trace until their record is written.
-  std::vector<Bytes> traced_out;
-  // key_schedule_observer is the observer to hand to the key schedule (nullptr unless a trace
-  // with secrets is attached). It is schedule_forward, owned by this Context, which passes
-  // each step to whatever tracer is attached when the step happens: a schedule made while one
-  // trace was attached stays safe when the caller replaces or removes it (set_trace).
-  const handshake::KeyScheduleObserver* key_schedule_observer() const {
-    return tracer && tracer->secrets() ? &schedule_forward : nullptr;
-  }
-  handshake::KeyScheduleObserver schedule_forward = [this](std::string_view step, ByteView input,
-                                                           ByteView context, ByteView output) {
-    if (tracer && tracer->secrets()) {
-      tracer->schedule_step(step, input, context, output, suite.hash);
+  // drop_flight forgets the flight being built (an alert goes out instead).
+  void drop_flight() {
+    hs_out.clear();
+    if (tracer) {
+      tracer->queued.clear();
     }
-  };
+  }
+  // set_tracer attaches `t` (null: detaches the trace). Messages queued for the trace carry
+  // over to the new tracer.
+  void set_tracer(std::unique_ptr<Tracer> t);
+  // key_schedule_observer is the observer to hand to the key schedule (nullptr unless a trace
+  // with secrets is attached). It is schedule_forward, owned by this Context (made the first
+  // time a trace with secrets is attached, and kept), which passes each step to whatever tracer
+  // is attached when the step happens: a schedule made while one trace was attached stays safe
+  // when the caller replaces or removes it (set_trace).
+  const handshake::KeyScheduleObserver* key_schedule_observer() const {
+    return tracer && tracer->secrets() ? schedule_forward.get() : nullptr;
+  }
+  std::unique_ptr<handshake::KeyScheduleObserver> schedule_forward;
   // note reports a plain event to the trace, if any.
   void note(bool sent, std::string text) {
     if (tracer) {

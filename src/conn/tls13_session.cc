@@ -9,6 +9,11 @@
 
 namespace glasstls::conn {
 
+const std::vector<SessionTicket>& Tls13Session::session_tickets() const {
+  static const std::vector<SessionTicket> kNone;
+  return tickets_ ? *tickets_ : kNone;
+}
+
 Status Tls13Session::change_cipher_spec(const Context& cx, ByteView fragment, bool hello_seen) {
   //= https://www.rfc-editor.org/rfc/rfc8446#section-5
   //# An implementation may receive an unencrypted record of type
@@ -69,10 +74,13 @@ Status Tls13Session::new_session_ticket(Context& cx, const msgs::HandshakeMessag
   const size_t max_tickets =
       std::min(cx.client_config->keep_session_tickets, kMaxKeptSessionTickets);
   if (max_tickets > 0) {
-    if (tickets_.size() >= max_tickets) {
-      tickets_.erase(tickets_.begin());
+    if (!tickets_) {
+      tickets_ = std::make_unique<std::vector<SessionTicket>>();
     }
-    SessionTicket& t = tickets_.emplace_back();
+    if (tickets_->size() >= max_tickets) {
+      tickets_->erase(tickets_->begin());
+    }
+    SessionTicket& t = tickets_->emplace_back();
     t.lifetime = nst.ticket_lifetime;
     t.age_add = nst.ticket_age_add;
     t.nonce.assign(nst.ticket_nonce.begin(), nst.ticket_nonce.end());

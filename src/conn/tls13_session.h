@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -73,7 +74,7 @@ class Tls13Session final : public VersionRules {
   Status key_update(Context& cx, bool request_peer_update) override;
   Result<Bytes> export_keying_material(const Context& cx, std::string_view label, ByteView context,
                                        size_t length) const override;
-  const std::vector<SessionTicket>& session_tickets() const override { return tickets_; }
+  const std::vector<SessionTicket>& session_tickets() const override;
   uint64_t key_updates_received() const override { return key_updates_received_; }
 
  private:
@@ -82,7 +83,9 @@ class Tls13Session final : public VersionRules {
   Status new_session_ticket(Context& cx, const msgs::HandshakeMessage& m);
   Status receive_key_update(Context& cx, const msgs::HandshakeMessage& m, PeerActivity& activity);
 
-  std::vector<SessionTicket> tickets_;
+  // tickets_ are the tickets kept for the caller (a client asked to keep some); boxed, since
+  // most connections never keep one.
+  std::unique_ptr<std::vector<SessionTicket>> tickets_;
   uint64_t key_updates_received_ = 0;
 };
 

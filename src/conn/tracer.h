@@ -5,8 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
@@ -17,12 +19,16 @@
 
 namespace glasstls::conn {
 
-// Tracer turns what the connection does into TraceEvents for an attached observer. A
-// Context only has one while a trace is attached.
+// Tracer turns what the connection does into TraceEvents for an attached observer, which it
+// keeps alive. A Context only has one while a trace is attached, so that everything tracing
+// needs lives here and an untraced connection does not carry it.
 class Tracer final : public record::RecordTap {
  public:
-  Tracer(TraceObserver* observer, bool secrets, bool is_client)
-      : observer_(observer), secrets_(secrets), is_client_(is_client) {}
+  Tracer(std::shared_ptr<TraceObserver> observer, bool secrets, bool is_client)
+      : owner_(std::move(observer)),
+        observer_(owner_.get()),
+        secrets_(secrets),
+        is_client_(is_client) {}
   bool secrets() const { return secrets_; }
   TraceDirection direction(bool sent) const {
     return sent == is_client_ ? TraceDirection::kClientToServer : TraceDirection::kServerToClient;
@@ -47,8 +53,12 @@ class Tracer final : public record::RecordTap {
   // layout is how messages are read for the view: TLS 1.3's until the handshake settles on
   // TLS 1.2, whose state machines set the version and the suite's key exchange.
   msgs::WalkContext layout;
+  // queued holds the handshake messages of the flight being built, reported after the record
+  // that carries them (Context::flush_handshake).
+  std::vector<Bytes> queued;
 
  private:
+  std::shared_ptr<TraceObserver> owner_;
   TraceObserver* observer_;
   bool secrets_;
   bool is_client_;

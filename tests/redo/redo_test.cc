@@ -351,7 +351,9 @@ TEST_F(Redo, TracerReportsHowEachScheduleStepWasDerived) {
   // how it was derived, and its command gives its output.
   const crypto::Hash& hash = *crypto::openssl_provider().sha384;
   TraceRecorder recorder;
-  conn::Tracer tracer(&recorder, true, true);
+  // The recorder lives on this stack: the tracer gets a pointer that does not own it.
+  conn::Tracer tracer(std::shared_ptr<TraceObserver>(std::shared_ptr<TraceObserver>(), &recorder),
+                      true, true);
   handshake::KeyScheduleObserver observer = [&](std::string_view s, ByteView input,
                                                 ByteView context, ByteView output) {
     tracer.schedule_step(s, input, context, output, &hash);
