@@ -10,15 +10,12 @@
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
+#include "testing/hex.h"
 
 namespace glasstls::crypto {
 namespace {
 
-Bytes hex(std::string_view s) {
-  std::optional<Bytes> b = from_hex(s);
-  EXPECT_TRUE(b.has_value()) << s;
-  return b.value_or(Bytes{});
-}
+using glasstls::testing::hex;
 
 void expect_illegal_parameter(const Result<Secret>& r) {
   ASSERT_FALSE(r.ok());

@@ -14,15 +14,12 @@
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
+#include "testing/hex.h"
 
 namespace glasstls::crypto {
 namespace {
 
-Bytes hex(std::string_view s) {
-  std::optional<Bytes> b = from_hex(s);
-  EXPECT_TRUE(b.has_value()) << s;
-  return b.value_or(Bytes{});
-}
+using glasstls::testing::hex;
 
 ByteView text(std::string_view s) {
   return ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());

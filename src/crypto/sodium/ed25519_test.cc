@@ -9,15 +9,12 @@
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
+#include "testing/hex.h"
 
 namespace glasstls::crypto {
 namespace {
 
-Bytes hex(std::string_view s) {
-  std::optional<Bytes> b = from_hex(s);
-  EXPECT_TRUE(b.has_value()) << s;
-  return b.value_or(Bytes{});
-}
+using glasstls::testing::hex;
 
 const Bytes kSpkiPrefix = hex("302a300506032b6570032100");
 const Bytes kPkcs8Prefix = hex("302e020100300506032b657004220420");

@@ -8,15 +8,12 @@
 
 #include "base/bytes.h"
 #include "glasstls/crypto.h"
+#include "testing/hex.h"
 
 namespace glasstls::crypto {
 namespace {
 
-Bytes hex(std::string_view s) {
-  std::optional<Bytes> b = from_hex(s);
-  EXPECT_TRUE(b.has_value()) << s;
-  return b.value_or(Bytes{});
-}
+using glasstls::testing::hex;
 
 // sodium is sodium_x25519(); the tests that need it skip in a build without libsodium, where
 // NullWithoutLibsodium checks the fallback instead.
