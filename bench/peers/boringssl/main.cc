@@ -699,6 +699,18 @@ std::string negotiation_problem(const Pair& pair, KeyKind kind, Mode mode, bool 
   return "";
 }
 
+// full_handshake_problem makes one full handshake of `kind` and says what is wrong with what it
+// negotiated ("" when nothing is).
+std::string full_handshake_problem(const Pki& pki, KeyKind kind) {
+  auto ctx = make_contexts(pki, kind, Mode::kHandshake);
+  SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
+  Pair pair;
+  if (!handshake(*ctx, ct, st, pair)) {
+    return "handshake failed";
+  }
+  return negotiation_problem(pair, kind, Mode::kHandshake, false);
+}
+
 // ---- The CertificateVerify check ----
 
 // A server key method that signs with the leaf key and, when g_tamper is set, flips a bit of
@@ -913,15 +925,7 @@ Row throughput_row(const Pki& pki, size_t size) {
   Row row;
   row.name = "throughput/aes128gcm/" + std::to_string(size) + "/boringssl";
   const KeyKind kind = KeyKind::kEcdsaP256;
-  row.check = [&pki, kind]() -> std::string {
-    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
-    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
-    Pair pair;
-    if (!handshake(*ctx, ct, st, pair)) {
-      return "handshake failed";
-    }
-    return negotiation_problem(pair, kind, Mode::kHandshake, false);
-  };
+  row.check = [&pki, kind]() -> std::string { return full_handshake_problem(pki, kind); };
   row.run = [&pki, kind, size](benchmark::State& state) {
     auto ctx = make_contexts(pki, kind, Mode::kHandshake);
     SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
@@ -1001,13 +1005,7 @@ Row memory_row(const Pki& pki) {
              std::to_string(crypto_bytes) + " bytes, operator new " + std::to_string(cxx_bytes) +
              ", left " + std::to_string(left) + ")";
     }
-    auto ctx = make_contexts(pki, kind, Mode::kHandshake);
-    SideTimer ct(HeapSide::kClient), st(HeapSide::kServer);
-    Pair pair;
-    if (!handshake(*ctx, ct, st, pair)) {
-      return "handshake failed";
-    }
-    return negotiation_problem(pair, kind, Mode::kHandshake, false);
+    return full_handshake_problem(pki, kind);
   };
   row.run = [&pki, kind](benchmark::State& state) {
     heap_start();
