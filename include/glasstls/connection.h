@@ -18,9 +18,12 @@
 // Memory: the output, partial-record and read buffers each keep up to one maximum-size record
 // (2^14 + 261 bytes) of capacity once drained, so steady traffic of records up to 2^14 bytes
 // allocates nothing per record; a buffer that grew past that (a large write not yet sent,
-// received data not yet read) frees its memory when it is drained. An idle connection holds
-// only what its last records needed; release_buffers() frees even that, for a server that
-// keeps many connections waiting (as SSL_MODE_RELEASE_BUFFERS does for OpenSSL).
+// received data not yet read) frees its memory when it is drained. An established connection
+// keeps none of the handshake's memory: its state machine is freed when the handshake
+// completes, and its output and read buffers are freed once drained until application data
+// moves through them. An idle connection holds only what its last records needed;
+// release_buffers() frees even that, for a server that keeps many connections waiting (as
+// SSL_MODE_RELEASE_BUFFERS does for OpenSSL).
 #pragma once
 
 #include <cstdint>
@@ -123,7 +126,9 @@ class Connection {
   // connection has failed (the alert to send is then in output()); the first error latches.
   Status receive(std::span<const uint8_t> data);
 
-  // output is the bytes waiting to be sent; consume_output(n) drops the first n of them.
+  // output is the bytes waiting to be sent; consume_output(n) drops the first n of them. The
+  // span output() returned is valid until the next call on the connection: consume_output()
+  // may reuse or free its memory (it frees the handshake's flights once they are sent).
   std::span<const uint8_t> output() const;
   void consume_output(size_t n);
   bool wants_write() const { return !output().empty(); }

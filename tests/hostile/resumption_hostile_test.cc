@@ -86,7 +86,9 @@ Status answer_with_psk(Connection& client, uint16_t selected_identity, bool hash
   const Bytes random(32, 0x55);
   msgs::ServerHello sh;
   sh.random = random;
-  sh.legacy_session_id_echo = ch->legacy_session_id;
+  // Copied: the hello's bytes are the client's output, which consume_output() below ends.
+  const Bytes session_id(ch->legacy_session_id.begin(), ch->legacy_session_id.end());
+  sh.legacy_session_id_echo = session_id;
   sh.cipher_suite =
       hash_mismatch ? CipherSuite::TLS_AES_256_GCM_SHA384 : CipherSuite::TLS_AES_128_GCM_SHA256;
   sh.selected_version = 0x0304;
