@@ -30,6 +30,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -211,37 +212,56 @@ bool aead_record(EVP_CIPHER_CTX* ctx, const std::array<uint8_t, 12>& nonce,
   return !encrypting || EVP_CIPHER_CTX_get_params(ctx, params) == 1;
 }
 
+// RawAead is the ceiling's pair of EVP contexts, one sealing and one opening under the same
+// all-zero key, and the per-record nonce: the sequence number XORed into the IV (RFC 8446
+// section 5.3).
+class RawAead {
+ public:
+  explicit RawAead(Suite suite)
+      : seal_(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free),
+        open_(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free) {
+    const EVP_CIPHER* cipher = evp_cipher(suite);
+    const std::array<uint8_t, 32> key{};
+    ok_ = seal_ != nullptr && open_ != nullptr &&
+          EVP_CipherInit_ex(seal_.get(), cipher, nullptr, key.data(), nonce_.data(), 1) == 1 &&
+          EVP_CipherInit_ex(open_.get(), cipher, nullptr, key.data(), nonce_.data(), 0) == 1;
+  }
+  bool ok() const { return ok_; }
+  // next seals `record` in place under the next sequence number's nonce with `aad`, and with
+  // `open` opens it again.
+  bool next(std::span<const uint8_t> aad, std::vector<uint8_t>& record, bool open) {
+    seq_++;
+    for (int i = 0; i < 8; i++) {
+      nonce_[4 + i] = static_cast<uint8_t>(seq_ >> (56 - 8 * i));
+    }
+    return aead_record(seal_.get(), nonce_, aad, record, tag_) &&
+           (!open || aead_record(open_.get(), nonce_, aad, record, tag_));
+  }
+
+ private:
+  std::unique_ptr<EVP_CIPHER_CTX, void (*)(EVP_CIPHER_CTX*)> seal_;
+  std::unique_ptr<EVP_CIPHER_CTX, void (*)(EVP_CIPHER_CTX*)> open_;
+  std::array<uint8_t, 12> nonce_{};
+  std::array<uint8_t, 16> tag_{};
+  uint64_t seq_ = 0;
+  bool ok_ = false;
+};
+
 void aead_ceiling(benchmark::State& state, Suite suite, size_t size, bool open) {
-  const EVP_CIPHER* cipher = evp_cipher(suite);
-  std::array<uint8_t, 32> key{};
-  std::array<uint8_t, 12> nonce{};
-  EVP_CIPHER_CTX* seal_ctx = EVP_CIPHER_CTX_new();
-  EVP_CIPHER_CTX* open_ctx = EVP_CIPHER_CTX_new();
-  if (seal_ctx == nullptr || open_ctx == nullptr ||
-      EVP_CipherInit_ex(seal_ctx, cipher, nullptr, key.data(), nonce.data(), 1) != 1 ||
-      EVP_CipherInit_ex(open_ctx, cipher, nullptr, key.data(), nonce.data(), 0) != 1) {
+  RawAead aead(suite);
+  if (!aead.ok()) {
     state.SkipWithError("cipher set-up failed");
     return;
   }
   std::vector<uint8_t> record(size + 1, 0x61);
-  std::array<uint8_t, 16> tag{};
-  uint64_t seq = 0;
   for (auto _ : state) {
-    // The per-record nonce: the sequence number XORed into the IV (RFC 8446 section 5.3).
-    seq++;
-    for (int i = 0; i < 8; i++) {
-      nonce[4 + i] = static_cast<uint8_t>(seq >> (56 - 8 * i));
-    }
-    if (!aead_record(seal_ctx, nonce, kTls13Header, record, tag) ||
-        (open && !aead_record(open_ctx, nonce, kTls13Header, record, tag))) {
+    if (!aead.next(kTls13Header, record, open)) {
       state.SkipWithError("AEAD failed");
       break;
     }
     benchmark::DoNotOptimize(record.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * size));
-  EVP_CIPHER_CTX_free(seal_ctx);
-  EVP_CIPHER_CTX_free(open_ctx);
 }
 
 // bulk_vs_ceiling: see the file comment. Blocks of kBlock records keep the clock's own cost
@@ -266,25 +286,15 @@ void bulk_vs_ceiling(benchmark::State& state, Suite suite, size_t size, PairOpti
   std::vector<uint8_t> sink(size);
   uint64_t checksum = 0;
 
-  const EVP_CIPHER* cipher = evp_cipher(suite);
-  std::array<uint8_t, 32> key{};
-  std::array<uint8_t, 12> nonce{};
-  EVP_CIPHER_CTX* seal_ctx = EVP_CIPHER_CTX_new();
-  EVP_CIPHER_CTX* open_ctx = EVP_CIPHER_CTX_new();
-  if (seal_ctx == nullptr || open_ctx == nullptr ||
-      EVP_CipherInit_ex(seal_ctx, cipher, nullptr, key.data(), nonce.data(), 1) != 1 ||
-      EVP_CipherInit_ex(open_ctx, cipher, nullptr, key.data(), nonce.data(), 0) != 1) {
+  RawAead aead(suite);
+  if (!aead.ok()) {
     state.SkipWithError("cipher set-up failed");
-    EVP_CIPHER_CTX_free(seal_ctx);
-    EVP_CIPHER_CTX_free(open_ctx);
     return;
   }
   // A TLS 1.3 record carries the content type byte inside the encryption; TLS 1.2's does not.
   std::vector<uint8_t> record(tls12 ? size : size + 1, 0x61);
   const std::span<const uint8_t> aad =
       tls12 ? std::span<const uint8_t>(kTls12Header) : std::span<const uint8_t>(kTls13Header);
-  std::array<uint8_t, 16> tag{};
-  uint64_t seq = 0;
 
   double read_ns = 0;
   double view_ns = 0;
@@ -306,12 +316,7 @@ void bulk_vs_ceiling(benchmark::State& state, Suite suite, size_t size, PairOpti
     view_ns += elapsed(t);
     t = Clock::now();
     for (int i = 0; i < kBlock && ok; i++) {
-      seq++;
-      for (int b = 0; b < 8; b++) {
-        nonce[4 + b] = static_cast<uint8_t>(seq >> (56 - 8 * b));
-      }
-      ok = aead_record(seal_ctx, nonce, aad, record, tag) &&
-           aead_record(open_ctx, nonce, aad, record, tag);
+      ok = aead.next(aad, record, true);
     }
     ceiling_ns += elapsed(t);
     benchmark::DoNotOptimize(record.data());
@@ -321,8 +326,6 @@ void bulk_vs_ceiling(benchmark::State& state, Suite suite, size_t size, PairOpti
     }
   }
   benchmark::DoNotOptimize(checksum);
-  EVP_CIPHER_CTX_free(seal_ctx);
-  EVP_CIPHER_CTX_free(open_ctx);
   if (state.error_occurred()) {
     return;
   }
