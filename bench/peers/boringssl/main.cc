@@ -37,10 +37,17 @@
 #include <openssl/bio.h>
 #include <openssl/bytestring.h>
 #include <openssl/crypto.h>
+#include <openssl/curve25519.h>
 #include <openssl/digest.h>
+#include <openssl/ec.h>
+#include <openssl/ec_key.h>
+#include <openssl/ecdh.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/nid.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -1178,6 +1185,272 @@ std::string json_escape(const std::string& s) {
 
 }  // namespace
 
+// ---- Primitives alone (alt/<primitive>/boringssl) ----
+//
+// The handshake's public-key primitives through BoringSSL's lowest-level calls, beside
+// glasstls_bench's alt/<primitive>/<impl> rows (bench/alt_primitives_bench.cc, same
+// definitions): whether BoringSSL's libcrypto could serve as a faster implementation behind
+// glasstls's provider seam. Each is checked once before it is timed.
+
+std::vector<uint8_t> from_hex(const char* hex) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; hex[i] != 0 && hex[i + 1] != 0; i += 2) {
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex + i, 2), nullptr, 16)));
+  }
+  return out;
+}
+
+// x25519_problem checks X25519 against RFC 7748 section 6.1 (both public values and the shared
+// secret) and the refusal of the all-zero result.
+std::string x25519_problem() {
+  const std::vector<uint8_t> a =
+      from_hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+  const std::vector<uint8_t> a_pub =
+      from_hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+  const std::vector<uint8_t> b =
+      from_hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+  const std::vector<uint8_t> b_pub =
+      from_hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+  const std::vector<uint8_t> shared =
+      from_hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+  uint8_t pub[32], out[32];
+  X25519_public_from_private(pub, a.data());
+  if (std::memcmp(pub, a_pub.data(), 32) != 0) {
+    return "X25519 public value of RFC 7748 Alice is wrong";
+  }
+  X25519_public_from_private(pub, b.data());
+  if (std::memcmp(pub, b_pub.data(), 32) != 0) {
+    return "X25519 public value of RFC 7748 Bob is wrong";
+  }
+  if (X25519(out, a.data(), b_pub.data()) != 1 || std::memcmp(out, shared.data(), 32) != 0 ||
+      X25519(out, b.data(), a_pub.data()) != 1 || std::memcmp(out, shared.data(), 32) != 0) {
+    return "X25519 shared secret of RFC 7748 section 6.1 is wrong";
+  }
+  const uint8_t zero[32] = {};
+  if (X25519(out, a.data(), zero) != 0) {
+    return "X25519 accepted a peer value with an all-zero result";
+  }
+  return "";
+}
+
+// P256Key is a fresh P-256 key pair and its uncompressed point.
+struct P256Key {
+  bssl::UniquePtr<EC_KEY> key;
+  std::vector<uint8_t> point;
+};
+
+P256Key p256_generate() {
+  P256Key k;
+  k.key.reset(EC_KEY_new_by_curve_name(NID_X9_62_prime256v1));
+  if (!k.key || EC_KEY_generate_key(k.key.get()) != 1) {
+    return P256Key{};
+  }
+  k.point.resize(65);
+  if (EC_POINT_point2oct(EC_KEY_get0_group(k.key.get()), EC_KEY_get0_public_key(k.key.get()),
+                         POINT_CONVERSION_UNCOMPRESSED, k.point.data(), k.point.size(),
+                         nullptr) != 65) {
+    return P256Key{};
+  }
+  return k;
+}
+
+// p256_agree decodes `peer` (EC_POINT_oct2point refuses points off the curve) and writes the
+// shared X; false if the point is refused.
+bool p256_agree(const EC_KEY* own, const std::vector<uint8_t>& peer, uint8_t out[32]) {
+  const EC_GROUP* group = EC_KEY_get0_group(own);
+  bssl::UniquePtr<EC_POINT> point(EC_POINT_new(group));
+  return point && EC_POINT_oct2point(group, point.get(), peer.data(), peer.size(), nullptr) == 1 &&
+         ECDH_compute_key(out, 32, point.get(), own, nullptr) == 32;
+}
+
+std::string p256_agree_problem() {
+  P256Key a = p256_generate();
+  P256Key b = p256_generate();
+  if (!a.key || !b.key) {
+    return "P-256 key generation failed";
+  }
+  uint8_t ab[32], ba[32];
+  if (!p256_agree(a.key.get(), b.point, ab) || !p256_agree(b.key.get(), a.point, ba) ||
+      std::memcmp(ab, ba, 32) != 0) {
+    return "P-256 agreement differs between the two sides";
+  }
+  std::vector<uint8_t> off = b.point;
+  off[64] ^= 1;
+  if (p256_agree(a.key.get(), off, ab)) {
+    return "P-256 agreement accepted a point off the curve";
+  }
+  ERR_clear_error();
+  return "";
+}
+
+// The 130-byte CertificateVerify input of the alt rows: 64 spaces, the context string, a zero
+// byte and a 32-byte transcript hash (RFC 8446 section 4.4.3).
+std::vector<uint8_t> certificate_verify_input() {
+  std::vector<uint8_t> in(64, 0x20);
+  const std::string context = "TLS 1.3, server CertificateVerify";
+  in.insert(in.end(), context.begin(), context.end());
+  in.push_back(0);
+  for (int i = 0; i < 32; i++) {
+    in.push_back(static_cast<uint8_t>(i * 7 + 1));
+  }
+  return in;
+}
+
+bool p256_sign(const EC_KEY* key, const std::vector<uint8_t>& msg, std::vector<uint8_t>& sig) {
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(msg.data(), msg.size(), digest);
+  sig.resize(ECDSA_size(key));
+  unsigned len = 0;
+  if (ECDSA_sign(0, digest, sizeof(digest), sig.data(), &len, key) != 1) {
+    return false;
+  }
+  sig.resize(len);
+  return true;
+}
+
+// p256_verify starts from the signer's SubjectPublicKeyInfo, as a TLS client does.
+bool p256_verify(const std::vector<uint8_t>& spki, const std::vector<uint8_t>& msg,
+                 const std::vector<uint8_t>& sig) {
+  CBS cbs;
+  CBS_init(&cbs, spki.data(), spki.size());
+  bssl::UniquePtr<EVP_PKEY> pkey(EVP_parse_public_key(&cbs));
+  const EC_KEY* key = pkey ? EVP_PKEY_get0_EC_KEY(pkey.get()) : nullptr;
+  if (key == nullptr) {
+    return false;
+  }
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(msg.data(), msg.size(), digest);
+  return ECDSA_verify(0, digest, sizeof(digest), sig.data(), sig.size(), key) == 1;
+}
+
+std::vector<uint8_t> spki_of(const EC_KEY* key) {
+  bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new());
+  bssl::ScopedCBB cbb;
+  uint8_t* der = nullptr;
+  size_t len = 0;
+  if (!pkey || EVP_PKEY_set1_EC_KEY(pkey.get(), const_cast<EC_KEY*>(key)) != 1 ||
+      CBB_init(cbb.get(), 128) != 1 || EVP_marshal_public_key(cbb.get(), pkey.get()) != 1 ||
+      CBB_finish(cbb.get(), &der, &len) != 1) {
+    return {};
+  }
+  std::vector<uint8_t> out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
+std::string ecdsa_problem(const EC_KEY* key, const std::vector<uint8_t>& spki) {
+  const std::vector<uint8_t> msg = certificate_verify_input();
+  std::vector<uint8_t> sig;
+  if (spki.empty() || !p256_sign(key, msg, sig) || !p256_verify(spki, msg, sig)) {
+    return "an ECDSA P-256 signature does not verify";
+  }
+  std::vector<uint8_t> other = msg;
+  other[100] ^= 1;
+  if (p256_verify(spki, other, sig)) {
+    return "an ECDSA P-256 signature verified over a changed message";
+  }
+  ERR_clear_error();
+  return "";
+}
+
+std::vector<Row> alt_rows() {
+  std::vector<Row> rows;
+  Row row;
+  row.name = "alt/x25519_keygen/boringssl";
+  row.check = x25519_problem;
+  row.run = [](benchmark::State& state) {
+    uint8_t pub[32], priv[32];
+    for (auto _ : state) {
+      X25519_keypair(pub, priv);
+      benchmark::DoNotOptimize(pub);
+    }
+  };
+  rows.push_back(row);
+
+  row.name = "alt/x25519_agree/boringssl";
+  row.run = [](benchmark::State& state) {
+    uint8_t pub[32], priv[32], peer[32], peer_priv[32], out[32];
+    X25519_keypair(pub, priv);
+    X25519_keypair(peer, peer_priv);
+    for (auto _ : state) {
+      if (X25519(out, priv, peer) != 1) {
+        state.SkipWithError("X25519 failed");
+        break;
+      }
+      benchmark::DoNotOptimize(out);
+    }
+  };
+  rows.push_back(row);
+
+  row.name = "alt/p256_keygen/boringssl";
+  row.check = p256_agree_problem;
+  row.run = [](benchmark::State& state) {
+    for (auto _ : state) {
+      P256Key k = p256_generate();
+      if (!k.key) {
+        state.SkipWithError("P-256 key generation failed");
+        break;
+      }
+      benchmark::DoNotOptimize(k.point.data());
+    }
+  };
+  rows.push_back(row);
+
+  row.name = "alt/p256_agree/boringssl";
+  row.run = [](benchmark::State& state) {
+    P256Key own = p256_generate();
+    P256Key peer = p256_generate();
+    uint8_t out[32];
+    for (auto _ : state) {
+      if (!own.key || !peer.key || !p256_agree(own.key.get(), peer.point, out)) {
+        state.SkipWithError("P-256 agreement failed");
+        break;
+      }
+      benchmark::DoNotOptimize(out);
+    }
+  };
+  rows.push_back(row);
+
+  // One signing key for the check and the rows, kept until exit.
+  static P256Key signer = p256_generate();
+  static std::vector<uint8_t> spki =
+      signer.key ? spki_of(signer.key.get()) : std::vector<uint8_t>();
+  row.name = "alt/p256_sign/boringssl";
+  row.check = [] {
+    return signer.key ? ecdsa_problem(signer.key.get(), spki) : "P-256 key generation failed";
+  };
+  row.run = [](benchmark::State& state) {
+    const std::vector<uint8_t> msg = certificate_verify_input();
+    std::vector<uint8_t> sig;
+    for (auto _ : state) {
+      if (!p256_sign(signer.key.get(), msg, sig)) {
+        state.SkipWithError("ECDSA signing failed");
+        break;
+      }
+      benchmark::DoNotOptimize(sig.data());
+    }
+  };
+  rows.push_back(row);
+
+  row.name = "alt/p256_verify/boringssl";
+  row.run = [](benchmark::State& state) {
+    const std::vector<uint8_t> msg = certificate_verify_input();
+    std::vector<uint8_t> sig;
+    if (!p256_sign(signer.key.get(), msg, sig)) {
+      state.SkipWithError("ECDSA signing failed");
+      return;
+    }
+    for (auto _ : state) {
+      if (!p256_verify(spki, msg, sig)) {
+        state.SkipWithError("ECDSA verification failed");
+        break;
+      }
+    }
+  };
+  rows.push_back(row);
+  return rows;
+}
+
 int main(int argc, char** argv) {
   const Options opts = parse(argc, argv);
 
@@ -1208,6 +1481,9 @@ int main(int argc, char** argv) {
     rows.push_back(throughput_row(p256, size));
   }
   rows.push_back(memory_row(p256));
+  for (Row& row : alt_rows()) {
+    rows.push_back(std::move(row));
+  }
 
   if (EVP_has_aes_hardware() != 1) {
     std::fprintf(stderr,
