@@ -74,6 +74,9 @@ void heap_sides_end();
 // value since heap_sides_begin().
 int64_t heap_side_current(HeapSide side);
 int64_t heap_side_peak(HeapSide side);
+// heap_side_allocs is the number of heap blocks allocated while `side` was current since
+// heap_sides_begin() (operator new, and libcrypto's through its memory hooks).
+int64_t heap_side_allocs(HeapSide side);
 
 // HeapSideScope makes a side current for its lifetime.
 class HeapSideScope {

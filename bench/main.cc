@@ -46,6 +46,8 @@ HeapSide g_side = HeapSide::kNone;
 bool g_sides_on = false;
 int64_t g_side_current[kSides] = {};
 int64_t g_side_peak[kSides] = {};
+// g_side_allocs counts the blocks allocated by each side (realloc counts as one more).
+int64_t g_side_allocs[kSides] = {};
 
 // OwnerTable maps each block charged to a side to that side: open addressing with linear
 // probing, keyed by the block address (never 0), deleted with backward shifting so that no
@@ -159,6 +161,7 @@ inline void count_alloc(void* p) {
     if (g_sides_on && g_side != HeapSide::kNone) {
       g_owners.insert(p, g_side);
       side_add(g_side, n);
+      g_side_allocs[static_cast<int>(g_side)]++;
     }
   }
 }
@@ -265,6 +268,7 @@ void heap_sides_begin() {
   for (int i = 0; i < kSides; i++) {
     g_side_current[i] = 0;
     g_side_peak[i] = 0;
+    g_side_allocs[i] = 0;
   }
   g_sides_on = true;
 }
@@ -276,6 +280,7 @@ void heap_sides_end() {
 
 int64_t heap_side_current(HeapSide side) { return g_side_current[static_cast<int>(side)]; }
 int64_t heap_side_peak(HeapSide side) { return g_side_peak[static_cast<int>(side)]; }
+int64_t heap_side_allocs(HeapSide side) { return g_side_allocs[static_cast<int>(side)]; }
 
 }  // namespace glasstls::bench
 

@@ -9,6 +9,8 @@
 //   chain_bytes           DER size of the certificate chain the server sends (leaf + CA): the
 //                         issue target is "at most 16 KB peak heap per handshake beyond the
 //                         chain", that is client/server_peak_bytes - chain_bytes <= 16384;
+//   client_allocs         the number of heap blocks the client allocated during that handshake
+//                         (operator new and libcrypto's); server_allocs the same for the server;
 //   client_idle_bytes     heap held by one established, idle client connection;
 //   server_idle_bytes     the same for a server connection.
 // The idle figures come from kPairs established pairs: freeing all servers tells the server
@@ -59,6 +61,8 @@ int64_t chain_bytes() {
 struct SidePeaks {
   int64_t client = 0;
   int64_t server = 0;
+  int64_t client_allocs = 0;
+  int64_t server_allocs = 0;
 };
 
 // measure_peaks runs `handshake` (which must create a pair, complete its handshake and free it)
@@ -72,6 +76,8 @@ int64_t measure_peaks(F&& handshake, SidePeaks& sides) {
   heap_sides_end();
   sides.client = heap_side_peak(HeapSide::kClient);
   sides.server = heap_side_peak(HeapSide::kServer);
+  sides.client_allocs = heap_side_allocs(HeapSide::kClient);
+  sides.server_allocs = heap_side_allocs(HeapSide::kServer);
   return heap_peak() - base;
 }
 
@@ -80,6 +86,8 @@ void report(benchmark::State& state, int64_t peak, const SidePeaks& sides, int64
   state.counters["handshake_peak_bytes"] = static_cast<double>(peak);
   state.counters["client_peak_bytes"] = static_cast<double>(sides.client);
   state.counters["server_peak_bytes"] = static_cast<double>(sides.server);
+  state.counters["client_allocs"] = static_cast<double>(sides.client_allocs);
+  state.counters["server_allocs"] = static_cast<double>(sides.server_allocs);
   state.counters["chain_bytes"] = static_cast<double>(chain_bytes());
   state.counters["client_idle_bytes"] = static_cast<double>(client_bytes) / kPairs;
   state.counters["server_idle_bytes"] = static_cast<double>(server_bytes) / kPairs;

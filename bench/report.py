@@ -20,7 +20,7 @@ PEERS = [("openssl", "OpenSSL"), ("gnutls", "GnuTLS"), ("wolfssl", "wolfSSL"),
          ("rustls", "rustls"), ("boringssl", "BoringSSL")]
 FIELDS = ("time_us", "handshakes_per_s", "client_us", "server_us", "bytes_per_second",
           "client_idle_bytes", "server_idle_bytes", "handshake_peak_bytes", "client_peak_bytes",
-          "server_peak_bytes", "chain_bytes")
+          "server_peak_bytes", "chain_bytes", "client_allocs", "server_allocs")
 
 
 def load_runs(data):
@@ -444,6 +444,8 @@ def main():
                              ("client_peak_bytes", "client peak during a handshake"),
                              ("server_peak_bytes", "server peak during a handshake"),
                              ("handshake_peak_bytes", "peak during one handshake (pair)"),
+                             ("client_allocs", "client heap blocks allocated per handshake"),
+                             ("server_allocs", "server heap blocks allocated per handshake"),
                              ("chain_bytes", "certificate chain (DER, for reference)")):
             if r.med(g, field) is None:
                 continue

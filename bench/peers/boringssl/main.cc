@@ -128,6 +128,7 @@ struct HeapState {
   int64_t peak;
   int64_t side_current[3];
   int64_t side_peak[3];
+  int64_t side_allocs[3];  // Blocks allocated (or resized) per side.
   HeapSlot* slots;
   size_t len;
 };
@@ -195,6 +196,7 @@ void heap_counted(void* p, HeapSide side) {
   }
   if (side != HeapSide::kNone) {
     heap_side_add(side, static_cast<int64_t>(size));
+    g_heap.side_allocs[static_cast<int>(side)]++;
   }
   heap_insert(reinterpret_cast<uintptr_t>(p), size,
               g_heap.epoch << 2 | static_cast<uint32_t>(side));
@@ -266,11 +268,13 @@ void heap_sides_begin() {
   for (int i = 0; i < 3; i++) {
     g_heap.side_current[i] = 0;
     g_heap.side_peak[i] = 0;
+    g_heap.side_allocs[i] = 0;
   }
   g_heap.sides_on = true;
 }
 void heap_sides_end() { g_heap.sides_on = false; }
 int64_t heap_side_peak(HeapSide side) { return g_heap.side_peak[static_cast<int>(side)]; }
+int64_t heap_side_allocs(HeapSide side) { return g_heap.side_allocs[static_cast<int>(side)]; }
 
 }  // namespace
 
@@ -1057,6 +1061,8 @@ Row memory_row(const Pki& pki) {
       int64_t peak = heap_peak() - base - bio_bytes;
       int64_t client_peak = heap_side_peak(HeapSide::kClient);
       int64_t server_peak = heap_side_peak(HeapSide::kServer);
+      int64_t client_allocs = heap_side_allocs(HeapSide::kClient);
+      int64_t server_allocs = heap_side_allocs(HeapSide::kServer);
 
       // The idle figures: kMemoryPairs established pairs without their BIOs, all servers
       // freed, then all clients.
@@ -1091,6 +1097,8 @@ Row memory_row(const Pki& pki) {
       state.counters["handshake_peak_bytes"] = static_cast<double>(peak);
       state.counters["client_peak_bytes"] = static_cast<double>(client_peak);
       state.counters["server_peak_bytes"] = static_cast<double>(server_peak);
+      state.counters["client_allocs"] = static_cast<double>(client_allocs);
+      state.counters["server_allocs"] = static_cast<double>(server_allocs);
       state.counters["chain_bytes"] = static_cast<double>(chain);
       state.counters["client_idle_bytes"] = static_cast<double>(clients_only - end) / kMemoryPairs;
       state.counters["server_idle_bytes"] =

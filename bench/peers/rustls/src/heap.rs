@@ -50,6 +50,8 @@ struct State {
     peak: i64,
     side_current: [i64; 3],
     side_peak: [i64; 3],
+    /// Blocks allocated (or resized) per side.
+    side_allocs: [i64; 3],
     slots: *mut Slot,
     len: usize,
 }
@@ -68,6 +70,7 @@ static STATE: Global = Global(UnsafeCell::new(State {
     peak: 0,
     side_current: [0; 3],
     side_peak: [0; 3],
+    side_allocs: [0; 3],
     slots: std::ptr::null_mut(),
     len: 0,
 }));
@@ -170,6 +173,7 @@ impl State {
         let side = if self.sides_on { side } else { Side::None };
         if side != Side::None {
             self.side_add(side, size as i64);
+            self.side_allocs[side as usize] += 1;
         }
         self.insert(p as usize, size, self.epoch << 2 | side as u32);
     }
@@ -311,6 +315,7 @@ pub fn sides_begin() {
     s.epoch = (s.epoch + 1) & ((1 << 30) - 1);
     s.side_current = [0; 3];
     s.side_peak = [0; 3];
+    s.side_allocs = [0; 3];
     s.sides_on = true;
 }
 
@@ -322,4 +327,10 @@ pub fn sides_end() {
 /// sides_begin()..sides_end().
 pub fn side_peak(side: Side) -> i64 {
     state().side_peak[side as usize]
+}
+
+/// side_allocs is the number of blocks charged to `side` that were allocated (or resized)
+/// during the last sides_begin()..sides_end().
+pub fn side_allocs(side: Side) -> i64 {
+    state().side_allocs[side as usize]
 }

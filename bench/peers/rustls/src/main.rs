@@ -598,6 +598,8 @@ fn measure_memory(env: &Env) -> Result<Vec<(&'static str, f64)>, String> {
     let peak = heap::peak() - base;
     let client_peak = heap::side_peak(heap::Side::Client);
     let server_peak = heap::side_peak(heap::Side::Server);
+    let client_allocs = heap::side_allocs(heap::Side::Client);
+    let server_allocs = heap::side_allocs(heap::Side::Server);
 
     // The idle figures: MEMORY_PAIRS established pairs, all servers dropped, then all clients.
     let mut clients = Vec::with_capacity(MEMORY_PAIRS);
@@ -624,6 +626,8 @@ fn measure_memory(env: &Env) -> Result<Vec<(&'static str, f64)>, String> {
         ("handshake_peak_bytes", peak as f64),
         ("client_peak_bytes", client_peak as f64),
         ("server_peak_bytes", server_peak as f64),
+        ("client_allocs", client_allocs as f64),
+        ("server_allocs", server_allocs as f64),
         ("chain_bytes", (pki.leaf.len() + pki.ca.len()) as f64),
         ("client_idle_bytes", per_pair(clients_only - end)),
         ("server_idle_bytes", per_pair(established - clients_only)),
