@@ -49,6 +49,18 @@ namespace glasstls::bench {
 // glasstls connection is counted in full. The counters are not thread-safe: the benchmarks run
 // on one thread.
 
+// heap_count turns the heap accounting on or off, its counters at 0 and its table empty either
+// way. Off by default: only the memory rows count (HeapCounting), so that the other rows do not
+// pay for the accounting. While it is on, only blocks allocated since count.
+void heap_count(bool on);
+// HeapCounting turns the accounting on for its scope.
+class HeapCounting {
+ public:
+  HeapCounting() { heap_count(true); }
+  ~HeapCounting() { heap_count(false); }
+  HeapCounting(const HeapCounting&) = delete;
+  HeapCounting& operator=(const HeapCounting&) = delete;
+};
 // heap_current is the number of heap bytes held right now.
 int64_t heap_current();
 // heap_peak is the highest heap_current() since the last heap_reset_peak().

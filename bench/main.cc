@@ -8,11 +8,17 @@
 // and the standard library's) are counted by replacing the global operator new and delete. Both
 // count malloc_usable_size, so realloc and unsized delete need no size header.
 //
+// Counting is on only inside the memory rows (HeapCounting, common.h): every other row pays one
+// predictable branch per allocation and free, as the external peers' rows pay nothing, so no
+// stack's timings carry the accounting. While it is on, every block allocated is counted and
+// remembered in an owner table, and a free counts only if its block was counted: a block
+// allocated before counting began (a cache, a configuration) changes nothing when it is freed.
+//
 // Per-side accounting (memory_bench.cc): between heap_sides_begin() and heap_sides_end(), every
 // block allocated while a side is marked current (HeapSideScope, common.h) is charged to that
-// side and remembered in an owner table, so that its free is charged back to the same side
-// whoever frees it and whenever. The table lives in untracked malloc memory and is consulted only
-// while per-side accounting is on: the timed benchmarks pay one predictable branch per call.
+// side in the owner table, so that its free is charged back to the same side whoever frees it
+// and whenever; each heap_sides_begin() starts a new epoch, and blocks of an earlier one are
+// charged to no side. The table lives in untracked malloc memory.
 
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -42,14 +48,17 @@ bool g_openssl_hooks = false;
 using glasstls::bench::HeapSide;
 constexpr int kSides = 3;  // HeapSide::kNone, kClient, kServer.
 
+bool g_counting = false;
 HeapSide g_side = HeapSide::kNone;
 bool g_sides_on = false;
+uint32_t g_epoch = 0;
 int64_t g_side_current[kSides] = {};
 int64_t g_side_peak[kSides] = {};
 // g_side_allocs counts the blocks allocated by each side (realloc counts as one more).
 int64_t g_side_allocs[kSides] = {};
 
-// OwnerTable maps each block charged to a side to that side: open addressing with linear
+// OwnerTable maps each counted block to the side it is charged to (kNone for none) and the
+// per-side epoch it was allocated in: open addressing with linear
 // probing, keyed by the block address (never 0), deleted with backward shifting so that no
 // tombstones build up. Its storage comes from std::calloc, which the counters do not see.
 class OwnerTable {
@@ -60,36 +69,40 @@ class OwnerTable {
     }
     size_ = 0;
   }
-  void insert(void* p, HeapSide side) {
+  struct Owner {
+    HeapSide side = HeapSide::kNone;
+    uint32_t epoch = 0;
+  };
+  void insert(void* p, Owner owner) {
     if ((size_ + 1) * 2 > capacity_) {
       grow();
     }
-    place(Slot{reinterpret_cast<uintptr_t>(p), side});
+    place(Slot{reinterpret_cast<uintptr_t>(p), owner});
     size_++;
   }
-  // take removes `p` and returns its side, or kNone if `p` is not charged to a side.
-  HeapSide take(void* p) {
+  // take removes `p` and writes its owner; false if `p` is not in the table (not counted).
+  bool take(void* p, Owner& owner) {
     if (size_ == 0) {
-      return HeapSide::kNone;
+      return false;
     }
     const uintptr_t key = reinterpret_cast<uintptr_t>(p);
     size_t i = index(key);
     while (slots_[i].key != 0) {
       if (slots_[i].key == key) {
-        HeapSide side = slots_[i].side;
+        owner = slots_[i].owner;
         erase_at(i);
         size_--;
-        return side;
+        return true;
       }
       i = (i + 1) & (capacity_ - 1);
     }
-    return HeapSide::kNone;
+    return false;
   }
 
  private:
   struct Slot {
     uintptr_t key = 0;
-    HeapSide side = HeapSide::kNone;
+    Owner owner;
   };
   size_t index(uintptr_t key) const {
     // Fibonacci hashing of the address; heap blocks are 16-byte aligned.
@@ -151,33 +164,44 @@ inline void side_add(HeapSide side, int64_t n) {
   }
 }
 
-inline void count_alloc(void* p) {
-  if (p != nullptr) {
-    int64_t n = static_cast<int64_t>(malloc_usable_size(p));
-    g_current += n;
-    if (g_current > g_peak) {
-      g_peak = g_current;
-    }
-    if (g_sides_on && g_side != HeapSide::kNone) {
-      g_owners.insert(p, g_side);
-      side_add(g_side, n);
-      g_side_allocs[static_cast<int>(g_side)]++;
-    }
+// charged_side is the side a block allocated now is charged to.
+inline HeapSide charged_side() { return g_sides_on ? g_side : HeapSide::kNone; }
+
+inline void count_alloc(void* p, HeapSide side) {
+  if (p == nullptr || !g_counting) {
+    return;
+  }
+  int64_t n = static_cast<int64_t>(malloc_usable_size(p));
+  g_current += n;
+  if (g_current > g_peak) {
+    g_peak = g_current;
+  }
+  g_owners.insert(p, {side, g_epoch});
+  if (side != HeapSide::kNone) {
+    side_add(side, n);
+    g_side_allocs[static_cast<int>(side)]++;
   }
 }
 
-inline void count_free(void* p) {
-  if (p != nullptr) {
-    int64_t n = static_cast<int64_t>(malloc_usable_size(p));
-    g_current -= n;
-    if (g_sides_on) {
-      HeapSide owner = g_owners.take(p);
-      if (owner != HeapSide::kNone) {
-        g_side_current[static_cast<int>(owner)] -= n;
-      }
-    }
+inline void count_alloc(void* p) { count_alloc(p, charged_side()); }
+
+// uncount takes a counted block out of the counters (before it is freed or resized) and returns
+// the side it stays charged to: its owner if that was charged in the current epoch, else kNone.
+inline HeapSide uncount(void* p) {
+  OwnerTable::Owner owner;
+  if (p == nullptr || !g_counting || !g_owners.take(p, owner)) {
+    return HeapSide::kNone;
   }
+  int64_t n = static_cast<int64_t>(malloc_usable_size(p));
+  g_current -= n;
+  if (!g_sides_on || owner.side == HeapSide::kNone || owner.epoch != g_epoch) {
+    return HeapSide::kNone;
+  }
+  g_side_current[static_cast<int>(owner.side)] -= n;
+  return owner.side;
 }
+
+inline void count_free(void* p) { (void)uncount(p); }
 
 void* counted_malloc(size_t n) {
   void* p = std::malloc(n);
@@ -200,24 +224,17 @@ void* openssl_realloc(void* p, size_t n, const char* /*file*/, int /*line*/) {
     counted_free(p);
     return nullptr;
   }
-  int64_t old_size = static_cast<int64_t>(malloc_usable_size(p));
+  if (!g_counting) {
+    return std::realloc(p, n);
+  }
   // The resized block stays with the side that owned it (or, if none, goes to the current one).
-  HeapSide owner = g_sides_on ? g_owners.take(p) : HeapSide::kNone;
+  const HeapSide owner = uncount(p);
   void* q = std::realloc(p, n);
   if (q == nullptr) {
-    if (owner != HeapSide::kNone) {
-      g_owners.insert(p, owner);  // realloc failed: `p` is untouched and still owned.
-    }
+    count_alloc(p, owner);  // realloc failed: `p` is untouched, counted again as it was.
     return nullptr;
   }
-  g_current -= old_size;
-  HeapSide current = g_side;
-  if (owner != HeapSide::kNone) {
-    g_side_current[static_cast<int>(owner)] -= old_size;
-    g_side = owner;
-  }
-  count_alloc(q);
-  g_side = current;
+  count_alloc(q, owner != HeapSide::kNone ? owner : charged_side());
   return q;
 }
 
@@ -263,8 +280,16 @@ HeapSide heap_set_side(HeapSide side) {
   return previous;
 }
 
-void heap_sides_begin() {
+void heap_count(bool on) {
   g_owners.clear();
+  g_current = 0;
+  g_peak = 0;
+  g_sides_on = false;
+  g_counting = on;
+}
+
+void heap_sides_begin() {
+  g_epoch++;
   for (int i = 0; i < kSides; i++) {
     g_side_current[i] = 0;
     g_side_peak[i] = 0;
@@ -273,10 +298,7 @@ void heap_sides_begin() {
   g_sides_on = true;
 }
 
-void heap_sides_end() {
-  g_sides_on = false;
-  g_owners.clear();
-}
+void heap_sides_end() { g_sides_on = false; }
 
 int64_t heap_side_current(HeapSide side) { return g_side_current[static_cast<int>(side)]; }
 int64_t heap_side_peak(HeapSide side) { return g_side_peak[static_cast<int>(side)]; }

@@ -1,7 +1,8 @@
 // memory_bench.cc: heap held per connection and heap peak of a handshake, glasstls against
 // OpenSSL libssl (ECDSA P-256 leaf, X25519, TLS_AES_128_GCM_SHA256).
 //
-// memory/<stack>: each repetition (one iteration) measures, with the counters of main.cc:
+// memory/<stack>: each repetition (one iteration) measures, with the counters of main.cc (on
+// for these rows only: HeapCounting):
 //   handshake_peak_bytes  the heap high-water mark above the starting point while one pair is
 //                         created and completes its handshake (both sides together);
 //   client_peak_bytes     the high-water mark of the heap charged to the client during that
@@ -97,6 +98,7 @@ void report(benchmark::State& state, int64_t peak, const SidePeaks& sides, int64
 }
 
 void memory_glasstls(benchmark::State& state, PairOptions opts) {
+  HeapCounting counting;
   Configs cfg = glasstls_configs(KeyKind::kEcdsaP256, Suite::kAes128Gcm, opts);
   glasstls_handshake(cfg, nullptr, nullptr);  // Warm up lazy initialisation.
   for (auto _ : state) {
@@ -131,6 +133,7 @@ void detach_bios(OpensslPair& pair) {
 }
 
 void memory_openssl(benchmark::State& state, bool release_buffers, PairOptions opts) {
+  HeapCounting counting;
   auto ctx = openssl_contexts(KeyKind::kEcdsaP256, Suite::kAes128Gcm, opts);
   if (release_buffers) {
     SSL_CTX_set_mode(ctx->client, SSL_MODE_RELEASE_BUFFERS);
