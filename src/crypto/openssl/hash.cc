@@ -246,23 +246,25 @@ Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) co
     return out;
   }
   EVP_MAC_CTX* ctx = keyed_hmac(prk);
-  // T(0) is empty; T(i) = HMAC(PRK, T(i-1) | info | i).
-  Secret block(len_);
+  // T(0) is empty; T(i) = HMAC(PRK, T(i-1) | info | i). T(i) is kept on the stack (no
+  // allocation per expansion, some forty per handshake) and cleansed before returning.
+  uint8_t block[EVP_MAX_MD_SIZE];
   size_t done = 0;
   for (unsigned counter = 1; done < len; counter++) {
     const uint8_t c = static_cast<uint8_t>(counter);
     size_t block_len = 0;
     // EVP_MAC_init with a NULL key restarts the context under the key it already has.
     if ((counter > 1 && (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
-                         EVP_MAC_update(ctx, block.data(), block.size()) != 1)) ||
+                         EVP_MAC_update(ctx, block, len_) != 1)) ||
         EVP_MAC_update(ctx, info.data(), info.size()) != 1 || EVP_MAC_update(ctx, &c, 1) != 1 ||
-        EVP_MAC_final(ctx, block.data(), &block_len, block.size()) != 1 || block_len != len_) {
+        EVP_MAC_final(ctx, block, &block_len, sizeof(block)) != 1 || block_len != len_) {
       die("HKDF-Expand");
     }
     size_t n = std::min(len_, len - done);
-    std::copy_n(block.data(), n, out.data() + done);
+    std::copy_n(block, n, out.data() + done);
     done += n;
   }
+  OPENSSL_cleanse(block, sizeof(block));
   return out;
 }
 
