@@ -910,7 +910,7 @@ const bool kRegistered = [] {
     register_floor("crypto_floor", key_name(kind), kind, tls13,
                    {FloorSide::kClient, FloorSide::kServer});
   }
-  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048}) {
+  for (KeyKind kind : {KeyKind::kEcdsaP256, KeyKind::kRsa2048, KeyKind::kEd25519}) {
     register_floor("crypto_floor_chain", key_name(kind), kind, tls13_chain, {FloorSide::kClient});
   }
   for (const Tls12Case& c : kTls12Cases) {
@@ -935,10 +935,8 @@ const bool kRegistered = [] {
     opts.sodium = true;
     register_floor("crypto_floor_sodium", key_name(kind), kind, opts,
                    {FloorSide::kClient, FloorSide::kServer});
-    if (kind != KeyKind::kEd25519) {
-      opts.verify_chain = true;
-      register_floor("crypto_floor_sodium_chain", key_name(kind), kind, opts, {FloorSide::kClient});
-    }
+    opts.verify_chain = true;
+    register_floor("crypto_floor_sodium_chain", key_name(kind), kind, opts, {FloorSide::kClient});
   }
   for (const Tls12Case& c : kTls12Cases) {
     if (c.proto != Proto::kTls12Ecdhe) {
