@@ -254,8 +254,8 @@ Result<Secret> OsslHash::hkdf_expand(ByteView prk, ByteView info, size_t len) co
     const uint8_t c = static_cast<uint8_t>(counter);
     size_t block_len = 0;
     // EVP_MAC_init with a NULL key restarts the context under the key it already has.
-    if ((counter > 1 && (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
-                         EVP_MAC_update(ctx, block, len_) != 1)) ||
+    if ((counter > 1 &&
+         (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 || EVP_MAC_update(ctx, block, len_) != 1)) ||
         EVP_MAC_update(ctx, info.data(), info.size()) != 1 || EVP_MAC_update(ctx, &c, 1) != 1 ||
         EVP_MAC_final(ctx, block, &block_len, sizeof(block)) != 1 || block_len != len_) {
       die("HKDF-Expand");
